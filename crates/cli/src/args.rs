@@ -1,0 +1,185 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Handover: hand minimal customer data to contractors in age-encrypted bundles, and record it.
+#[derive(Debug, Parser)]
+#[command(name = "handover", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The office's data folder (store, keys, floor plans) [default: HANDOVER_DATA_DIR, else the
+    /// OS data folder]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Who is operating, as recorded in the ledger [default: HANDOVER_OPERATOR, else the login
+    /// name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+pub const EXIT_CODES: &str = "Exit codes: 0 success · 1 failure (I/O, store) · 2 wrong usage · \
+3 input refused (invalid register rows, bad key, bad date…) · 5 verification failed (ledger or \
+bundle tampered, wrong key)";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the store and the office's keys (escrow age identity and signing key)
+    Init(JsonFlag),
+    /// Show the office's public keys (recipient and signing key) with fingerprints
+    Keys(JsonFlag),
+    /// Import a customer register (xlsx, xlsm, xls, xlsb, ods, csv, tsv)
+    Import(ImportArgs),
+    /// List or search customers (id, name, kana, address, phone)
+    Customers(CustomersArgs),
+    /// Manage the contractor roster
+    #[command(subcommand)]
+    Contractor(ContractorCmd),
+    /// Create an age identity for a contractor and print its recipient
+    Keygen(KeygenArgs),
+    /// Check the ledger
+    #[command(subcommand)]
+    Ledger(LedgerCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The register file
+    pub file: PathBuf,
+    /// The sheet to read [default: the first visible sheet]
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Text encoding of CSV/TSV files: auto, utf-8 or shift_jis
+    #[arg(long, default_value = "auto")]
+    pub encoding: String,
+    /// Map a column header to a field id, or to `ignore` (repeatable)
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    pub map: Vec<String>,
+    /// Folder of floor plans named by customer number (PDF, PNG, JPEG)
+    #[arg(long, value_name = "DIR")]
+    pub floor_plans: Option<PathBuf>,
+    /// Check and count only; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows even if some rows are invalid
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CustomersArgs {
+    /// Search text (id, name, kana, address, phone)
+    #[arg(long, short)]
+    pub query: Option<String>,
+    /// Show at most this many
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContractorCmd {
+    /// Add a contractor with its keys and confidentiality agreement
+    Add(ContractorAddArgs),
+    /// List the roster with key fingerprints and agreement status
+    List(JsonFlag),
+    /// Change a contractor
+    Update(ContractorUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ContractorAddArgs {
+    /// Company name
+    #[arg(long)]
+    pub name: String,
+    /// age recipient (age1…), repeatable
+    #[arg(long = "recipient", value_name = "AGE1…")]
+    pub recipients: Vec<String>,
+    /// File of recipients, one per line (# comments allowed)
+    #[arg(long, value_name = "FILE")]
+    pub recipients_file: Option<PathBuf>,
+    /// Date the confidentiality agreement was signed (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub agreement_signed: String,
+    /// Last day the agreement is valid (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub agreement_expires: String,
+    /// Postal address
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Contact person, phone or e-mail
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContractorUpdateArgs {
+    /// Contractor id (CTR-0001)
+    pub id: String,
+    /// New company name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New address ("" clears it)
+    #[arg(long)]
+    pub address: Option<String>,
+    /// New contact ("" clears it)
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Replace all keys with these (repeatable)
+    #[arg(long = "recipient", value_name = "AGE1…")]
+    pub recipients: Vec<String>,
+    /// Replace all keys with the ones in this file
+    #[arg(long, value_name = "FILE")]
+    pub recipients_file: Option<PathBuf>,
+    /// Add a key (repeatable)
+    #[arg(long = "add-recipient", value_name = "AGE1…")]
+    pub add_recipients: Vec<String>,
+    /// Remove a key (repeatable)
+    #[arg(long = "remove-recipient", value_name = "AGE1…")]
+    pub remove_recipients: Vec<String>,
+    /// New agreement signing date
+    #[arg(long, value_name = "DATE")]
+    pub agreement_signed: Option<String>,
+    /// New agreement expiry date
+    #[arg(long, value_name = "DATE")]
+    pub agreement_expires: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the identity (must not exist)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Protect the identity file with a passphrase (asked on the terminal, or read from the
+    /// first line of standard input when it is not a terminal)
+    #[arg(long)]
+    pub passphrase: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCmd {
+    /// Walk the hash chain; exit 5 naming the first bad entry, 0 if intact
+    Verify(JsonFlag),
+}

@@ -1,0 +1,326 @@
+//! `handover`: the office and contractor workflows from a terminal.
+//!
+//! Every command parses its arguments, calls one `handover_core::ops` function and prints the
+//! result; the rules live in the core. Exit codes are documented in `--help` (see
+//! [`args::EXIT_CODES`]).
+
+mod args;
+mod progress;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use handover_core::ops::{self, Office};
+use handover_core::register::{ImportOptions, MapOverride};
+use handover_core::{ContractorChange, ContractorInput, DataDir, Error};
+
+use args::{Cli, Command, ContractorCmd, LedgerCmd};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let core = err.downcast_ref::<Error>();
+            eprintln!("error: {err}");
+            if let Some(Error::RegisterRejected {
+                problems, count, ..
+            }) = core
+            {
+                for p in problems {
+                    eprintln!("  {p}");
+                }
+                if problems.len() < *count {
+                    eprintln!("  … and {} more", count - problems.len());
+                }
+            }
+            ExitCode::from(match core {
+                Some(e) if e.is_verification_failure() => 5,
+                Some(e) if e.is_bad_input() => 3,
+                _ => 1,
+            })
+        }
+    }
+}
+
+fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
+    Ok(DataDir::resolve(cli.data_dir.as_deref())?)
+}
+
+fn open(cli: &Cli) -> anyhow::Result<Office> {
+    let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
+    Ok(Office::open(data_dir(cli)?, operator)?)
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Init(a) => {
+            let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
+            let (_, report) = ops::init(data_dir(&cli)?, &operator)?;
+            if a.json {
+                print_json(&report)?;
+            } else {
+                println!("Initialized the office in {}", report.data_dir);
+                print_keys(&report.keys);
+            }
+        }
+        Command::Keys(a) => {
+            let office = open(&cli)?;
+            let keys = ops::office_keys(&office)?;
+            if a.json {
+                print_json(&keys)?;
+            } else {
+                print_keys(&keys);
+            }
+        }
+        Command::Import(a) => {
+            let mut office = open(&cli)?;
+            let opts = ImportOptions {
+                sheet: a.sheet.clone(),
+                encoding: a.encoding.parse()?,
+                mappings: a
+                    .map
+                    .iter()
+                    .map(|m| m.parse::<MapOverride>())
+                    .collect::<Result<_, _>>()?,
+                floor_plans_dir: a.floor_plans.clone(),
+                dry_run: a.dry_run,
+                skip_invalid: a.skip_invalid,
+            };
+            let mut bar = progress::Bar::new(!a.json && std::io::stderr().is_terminal());
+            let report = ops::import_register(&mut office, &a.file, &opts, &mut bar);
+            bar.finish();
+            let report = report?;
+            if a.json {
+                print_json(&report)?;
+            } else {
+                print_import(&report);
+            }
+        }
+        Command::Customers(a) => {
+            let office = open(&cli)?;
+            let list = ops::customers(&office, a.query.as_deref().unwrap_or(""), a.limit)?;
+            if a.json {
+                print_json(&list)?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                writeln!(
+                    out,
+                    "顧客番号\t氏名\tフリガナ\t郵便番号\t住所\t電話番号\t図面"
+                )?;
+                for c in &list {
+                    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        c.customer_id,
+                        o(&c.name),
+                        o(&c.name_kana),
+                        o(&c.postal_code),
+                        o(&c.address),
+                        o(&c.phone),
+                        c.floor_plan.as_ref().map_or("", |f| f.ext.as_str())
+                    )?;
+                }
+                eprintln!("{} customer(s)", list.len());
+            }
+        }
+        Command::Contractor(cmd) => contractor(&cli, cmd)?,
+        Command::Keygen(a) => {
+            let pass = if a.passphrase {
+                Some(progress::read_passphrase()?)
+            } else {
+                None
+            };
+            let recipient = ops::keygen(&a.out, pass.as_ref())?;
+            eprintln!(
+                "Wrote the identity to {}{}. Keep it secret; send the office this public key:",
+                a.out.display(),
+                if pass.is_some() {
+                    " (passphrase-protected)"
+                } else {
+                    ""
+                }
+            );
+            println!("{recipient}");
+            eprintln!(
+                "fingerprint: {}",
+                handover_core::keys::recipient_fingerprint(&recipient)
+            );
+        }
+        Command::Ledger(LedgerCmd::Verify(a)) => {
+            let office = open(&cli)?;
+            let report = ops::verify_ledger(&office)?;
+            if a.json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "The ledger is intact: {} entries verified{}.",
+                    report.entries,
+                    if report.redacted > 0 {
+                        format!(" ({} redacted by purges)", report.redacted)
+                    } else {
+                        String::new()
+                    }
+                );
+                if let Some(h) = report.head {
+                    println!("head: {h}");
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_keys(k: &handover_core::keys::OfficePublicKeys) {
+    println!("Office recipient (bundles are also encrypted to it):");
+    println!("  {}", k.recipient);
+    println!("  fingerprint {}", k.recipient_fingerprint);
+    println!("Office signing key (contractors pin it to check bundles):");
+    println!("  {}", k.signing_key);
+    println!("  fingerprint {}", k.signing_fingerprint);
+}
+
+fn print_import(r: &handover_core::register::ImportReport) {
+    let what = if r.dry_run {
+        "Dry run (nothing changed)"
+    } else {
+        "Imported"
+    };
+    println!(
+        "{what}: {}{} — {} rows: {} added, {} updated, {} unchanged, {} rejected; {} floor plan(s)",
+        r.file,
+        r.sheet
+            .as_ref()
+            .map(|s| format!(" [sheet {s}]"))
+            .unwrap_or_default(),
+        r.rows,
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.rejected,
+        r.floor_plans
+    );
+    if let Some(e) = &r.encoding {
+        println!("  encoding: {e}");
+    }
+    if !r.dropped_payment_columns.is_empty() {
+        println!(
+            "  payment columns dropped, never stored: {}",
+            r.dropped_payment_columns.join(", ")
+        );
+    }
+    if !r.unknown_columns.is_empty() {
+        println!(
+            "  unknown columns ignored: {}",
+            r.unknown_columns.join(", ")
+        );
+    }
+    for p in &r.problems {
+        println!("  skipped: {p}");
+    }
+    if let Some(seq) = r.ledger_seq {
+        println!("  recorded as ledger entry {seq}");
+    }
+}
+
+fn contractor(cli: &Cli, cmd: &ContractorCmd) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let today = office.today();
+    let read_file = |f: &Option<std::path::PathBuf>| -> anyhow::Result<Vec<String>> {
+        match f {
+            Some(p) => Ok(handover_core::keys::read_recipients_file(p)?),
+            None => Ok(Vec::new()),
+        }
+    };
+    let show = |c: &handover_core::Contractor, json: bool| -> anyhow::Result<()> {
+        if json {
+            print_json(c)
+        } else {
+            print_contractor(c, today);
+            Ok(())
+        }
+    };
+    match cmd {
+        ContractorCmd::Add(a) => {
+            let mut recipients = a.recipients.clone();
+            recipients.extend(read_file(&a.recipients_file)?);
+            let input = ContractorInput {
+                name: a.name.clone(),
+                address: a.address.clone(),
+                contact: a.contact.clone(),
+                recipients,
+                agreement_signed: a.agreement_signed.clone(),
+                agreement_expires: a.agreement_expires.clone(),
+            };
+            let c = ops::contractor_add(&mut office, &input)?;
+            show(&c, a.json)?;
+        }
+        ContractorCmd::List(a) => {
+            let list = ops::contractors(&office)?;
+            if a.json {
+                print_json(&list)?;
+            } else if list.is_empty() {
+                eprintln!("No contractors yet: add one with `handover contractor add`.");
+            } else {
+                for c in &list {
+                    print_contractor(c, office.today());
+                }
+            }
+        }
+        ContractorCmd::Update(a) => {
+            let mut replace = a.recipients.clone();
+            replace.extend(read_file(&a.recipients_file)?);
+            let change = ContractorChange {
+                name: a.name.clone(),
+                address: a.address.clone(),
+                contact: a.contact.clone(),
+                recipients: (!replace.is_empty()).then_some(replace),
+                add_recipients: a.add_recipients.clone(),
+                remove_recipients: a.remove_recipients.clone(),
+                agreement_signed: a.agreement_signed.clone(),
+                agreement_expires: a.agreement_expires.clone(),
+            };
+            let c = ops::contractor_update(&mut office, &a.id, &change)
+                .with_context(|| format!("contractor {} was not changed", a.id))?;
+            show(&c, a.json)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_contractor(c: &handover_core::Contractor, today: jiff::civil::Date) {
+    use handover_core::contractors::AgreementStatus::*;
+    let status = match c.agreement_status(today) {
+        NotYetValid => "not yet valid",
+        Valid => "valid",
+        ExpiringSoon => "valid, expires within 30 days",
+        Expired => "EXPIRED",
+    };
+    println!("{}  {}", c.id, c.name);
+    if let Some(a) = &c.address {
+        println!("  address: {a}");
+    }
+    if let Some(a) = &c.contact {
+        println!("  contact: {a}");
+    }
+    println!(
+        "  agreement: signed {}, expires {} ({status})",
+        c.agreement_signed, c.agreement_expires
+    );
+    if c.recipients.is_empty() {
+        println!("  keys: none (paper or passphrase handovers only)");
+    }
+    for k in c.keys() {
+        println!("  key {}  fingerprint {}", k.recipient, k.fingerprint);
+    }
+}

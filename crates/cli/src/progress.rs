@@ -1,0 +1,58 @@
+//! Terminal progress and passphrase input.
+
+use std::io::{BufRead, IsTerminal};
+
+use handover_core::Flow;
+use handover_core::progress::Progress;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A progress bar on stderr when it is a terminal; silent otherwise.
+pub struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    pub fn new(show: bool) -> Bar {
+        Bar(show.then(|| {
+            let b = ProgressBar::new(0);
+            b.set_style(
+                ProgressStyle::with_template("{spinner} [{bar:40}] {percent:>3}% {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            b
+        }))
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn update(&mut self, done: u64, total: Option<u64>) -> Flow {
+        if let Some(b) = &self.0 {
+            if let Some(t) = total {
+                b.set_length(t);
+            }
+            b.set_position(done);
+        }
+        Flow::Continue
+    }
+}
+
+/// Ask for a new passphrase twice on a terminal, or read one line from a pipe.
+pub fn read_passphrase() -> anyhow::Result<age::secrecy::SecretString> {
+    if std::io::stdin().is_terminal() {
+        let a = rpassword::prompt_password("Passphrase: ")?;
+        let b = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(a == b, "the two passphrases differ");
+        Ok(a.into())
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let p = line.trim_end_matches(['\r', '\n']).to_string();
+        anyhow::ensure!(!p.is_empty(), "no passphrase on standard input");
+        Ok(p.into())
+    }
+}

@@ -1,0 +1,214 @@
+//! The one error type of the core.
+//!
+//! Every variant is a sentence a clerk or a contractor can act on: it says what went wrong and
+//! where (file, sheet, row, column), never how the program is built. Secrets (passphrases,
+//! identities) and customer values are never part of a message. The UI localizes by
+//! [`Error::code`], a stable identifier, so messages here can change without breaking it.
+
+use std::path::PathBuf;
+
+/// Result alias used throughout the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in Handover's core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What we were doing ("cannot read", "cannot create", …).
+        action: &'static str,
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The SQLite store could not be used.
+    #[error("the store in {path} cannot be used: {source}")]
+    Store {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's reason.
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// The store was written by a newer Handover.
+    #[error(
+        "the store in {path} has schema version {found}, but this Handover understands only up to \
+         {supported}: install the newer Handover that wrote it"
+    )]
+    StoreTooNew {
+        /// The database file.
+        path: PathBuf,
+        /// The schema version found in the file.
+        found: u32,
+        /// The newest schema version this build knows.
+        supported: u32,
+    },
+
+    /// No usable data directory could be found.
+    #[error("no data directory: pass --data-dir or set HANDOVER_DATA_DIR")]
+    NoDataDir,
+
+    /// `init` was run where keys already exist.
+    #[error(
+        "the office keys already exist in {0}: refusing to overwrite them (bundles already sent \
+         can only be audited with the existing key)"
+    )]
+    KeysExist(PathBuf),
+
+    /// An operation needs the office keys but `init` has not been run.
+    #[error("the office keys are missing in {0}: run `handover init` first")]
+    KeysMissing(PathBuf),
+
+    /// A key file exists but cannot be parsed.
+    #[error("the key file {path} is not valid: {reason}")]
+    BadKeyFile {
+        /// The key file.
+        path: PathBuf,
+        /// Why it was rejected (never the key itself).
+        reason: String,
+    },
+
+    /// A file that must not be overwritten already exists.
+    #[error("{0} already exists: refusing to overwrite it")]
+    FileExists(PathBuf),
+
+    /// An age recipient string is malformed.
+    #[error(
+        "'{0}' is not an age X25519 recipient: it should start with age1 and be 62 characters long"
+    )]
+    BadRecipient(String),
+
+    /// A date could not be understood.
+    #[error("'{0}' is not a date: write it as YYYY-MM-DD")]
+    BadDate(String),
+
+    /// A user-supplied value is invalid; the message names the field.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The argument or field concerned.
+        field: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// A contractor id is not in the roster.
+    #[error("no contractor with id {0}: `handover contractor list` shows the roster")]
+    UnknownContractor(String),
+
+    /// The import file cannot be read as a register at all.
+    #[error("{path}: {reason}")]
+    BadRegister {
+        /// The file being imported.
+        path: PathBuf,
+        /// What is wrong with it (format, sheet, header…).
+        reason: String,
+    },
+
+    /// The import found invalid rows and nothing was stored.
+    #[error(
+        "{count} invalid row(s) in {path}: nothing was imported (fix them, or pass --skip-invalid \
+         to import the valid rows only)"
+    )]
+    RegisterRejected {
+        /// The file being imported.
+        path: PathBuf,
+        /// Number of rejected rows.
+        count: usize,
+        /// The problems, each with sheet, row and column.
+        problems: Vec<crate::register::RowProblem>,
+    },
+
+    /// The user cancelled a long operation; nothing was changed.
+    #[error("cancelled: nothing was changed")]
+    Cancelled,
+
+    /// The ledger hash chain is broken.
+    #[error("the ledger is damaged at entry {seq}: {reason}")]
+    LedgerBroken {
+        /// The first entry that does not verify.
+        seq: u64,
+        /// What does not match.
+        reason: String,
+    },
+
+    /// age refused to encrypt or decrypt.
+    #[error("encryption failed: {0}")]
+    Encrypt(String),
+
+    /// The passphrase or identity does not open the file.
+    #[error("{0}")]
+    Decrypt(String),
+}
+
+impl Error {
+    /// A stable, machine-readable code (the UI and the CLI's exit codes key on it).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::Store { .. } => "store",
+            Error::StoreTooNew { .. } => "store_too_new",
+            Error::NoDataDir => "no_data_dir",
+            Error::KeysExist(_) => "keys_exist",
+            Error::KeysMissing(_) => "keys_missing",
+            Error::BadKeyFile { .. } => "bad_key_file",
+            Error::FileExists(_) => "file_exists",
+            Error::BadRecipient(_) => "bad_recipient",
+            Error::BadDate(_) => "bad_date",
+            Error::Invalid { .. } => "invalid",
+            Error::UnknownContractor(_) => "unknown_contractor",
+            Error::BadRegister { .. } => "bad_register",
+            Error::RegisterRejected { .. } => "register_rejected",
+            Error::Cancelled => "cancelled",
+            Error::LedgerBroken { .. } => "ledger_broken",
+            Error::Encrypt(_) => "encrypt",
+            Error::Decrypt(_) => "decrypt",
+        }
+    }
+
+    /// Is this a failed verification (ledger or bundle), as opposed to bad input or I/O?
+    pub fn is_verification_failure(&self) -> bool {
+        matches!(self, Error::LedgerBroken { .. } | Error::Decrypt(_))
+    }
+
+    /// Is this the user's input being refused (as opposed to a system failure)?
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            Error::BadRecipient(_)
+                | Error::BadDate(_)
+                | Error::Invalid { .. }
+                | Error::UnknownContractor(_)
+                | Error::BadRegister { .. }
+                | Error::RegisterRejected { .. }
+                | Error::FileExists(_)
+                | Error::KeysExist(_)
+                | Error::KeysMissing(_)
+                | Error::BadKeyFile { .. }
+        )
+    }
+
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Small file-system helpers with the guarantees the rest of the core relies on: private
+//! permissions for secrets, no overwriting, and durable writes (fsync before rename).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+use crate::{Error, Result};
+
+/// Create a folder (and its parents) readable only by the owner.
+pub(crate) fn create_private_dir(path: &Path) -> Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(path)
+        .map_err(|e| Error::io("cannot create the folder", path, e))
+}
+
+/// Open a new file that only the owner may read; fails if it exists.
+pub(crate) fn create_new_private(path: &Path) -> Result<File> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::FileExists(path.to_path_buf())
+        } else {
+            Error::io("cannot create", path, e)
+        }
+    })
+}
+
+/// Write bytes to a new private file and sync it to disk; fails if the file exists.
+pub(crate) fn write_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = create_new_private(path)?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Error::io("cannot write", path, e))
+}
+
+/// Write a file durably: to `<path>.partial`, fsync, rename over `path`, fsync the folder.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let partial = partial_path(path);
+    let res = (|| {
+        let mut f = File::create(&partial).map_err(|e| Error::io("cannot create", &partial, e))?;
+        f.write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| Error::io("cannot write", &partial, e))?;
+        fs::rename(&partial, path).map_err(|e| Error::io("cannot rename into", path, e))?;
+        sync_parent(path);
+        Ok(())
+    })();
+    if res.is_err() {
+        let _ = fs::remove_file(&partial);
+    }
+    res
+}
+
+/// The sibling `<name>.partial` path used while a file is being written.
+pub(crate) fn partial_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// Best-effort fsync of a file's folder so that a rename survives a power cut.
+pub(crate) fn sync_parent(path: &Path) {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The office's keys and contractors' keys.
+//!
+//! `init` creates two secrets for the office: an age X25519 identity, whose recipient every
+//! bundle is also encrypted to so the office can always audit what it sent, and an Ed25519
+//! signing key, because age does not authenticate the sender and a contractor must be able to
+//! tell a bundle from the office from a forged one. Both live in `keys/` with 0600
+//! permissions and are never overwritten: losing the escrow identity would make every bundle
+//! already sent unauditable.
+//!
+//! `keygen` is for contractors: it writes an age identity in the same text format as
+//! `age-keygen`, optionally passphrase-encrypted (which the stock `age -d -i` also reads).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+use crate::fsutil;
+use crate::{DataDir, Error, Result};
+
+const IDENTITY_FILE: &str = "office.agekey";
+const SIGNING_FILE: &str = "office.signing.key";
+const RECIPIENT_FILE: &str = "office.recipient.txt";
+const VERIFYING_FILE: &str = "office.signing.pub";
+const SIGNING_PREFIX: &str = "ed25519:";
+
+/// What the office shows to contractors: its age recipient and signing public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OfficePublicKeys {
+    /// The escrow recipient (`age1…`) every bundle is also encrypted to.
+    pub recipient: String,
+    /// Short fingerprint of the recipient, to read back by phone.
+    pub recipient_fingerprint: String,
+    /// The Ed25519 public key that signs manifests (`ed25519:<hex>`).
+    pub signing_key: String,
+    /// Short fingerprint of the signing key.
+    pub signing_fingerprint: String,
+}
+
+/// The office's secret keys, loaded for packing or auditing.
+pub struct OfficeKeys {
+    identity: age::x25519::Identity,
+    signing: SigningKey,
+}
+
+impl OfficeKeys {
+    /// The escrow identity (decrypts every bundle the office made).
+    pub fn identity(&self) -> &age::x25519::Identity {
+        &self.identity
+    }
+
+    /// The escrow recipient.
+    pub fn recipient(&self) -> age::x25519::Recipient {
+        self.identity.to_public()
+    }
+
+    /// Sign a message (a bundle manifest) with the office key.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(message).to_bytes()
+    }
+
+    /// The public half of the signing key.
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.signing.verifying_key()
+    }
+
+    /// Public keys for display.
+    pub fn public(&self) -> OfficePublicKeys {
+        public_keys(&self.recipient().to_string(), &self.verifying_key())
+    }
+}
+
+fn public_keys(recipient: &str, vk: &VerifyingKey) -> OfficePublicKeys {
+    OfficePublicKeys {
+        recipient: recipient.to_string(),
+        recipient_fingerprint: fingerprint(recipient.as_bytes()),
+        signing_key: format_signing_key(vk),
+        signing_fingerprint: fingerprint(vk.as_bytes()),
+    }
+}
+
+/// `ed25519:<64 hex digits>`.
+pub fn format_signing_key(vk: &VerifyingKey) -> String {
+    format!("{SIGNING_PREFIX}{}", hex::encode(vk.as_bytes()))
+}
+
+/// Parse `ed25519:<hex>` (or bare hex) into a verifying key.
+pub fn parse_signing_key(s: &str) -> Result<VerifyingKey> {
+    let bad = |reason: &str| Error::invalid("signing key", format!("'{s}' {reason}"));
+    let hexpart = s.trim().strip_prefix(SIGNING_PREFIX).unwrap_or(s.trim());
+    let bytes: [u8; 32] = hex::decode(hexpart)
+        .map_err(|_| bad("is not hex"))?
+        .try_into()
+        .map_err(|_| bad("is not 32 bytes (64 hex digits)"))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| bad("is not a valid Ed25519 public key"))
+}
+
+/// Check an Ed25519 signature.
+pub fn verify_signature(vk: &VerifyingKey, message: &[u8], signature: &[u8]) -> bool {
+    let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
+        return false;
+    };
+    vk.verify(message, &sig).is_ok()
+}
+
+/// A short fingerprint to read aloud: the first 8 bytes of SHA-256, as `ABCD-EF01-2345-6789`.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex = hex::encode_upper(&digest[..8]);
+    hex.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The fingerprint of an age recipient string.
+pub fn recipient_fingerprint(recipient: &str) -> String {
+    fingerprint(recipient.trim().as_bytes())
+}
+
+/// Parse and validate one age X25519 recipient.
+pub fn parse_recipient(s: &str) -> Result<age::x25519::Recipient> {
+    let t = s.trim();
+    age::x25519::Recipient::from_str(t).map_err(|_| Error::BadRecipient(t.to_string()))
+}
+
+/// Create the office keys in the data directory; refuses if either secret exists.
+pub fn create_office_keys(dir: &DataDir, created: &str) -> Result<OfficePublicKeys> {
+    let keys = dir.keys_dir();
+    fsutil::create_private_dir(&keys)?;
+    let id_path = keys.join(IDENTITY_FILE);
+    let sig_path = keys.join(SIGNING_FILE);
+    if id_path.exists() || sig_path.exists() {
+        return Err(Error::KeysExist(keys));
+    }
+    let identity = age::x25519::Identity::generate();
+    let signing = SigningKey::generate(&mut rand::rngs::OsRng);
+    let public = public_keys(&identity.to_public().to_string(), &signing.verifying_key());
+
+    let id_text = Zeroizing::new(format!(
+        "# Handover office escrow identity (age X25519). Keep this file secret and backed up:\n\
+         # it decrypts every bundle this office has sent.\n# created: {created}\n\
+         # public key: {}\n{}\n",
+        public.recipient,
+        identity.to_string().expose_secret()
+    ));
+    let seed = Zeroizing::new(hex::encode(signing.to_bytes()));
+    let sig_text = Zeroizing::new(format!(
+        "# Handover office signing key (Ed25519). Keep this file secret.\n# created: {created}\n\
+         # public key: {}\n{}\n",
+        public.signing_key,
+        seed.as_str()
+    ));
+    fsutil::write_new_private(&id_path, id_text.as_bytes())?;
+    if let Err(e) = fsutil::write_new_private(&sig_path, sig_text.as_bytes()) {
+        let _ = std::fs::remove_file(&id_path);
+        return Err(e);
+    }
+    fsutil::write_atomic(
+        &keys.join(RECIPIENT_FILE),
+        format!("{}\n", public.recipient).as_bytes(),
+    )?;
+    fsutil::write_atomic(
+        &keys.join(VERIFYING_FILE),
+        format!("{}\n", public.signing_key).as_bytes(),
+    )?;
+    Ok(public)
+}
+
+/// Do the office keys exist?
+pub fn office_keys_exist(dir: &DataDir) -> bool {
+    dir.keys_dir().join(IDENTITY_FILE).exists() && dir.keys_dir().join(SIGNING_FILE).exists()
+}
+
+/// Load the office's secret keys.
+pub fn load_office_keys(dir: &DataDir) -> Result<OfficeKeys> {
+    let keys = dir.keys_dir();
+    if !office_keys_exist(dir) {
+        return Err(Error::KeysMissing(keys));
+    }
+    let id_path = keys.join(IDENTITY_FILE);
+    let text = read_secret(&id_path)?;
+    let identity = key_line(&text, "AGE-SECRET-KEY-1")
+        .and_then(|l| age::x25519::Identity::from_str(l).ok())
+        .ok_or_else(|| bad_key(&id_path, "no valid AGE-SECRET-KEY-1 line"))?;
+
+    let sig_path = keys.join(SIGNING_FILE);
+    let text = read_secret(&sig_path)?;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .ok_or_else(|| bad_key(&sig_path, "no key line"))?;
+    let mut seed = Zeroizing::new([0u8; 32]);
+    hex::decode_to_slice(line, seed.as_mut_slice())
+        .map_err(|_| bad_key(&sig_path, "the key line is not 64 hex digits"))?;
+    let signing = SigningKey::from_bytes(&seed);
+    Ok(OfficeKeys { identity, signing })
+}
+
+/// The office's public keys, without touching the secrets' contents.
+pub fn office_public_keys(dir: &DataDir) -> Result<OfficePublicKeys> {
+    Ok(load_office_keys(dir)?.public())
+}
+
+fn read_secret(path: &Path) -> Result<Zeroizing<String>> {
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|e| Error::io("cannot read the key file", path, e))
+}
+
+fn key_line<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.lines().map(str::trim).find(|l| l.starts_with(prefix))
+}
+
+fn bad_key(path: &Path, reason: &str) -> Error {
+    Error::BadKeyFile {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Write a new age identity for a contractor; returns its recipient.
+///
+/// With a passphrase the file is the identity encrypted to that passphrase (ASCII-armored),
+/// which `age -d -i FILE` asks the passphrase for. The file is created 0600 and never
+/// overwrites an existing one.
+pub fn keygen(out: &Path, passphrase: Option<&SecretString>, created: &str) -> Result<String> {
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let text = Zeroizing::new(format!(
+        "# created: {created}\n# public key: {recipient}\n{}\n",
+        identity.to_string().expose_secret()
+    ));
+    match passphrase {
+        None => fsutil::write_new_private(out, text.as_bytes())?,
+        Some(pass) => {
+            if pass.expose_secret().chars().count() < 8 {
+                return Err(Error::invalid(
+                    "passphrase",
+                    "must be at least 8 characters long",
+                ));
+            }
+            let file = fsutil::create_new_private(out)?;
+            let res = encrypt_with_passphrase(file, pass, text.as_bytes());
+            if let Err(e) = res {
+                let _ = std::fs::remove_file(out);
+                return Err(e);
+            }
+        }
+    }
+    Ok(recipient)
+}
+
+fn encrypt_with_passphrase(file: std::fs::File, pass: &SecretString, data: &[u8]) -> Result<()> {
+    use age::armor::{ArmoredWriter, Format};
+    let enc = age::Encryptor::with_user_passphrase(pass.clone());
+    let io = |e: std::io::Error| Error::Encrypt(e.to_string());
+    let armored = ArmoredWriter::wrap_output(file, Format::AsciiArmor).map_err(io)?;
+    let mut w = enc.wrap_output(armored).map_err(io)?;
+    w.write_all(data).map_err(io)?;
+    let file = w.finish().and_then(|a| a.finish()).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+/// Read recipients from a file: one per line, `#` comments and blank lines ignored.
+pub fn read_recipients_file(path: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io("cannot read the recipients file", path, e))?;
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| parse_recipient(l).map(|r| r.to_string()))
+        .collect()
+}
+
+/// Where the office keys live (for messages).
+pub fn office_keys_path(dir: &DataDir) -> PathBuf {
+    dir.keys_dir()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_grouped_hex() {
+        let f = fingerprint(b"age1example");
+        assert_eq!(f.len(), 19);
+        assert_eq!(f.matches('-').count(), 3);
+        assert_ne!(fingerprint(b"a"), fingerprint(b"b"));
+    }
+
+    #[test]
+    fn signing_key_round_trips() {
+        let sk = SigningKey::generate(&mut rand::rngs::OsRng);
+        let s = format_signing_key(&sk.verifying_key());
+        assert_eq!(parse_signing_key(&s).unwrap(), sk.verifying_key());
+        assert!(parse_signing_key("ed25519:zz").is_err());
+    }
+
+    #[test]
+    fn rejects_malformed_recipient() {
+        assert!(parse_recipient("age1notakey").is_err());
+        let id = age::x25519::Identity::generate();
+        assert!(parse_recipient(&format!("  {}  ", id.to_public())).is_ok());
+    }
+}

@@ -1,0 +1,107 @@
+//! Storage and the tamper-evident ledger.
+//!
+//! All SQL lives behind the [`Store`] trait so that a shared PostgreSQL backend for offices
+//! with several PCs can follow without touching the use-cases. Every mutating method takes the
+//! [`EventDraft`] that records the change and appends it in the *same transaction*: a change
+//! without its ledger entry, or an entry without its change, cannot happen.
+//!
+//! The chain itself (sealing, verification) is backend-independent and lives in [`chain`].
+
+pub mod chain;
+mod sqlite;
+
+pub use chain::{EventDraft, Hash, LedgerEntry, Verifier, VerifyReport};
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+
+use crate::register::{Customer, FloorPlan};
+use crate::{Contractor, Result};
+
+/// What an upsert did to a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    /// A new customer.
+    Added,
+    /// An existing customer whose data changed.
+    Updated,
+    /// An existing customer with exactly the same data.
+    Unchanged,
+}
+
+/// Which columns an import sets; the others keep their stored value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ColumnSet(u32);
+
+impl ColumnSet {
+    /// Mark a field as present in the import.
+    pub fn insert(&mut self, f: crate::Field) {
+        self.0 |= 1 << (f as u32);
+    }
+
+    /// Is the field present?
+    pub fn contains(&self, f: crate::Field) -> bool {
+        self.0 & (1 << (f as u32)) != 0
+    }
+}
+
+/// A register import in progress: all upserts land, with their ledger entry, on commit; dropping
+/// it without committing leaves the store exactly as it was.
+pub trait ImportTx {
+    /// Insert or update one customer. Fields outside `columns` keep their stored value; a
+    /// `None` floor plan keeps the stored one.
+    fn upsert(&mut self, customer: &Customer, columns: ColumnSet, at: &str) -> Result<Upsert>;
+
+    /// Make the import permanent and record it.
+    fn commit(self: Box<Self>, event: EventDraft) -> Result<LedgerEntry>;
+}
+
+/// Where an office's register, roster and ledger are kept.
+pub trait Store: Send {
+    /// Start an import transaction.
+    fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>>;
+
+    /// One customer by id.
+    fn customer(&self, id: &str) -> Result<Option<Customer>>;
+
+    /// Customers whose id, name, kana, address or phone contains `query` (all if empty), by id.
+    fn search_customers(&self, query: &str, limit: Option<usize>) -> Result<Vec<Customer>>;
+
+    /// Number of customers.
+    fn customer_count(&self) -> Result<u64>;
+
+    /// Every floor plan still referenced (to clean up files nobody uses).
+    fn floor_plans_in_use(&self) -> Result<Vec<FloorPlan>>;
+
+    /// The roster, by id.
+    fn contractors(&self) -> Result<Vec<Contractor>>;
+
+    /// One contractor.
+    fn contractor(&self, id: &str) -> Result<Option<Contractor>>;
+
+    /// The id the next contractor will get.
+    fn next_contractor_id(&self) -> Result<String>;
+
+    /// Add a contractor (its id must be new) and record it.
+    fn insert_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()>;
+
+    /// Replace a contractor's data and record it.
+    fn update_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()>;
+
+    /// Append an event that changes nothing else.
+    fn append(&mut self, event: EventDraft) -> Result<LedgerEntry>;
+
+    /// Visit every ledger entry in stored order (by seq).
+    fn for_each_entry(&self, f: &mut dyn FnMut(LedgerEntry) -> Result<()>) -> Result<()>;
+
+    /// The recorded head: last seq and hash.
+    fn ledger_head(&self) -> Result<Option<(u64, Hash)>>;
+
+    /// Entries concerning one customer, oldest first.
+    fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>>;
+}
+
+/// Walk the whole chain and compare it with the recorded head.
+pub fn verify(store: &dyn Store) -> Result<VerifyReport> {
+    let mut v = Verifier::default();
+    store.for_each_entry(&mut |e| v.push(&e))?;
+    v.finish(store.ledger_head()?)
+}

@@ -1,0 +1,28 @@
+//! # handover-core
+//!
+//! The domain of Handover: the customer register, the contractor roster, the policy that
+//! decides which fields a contractor may receive, the age-encrypted bundles and the
+//! hash-chained ledger that records every provision and opt-out.
+//!
+//! This crate knows nothing of Tauri, terminals or windows. The CLI (`handover`) and the desktop
+//! app both call [`ops`], so every rule is enforced in one place.
+#![deny(missing_docs)]
+
+pub mod contractors;
+mod datadir;
+mod error;
+pub mod fields;
+mod fsutil;
+pub mod keys;
+pub mod ledger;
+pub mod ops;
+pub mod policy;
+pub mod progress;
+pub mod register;
+
+pub use contractors::{Contractor, ContractorChange, ContractorInput};
+pub use datadir::{DATA_DIR_ENV, DataDir};
+pub use error::{Error, Result};
+pub use fields::{Field, FieldClass};
+pub use policy::{Policy, WorkType};
+pub use progress::{Flow, NoProgress, Progress};

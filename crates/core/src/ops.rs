@@ -1,0 +1,327 @@
+//! The use-cases, shared by the CLI and the desktop app: one way in.
+//!
+//! Every rule (what may be stored, who may receive what, what is recorded) is enforced here or
+//! below, so neither front end can skip it. Functions take an [`Office`] — the open data
+//! directory, its store, the operator and a clock — and return plain data.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use age::secrecy::SecretString;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::keys::{self, OfficePublicKeys};
+use crate::ledger::{self, EventDraft, SqliteStore, Store, VerifyReport};
+use crate::progress::Progress;
+use crate::register::{self, Customer, ImportOptions, ImportReport};
+use crate::{Contractor, ContractorChange, ContractorInput, DataDir, Error, Result};
+
+/// Where "now" comes from: the system clock, or a fixed one in tests.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> jiff::Timestamp;
+
+    /// Today in the office's time zone (the system's).
+    fn today(&self) -> jiff::civil::Date {
+        self.now()
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .date()
+    }
+}
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> jiff::Timestamp {
+        jiff::Timestamp::now()
+    }
+}
+
+/// A clock stopped at one instant (tests, reproducible reports).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub jiff::Timestamp);
+
+impl Clock for FixedClock {
+    fn now(&self) -> jiff::Timestamp {
+        self.0
+    }
+}
+
+/// An open office: data directory, store, operator, clock.
+pub struct Office {
+    dir: DataDir,
+    store: Box<dyn Store>,
+    operator: String,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Office {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Office")
+            .field("dir", &self.dir)
+            .field("operator", &self.operator)
+            .finish()
+    }
+}
+
+impl Office {
+    /// Open the office in `dir`, creating the folder and the store if needed.
+    pub fn open(dir: DataDir, operator: impl Into<String>) -> Result<Office> {
+        dir.ensure()?;
+        let store = SqliteStore::open(&dir.db_path())?;
+        let operator = operator.into();
+        if operator.trim().is_empty() {
+            return Err(Error::invalid("operator", "the operator's name is empty"));
+        }
+        Ok(Office {
+            dir,
+            store: Box::new(store),
+            operator,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// Use another clock (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Office {
+        self.clock = clock;
+        self
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &DataDir {
+        &self.dir
+    }
+
+    /// The store (read access for queries).
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// The operator recorded in the ledger.
+    pub fn operator(&self) -> &str {
+        &self.operator
+    }
+
+    /// Now, as recorded in the ledger (RFC 3339 UTC, milliseconds).
+    pub fn now(&self) -> String {
+        self.clock
+            .now()
+            .round(jiff::Unit::Millisecond)
+            .unwrap_or(self.clock.now())
+            .to_string()
+    }
+
+    /// Today in the office's time zone.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock.today()
+    }
+
+    fn event(&self, kind: &str, payload: serde_json::Value) -> EventDraft {
+        EventDraft {
+            at: self.now(),
+            kind: kind.into(),
+            actor: self.operator.clone(),
+            payload,
+            customers: Vec::new(),
+        }
+    }
+}
+
+/// The operator's name from the environment (`HANDOVER_OPERATOR`, else the login name).
+pub fn default_operator() -> String {
+    ["HANDOVER_OPERATOR", "USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "operator".into())
+}
+
+/// What `init` created.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InitReport {
+    /// The data directory.
+    pub data_dir: String,
+    /// The office's public keys.
+    pub keys: OfficePublicKeys,
+}
+
+/// Create the store and the office keys; refuses to overwrite existing keys.
+pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
+    let mut office = Office::open(dir, operator)?;
+    let now = office.now();
+    let public = keys::create_office_keys(&office.dir, &now)?;
+    let ev = office.event(
+        "office.initialized",
+        serde_json::json!({
+            "recipient": public.recipient,
+            "recipientFingerprint": public.recipient_fingerprint,
+            "signingKey": public.signing_key,
+            "signingFingerprint": public.signing_fingerprint,
+        }),
+    );
+    office.store.append(ev)?;
+    let report = InitReport {
+        data_dir: office.dir.root().display().to_string(),
+        keys: public,
+    };
+    Ok((office, report))
+}
+
+/// The office's public keys (after `init`).
+pub fn office_keys(office: &Office) -> Result<OfficePublicKeys> {
+    keys::office_public_keys(&office.dir)
+}
+
+/// Import a customer register (xlsx, xlsm, xls, xlsb, ods, csv, tsv).
+pub fn import_register(
+    office: &mut Office,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn Progress,
+) -> Result<ImportReport> {
+    let now = office.now();
+    register::import_register(
+        office.store.as_mut(),
+        &office.dir,
+        path,
+        opts,
+        &office.operator,
+        &now,
+        progress,
+    )
+}
+
+/// The synthetic sample register shipped with Handover (fictional people, for trying it out).
+pub mod sample {
+    /// The register workbook.
+    pub const REGISTER_XLSX: &[u8] = include_bytes!("../../../sample/sample_register.xlsx");
+    /// The floor plans, by file name.
+    pub const FLOOR_PLANS: &[(&str, &[u8])] = &[
+        (
+            "C0001.png",
+            include_bytes!("../../../sample/floor_plans/C0001.png"),
+        ),
+        (
+            "C0002.png",
+            include_bytes!("../../../sample/floor_plans/C0002.png"),
+        ),
+        (
+            "C0003.png",
+            include_bytes!("../../../sample/floor_plans/C0003.png"),
+        ),
+        (
+            "C0005.png",
+            include_bytes!("../../../sample/floor_plans/C0005.png"),
+        ),
+        (
+            "C0008.png",
+            include_bytes!("../../../sample/floor_plans/C0008.png"),
+        ),
+        (
+            "C0013.jpg",
+            include_bytes!("../../../sample/floor_plans/C0013.jpg"),
+        ),
+        (
+            "C0021.pdf",
+            include_bytes!("../../../sample/floor_plans/C0021.pdf"),
+        ),
+    ];
+}
+
+/// Import the bundled synthetic sample register (written into `<data dir>/sample/` first, so
+/// the ledger names a real file).
+pub fn load_sample(office: &mut Office, progress: &mut dyn Progress) -> Result<ImportReport> {
+    let dir = office.dir.root().join("sample");
+    let plans = dir.join("floor_plans");
+    crate::fsutil::create_private_dir(&plans)?;
+    let xlsx = dir.join("sample_register.xlsx");
+    crate::fsutil::write_atomic(&xlsx, sample::REGISTER_XLSX)?;
+    for (name, bytes) in sample::FLOOR_PLANS {
+        crate::fsutil::write_atomic(&plans.join(name), bytes)?;
+    }
+    let opts = ImportOptions {
+        floor_plans_dir: Some(plans),
+        ..Default::default()
+    };
+    import_register(office, &xlsx, &opts, progress)
+}
+
+/// Search the register (id, name, kana, address, phone); empty query lists everyone.
+pub fn customers(office: &Office, query: &str, limit: Option<usize>) -> Result<Vec<Customer>> {
+    office.store.search_customers(query, limit)
+}
+
+/// One customer, or an error naming the id.
+pub fn customer(office: &Office, id: &str) -> Result<Customer> {
+    office
+        .store
+        .customer(id)?
+        .ok_or_else(|| Error::invalid("customer", format!("no customer with 顧客番号 {id}")))
+}
+
+/// Add a contractor to the roster.
+pub fn contractor_add(office: &mut Office, input: &ContractorInput) -> Result<Contractor> {
+    let id = office.store.next_contractor_id()?;
+    let c = input.validate(id)?;
+    let ev = office.event("contractor.added", contractor_payload(&c));
+    let now = office.now();
+    office.store.insert_contractor(&c, &now, ev)?;
+    Ok(c)
+}
+
+/// Change a contractor; the ledger records the old and the new data.
+pub fn contractor_update(
+    office: &mut Office,
+    id: &str,
+    change: &ContractorChange,
+) -> Result<Contractor> {
+    let old = office
+        .store
+        .contractor(id)?
+        .ok_or_else(|| Error::UnknownContractor(id.into()))?;
+    let new = change.apply(&old)?;
+    if new == old {
+        return Err(Error::invalid("contractor update", "nothing to change"));
+    }
+    let ev = office.event(
+        "contractor.updated",
+        serde_json::json!({ "before": contractor_payload(&old), "after": contractor_payload(&new) }),
+    );
+    let now = office.now();
+    office.store.update_contractor(&new, &now, ev)?;
+    Ok(new)
+}
+
+fn contractor_payload(c: &Contractor) -> serde_json::Value {
+    serde_json::json!({
+        "id": c.id,
+        "name": c.name,
+        "address": c.address,
+        "contact": c.contact,
+        "recipients": c.keys(),
+        "agreementSigned": c.agreement_signed.to_string(),
+        "agreementExpires": c.agreement_expires.to_string(),
+    })
+}
+
+/// The roster.
+pub fn contractors(office: &Office) -> Result<Vec<Contractor>> {
+    office.store.contractors()
+}
+
+/// Walk the ledger's hash chain.
+pub fn verify_ledger(office: &Office) -> Result<VerifyReport> {
+    ledger::verify(office.store.as_ref())
+}
+
+/// Create a contractor's age identity file; returns the recipient to send to the office.
+pub fn keygen(out: &Path, passphrase: Option<&SecretString>) -> Result<String> {
+    let now = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or(jiff::Timestamp::now());
+    keys::keygen(out, passphrase, &now.to_string())
+}

@@ -1,0 +1,219 @@
+//! Work types and the minimal field set each needs (R2, R3), and what may never leave.
+//!
+//! The default policy is the table in `REQUIREMENTS.md`. A manager may edit it (a TOML file in
+//! the data directory); whatever the file says, a payment field is refused, so no edit can
+//! open a path for billing data to leave the office.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Error, Field, Result};
+
+/// The kinds of construction work a handover can be for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum WorkType {
+    /// 新規加入・引込工事
+    Installation,
+    /// 宅内配線変更
+    Wiring,
+    /// 故障修理
+    Repair,
+    /// 定期点検
+    Inspection,
+    /// 撤去工事
+    Removal,
+}
+
+impl WorkType {
+    /// Every work type.
+    pub const ALL: [WorkType; 5] = [
+        WorkType::Installation,
+        WorkType::Wiring,
+        WorkType::Repair,
+        WorkType::Inspection,
+        WorkType::Removal,
+    ];
+
+    /// Stable id used on the command line, in manifests and in the ledger.
+    pub fn id(self) -> &'static str {
+        match self {
+            WorkType::Installation => "installation",
+            WorkType::Wiring => "wiring",
+            WorkType::Repair => "repair",
+            WorkType::Inspection => "inspection",
+            WorkType::Removal => "removal",
+        }
+    }
+
+    /// Japanese label.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            WorkType::Installation => "新規加入・引込工事",
+            WorkType::Wiring => "宅内配線変更",
+            WorkType::Repair => "故障修理",
+            WorkType::Inspection => "定期点検",
+            WorkType::Removal => "撤去工事",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            WorkType::Installation => "New subscription / drop installation",
+            WorkType::Wiring => "In-home wiring change",
+            WorkType::Repair => "Fault repair",
+            WorkType::Inspection => "Periodic inspection",
+            WorkType::Removal => "Removal",
+        }
+    }
+
+    /// The default minimal field set (REQUIREMENTS.md, "Work types").
+    pub fn default_fields(self) -> Vec<Field> {
+        use Field::*;
+        match self {
+            WorkType::Installation => vec![CustomerId, Name, Address, Phone, Service, FloorPlan],
+            WorkType::Wiring => vec![CustomerId, Name, Address, Phone, FloorPlan],
+            WorkType::Repair | WorkType::Inspection => {
+                vec![CustomerId, Name, Address, Phone, Service]
+            }
+            WorkType::Removal => vec![CustomerId, Name, Address, Phone],
+        }
+    }
+}
+
+impl std::str::FromStr for WorkType {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        WorkType::ALL
+            .into_iter()
+            .find(|w| w.id() == s.trim() || w.label_ja() == s.trim())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "work type",
+                    format!(
+                        "'{s}' is not a work type; use one of {}",
+                        WorkType::ALL.map(WorkType::id).join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for WorkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The office's policy: minimal sets per work type, deadlines and retention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Minimal field set per work type.
+    pub work_types: BTreeMap<WorkType, Vec<Field>>,
+    /// Default days from a handover to its return-or-destroy date.
+    pub return_days: u32,
+    /// Days within which a customer must be told the outcome of an opt-out request.
+    pub notify_deadline_days: u32,
+    /// Years provision records are kept after the last provision (R10: at least 3).
+    pub record_retention_years: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            work_types: WorkType::ALL
+                .into_iter()
+                .map(|w| (w, w.default_fields()))
+                .collect(),
+            return_days: 30,
+            notify_deadline_days: 14,
+            record_retention_years: 3,
+        }
+    }
+}
+
+impl Policy {
+    /// Check the rules no policy may break; the first broken one is the error.
+    pub fn validate(&self) -> Result<()> {
+        for (work, fields) in &self.work_types {
+            if let Some(f) = fields.iter().find(|f| f.is_payment()) {
+                return Err(Error::invalid(
+                    format!("policy work type {work}"),
+                    format!(
+                        "{} ({}) is payment data and can never be handed over",
+                        f.label_ja(),
+                        f
+                    ),
+                ));
+            }
+            if !fields.contains(&Field::CustomerId) {
+                return Err(Error::invalid(
+                    format!("policy work type {work}"),
+                    "customer_id must be in every minimal set (the contractor needs to refer to \
+                     the customer)",
+                ));
+            }
+        }
+        if let Some(missing) = WorkType::ALL
+            .into_iter()
+            .find(|w| !self.work_types.contains_key(w))
+        {
+            return Err(Error::invalid(
+                "policy",
+                format!("work type {missing} has no minimal field set"),
+            ));
+        }
+        if self.return_days == 0 {
+            return Err(Error::invalid(
+                "policy return_days",
+                "must be at least 1 day",
+            ));
+        }
+        if self.record_retention_years < 3 {
+            return Err(Error::invalid(
+                "policy record_retention_years",
+                "provision records must be kept at least 3 years (APPI Art. 29)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The minimal field set for a work type.
+    pub fn fields_for(&self, work: WorkType) -> &[Field] {
+        self.work_types.get(&work).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_is_valid_and_matches_requirements() {
+        let p = Policy::default();
+        p.validate().unwrap();
+        assert_eq!(p.fields_for(WorkType::Removal).len(), 4);
+        assert!(
+            p.fields_for(WorkType::Installation)
+                .contains(&Field::FloorPlan)
+        );
+        assert!(!p.fields_for(WorkType::Repair).contains(&Field::FloorPlan));
+    }
+
+    #[test]
+    fn payment_field_in_policy_is_refused() {
+        let mut p = Policy::default();
+        p.work_types
+            .get_mut(&WorkType::Repair)
+            .unwrap()
+            .push(Field::CardNumber);
+        let err = p.validate().unwrap_err().to_string();
+        assert!(err.contains("payment"), "{err}");
+    }
+}

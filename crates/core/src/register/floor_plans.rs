@@ -1,0 +1,189 @@
+//! Floor plans (住宅の図面): found by customer number in a folder, or named in a column,
+//! checked to really be a PDF, PNG or JPEG, and stored in the data directory under their
+//! SHA-256 so the same drawing is kept once and any later change to it is detectable.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::FloorPlan;
+use crate::{Error, Result};
+
+/// Largest floor plan accepted (a scanned A3 drawing is a few MB).
+pub const MAX_FLOOR_PLAN_BYTES: u64 = 50 * 1024 * 1024;
+
+/// The kind of a floor-plan file, from its first bytes (never from its name alone).
+pub fn sniff(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"%PDF-") {
+        Some("pdf")
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else {
+        None
+    }
+}
+
+fn has_plan_extension(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "pdf" | "png" | "jpg" | "jpeg"
+        )
+    })
+}
+
+/// The floor plans in a folder, by file stem (the customer number).
+#[derive(Debug, Default)]
+pub struct FloorPlanIndex {
+    dir: Option<PathBuf>,
+    by_stem: HashMap<String, PathBuf>,
+}
+
+impl FloorPlanIndex {
+    /// Index the PDF/PNG/JPEG files of `dir` (not recursive).
+    pub fn scan(dir: &Path) -> Result<Self> {
+        let rd = std::fs::read_dir(dir)
+            .map_err(|e| Error::io("cannot read the floor-plan folder", dir, e))?;
+        let mut by_stem = HashMap::new();
+        for entry in rd {
+            let entry =
+                entry.map_err(|e| Error::io("cannot read the floor-plan folder", dir, e))?;
+            let p = entry.path();
+            if p.is_file() && has_plan_extension(&p) {
+                if let Some(stem) = p.file_stem().and_then(|s| s.to_str()) {
+                    by_stem.insert(super::normalize_id(stem).unwrap_or_default(), p);
+                }
+            }
+        }
+        Ok(FloorPlanIndex {
+            dir: Some(dir.to_path_buf()),
+            by_stem,
+        })
+    }
+
+    /// The plan named after this customer, if any.
+    pub fn for_customer(&self, id: &str) -> Option<&Path> {
+        self.by_stem.get(id).map(PathBuf::as_path)
+    }
+
+    /// Resolve a file name from a floor-plan column: relative to the floor-plan folder if one
+    /// was given, else to the register's own folder.
+    pub fn resolve(&self, name: &str, register_dir: &Path) -> PathBuf {
+        let p = Path::new(name);
+        if p.is_absolute() {
+            return p.to_path_buf();
+        }
+        self.dir.as_deref().unwrap_or(register_dir).join(p)
+    }
+}
+
+/// Check a plan file without storing it (type, size); returns its hash and kind.
+pub fn inspect(path: &Path) -> std::result::Result<FloorPlan, String> {
+    copy_hashing(path, None)
+}
+
+/// Store a plan in `store_dir` as `<sha256>.<ext>`; returns what was stored and whether the
+/// file is new (so an aborted import can remove what it added).
+pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, bool), String> {
+    let tmp = store_dir.join(format!(
+        ".incoming-{}-{}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let res = (|| {
+        let plan = copy_hashing(path, Some(&tmp))?;
+        let dest = store_dir.join(plan.file_name());
+        if dest.exists() {
+            let _ = std::fs::remove_file(&tmp);
+            return Ok((plan, false));
+        }
+        std::fs::rename(&tmp, &dest).map_err(|e| format!("cannot store the floor plan: {e}"))?;
+        Ok((plan, true))
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res
+}
+
+fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan, String> {
+    let name = path.display();
+    let mut f = File::open(path).map_err(|e| format!("floor plan {name} cannot be read: {e}"))?;
+    let size = f
+        .metadata()
+        .map_err(|e| format!("floor plan {name}: {e}"))?
+        .len();
+    if size > MAX_FLOOR_PLAN_BYTES {
+        return Err(format!(
+            "floor plan {name} is {} MB; the limit is {} MB",
+            size / (1024 * 1024),
+            MAX_FLOOR_PLAN_BYTES / (1024 * 1024)
+        ));
+    }
+    let mut out = match to {
+        Some(t) => Some(
+            crate::fsutil::create_new_private(t)
+                .map_err(|e| format!("cannot store the floor plan: {e}"))?,
+        ),
+        None => None,
+    };
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut kind = None;
+    let mut total = 0u64;
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| format!("floor plan {name} cannot be read: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        if total == 0 {
+            kind = sniff(&buf[..n]);
+            if kind.is_none() {
+                return Err(format!("floor plan {name} is not a PDF, PNG or JPEG file"));
+            }
+        }
+        total += n as u64;
+        if total > MAX_FLOOR_PLAN_BYTES {
+            return Err(format!(
+                "floor plan {name} grew past the size limit while reading"
+            ));
+        }
+        hasher.update(&buf[..n]);
+        if let Some(o) = out.as_mut() {
+            o.write_all(&buf[..n])
+                .map_err(|e| format!("cannot store the floor plan: {e}"))?;
+        }
+    }
+    let Some(ext) = kind else {
+        return Err(format!("floor plan {name} is empty"));
+    };
+    if let Some(o) = out {
+        o.sync_all()
+            .map_err(|e| format!("cannot store the floor plan: {e}"))?;
+    }
+    Ok(FloorPlan {
+        sha256: hex::encode(hasher.finalize()),
+        ext: ext.into(),
+        size: total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_by_content() {
+        assert_eq!(sniff(b"%PDF-1.7"), Some("pdf"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some("png"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("jpg"));
+        assert_eq!(sniff(b"GIF89a"), None);
+    }
+}

@@ -1,0 +1,278 @@
+//! Finding the header row and deciding what each column is.
+//!
+//! Registers often carry a title line or two above the headers ("顧客一覧 2026年11月"), so the
+//! header row is the first of the first 20 rows in which at least two columns are recognized,
+//! one of them the customer number. Unknown columns are reported and ignored; payment columns
+//! are recognized so they can be dropped; `--map HEADER=FIELD` (or `=ignore`) overrides.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::source::Cell;
+use crate::{Error, Field, Result};
+
+/// How far down the header row is looked for.
+pub const HEADER_SEARCH_ROWS: u32 = 20;
+
+/// What the importer does with a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRole {
+    /// Stored as this field.
+    Field(Field),
+    /// Payment data: read past, never stored.
+    Payment(Field),
+    /// Not recognized (or mapped to `ignore`): ignored.
+    Unknown,
+    /// A second column for a field already taken by an earlier column: ignored.
+    Duplicate(Field),
+}
+
+/// A column as reported to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ColumnReport {
+    /// Spreadsheet column letter (A, B, … AA).
+    pub column: String,
+    /// The header text.
+    pub header: String,
+    /// The field it was mapped to (payment fields included, so the report can say so).
+    pub field: Option<Field>,
+    /// `field`, `payment_dropped`, `unknown` or `duplicate`.
+    pub role: String,
+}
+
+/// A `--map HEADER=FIELD` override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapOverride {
+    /// The header text as it appears in the file.
+    pub header: String,
+    /// The field, or `None` for `ignore`.
+    pub field: Option<Field>,
+}
+
+impl std::str::FromStr for MapOverride {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let (h, f) = s.rsplit_once('=').ok_or_else(|| {
+            Error::invalid(
+                "--map",
+                format!("'{s}' should be HEADER=FIELD (or HEADER=ignore)"),
+            )
+        })?;
+        let header = h.trim().to_string();
+        if header.is_empty() {
+            return Err(Error::invalid(
+                "--map",
+                format!("'{s}' has no header before '='"),
+            ));
+        }
+        let field = match f.trim() {
+            "ignore" | "-" => None,
+            other => Some(Field::from_id(other).ok_or_else(|| {
+                Error::invalid(
+                    "--map",
+                    format!(
+                        "'{other}' is not a field id; use one of {} or ignore",
+                        Field::ALL.map(Field::id).join(", ")
+                    ),
+                )
+            })?),
+        };
+        Ok(MapOverride { header, field })
+    }
+}
+
+/// The column letter of a 0-based index: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letter(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// The text of a header cell.
+pub fn header_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.trim().to_string(),
+        Cell::Number(n) => n.to_string(),
+        Cell::Empty => String::new(),
+    }
+}
+
+fn role_of(header: &str, overrides: &[MapOverride]) -> ColumnRole {
+    if let Some(o) = overrides.iter().find(|o| o.header == header.trim()) {
+        return match o.field {
+            None => ColumnRole::Unknown,
+            Some(f) if f.is_payment() => ColumnRole::Payment(f),
+            Some(f) => ColumnRole::Field(f),
+        };
+    }
+    match Field::from_header(header) {
+        Some(f) if f.is_payment() => ColumnRole::Payment(f),
+        Some(f) => ColumnRole::Field(f),
+        None => ColumnRole::Unknown,
+    }
+}
+
+/// The decided mapping of a header row.
+#[derive(Debug, Clone)]
+pub struct ColumnMap {
+    /// Role per column index.
+    pub roles: Vec<ColumnRole>,
+    /// Header text per column index.
+    pub headers: Vec<String>,
+}
+
+impl ColumnMap {
+    /// Try this row as the header row: `Some` if it names the customer number and at least one
+    /// other known field.
+    pub fn try_from_row(cells: &[Cell], overrides: &[MapOverride]) -> Option<ColumnMap> {
+        let headers: Vec<String> = cells.iter().map(header_text).collect();
+        let mut roles = Vec::with_capacity(headers.len());
+        let mut seen: Vec<Field> = Vec::new();
+        for h in &headers {
+            let role = match role_of(h, overrides) {
+                ColumnRole::Field(f) if seen.contains(&f) => ColumnRole::Duplicate(f),
+                ColumnRole::Field(f) => {
+                    seen.push(f);
+                    ColumnRole::Field(f)
+                }
+                r => r,
+            };
+            roles.push(if h.is_empty() {
+                ColumnRole::Unknown
+            } else {
+                role
+            });
+        }
+        let known = roles
+            .iter()
+            .filter(|r| !matches!(r, ColumnRole::Unknown))
+            .count();
+        (seen.contains(&Field::CustomerId) && known >= 2).then_some(ColumnMap { roles, headers })
+    }
+
+    /// The column index of a field.
+    pub fn column_of(&self, f: Field) -> Option<usize> {
+        self.roles.iter().position(|r| *r == ColumnRole::Field(f))
+    }
+
+    /// Every override must name a header that exists, or the user mistyped it.
+    pub fn check_overrides(&self, overrides: &[MapOverride]) -> Result<()> {
+        for o in overrides {
+            if !self.headers.iter().any(|h| h == &o.header) {
+                return Err(Error::invalid(
+                    "--map",
+                    format!(
+                        "there is no column headed '{}'; the headers are: {}",
+                        o.header,
+                        self.headers
+                            .iter()
+                            .filter(|h| !h.is_empty())
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The columns for the import report.
+    pub fn report(&self) -> Vec<ColumnReport> {
+        self.headers
+            .iter()
+            .zip(&self.roles)
+            .enumerate()
+            .filter(|(_, (h, _))| !h.is_empty())
+            .map(|(i, (h, r))| {
+                let (field, role) = match r {
+                    ColumnRole::Field(f) => (Some(*f), "field"),
+                    ColumnRole::Payment(f) => (Some(*f), "payment_dropped"),
+                    ColumnRole::Unknown => (None, "unknown"),
+                    ColumnRole::Duplicate(f) => (Some(*f), "duplicate"),
+                };
+                ColumnReport {
+                    column: column_letter(i),
+                    header: h.clone(),
+                    field,
+                    role: role.into(),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(hs: &[&str]) -> Vec<Cell> {
+        hs.iter()
+            .map(|h| {
+                if h.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(h.to_string())
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn maps_a_japanese_header_row() {
+        let m = ColumnMap::try_from_row(
+            &row(&[
+                "お客様番号",
+                "お名前",
+                "ご住所",
+                "TEL",
+                "カード番号",
+                "担当",
+                "氏名",
+            ]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(m.roles[0], ColumnRole::Field(Field::CustomerId));
+        assert_eq!(m.roles[3], ColumnRole::Field(Field::Phone));
+        assert_eq!(m.roles[4], ColumnRole::Payment(Field::CardNumber));
+        assert_eq!(m.roles[5], ColumnRole::Unknown);
+        assert_eq!(m.roles[6], ColumnRole::Duplicate(Field::Name));
+    }
+
+    #[test]
+    fn title_row_is_not_a_header() {
+        assert!(ColumnMap::try_from_row(&row(&["顧客一覧 2026年11月"]), &[]).is_none());
+        assert!(ColumnMap::try_from_row(&row(&["氏名", "住所"]), &[]).is_none());
+    }
+
+    #[test]
+    fn overrides_win() {
+        let o: MapOverride = "会員コード=customer_id".parse().unwrap();
+        let ign: MapOverride = "住所=ignore".parse().unwrap();
+        let m = ColumnMap::try_from_row(&row(&["会員コード", "氏名", "住所"]), &[o, ign]).unwrap();
+        assert_eq!(m.roles[0], ColumnRole::Field(Field::CustomerId));
+        assert_eq!(m.roles[2], ColumnRole::Unknown);
+        assert!("x=card".parse::<MapOverride>().is_err());
+        assert!("nothing".parse::<MapOverride>().is_err());
+    }
+}

@@ -1,0 +1,506 @@
+//! The import pipeline: rows → normalized customers → one store transaction → one ledger entry.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::floor_plans::{self, FloorPlanIndex};
+use super::headers::{
+    ColumnMap, ColumnReport, ColumnRole, HEADER_SEARCH_ROWS, MapOverride, column_letter,
+    header_text,
+};
+use super::normalize as norm;
+use super::source::{Cell, RawRow, TextEncoding, read_rows};
+use super::{Customer, normalize_id};
+use crate::ledger::{ColumnSet, EventDraft, Store, Upsert};
+use crate::progress::{Flow, Progress};
+use crate::{DataDir, Error, Field, Result};
+
+/// At most this many problems are listed (all are counted).
+const MAX_PROBLEMS: usize = 1000;
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The sheet to read (default: the first visible one).
+    pub sheet: Option<String>,
+    /// CSV/TSV encoding.
+    pub encoding: TextEncoding,
+    /// Header overrides.
+    pub mappings: Vec<MapOverride>,
+    /// Folder of floor plans named by customer number.
+    pub floor_plans_dir: Option<PathBuf>,
+    /// Check and count, change nothing.
+    pub dry_run: bool,
+    /// Import the valid rows even if some are invalid.
+    pub skip_invalid: bool,
+}
+
+/// One invalid row (or cell), located the way a person finds it in Excel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RowProblem {
+    /// The sheet (spreadsheets only).
+    pub sheet: Option<String>,
+    /// 1-based row number.
+    pub row: u32,
+    /// Column letter, when one cell is at fault.
+    pub column: Option<String>,
+    /// That column's header.
+    pub header: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(s) = &self.sheet {
+            write!(f, "sheet '{s}', ")?;
+        }
+        write!(f, "row {}", self.row)?;
+        if let Some(c) = &self.column {
+            write!(f, ", column {c}")?;
+            if let Some(h) = &self.header {
+                write!(f, " ({h})")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportReport {
+    /// The file's name.
+    pub file: String,
+    /// `xlsx`, `xls`, `xlsb`, `ods`, `csv`, `tsv`.
+    pub format: String,
+    /// The sheet read.
+    pub sheet: Option<String>,
+    /// The text encoding (CSV/TSV).
+    pub encoding: Option<String>,
+    /// The row holding the headers.
+    pub header_row: u32,
+    /// Every column and what was done with it.
+    pub columns: Vec<ColumnReport>,
+    /// Data rows read.
+    pub rows: usize,
+    /// New customers.
+    pub added: usize,
+    /// Customers whose data changed.
+    pub updated: usize,
+    /// Customers already stored exactly so.
+    pub unchanged: usize,
+    /// Rows rejected (skipped with --skip-invalid).
+    pub rejected: usize,
+    /// Problems found (at most 1000 listed).
+    pub problems: Vec<RowProblem>,
+    /// Payment columns recognized and dropped (never stored).
+    pub dropped_payment_columns: Vec<String>,
+    /// Columns not recognized (ignored).
+    pub unknown_columns: Vec<String>,
+    /// Floor plans attached.
+    pub floor_plans: usize,
+    /// Nothing was changed (dry run).
+    pub dry_run: bool,
+    /// The ledger entry that records the import.
+    #[ts(type = "number | null")]
+    pub ledger_seq: Option<u64>,
+}
+
+struct State<'a> {
+    map: Option<ColumnMap>,
+    header_row: u32,
+    first_row_headers: Vec<String>,
+    columns: ColumnSet,
+    sheet: Option<String>,
+    seen: HashMap<String, u32>,
+    problems: Vec<RowProblem>,
+    problem_count: usize,
+    rejected: usize,
+    rows: usize,
+    added: Vec<String>,
+    updated: Vec<String>,
+    unchanged: usize,
+    floor_plans: usize,
+    new_files: Vec<PathBuf>,
+    index: FloorPlanIndex,
+    register_dir: PathBuf,
+    store_dir: PathBuf,
+    opts: &'a ImportOptions,
+    now: &'a str,
+}
+
+impl State<'_> {
+    fn problem(&mut self, row: u32, col: Option<usize>, message: String) {
+        self.problem_count += 1;
+        if self.problems.len() < MAX_PROBLEMS {
+            let header = col.and_then(|c| self.map.as_ref().map(|m| m.headers[c].clone()));
+            self.problems.push(RowProblem {
+                sheet: self.sheet.clone(),
+                row,
+                column: col.map(column_letter),
+                header,
+                message,
+            });
+        }
+    }
+
+    /// Turn a row into a customer, recording every problem; `None` if the row is invalid.
+    fn customer(&mut self, row: &RawRow<'_>) -> Option<Customer> {
+        let Some(map) = self.map.clone() else {
+            return None;
+        };
+        let mut c = Customer::default();
+        let mut ok = true;
+        let mut plan_name = None;
+        for (i, role) in map.roles.iter().enumerate() {
+            let ColumnRole::Field(field) = *role else {
+                continue;
+            };
+            let cell = row.cells.get(i).unwrap_or(&Cell::Empty);
+            if let Cell::Error(e) = cell {
+                self.problem(
+                    row.number,
+                    Some(i),
+                    format!("the cell holds an error ({e})"),
+                );
+                ok = false;
+                continue;
+            }
+            let text = match cell {
+                Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
+                other => header_text(other),
+            };
+            let value: std::result::Result<Option<String>, String> = match field {
+                Field::CustomerId => match normalize_id(&text) {
+                    Ok(id) => {
+                        c.customer_id = id;
+                        continue;
+                    }
+                    Err(e) => Err(e),
+                },
+                Field::NameKana => Ok(norm::kana(&text)),
+                Field::PostalCode => match cell {
+                    Cell::Number(n) => norm::postal_code_from_number(*n),
+                    _ => norm::postal_code(&text),
+                },
+                Field::Phone => match cell {
+                    Cell::Number(n) => norm::phone_from_number(*n),
+                    _ => norm::phone(&text),
+                },
+                Field::Email => norm::email(&text),
+                Field::BirthDate => match cell {
+                    Cell::Date(d) => Ok(Some(d.clone())),
+                    Cell::Number(n) => norm::date_from_serial(*n),
+                    _ => norm::date(&text),
+                },
+                Field::Address => {
+                    use unicode_normalization::UnicodeNormalization;
+                    Ok(norm::clean(&text.nfkc().collect::<String>()))
+                }
+                Field::FloorPlan => {
+                    plan_name = norm::clean(&text);
+                    continue;
+                }
+                _ => Ok(norm::clean(&text)),
+            };
+            match value {
+                Ok(v) => {
+                    if v.as_deref().is_some_and(norm::contains_card_number) {
+                        self.problem(
+                            row.number,
+                            Some(i),
+                            "this cell seems to hold a credit-card number; payment data is never \
+                             stored — remove it from the register"
+                                .into(),
+                        );
+                        ok = false;
+                    } else if let Some(slot) = c.text_slot(field) {
+                        *slot = v;
+                    }
+                }
+                Err(e) => {
+                    self.problem(row.number, Some(i), e);
+                    ok = false;
+                }
+            }
+        }
+        if c.customer_id.is_empty() {
+            return None;
+        }
+        if let Some(first) = self.seen.get(&c.customer_id).copied() {
+            let col = map.column_of(Field::CustomerId);
+            self.problem(
+                row.number,
+                col,
+                format!("顧客番号 {} already appears in row {first}", c.customer_id),
+            );
+            return None;
+        }
+        self.seen.insert(c.customer_id.clone(), row.number);
+        if !ok {
+            return None;
+        }
+        let plan_path = match plan_name {
+            Some(n) => Some(self.index.resolve(&n, &self.register_dir)),
+            None => self
+                .index
+                .for_customer(&c.customer_id)
+                .map(Path::to_path_buf),
+        };
+        if let Some(p) = plan_path {
+            let res = if self.opts.dry_run {
+                floor_plans::inspect(&p).map(|f| (f, false))
+            } else {
+                floor_plans::store(&p, &self.store_dir)
+            };
+            match res {
+                Ok((plan, new)) => {
+                    if new {
+                        self.new_files.push(self.store_dir.join(plan.file_name()));
+                    }
+                    c.floor_plan = Some(plan);
+                    self.floor_plans += 1;
+                }
+                Err(e) => {
+                    self.problem(row.number, map.column_of(Field::FloorPlan), e);
+                    return None;
+                }
+            }
+        }
+        Some(c)
+    }
+}
+
+/// Import a register file into the store; see [`ImportOptions`].
+///
+/// On any failure — an invalid row without `skip_invalid`, an unreadable file, cancellation —
+/// the store and the floor-plan folder are exactly as before.
+pub fn import_register(
+    store: &mut dyn Store,
+    dir: &DataDir,
+    path: &Path,
+    opts: &ImportOptions,
+    actor: &str,
+    now: &str,
+    progress: &mut dyn Progress,
+) -> Result<ImportReport> {
+    let index = match &opts.floor_plans_dir {
+        Some(d) => FloorPlanIndex::scan(d)?,
+        None => FloorPlanIndex::default(),
+    };
+    let store_dir = dir.floor_plans_dir();
+    crate::fsutil::create_private_dir(&store_dir)?;
+    let mut st = State {
+        map: None,
+        header_row: 0,
+        first_row_headers: Vec::new(),
+        columns: ColumnSet::default(),
+        sheet: None,
+        seen: HashMap::new(),
+        problems: Vec::new(),
+        problem_count: 0,
+        rejected: 0,
+        rows: 0,
+        added: Vec::new(),
+        updated: Vec::new(),
+        unchanged: 0,
+        floor_plans: 0,
+        new_files: Vec::new(),
+        index,
+        register_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        store_dir,
+        opts,
+        now,
+    };
+    let result = run(store, path, opts, actor, progress, &mut st);
+    if result.as_ref().map_or(true, |r| r.ledger_seq.is_none()) {
+        for f in &st.new_files {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+    result
+}
+
+fn run(
+    store: &mut dyn Store,
+    path: &Path,
+    opts: &ImportOptions,
+    actor: &str,
+    progress: &mut dyn Progress,
+    st: &mut State<'_>,
+) -> Result<ImportReport> {
+    let mut tx = store.begin_import()?;
+    let mut last_report = 0usize;
+    let mut visit = |row: RawRow<'_>, done: u64, total: Option<u64>| -> Result<()> {
+        if st.map.is_none() {
+            if st.first_row_headers.is_empty() {
+                st.first_row_headers = row
+                    .cells
+                    .iter()
+                    .map(header_text)
+                    .filter(|h| !h.is_empty())
+                    .collect();
+            }
+            if row.number > HEADER_SEARCH_ROWS {
+                return Err(no_header(path, &st.first_row_headers));
+            }
+            if let Some(m) = ColumnMap::try_from_row(row.cells, &opts.mappings) {
+                m.check_overrides(&opts.mappings)?;
+                for r in &m.roles {
+                    if let ColumnRole::Field(f) = r {
+                        st.columns.insert(*f);
+                    }
+                }
+                st.header_row = row.number;
+                st.map = Some(m);
+            }
+            return Ok(());
+        }
+        st.rows += 1;
+        let before = st.problem_count;
+        let customer = st.customer(&row);
+        match customer {
+            Some(c) if st.problem_count == 0 || opts.skip_invalid => {
+                match tx.upsert(&c, st.columns, st.now)? {
+                    Upsert::Added => st.added.push(c.customer_id),
+                    Upsert::Updated => st.updated.push(c.customer_id),
+                    Upsert::Unchanged => st.unchanged += 1,
+                }
+            }
+            Some(_) => {}
+            None => {
+                if st.problem_count == before {
+                    // A row with no customer number at all.
+                    let col = st.map.as_ref().and_then(|m| m.column_of(Field::CustomerId));
+                    st.problem(
+                        row.number,
+                        col,
+                        "顧客番号 (customer number) is missing".into(),
+                    );
+                }
+                st.rejected += 1;
+            }
+        }
+        if st.rows - last_report >= 500 {
+            last_report = st.rows;
+            if progress.update(done, total) == Flow::Cancel {
+                return Err(Error::Cancelled);
+            }
+        }
+        Ok(())
+    };
+    let info = read_rows(path, opts.sheet.as_deref(), opts.encoding, &mut visit)?;
+    st.sheet = info.sheet.clone();
+    let Some(map) = st.map.clone() else {
+        return Err(no_header(path, &st.first_row_headers));
+    };
+    if st.rows == 0 {
+        return Err(Error::BadRegister {
+            path: path.to_path_buf(),
+            reason: format!("no customer rows below the header row ({})", st.header_row),
+        });
+    }
+    // Problems carry the sheet name, which is only known once the reader has opened it.
+    for p in &mut st.problems {
+        p.sheet.clone_from(&st.sheet);
+    }
+    if st.problem_count > 0 && !opts.skip_invalid {
+        return Err(Error::RegisterRejected {
+            path: path.to_path_buf(),
+            count: st.rejected,
+            problems: std::mem::take(&mut st.problems),
+        });
+    }
+    progress.update(st.rows as u64, Some(st.rows as u64));
+    let columns = map.report();
+    let dropped: Vec<String> = columns
+        .iter()
+        .filter(|c| c.role == "payment_dropped")
+        .map(|c| c.header.clone())
+        .collect();
+    let unknown: Vec<String> = columns
+        .iter()
+        .filter(|c| c.role == "unknown")
+        .map(|c| c.header.clone())
+        .collect();
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut report = ImportReport {
+        file: file.clone(),
+        format: info.format.clone(),
+        sheet: info.sheet.clone(),
+        encoding: info.encoding.clone(),
+        header_row: st.header_row,
+        columns,
+        rows: st.rows,
+        added: st.added.len(),
+        updated: st.updated.len(),
+        unchanged: st.unchanged,
+        rejected: st.rejected,
+        problems: std::mem::take(&mut st.problems),
+        dropped_payment_columns: dropped.clone(),
+        unknown_columns: unknown,
+        floor_plans: st.floor_plans,
+        dry_run: opts.dry_run,
+        ledger_seq: None,
+    };
+    if opts.dry_run {
+        return Ok(report);
+    }
+    let payload = serde_json::json!({
+        "file": file,
+        "sha256": file_sha256(path)?,
+        "format": info.format,
+        "sheet": info.sheet,
+        "rows": report.rows,
+        "added": st.added,
+        "updated": st.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "floorPlans": report.floor_plans,
+        "droppedPaymentColumns": dropped,
+    });
+    let mut customers = std::mem::take(&mut st.added);
+    customers.append(&mut st.updated);
+    let entry = tx.commit(EventDraft {
+        at: st.now.to_string(),
+        kind: "register.imported".into(),
+        actor: actor.to_string(),
+        payload,
+        customers,
+    })?;
+    report.ledger_seq = Some(entry.seq);
+    Ok(report)
+}
+
+fn no_header(path: &Path, first: &[String]) -> Error {
+    Error::BadRegister {
+        path: path.to_path_buf(),
+        reason: format!(
+            "no header row naming 顧客番号 (customer number) and another known column in the first \
+             {HEADER_SEARCH_ROWS} rows{}; name the columns with --map HEADER=FIELD",
+            if first.is_empty() {
+                String::new()
+            } else {
+                format!(" (the first row has: {})", first.join(", "))
+            }
+        ),
+    }
+}
+
+fn file_sha256(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|e| Error::io("cannot read", path, e))?;
+    Ok(hex::encode(h.finalize()))
+}

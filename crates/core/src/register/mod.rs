@@ -1,0 +1,44 @@
+//! The customer register: the model, reading spreadsheets and CSV, normalization, import.
+//!
+//! Import is all-or-nothing by default: rows stream into one store transaction, and if any row
+//! is invalid the transaction is dropped and nothing changes. Payment columns are recognized and
+//! never read into a customer, so they cannot be stored (REQUIREMENTS.md, "Fields").
+
+mod floor_plans;
+mod headers;
+mod import;
+mod model;
+mod normalize;
+mod source;
+
+pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, sniff as sniff_floor_plan};
+pub use headers::{ColumnReport, MapOverride, column_letter};
+pub use import::{ImportOptions, ImportReport, RowProblem, import_register};
+pub use model::{Customer, FloorPlan};
+pub use normalize::search_key;
+pub use source::TextEncoding;
+
+/// Normalize a customer number: NFKC (full-width → half-width), trimmed; letters, digits,
+/// `-`, `_` and `.` only, at most 40 characters. Ids become file names in bundles, so they
+/// must be plain ASCII.
+pub fn normalize_id(s: &str) -> std::result::Result<String, String> {
+    use unicode_normalization::UnicodeNormalization;
+    let t: String = s.nfkc().collect();
+    let t = normalize::clean(&t).unwrap_or_default();
+    if t.is_empty() {
+        return Err("顧客番号 (customer number) is missing".into());
+    }
+    if t.len() > 40
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "顧客番号 '{t}' may contain only letters, digits, '-', '_' and '.' (at most 40)"
+        ));
+    }
+    if t.starts_with('.') {
+        return Err(format!("顧客番号 '{t}' must not start with '.'"));
+    }
+    Ok(t)
+}

@@ -1,0 +1,394 @@
+//! Value normalization the way Japanese registers need it.
+//!
+//! Registers typed by hand in Japanese offices mix full-width and half-width digits, several
+//! kinds of hyphen (－ ‐ ー −), half-width katakana (ｶﾀｶﾅ), ideographic spaces and dates
+//! written as `1980/1/2`, `1980年1月2日`, `昭和55年1月2日` or Excel serials. Each function here
+//! turns one such value into the single form Handover stores, or says why it cannot.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters people use for a hyphen in phone numbers and postal codes.
+const DASHES: &[char] = &[
+    '-', '‐', '‑', '‒', '–', '—', '―', '−', 'ー', 'ｰ', '－', '﹣', '⁃',
+];
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{00a0}' || c == '\u{feff}'
+}
+
+/// Trim (half- and full-width spaces), collapse inner runs of spaces to one; `None` if empty.
+pub fn clean(s: &str) -> Option<String> {
+    let t = s.trim_matches(is_space);
+    if t.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut prev_space = false;
+    for c in t.chars() {
+        if is_space(c) {
+            if !prev_space {
+                out.push(if c == '\u{3000}' { c } else { ' ' });
+            }
+            prev_space = true;
+        } else {
+            out.push(c);
+            prev_space = false;
+        }
+    }
+    Some(out)
+}
+
+/// Hiragana → katakana (ふりがな columns are often typed in hiragana).
+fn to_katakana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// フリガナ: half-width katakana and hiragana become full-width katakana.
+pub fn kana(s: &str) -> Option<String> {
+    let nfkc: String = s.nfkc().collect();
+    clean(&to_katakana(&nfkc))
+}
+
+/// A phone number: half-width digits and hyphens, e.g. `03-1234-5678`.
+pub fn phone(s: &str) -> Result<Option<String>, String> {
+    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+        return Ok(None);
+    };
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '0'..='9' => out.push(c),
+            '+' if out.is_empty() => out.push(c),
+            c if DASHES.contains(&c) || c == '(' || c == ')' || c == ' ' => {
+                if !out.is_empty() && !out.ends_with('-') {
+                    out.push('-');
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "'{t}' is not a phone number (only digits and hyphens)"
+                ));
+            }
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    let digits = out.chars().filter(char::is_ascii_digit).count();
+    let ok = if out.starts_with('+') {
+        (8..=15).contains(&digits)
+    } else {
+        (10..=11).contains(&digits)
+    };
+    if !ok {
+        return Err(format!(
+            "'{t}' is not a phone number (expected 10 or 11 digits)"
+        ));
+    }
+    Ok(Some(out))
+}
+
+/// A phone number that arrived as a spreadsheet number: Excel dropped the leading 0.
+pub fn phone_from_number(n: f64) -> Result<Option<String>, String> {
+    if n.fract() != 0.0 || n < 0.0 {
+        return Err(format!("'{n}' is not a phone number"));
+    }
+    let digits = format!("{n:.0}");
+    let digits = if digits.starts_with('0') {
+        digits
+    } else {
+        format!("0{digits}")
+    };
+    phone(&digits)
+}
+
+/// A postal code as `123-4567`.
+pub fn postal_code(s: &str) -> Result<Option<String>, String> {
+    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+        return Ok(None);
+    };
+    let digits: String = t
+        .chars()
+        .filter(|c| !(DASHES.contains(c) || *c == '〒' || *c == ' '))
+        .collect();
+    if digits.len() != 7 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "'{t}' is not a postal code (expected 7 digits, e.g. 123-4567)"
+        ));
+    }
+    Ok(Some(format!("{}-{}", &digits[..3], &digits[3..])))
+}
+
+/// A postal code that arrived as a number (leading zeros lost, e.g. 0600001 → 600001).
+pub fn postal_code_from_number(n: f64) -> Result<Option<String>, String> {
+    if n.fract() != 0.0 || !(0.0..10_000_000.0).contains(&n) {
+        return Err(format!("'{n}' is not a postal code"));
+    }
+    postal_code(&format!("{n:07.0}"))
+}
+
+/// An e-mail address (NFKC, trimmed; the domain lower-cased).
+pub fn email(s: &str) -> Result<Option<String>, String> {
+    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+        return Ok(None);
+    };
+    match t.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !t.contains(' ') =>
+        {
+            Ok(Some(format!("{local}@{}", domain.to_lowercase())))
+        }
+        _ => Err(format!("'{t}' is not an e-mail address")),
+    }
+}
+
+/// Japanese eras (和暦) and the Gregorian year of their first year.
+const ERAS: &[(&str, &str, i32)] = &[
+    ("令和", "R", 2019),
+    ("平成", "H", 1989),
+    ("昭和", "S", 1926),
+    ("大正", "T", 1912),
+    ("明治", "M", 1868),
+];
+
+/// A date written by a person: `1980-01-02`, `1980/1/2`, `1980.1.2`, `1980年1月2日`,
+/// `19800102`, or in the Japanese calendar (`昭和55年1月2日`, `S55.1.2`, `平成元年…`).
+/// Returns ISO 8601 `YYYY-MM-DD`.
+pub fn date(s: &str) -> Result<Option<String>, String> {
+    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+        return Ok(None);
+    };
+    let bad = || format!("'{t}' is not a date (write it as YYYY-MM-DD)");
+    let mut rest = t.replace("元年", "1年");
+    let mut era_base = None;
+    for (name, letter, base) in ERAS {
+        if let Some(r) = rest.strip_prefix(name).or_else(|| {
+            rest.strip_prefix(letter)
+                .or_else(|| rest.strip_prefix(&letter.to_lowercase()))
+        }) {
+            era_base = Some(*base);
+            rest = r.to_string();
+            break;
+        }
+    }
+    // Drop a trailing time (`1980/01/02 0:00:00`).
+    let date_part = rest.split(' ').next().unwrap_or("");
+    let parts: Vec<&str> = date_part
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let nums: Vec<i32> = match parts.as_slice() {
+        [one] if one.len() == 8 && era_base.is_none() => {
+            let n = |r: std::ops::Range<usize>| one[r].parse::<i32>().ok();
+            match (n(0..4), n(4..6), n(6..8)) {
+                (Some(y), Some(m), Some(d)) => vec![y, m, d],
+                _ => return Err(bad()),
+            }
+        }
+        [y, m, d] => {
+            let p = |x: &str| x.parse::<i32>().ok();
+            match (p(y), p(m), p(d)) {
+                (Some(y), Some(m), Some(d)) => vec![y, m, d],
+                _ => return Err(bad()),
+            }
+        }
+        _ => return Err(bad()),
+    };
+    let year = match era_base {
+        Some(base) if nums[0] >= 1 && nums[0] <= 99 => base + nums[0] - 1,
+        Some(_) => return Err(bad()),
+        None if nums[0] >= 1000 => nums[0],
+        None => return Err(bad()),
+    };
+    let d = jiff::civil::Date::new(year as i16, nums[1] as i8, nums[2] as i8)
+        .map_err(|_| format!("'{t}' is not a valid calendar date"))?;
+    Ok(Some(d.to_string()))
+}
+
+/// A date from a spreadsheet serial number (1900 date system, as Excel and LibreOffice use).
+pub fn date_from_serial(serial: f64) -> Result<Option<String>, String> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return Err(format!("'{serial}' is not a date"));
+    }
+    let days = serial.floor() as i64;
+    // Excel counts 1900-02-29, which did not exist: serials from 61 on are one day ahead.
+    let (base, offset) = if days >= 61 {
+        ((1899, 12, 30), days)
+    } else {
+        ((1899, 12, 31), days)
+    };
+    let start = jiff::civil::Date::new(base.0, base.1, base.2).map_err(|e| e.to_string())?;
+    let d = start
+        .checked_add(jiff::Span::new().days(offset))
+        .map_err(|_| format!("'{serial}' is not a date"))?;
+    Ok(Some(d.to_string()))
+}
+
+/// The folded form used for search: NFKC, lower case, katakana, no spaces or hyphens.
+///
+/// The same folding is applied to the stored text and to the query, so `やまだ` finds
+/// `ヤマダ`, `０３１２` finds `03-12…` and `ｸﾞﾘｰﾝ` finds `グリーン`.
+pub fn search_key(s: &str) -> String {
+    let nfkc: String = s.nfkc().collect::<String>().to_lowercase();
+    to_katakana(&nfkc)
+        .chars()
+        .filter(|c| !is_space(*c) && !DASHES[..8].contains(c))
+        .collect()
+}
+
+/// Does the text contain what looks like a payment-card number (13–19 digits passing the Luhn
+/// check, possibly grouped by spaces or hyphens)? Such a value must not be stored even when it
+/// hides in a notes column.
+pub fn contains_card_number(s: &str) -> bool {
+    let nfkc: String = s.nfkc().collect();
+    let mut digits: Vec<u8> = Vec::new();
+    let check = |d: &[u8]| (13..=19).contains(&d.len()) && luhn(d);
+    for c in nfkc.chars() {
+        if let Some(d) = c.to_digit(10) {
+            digits.push(d as u8);
+        } else if c == ' ' || DASHES.contains(&c) {
+            continue;
+        } else {
+            if check(&digits) {
+                return true;
+            }
+            digits.clear();
+        }
+    }
+    check(&digits)
+}
+
+fn luhn(digits: &[u8]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            let d = u32::from(d);
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_spaces() {
+        assert_eq!(
+            clean("\u{3000} 山田　太郎 \u{3000}").as_deref(),
+            Some("山田　太郎")
+        );
+        assert_eq!(clean("  a   b "), Some("a b".into()));
+        assert_eq!(clean("\u{3000}"), None);
+    }
+
+    #[test]
+    fn kana_becomes_full_width_katakana() {
+        assert_eq!(kana("ﾔﾏﾀﾞ ﾀﾛｳ").as_deref(), Some("ヤマダ タロウ"));
+        assert_eq!(kana("やまだ　たろう").as_deref(), Some("ヤマダ タロウ"));
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(
+            phone("０３－１２３４－５６７８").unwrap().as_deref(),
+            Some("03-1234-5678")
+        );
+        assert_eq!(
+            phone("090ー1234ー5678").unwrap().as_deref(),
+            Some("090-1234-5678")
+        );
+        assert_eq!(
+            phone("(03)1234-5678").unwrap().as_deref(),
+            Some("03-1234-5678")
+        );
+        assert_eq!(phone("0312345678").unwrap().as_deref(), Some("0312345678"));
+        assert_eq!(phone("").unwrap(), None);
+        assert!(phone("12-34").is_err());
+        assert!(phone("03-1234-567X").is_err());
+        assert_eq!(
+            phone_from_number(9012345678.0).unwrap().as_deref(),
+            Some("09012345678")
+        );
+    }
+
+    #[test]
+    fn postal_codes() {
+        assert_eq!(
+            postal_code("〒１２３－４５６７").unwrap().as_deref(),
+            Some("123-4567")
+        );
+        assert_eq!(postal_code("1234567").unwrap().as_deref(), Some("123-4567"));
+        assert!(postal_code("123-456").is_err());
+        assert_eq!(
+            postal_code_from_number(600001.0).unwrap().as_deref(),
+            Some("060-0001")
+        );
+    }
+
+    #[test]
+    fn dates() {
+        for s in [
+            "1980-01-02",
+            "1980/1/2",
+            "1980.1.2",
+            "1980年1月2日",
+            "19800102",
+            "１９８０／０１／０２",
+            "昭和55年1月2日",
+            "S55.1.2",
+            "1980/01/02 0:00:00",
+        ] {
+            assert_eq!(date(s).unwrap().as_deref(), Some("1980-01-02"), "{s}");
+        }
+        assert_eq!(
+            date("平成元年1月8日").unwrap().as_deref(),
+            Some("1989-01-08")
+        );
+        assert!(date("1980-02-30").is_err());
+        assert!(date("yesterday").is_err());
+        assert!(date("80/1/2").is_err());
+        assert_eq!(
+            date_from_serial(29222.0).unwrap().as_deref(),
+            Some("1980-01-02")
+        );
+        assert_eq!(
+            date_from_serial(1.0).unwrap().as_deref(),
+            Some("1900-01-01")
+        );
+        assert!(date_from_serial(-3.0).is_err());
+    }
+
+    #[test]
+    fn search_folding() {
+        assert_eq!(search_key("やまだ"), search_key("ヤマダ"));
+        assert_eq!(search_key("ﾔﾏﾀﾞ"), search_key("ヤマダ"));
+        assert_eq!(search_key("０３－１２"), "0312");
+        assert_eq!(search_key("Yamada Taro"), "yamadataro");
+    }
+
+    #[test]
+    fn card_numbers() {
+        assert!(contains_card_number("4111 1111 1111 1111"));
+        assert!(contains_card_number(
+            "カード: ４１１１-１１１１-１１１１-１１１１ です"
+        ));
+        assert!(!contains_card_number("4111 1111 1111 1112"));
+        assert!(!contains_card_number("03-1234-5678"));
+        assert!(!contains_card_number("顧客番号 C000123"));
+    }
+}

@@ -1,1 +1,24 @@
-fn main() {}
+//! Generates one permission per app command, so the capability file can allow exactly ours.
+
+/// Every command the UI may invoke; keep in step with `invoke_handler` in src/lib.rs.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "office_init",
+    "customers_list",
+    "customer_get",
+    "register_import",
+    "register_load_sample",
+    "register_cancel",
+    "contractors_list",
+    "contractor_add",
+    "contractor_update",
+    "ledger_verify",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run the Tauri build script");
+}

@@ -144,6 +144,94 @@ pub enum Error {
     /// The passphrase or identity does not open the file.
     #[error("{0}")]
     Decrypt(String),
+
+    /// A stored floor plan no longer matches the SHA-256 recorded when it was imported.
+    #[error(
+        "the stored floor plan of customer {customer_id} ({path}) was changed or damaged after \
+         it was imported (its SHA-256 or size no longer matches): re-import the plan"
+    )]
+    FloorPlanChanged {
+        /// The customer whose plan it is.
+        customer_id: String,
+        /// The stored file.
+        path: PathBuf,
+    },
+
+    /// The file is not an age-encrypted file (binary or armored).
+    #[error("{0} is not an age-encrypted file (not a Handover bundle)")]
+    NotAnAgeFile(PathBuf),
+
+    /// None of the given keys can open the bundle.
+    #[error("{path} cannot be opened with the given key: {reason}")]
+    WrongKey {
+        /// The bundle.
+        path: PathBuf,
+        /// Which kind of key is needed (never the key itself).
+        reason: String,
+    },
+
+    /// The passphrase does not open the bundle or identity file.
+    #[error("wrong passphrase for {0}")]
+    WrongPassphrase(PathBuf),
+
+    /// An identity file is passphrase-protected and no passphrase was given.
+    #[error("the key file {0} is protected by a passphrase: give its passphrase to use it")]
+    IdentityPassphraseRequired(PathBuf),
+
+    /// The encrypted data is truncated or was modified.
+    #[error(
+        "{path} is damaged or was tampered with ({reason}): nothing was extracted; ask the \
+         office to send it again"
+    )]
+    BundleDamaged {
+        /// The bundle.
+        path: PathBuf,
+        /// What failed to authenticate.
+        reason: String,
+    },
+
+    /// The manifest signature does not verify with the office key the contractor trusts.
+    #[error(
+        "{path} is not signed by the office key you trust ({reason}): nothing was extracted"
+    )]
+    BadSignature {
+        /// The bundle.
+        path: PathBuf,
+        /// Whose key it claims, or that the signature is invalid.
+        reason: String,
+    },
+
+    /// The bundle's format version is unknown to this build.
+    #[error(
+        "{path} uses bundle format version {found}, but this Handover opens only version \
+         {supported}: install the newer Handover"
+    )]
+    BundleVersion {
+        /// The bundle.
+        path: PathBuf,
+        /// The version found in the manifest.
+        found: u64,
+        /// The version this build opens.
+        supported: u32,
+    },
+
+    /// The bundle does not match its signed manifest or breaks the format.
+    #[error("{path} was refused: {reason}; nothing was extracted")]
+    BundleRejected {
+        /// The bundle.
+        path: PathBuf,
+        /// What does not match, naming the entry.
+        reason: String,
+    },
+
+    /// The bundle exceeds a safety limit (entry count or size: zip-bomb protection).
+    #[error("{path} was refused: {reason}; nothing was extracted")]
+    BundleTooLarge {
+        /// The bundle.
+        path: PathBuf,
+        /// Which limit, naming the entry.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -168,12 +256,35 @@ impl Error {
             Error::LedgerBroken { .. } => "ledger_broken",
             Error::Encrypt(_) => "encrypt",
             Error::Decrypt(_) => "decrypt",
+            Error::FloorPlanChanged { .. } => "floor_plan_changed",
+            Error::NotAnAgeFile(_) => "not_age_file",
+            Error::WrongKey { .. } => "wrong_key",
+            Error::WrongPassphrase(_) => "wrong_passphrase",
+            Error::IdentityPassphraseRequired(_) => "identity_passphrase_required",
+            Error::BundleDamaged { .. } => "bundle_damaged",
+            Error::BadSignature { .. } => "bad_signature",
+            Error::BundleVersion { .. } => "bundle_version",
+            Error::BundleRejected { .. } => "bundle_rejected",
+            Error::BundleTooLarge { .. } => "bundle_too_large",
         }
     }
 
     /// Is this a failed verification (ledger or bundle), as opposed to bad input or I/O?
     pub fn is_verification_failure(&self) -> bool {
-        matches!(self, Error::LedgerBroken { .. } | Error::Decrypt(_))
+        matches!(
+            self,
+            Error::LedgerBroken { .. }
+                | Error::Decrypt(_)
+                | Error::FloorPlanChanged { .. }
+                | Error::NotAnAgeFile(_)
+                | Error::WrongKey { .. }
+                | Error::WrongPassphrase(_)
+                | Error::BundleDamaged { .. }
+                | Error::BadSignature { .. }
+                | Error::BundleVersion { .. }
+                | Error::BundleRejected { .. }
+                | Error::BundleTooLarge { .. }
+        )
     }
 
     /// Is this the user's input being refused (as opposed to a system failure)?
@@ -190,6 +301,7 @@ impl Error {
                 | Error::KeysExist(_)
                 | Error::KeysMissing(_)
                 | Error::BadKeyFile { .. }
+                | Error::IdentityPassphraseRequired(_)
         )
     }
 

@@ -152,6 +152,13 @@ pub struct InitReport {
 /// Create the store and the office keys; refuses to overwrite existing keys.
 pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
     let mut office = Office::open(dir, operator)?;
+    let keys = create_office_keys(&mut office)?;
+    let report = InitReport { data_dir: office.dir.root().display().to_string(), keys };
+    Ok((office, report))
+}
+
+/// Create the office keys in an open office and record it; refuses to overwrite existing keys.
+pub fn create_office_keys(office: &mut Office) -> Result<OfficePublicKeys> {
     let now = office.now();
     let public = keys::create_office_keys(&office.dir, &now)?;
     let ev = office.event(
@@ -164,11 +171,7 @@ pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
         }),
     );
     office.store.append(ev)?;
-    let report = InitReport {
-        data_dir: office.dir.root().display().to_string(),
-        keys: public,
-    };
-    Ok((office, report))
+    Ok(public)
 }
 
 /// The office's public keys (after `init`).

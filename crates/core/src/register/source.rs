@@ -257,6 +257,14 @@ fn date_cell(dt: &calamine::ExcelDateTime) -> Cell {
     }
 }
 
+/// ODS date cells arrive as ISO text (`1980-01-02T00:00:00`): keep the date part.
+fn iso_date_cell(s: &str) -> Cell {
+    match s.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
+        Some(d) => Cell::Date(d.to_string()),
+        None => Cell::Text(s.to_string()),
+    }
+}
+
 fn cell_from_ref(v: &DataRef<'_>) -> Cell {
     match v {
         DataRef::Empty => Cell::Empty,
@@ -266,7 +274,8 @@ fn cell_from_ref(v: &DataRef<'_>) -> Cell {
         DataRef::Float(f) => Cell::Number(*f),
         DataRef::Bool(b) => Cell::Text(b.to_string()),
         DataRef::DateTime(dt) => date_cell(dt),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::DateTimeIso(s) => iso_date_cell(s),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
         DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
@@ -279,7 +288,8 @@ fn cell_from_data(v: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Text(b.to_string()),
         Data::DateTime(dt) => date_cell(dt),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DateTimeIso(s) => iso_date_cell(s),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(e.to_string()),
     }
 }
@@ -296,6 +306,48 @@ struct DecodingReader<R> {
     out: Vec<u8>,
     out_pos: usize,
     bytes_read: std::rc::Rc<std::cell::Cell<u64>>,
+    lines: std::rc::Rc<std::cell::RefCell<LineBreaks>>,
+}
+
+/// Where the line breaks of the decoded text are, so that a CSV record can be given the line
+/// number a person sees. (The csv crate's own line count is one short for every record after
+/// a CRLF — what Excel writes — because it counts the `\n` only when reading the next record.)
+///
+/// A break is a `\r`, or a `\n` not preceded by `\r`: CRLF, LF and CR-only files all count
+/// one break per line. Only breaks not yet passed by a record are kept, so memory stays small.
+#[derive(Default)]
+struct LineBreaks {
+    /// Offsets (in the decoded text) of breaks not yet counted.
+    pending: std::collections::VecDeque<u64>,
+    /// Breaks before the last record looked up.
+    counted: u64,
+    /// Bytes of decoded text produced so far.
+    produced: u64,
+    /// The last byte produced was `\r`.
+    after_cr: bool,
+}
+
+impl LineBreaks {
+    fn scan(&mut self, chunk: &[u8]) {
+        for (i, &b) in chunk.iter().enumerate() {
+            match b {
+                b'\r' => self.pending.push_back(self.produced + i as u64),
+                b'\n' if !self.after_cr => self.pending.push_back(self.produced + i as u64),
+                _ => {}
+            }
+            self.after_cr = b == b'\r';
+        }
+        self.produced += chunk.len() as u64;
+    }
+
+    /// The 1-based line on which the text at `offset` lies (offsets must not decrease).
+    fn line_at(&mut self, offset: u64) -> u32 {
+        while self.pending.front().is_some_and(|&o| o < offset) {
+            self.pending.pop_front();
+            self.counted += 1;
+        }
+        u32::try_from(self.counted + 1).unwrap_or(u32::MAX)
+    }
 }
 
 impl<R: Read> Read for DecodingReader<R> {
@@ -333,6 +385,7 @@ impl<R: Read> Read for DecodingReader<R> {
             );
             self.in_start += read;
             self.out.truncate(written);
+            self.lines.borrow_mut().scan(&self.out);
             if self.eof && self.in_start == self.in_end && written == 0 {
                 return Ok(0);
             }
@@ -377,6 +430,7 @@ fn read_delimited(
         if tabs > commas { b'\t' } else { b',' }
     });
     let bytes_read = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let lines = std::rc::Rc::new(std::cell::RefCell::new(LineBreaks::default()));
     let reader = DecodingReader {
         inner: std::io::Cursor::new(head).chain(BufReader::with_capacity(1 << 16, file)),
         // BOM handling: encoding_rs strips a UTF-8 BOM with the BOM-sniffing decoder.
@@ -388,6 +442,7 @@ fn read_delimited(
         out: Vec::new(),
         out_pos: 0,
         bytes_read: bytes_read.clone(),
+        lines: lines.clone(),
     };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -406,25 +461,27 @@ fn read_delimited(
         let more = csv.read_record(&mut record).map_err(|e| {
             let where_ = e
                 .position()
-                .map(|p| format!("line {}", p.line()))
+                .map(|p| format!("row {}", lines.borrow_mut().line_at(p.byte())))
                 .unwrap_or_default();
             bad(path, format!("not a readable CSV file ({where_}): {e}"))
         })?;
         if !more {
             break;
         }
-        line = record.position().map_or(line + 1, |p| p.line() as u32);
+        line = record
+            .position()
+            .map_or(line + 1, |p| lines.borrow_mut().line_at(p.byte()));
         if record.iter().any(|f| f.contains('\u{FFFD}')) {
             let row = line;
             return Err(bad(
                 path,
                 format!(
-                    "row {row}: characters that are not valid {enc_name}; if the file was saved by \
-                     Japanese Excel, pass --encoding shift_jis{}",
+                    "row {row}: characters that are not valid {enc_name}; {}",
                     if enc == encoding_rs::SHIFT_JIS {
-                        " (or --encoding utf-8)"
+                        "if the file was saved as UTF-8, pass --encoding utf-8"
                     } else {
-                        ""
+                        "if the file was saved by Japanese Excel (CSV, not CSV UTF-8), pass \
+                         --encoding shift_jis"
                     }
                 ),
             ));
@@ -465,5 +522,48 @@ fn looks_like_utf8(head: &[u8]) -> bool {
     match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none() && head.len() - e.valid_up_to() < 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows as (line number, first cell) for a CSV text.
+    fn rows(text: &str) -> Vec<(u32, String)> {
+        let dir = std::env::temp_dir().join(format!(
+            "handover-source-test-{}-{}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut out = Vec::new();
+        read_rows(&path, None, TextEncoding::Auto, &mut |row, _, _| {
+            let first = match &row.cells[0] {
+                Cell::Text(s) => s.clone(),
+                other => format!("{other:?}"),
+            };
+            out.push((row.number, first));
+            Ok(())
+        })
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        out
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_by_line_whatever_the_line_ends() {
+        let want = vec![(1, "a".to_string()), (2, "c".into()), (3, "e".into())];
+        assert_eq!(rows("a,b\r\nc,d\r\ne,f\r\n"), want, "CRLF (Excel)");
+        assert_eq!(rows("a,b\nc,d\ne,f\n"), want, "LF");
+        assert_eq!(rows("a,b\rc,d\re,f"), want, "CR (old Mac)");
+        assert_eq!(rows("\u{feff}a,b\r\nc,d\r\ne,f"), want, "BOM");
+        // Blank lines are skipped but still counted; a quoted cell may span lines.
+        assert_eq!(
+            rows("a,b\r\n\r\nc,\"x\r\ny\"\r\ne,f\r\n"),
+            vec![(1, "a".to_string()), (3, "c".into()), (5, "e".into())]
+        );
     }
 }

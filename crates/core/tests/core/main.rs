@@ -1,1 +1,10 @@
-//! t
+//! Integration tests of handover-core: one test binary, one module per topic.
+//!
+//! Every test works in its own temporary data directory with a fixed clock, on the synthetic
+//! registers in `tests/fixtures/registers/` (see the README there for the expected values).
+
+mod contractors;
+mod import;
+mod keys;
+mod ledger;
+mod support;

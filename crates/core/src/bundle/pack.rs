@@ -1,0 +1,539 @@
+//! Writing a bundle: zip → age → `<out>.partial` → fsync → rename.
+//!
+//! The zip is produced by [`zip::ZipWriter::new_stream`] (the age writer cannot seek, so
+//! entries carry data descriptors) into a [`ChannelWriter`] that hands 1 MiB buffers over a
+//! bounded channel to a second thread, which encrypts them with age (optionally armored),
+//! hashes the ciphertext as it goes out and writes it to the partial file. Memory is the few
+//! buffers in flight plus the text files (a few hundred bytes per customer), whatever the size
+//! of the floor plans; compression and encryption run on two cores.
+//!
+//! The manifest must be first in the zip yet lists the hash of every later entry. The text
+//! files are therefore made in memory first, and floor plans are described by the SHA-256
+//! recorded when they were stored; each plan is hashed again while it is copied, and a plan
+//! whose bytes changed since import aborts the bundle ([`Error::FloorPlanChanged`]).
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+
+use age::secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+use super::content::{self, Header, Selected};
+use super::files::{HashingWriter, RemoveOnDrop, move_no_replace};
+use super::manifest::{
+    CSV_ENTRY, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, ManifestCustomer,
+    ManifestEntry, README_ENTRY, SIGNATURE_ENTRY,
+};
+use super::{BundleCustomer, BundleKey, Limits, PackedBundle};
+use crate::keys;
+use crate::{Error, Flow, Progress, Result, WorkType, fsutil};
+
+/// Size of the buffers handed to the encryption thread.
+const CHUNK: usize = 1 << 20;
+/// Buffers queued for encryption at most (memory bound: about `QUEUE + 3` MiB).
+const QUEUE: usize = 4;
+/// Read size when copying a floor plan.
+const READ_BUF: usize = 256 * 1024;
+
+/// Write an encrypted, signed bundle to `out`.
+///
+/// `manifest` supplies the handover, office and contractor details; `format_version`,
+/// `encryption`, `customers` and `entries` are filled in here from `customers` and `key`.
+/// `customers` carries, per customer, exactly the fields that may be handed over: this
+/// function refuses payment fields and a missing `customer_id`, and writes nothing else.
+/// With X25519 recipients, the office's own recipient (`manifest.office.recipient_fingerprint`)
+/// must be among them and every other recipient must be one of
+/// `manifest.contractor.key_fingerprints`, so the manifest tells the truth about who can read
+/// the bundle. `sign` signs the exact manifest bytes; the signature is checked against
+/// `manifest.office.signing_key` before anything is written.
+///
+/// The file appears at `out` only when complete and fsynced; `out` must not exist. On any
+/// error or cancellation nothing is left behind.
+pub fn pack_to_file(
+    out: &Path,
+    mut manifest: Manifest,
+    customers: &[BundleCustomer],
+    key: &BundleKey,
+    armor: bool,
+    sign: &dyn Fn(&[u8]) -> [u8; 64],
+    progress: &mut dyn Progress,
+) -> Result<PackedBundle> {
+    let selected = content::select(customers)?;
+    let limits = Limits::default();
+    if selected.len() + 5 > limits.max_entries {
+        return Err(Error::invalid(
+            "customers",
+            format!(
+                "{} customers are too many for one bundle (at most {}): split the handover",
+                selected.len(),
+                limits.max_entries - 5
+            ),
+        ));
+    }
+    manifest.format_version = FORMAT_VERSION;
+    manifest.encryption = match key {
+        BundleKey::Recipients(_) => "x25519",
+        BundleKey::Passphrase(_) | BundleKey::InsecureTestPassphrase { .. } => "passphrase",
+    }
+    .into();
+    check_manifest(&manifest)?;
+    check_key(&manifest, key)?;
+    let mtime = zip_time(&manifest.created);
+
+    // The text entries, made first so that the manifest can list their hashes.
+    let readme = content::readme(&Header {
+        handover_id: &manifest.handover_id,
+        created: &manifest.created,
+        contractor: &manifest.contractor.name,
+        work_type: &manifest.work_type,
+        return_by: &manifest.return_by,
+        customers: selected.len(),
+        passphrase: manifest.encryption == "passphrase",
+    });
+    let csv = content::customers_csv(&selected)?;
+    let json = content::customers_json(&selected)?;
+    let texts: [(&str, &[u8]); 3] = [
+        (README_ENTRY, &readme),
+        (CSV_ENTRY, &csv),
+        (JSON_ENTRY, &json),
+    ];
+    manifest.customers = selected
+        .iter()
+        .map(|s| ManifestCustomer {
+            customer_id: s.id().to_string(),
+            fields: s.fields.clone(),
+        })
+        .collect();
+    manifest.entries = texts
+        .iter()
+        .map(|(name, bytes)| ManifestEntry {
+            path: (*name).to_string(),
+            sha256: hex::encode(Sha256::digest(bytes)),
+            size: bytes.len() as u64,
+        })
+        .chain(selected.iter().filter_map(|s| s.plan.as_ref()).map(|p| {
+            ManifestEntry {
+                path: p.entry.clone(),
+                sha256: p.meta.sha256.clone(),
+                size: p.meta.size,
+            }
+        }))
+        .collect();
+    for s in &selected {
+        check_plan_on_disk(s)?;
+    }
+
+    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| Error::io("cannot write", MANIFEST_ENTRY, e.into()))?;
+    manifest_bytes.push(b'\n');
+    if manifest_bytes.len() as u64 > limits.max_manifest_size {
+        return Err(Error::invalid(
+            "customers",
+            "the manifest would be too large for one bundle: split the handover",
+        ));
+    }
+    let signature = sign(&manifest_bytes);
+    let vk = keys::parse_signing_key(&manifest.office.signing_key)?;
+    if !keys::verify_signature(&vk, &manifest_bytes, &signature) {
+        return Err(Error::invalid(
+            "signing key",
+            "the manifest was signed with a key other than the office signing key it names",
+        ));
+    }
+
+    if std::fs::symlink_metadata(out).is_ok() {
+        return Err(Error::FileExists(out.to_path_buf()));
+    }
+    let partial = fsutil::partial_path(out);
+    let file = fsutil::create_new_private(&partial)?;
+    let mut cleanup = RemoveOnDrop(Some(partial.clone()));
+
+    let total = manifest_bytes.len() as u64
+        + 64
+        + texts.iter().map(|(_, b)| b.len() as u64).sum::<u64>()
+        + manifest.entries.iter().skip(3).map(|e| e.size).sum::<u64>();
+    let entries = Entries {
+        manifest: &manifest_bytes,
+        signature: &signature,
+        texts: &texts,
+        selected: &selected,
+        mtime,
+    };
+    let (file, sha256, size) = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Msg>(QUEUE);
+        let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(QUEUE + 2);
+        let partial = partial.as_path();
+        let encryptor = scope.spawn(move || encrypt_loop(rx, spare_tx, file, key, armor, partial));
+        let writer = ChannelWriter {
+            tx,
+            spare: spare_rx,
+            buf: Vec::with_capacity(CHUNK),
+            aborted: Rc::new(Cell::new(false)),
+        };
+        let zipped = write_zip(writer, &entries, total, progress);
+        let encrypted = encryptor
+            .join()
+            .unwrap_or_else(|_| Err(Error::Encrypt("the encryption thread panicked".into())));
+        match (zipped, encrypted) {
+            (Ok(()), Ok(done)) => Ok(done),
+            // The zip side stops with a broken pipe when the encryption thread failed: report
+            // the thread's error, which says what really happened (disk full…).
+            (Err(e), Err(enc)) if !matches!(e, Error::Cancelled | Error::FloorPlanChanged { .. }) => {
+                Err(enc)
+            }
+            (Err(e), _) | (Ok(()), Err(e)) => Err(e),
+        }
+    })?;
+    file.sync_all()
+        .map_err(|e| Error::io("cannot write", &partial, e))?;
+    drop(file);
+    move_no_replace(&partial, out)?;
+    cleanup.0 = None;
+    fsutil::sync_parent(out);
+    Ok(PackedBundle {
+        sha256,
+        size,
+        manifest,
+    })
+}
+
+fn check_manifest(m: &Manifest) -> Result<()> {
+    let bad = |field: &str, reason: String| Err(Error::invalid(format!("manifest {field}"), reason));
+    if m.handover_id.trim().is_empty() || m.handover_id.chars().any(char::is_control) {
+        return bad("handoverId", "must be a non-empty single line".into());
+    }
+    if m.created.parse::<jiff::Timestamp>().is_err() {
+        return bad(
+            "created",
+            format!("'{}' is not an RFC 3339 date-time", m.created),
+        );
+    }
+    if m.return_by.parse::<jiff::civil::Date>().is_err() {
+        return Err(Error::BadDate(m.return_by.clone()));
+    }
+    if !matches!(m.method.as_str(), "transfer" | "media") {
+        return bad(
+            "method",
+            format!("'{}' is not a bundle method (transfer or media)", m.method),
+        );
+    }
+    m.work_type.parse::<WorkType>()?;
+    keys::parse_signing_key(&m.office.signing_key)?;
+    Ok(())
+}
+
+fn check_key(m: &Manifest, key: &BundleKey) -> Result<()> {
+    match key {
+        BundleKey::Recipients(recipients) => {
+            if recipients.is_empty() {
+                return Err(Error::invalid("recipients", "a bundle needs at least one recipient"));
+            }
+            let prints: Vec<String> = recipients
+                .iter()
+                .map(|r| keys::recipient_fingerprint(&r.to_string()))
+                .collect();
+            if !prints.contains(&m.office.recipient_fingerprint) {
+                return Err(Error::invalid(
+                    "recipients",
+                    "the office's own recipient must be among the recipients, so that the office \
+                     can audit what it sent",
+                ));
+            }
+            if let Some(p) = prints.iter().find(|p| {
+                **p != m.office.recipient_fingerprint && !m.contractor.key_fingerprints.contains(p)
+            }) {
+                return Err(Error::invalid(
+                    "recipients",
+                    format!(
+                        "recipient {p} is neither the office's nor one of the contractor's keys \
+                         listed in the manifest"
+                    ),
+                ));
+            }
+        }
+        BundleKey::Passphrase(p) | BundleKey::InsecureTestPassphrase { passphrase: p, .. } => {
+            if p.expose_secret().chars().count() < 8 {
+                return Err(Error::invalid(
+                    "passphrase",
+                    "must be at least 8 characters long",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fail early (before writing anything) if a plan is missing or its size changed.
+fn check_plan_on_disk(s: &Selected<'_>) -> Result<()> {
+    let Some(p) = &s.plan else { return Ok(()) };
+    let meta = std::fs::metadata(p.path)
+        .map_err(|e| Error::io("cannot read the stored floor plan", p.path, e))?;
+    if !meta.is_file() || meta.len() != p.meta.size {
+        return Err(plan_changed(s, p.path));
+    }
+    Ok(())
+}
+
+fn plan_changed(s: &Selected<'_>, path: &Path) -> Error {
+    Error::FloorPlanChanged {
+        customer_id: s.id().to_string(),
+        path: path.to_path_buf(),
+    }
+}
+
+/// The zip timestamp of every entry: the manifest's creation time as written (its local
+/// time), so entries carry no other clock reading.
+fn zip_time(created: &str) -> zip::DateTime {
+    created
+        .get(..19)
+        .and_then(|s| s.parse::<jiff::civil::DateTime>().ok())
+        .and_then(|d| {
+            zip::DateTime::from_date_and_time(
+                u16::try_from(d.year()).ok()?,
+                d.month() as u8,
+                d.day() as u8,
+                d.hour() as u8,
+                d.minute() as u8,
+                d.second() as u8,
+            )
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+struct Entries<'a> {
+    manifest: &'a [u8],
+    signature: &'a [u8; 64],
+    texts: &'a [(&'a str, &'a [u8]); 3],
+    selected: &'a [Selected<'a>],
+    mtime: zip::DateTime,
+}
+
+fn write_zip(
+    writer: ChannelWriter,
+    e: &Entries<'_>,
+    total: u64,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let aborted = writer.aborted.clone();
+    let mut zip = zip::ZipWriter::new_stream(writer);
+    let res = (|| {
+        let text = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(e.mtime)
+            .unix_permissions(0o600);
+        let stored = text.compression_method(CompressionMethod::Stored);
+        let zip_err = |name: &str, err: zip::result::ZipError| match err {
+            zip::result::ZipError::Io(io) => pipe_error(name, io),
+            other => Error::Encrypt(format!("cannot write {name} into the bundle: {other}")),
+        };
+        let mut done = 0u64;
+        let mut tick = |done: u64| match progress.update(done, Some(total)) {
+            Flow::Continue => Ok(()),
+            Flow::Cancel => Err(Error::Cancelled),
+        };
+        let small: [(&str, &[u8], SimpleFileOptions); 2] = [
+            (MANIFEST_ENTRY, e.manifest, text),
+            (SIGNATURE_ENTRY, e.signature, stored),
+        ];
+        for (name, bytes, opts) in small
+            .into_iter()
+            .chain(e.texts.iter().map(|(n, b)| (*n, *b, text)))
+        {
+            zip.start_file(name, opts).map_err(|err| zip_err(name, err))?;
+            zip.write_all(bytes).map_err(|err| pipe_error(name, err))?;
+            done += bytes.len() as u64;
+            tick(done)?;
+        }
+        let mut buf = vec![0u8; READ_BUF];
+        for s in e.selected {
+            let Some(p) = &s.plan else { continue };
+            zip.start_file(p.entry.as_str(), stored)
+                .map_err(|err| zip_err(&p.entry, err))?;
+            let mut f = File::open(p.path)
+                .map_err(|err| Error::io("cannot read the stored floor plan", p.path, err))?;
+            let mut hasher = Sha256::new();
+            let mut n_total = 0u64;
+            loop {
+                let n = match f.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(err) => {
+                        return Err(Error::io("cannot read the stored floor plan", p.path, err));
+                    }
+                };
+                n_total += n as u64;
+                if n_total > p.meta.size {
+                    return Err(plan_changed(s, p.path));
+                }
+                hasher.update(&buf[..n]);
+                zip.write_all(&buf[..n])
+                    .map_err(|err| pipe_error(&p.entry, err))?;
+                done += n as u64;
+                tick(done)?;
+            }
+            if n_total != p.meta.size || hex::encode(hasher.finalize()) != p.meta.sha256 {
+                return Err(plan_changed(s, p.path));
+            }
+        }
+        Ok(())
+    })();
+    match res {
+        Ok(()) => {
+            let writer = zip
+                .finish()
+                .map_err(|err| zip_err_final(err))?
+                .into_inner();
+            writer.finish().map_err(|err| pipe_error("the bundle", err))
+        }
+        Err(err) => {
+            // Let the zip writer's drop finish into the void, and tell the encryption thread
+            // (by closing the channel without `Done`) to stop without finishing the file.
+            aborted.set(true);
+            drop(zip);
+            Err(err)
+        }
+    }
+}
+
+fn zip_err_final(err: zip::result::ZipError) -> Error {
+    match err {
+        zip::result::ZipError::Io(io) => pipe_error("the zip directory", io),
+        other => Error::Encrypt(format!("cannot finish the bundle: {other}")),
+    }
+}
+
+fn pipe_error(what: &str, err: io::Error) -> Error {
+    Error::Encrypt(format!("cannot write {what} into the bundle: {err}"))
+}
+
+enum Msg {
+    Data(Vec<u8>),
+    Done,
+}
+
+/// The zip's output: fills large buffers and sends them to the encryption thread.
+struct ChannelWriter {
+    tx: SyncSender<Msg>,
+    spare: Receiver<Vec<u8>>,
+    buf: Vec<u8>,
+    /// Set on error: writes are then discarded (the zip writer's drop still writes).
+    aborted: Rc<Cell<bool>>,
+}
+
+impl ChannelWriter {
+    fn send(&mut self) -> io::Result<()> {
+        let fresh = match self.spare.try_recv() {
+            Ok(b) => b,
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => Vec::with_capacity(CHUNK),
+        };
+        let full = std::mem::replace(&mut self.buf, fresh);
+        self.tx
+            .send(Msg::Data(full))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the encryption stopped"))
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.send()?;
+        }
+        self.tx
+            .send(Msg::Done)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the encryption stopped"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.aborted.get() {
+            return Ok(data.len());
+        }
+        let n = (CHUNK - self.buf.len()).min(data.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == CHUNK {
+            self.send()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The encryption thread: age-encrypts what arrives, hashes and writes the ciphertext.
+///
+/// Returns the file (not yet fsynced), the SHA-256 and size of what was written. If the
+/// channel closes without [`Msg::Done`], the zip side failed: stop without finishing.
+fn encrypt_loop(
+    rx: Receiver<Msg>,
+    spare: SyncSender<Vec<u8>>,
+    file: File,
+    key: &BundleKey,
+    armor: bool,
+    partial: &Path,
+) -> Result<(File, String, u64)> {
+    use age::armor::{ArmoredWriter, Format};
+    let write_err = |e: io::Error| Error::io("cannot write", partial, e);
+    let encryptor = match key {
+        BundleKey::Recipients(rs) => {
+            age::Encryptor::with_recipients(rs.iter().map(|r| r as &dyn age::Recipient))
+                .map_err(|e| Error::Encrypt(e.to_string()))?
+        }
+        BundleKey::Passphrase(p) => age::Encryptor::with_user_passphrase(p.clone()),
+        BundleKey::InsecureTestPassphrase {
+            passphrase,
+            work_factor,
+        } => {
+            let mut r = age::scrypt::Recipient::new(passphrase.clone());
+            r.set_work_factor((*work_factor).clamp(1, 30));
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .map_err(|e| Error::Encrypt(e.to_string()))?
+        }
+    };
+    let sink = HashingWriter::new(BufWriter::with_capacity(256 * 1024, file));
+    let format = if armor {
+        Format::AsciiArmor
+    } else {
+        Format::Binary
+    };
+    let armored = ArmoredWriter::wrap_output(sink, format).map_err(write_err)?;
+    let mut w = encryptor.wrap_output(armored).map_err(write_err)?;
+    loop {
+        match rx.recv() {
+            Ok(Msg::Data(mut buf)) => {
+                w.write_all(&buf).map_err(write_err)?;
+                buf.clear();
+                let _ = spare.try_send(buf);
+            }
+            Ok(Msg::Done) => break,
+            Err(_) => return Err(Error::Cancelled),
+        }
+    }
+    let sink = w.finish().and_then(|a| a.finish()).map_err(write_err)?;
+    let (bufw, sha256, size) = sink.finish();
+    let file = bufw.into_inner().map_err(|e| write_err(e.into_error()))?;
+    Ok((file, sha256, size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zip_time_uses_the_written_local_time() {
+        let t = zip_time("2026-03-04T05:06:07+09:00");
+        assert_eq!(
+            (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()),
+            (2026, 3, 4, 5, 6, 6) // DOS time has 2-second resolution
+        );
+        assert_eq!(zip_time("garbage"), zip::DateTime::default());
+    }
+}

@@ -1,0 +1,38 @@
+//! What the UI receives when a command fails: a stable code it localizes, and the core's
+//! English sentence as a fallback. Never a Rust debug dump.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A command's failure, as sent over IPC.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IpcError {
+    /// Stable code (`bad_register`, `keys_missing`…; see `handover_core::Error::code`).
+    pub code: String,
+    /// A sentence for the user (English; the UI shows its own Japanese text per code).
+    pub message: String,
+    /// Per-row problems, for a refused import.
+    pub problems: Vec<handover_core::register::RowProblem>,
+}
+
+impl From<handover_core::Error> for IpcError {
+    fn from(e: handover_core::Error) -> Self {
+        let problems = match &e {
+            handover_core::Error::RegisterRejected { problems, .. } => problems.clone(),
+            _ => Vec::new(),
+        };
+        IpcError { code: e.code().to_string(), message: e.to_string(), problems }
+    }
+}
+
+impl IpcError {
+    /// An error that does not come from the core.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        IpcError { code: code.into(), message: message.into(), problems: Vec::new() }
+    }
+}
+
+/// Result of a command.
+pub type CmdResult<T> = Result<T, IpcError>;

@@ -1,0 +1,41 @@
+// Typed wrappers over the app's Tauri commands. Types come from Rust (src/bindings, generated
+// by ts-rs), so the UI and the core cannot drift apart silently.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { ContractorChange } from "./bindings/ContractorChange";
+import type { ContractorInput } from "./bindings/ContractorInput";
+import type { ContractorRow } from "./bindings/ContractorRow";
+import type { Customer } from "./bindings/Customer";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { ImportRequest } from "./bindings/ImportRequest";
+import type { IpcError } from "./bindings/IpcError";
+import type { OfficePublicKeys } from "./bindings/OfficePublicKeys";
+import type { VerifyReport } from "./bindings/VerifyReport";
+
+export function isIpcError(e: unknown): e is IpcError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+export const api = {
+  appInfo: () => invoke<AppInfo>("app_info"),
+  officeInit: () => invoke<OfficePublicKeys>("office_init"),
+  customers: (query: string) => invoke<Customer[]>("customers_list", { query }),
+  customer: (id: string) => invoke<Customer>("customer_get", { id }),
+  importRegister: (request: ImportRequest, onProgress: (p: ImportProgress) => void) => {
+    const ch = new Channel<ImportProgress>();
+    ch.onmessage = onProgress;
+    return invoke<ImportReport>("register_import", { request, onProgress: ch });
+  },
+  loadSample: (onProgress: (p: ImportProgress) => void) => {
+    const ch = new Channel<ImportProgress>();
+    ch.onmessage = onProgress;
+    return invoke<ImportReport>("register_load_sample", { onProgress: ch });
+  },
+  cancelImport: () => invoke<void>("register_cancel"),
+  contractors: () => invoke<ContractorRow[]>("contractors_list"),
+  addContractor: (input: ContractorInput) => invoke<ContractorRow>("contractor_add", { input }),
+  updateContractor: (id: string, change: ContractorChange) =>
+    invoke<ContractorRow>("contractor_update", { id, change }),
+  verifyLedger: () => invoke<VerifyReport>("ledger_verify"),
+};

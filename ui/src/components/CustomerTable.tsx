@@ -1,0 +1,65 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Customer } from "../bindings/Customer";
+import { t } from "../i18n";
+import { visibleWindow } from "../lib/virtual";
+
+const ROW_HEIGHT = 34;
+
+/** The register as a virtualized table: only the rows in view are in the DOM. */
+export function CustomerTable({ rows }: { rows: Customer[] }) {
+  const tr = t();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [rows]);
+
+  const w = visibleWindow(rows.length, ROW_HEIGHT, scrollTop, height);
+  const cols = [tr.colId, tr.colName, tr.colKana, tr.colPostal, tr.colAddress, tr.colPhone, tr.colService, tr.colPlan];
+  return (
+    <div class="table" role="table" aria-rowcount={rows.length} data-testid="customer-table">
+      <div class="thead" role="row">
+        {cols.map((c) => (
+          <div role="columnheader" key={c}>
+            {c}
+          </div>
+        ))}
+      </div>
+      <div class="tbody" ref={scroller} onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)} tabIndex={0}>
+        <div style={{ height: `${w.totalHeight}px`, position: "relative" }}>
+          <div style={{ transform: `translateY(${w.offsetTop}px)` }}>
+            {rows.slice(w.start, w.end).map((c, i) => (
+              <div
+                class={(w.start + i) % 2 ? "tr odd" : "tr"}
+                role="row"
+                aria-rowindex={w.start + i + 1}
+                key={c.customerId}
+                style={{ height: `${ROW_HEIGHT}px` }}
+                data-testid="customer-row"
+              >
+                <div class="mono">{c.customerId}</div>
+                <div>{c.name}</div>
+                <div class="muted">{c.nameKana}</div>
+                <div class="mono">{c.postalCode}</div>
+                <div title={c.address ?? ""}>{c.address}</div>
+                <div class="mono">{c.phone}</div>
+                <div>{c.service}</div>
+                <div>{c.floorPlan ? <span class="chip">{c.floorPlan.ext.toUpperCase()}</span> : ""}</div>
+              </div>
+            ))}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

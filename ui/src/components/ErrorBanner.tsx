@@ -1,0 +1,33 @@
+import { isIpcError } from "../api";
+import { t } from "../i18n";
+
+/** An error as a sentence a clerk understands, with the detail (file, row…) underneath. */
+export function ErrorBanner({ error }: { error: unknown }) {
+  const tr = t();
+  if (isIpcError(error)) {
+    const headline = tr.errors[error.code] ?? error.message;
+    return (
+      <div class="banner error" role="alert" data-testid="error">
+        <strong>{headline}</strong>
+        {headline !== error.message && <div class="detail">{error.message}</div>}
+        {error.problems.length > 0 && (
+          <ul class="problems">
+            {error.problems.map((p, i) => (
+              <li key={i}>
+                {p.sheet ? `${tr.sheet} ${p.sheet} · ` : ""}
+                {tr.row} {p.row}
+                {p.column ? ` · ${tr.column} ${p.column}${p.header ? `（${p.header}）` : ""}` : ""} —{" "}
+                {p.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div class="banner error" role="alert" data-testid="error">
+      {String(error)}
+    </div>
+  );
+}

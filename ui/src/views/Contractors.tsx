@@ -1,0 +1,149 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import type { AgreementStatus } from "../bindings/AgreementStatus";
+import type { ContractorRow } from "../bindings/ContractorRow";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { lang, t } from "../i18n";
+import { formatDate } from "../lib/format";
+
+function statusLabel(s: AgreementStatus): string {
+  const tr = t();
+  return {
+    valid: tr.statusValid,
+    expiring_soon: tr.statusExpiringSoon,
+    expired: tr.statusExpired,
+    not_yet_valid: tr.statusNotYetValid,
+  }[s];
+}
+
+/** The contractor roster: agreements (expiring ones highlighted) and key fingerprints. */
+export function Contractors() {
+  const tr = t();
+  const [rows, setRows] = useState<ContractorRow[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [adding, setAdding] = useState(false);
+  const load = () => api.contractors().then(setRows, setError);
+  useEffect(() => {
+    load();
+  }, []);
+
+  return (
+    <section class="view">
+      <div class="toolbar">
+        <h1>{tr.navContractors}</h1>
+        <span class="spacer" />
+        <button class="primary" onClick={() => setAdding(!adding)}>
+          {tr.addContractor}
+        </button>
+      </div>
+      {error ? <ErrorBanner error={error} /> : null}
+      {adding && (
+        <ContractorForm
+          onSaved={() => {
+            setAdding(false);
+            load();
+          }}
+        />
+      )}
+      {rows && rows.length === 0 && !adding && <div class="empty">{tr.contractorsEmpty}</div>}
+      <div class="cards">
+        {rows?.map((r) => (
+          <article class={`card status-${r.status}`} key={r.contractor.id}>
+            <header>
+              <span class="mono muted">{r.contractor.id}</span>
+              <h2>{r.contractor.name}</h2>
+              <span class={`chip ${r.status}`}>{statusLabel(r.status)}</span>
+            </header>
+            <dl>
+              <dt>{tr.agreementSigned}</dt>
+              <dd>{formatDate(r.contractor.agreementSigned, lang.value)}</dd>
+              <dt>{tr.agreementExpires}</dt>
+              <dd>{formatDate(r.contractor.agreementExpires, lang.value)}</dd>
+              {r.contractor.address && (
+                <>
+                  <dt>{tr.address}</dt>
+                  <dd>{r.contractor.address}</dd>
+                </>
+              )}
+              {r.contractor.contact && (
+                <>
+                  <dt>{tr.contact}</dt>
+                  <dd>{r.contractor.contact}</dd>
+                </>
+              )}
+            </dl>
+            <ul class="keys">
+              {r.keys.length === 0 && <li class="muted">{tr.noKeys}</li>}
+              {r.keys.map((k) => (
+                <li key={k.recipient}>
+                  <span class="fingerprint" title={k.recipient}>
+                    {k.fingerprint}
+                  </span>
+                  <code class="recipient">{k.recipient}</code>
+                </li>
+              ))}
+            </ul>
+          </article>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function ContractorForm({ onSaved }: { onSaved: () => void }) {
+  const tr = t();
+  const [f, setF] = useState({ name: "", address: "", contact: "", keys: "", signed: "", expires: "" });
+  const [error, setError] = useState<unknown>(null);
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value });
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    api
+      .addContractor({
+        name: f.name,
+        address: f.address || null,
+        contact: f.contact || null,
+        recipients: f.keys
+          .split("\n")
+          .map((s) => s.trim())
+          .filter((s) => s && !s.startsWith("#")),
+        agreementSigned: f.signed,
+        agreementExpires: f.expires,
+      })
+      .then(onSaved, setError);
+  };
+  return (
+    <form class="form card" onSubmit={submit}>
+      <label>
+        {tr.name}
+        <input required value={f.name} onInput={set("name")} />
+      </label>
+      <label>
+        {tr.address}
+        <input value={f.address} onInput={set("address")} />
+      </label>
+      <label>
+        {tr.contact}
+        <input value={f.contact} onInput={set("contact")} />
+      </label>
+      <label class="wide">
+        {tr.keys}
+        <textarea rows={3} value={f.keys} onInput={set("keys")} spellcheck={false} />
+      </label>
+      <label>
+        {tr.agreementSigned}
+        <input type="date" required value={f.signed} onInput={set("signed")} />
+      </label>
+      <label>
+        {tr.agreementExpires}
+        <input type="date" required value={f.expires} onInput={set("expires")} />
+      </label>
+      {error ? <ErrorBanner error={error} /> : null}
+      <div class="actions">
+        <button class="primary" type="submit">
+          {tr.save}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+# Shared by scripts/run and scripts/test: install only what is missing, so a second run costs
+# seconds. Debian/Ubuntu (apt) is assumed for system packages.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; return 1; fi
+}
+
+# ensure_packages PKG... — apt-get install the Debian packages that are not installed yet.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# The libraries Tauri 2 builds against on Linux, plus a Japanese font so the UI renders.
+APP_PACKAGES=(pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev libssl-dev
+  fonts-noto-cjk)
+
+ensure_app_packages() {
+  ensure_packages "${APP_PACKAGES[@]}"
+}
+
+# npm ci only when node_modules is missing or older than the lock file.
+ensure_ui_deps() {
+  local ui="$ROOT/ui"
+  if [ ! -d "$ui/node_modules" ] || [ "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]; then
+    log "installing UI packages (npm ci)"
+    (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+build_ui() {
+  log "building the UI"
+  (cd "$ROOT/ui" && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)
+}

@@ -44,6 +44,177 @@ pub enum Command {
     /// Check the ledger
     #[command(subcommand)]
     Ledger(LedgerCmd),
+    /// Show exactly what a handover would contain, without writing anything
+    Prepare(PrepareArgs),
+    /// Write a handover (encrypted bundle, media, or paper sheet) and record it
+    Pack(PackArgs),
+    /// Record that a contractor returned or destroyed a handover's data
+    ConfirmDestruction(ConfirmArgs),
+    /// List handovers (all, or only those past their return-or-destroy date)
+    Handovers(HandoversArgs),
+    /// Open a bundle (contractor side): decrypt, verify the office signature and every file
+    Open(OpenArgs),
+    /// Customers' opt-out and restriction requests
+    #[command(subcommand)]
+    Request(RequestCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Contractor id (CTR-0001)
+    #[arg(long)]
+    pub contractor: String,
+    /// Work type: installation, wiring, repair, inspection, removal
+    #[arg(long)]
+    pub work_type: String,
+    /// Customer numbers, comma-separated
+    #[arg(
+        long,
+        value_delimiter = ',',
+        required_unless_present = "customers_file"
+    )]
+    pub customers: Vec<String>,
+    /// File of customer numbers (one per line or comma-separated)
+    #[arg(long, value_name = "FILE")]
+    pub customers_file: Option<PathBuf>,
+    /// A field beyond the work type's minimal set (needs --reason; repeatable, in order)
+    #[arg(long = "extra-field", value_name = "FIELD")]
+    pub extra_fields: Vec<String>,
+    /// Why the contractor needs the extra field (one per --extra-field, recorded)
+    #[arg(long = "reason", value_name = "TEXT")]
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// How it will be handed over: transfer, media, paper
+    #[arg(long, default_value = "transfer")]
+    pub method: String,
+    /// A passphrase bundle instead of the contractor's keys
+    #[arg(long)]
+    pub passphrase: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// transfer (a file), media (a folder on the USB stick), paper (a printable sheet)
+    #[arg(long)]
+    pub method: String,
+    /// transfer: the bundle file; media: the folder; paper: the HTML sheet
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// ASCII armor, for e-mail or chat
+    #[arg(long)]
+    pub armor: bool,
+    /// Return-or-destroy date (default from the policy)
+    #[arg(long, value_name = "DATE")]
+    pub return_by: Option<String>,
+    /// Encrypt to a passphrase read from standard input instead of the contractor's keys
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// Handover id (HO-2026-000123)
+    pub id: String,
+    /// Day of return or destruction (YYYY-MM-DD)
+    #[arg(long)]
+    pub date: String,
+    /// Note (how it was destroyed, certificate number…)
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HandoversArgs {
+    /// Only open handovers past their return-or-destroy date
+    #[arg(long)]
+    pub overdue: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The bundle (.age, binary or armored)
+    pub bundle: PathBuf,
+    /// Your age identity file (plain or passphrase-protected)
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "passphrase_stdin"
+    )]
+    pub identity: Option<PathBuf>,
+    /// Read the bundle passphrase from standard input
+    #[arg(long, conflicts_with = "identity")]
+    pub passphrase_stdin: bool,
+    /// The office's signing key (ed25519:…), or a file holding it; read back by phone
+    #[arg(long, value_name = "KEY")]
+    pub trust: String,
+    /// Write the verified files into this folder
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCmd {
+    /// Register a customer's request (pending, and enforced, at once)
+    Add(RequestAddArgs),
+    /// Accept, or reject with a reason
+    Decide(RequestDecideArgs),
+    /// List requests
+    List(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct RequestAddArgs {
+    /// Customer number
+    pub customer: String,
+    /// `all`, or comma-separated fields
+    #[arg(long)]
+    pub scope: String,
+    /// Day received (YYYY-MM-DD)
+    #[arg(long)]
+    pub received: String,
+    /// phone, counter, mail or web
+    #[arg(long)]
+    pub channel: String,
+    /// Note
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestDecideArgs {
+    /// Request id (REQ-2026-0001)
+    pub id: String,
+    /// Accept the request
+    #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+    pub accept: bool,
+    /// Reject it (needs --reason)
+    #[arg(long)]
+    pub reject: bool,
+    /// Reason (required to reject)
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Args)]

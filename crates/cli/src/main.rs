@@ -5,6 +5,7 @@
 //! [`args::EXIT_CODES`]).
 
 mod args;
+mod handovers;
 mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let core = err.downcast_ref::<Error>();
-            eprintln!("error: {err}");
+            eprintln!("error: {}", message(&err));
             if let Some(Error::RegisterRejected {
                 problems, count, ..
             }) = core
@@ -45,16 +46,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The error and its causes, `outer: inner`, leaving out a cause its parent already quotes
+/// (core errors include their source's text in their own message).
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
 fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
     Ok(DataDir::resolve(cli.data_dir.as_deref())?)
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Office> {
+pub(crate) fn open(cli: &Cli) -> anyhow::Result<Office> {
     let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
     Ok(Office::open(data_dir(cli)?, operator)?)
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, v)?;
     writeln!(out)?;
@@ -157,6 +174,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 handover_core::keys::recipient_fingerprint(&recipient)
             );
         }
+        Command::Prepare(a) => handovers::prepare(&cli, a)?,
+        Command::Pack(a) => handovers::pack(&cli, a)?,
+        Command::ConfirmDestruction(a) => handovers::confirm(&cli, a)?,
+        Command::Handovers(a) => handovers::list(&cli, a)?,
+        Command::Open(a) => handovers::open_bundle(a)?,
+        Command::Request(cmd) => handovers::request(&cli, cmd)?,
         Command::Ledger(LedgerCmd::Verify(a)) => {
             let office = open(&cli)?;
             let report = ops::verify_ledger(&office)?;

@@ -56,3 +56,16 @@ pub fn read_passphrase() -> anyhow::Result<age::secrecy::SecretString> {
         Ok(p.into())
     }
 }
+
+/// Read a passphrase once (to open something): from the terminal, or a line of stdin.
+pub fn read_passphrase_once() -> anyhow::Result<age::secrecy::SecretString> {
+    if std::io::stdin().is_terminal() {
+        Ok(rpassword::prompt_password("Passphrase: ")?.into())
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let p = line.trim_end_matches(['\r', '\n']).to_string();
+        anyhow::ensure!(!p.is_empty(), "no passphrase on standard input");
+        Ok(p.into())
+    }
+}

@@ -191,9 +191,7 @@ pub enum Error {
     },
 
     /// The manifest signature does not verify with the office key the contractor trusts.
-    #[error(
-        "{path} is not signed by the office key you trust ({reason}): nothing was extracted"
-    )]
+    #[error("{path} is not signed by the office key you trust ({reason}): nothing was extracted")]
     BadSignature {
         /// The bundle.
         path: PathBuf,

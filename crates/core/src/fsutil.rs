@@ -76,9 +76,11 @@ pub(crate) fn partial_path(path: &Path) -> std::path::PathBuf {
 
 /// Best-effort fsync of a file's folder so that a rename survives a power cut.
 pub(crate) fn sync_parent(path: &Path) {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
+    if let Some(Ok(d)) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(File::open)
+    {
+        let _ = d.sync_all();
     }
 }

@@ -8,17 +8,20 @@
 //! app both call [`ops`], so every rule is enforced in one place.
 #![deny(missing_docs)]
 
+pub mod bundle;
 pub mod contractors;
 mod datadir;
 mod error;
 pub mod fields;
 mod fsutil;
+pub mod handover;
 pub mod keys;
 pub mod ledger;
 pub mod ops;
 pub mod policy;
 pub mod progress;
 pub mod register;
+pub mod requests;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

@@ -4,6 +4,10 @@
 //! below, so neither front end can skip it. Functions take an [`Office`] — the open data
 //! directory, its store, the operator and a clock — and return plain data.
 
+mod handovers;
+
+pub use handovers::*;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -153,7 +157,10 @@ pub struct InitReport {
 pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
     let mut office = Office::open(dir, operator)?;
     let keys = create_office_keys(&mut office)?;
-    let report = InitReport { data_dir: office.dir.root().display().to_string(), keys };
+    let report = InitReport {
+        data_dir: office.dir.root().display().to_string(),
+        keys,
+    };
     Ok((office, report))
 }
 
@@ -235,22 +242,35 @@ pub mod sample {
     ];
 }
 
-/// Import the bundled synthetic sample register (written into `<data dir>/sample/` first, so
-/// the ledger names a real file).
+/// Import the bundled synthetic sample register (fictional people, for trying Handover out).
+///
+/// The workbook and its floor plans are written to a private scratch folder in the data
+/// directory, imported like any register, and the folder is removed again: the workbook has
+/// (fake) bank and card columns to show that payment data is dropped, and a copy of it must not
+/// linger in the data directory. The ledger entry names the file and its SHA-256, which is the
+/// one built into Handover.
 pub fn load_sample(office: &mut Office, progress: &mut dyn Progress) -> Result<ImportReport> {
-    let dir = office.dir.root().join("sample");
-    let plans = dir.join("floor_plans");
-    crate::fsutil::create_private_dir(&plans)?;
-    let xlsx = dir.join("sample_register.xlsx");
-    crate::fsutil::write_atomic(&xlsx, sample::REGISTER_XLSX)?;
-    for (name, bytes) in sample::FLOOR_PLANS {
-        crate::fsutil::write_atomic(&plans.join(name), bytes)?;
-    }
-    let opts = ImportOptions {
-        floor_plans_dir: Some(plans),
-        ..Default::default()
-    };
-    import_register(office, &xlsx, &opts, progress)
+    let dir = office.dir.root().join(format!(
+        ".sample-{}-{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let result = (|| {
+        let plans = dir.join("floor_plans");
+        crate::fsutil::create_private_dir(&plans)?;
+        let xlsx = dir.join("sample_register.xlsx");
+        crate::fsutil::write_atomic(&xlsx, sample::REGISTER_XLSX)?;
+        for (name, bytes) in sample::FLOOR_PLANS {
+            crate::fsutil::write_atomic(&plans.join(name), bytes)?;
+        }
+        let opts = ImportOptions {
+            floor_plans_dir: Some(plans),
+            ..Default::default()
+        };
+        import_register(office, &xlsx, &opts, progress)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// Search the register (id, name, kana, address, phone); empty query lists everyone.

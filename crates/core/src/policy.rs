@@ -184,6 +184,29 @@ impl Policy {
         Ok(())
     }
 
+    /// Load the manager's policy file, or the default when there is none. A file that does not
+    /// parse or breaks a rule is an error, never silently replaced by the default.
+    pub fn load(path: &std::path::Path) -> Result<Policy> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Policy::default()),
+            Err(e) => return Err(Error::io("cannot read the policy", path, e)),
+        };
+        let p: Policy = toml::from_str(&text).map_err(|e| {
+            Error::invalid(
+                format!("policy {}", path.display()),
+                e.message().to_string(),
+            )
+        })?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// The policy as TOML (for a manager to start editing from).
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// The minimal field set for a work type.
     pub fn fields_for(&self, work: WorkType) -> &[Field] {
         self.work_types.get(&work).map(Vec::as_slice).unwrap_or(&[])
@@ -204,6 +227,33 @@ mod tests {
                 .contains(&Field::FloorPlan)
         );
         assert!(!p.fields_for(WorkType::Repair).contains(&Field::FloorPlan));
+    }
+
+    #[test]
+    fn policy_file_round_trips_and_is_validated() {
+        let dir = std::env::temp_dir().join(format!("policy-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("policy.toml");
+        assert_eq!(Policy::load(&path).unwrap(), Policy::default());
+        let mut p = Policy::default();
+        p.return_days = 14;
+        std::fs::write(&path, p.to_toml()).unwrap();
+        assert_eq!(Policy::load(&path).unwrap().return_days, 14);
+        let bad = p.to_toml().replace(
+            "\"customer_id\",\n    \"name\",",
+            "\"card_number\", \"customer_id\",\n    \"name\",",
+        );
+        assert_ne!(bad, p.to_toml());
+        std::fs::write(&path, bad).unwrap();
+        assert!(
+            Policy::load(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("payment")
+        );
+        std::fs::write(&path, "return_days = \"soon\"").unwrap();
+        assert_eq!(Policy::load(&path).unwrap_err().code(), "invalid");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

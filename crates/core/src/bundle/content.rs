@@ -163,7 +163,8 @@ pub(crate) fn customers_csv(selected: &[Selected<'_>]) -> Result<Vec<u8>> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        let csv_err = |e: csv::Error| Error::io("cannot write", CSV_ENTRY, std::io::Error::other(e));
+        let csv_err =
+            |e: csv::Error| Error::io("cannot write", CSV_ENTRY, std::io::Error::other(e));
         w.write_record(cols.iter().map(|f| f.label_ja()))
             .map_err(csv_err)?;
         for s in selected {
@@ -173,7 +174,7 @@ pub(crate) fn customers_csv(selected: &[Selected<'_>]) -> Result<Vec<u8>> {
                 } else {
                     ""
                 };
-                defuse_formula(v)
+                defuse_formula(v).into_owned()
             }))
             .map_err(csv_err)?;
         }
@@ -331,7 +332,13 @@ mod tests {
     #[test]
     fn key_is_required_and_ids_unique_and_plain() {
         assert!(select(&[bc("C1", &[Field::Name])]).is_err());
-        assert!(select(&[bc("C1", &[Field::CustomerId]), bc("C1", &[Field::CustomerId])]).is_err());
+        assert!(
+            select(&[
+                bc("C1", &[Field::CustomerId]),
+                bc("C1", &[Field::CustomerId])
+            ])
+            .is_err()
+        );
         assert!(select(&[bc("../x", &[Field::CustomerId])]).is_err());
         assert!(select(&[]).is_err());
     }
@@ -341,8 +348,14 @@ mod tests {
         let c = [bc("C1", &[Field::Phone, Field::CustomerId, Field::Name])];
         let s = select(&c).unwrap();
         let csv = String::from_utf8(customers_csv(&s).unwrap()).unwrap();
-        assert!(csv.starts_with("\u{feff}顧客番号,氏名,電話番号\r\n"), "{csv}");
-        assert!(csv.contains("C1,山田 太郎,'=cmd|' /C calc'!A0\r\n"), "{csv}");
+        assert!(
+            csv.starts_with("\u{feff}顧客番号,氏名,電話番号\r\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("C1,山田 太郎,'=cmd|' /C calc'!A0\r\n"),
+            "{csv}"
+        );
         assert!(!csv.contains("secret@example.jp"));
         let json = String::from_utf8(customers_json(&s).unwrap()).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -117,13 +117,16 @@ pub fn pack_to_file(
             sha256: hex::encode(Sha256::digest(bytes)),
             size: bytes.len() as u64,
         })
-        .chain(selected.iter().filter_map(|s| s.plan.as_ref()).map(|p| {
-            ManifestEntry {
-                path: p.entry.clone(),
-                sha256: p.meta.sha256.clone(),
-                size: p.meta.size,
-            }
-        }))
+        .chain(
+            selected
+                .iter()
+                .filter_map(|s| s.plan.as_ref())
+                .map(|p| ManifestEntry {
+                    path: p.entry.clone(),
+                    sha256: p.meta.sha256.clone(),
+                    size: p.meta.size,
+                }),
+        )
         .collect();
     for s in &selected {
         check_plan_on_disk(s)?;
@@ -184,7 +187,9 @@ pub fn pack_to_file(
             (Ok(()), Ok(done)) => Ok(done),
             // The zip side stops with a broken pipe when the encryption thread failed: report
             // the thread's error, which says what really happened (disk full…).
-            (Err(e), Err(enc)) if !matches!(e, Error::Cancelled | Error::FloorPlanChanged { .. }) => {
+            (Err(e), Err(enc))
+                if !matches!(e, Error::Cancelled | Error::FloorPlanChanged { .. }) =>
+            {
                 Err(enc)
             }
             (Err(e), _) | (Ok(()), Err(e)) => Err(e),
@@ -204,7 +209,8 @@ pub fn pack_to_file(
 }
 
 fn check_manifest(m: &Manifest) -> Result<()> {
-    let bad = |field: &str, reason: String| Err(Error::invalid(format!("manifest {field}"), reason));
+    let bad =
+        |field: &str, reason: String| Err(Error::invalid(format!("manifest {field}"), reason));
     if m.handover_id.trim().is_empty() || m.handover_id.chars().any(char::is_control) {
         return bad("handoverId", "must be a non-empty single line".into());
     }
@@ -232,7 +238,10 @@ fn check_key(m: &Manifest, key: &BundleKey) -> Result<()> {
     match key {
         BundleKey::Recipients(recipients) => {
             if recipients.is_empty() {
-                return Err(Error::invalid("recipients", "a bundle needs at least one recipient"));
+                return Err(Error::invalid(
+                    "recipients",
+                    "a bundle needs at least one recipient",
+                ));
             }
             let prints: Vec<String> = recipients
                 .iter()
@@ -346,7 +355,8 @@ fn write_zip(
             .into_iter()
             .chain(e.texts.iter().map(|(n, b)| (*n, *b, text)))
         {
-            zip.start_file(name, opts).map_err(|err| zip_err(name, err))?;
+            zip.start_file(name, opts)
+                .map_err(|err| zip_err(name, err))?;
             zip.write_all(bytes).map_err(|err| pipe_error(name, err))?;
             done += bytes.len() as u64;
             tick(done)?;
@@ -387,10 +397,7 @@ fn write_zip(
     })();
     match res {
         Ok(()) => {
-            let writer = zip
-                .finish()
-                .map_err(|err| zip_err_final(err))?
-                .into_inner();
+            let writer = zip.finish().map_err(zip_err_final)?.into_inner();
             writer.finish().map_err(|err| pipe_error("the bundle", err))
         }
         Err(err) => {
@@ -531,7 +538,14 @@ mod tests {
     fn zip_time_uses_the_written_local_time() {
         let t = zip_time("2026-03-04T05:06:07+09:00");
         assert_eq!(
-            (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()),
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
             (2026, 3, 4, 5, 6, 6) // DOS time has 2-second resolution
         );
         assert_eq!(zip_time("garbage"), zip::DateTime::default());

@@ -186,17 +186,28 @@ impl Verifier {
             (Some((s, h)), Some((hs, hh))) if s == hs && h == hh => {}
             (last, Some((hs, _))) => {
                 let got = last.map_or(0, |(s, _)| s);
-                return Err(Error::LedgerBroken {
-                    seq: got + 1,
-                    reason: if got < hs {
+                // The first entry that does not fit: the first missing one, the first one the
+                // head does not cover, or the last one when the head names it with another hash.
+                let (seq, reason) = if got < hs {
+                    (
+                        got + 1,
                         format!(
                             "the last {} entries are missing (the ledger head says {hs})",
                             hs - got
-                        )
-                    } else {
-                        "the ledger head does not match the last entry".into()
-                    },
-                });
+                        ),
+                    )
+                } else if got > hs {
+                    (
+                        hs + 1,
+                        format!(
+                            "entries {}..{got} are not covered by the ledger head (it says {hs})",
+                            hs + 1
+                        ),
+                    )
+                } else {
+                    (got, "the ledger head does not match the last entry".into())
+                };
+                return Err(Error::LedgerBroken { seq, reason });
             }
             (Some((s, _)), None) => {
                 return Err(Error::LedgerBroken {

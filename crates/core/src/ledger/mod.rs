@@ -13,7 +13,9 @@ mod sqlite;
 pub use chain::{EventDraft, Hash, LedgerEntry, Verifier, VerifyReport};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
+use crate::handover::HandoverRecord;
 use crate::register::{Customer, FloorPlan};
+use crate::requests::Request;
 use crate::{Contractor, Result};
 
 /// What an upsert did to a customer.
@@ -97,6 +99,36 @@ pub trait Store: Send {
 
     /// Entries concerning one customer, oldest first.
     fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>>;
+
+    /// A customer's requests that are pending or accepted (those are enforced).
+    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>>;
+
+    /// All requests, or one customer's.
+    fn requests(&self, customer_id: Option<&str>) -> Result<Vec<Request>>;
+
+    /// Insert or replace a request and record the change.
+    fn save_request(&mut self, r: &Request, at: &str, event: EventDraft) -> Result<LedgerEntry>;
+
+    /// The id the next request of `year` gets (`REQ-2026-0001`).
+    fn next_request_id(&self, year: i16) -> Result<String>;
+
+    /// The id the next handover of `year` gets (`HO-2026-000001`).
+    fn next_handover_id(&self, year: i16) -> Result<String>;
+
+    /// Record a handover and its ledger entry together; returns the entry.
+    fn record_handover(&mut self, h: &HandoverRecord, event: EventDraft) -> Result<LedgerEntry>;
+
+    /// Handovers, all or the one with `id`.
+    fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>>;
+
+    /// Close an open handover (return or destruction confirmed) and record it.
+    fn close_handover(
+        &mut self,
+        id: &str,
+        on: &str,
+        note: Option<&str>,
+        event: EventDraft,
+    ) -> Result<LedgerEntry>;
 }
 
 /// Walk the whole chain and compare it with the recorded head.

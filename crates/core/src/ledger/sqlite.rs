@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+mod handovers;
+
 use super::{ColumnSet, EventDraft, Hash, ImportTx, LedgerEntry, Store, Upsert, chain};
+use crate::handover::HandoverRecord;
 use crate::register::{Customer, FloorPlan, search_key};
+use crate::requests::Request;
 use crate::{Contractor, Error, Field, Result};
 
 /// Embedded migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_handovers.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -44,14 +51,10 @@ impl SqliteStore {
             source,
         };
         let mut conn = Connection::open(path).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(err)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
+        // Check the version before anything writes to the file: a store from a newer Handover
+        // is left exactly as it is (not even switched to WAL).
         let version: u32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(err)?;
@@ -62,6 +65,12 @@ impl SqliteStore {
                 supported: SCHEMA_VERSION,
             });
         }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(err)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction().map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
@@ -552,5 +561,55 @@ impl Store for SqliteStore {
                 .collect()
         };
         run().map_err(|e| self.err(e))
+    }
+
+    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
+        self.enforced_requests_sql(customer_id)
+            .map_err(|e| self.err(e))
+    }
+
+    fn requests(&self, customer_id: Option<&str>) -> Result<Vec<Request>> {
+        self.requests_sql(customer_id).map_err(|e| self.err(e))
+    }
+
+    fn save_request(&mut self, r: &Request, at: &str, event: EventDraft) -> Result<LedgerEntry> {
+        self.save_request_sql(r, at, &event)
+            .map_err(|e| self.err(e))
+    }
+
+    fn next_request_id(&self, year: i16) -> Result<String> {
+        self.next_id_sql("requests", &format!("REQ-{year}-"), 4)
+            .map_err(|e| self.err(e))
+    }
+
+    fn next_handover_id(&self, year: i16) -> Result<String> {
+        self.next_id_sql("handovers", &format!("HO-{year}-"), 6)
+            .map_err(|e| self.err(e))
+    }
+
+    fn record_handover(&mut self, h: &HandoverRecord, event: EventDraft) -> Result<LedgerEntry> {
+        if self.handover_exists_sql(&h.id).map_err(|e| self.err(e))? {
+            return Err(Error::invalid(
+                "handover",
+                format!("{} is already recorded", h.id),
+            ));
+        }
+        self.record_handover_sql(h, &event).map_err(|e| self.err(e))
+    }
+
+    fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>> {
+        self.handovers_sql(id).map_err(|e| self.err(e))
+    }
+
+    fn close_handover(
+        &mut self,
+        id: &str,
+        on: &str,
+        note: Option<&str>,
+        event: EventDraft,
+    ) -> Result<LedgerEntry> {
+        self.close_handover_sql(id, on, note, &event)
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| handovers::not_found(id))
     }
 }

@@ -108,14 +108,18 @@ pub fn header_text(c: &Cell) -> String {
 }
 
 fn role_of(header: &str, overrides: &[MapOverride]) -> ColumnRole {
+    let detected = Field::from_header(header);
     if let Some(o) = overrides.iter().find(|o| o.header == header.trim()) {
-        return match o.field {
-            None => ColumnRole::Unknown,
-            Some(f) if f.is_payment() => ColumnRole::Payment(f),
-            Some(f) => ColumnRole::Field(f),
+        return match (o.field, detected) {
+            // A payment column stays payment whatever the override says: `--map` must not be a
+            // way to store it ([`ColumnMap::check_overrides`] refuses such a mapping).
+            (_, Some(d)) if d.is_payment() => ColumnRole::Payment(d),
+            (None, _) => ColumnRole::Unknown,
+            (Some(f), _) if f.is_payment() => ColumnRole::Payment(f),
+            (Some(f), _) => ColumnRole::Field(f),
         };
     }
-    match Field::from_header(header) {
+    match detected {
         Some(f) if f.is_payment() => ColumnRole::Payment(f),
         Some(f) => ColumnRole::Field(f),
         None => ColumnRole::Unknown,
@@ -165,9 +169,25 @@ impl ColumnMap {
         self.roles.iter().position(|r| *r == ColumnRole::Field(f))
     }
 
-    /// Every override must name a header that exists, or the user mistyped it.
+    /// Every override must name a header that exists, or the user mistyped it; and none may
+    /// map a payment column to a stored field.
     pub fn check_overrides(&self, overrides: &[MapOverride]) -> Result<()> {
         for o in overrides {
+            if let (Some(f), Some(p)) = (o.field, Field::from_header(&o.header))
+                && p.is_payment()
+                && !f.is_payment()
+            {
+                return Err(Error::invalid(
+                    "--map",
+                    format!(
+                        "the column '{}' holds payment data ({}), which is never stored, so it \
+                         cannot be mapped to {f}; if it is not payment data, rename the column in \
+                         the file",
+                        o.header,
+                        p.label_en().to_lowercase()
+                    ),
+                ));
+            }
             if !self.headers.iter().any(|h| h == &o.header) {
                 return Err(Error::invalid(
                     "--map",
@@ -274,5 +294,26 @@ mod tests {
         assert_eq!(m.roles[2], ColumnRole::Unknown);
         assert!("x=card".parse::<MapOverride>().is_err());
         assert!("nothing".parse::<MapOverride>().is_err());
+    }
+
+    #[test]
+    fn a_payment_column_cannot_be_mapped_into_storage() {
+        let to_notes: MapOverride = "口座番号=notes".parse().unwrap();
+        let m = ColumnMap::try_from_row(
+            &row(&["顧客番号", "氏名", "口座番号"]),
+            std::slice::from_ref(&to_notes),
+        )
+        .unwrap();
+        assert_eq!(m.roles[2], ColumnRole::Payment(Field::BankAccount));
+        let e = m.check_overrides(&[to_notes]).unwrap_err();
+        assert!(e.to_string().contains("payment data"), "{e}");
+        let ignore: MapOverride = "口座番号=ignore".parse().unwrap();
+        let m = ColumnMap::try_from_row(
+            &row(&["顧客番号", "氏名", "口座番号"]),
+            std::slice::from_ref(&ignore),
+        )
+        .unwrap();
+        assert_eq!(m.roles[2], ColumnRole::Payment(Field::BankAccount));
+        assert!(m.check_overrides(&[ignore]).is_ok());
     }
 }

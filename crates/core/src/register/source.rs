@@ -259,7 +259,10 @@ fn date_cell(dt: &calamine::ExcelDateTime) -> Cell {
 
 /// ODS date cells arrive as ISO text (`1980-01-02T00:00:00`): keep the date part.
 fn iso_date_cell(s: &str) -> Cell {
-    match s.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
+    match s
+        .get(..10)
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+    {
         Some(d) => Cell::Date(d.to_string()),
         None => Cell::Text(s.to_string()),
     }
@@ -340,7 +343,7 @@ impl LineBreaks {
         self.produced += chunk.len() as u64;
     }
 
-    /// The 1-based line on which the text at `offset` lies (offsets must not decrease).
+    /// The 1-based line on which the byte at `offset` lies (offsets must not decrease).
     fn line_at(&mut self, offset: u64) -> u32 {
         while self.pending.front().is_some_and(|&o| o < offset) {
             self.pending.pop_front();
@@ -468,9 +471,17 @@ fn read_delimited(
         if !more {
             break;
         }
-        line = record
-            .position()
-            .map_or(line + 1, |p| lines.borrow_mut().line_at(p.byte()));
+        // The record's first line: the line of its last byte (the reader stops right after the
+        // first byte of its terminator), less the line breaks inside its quoted cells. (The
+        // record's own start position may lie before skipped blank lines, or on the `\n` of the
+        // previous CRLF.)
+        let end = csv.position().byte();
+        let inner = record.iter().map(count_breaks).sum::<u32>();
+        line = lines
+            .borrow_mut()
+            .line_at(end.saturating_sub(1))
+            .saturating_sub(inner)
+            .max(line + 1);
         if record.iter().any(|f| f.contains('\u{FFFD}')) {
             let row = line;
             return Err(bad(
@@ -515,6 +526,17 @@ fn read_delimited(
             enc_name.into()
         }),
     })
+}
+
+/// Line breaks in a text, counted like [`LineBreaks`] does.
+fn count_breaks(s: &str) -> u32 {
+    let b = s.as_bytes();
+    let n = b
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| c == b'\r' || (c == b'\n' && (i == 0 || b[i - 1] != b'\r')))
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Valid UTF-8, allowing a multi-byte sequence cut at the end of the sample.

@@ -36,7 +36,10 @@ fn add_with_a_recipients_file_and_list() {
     recipients.push(FIXTURE_RECIPIENT.to_string());
     let c = ops::contractor_add(&mut t.office, &input(recipients)).unwrap();
     assert_eq!(c.id, "CTR-0001");
-    assert_eq!(c.recipients, vec![FIXTURE_RECIPIENT.to_string(), extra.clone()]);
+    assert_eq!(
+        c.recipients,
+        vec![FIXTURE_RECIPIENT.to_string(), extra.clone()]
+    );
     assert_eq!(c.agreement_signed, parse_date("2026-04-01").unwrap());
 
     let c2 = ops::contractor_add(
@@ -58,7 +61,10 @@ fn add_with_a_recipients_file_and_list() {
     let today = t.office.today();
     assert_eq!(today, parse_date("2026-11-23").unwrap());
     assert_eq!(list[0].agreement_status(today), AgreementStatus::Valid);
-    assert_eq!(list[1].agreement_status(today), AgreementStatus::ExpiringSoon);
+    assert_eq!(
+        list[1].agreement_status(today),
+        AgreementStatus::ExpiringSoon
+    );
     assert_eq!(
         list[0].keys()[0].fingerprint,
         recipient_fingerprint(FIXTURE_RECIPIENT)
@@ -103,15 +109,25 @@ fn refused_additions_change_nothing() {
     i.agreement_expires = "2026-03-31".into();
     let e = ops::contractor_add(&mut t.office, &i).unwrap_err();
     assert_eq!(e.code(), "invalid");
-    assert!(e.to_string().contains("expires (2026-03-31) before it was signed (2026-04-01)"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("expires (2026-03-31) before it was signed (2026-04-01)"),
+        "{e}"
+    );
 
     let mut i = input(vec![]);
     i.agreement_signed = "2026-02-30".into();
-    assert_eq!(ops::contractor_add(&mut t.office, &i).unwrap_err().code(), "bad_date");
+    assert_eq!(
+        ops::contractor_add(&mut t.office, &i).unwrap_err().code(),
+        "bad_date"
+    );
 
     let mut i = input(vec![]);
     i.name = " \u{3000} ".into();
-    assert_eq!(ops::contractor_add(&mut t.office, &i).unwrap_err().code(), "invalid");
+    assert_eq!(
+        ops::contractor_add(&mut t.office, &i).unwrap_err().code(),
+        "invalid"
+    );
 
     assert_eq!(t.snapshot(), before);
 }
@@ -271,8 +287,17 @@ fn agreement_validity_on_the_boundaries() {
     assert!(c.agreement_valid_on(d("2026-04-01")));
     assert!(c.agreement_valid_on(d("2027-03-31")));
     assert!(!c.agreement_valid_on(d("2027-04-01")));
-    assert_eq!(c.agreement_status(d("2026-03-31")), AgreementStatus::NotYetValid);
-    assert_eq!(c.agreement_status(d("2027-03-01")), AgreementStatus::ExpiringSoon);
+    assert_eq!(
+        c.agreement_status(d("2026-03-31")),
+        AgreementStatus::NotYetValid
+    );
+    assert_eq!(
+        c.agreement_status(d("2027-03-01")),
+        AgreementStatus::ExpiringSoon
+    );
     assert_eq!(c.agreement_status(d("2027-02-28")), AgreementStatus::Valid);
-    assert_eq!(c.agreement_status(d("2027-04-01")), AgreementStatus::Expired);
+    assert_eq!(
+        c.agreement_status(d("2027-04-01")),
+        AgreementStatus::Expired
+    );
 }

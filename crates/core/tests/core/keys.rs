@@ -7,9 +7,9 @@ use std::path::Path;
 use std::str::FromStr;
 
 use age::secrecy::SecretString;
+use handover_core::DataDir;
 use handover_core::keys;
 use handover_core::ops;
-use handover_core::DataDir;
 
 use crate::support::{self, TestOffice};
 
@@ -72,7 +72,10 @@ fn init_creates_private_keys() {
 
     let public = ops::office_keys(&t.office).unwrap();
     assert!(public.recipient.starts_with("age1"));
-    assert_eq!(public.recipient_fingerprint, keys::recipient_fingerprint(&public.recipient));
+    assert_eq!(
+        public.recipient_fingerprint,
+        keys::recipient_fingerprint(&public.recipient)
+    );
     assert_eq!(public.recipient_fingerprint.len(), 19);
     assert!(public.signing_key.starts_with("ed25519:"));
     let recipient_txt = std::fs::read_to_string(k.join("office.recipient.txt")).unwrap();
@@ -116,7 +119,11 @@ fn a_second_init_refuses_and_changes_nothing() {
     assert_eq!((read("office.agekey"), read("office.signing.key")), before);
     assert_eq!(mode(&k.join("office.agekey")), 0o600);
     let office = support::open_at(&t.tmp.path().join("data"));
-    assert_eq!(support::snapshot(&office), snap, "no ledger entry for a refused init");
+    assert_eq!(
+        support::snapshot(&office),
+        snap,
+        "no ledger entry for a refused init"
+    );
 }
 
 #[test]
@@ -148,8 +155,14 @@ fn keygen_writes_a_private_identity_the_age_cli_reads() {
     assert!(recipient.starts_with("age1"));
     assert_eq!(mode(&out), 0o600);
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains(&format!("# public key: {recipient}")), "{text}");
-    let secret = text.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1")).unwrap();
+    assert!(
+        text.contains(&format!("# public key: {recipient}")),
+        "{text}"
+    );
+    let secret = text
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap();
     let id = age::x25519::Identity::from_str(secret).unwrap();
     assert_eq!(id.to_public().to_string(), recipient);
 
@@ -167,7 +180,9 @@ fn keygen_writes_a_private_identity_the_age_cli_reads() {
     child.stdin.take().unwrap().write_all(b"from age").unwrap();
     let ct = child.wait_with_output().unwrap().stdout;
     let dec = age::Decryptor::new(&ct[..]).unwrap();
-    let mut r = dec.decrypt(std::iter::once(&id as &dyn age::Identity)).unwrap();
+    let mut r = dec
+        .decrypt(std::iter::once(&id as &dyn age::Identity))
+        .unwrap();
     let mut pt = Vec::new();
     r.read_to_end(&mut pt).unwrap();
     assert_eq!(pt, b"from age");
@@ -222,8 +237,14 @@ fn a_passphrase_identity_opens_with_the_age_crate() {
     let recipient = ops::keygen(&out, Some(&SecretString::from(pass.to_string()))).unwrap();
     assert_eq!(mode(&out), 0o600);
     let armored = std::fs::read_to_string(&out).unwrap();
-    assert!(armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"), "{armored}");
-    assert!(!armored.contains("AGE-SECRET-KEY"), "the secret is not in clear");
+    assert!(
+        armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"),
+        "{armored}"
+    );
+    assert!(
+        !armored.contains("AGE-SECRET-KEY"),
+        "the secret is not in clear"
+    );
 
     // Decrypt the file itself with the passphrase: an identity file for `recipient` inside.
     let dec = age::Decryptor::new(age::armor::ArmoredReader::new(armored.as_bytes())).unwrap();
@@ -235,9 +256,15 @@ fn a_passphrase_identity_opens_with_the_age_crate() {
         .read_to_string(&mut inner)
         .unwrap();
     assert!(inner.contains(&format!("# public key: {recipient}")));
-    let secret = inner.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1")).unwrap();
+    let secret = inner
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap();
     assert_eq!(
-        age::x25519::Identity::from_str(secret).unwrap().to_public().to_string(),
+        age::x25519::Identity::from_str(secret)
+            .unwrap()
+            .to_public()
+            .to_string(),
         recipient
     );
 
@@ -263,7 +290,10 @@ fn a_passphrase_identity_opens_with_the_age_crate() {
     // A wrong passphrase does not open it.
     let wrong = age::scrypt::Identity::new(SecretString::from("wrong passphrase!".to_string()));
     let dec = age::Decryptor::new(age::armor::ArmoredReader::new(armored.as_bytes())).unwrap();
-    assert!(dec.decrypt(std::iter::once(&wrong as &dyn age::Identity)).is_err());
+    assert!(
+        dec.decrypt(std::iter::once(&wrong as &dyn age::Identity))
+            .is_err()
+    );
 }
 
 #[test]
@@ -277,14 +307,26 @@ fn recipients_files_and_fingerprints() {
     // The fixture identity is the secret half of that recipient.
     let text = std::fs::read_to_string(support::key_fixture("test-contractor.agekey")).unwrap();
     assert!(text.starts_with("# TEST FIXTURE"));
-    let secret = text.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1")).unwrap();
+    let secret = text
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap();
     assert_eq!(
-        age::x25519::Identity::from_str(secret).unwrap().to_public().to_string(),
+        age::x25519::Identity::from_str(secret)
+            .unwrap()
+            .to_public()
+            .to_string(),
         list[0]
     );
     // Fingerprints are stable (they are read back over the phone).
-    assert_eq!(keys::recipient_fingerprint(&list[0]), keys::recipient_fingerprint(&format!(" {} ", list[0])));
-    assert_eq!(keys::recipient_fingerprint(&list[0]), keys::fingerprint(list[0].as_bytes()));
+    assert_eq!(
+        keys::recipient_fingerprint(&list[0]),
+        keys::recipient_fingerprint(&format!(" {} ", list[0]))
+    );
+    assert_eq!(
+        keys::recipient_fingerprint(&list[0]),
+        keys::fingerprint(list[0].as_bytes())
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.txt");

@@ -51,7 +51,11 @@ fn copy_of(src: &Path) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    for f in ["handover.sqlite3", "handover.sqlite3-wal", "handover.sqlite3-shm"] {
+    for f in [
+        "handover.sqlite3",
+        "handover.sqlite3-wal",
+        "handover.sqlite3-shm",
+    ] {
         if src.join(f).exists() {
             std::fs::copy(src.join(f), data.join(f)).unwrap();
         }
@@ -75,7 +79,11 @@ fn assert_broken_at(data: &Path, seq: u64, reason: &str) {
     let e = ops::verify_ledger(&office).unwrap_err();
     assert_eq!(e.code(), "ledger_broken", "{e}");
     assert!(e.is_verification_failure());
-    let handover_core::Error::LedgerBroken { seq: got, reason: why } = &e else {
+    let handover_core::Error::LedgerBroken {
+        seq: got,
+        reason: why,
+    } = &e
+    else {
         panic!("{e:?}");
     };
     assert_eq!(*got, seq, "{e}");
@@ -96,7 +104,10 @@ fn intact_ledger_verifies_and_records_every_change() {
     let head = office.store().ledger_head().unwrap().unwrap();
     assert_eq!(r.head, Some(hex::encode(head.1)));
     assert_eq!(head.0, ENTRIES);
-    let kinds: Vec<String> = support::entries(&office).into_iter().map(|e| e.kind).collect();
+    let kinds: Vec<String> = support::entries(&office)
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -135,7 +146,9 @@ fn the_ledger_tables_refuse_updates_and_deletes() {
         .execute("UPDATE ledger SET actor = 'mallory' WHERE seq = 2", [])
         .unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
-    let e = conn.execute("DELETE FROM ledger WHERE seq = 5", []).unwrap_err();
+    let e = conn
+        .execute("DELETE FROM ledger WHERE seq = 5", [])
+        .unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
     drop(conn);
     assert_eq!(head_hex(&data).map(|h| h.len()), Some(64));
@@ -184,11 +197,17 @@ fn an_edited_actor_is_caught() {
 fn an_edited_date_or_kind_is_caught() {
     let (_tmp, src) = office_with_history();
     let (_t, data) = copy_of(&src);
-    tamper(&data, "UPDATE ledger SET at = '2026-01-01T00:00:00Z' WHERE seq = 4;");
+    tamper(
+        &data,
+        "UPDATE ledger SET at = '2026-01-01T00:00:00Z' WHERE seq = 4;",
+    );
     assert_broken_at(&data, 4, "date, kind");
 
     let (_t, data) = copy_of(&src);
-    tamper(&data, "UPDATE ledger SET kind = 'register.viewed' WHERE seq = 1;");
+    tamper(
+        &data,
+        "UPDATE ledger SET kind = 'register.viewed' WHERE seq = 1;",
+    );
     assert_broken_at(&data, 1, "date, kind");
 }
 
@@ -239,10 +258,18 @@ fn a_deleted_last_entry_with_a_forged_head_changes_the_head_hash() {
     assert_eq!(r.entries, ENTRIES - 1);
     assert_ne!(r.head.as_deref(), Some(recorded_head.as_str()));
 
-    // A forged head that does not match any entry is caught.
+    // A forged head that does not match the last entry is caught.
     let (_t, data) = copy_of(&src);
     tamper(&data, "UPDATE ledger_head SET hash = zeroblob(32);");
-    assert_broken_at(&data, 6, "head does not match");
+    assert_broken_at(&data, 5, "head does not match");
+
+    // A head rolled back without removing the entry after it is caught at that entry.
+    let (_t, data) = copy_of(&src);
+    tamper(
+        &data,
+        "UPDATE ledger_head SET seq = 4, hash = (SELECT hash FROM ledger WHERE seq = 4);",
+    );
+    assert_broken_at(&data, 5, "not covered by the ledger head");
 
     // A removed head record is caught.
     let (_t, data) = copy_of(&src);
@@ -307,7 +334,11 @@ fn tampering_with_the_sqlite3_cli_is_caught() {
         )
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_broken_at(&data, 2, "operator");
 }
 
@@ -322,12 +353,19 @@ fn a_store_newer_than_this_build_is_refused_untouched() {
     }
     let before = std::fs::read(&db).unwrap();
     let e = SqliteStore::open(&db).unwrap_err();
+    assert!(
+        !db.with_extension("sqlite3-wal").exists(),
+        "no WAL file was created"
+    );
     assert_eq!(e.code(), "store_too_new", "{e}");
     let msg = e.to_string();
     assert!(msg.contains("schema version 99"), "{msg}");
     assert!(msg.contains(&format!("up to {SCHEMA_VERSION}")), "{msg}");
     // Refusing it must not have changed it (no migration, no switch to WAL).
-    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert!(
+        std::fs::read(&db).unwrap() == before,
+        "the file was modified"
+    );
     let conn = Connection::open(&db).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -343,7 +381,7 @@ fn a_store_newer_than_this_build_is_refused_untouched() {
     };
     Connection::open(data.join("handover.sqlite3"))
         .unwrap()
-        .execute_batch("PRAGMA user_version = 2;")
+        .execute_batch(&format!("PRAGMA user_version = {};", SCHEMA_VERSION + 1))
         .unwrap();
     let e = handover_core::ops::Office::open(handover_core::DataDir::new(&data), "x").unwrap_err();
     assert_eq!(e.code(), "store_too_new");
@@ -365,8 +403,86 @@ fn a_file_that_is_not_a_database_is_a_store_error() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join("handover.sqlite3"), b"this is not a database, just text").unwrap();
+    std::fs::write(
+        data.join("handover.sqlite3"),
+        b"this is not a database, just text",
+    )
+    .unwrap();
     let e = handover_core::ops::Office::open(handover_core::DataDir::new(&data), "x").unwrap_err();
     assert_eq!(e.code(), "store", "{e}");
     assert!(e.to_string().contains("handover.sqlite3"), "{e}");
+}
+
+#[test]
+fn a_schema_1_store_is_migrated_with_its_data_and_chain() {
+    use handover_core::ledger::chain;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let db = data.join("handover.sqlite3");
+    let draft = handover_core::ledger::EventDraft {
+        at: "2026-01-01T00:00:00Z".into(),
+        kind: "register.imported".into(),
+        actor: "旧版".into(),
+        payload: serde_json::json!({ "file": "old.xlsx", "added": ["T001"] }),
+        customers: vec!["T001".into()],
+    };
+    let e = chain::seal(None, &draft);
+    {
+        // A store exactly as the first release wrote it.
+        let conn = Connection::open(&db).unwrap();
+        conn.execute_batch(include_str!("../../src/ledger/migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1; \
+             INSERT INTO customers (customer_id, name, search, created_at, updated_at) \
+             VALUES ('T001', '試験　太郎', 't001', '2026-01-01', '2026-01-01');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO ledger (seq, at, kind, actor, payload, payload_hash, prev_hash, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![
+                e.seq as i64,
+                e.at,
+                e.kind,
+                e.actor,
+                e.payload,
+                &e.payload_hash[..],
+                &e.prev_hash[..],
+                &e.hash[..]
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO ledger_head (id, seq, hash) VALUES (1, ?1, ?2)",
+            rusqlite::params![e.seq as i64, &e.hash[..]],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO ledger_customers (customer_id, seq) VALUES ('T001', 1)",
+            [],
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    drop(store);
+    let mut office = support::open_at(&data);
+    assert_eq!(
+        ops::customer(&office, "T001").unwrap().name.as_deref(),
+        Some("試験\u{3000}太郎")
+    );
+    assert_eq!(ops::verify_ledger(&office).unwrap().entries, 1);
+    // The migrated store keeps working: the next entry chains onto the old one.
+    ops::import_register(
+        &mut office,
+        &register("basic.xlsx"),
+        &Default::default(),
+        &mut handover_core::NoProgress,
+    )
+    .unwrap();
+    let r = ops::verify_ledger(&office).unwrap();
+    assert_eq!(r.entries, 2);
+    assert_eq!(support::entries(&office)[1].prev_hash, e.hash);
 }

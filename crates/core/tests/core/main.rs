@@ -3,6 +3,7 @@
 //! Every test works in its own temporary data directory with a fixed clock, on the synthetic
 //! registers in `tests/fixtures/registers/` (see the README there for the expected values).
 
+mod bundle;
 mod contractors;
 mod import;
 mod keys;

@@ -54,8 +54,7 @@ impl TestOffice {
     /// A fresh office created with `ops::init` (keys and the first ledger entry).
     pub fn initialized() -> TestOffice {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let (office, _) =
-            ops::init(DataDir::new(tmp.path().join("data")), OPERATOR).expect("init");
+        let (office, _) = ops::init(DataDir::new(tmp.path().join("data")), OPERATOR).expect("init");
         let office = office.with_clock(Arc::new(clock()));
         TestOffice { tmp, office }
     }
@@ -73,7 +72,11 @@ impl TestOffice {
     }
 
     /// Import with the given options.
-    pub fn import(&mut self, path: &Path, opts: &ImportOptions) -> handover_core::Result<ImportReport> {
+    pub fn import(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+    ) -> handover_core::Result<ImportReport> {
         ops::import_register(&mut self.office, path, opts, &mut NoProgress)
     }
 

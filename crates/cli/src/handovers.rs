@@ -1,0 +1,296 @@
+//! The handover commands: prepare, pack, confirm-destruction, handovers, open, request.
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use handover_core::Field;
+use handover_core::bundle::{OpenKey, read_identity_file};
+use handover_core::handover::{
+    ExclusionReason, ExtraField, Method, Preparation, Selection, WithheldReason,
+};
+use handover_core::ops::{self, Office, PackOptions};
+
+use crate::args::{
+    ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, RequestCmd, SelectionArgs,
+};
+use crate::{open, print_json, progress};
+
+fn selection(a: &SelectionArgs, method: &str, passphrase: bool) -> anyhow::Result<Selection> {
+    let mut customers: Vec<String> = a.customers.iter().map(|s| s.trim().to_string()).collect();
+    if let Some(f) = &a.customers_file {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read the customers file {}", f.display()))?;
+        customers.extend(
+            text.split([',', '\n', '\r', '\t'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && !s.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    customers.retain(|s| !s.is_empty());
+    anyhow::ensure!(
+        a.extra_fields.len() == a.reasons.len(),
+        handover_core::Error::Invalid {
+            field: "--extra-field".into(),
+            reason: "every --extra-field needs its own --reason (the reason is recorded)".into()
+        }
+    );
+    let extra_fields = a
+        .extra_fields
+        .iter()
+        .zip(&a.reasons)
+        .map(|(f, r)| {
+            Ok(ExtraField {
+                field: f.parse::<Field>()?,
+                reason: r.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, handover_core::Error>>()?;
+    Ok(Selection {
+        contractor_id: a.contractor.clone(),
+        work_type: a.work_type.parse()?,
+        customers,
+        extra_fields,
+        method: method.parse::<Method>()?,
+        passphrase,
+    })
+}
+
+fn labels(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| f.label_ja())
+        .collect::<Vec<_>>()
+        .join("・")
+}
+
+fn print_preparation(p: &Preparation) {
+    println!(
+        "{} → {} ({}), work: {} {}, method: {}",
+        p.date,
+        p.contractor.name,
+        p.contractor.id,
+        p.work_type.label_ja(),
+        p.work_type,
+        p.method.id()
+    );
+    println!("fields: {}", labels(&p.fields));
+    for x in &p.extra_fields {
+        println!("  extra {} — reason: {}", x.field.label_ja(), x.reason);
+    }
+    println!("{} customer(s) included:", p.customers.len());
+    for c in &p.customers {
+        println!(
+            "  {} {}  receives: {}",
+            c.customer_id,
+            c.name.as_deref().unwrap_or(""),
+            labels(&c.included)
+        );
+        for w in &c.withheld {
+            let why = match &w.reason {
+                WithheldReason::CustomerRequest { request_id } => {
+                    format!("customer's request {request_id}")
+                }
+                WithheldReason::NotNeeded => continue,
+                WithheldReason::NoData => "no data in the register".into(),
+            };
+            println!("    withheld {}: {why}", w.field.label_ja());
+        }
+    }
+    if !p.excluded.is_empty() {
+        println!("{} customer(s) excluded:", p.excluded.len());
+        for e in &p.excluded {
+            let why = match &e.reason {
+                ExclusionReason::UnknownCustomer => "not in the register".to_string(),
+                ExclusionReason::Duplicate => "listed twice".into(),
+                ExclusionReason::OptOut { request_id, status } => {
+                    format!("opt-out request {request_id} ({status})")
+                }
+                ExclusionReason::MissingRequired { field } => {
+                    format!("no {} in the register", field.label_ja())
+                }
+            };
+            println!("  {}: {why}", e.customer_id);
+        }
+    }
+}
+
+pub fn prepare(cli: &crate::args::Cli, a: &PrepareArgs) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let sel = selection(&a.selection, &a.method, a.passphrase)?;
+    let p = ops::prepare(&office, &sel)?;
+    if a.json {
+        print_json(&p)
+    } else {
+        print_preparation(&p);
+        Ok(())
+    }
+}
+
+pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
+    let mut office: Office = open(cli)?;
+    let sel = selection(&a.selection, &a.method, a.passphrase_stdin)?;
+    let passphrase = if a.passphrase_stdin {
+        Some(progress::read_passphrase()?)
+    } else {
+        None
+    };
+    let opts = PackOptions {
+        out: a.out.clone(),
+        armor: a.armor,
+        return_by: a.return_by.clone(),
+        passphrase,
+        insecure_work_factor: None,
+    };
+    let mut bar = progress::Bar::new(!a.json && std::io::stderr().is_terminal());
+    let r = ops::pack(&mut office, &sel, &opts, &mut bar);
+    bar.finish();
+    let r = r?;
+    if a.json {
+        return print_json(&r);
+    }
+    println!("{}", r.handover_id);
+    eprintln!(
+        "wrote {} ({} bytes, {}; {} customer(s), {} excluded), return or destroy by {}",
+        r.path,
+        r.size,
+        r.encryption,
+        r.customers,
+        r.excluded.len(),
+        r.return_by
+    );
+    eprintln!("sha256 {}", r.sha256);
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!("recorded as ledger entry {}", r.ledger_seq);
+    Ok(())
+}
+
+pub fn confirm(cli: &crate::args::Cli, a: &ConfirmArgs) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let h = ops::confirm_destruction(&mut office, &a.id, &a.date, a.note.as_deref())?;
+    println!("{} closed on {}", h.id, h.closed_on.unwrap_or_default());
+    Ok(())
+}
+
+pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let list = if a.overdue {
+        ops::overdue_handovers(&office)?
+    } else {
+        ops::handovers(&office)?
+    };
+    if a.json {
+        return print_json(&list);
+    }
+    for h in &list {
+        println!(
+            "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {}",
+            h.id,
+            &h.created_at[..h.created_at.len().min(10)],
+            h.contractor_id,
+            h.work_type,
+            h.method,
+            h.customers.len(),
+            h.return_by,
+            h.closed_on
+                .as_ref()
+                .map_or("OPEN".to_string(), |d| format!("closed {d}"))
+        );
+    }
+    eprintln!("{} handover(s)", list.len());
+    Ok(())
+}
+
+pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
+    let key = if a.passphrase_stdin {
+        OpenKey::Passphrase(progress::read_passphrase_once()?)
+    } else {
+        let path = a
+            .identity
+            .as_ref()
+            .context("give --identity FILE or --passphrase-stdin")?;
+        let ids = match read_identity_file(path, None) {
+            Err(handover_core::Error::IdentityPassphraseRequired(_)) => {
+                let pass = progress::read_passphrase_once()?;
+                read_identity_file(path, Some(&pass))?
+            }
+            other => other?,
+        };
+        OpenKey::Identities(ids)
+    };
+    let b = ops::open_bundle(&a.bundle, key, &a.trust, a.out.as_deref())?;
+    if a.json {
+        return print_json(&b);
+    }
+    let m = &b.manifest;
+    println!("Verified: signed by the trusted office key; every file matches the manifest.");
+    println!(
+        "handover {}  created {}  by {}",
+        m.handover_id,
+        &m.created[..m.created.len().min(10)],
+        m.operator
+    );
+    println!(
+        "contractor {} ({})  work {}  return or destroy by {}",
+        m.contractor.name, m.contractor.id, m.work_type, m.return_by
+    );
+    println!("{} customer(s):", b.customers.len());
+    for c in &b.customers {
+        let vals: Vec<String> = c.values.iter().map(|v| v.value.clone()).collect();
+        println!("  {}", vals.join("  "));
+    }
+    if let Some(out) = &a.out {
+        eprintln!(
+            "wrote {} file(s) to {} — this is plaintext customer data: keep it safe and destroy it after the work",
+            b.written.len(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn request(cli: &crate::args::Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    match cmd {
+        RequestCmd::Add(a) => {
+            let r = ops::request_add(
+                &mut office,
+                &a.customer,
+                a.scope.parse()?,
+                &a.received,
+                &a.channel,
+                a.note.as_deref(),
+            )?;
+            if a.json {
+                print_json(&r)?;
+            } else {
+                println!("{}", r.id);
+            }
+        }
+        RequestCmd::Decide(a) => {
+            let r = ops::request_decide(&mut office, &a.id, a.accept, a.reason.as_deref())?;
+            println!("{} {}", r.id, r.status.as_str());
+        }
+        RequestCmd::List(a) => {
+            let list = office.store().requests(None)?;
+            if a.json {
+                print_json(&list)?;
+            } else {
+                for r in &list {
+                    println!(
+                        "{}  {}  {}  received {} ({})  {}",
+                        r.id,
+                        r.customer_id,
+                        r.scope.to_db(),
+                        r.received,
+                        r.channel,
+                        r.status.as_str()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! Golden tests of the `handover` command (trycmd).
+//!
+//! Each `cmd/*.md` case runs its commands in order in a fresh sandbox holding a copy of
+//! `tests/fixtures/` (its `<case>.in` is a link to that folder; the `<case>.out/` folder, empty
+//! but for `.keep`, makes trycmd sandbox the run). Every case keeps its data in `./data` via
+//! `--data-dir`, so nothing outside the sandbox is touched. Random keys are elided with `[..]`.
+//!
+//! `ledger_tamper.md` edits the database with the `sqlite3` CLI (Debian package `sqlite3`), as
+//! someone with access to the file would; it is skipped, loudly, where that tool is missing.
+
+use std::path::Path;
+
+#[test]
+fn cli() {
+    let cases = trycmd::TestCases::new();
+    cases
+        .env("HANDOVER_OPERATOR", "tester")
+        .env("NO_COLOR", "1")
+        .case("tests/cmd/*.md");
+    let sqlite3 = Path::new("/usr/bin/sqlite3");
+    if sqlite3.exists() {
+        cases.register_bin("sqlite3", sqlite3.to_path_buf());
+    } else {
+        eprintln!(
+            "warning: /usr/bin/sqlite3 is missing (apt-get install sqlite3): skipping \
+             tests/cmd/ledger_tamper.md"
+        );
+        cases.skip("tests/cmd/ledger_tamper.md");
+    }
+}

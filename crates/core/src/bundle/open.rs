@@ -1,0 +1,1037 @@
+//! Opening a bundle on the contractor's side (or the office's, for an audit).
+//!
+//! The order of checks is the point of this file:
+//!
+//! 1. **age** decrypts and authenticates: the whole payload is read once, front to back, so a
+//!    truncated, reordered or modified ciphertext is refused (and told apart from a wrong key)
+//!    before the zip is even parsed.
+//! 2. **zip structure**: limits on entry count (from the end-of-central-directory record, before
+//!    the central directory is loaded) and declared sizes, safe entry names, no duplicate or
+//!    overlapping entries, local headers agreeing with the central directory, `manifest.json`
+//!    first and `manifest.sig` second.
+//! 3. **signature**: the manifest's exact bytes against the office key the contractor trusts.
+//!    age does not authenticate the sender (anyone can encrypt to a public key), so this is what
+//!    tells a bundle from the office from a forged one.
+//! 4. **content**: every entry is listed in the manifest and every listed entry is present,
+//!    with the listed size and SHA-256 — counted on the bytes actually decompressed, never the
+//!    sizes the zip declares, so a zip bomb stops at its declared size.
+//!
+//! Entries are extracted into a hidden staging folder inside `out` while they are checked, and
+//! moved into place (never replacing a file) only when all of the above passed. On any failure
+//! the staging folder is removed and `out` is as it was.
+
+use std::cell::RefCell;
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use age::secrecy::SecretString;
+use ed25519_dalek::VerifyingKey;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+use super::files::{Staging, move_no_replace};
+use super::manifest::{
+    CSV_ENTRY, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY, SIGNATURE_ENTRY,
+    check_entry_name,
+};
+use crate::{Error, Field, Result, fsutil, keys};
+
+/// Safety limits applied while opening a bundle (zip-bomb and resource protection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most zip entries (5 fixed files plus one floor plan per customer).
+    pub max_entries: usize,
+    /// Largest single entry, uncompressed.
+    pub max_entry_size: u64,
+    /// Largest sum of all entries, uncompressed.
+    pub max_total_size: u64,
+    /// Largest `manifest.json`.
+    pub max_manifest_size: u64,
+}
+
+impl Default for Limits {
+    /// 20,000 customers with a floor plan each; entries up to 64 MiB (floor plans are at most
+    /// 50 MB at import); 16 GiB in all; a 32 MiB manifest.
+    fn default() -> Self {
+        Limits {
+            max_entries: 20_005,
+            max_entry_size: 64 * 1024 * 1024,
+            max_total_size: 16 * 1024 * 1024 * 1024,
+            max_manifest_size: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// The key that opens a bundle.
+pub enum OpenKey {
+    /// age identities (the contractor's key file, or the office's escrow identity).
+    Identities(Vec<Box<dyn age::Identity>>),
+    /// The passphrase of a passphrase bundle.
+    Passphrase(SecretString),
+}
+
+/// One field value of an opened customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FieldValue {
+    /// The field.
+    pub field: Field,
+    /// Its value (for `floor_plan`, the entry name `floor_plans/<id>.<ext>`).
+    pub value: String,
+}
+
+/// A customer as read back from `customers.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenedCustomer {
+    /// 顧客番号
+    pub customer_id: String,
+    /// The values present, in [`Field::ALL`] order (fields without a value are left out).
+    pub values: Vec<FieldValue>,
+    /// The floor plan's entry name, when one was handed over.
+    pub floor_plan: Option<String>,
+}
+
+impl OpenedCustomer {
+    /// The value of a field, if present.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|v| v.field == field)
+            .map(|v| v.value.as_str())
+    }
+}
+
+/// An authenticated bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenedBundle {
+    /// The signed manifest.
+    pub manifest: Manifest,
+    /// The customers, in manifest order.
+    pub customers: Vec<OpenedCustomer>,
+    /// The files written into `out` (empty when only verifying), in zip order.
+    #[ts(type = "string[]")]
+    pub written: Vec<PathBuf>,
+    /// SHA-256 of the bundle file as received (matches the office's record of what it sent).
+    pub sha256: String,
+}
+
+const AGE_MAGIC: &[u8] = b"age-encryption.org/";
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
+const STAGING_PREFIX: &str = ".handover-partial-";
+
+/// Decrypt, authenticate and (with `out`) extract a bundle.
+///
+/// `trusted_office_key` is the office signing key the contractor enrolled out of band; a
+/// bundle signed by any other key is refused. With `out` the entries are written into that
+/// folder (created if missing), which must not already hold files of the same names; without
+/// it the bundle is only verified. Nothing is written to `out` unless every check passed.
+pub fn open_bundle(
+    bundle: &Path,
+    key: OpenKey,
+    trusted_office_key: &VerifyingKey,
+    out: Option<&Path>,
+    limits: &Limits,
+) -> Result<OpenedBundle> {
+    let reject = |reason: String| rejected(bundle, reason);
+    let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
+    let armored = sniff(&mut file, bundle)?;
+
+    // Where temporary files go: a hidden folder inside `out`, else the system's temp folder.
+    let mut created_out = false;
+    if let Some(out) = out {
+        if !out.exists() {
+            fsutil::create_private_dir(out)?;
+            created_out = true;
+        } else if !out.is_dir() {
+            return Err(Error::invalid(
+                "output folder",
+                format!("{} is not a folder", out.display()),
+            ));
+        }
+    }
+    let result = (|| {
+        let staging = match out {
+            Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
+            None if armored => Some(Staging::create(&std::env::temp_dir(), STAGING_PREFIX)?),
+            None => None,
+        };
+        let hash = Rc::new(RefCell::new(Some((Sha256::new(), 0u64))));
+        // Armored input is first decoded into a temporary binary file (still ciphertext): the
+        // armored reader can only seek by re-reading from the start, and zip reading seeks.
+        let (source, bundle_sha256) = if let (true, Some(staging)) = (armored, &staging) {
+            let path = staging.path().join("bundle.age");
+            let mut tmp = fsutil::create_new_private(&path)?;
+            let mut reader = age::armor::ArmoredReader::new(HashingReader {
+                inner: file,
+                state: hash.clone(),
+            });
+            io::copy(&mut reader, &mut tmp).map_err(|e| Error::BundleDamaged {
+                path: bundle.to_path_buf(),
+                reason: format!("the ASCII armor is broken: {e}"),
+            })?;
+            let (h, _) = hash.borrow_mut().take().unwrap_or_default();
+            drop(tmp);
+            let f = File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+            (f, Some(hex::encode(h.finalize())))
+        } else {
+            (file, None)
+        };
+        let hashing = HashingReader {
+            inner: source,
+            state: if bundle_sha256.is_some() {
+                Rc::new(RefCell::new(None))
+            } else {
+                hash.clone()
+            },
+        };
+        let mut plain = decrypt(hashing, key, bundle)?;
+        let plain_len = authenticate(&mut plain, bundle, limits)?;
+        let bundle_sha256 = match bundle_sha256 {
+            Some(h) => h,
+            None => {
+                let (h, _) = hash.borrow_mut().take().unwrap_or_default();
+                hex::encode(h.finalize())
+            }
+        };
+        plain
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| damaged(bundle, &e))?;
+        precheck_directory(&mut plain, plain_len, limits, bundle)?;
+        let config = zip::read::Config {
+            archive_offset: zip::read::ArchiveOffset::Known(0),
+        };
+        let mut zip = zip::ZipArchive::with_config(config, plain)
+            .map_err(|e| reject(format!("the decrypted content is not a valid zip ({e})")))?;
+        let names = check_structure(&mut zip, limits, bundle)?;
+        let (manifest, manifest_bytes) =
+            read_manifest(&mut zip, trusted_office_key, limits, bundle)?;
+        check_entries(&manifest, &names, &mut zip, limits, bundle)?;
+
+        let content = staging
+            .as_ref()
+            .filter(|_| out.is_some())
+            .map(|s| s.path().join("content"));
+        if let Some(c) = &content {
+            fsutil::create_private_dir(c)?;
+            check_no_collisions(&names, out.unwrap_or(c), bundle)?;
+        }
+        let json = extract(
+            &mut zip,
+            &names,
+            &manifest,
+            &manifest_bytes,
+            content.as_deref(),
+            limits,
+            bundle,
+        )?;
+        let customers = read_customers(&json, &manifest).map_err(reject)?;
+        let written = match (out, &content) {
+            (Some(out), Some(content)) => move_into_place(content, out, &names)?,
+            _ => Vec::new(),
+        };
+        drop(staging);
+        Ok(OpenedBundle {
+            manifest,
+            customers,
+            written,
+            sha256: bundle_sha256,
+        })
+    })();
+    if let (Err(_), true, Some(out)) = (&result, created_out, out) {
+        let _ = fs::remove_dir(out);
+    }
+    result
+}
+
+/// Is the file armored (`true`), binary age (`false`), or not age at all (error)?
+fn sniff(file: &mut File, path: &Path) -> Result<bool> {
+    let mut head = [0u8; 64];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("cannot read", path, e)),
+        }
+    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io("cannot read", path, e))?;
+    let head = &head[..n];
+    if head.starts_with(AGE_MAGIC) {
+        return Ok(false);
+    }
+    let trimmed = head.trim_ascii_start();
+    if trimmed.starts_with(ARMOR_BEGIN) {
+        return Ok(true);
+    }
+    Err(Error::NotAnAgeFile(path.to_path_buf()))
+}
+
+/// Counts and hashes what is read, until its state is taken.
+struct HashingReader<R> {
+    inner: R,
+    state: Rc<RefCell<Option<(Sha256, u64)>>>,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some((h, count)) = self.state.borrow_mut().as_mut() {
+            h.update(&buf[..n]);
+            *count += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for HashingReader<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        // Hashing covers one front-to-back read; stop it as soon as anyone seeks.
+        if !matches!(pos, SeekFrom::Current(0)) {
+            self.state.borrow_mut().take();
+        }
+        self.inner.seek(pos)
+    }
+}
+
+type Plain<R> = age::stream::StreamReader<BufReader<HashingReader<R>>>;
+
+fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -> Result<Plain<R>> {
+    let damaged = |reason: &str| Error::BundleDamaged {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, input))
+        .map_err(|e| match e {
+            age::DecryptError::UnknownFormat => Error::NotAnAgeFile(path.to_path_buf()),
+            age::DecryptError::Io(e) if e.kind() != io::ErrorKind::UnexpectedEof => {
+                Error::io("cannot read", path, e)
+            }
+            age::DecryptError::Io(_) => damaged("the age header is truncated"),
+            _ => damaged("the age header is malformed"),
+        })?;
+    let wrong = |reason: &str| Error::WrongKey {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let scrypt = decryptor.is_scrypt();
+    let res = match key {
+        OpenKey::Identities(ids) => {
+            if scrypt {
+                return Err(wrong(
+                    "it is protected by a passphrase, not encrypted to a key: enter the passphrase",
+                ));
+            }
+            decryptor.decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        }
+        OpenKey::Passphrase(p) => {
+            if !scrypt {
+                return Err(wrong(
+                    "it is encrypted to age keys, not to a passphrase: use your key file",
+                ));
+            }
+            let id = age::scrypt::Identity::new(p);
+            decryptor.decrypt(std::iter::once(&id as &dyn age::Identity))
+        }
+    };
+    res.map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => wrong(
+            "it was not encrypted to any of the given keys (check that you chose your own key file, \
+             and that the office used your enrolled key)",
+        ),
+        age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed if scrypt => {
+            Error::WrongPassphrase(path.to_path_buf())
+        }
+        age::DecryptError::ExcessiveWork { .. } => Error::BundleRejected {
+            path: path.to_path_buf(),
+            reason: "its passphrase protection asks for an unreasonable amount of work".into(),
+        },
+        age::DecryptError::InvalidMac => damaged("the age header was modified (MAC mismatch)"),
+        age::DecryptError::Io(e) => Error::io("cannot read", path, e),
+        _ => damaged("the age header is malformed"),
+    })
+}
+
+fn damaged(path: &Path, e: &io::Error) -> Error {
+    let reason = match e.kind() {
+        io::ErrorKind::UnexpectedEof => "the encrypted data is truncated",
+        _ => "the encrypted data was modified or truncated (authentication failed)",
+    };
+    Error::BundleDamaged {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Read the whole payload once: age authenticates every chunk and the end of the stream.
+fn authenticate<R: Read>(plain: &mut R, path: &Path, limits: &Limits) -> Result<u64> {
+    // Headers and the central directory add at most a few hundred bytes per entry.
+    let bound = limits
+        .max_total_size
+        .saturating_add(limits.max_manifest_size)
+        .saturating_add((limits.max_entries as u64).saturating_mul(1024));
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = match plain.read(&mut buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+                ) =>
+            {
+                return Err(damaged(path, &e));
+            }
+            Err(e) => return Err(Error::io("cannot read", path, e)),
+        };
+        total += n as u64;
+        if total > bound {
+            return Err(Error::BundleTooLarge {
+                path: path.to_path_buf(),
+                reason: format!("the decrypted content is larger than {} bytes", bound),
+            });
+        }
+    }
+}
+
+fn too_large(path: &Path, reason: String) -> Error {
+    Error::BundleTooLarge {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+fn rejected(path: &Path, reason: impl Into<String>) -> Error {
+    Error::BundleRejected {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Check the entry count and directory size in the end record before the zip reader loads the
+/// central directory into memory. A Handover zip has no archive comment.
+fn precheck_directory<R: Read + Seek>(
+    r: &mut R,
+    len: u64,
+    limits: &Limits,
+    path: &Path,
+) -> Result<()> {
+    let not_zip = || {
+        rejected(
+            path,
+            "the decrypted content is not a Handover zip (no end record)",
+        )
+    };
+    if len < 22 {
+        return Err(not_zip());
+    }
+    let mut read_at = |pos: u64, buf: &mut [u8]| -> Result<()> {
+        r.seek(SeekFrom::Start(pos))
+            .and_then(|_| r.read_exact(buf))
+            .map_err(|e| damaged(path, &e))
+    };
+    let le16 = |b: &[u8], at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
+    let le32 = |b: &[u8], at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().unwrap_or_default(),
+        ))
+    };
+    let le64 =
+        |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
+    let mut eocd = [0u8; 22];
+    read_at(len - 22, &mut eocd)?;
+    if eocd[..4] != [0x50, 0x4b, 0x05, 0x06] || le16(&eocd, 20) != 0 {
+        return Err(not_zip());
+    }
+    let (mut entries, mut cd_size) = (le16(&eocd, 10), le32(&eocd, 12));
+    if entries == 0xFFFF || cd_size == 0xFFFF_FFFF || le32(&eocd, 16) == 0xFFFF_FFFF {
+        if len < 22 + 20 {
+            return Err(not_zip());
+        }
+        let mut loc = [0u8; 20];
+        read_at(len - 22 - 20, &mut loc)?;
+        if loc[..4] != [0x50, 0x4b, 0x06, 0x07] {
+            return Err(not_zip());
+        }
+        let at = le64(&loc, 8);
+        if at.checked_add(56).is_none_or(|end| end > len) {
+            return Err(not_zip());
+        }
+        let mut rec = [0u8; 56];
+        read_at(at, &mut rec)?;
+        if rec[..4] != [0x50, 0x4b, 0x06, 0x06] {
+            return Err(not_zip());
+        }
+        entries = le64(&rec, 32);
+        cd_size = le64(&rec, 40);
+    }
+    if entries > limits.max_entries as u64 {
+        return Err(too_large(
+            path,
+            format!(
+                "the zip has {entries} entries; at most {} are accepted",
+                limits.max_entries
+            ),
+        ));
+    }
+    if cd_size > (limits.max_entries as u64).saturating_mul(1024) {
+        return Err(too_large(
+            path,
+            format!("the zip directory is {cd_size} bytes, far more than its entries need"),
+        ));
+    }
+    Ok(())
+}
+
+/// Entry names in zip order, after checking the structure and the declared sizes.
+fn check_structure<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    limits: &Limits,
+    path: &Path,
+) -> Result<Vec<String>> {
+    if zip.len() > limits.max_entries {
+        return Err(too_large(
+            path,
+            format!(
+                "the zip has {} entries; at most {} are accepted",
+                zip.len(),
+                limits.max_entries
+            ),
+        ));
+    }
+    if !zip.comment().is_empty() {
+        return Err(rejected(
+            path,
+            "the zip has a comment (a Handover bundle never does)",
+        ));
+    }
+    if zip.has_duplicate_names() {
+        return Err(rejected(
+            path,
+            "the zip holds two entries with the same name",
+        ));
+    }
+    let mut names = Vec::with_capacity(zip.len());
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let meta = zip
+            .by_index_data(i)
+            .map_err(|e| rejected(path, format!("entry #{} cannot be read ({e})", i + 1)))?;
+        let Some(name) = std::str::from_utf8(meta.name_raw())
+            .ok()
+            .filter(|n| n.is_ascii())
+            .map(str::to_string)
+        else {
+            return Err(rejected(
+                path,
+                format!("entry #{} has a name that is not plain ASCII", i + 1),
+            ));
+        };
+        if let Err(why) = check_entry_name(&name) {
+            return Err(rejected(
+                path,
+                format!(
+                    "entry '{}' would escape the output folder: {why}",
+                    name.escape_default()
+                ),
+            ));
+        }
+        if meta.encrypted() {
+            return Err(rejected(path, format!("entry {name} uses zip encryption")));
+        }
+        if !meta.is_file() || meta.is_symlink() {
+            return Err(rejected(path, format!("entry {name} is not a plain file")));
+        }
+        if !matches!(
+            meta.compression(),
+            zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+        ) {
+            return Err(rejected(
+                path,
+                format!("entry {name} uses an unsupported compression method"),
+            ));
+        }
+        let size = meta.size();
+        let cap = if i == 0 {
+            limits.max_manifest_size
+        } else {
+            limits.max_entry_size
+        };
+        if size > cap {
+            return Err(too_large(
+                path,
+                format!("entry {name} declares {size} bytes; the limit is {cap}"),
+            ));
+        }
+        total = total.saturating_add(size);
+        if total > limits.max_total_size {
+            return Err(too_large(
+                path,
+                format!(
+                    "the entries declare more than {} bytes in all",
+                    limits.max_total_size
+                ),
+            ));
+        }
+        drop(meta);
+        names.push(name);
+    }
+    if names.first().map(String::as_str) != Some(MANIFEST_ENTRY) {
+        return Err(rejected(
+            path,
+            if names.iter().any(|n| n == MANIFEST_ENTRY) {
+                "manifest.json is not the first entry of the zip"
+            } else {
+                "manifest.json is missing"
+            },
+        ));
+    }
+    if names.get(1).map(String::as_str) != Some(SIGNATURE_ENTRY) {
+        return Err(rejected(
+            path,
+            if names.iter().any(|n| n == SIGNATURE_ENTRY) {
+                "manifest.sig is not the second entry of the zip"
+            } else {
+                "manifest.sig (the office's signature) is missing"
+            },
+        ));
+    }
+    zip.validate_header_consistency()
+        .map_err(|e| rejected(path, format!("the zip structure is inconsistent ({e})")))?;
+    Ok(names)
+}
+
+/// Read an entry fully into memory (it is already known to be within `cap`).
+fn read_small<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    index: usize,
+    name: &str,
+    cap: u64,
+    path: &Path,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut f = zip
+        .by_index(index)
+        .map_err(|e| rejected(path, format!("entry {name} cannot be read ({e})")))?;
+    let declared = f.size();
+    (&mut f)
+        .take(declared.min(cap) + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| rejected(path, format!("entry {name} is corrupt ({e})")))?;
+    if out.len() as u64 != declared {
+        return Err(too_large(
+            path,
+            format!("entry {name} holds more or fewer bytes than it declares"),
+        ));
+    }
+    Ok(out)
+}
+
+fn read_manifest<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    trusted: &VerifyingKey,
+    limits: &Limits,
+    path: &Path,
+) -> Result<(Manifest, Vec<u8>)> {
+    let bytes = read_small(zip, 0, MANIFEST_ENTRY, limits.max_manifest_size, path)?;
+    let sig = read_small(zip, 1, SIGNATURE_ENTRY, 64, path)?;
+    let bad_sig = |reason: String| Error::BadSignature {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if !keys::verify_signature(trusted, &bytes, &sig) {
+        // Say whose key it was, if the manifest names one that does verify.
+        let claimed = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["office"]["signingKey"].as_str().map(str::to_string))
+            .and_then(|k| keys::parse_signing_key(&k).ok())
+            .filter(|k| keys::verify_signature(k, &bytes, &sig));
+        return Err(bad_sig(match claimed {
+            Some(k) => format!(
+                "it was signed by another office key, fingerprint {}; you trust {}",
+                keys::fingerprint(k.as_bytes()),
+                keys::fingerprint(trusted.as_bytes())
+            ),
+            None => "the manifest signature is invalid: the manifest was altered or forged".into(),
+        }));
+    }
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        rejected(
+            path,
+            format!(
+                "manifest.json is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    match value
+        .get("formatVersion")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(found) => {
+            return Err(Error::BundleVersion {
+                path: path.to_path_buf(),
+                found,
+                supported: FORMAT_VERSION,
+            });
+        }
+        None => return Err(rejected(path, "manifest.json has no format version")),
+    }
+    let manifest: Manifest = serde_json::from_value(value).map_err(|e| {
+        // Never echo the offending value: only where it is.
+        rejected(
+            path,
+            format!(
+                "manifest.json does not have the expected shape ({:?} error)",
+                e.classify()
+            ),
+        )
+    })?;
+    if keys::parse_signing_key(&manifest.office.signing_key).ok() != Some(*trusted) {
+        return Err(bad_sig(
+            "the manifest names a different office signing key than the one that signed it".into(),
+        ));
+    }
+    Ok((manifest, bytes))
+}
+
+/// The zip entries and the manifest's list must agree exactly (sizes included).
+fn check_entries<R: Read + Seek>(
+    m: &Manifest,
+    names: &[String],
+    zip: &mut zip::ZipArchive<R>,
+    limits: &Limits,
+    path: &Path,
+) -> Result<()> {
+    let mut listed = std::collections::HashSet::new();
+    let mut total = 0u64;
+    for e in &m.entries {
+        if let Err(why) = check_entry_name(&e.path) {
+            return Err(rejected(
+                path,
+                format!(
+                    "the manifest lists '{}', which {why}",
+                    e.path.escape_default()
+                ),
+            ));
+        }
+        if e.path == MANIFEST_ENTRY || e.path == SIGNATURE_ENTRY || !listed.insert(e.path.as_str())
+        {
+            return Err(rejected(
+                path,
+                format!("the manifest lists {} twice", e.path),
+            ));
+        }
+        if e.size > limits.max_entry_size {
+            return Err(too_large(
+                path,
+                format!(
+                    "entry {} is {} bytes; the limit is {}",
+                    e.path, e.size, limits.max_entry_size
+                ),
+            ));
+        }
+        total = total.saturating_add(e.size);
+    }
+    if total > limits.max_total_size {
+        return Err(too_large(
+            path,
+            "the manifest lists too many bytes in all".into(),
+        ));
+    }
+    for (i, name) in names.iter().enumerate().skip(2) {
+        let Some(e) = m.entry(name) else {
+            return Err(rejected(
+                path,
+                format!("entry {name} is not listed in the manifest"),
+            ));
+        };
+        let declared = zip
+            .by_index_data(i)
+            .map(|f| f.size())
+            .map_err(|err| rejected(path, format!("entry {name} cannot be read ({err})")))?;
+        if declared != e.size {
+            return Err(rejected(
+                path,
+                format!(
+                    "entry {name} is {declared} bytes but the manifest says {}",
+                    e.size
+                ),
+            ));
+        }
+    }
+    for e in &m.entries {
+        if !names.contains(&e.path) {
+            return Err(rejected(
+                path,
+                format!(
+                    "entry {} is listed in the manifest but missing from the zip",
+                    e.path
+                ),
+            ));
+        }
+    }
+    for required in [README_ENTRY, CSV_ENTRY, JSON_ENTRY] {
+        if m.entry(required).is_none() {
+            return Err(rejected(path, format!("{required} is missing")));
+        }
+    }
+    Ok(())
+}
+
+fn check_no_collisions(names: &[String], out: &Path, path: &Path) -> Result<()> {
+    let _ = path;
+    for n in names {
+        let target = out.join(n);
+        if fs::symlink_metadata(&target).is_ok() {
+            return Err(Error::FileExists(target));
+        }
+    }
+    Ok(())
+}
+
+/// Stream every entry, checking actual size and SHA-256 against the manifest; with `dest`,
+/// write each into it (0600, fsynced). Returns the bytes of `customers.json`.
+fn extract<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    names: &[String],
+    m: &Manifest,
+    manifest_bytes: &[u8],
+    dest: Option<&Path>,
+    limits: &Limits,
+    path: &Path,
+) -> Result<Vec<u8>> {
+    let mut json = Vec::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    for (i, name) in names.iter().enumerate() {
+        let mut sink: Box<dyn Write> = match dest {
+            Some(d) => Box::new(io::BufWriter::new(create_entry_file(d, name)?)),
+            None => Box::new(io::sink()),
+        };
+        let expected = if i < 2 { None } else { m.entry(name) };
+        let cap = match (i, expected) {
+            (0, _) => limits.max_manifest_size,
+            (_, Some(e)) => e.size,
+            _ => 64,
+        };
+        let mut f = zip
+            .by_index(i)
+            .map_err(|e| rejected(path, format!("entry {name} cannot be read ({e})")))?;
+        let mut hasher = Sha256::new();
+        let mut count = 0u64;
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(rejected(path, format!("entry {name} is corrupt ({e})")));
+                }
+            };
+            count += n as u64;
+            if count > cap {
+                return Err(too_large(
+                    path,
+                    format!("entry {name} decompresses to more than the {cap} bytes it declares"),
+                ));
+            }
+            hasher.update(&buf[..n]);
+            if name == JSON_ENTRY {
+                json.extend_from_slice(&buf[..n]);
+            }
+            sink.write_all(&buf[..n])
+                .map_err(|e| Error::io("cannot write", name.as_str(), e))?;
+        }
+        let digest = hex::encode(hasher.finalize());
+        let ok = match expected {
+            Some(e) => count == e.size && digest == e.sha256,
+            // The manifest and signature were already read and checked: same bytes again?
+            None if i == 0 => digest == hex::encode(Sha256::digest(manifest_bytes)),
+            None => count == 64,
+        };
+        if !ok {
+            return Err(rejected(
+                path,
+                format!("entry {name} does not match the SHA-256 and size in the manifest"),
+            ));
+        }
+        sink.flush()
+            .map_err(|e| Error::io("cannot write", name.as_str(), e))?;
+    }
+    Ok(json)
+}
+
+fn create_entry_file(dest: &Path, name: &str) -> Result<File> {
+    let target = dest.join(name);
+    if let Some(parent) = target.parent().filter(|p| *p != dest) {
+        fsutil::create_private_dir(parent)?;
+    }
+    fsutil::create_new_private(&target)
+}
+
+fn read_customers(json: &[u8], m: &Manifest) -> std::result::Result<Vec<OpenedCustomer>, String> {
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(json)
+        .map_err(|e| {
+            format!(
+                "customers.json is malformed (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        })?;
+    if rows.len() != m.customers.len() {
+        return Err("customers.json and the manifest list different customers".into());
+    }
+    rows.into_iter()
+        .zip(&m.customers)
+        .map(|(row, mc)| {
+            let mut values = Vec::new();
+            for (k, v) in &row {
+                let field = Field::from_id(k)
+                    .filter(|f| mc.fields.contains(f) && !f.is_payment())
+                    .ok_or_else(|| {
+                        format!(
+                            "customers.json holds a field for customer {} that the manifest does not list",
+                            mc.customer_id
+                        )
+                    })?;
+                match v {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(s) => values.push(FieldValue {
+                        field,
+                        value: s.clone(),
+                    }),
+                    _ => return Err(format!("customers.json: {k} of customer {} is not text", mc.customer_id)),
+                }
+            }
+            values.sort_by_key(|v| v.field);
+            let get = |f: Field| values.iter().find(|v| v.field == f).map(|v| v.value.clone());
+            if get(Field::CustomerId).as_deref() != Some(mc.customer_id.as_str()) {
+                return Err(format!(
+                    "customers.json and the manifest disagree about customer {}",
+                    mc.customer_id
+                ));
+            }
+            let floor_plan = get(Field::FloorPlan);
+            if floor_plan.as_deref().is_some_and(|p| m.entry(p).is_none()) {
+                return Err(format!(
+                    "customers.json names a floor plan for customer {} that is not in the bundle",
+                    mc.customer_id
+                ));
+            }
+            Ok(OpenedCustomer {
+                customer_id: mc.customer_id.clone(),
+                values,
+                floor_plan,
+            })
+        })
+        .collect()
+}
+
+/// Move the checked files from staging into `out`, never replacing anything; on failure undo
+/// the moves already made.
+fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
+    let mut moved: Vec<PathBuf> = Vec::new();
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    let res = (|| {
+        for name in names {
+            let target = out.join(name);
+            if let Some(parent) = target.parent().filter(|p| !p.exists()) {
+                fsutil::create_private_dir(parent)?;
+                made_dirs.push(parent.to_path_buf());
+            }
+            move_no_replace(&content.join(name), &target)?;
+            moved.push(target);
+        }
+        Ok(())
+    })();
+    match res {
+        Ok(()) => {
+            for d in made_dirs.iter().map(PathBuf::as_path).chain([out]) {
+                if let Ok(f) = File::open(d) {
+                    let _ = f.sync_all();
+                }
+            }
+            Ok(moved)
+        }
+        Err(e) => {
+            for p in &moved {
+                let _ = fs::remove_file(p);
+            }
+            for d in made_dirs.iter().rev() {
+                let _ = fs::remove_dir(d);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Read an age identity file: a plain `age-keygen` file, or one encrypted with a passphrase
+/// (armored or binary, as written by [`crate::keys::keygen`] or `age -p`).
+pub fn read_identity_file(
+    path: &Path,
+    passphrase: Option<&SecretString>,
+) -> Result<Vec<Box<dyn age::Identity>>> {
+    const MAX: u64 = 1 << 20;
+    let bad = |reason: &str| Error::BadKeyFile {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let f = File::open(path).map_err(|e| Error::io("cannot read the key file", path, e))?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    f.take(MAX + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("cannot read the key file", path, e))?;
+    if bytes.len() as u64 > MAX {
+        return Err(bad("it is larger than 1 MiB: not a key file"));
+    }
+    let encrypted =
+        bytes.starts_with(AGE_MAGIC) || bytes.trim_ascii_start().starts_with(ARMOR_BEGIN);
+    let text = if encrypted {
+        let Some(pass) = passphrase else {
+            return Err(Error::IdentityPassphraseRequired(path.to_path_buf()));
+        };
+        let dec = age::Decryptor::new_buffered(age::armor::ArmoredReader::new(&bytes[..]))
+            .map_err(|_| bad("it looks encrypted but its age header is damaged"))?;
+        if !dec.is_scrypt() {
+            return Err(bad("it is encrypted to a key, not to a passphrase"));
+        }
+        let id = age::scrypt::Identity::new(pass.clone());
+        let mut r = dec
+            .decrypt(std::iter::once(&id as &dyn age::Identity))
+            .map_err(|e| match e {
+                age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
+                    Error::WrongPassphrase(path.to_path_buf())
+                }
+                _ => bad("its encryption is damaged"),
+            })?;
+        let mut plain = Zeroizing::new(Vec::new());
+        r.read_to_end(&mut plain)
+            .map_err(|_| bad("its encrypted content is damaged"))?;
+        plain
+    } else {
+        bytes
+    };
+    let ids = age::IdentityFile::from_buffer(&text[..])
+        .map_err(|e| bad(&e.to_string()))?
+        .into_identities()
+        .map_err(|e| bad(&e.to_string()))?;
+    if ids.is_empty() {
+        return Err(bad("it holds no AGE-SECRET-KEY-1 line"));
+    }
+    Ok(ids)
+}

@@ -1,0 +1,239 @@
+//! SQL for handovers and requests.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{SqliteStore, append_in};
+use crate::handover::{HandoverCustomer, HandoverRecord};
+use crate::ledger::{EventDraft, LedgerEntry};
+use crate::requests::{Request, RequestStatus, Scope};
+use crate::{Error, Field};
+
+const REQUEST_COLUMNS: &str = "id, customer_id, scope, received, channel, note, status, \
+     decided_on, reason, notified_on, notified_channel";
+
+fn request_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
+    let scope: String = r.get(2)?;
+    let status: String = r.get(6)?;
+    let conv = |i: usize, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("bad {what} in the requests table").into(),
+        )
+    };
+    Ok(Request {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        scope: scope.parse::<Scope>().map_err(|_| conv(2, "scope"))?,
+        received: r.get(3)?,
+        channel: r.get(4)?,
+        note: r.get(5)?,
+        status: RequestStatus::from_db(&status).ok_or_else(|| conv(6, "status"))?,
+        decided_on: r.get(7)?,
+        reason: r.get(8)?,
+        notified_on: r.get(9)?,
+        notified_channel: r.get(10)?,
+    })
+}
+
+fn fields_from_db(s: &str) -> Vec<Field> {
+    s.split(',').filter_map(Field::from_id).collect()
+}
+
+const HANDOVER_COLUMNS: &str = "id, created_at, operator, contractor_id, work_type, method, \
+     encryption, return_by, bundle_sha256, bundle_size, recipients, closed_on, closed_note, ledger_seq";
+
+impl SqliteStore {
+    pub(super) fn enforced_requests_sql(
+        &self,
+        customer_id: &str,
+    ) -> rusqlite::Result<Vec<Request>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {REQUEST_COLUMNS} FROM requests WHERE customer_id = ?1 \
+                 AND status IN ('pending', 'accepted') ORDER BY id"
+            ))?
+            .query_map([customer_id], request_from_row)?
+            .collect()
+    }
+
+    pub(super) fn requests_sql(&self, customer_id: Option<&str>) -> rusqlite::Result<Vec<Request>> {
+        let mut s = self.conn.prepare_cached(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY id"
+        ))?;
+        s.query_map([customer_id], request_from_row)?.collect()
+    }
+
+    pub(super) fn save_request_sql(
+        &mut self,
+        r: &Request,
+        at: &str,
+        event: &EventDraft,
+    ) -> rusqlite::Result<LedgerEntry> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO requests (id, customer_id, scope, received, channel, note, status, \
+             decided_on, reason, notified_on, notified_channel, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) \
+             ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, status = excluded.status, \
+             note = excluded.note, decided_on = excluded.decided_on, reason = excluded.reason, \
+             notified_on = excluded.notified_on, notified_channel = excluded.notified_channel, \
+             updated_at = excluded.updated_at",
+            params![
+                r.id,
+                r.customer_id,
+                r.scope.to_db(),
+                r.received,
+                r.channel,
+                r.note,
+                r.status.as_str(),
+                r.decided_on,
+                r.reason,
+                r.notified_on,
+                r.notified_channel,
+                at
+            ],
+        )?;
+        let e = append_in(&tx, event)?;
+        tx.commit()?;
+        Ok(e)
+    }
+
+    pub(super) fn next_id_sql(
+        &self,
+        table: &str,
+        prefix: &str,
+        width: usize,
+    ) -> rusqlite::Result<String> {
+        let start = prefix.len() as i64 + 1;
+        let n: i64 = self.conn.query_row(
+            &format!(
+                "SELECT coalesce(max(CAST(substr(id, {start}) AS INTEGER)), 0) FROM {table} \
+                 WHERE id LIKE ?1"
+            ),
+            [format!("{prefix}%")],
+            |r| r.get(0),
+        )?;
+        Ok(format!("{prefix}{:0width$}", n + 1))
+    }
+
+    pub(super) fn record_handover_sql(
+        &mut self,
+        h: &HandoverRecord,
+        event: &EventDraft,
+    ) -> rusqlite::Result<LedgerEntry> {
+        let tx = self.conn.transaction()?;
+        let e = append_in(&tx, event)?;
+        tx.execute(
+            &format!(
+                "INSERT INTO handovers ({HANDOVER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+                 ?9, ?10, ?11, NULL, NULL, ?12)"
+            ),
+            params![
+                h.id,
+                h.created_at,
+                h.operator,
+                h.contractor_id,
+                h.work_type,
+                h.method,
+                h.encryption,
+                h.return_by,
+                h.bundle_sha256,
+                h.bundle_size.map(|s| s as i64),
+                serde_json::to_string(&h.recipients).unwrap_or_default(),
+                e.seq as i64
+            ],
+        )?;
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, c) in h.customers.iter().enumerate() {
+            let fields = c
+                .fields
+                .iter()
+                .map(|f| f.id())
+                .collect::<Vec<_>>()
+                .join(",");
+            stmt.execute(params![h.id, c.customer_id, i as i64, fields])?;
+        }
+        drop(stmt);
+        tx.commit()?;
+        Ok(e)
+    }
+
+    pub(super) fn handovers_sql(&self, id: Option<&str>) -> rusqlite::Result<Vec<HandoverRecord>> {
+        let mut s = self.conn.prepare_cached(&format!(
+            "SELECT {HANDOVER_COLUMNS} FROM handovers WHERE ?1 IS NULL OR id = ?1 ORDER BY id"
+        ))?;
+        let mut list: Vec<HandoverRecord> = s
+            .query_map([id], |r| {
+                let recipients: String = r.get(10)?;
+                Ok(HandoverRecord {
+                    id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    operator: r.get(2)?,
+                    contractor_id: r.get(3)?,
+                    work_type: r.get(4)?,
+                    method: r.get(5)?,
+                    encryption: r.get(6)?,
+                    return_by: r.get(7)?,
+                    bundle_sha256: r.get(8)?,
+                    bundle_size: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
+                    recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+                    closed_on: r.get(11)?,
+                    closed_note: r.get(12)?,
+                    ledger_seq: r.get::<_, i64>(13)? as u64,
+                    customers: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut cs = self.conn.prepare_cached(
+            "SELECT customer_id, fields FROM handover_customers WHERE handover_id = ?1 \
+             ORDER BY position",
+        )?;
+        for h in &mut list {
+            h.customers = cs
+                .query_map([&h.id], |r| {
+                    let f: String = r.get(1)?;
+                    Ok(HandoverCustomer {
+                        customer_id: r.get(0)?,
+                        fields: fields_from_db(&f),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(list)
+    }
+
+    pub(super) fn close_handover_sql(
+        &mut self,
+        id: &str,
+        on: &str,
+        note: Option<&str>,
+        event: &EventDraft,
+    ) -> rusqlite::Result<Option<LedgerEntry>> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE handovers SET closed_on = ?2, closed_note = ?3 WHERE id = ?1 AND closed_on IS NULL",
+            params![id, on, note],
+        )?;
+        if n != 1 {
+            return Ok(None);
+        }
+        let e = append_in(&tx, event)?;
+        tx.commit()?;
+        Ok(Some(e))
+    }
+
+    pub(super) fn handover_exists_sql(&self, id: &str) -> rusqlite::Result<bool> {
+        self.conn
+            .query_row("SELECT 1 FROM handovers WHERE id = ?1", [id], |_| Ok(()))
+            .optional()
+            .map(|o| o.is_some())
+    }
+}
+
+pub(super) fn not_found(id: &str) -> Error {
+    Error::invalid("handover", format!("no open handover with id {id}"))
+}

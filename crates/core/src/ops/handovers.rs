@@ -1,0 +1,501 @@
+//! Handover use-cases: prepare, pack (transfer, media, paper), confirm destruction, open.
+
+use std::path::{Path, PathBuf};
+
+use age::secrecy::SecretString;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::Office;
+use crate::bundle::{
+    self, BundleCustomer, BundleKey, Manifest, ManifestContractor, ManifestCustomer,
+    ManifestOffice, PaperHeader,
+};
+use crate::handover::{
+    self, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
+};
+use crate::keys::{self, recipient_fingerprint};
+use crate::progress::Progress;
+use crate::requests::{Request, RequestStatus, Scope};
+use crate::{Error, Policy, Result};
+
+/// The office's policy (policy.toml in the data folder, else the default).
+pub fn policy(office: &Office) -> Result<Policy> {
+    Policy::load(&office.dir.policy_path())
+}
+
+/// Exactly what a handover would contain, without writing anything.
+pub fn prepare(office: &Office, sel: &Selection) -> Result<Preparation> {
+    handover::prepare(office.store(), &policy(office)?, sel, office.today())
+}
+
+/// Where and how to pack.
+#[derive(Default)]
+pub struct PackOptions {
+    /// transfer: the bundle file; media: the folder to write it in; paper: the HTML sheet.
+    pub out: PathBuf,
+    /// ASCII armor (for e-mail or chat).
+    pub armor: bool,
+    /// Return-or-destroy date (default: today + the policy's return days).
+    pub return_by: Option<String>,
+    /// The passphrase, for a passphrase bundle (the selection must ask for one).
+    pub passphrase: Option<SecretString>,
+    /// scrypt work factor override, for tests only (lower is faster and weaker).
+    #[doc(hidden)]
+    pub insecure_work_factor: Option<u8>,
+}
+
+/// What a pack produced and recorded.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PackResult {
+    /// The handover id (`HO-2026-000123`).
+    pub handover_id: String,
+    /// The file written.
+    pub path: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Its size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// transfer, media or paper.
+    pub method: Method,
+    /// x25519, passphrase or none.
+    pub encryption: String,
+    /// Return-or-destroy date.
+    pub return_by: String,
+    /// Customers handed over.
+    pub customers: usize,
+    /// Customers left out, and why.
+    pub excluded: Vec<Excluded>,
+    /// Fingerprints of the keys that can open it.
+    pub recipients: Vec<String>,
+    /// The ledger entry.
+    #[ts(type = "number")]
+    pub ledger_seq: u64,
+    /// Things the operator must know (the passphrase rule…).
+    pub warnings: Vec<String>,
+}
+
+/// Prepare, write the bundle or sheet, and record the handover — all or nothing: if recording
+/// fails the file is removed, and if writing fails nothing is recorded.
+pub fn pack(
+    office: &mut Office,
+    sel: &Selection,
+    opts: &PackOptions,
+    progress: &mut dyn Progress,
+) -> Result<PackResult> {
+    if sel.passphrase != opts.passphrase.is_some() {
+        return Err(Error::invalid(
+            "passphrase",
+            "a passphrase bundle needs the passphrase (and only a passphrase bundle takes one)",
+        ));
+    }
+    let prep = prepare(office, sel)?;
+    if prep.customers.is_empty() {
+        return Err(Error::invalid(
+            "customers",
+            format!(
+                "none of the {} selected customers can be handed over ({} excluded): nothing to pack",
+                sel.customers.len(),
+                prep.excluded.len()
+            ),
+        ));
+    }
+    let today = office.today();
+    let policy = policy(office)?;
+    let return_by = match &opts.return_by {
+        Some(d) => crate::contractors::parse_date(d)?,
+        None => today.saturating_add(jiff::Span::new().days(i64::from(policy.return_days))),
+    };
+    if return_by < today {
+        return Err(Error::invalid(
+            "return-by",
+            format!("{return_by} is in the past"),
+        ));
+    }
+    let office_keys = keys::load_office_keys(&office.dir)?;
+    let id = office.store.next_handover_id(today.year())?;
+    let created = office.now();
+
+    let encryption = match (sel.method, sel.passphrase) {
+        (Method::Paper, _) => "none",
+        (_, true) => "passphrase",
+        _ => "x25519",
+    };
+    let contractor = &prep.contractor;
+    let contractor_fps: Vec<String> = if encryption == "x25519" {
+        contractor
+            .recipients
+            .iter()
+            .map(|r| recipient_fingerprint(r))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let office_public = office_keys.public();
+    let manifest = Manifest {
+        format_version: bundle::FORMAT_VERSION,
+        handover_id: id.clone(),
+        created: created.clone(),
+        operator: office.operator.clone(),
+        office: ManifestOffice {
+            signing_key: office_public.signing_key.clone(),
+            recipient_fingerprint: office_public.recipient_fingerprint.clone(),
+        },
+        contractor: ManifestContractor {
+            id: contractor.id.clone(),
+            name: contractor.name.clone(),
+            key_fingerprints: contractor_fps.clone(),
+        },
+        work_type: sel.work_type.id().into(),
+        method: sel.method.id().into(),
+        return_by: return_by.to_string(),
+        encryption: encryption.into(),
+        customers: prep
+            .customers
+            .iter()
+            .map(|c| ManifestCustomer {
+                customer_id: c.customer_id.clone(),
+                fields: c.included.clone(),
+            })
+            .collect(),
+        entries: Vec::new(),
+    };
+    let mut bundle_customers = Vec::with_capacity(prep.customers.len());
+    for pc in &prep.customers {
+        let customer = office
+            .store
+            .customer(&pc.customer_id)?
+            .ok_or_else(|| Error::invalid("customer", format!("{} vanished", pc.customer_id)))?;
+        let floor_plan_path = customer
+            .floor_plan
+            .as_ref()
+            .filter(|_| pc.included.contains(&crate::Field::FloorPlan))
+            .map(|f| office.dir.floor_plans_dir().join(f.file_name()));
+        bundle_customers.push(BundleCustomer {
+            customer,
+            fields: pc.included.clone(),
+            floor_plan_path,
+        });
+    }
+
+    let mut warnings = Vec::new();
+    let (path, sha256, size) = match sel.method {
+        Method::Paper => {
+            let header = PaperHeader::from_manifest(&manifest)?;
+            let html = bundle::paper_sheet_html(&header, &bundle_customers)?;
+            if opts.out.exists() {
+                return Err(Error::FileExists(opts.out.clone()));
+            }
+            crate::fsutil::write_atomic(&opts.out, html.as_bytes())?;
+            use sha2::Digest;
+            let sha = hex::encode(sha2::Sha256::digest(html.as_bytes()));
+            warnings.push(
+                "the printed sheet is the handover: print it, hand it over, and ask for it back \
+                 or for its destruction by the return date"
+                    .into(),
+            );
+            (opts.out.clone(), sha, html.len() as u64)
+        }
+        Method::Transfer | Method::Media => {
+            let path = if sel.method == Method::Media {
+                if !opts.out.is_dir() {
+                    return Err(Error::invalid(
+                        "media",
+                        format!(
+                            "{} is not a folder (pick the USB stick or staging folder)",
+                            opts.out.display()
+                        ),
+                    ));
+                }
+                opts.out.join(format!("{id}.age"))
+            } else {
+                opts.out.clone()
+            };
+            let key = match (&opts.passphrase, opts.insecure_work_factor) {
+                (Some(p), Some(wf)) => BundleKey::InsecureTestPassphrase {
+                    passphrase: p.clone(),
+                    work_factor: wf,
+                },
+                (Some(p), None) => BundleKey::Passphrase(p.clone()),
+                (None, _) => {
+                    let mut rs = contractor
+                        .recipients
+                        .iter()
+                        .map(|r| keys::parse_recipient(r))
+                        .collect::<Result<Vec<_>>>()?;
+                    rs.push(office_keys.recipient());
+                    BundleKey::Recipients(rs)
+                }
+            };
+            if opts.passphrase.is_some() {
+                warnings.push(
+                    "tell the contractor the passphrase by phone or in person — never in the same \
+                     e-mail or chat as the file (that would be PPAP all over again)"
+                        .into(),
+                );
+            }
+            let sign = |m: &[u8]| office_keys.sign(m);
+            let packed = bundle::pack_to_file(
+                &path,
+                manifest,
+                &bundle_customers,
+                &key,
+                opts.armor,
+                &sign,
+                progress,
+            )?;
+            (path, packed.sha256, packed.size)
+        }
+    };
+
+    let mut recipients = contractor_fps;
+    if encryption == "x25519" {
+        recipients.push(office_public.recipient_fingerprint.clone());
+    }
+    let record = HandoverRecord {
+        id: id.clone(),
+        created_at: created.clone(),
+        operator: office.operator.clone(),
+        contractor_id: contractor.id.clone(),
+        work_type: sel.work_type.id().into(),
+        method: sel.method.id().into(),
+        encryption: encryption.into(),
+        return_by: return_by.to_string(),
+        bundle_sha256: Some(sha256.clone()),
+        bundle_size: Some(size),
+        recipients: recipients.clone(),
+        closed_on: None,
+        closed_note: None,
+        ledger_seq: 0,
+        customers: prep
+            .customers
+            .iter()
+            .map(|c| HandoverCustomer {
+                customer_id: c.customer_id.clone(),
+                fields: c.included.clone(),
+            })
+            .collect(),
+    };
+    let payload = serde_json::json!({
+        "handoverId": id,
+        "contractor": { "id": contractor.id, "name": contractor.name },
+        "workType": sel.work_type.id(),
+        "method": sel.method.id(),
+        "encryption": encryption,
+        "returnBy": return_by.to_string(),
+        "customers": prep.customers.iter().map(|c| serde_json::json!({
+            "customerId": c.customer_id,
+            "fields": c.included,
+            "withheld": c.withheld,
+        })).collect::<Vec<_>>(),
+        "excluded": prep.excluded,
+        "extraFields": prep.extra_fields,
+        "bundleSha256": sha256,
+        "bundleSize": size,
+        "recipients": recipients,
+        "basis": "委託",
+    });
+    let mut event = office.event("handover.created", payload);
+    event.customers = prep
+        .customers
+        .iter()
+        .map(|c| c.customer_id.clone())
+        .collect();
+    let entry = match office.store.record_handover(&record, event) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+    };
+    Ok(PackResult {
+        handover_id: id,
+        path: path.display().to_string(),
+        sha256,
+        size,
+        method: sel.method,
+        encryption: encryption.into(),
+        return_by: return_by.to_string(),
+        customers: prep.customers.len(),
+        excluded: prep.excluded,
+        recipients,
+        ledger_seq: entry.seq,
+        warnings,
+    })
+}
+
+/// Record that the contractor returned or destroyed the data of a handover.
+pub fn confirm_destruction(
+    office: &mut Office,
+    id: &str,
+    date: &str,
+    note: Option<&str>,
+) -> Result<HandoverRecord> {
+    let on = crate::contractors::parse_date(date)?;
+    if on > office.today() {
+        return Err(Error::invalid("date", format!("{on} is in the future")));
+    }
+    let h = office
+        .store
+        .handovers(Some(id))?
+        .pop()
+        .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
+    if let Some(c) = &h.closed_on {
+        return Err(Error::invalid(
+            "handover",
+            format!("{id} was already closed on {c}"),
+        ));
+    }
+    let mut event = office.event(
+        "handover.destroyed",
+        serde_json::json!({ "handoverId": id, "on": on.to_string(), "note": note }),
+    );
+    event.customers = h.customers.iter().map(|c| c.customer_id.clone()).collect();
+    office
+        .store
+        .close_handover(id, &on.to_string(), note, event)?;
+    Ok(office.store.handovers(Some(id))?.pop().unwrap_or(h))
+}
+
+/// Every handover, oldest first.
+pub fn handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
+    office.store.handovers(None)
+}
+
+/// Open handovers past their return-or-destroy date.
+pub fn overdue_handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
+    let today = office.today().to_string();
+    Ok(handovers(office)?
+        .into_iter()
+        .filter(|h| h.closed_on.is_none() && h.return_by < today)
+        .collect())
+}
+
+/// Register a customer's opt-out or restriction request (pending until decided).
+pub fn request_add(
+    office: &mut Office,
+    customer_id: &str,
+    scope: Scope,
+    received: &str,
+    channel: &str,
+    note: Option<&str>,
+) -> Result<Request> {
+    let received = crate::contractors::parse_date(received)?;
+    if received > office.today() {
+        return Err(Error::invalid(
+            "received",
+            format!("{received} is in the future"),
+        ));
+    }
+    let channel = match channel.trim() {
+        "phone" | "電話" => "phone",
+        "counter" | "窓口" => "counter",
+        "mail" | "郵送" => "mail",
+        "web" | "Web" => "web",
+        other => {
+            return Err(Error::invalid(
+                "channel",
+                format!("'{other}': use phone, counter, mail or web"),
+            ));
+        }
+    };
+    if office.store.customer(customer_id)?.is_none() {
+        return Err(Error::invalid(
+            "customer",
+            format!("no customer with 顧客番号 {customer_id}"),
+        ));
+    }
+    let r = Request {
+        id: office.store.next_request_id(office.today().year())?,
+        customer_id: customer_id.into(),
+        scope,
+        received: received.to_string(),
+        channel: channel.into(),
+        note: note.map(str::to_string).filter(|n| !n.trim().is_empty()),
+        status: RequestStatus::Pending,
+        decided_on: None,
+        reason: None,
+        notified_on: None,
+        notified_channel: None,
+    };
+    let mut event = office.event(
+        "request.received",
+        serde_json::to_value(&r).unwrap_or_default(),
+    );
+    event.customers = vec![r.customer_id.clone()];
+    let now = office.now();
+    office.store.save_request(&r, &now, event)?;
+    Ok(r)
+}
+
+/// Decide a pending request: accept, or reject with a reason.
+pub fn request_decide(
+    office: &mut Office,
+    id: &str,
+    accept: bool,
+    reason: Option<&str>,
+) -> Result<Request> {
+    let mut r = office
+        .store
+        .requests(None)?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| Error::invalid("request", format!("no request with id {id}")))?;
+    if r.status != RequestStatus::Pending {
+        return Err(Error::invalid(
+            "request",
+            format!("{id} is already {}", r.status.as_str()),
+        ));
+    }
+    let reason = reason.map(str::trim).filter(|s| !s.is_empty());
+    if !accept && reason.is_none() {
+        return Err(Error::invalid(
+            "reason",
+            "a rejection needs a reason: the customer must be told why (R6)",
+        ));
+    }
+    r.status = if accept {
+        RequestStatus::Accepted
+    } else {
+        RequestStatus::Rejected
+    };
+    r.decided_on = Some(office.today().to_string());
+    r.reason = reason.map(str::to_string);
+    let mut event = office.event(
+        "request.decided",
+        serde_json::json!({ "requestId": r.id, "status": r.status, "reason": r.reason }),
+    );
+    event.customers = vec![r.customer_id.clone()];
+    let now = office.now();
+    office.store.save_request(&r, &now, event)?;
+    Ok(r)
+}
+
+/// Open a bundle on the contractor's side (no office data needed).
+pub fn open_bundle(
+    bundle: &Path,
+    key: bundle::OpenKey,
+    trusted_office_key: &str,
+    out: Option<&Path>,
+) -> Result<bundle::OpenedBundle> {
+    let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
+    bundle::open_bundle(bundle, key, &vk, out, &bundle::Limits::default())
+}
+
+/// A key given on the command line, or the path of a file holding it (`office.signing.pub`).
+fn read_key_arg(s: &str) -> Result<String> {
+    let p = Path::new(s);
+    if !s.starts_with("ed25519:") && p.is_file() {
+        let text = std::fs::read_to_string(p).map_err(|e| Error::io("cannot read", p, e))?;
+        return text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .ok_or_else(|| Error::invalid("trust", format!("{} holds no key", p.display())));
+    }
+    Ok(s.to_string())
+}

@@ -23,14 +23,22 @@ impl From<handover_core::Error> for IpcError {
             handover_core::Error::RegisterRejected { problems, .. } => problems.clone(),
             _ => Vec::new(),
         };
-        IpcError { code: e.code().to_string(), message: e.to_string(), problems }
+        IpcError {
+            code: e.code().to_string(),
+            message: e.to_string(),
+            problems,
+        }
     }
 }
 
 impl IpcError {
     /// An error that does not come from the core.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        IpcError { code: code.into(), message: message.into(), problems: Vec::new() }
+        IpcError {
+            code: code.into(),
+            message: message.into(),
+            problems: Vec::new(),
+        }
     }
 }
 

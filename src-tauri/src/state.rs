@@ -4,8 +4,8 @@
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
-use handover_core::ops::Office;
 use handover_core::DataDir;
+use handover_core::ops::Office;
 
 use crate::error::{CmdResult, IpcError};
 
@@ -23,15 +23,21 @@ impl AppState {
     pub fn open(dir: DataDir) -> Self {
         let office = Office::open(dir.clone(), handover_core::ops::default_operator())
             .map_err(IpcError::from);
-        AppState { dir, office: Mutex::new(office), cancel: AtomicBool::new(false) }
+        AppState {
+            dir,
+            office: Mutex::new(office),
+            cancel: AtomicBool::new(false),
+        }
     }
 
     /// Run `f` with the open office.
     pub fn with<T>(&self, f: impl FnOnce(&mut Office) -> CmdResult<T>) -> CmdResult<T> {
-        let mut guard = self
-            .office
-            .lock()
-            .map_err(|_| IpcError::new("internal", "a previous operation failed badly; restart Handover"))?;
+        let mut guard = self.office.lock().map_err(|_| {
+            IpcError::new(
+                "internal",
+                "a previous operation failed badly; restart Handover",
+            )
+        })?;
         match guard.as_mut() {
             Ok(office) => f(office),
             Err(e) => Err(e.clone()),

@@ -24,7 +24,11 @@ pub struct ContractorRow {
 }
 
 fn row(c: Contractor, today: jiff::civil::Date) -> ContractorRow {
-    ContractorRow { keys: c.keys(), status: c.agreement_status(today), contractor: c }
+    ContractorRow {
+        keys: c.keys(),
+        status: c.agreement_status(today),
+        contractor: c,
+    }
 }
 
 /// The roster.
@@ -32,13 +36,19 @@ fn row(c: Contractor, today: jiff::civil::Date) -> ContractorRow {
 pub fn contractors_list(state: State<'_, AppState>) -> CmdResult<Vec<ContractorRow>> {
     state.with(|o| {
         let today = o.today();
-        Ok(ops::contractors(o)?.into_iter().map(|c| row(c, today)).collect())
+        Ok(ops::contractors(o)?
+            .into_iter()
+            .map(|c| row(c, today))
+            .collect())
     })
 }
 
 /// Add a contractor.
 #[tauri::command(async)]
-pub fn contractor_add(state: State<'_, AppState>, input: ContractorInput) -> CmdResult<ContractorRow> {
+pub fn contractor_add(
+    state: State<'_, AppState>,
+    input: ContractorInput,
+) -> CmdResult<ContractorRow> {
     state.with(|o| Ok(row(ops::contractor_add(o, &input)?, o.today())))
 }
 

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
+use handover_core::Flow;
 use handover_core::ops;
 use handover_core::register::{Customer, ImportOptions, ImportReport, MapOverride, TextEncoding};
-use handover_core::Flow;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Channel;
@@ -58,7 +58,11 @@ fn progress<'a>(
     state.cancel.store(false, Ordering::SeqCst);
     move |done, total| {
         let _ = channel.send(ImportProgress { done, total });
-        if state.cancel.load(Ordering::SeqCst) { Flow::Cancel } else { Flow::Continue }
+        if state.cancel.load(Ordering::SeqCst) {
+            Flow::Cancel
+        } else {
+            Flow::Continue
+        }
     }
 }
 
@@ -90,12 +94,22 @@ pub fn register_import(
             .map(|m| m.parse::<MapOverride>())
             .collect::<Result<_, _>>()
             .map_err(IpcError::from)?,
-        floor_plans_dir: request.floor_plans_dir.filter(|s| !s.is_empty()).map(PathBuf::from),
+        floor_plans_dir: request
+            .floor_plans_dir
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from),
         dry_run: request.dry_run,
         skip_invalid: request.skip_invalid,
     };
     let mut p = progress(&state, &on_progress);
-    state.with(|o| Ok(ops::import_register(o, &PathBuf::from(&request.path), &opts, &mut p)?))
+    state.with(|o| {
+        Ok(ops::import_register(
+            o,
+            &PathBuf::from(&request.path),
+            &opts,
+            &mut p,
+        )?)
+    })
 }
 
 /// Load the bundled synthetic sample register.

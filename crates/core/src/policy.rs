@@ -235,8 +235,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("policy.toml");
         assert_eq!(Policy::load(&path).unwrap(), Policy::default());
-        let mut p = Policy::default();
-        p.return_days = 14;
+        let p = Policy {
+            return_days: 14,
+            ..Default::default()
+        };
         std::fs::write(&path, p.to_toml()).unwrap();
         assert_eq!(Policy::load(&path).unwrap().return_days, 14);
         let bad = p.to_toml().replace(

@@ -174,9 +174,12 @@ pub fn open_bundle(
                 inner: file,
                 state: hash.clone(),
             });
-            io::copy(&mut reader, &mut tmp).map_err(|e| Error::BundleDamaged {
-                path: bundle.to_path_buf(),
-                reason: format!("the ASCII armor is broken: {e}"),
+            io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
+                io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::BundleDamaged {
+                    path: bundle.to_path_buf(),
+                    reason: format!("the ASCII armor is broken: {e}"),
+                },
+                _ => Error::io("cannot decode the armored bundle into", &path, e),
             })?;
             let (h, _) = hash.borrow_mut().take().unwrap_or_default();
             drop(tmp);
@@ -212,9 +215,8 @@ pub fn open_bundle(
         let mut zip = zip::ZipArchive::with_config(config, plain)
             .map_err(|e| reject(format!("the decrypted content is not a valid zip ({e})")))?;
         let names = check_structure(&mut zip, limits, bundle)?;
-        let (manifest, manifest_bytes) =
-            read_manifest(&mut zip, trusted_office_key, limits, bundle)?;
-        check_entries(&manifest, &names, &mut zip, limits, bundle)?;
+        let signed = read_manifest(&mut zip, trusted_office_key, limits, bundle)?;
+        check_entries(&signed.manifest, &names, &mut zip, limits, bundle)?;
 
         let content = staging
             .as_ref()
@@ -222,25 +224,24 @@ pub fn open_bundle(
             .map(|s| s.path().join("content"));
         if let Some(c) = &content {
             fsutil::create_private_dir(c)?;
-            check_no_collisions(&names, out.unwrap_or(c), bundle)?;
+            check_no_collisions(&names, out.unwrap_or(c))?;
         }
         let json = extract(
             &mut zip,
             &names,
-            &manifest,
-            &manifest_bytes,
+            &signed,
             content.as_deref(),
             limits,
             bundle,
         )?;
-        let customers = read_customers(&json, &manifest).map_err(reject)?;
+        let customers = read_customers(&json, &signed.manifest).map_err(reject)?;
         let written = match (out, &content) {
             (Some(out), Some(content)) => move_into_place(content, out, &names)?,
             _ => Vec::new(),
         };
         drop(staging);
         Ok(OpenedBundle {
-            manifest,
+            manifest: signed.manifest,
             customers,
             written,
             sha256: bundle_sha256,
@@ -630,7 +631,7 @@ fn read_small<R: Read + Seek>(
     (&mut f)
         .take(declared.min(cap) + 1)
         .read_to_end(&mut out)
-        .map_err(|e| rejected(path, format!("entry {name} is corrupt ({e})")))?;
+        .map_err(|e| entry_read_error(path, name, declared, &e))?;
     if out.len() as u64 != declared {
         return Err(too_large(
             path,
@@ -640,12 +641,19 @@ fn read_small<R: Read + Seek>(
     Ok(out)
 }
 
+/// The manifest, its exact bytes and its signature, once the signature verified.
+struct Signed {
+    manifest: Manifest,
+    bytes: Vec<u8>,
+    signature: Vec<u8>,
+}
+
 fn read_manifest<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     trusted: &VerifyingKey,
     limits: &Limits,
     path: &Path,
-) -> Result<(Manifest, Vec<u8>)> {
+) -> Result<Signed> {
     let bytes = read_small(zip, 0, MANIFEST_ENTRY, limits.max_manifest_size, path)?;
     let sig = read_small(zip, 1, SIGNATURE_ENTRY, 64, path)?;
     let bad_sig = |reason: String| Error::BadSignature {
@@ -707,7 +715,11 @@ fn read_manifest<R: Read + Seek>(
             "the manifest names a different office signing key than the one that signed it".into(),
         ));
     }
-    Ok((manifest, bytes))
+    Ok(Signed {
+        manifest,
+        bytes,
+        signature: sig,
+    })
 }
 
 /// The zip entries and the manifest's list must agree exactly (sizes included).
@@ -794,8 +806,7 @@ fn check_entries<R: Read + Seek>(
     Ok(())
 }
 
-fn check_no_collisions(names: &[String], out: &Path, path: &Path) -> Result<()> {
-    let _ = path;
+fn check_no_collisions(names: &[String], out: &Path) -> Result<()> {
     for n in names {
         let target = out.join(n);
         if fs::symlink_metadata(&target).is_ok() {
@@ -810,12 +821,12 @@ fn check_no_collisions(names: &[String], out: &Path, path: &Path) -> Result<()> 
 fn extract<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     names: &[String],
-    m: &Manifest,
-    manifest_bytes: &[u8],
+    signed: &Signed,
     dest: Option<&Path>,
     limits: &Limits,
     path: &Path,
 ) -> Result<Vec<u8>> {
+    let m = &signed.manifest;
     let mut json = Vec::new();
     let mut buf = vec![0u8; 256 * 1024];
     for (i, name) in names.iter().enumerate() {
@@ -839,9 +850,7 @@ fn extract<R: Read + Seek>(
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(rejected(path, format!("entry {name} is corrupt ({e})")));
-                }
+                Err(e) => return Err(entry_read_error(path, name, cap, &e)),
             };
             count += n as u64;
             if count > cap {
@@ -861,8 +870,8 @@ fn extract<R: Read + Seek>(
         let ok = match expected {
             Some(e) => count == e.size && digest == e.sha256,
             // The manifest and signature were already read and checked: same bytes again?
-            None if i == 0 => digest == hex::encode(Sha256::digest(manifest_bytes)),
-            None => count == 64,
+            None if i == 0 => digest == hex::encode(Sha256::digest(&signed.bytes)),
+            None => digest == hex::encode(Sha256::digest(&signed.signature)),
         };
         if !ok {
             return Err(rejected(
@@ -874,6 +883,19 @@ fn extract<R: Read + Seek>(
             .map_err(|e| Error::io("cannot write", name.as_str(), e))?;
     }
     Ok(json)
+}
+
+/// An entry that fails to read: a zip bomb (more bytes than declared: the zip reader stops it
+/// at the declared size) or corrupt data (CRC, deflate stream).
+fn entry_read_error(path: &Path, name: &str, declared: u64, e: &io::Error) -> Error {
+    if e.to_string().contains("larger than its declared") {
+        too_large(
+            path,
+            format!("entry {name} decompresses to more than the {declared} bytes it declares"),
+        )
+    } else {
+        rejected(path, format!("entry {name} is corrupt ({e})"))
+    }
 }
 
 fn create_entry_file(dest: &Path, name: &str) -> Result<File> {

@@ -4,13 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, Transaction, params};
 
 mod handovers;
 
 use super::{ColumnSet, EventDraft, Hash, ImportTx, LedgerEntry, Store, Upsert, chain};
 use crate::handover::HandoverRecord;
-use crate::register::{Customer, FloorPlan, search_key};
+use crate::register::{Customer, FloorPlan, push_search_key, search_key};
 use crate::requests::Request;
 use crate::{Contractor, Error, Field, Result};
 
@@ -37,9 +37,36 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
-const CUSTOMER_COLUMNS: &str = "customer_id, name, name_kana, postal_code, address, phone, email, \
-     birth_date, gender, occupation, service, notes, floor_plan_sha256, floor_plan_ext, \
-     floor_plan_size";
+macro_rules! customer_columns {
+    () => {
+        "customer_id, name, name_kana, postal_code, address, phone, email, birth_date, gender, \
+         occupation, service, notes, floor_plan_sha256, floor_plan_ext, floor_plan_size"
+    };
+}
+
+const CUSTOMER_COLUMNS: &str = customer_columns!();
+
+/// One customer by id.
+const CUSTOMER_BY_ID: &str = concat!(
+    "SELECT ",
+    customer_columns!(),
+    " FROM customers WHERE customer_id = ?1"
+);
+
+/// Insert a customer, or replace every column but `created_at` of the one with that id.
+const UPSERT_CUSTOMER: &str = "INSERT INTO customers (customer_id, name, name_kana, postal_code, \
+     address, phone, email, birth_date, gender, occupation, service, notes, floor_plan_sha256, \
+     floor_plan_ext, floor_plan_size, search, created_at, updated_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17) \
+     ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
+     name_kana = excluded.name_kana, postal_code = excluded.postal_code, \
+     address = excluded.address, phone = excluded.phone, email = excluded.email, \
+     birth_date = excluded.birth_date, gender = excluded.gender, \
+     occupation = excluded.occupation, service = excluded.service, \
+     notes = excluded.notes, floor_plan_sha256 = excluded.floor_plan_sha256, \
+     floor_plan_ext = excluded.floor_plan_ext, \
+     floor_plan_size = excluded.floor_plan_size, search = excluded.search, \
+     updated_at = excluded.updated_at";
 
 impl SqliteStore {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
@@ -150,23 +177,23 @@ fn blob32(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Hash> {
     Ok(v.try_into().unwrap_or([0xff; 32]))
 }
 
+/// The folded id, name, kana, address and phone, then the phone's digits, joined by U+001F.
 fn search_text(c: &Customer) -> String {
-    let phone_digits: String = c
-        .phone
-        .as_deref()
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    [
-        search_key(&c.customer_id),
-        search_key(c.name.as_deref().unwrap_or("")),
-        search_key(c.name_kana.as_deref().unwrap_or("")),
-        search_key(c.address.as_deref().unwrap_or("")),
-        search_key(c.phone.as_deref().unwrap_or("")),
-        phone_digits,
-    ]
-    .join("\u{1f}")
+    let mut out = String::with_capacity(256);
+    push_search_key(&mut out, &c.customer_id);
+    for part in [&c.name, &c.name_kana, &c.address, &c.phone] {
+        out.push('\u{1f}');
+        push_search_key(&mut out, part.as_deref().unwrap_or(""));
+    }
+    out.push('\u{1f}');
+    out.extend(
+        c.phone
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .filter(char::is_ascii_digit),
+    );
+    out
 }
 
 /// Append within an open transaction: seal after the current head, insert, move the head.
@@ -213,6 +240,9 @@ fn head_in(conn: &Connection) -> rusqlite::Result<Option<(u64, Hash)>> {
 }
 
 struct SqliteImport<'a> {
+    // Prepared once for the whole import (fields drop in order: these before the transaction).
+    select: CachedStatement<'a>,
+    upsert: CachedStatement<'a>,
     tx: Transaction<'a>,
     path: &'a Path,
 }
@@ -232,69 +262,59 @@ impl SqliteImport<'_> {
         at: &str,
     ) -> rusqlite::Result<Upsert> {
         let existing = self
-            .tx
-            .prepare_cached(&format!(
-                "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE customer_id = ?1"
-            ))?
+            .select
             .query_row([&c.customer_id], customer_from_row)
             .optional()?;
+        let updated;
         let (merged, outcome) = match existing {
-            None => (c.clone(), Upsert::Added),
-            Some(old) => {
-                let mut m = old.clone();
+            None => (c, Upsert::Added),
+            Some(mut m) => {
+                // The stored customer with the imported columns (and a new floor plan) laid over
+                // it; unchanged if that is what is stored already.
+                let mut changed = false;
                 for f in Field::stored() {
-                    if cols.contains(f) {
-                        let new = c.text(f).map(str::to_string);
-                        if let Some(slot) = m.text_slot(f) {
-                            *slot = new;
+                    if !cols.contains(f) {
+                        continue;
+                    }
+                    if let Some(slot) = m.text_slot(f) {
+                        let new = c.text(f);
+                        if slot.as_deref() != new {
+                            *slot = new.map(str::to_string);
+                            changed = true;
                         }
                     }
                 }
-                if c.floor_plan.is_some() {
-                    m.floor_plan = c.floor_plan.clone();
+                if c.floor_plan.is_some() && c.floor_plan != m.floor_plan {
+                    m.floor_plan.clone_from(&c.floor_plan);
+                    changed = true;
                 }
-                if m == old {
+                if !changed {
                     return Ok(Upsert::Unchanged);
                 }
-                (m, Upsert::Updated)
+                updated = m;
+                (&updated, Upsert::Updated)
             }
         };
         let fp = merged.floor_plan.as_ref();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO customers (customer_id, name, name_kana, postal_code, address, phone, \
-                 email, birth_date, gender, occupation, service, notes, floor_plan_sha256, \
-                 floor_plan_ext, floor_plan_size, search, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17) \
-                 ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
-                 name_kana = excluded.name_kana, postal_code = excluded.postal_code, \
-                 address = excluded.address, phone = excluded.phone, email = excluded.email, \
-                 birth_date = excluded.birth_date, gender = excluded.gender, \
-                 occupation = excluded.occupation, service = excluded.service, \
-                 notes = excluded.notes, floor_plan_sha256 = excluded.floor_plan_sha256, \
-                 floor_plan_ext = excluded.floor_plan_ext, \
-                 floor_plan_size = excluded.floor_plan_size, search = excluded.search, \
-                 updated_at = excluded.updated_at",
-            )?
-            .execute(params![
-                merged.customer_id,
-                merged.name,
-                merged.name_kana,
-                merged.postal_code,
-                merged.address,
-                merged.phone,
-                merged.email,
-                merged.birth_date,
-                merged.gender,
-                merged.occupation,
-                merged.service,
-                merged.notes,
-                fp.map(|f| &f.sha256),
-                fp.map(|f| &f.ext),
-                fp.map(|f| f.size as i64),
-                search_text(&merged),
-                at
-            ])?;
+        self.upsert.execute(params![
+            merged.customer_id,
+            merged.name,
+            merged.name_kana,
+            merged.postal_code,
+            merged.address,
+            merged.phone,
+            merged.email,
+            merged.birth_date,
+            merged.gender,
+            merged.occupation,
+            merged.service,
+            merged.notes,
+            fp.map(|f| &f.sha256),
+            fp.map(|f| &f.ext),
+            fp.map(|f| f.size as i64),
+            search_text(merged),
+            at
+        ])?;
         Ok(outcome)
     }
 }
@@ -311,8 +331,12 @@ impl ImportTx for SqliteImport<'_> {
             path: path.to_path_buf(),
             source,
         };
-        let e = append_in(&self.tx, &event).map_err(err)?;
-        self.tx.commit().map_err(err)?;
+        let SqliteImport {
+            select, upsert, tx, ..
+        } = *self;
+        drop((select, upsert));
+        let e = append_in(&tx, &event).map_err(err)?;
+        tx.commit().map_err(err)?;
         Ok(e)
     }
 }
@@ -361,11 +385,23 @@ const CONTRACTOR_COLUMNS: &str = "id, name, address, contact, agreement_signed, 
 impl Store for SqliteStore {
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
         let path = &self.path;
-        let tx = self.conn.transaction().map_err(|source| Error::Store {
+        let err = |source| Error::Store {
             path: path.clone(),
             source,
-        })?;
-        Ok(Box::new(SqliteImport { tx, path }))
+        };
+        // `&mut self` is held for as long as the import lives, so no other transaction can
+        // start on this connection; taking it shared lets the statements live beside the
+        // transaction.
+        let conn = &self.conn;
+        let tx = conn.unchecked_transaction().map_err(err)?;
+        let select = conn.prepare_cached(CUSTOMER_BY_ID).map_err(err)?;
+        let upsert = conn.prepare_cached(UPSERT_CUSTOMER).map_err(err)?;
+        Ok(Box::new(SqliteImport {
+            select,
+            upsert,
+            tx,
+            path,
+        }))
     }
 
     fn customer(&self, id: &str) -> Result<Option<Customer>> {

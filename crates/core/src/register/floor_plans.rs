@@ -54,10 +54,11 @@ impl FloorPlanIndex {
             let entry =
                 entry.map_err(|e| Error::io("cannot read the floor-plan folder", dir, e))?;
             let p = entry.path();
-            if p.is_file() && has_plan_extension(&p) {
-                if let Some(stem) = p.file_stem().and_then(|s| s.to_str()) {
-                    by_stem.insert(super::normalize_id(stem).unwrap_or_default(), p);
-                }
+            if p.is_file()
+                && has_plan_extension(&p)
+                && let Some(stem) = p.file_stem().and_then(|s| s.to_str())
+            {
+                by_stem.insert(super::normalize_id(stem).unwrap_or_default(), p);
             }
         }
         Ok(FloorPlanIndex {

@@ -1,7 +1,9 @@
 //! The import pipeline: rows → normalized customers → one store transaction → one ledger entry.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -115,7 +117,8 @@ pub struct ImportReport {
 }
 
 struct State<'a> {
-    map: Option<ColumnMap>,
+    /// Shared, so that each row can hold it while recording problems.
+    map: Option<Rc<ColumnMap>>,
     header_row: u32,
     first_row_headers: Vec<String>,
     columns: ColumnSet,
@@ -154,9 +157,7 @@ impl State<'_> {
 
     /// Turn a row into a customer, recording every problem; `None` if the row is invalid.
     fn customer(&mut self, row: &RawRow<'_>) -> Option<Customer> {
-        let Some(map) = self.map.clone() else {
-            return None;
-        };
+        let map = self.map.clone()?;
         let mut c = Customer::default();
         let mut ok = true;
         let mut plan_name = None;
@@ -174,9 +175,13 @@ impl State<'_> {
                 ok = false;
                 continue;
             }
-            let text = match cell {
-                Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
-                other => header_text(other),
+            let text: Cow<'_, str> = match cell {
+                Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                    Cow::Owned(format!("{n:.0}"))
+                }
+                // What `header_text` gives, without copying.
+                Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => Cow::Borrowed(s.trim()),
+                other => Cow::Owned(header_text(other)),
             };
             let value: std::result::Result<Option<String>, String> = match field {
                 Field::CustomerId => match normalize_id(&text) {
@@ -201,10 +206,7 @@ impl State<'_> {
                     Cell::Number(n) => norm::date_from_serial(*n),
                     _ => norm::date(&text),
                 },
-                Field::Address => {
-                    use unicode_normalization::UnicodeNormalization;
-                    Ok(norm::clean(&text.nfkc().collect::<String>()))
-                }
+                Field::Address => Ok(norm::clean(&norm::nfkc(&text))),
                 Field::FloorPlan => {
                     plan_name = norm::clean(&text);
                     continue;
@@ -360,7 +362,7 @@ fn run(
                     }
                 }
                 st.header_row = row.number;
-                st.map = Some(m);
+                st.map = Some(Rc::new(m));
             }
             return Ok(());
         }

@@ -15,6 +15,7 @@ pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, sniff as sniff_floor_plan};
 pub use headers::{ColumnReport, MapOverride, column_letter};
 pub use import::{ImportOptions, ImportReport, RowProblem, import_register};
 pub use model::{Customer, FloorPlan};
+pub(crate) use normalize::push_search_key;
 pub use normalize::search_key;
 pub use source::TextEncoding;
 
@@ -22,9 +23,7 @@ pub use source::TextEncoding;
 /// `-`, `_` and `.` only, at most 40 characters. Ids become file names in bundles, so they
 /// must be plain ASCII.
 pub fn normalize_id(s: &str) -> std::result::Result<String, String> {
-    use unicode_normalization::UnicodeNormalization;
-    let t: String = s.nfkc().collect();
-    let t = normalize::clean(&t).unwrap_or_default();
+    let t = normalize::clean(&normalize::nfkc(s)).unwrap_or_default();
     if t.is_empty() {
         return Err("顧客番号 (customer number) is missing".into());
     }

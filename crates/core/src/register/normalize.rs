@@ -5,7 +5,9 @@
 //! written as `1980/1/2`, `1980年1月2日`, `昭和55年1月2日` or Excel serials. Each function here
 //! turns one such value into the single form Handover stores, or says why it cannot.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Characters people use for a hyphen in phone numbers and postal codes.
 const DASHES: &[char] = &[
@@ -14,6 +16,16 @@ const DASHES: &[char] = &[
 
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{00a0}' || c == '\u{feff}'
+}
+
+/// NFKC, without copying text that is already in NFKC — most of a register (kanji, full-width
+/// katakana, ASCII), which the quick check settles without decomposing anything.
+pub(crate) fn nfkc(s: &str) -> Cow<'_, str> {
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfkc().collect())
+    }
 }
 
 /// Trim (half- and full-width spaces), collapse inner runs of spaces to one; `None` if empty.
@@ -40,23 +52,24 @@ pub fn clean(s: &str) -> Option<String> {
 
 /// Hiragana → katakana (ふりがな columns are often typed in hiragana).
 fn to_katakana(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
+    s.chars().map(katakana_char).collect()
+}
+
+fn katakana_char(c: char) -> char {
+    match c {
+        '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+        _ => c,
+    }
 }
 
 /// フリガナ: half-width katakana and hiragana become full-width katakana.
 pub fn kana(s: &str) -> Option<String> {
-    let nfkc: String = s.nfkc().collect();
-    clean(&to_katakana(&nfkc))
+    clean(&to_katakana(&nfkc(s)))
 }
 
 /// A phone number: half-width digits and hyphens, e.g. `03-1234-5678`.
 pub fn phone(s: &str) -> Result<Option<String>, String> {
-    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+    let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
     let mut out = String::with_capacity(t.len());
@@ -107,7 +120,7 @@ pub fn phone_from_number(n: f64) -> Result<Option<String>, String> {
 
 /// A postal code as `123-4567`.
 pub fn postal_code(s: &str) -> Result<Option<String>, String> {
-    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+    let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
     let digits: String = t
@@ -132,7 +145,7 @@ pub fn postal_code_from_number(n: f64) -> Result<Option<String>, String> {
 
 /// An e-mail address (NFKC, trimmed; the domain lower-cased).
 pub fn email(s: &str) -> Result<Option<String>, String> {
-    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+    let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
     match t.split_once('@') {
@@ -161,7 +174,7 @@ const ERAS: &[(&str, &str, i32)] = &[
 /// `19800102`, or in the Japanese calendar (`昭和55年1月2日`, `S55.1.2`, `平成元年…`).
 /// Returns ISO 8601 `YYYY-MM-DD`.
 pub fn date(s: &str) -> Result<Option<String>, String> {
-    let Some(t) = clean(&s.nfkc().collect::<String>()) else {
+    let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
     let bad = || format!("'{t}' is not a date (write it as YYYY-MM-DD)");
@@ -235,33 +248,55 @@ pub fn date_from_serial(serial: f64) -> Result<Option<String>, String> {
 /// The same folding is applied to the stored text and to the query, so `やまだ` finds
 /// `ヤマダ`, `０３１２` finds `03-12…` and `ｸﾞﾘｰﾝ` finds `グリーン`.
 pub fn search_key(s: &str) -> String {
-    let nfkc: String = s.nfkc().collect::<String>().to_lowercase();
-    to_katakana(&nfkc)
-        .chars()
-        .filter(|c| !is_space(*c) && !DASHES[..8].contains(c))
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    push_search_key(&mut out, s);
+    out
+}
+
+/// [`search_key`], appended to `out` (one pass, no intermediate strings).
+pub(crate) fn push_search_key(out: &mut String, s: &str) {
+    let n = nfkc(s);
+    let keep = |c: char| {
+        let c = katakana_char(c);
+        (!is_space(c) && !DASHES[..8].contains(&c)).then_some(c)
+    };
+    if n.contains('Σ') {
+        // `str::to_lowercase` lower-cases a final sigma differently from `char::to_lowercase`.
+        out.extend(n.to_lowercase().chars().filter_map(keep));
+    } else {
+        out.extend(n.chars().flat_map(char::to_lowercase).filter_map(keep));
+    }
 }
 
 /// Does the text contain what looks like a payment-card number (13–19 digits passing the Luhn
 /// check, possibly grouped by spaces or hyphens)? Such a value must not be stored even when it
 /// hides in a notes column.
 pub fn contains_card_number(s: &str) -> bool {
-    let nfkc: String = s.nfkc().collect();
-    let mut digits: Vec<u8> = Vec::new();
-    let check = |d: &[u8]| (13..=19).contains(&d.len()) && luhn(d);
-    for c in nfkc.chars() {
+    let n = nfkc(s);
+    // A card number needs 13 digits (`to_digit(10)` accepts only ASCII ones).
+    if n.bytes().filter(u8::is_ascii_digit).count() < 13 {
+        return false;
+    }
+    // The current run of digits; only its length counts once it is longer than a card number.
+    let mut digits = [0u8; 19];
+    let mut len = 0usize;
+    let check = |d: &[u8; 19], len: usize| (13..=19).contains(&len) && luhn(&d[..len]);
+    for c in n.chars() {
         if let Some(d) = c.to_digit(10) {
-            digits.push(d as u8);
+            if len < digits.len() {
+                digits[len] = d as u8;
+            }
+            len += 1;
         } else if c == ' ' || DASHES.contains(&c) {
             continue;
         } else {
-            if check(&digits) {
+            if check(&digits, len) {
                 return true;
             }
-            digits.clear();
+            len = 0;
         }
     }
-    check(&digits)
+    check(&digits, len)
 }
 
 fn luhn(digits: &[u8]) -> bool {
@@ -279,7 +314,7 @@ fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]
@@ -379,6 +414,73 @@ mod tests {
         assert_eq!(search_key("ﾔﾏﾀﾞ"), search_key("ヤマダ"));
         assert_eq!(search_key("０３－１２"), "0312");
         assert_eq!(search_key("Yamada Taro"), "yamadataro");
+    }
+
+    /// The straightforward forms of the functions made fast above.
+    mod reference {
+        use super::super::{DASHES, is_space, luhn, to_katakana};
+        use unicode_normalization::UnicodeNormalization;
+
+        pub fn search_key(s: &str) -> String {
+            let nfkc: String = s.nfkc().collect::<String>().to_lowercase();
+            to_katakana(&nfkc)
+                .chars()
+                .filter(|c| !is_space(*c) && !DASHES[..8].contains(c))
+                .collect()
+        }
+
+        pub fn contains_card_number(s: &str) -> bool {
+            let nfkc: String = s.nfkc().collect();
+            let mut digits: Vec<u8> = Vec::new();
+            let check = |d: &[u8]| (13..=19).contains(&d.len()) && luhn(d);
+            for c in nfkc.chars() {
+                if let Some(d) = c.to_digit(10) {
+                    digits.push(d as u8);
+                } else if c == ' ' || DASHES.contains(&c) {
+                    continue;
+                } else {
+                    if check(&digits) {
+                        return true;
+                    }
+                    digits.clear();
+                }
+            }
+            check(&digits)
+        }
+    }
+
+    /// Text a register holds: kana of both widths, kanji, full-width digits and letters, the
+    /// dashes and spaces people type, Greek sigma (lower-cased by context), combining marks.
+    fn register_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex(
+            "[ 0-9a-zA-Z\\-@.()ぁ-ゖァ-ヶｦ-ﾟ０-９Ａ-Ｚ－ー‐―−\u{3000}\u{00a0}山田太郎丁目番号〒①ΣσΑ\u{0301}\u{3099}\u{309a}ǅ]{0,40}",
+        )
+        .expect("valid regex")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_change_nothing(s in register_text()) {
+            let full: String = s.nfkc().collect();
+            let fast = nfkc(&s);
+            proptest::prop_assert_eq!(fast.as_ref(), full.as_str());
+            proptest::prop_assert_eq!(search_key(&s), reference::search_key(&s));
+            proptest::prop_assert_eq!(
+                contains_card_number(&s),
+                reference::contains_card_number(&s)
+            );
+        }
+
+        #[test]
+        fn card_check_is_unchanged_on_digit_runs(
+            parts in proptest::collection::vec(("[0-9]{0,24}", "[ \\-xー４]{0,2}"), 0..5)
+        ) {
+            let s: String = parts.iter().map(|(d, sep)| format!("{d}{sep}")).collect();
+            proptest::prop_assert_eq!(
+                contains_card_number(&s),
+                reference::contains_card_number(&s)
+            );
+        }
     }
 
     #[test]

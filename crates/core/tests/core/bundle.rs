@@ -1165,6 +1165,13 @@ fn stock_age_unzip_and_python_open_a_bundle() {
                  assert names[:2] == ['manifest.json', 'manifest.sig'], names\n\
                  assert z.comment == b''\n\
                  assert all(not i.extra for i in z.infolist()), [i.extra for i in z.infolist()]\n\
+                 assert all(not i.comment for i in z.infolist())\n\
+                 assert {i.date_time for i in z.infolist()} == {(2026, 4, 10, 10, 0, 0)}\n\
+                 raw = open(sys.argv[1], 'rb').read()\n\
+                 for i in z.infolist():\n\
+                 \x20   h = raw[i.header_offset:i.header_offset + 30]\n\
+                 \x20   assert h[:4] == b'PK\\x03\\x04' and h[28:30] == b'\\x00\\x00', i.filename\n\
+                 \x20   assert i.filename.isascii()\n\
                  m = json.loads(z.read('manifest.json'))\n\
                  assert m['formatVersion'] == 1\n\
                  assert [e['path'] for e in m['entries']] == names[2:]\n\

@@ -1011,10 +1011,10 @@ fn forbidden_strings() -> Vec<String> {
     for s in sample_payment_values() {
         // A bank-account cell is `見本銀行 架空支店 普通 0000123 ヤマダ タロウ`: its holder's
         // name is also the customer's kana, so look for the bank part and the whole cell.
-        if let Some(i) = s.find(|c: char| c.is_ascii_digit()) {
-            if i > 0 {
-                v.push(s[..i].trim().to_string());
-            }
+        if let Some(i) = s.find(|c: char| c.is_ascii_digit())
+            && i > 0
+        {
+            v.push(s[..i].trim().to_string());
         }
         v.push(s);
     }
@@ -1097,6 +1097,96 @@ fn load_sample_leaves_no_payment_data_in_the_data_dir() {
     let r = handover_core::ops::load_sample(&mut t.office, &mut handover_core::NoProgress).unwrap();
     assert_eq!((r.added, r.floor_plans), (300, 7));
     assert_no_payment_data(&t.data(), &forbidden);
+    // The workbook is compressed, so a byte scan would not see its card numbers: check that no
+    // copy of it (or of its scratch folder) is left in the data directory at all.
+    let mut top: Vec<String> = std::fs::read_dir(t.data())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(
+        top,
+        vec![
+            "floor_plans",
+            "handover.sqlite3",
+            "handover.sqlite3-shm",
+            "handover.sqlite3-wal"
+        ]
+    );
+    assert!(
+        files_under(&t.data())
+            .iter()
+            .all(|f| f.extension().is_none_or(|e| e != "xlsx")),
+        "no workbook under the data dir"
+    );
+    // The ledger still names the file and the hash of the built-in workbook.
+    let e = support::entries(&t.office).pop().unwrap();
+    let payload: serde_json::Value = serde_json::from_str(e.payload.as_deref().unwrap()).unwrap();
+    assert_eq!(payload["file"], "sample_register.xlsx");
+    assert_eq!(
+        payload["sha256"],
+        sha256_hex(handover_core::ops::sample::REGISTER_XLSX)
+    );
+}
+
+/// Cancelling half-way (the progress callback says stop) leaves store and plan folder as they
+/// were.
+#[test]
+fn a_cancelled_import_changes_nothing() {
+    use handover_core::Flow;
+    let mut t = TestOffice::new();
+    t.import_ok(&register("basic.xlsx"));
+    let before = t.snapshot();
+    let dir = t.scratch();
+    let plans = dir.join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::copy(plans_dir().join("T001.png"), plans.join("R0001.png")).unwrap();
+    let mut csv = String::from("顧客番号,氏名,電話番号\r\n");
+    for i in 1..=1500 {
+        csv.push_str(&format!("R{i:04},試験 {i}号,03-0000-{i:04}\r\n"));
+    }
+    std::fs::write(dir.join("big.csv"), csv).unwrap();
+    let opts = ImportOptions {
+        floor_plans_dir: Some(plans),
+        ..Default::default()
+    };
+    let mut calls = 0;
+    let mut cancel = |_: u64, _: Option<u64>| {
+        calls += 1;
+        Flow::Cancel
+    };
+    let e = handover_core::ops::import_register(
+        &mut t.office,
+        &dir.join("big.csv"),
+        &opts,
+        &mut cancel,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "cancelled", "{e}");
+    assert_eq!(calls, 1);
+    assert_eq!(t.snapshot(), before);
+    assert!(
+        t.stored_plan_files().is_empty(),
+        "{:?}",
+        t.stored_plan_files()
+    );
+
+    // Not cancelled, the same file imports, with progress along the way.
+    let mut seen = Vec::new();
+    let mut record = |done: u64, total: Option<u64>| {
+        seen.push((done, total));
+        Flow::Continue
+    };
+    let r = handover_core::ops::import_register(
+        &mut t.office,
+        &dir.join("big.csv"),
+        &opts,
+        &mut record,
+    )
+    .unwrap();
+    assert_eq!((r.added, r.floor_plans), (1500, 1));
+    assert!(seen.len() >= 3, "{seen:?}");
+    assert_eq!(seen.last(), Some(&(1500, Some(1500))));
 }
 
 #[test]

@@ -112,8 +112,7 @@ fn a_second_init_refuses_and_changes_nothing() {
     drop(t.office);
 
     let e = ops::init(DataDir::new(t.tmp.path().join("data")), "someone")
-        .err()
-        .expect("second init must fail");
+        .expect_err("second init must fail");
     assert_eq!(e.code(), "keys_exist", "{e}");
     assert!(e.is_bad_input());
     assert_eq!((read("office.agekey"), read("office.signing.key")), before);

@@ -5,6 +5,7 @@
 
 mod bundle;
 mod contractors;
+mod handovers;
 mod import;
 mod keys;
 mod ledger;

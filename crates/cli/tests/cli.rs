@@ -7,6 +7,7 @@
 //!
 //! `ledger_tamper.md` edits the database with the `sqlite3` CLI (Debian package `sqlite3`), as
 //! someone with access to the file would; it is skipped, loudly, where that tool is missing.
+//! `handover_tamper.md` damages a bundle with coreutils' `dd` and `truncate` (skipped likewise).
 
 use std::path::Path;
 
@@ -26,5 +27,17 @@ fn cli() {
              tests/cmd/ledger_tamper.md"
         );
         cases.skip("tests/cmd/ledger_tamper.md");
+    }
+    let coreutils = ["dd", "truncate"].map(|b| Path::new("/usr/bin").join(b));
+    if coreutils.iter().all(|p| p.exists()) {
+        for (name, path) in ["dd", "truncate"].into_iter().zip(coreutils) {
+            cases.register_bin(name, path);
+        }
+    } else {
+        eprintln!(
+            "warning: /usr/bin/dd or /usr/bin/truncate is missing: skipping \
+             tests/cmd/handover_tamper.md"
+        );
+        cases.skip("tests/cmd/handover_tamper.md");
     }
 }

@@ -233,8 +233,7 @@ pub(crate) struct Header<'a> {
 }
 
 /// The command-line form shown in README.txt for opening a bundle with Handover.
-pub(crate) const HANDOVER_OPEN_COMMAND: &str =
-    "handover open bundle.age --identity key.txt --out 展開先フォルダ";
+pub(crate) const HANDOVER_OPEN_COMMAND: &str = "handover open bundle.age --identity key.txt --trust 事務所の署名鍵(ed25519:…) --out 展開先フォルダ";
 
 /// `README.txt`: Japanese, UTF-8, CRLF (Windows Notepad shows it as-is).
 pub(crate) fn readme(h: &Header<'_>) -> Vec<u8> {

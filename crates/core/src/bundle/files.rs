@@ -1,48 +1,11 @@
-//! File-system pieces the bundle needs beyond `fsutil`: hashing writers, a rename that never
-//! replaces, and a staging folder that removes itself unless kept.
+//! File-system pieces the bundle needs beyond `fsutil`: the locked `.partial` file, a rename
+//! that never replaces, and a staging folder that removes itself unless kept.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::{Error, Result};
-
-/// Passes bytes through, hashing and counting them.
-pub(crate) struct HashingWriter<W> {
-    inner: W,
-    hasher: Sha256,
-    count: u64,
-}
-
-impl<W: Write> HashingWriter<W> {
-    pub(crate) fn new(inner: W) -> Self {
-        HashingWriter {
-            inner,
-            hasher: Sha256::new(),
-            count: 0,
-        }
-    }
-
-    /// The inner writer, the hex SHA-256 and the number of bytes written.
-    pub(crate) fn finish(self) -> (W, String, u64) {
-        (self.inner, hex::encode(self.hasher.finalize()), self.count)
-    }
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
 
 /// Move `from` to `to`, refusing if `to` exists (never replaces a file).
 ///
@@ -66,6 +29,67 @@ pub(crate) fn move_no_replace(from: &Path, to: &Path) -> Result<()> {
             fs::rename(from, to).map_err(|e| Error::io("cannot move into place", to, e))
         }
     }
+}
+
+/// How old an unlocked, empty `.partial` must be before it counts as stale: a pack creates its
+/// file and locks it an instant later, and must not lose it to another pack in between.
+const STALE_EMPTY_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Create `partial` (owner-only) for a pack to write, holding an exclusive advisory lock on it
+/// for as long as the returned file stays open.
+///
+/// A `.partial` that already exists and that no process holds locked was left by a pack that
+/// was killed (SIGKILL, power cut) before it could clean up: an incomplete ciphertext that was
+/// never renamed nor recorded. It is replaced, so that the next pack to the same path works.
+/// One that is locked belongs to a pack still running, and is refused as [`Error::FileExists`].
+/// Where the file system cannot lock, an existing `.partial` is refused as before.
+pub(crate) fn create_partial(partial: &Path) -> Result<fs::File> {
+    for _ in 0..3 {
+        match crate::fsutil::create_new_private(partial) {
+            Ok(f) => {
+                // Best effort: a file system without locks still gets a working pack.
+                let _ = f.try_lock();
+                return Ok(f);
+            }
+            Err(Error::FileExists(_)) => {
+                if !remove_if_stale(partial) {
+                    return Err(Error::invalid(
+                        "output",
+                        format!(
+                            "{} is being written by another pack (or cannot be checked): wait                              for it to finish, or remove the file if no pack is running",
+                            partial.display()
+                        ),
+                    ));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::FileExists(partial.to_path_buf()))
+}
+
+/// Remove `partial` if no pack holds it; true if it is gone.
+fn remove_if_stale(partial: &Path) -> bool {
+    let Ok(f) = fs::File::open(partial) else {
+        // Vanished in between (its pack finished or failed): try again.
+        return fs::symlink_metadata(partial).is_err();
+    };
+    let Ok(meta) = f.metadata() else { return false };
+    if !meta.is_file() {
+        return false;
+    }
+    if f.try_lock().is_err() {
+        return false;
+    }
+    let fresh = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .is_none_or(|age| age < STALE_EMPTY_AFTER);
+    if meta.len() == 0 && fresh {
+        return false;
+    }
+    fs::remove_file(partial).is_ok()
 }
 
 /// A private folder that is removed with everything in it when dropped.
@@ -112,6 +136,8 @@ impl Drop for RemoveOnDrop {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
 
     #[test]
@@ -130,6 +156,31 @@ mod tests {
     }
 
     #[test]
+    fn stale_partial_is_replaced_but_a_locked_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("b.age.partial");
+        // Left by a killed pack: not locked, not empty.
+        fs::write(&p, "age-encryption.org/v1 cut short").unwrap();
+        let mut f = create_partial(&p).unwrap();
+        assert_eq!(fs::metadata(&p).unwrap().len(), 0);
+        f.write_all(b"new").unwrap();
+        // Held by a pack still running: refused, and left alone.
+        let e = create_partial(&p).unwrap_err();
+        assert!(e.to_string().contains("another pack"), "{e}");
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        drop(f);
+        // Empty and brand new, unlocked: could be a pack about to lock it; refused.
+        fs::remove_file(&p).unwrap();
+        fs::File::create(&p).unwrap();
+        assert!(create_partial(&p).is_err());
+        // Not a file: refused.
+        fs::remove_file(&p).unwrap();
+        fs::create_dir(&p).unwrap();
+        assert!(create_partial(&p).is_err());
+        assert!(p.is_dir());
+    }
+
+    #[test]
     fn staging_removes_itself() {
         let dir = tempfile::tempdir().unwrap();
         let p = {
@@ -138,17 +189,5 @@ mod tests {
             s.path().to_path_buf()
         };
         assert!(!p.exists());
-    }
-
-    #[test]
-    fn hashing_writer_hashes() {
-        let mut w = HashingWriter::new(Vec::new());
-        w.write_all(b"abc").unwrap();
-        let (v, h, n) = w.finish();
-        assert_eq!((v.as_slice(), n), (&b"abc"[..], 3));
-        assert_eq!(
-            h,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

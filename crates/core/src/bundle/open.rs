@@ -314,7 +314,11 @@ fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -
     };
     let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, input))
         .map_err(|e| match e {
-            age::DecryptError::UnknownFormat => Error::NotAnAgeFile(path.to_path_buf()),
+            // A v1 header that does not parse also ends up here (age then reads it as a header
+            // of some other version): the file did start with the age magic.
+            age::DecryptError::UnknownFormat => damaged(
+                "the age header is malformed, or is of an age version this build does not know",
+            ),
             age::DecryptError::Io(e) if e.kind() != io::ErrorKind::UnexpectedEof => {
                 Error::io("cannot read", path, e)
             }

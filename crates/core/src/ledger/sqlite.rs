@@ -53,12 +53,22 @@ const CUSTOMER_BY_ID: &str = concat!(
     " FROM customers WHERE customer_id = ?1"
 );
 
+macro_rules! insert_customer {
+    () => {
+        "INSERT INTO customers (customer_id, name, name_kana, postal_code, address, phone, email, \
+         birth_date, gender, occupation, service, notes, floor_plan_sha256, floor_plan_ext, \
+         floor_plan_size, search, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)"
+    };
+}
+
+/// Insert a new customer (fails on an id already stored).
+const INSERT_CUSTOMER: &str = insert_customer!();
+
 /// Insert a customer, or replace every column but `created_at` of the one with that id.
-const UPSERT_CUSTOMER: &str = "INSERT INTO customers (customer_id, name, name_kana, postal_code, \
-     address, phone, email, birth_date, gender, occupation, service, notes, floor_plan_sha256, \
-     floor_plan_ext, floor_plan_size, search, created_at, updated_at) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17) \
-     ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
+const UPSERT_CUSTOMER: &str = concat!(
+    insert_customer!(),
+    " ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
      name_kana = excluded.name_kana, postal_code = excluded.postal_code, \
      address = excluded.address, phone = excluded.phone, email = excluded.email, \
      birth_date = excluded.birth_date, gender = excluded.gender, \
@@ -66,7 +76,80 @@ const UPSERT_CUSTOMER: &str = "INSERT INTO customers (customer_id, name, name_ka
      notes = excluded.notes, floor_plan_sha256 = excluded.floor_plan_sha256, \
      floor_plan_ext = excluded.floor_plan_ext, \
      floor_plan_size = excluded.floor_plan_size, search = excluded.search, \
-     updated_at = excluded.updated_at";
+     updated_at = excluded.updated_at"
+);
+
+/// The column of a text field in [`CUSTOMER_BY_ID`] (`None` for the id and the floor plan,
+/// which an import does not overwrite this way, and for payment fields, which have none).
+fn text_column(f: Field) -> Option<usize> {
+    Some(match f {
+        Field::Name => 1,
+        Field::NameKana => 2,
+        Field::PostalCode => 3,
+        Field::Address => 4,
+        Field::Phone => 5,
+        Field::Email => 6,
+        Field::BirthDate => 7,
+        Field::Gender => 8,
+        Field::Occupation => 9,
+        Field::Service => 10,
+        Field::Notes => 11,
+        Field::CustomerId | Field::FloorPlan | Field::BankAccount | Field::CardNumber => {
+            return None;
+        }
+    })
+}
+
+/// Does the stored row (from [`CUSTOMER_BY_ID`]) already hold what the import would write: the
+/// imported columns, and the floor plan if one comes with it? Compares in place.
+fn stored_as(r: &rusqlite::Row<'_>, c: &Customer, cols: ColumnSet) -> rusqlite::Result<bool> {
+    let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+        r.get_ref(i)?.as_str_or_null().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    };
+    for f in Field::stored().filter(|f| cols.contains(*f)) {
+        if let Some(i) = text_column(f)
+            && text(i)? != c.text(f)
+        {
+            return Ok(false);
+        }
+    }
+    if let Some(fp) = &c.floor_plan {
+        let same = text(12)? == Some(fp.sha256.as_str())
+            && text(13)? == Some(fp.ext.as_str())
+            && r.get::<_, Option<i64>>(14)? == Some(fp.size as i64);
+        if !same {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Bind a customer to [`INSERT_CUSTOMER`] or [`UPSERT_CUSTOMER`] and run it.
+fn write_customer(stmt: &mut CachedStatement<'_>, c: &Customer, at: &str) -> rusqlite::Result<()> {
+    let fp = c.floor_plan.as_ref();
+    stmt.execute(params![
+        c.customer_id,
+        c.name,
+        c.name_kana,
+        c.postal_code,
+        c.address,
+        c.phone,
+        c.email,
+        c.birth_date,
+        c.gender,
+        c.occupation,
+        c.service,
+        c.notes,
+        fp.map(|f| &f.sha256),
+        fp.map(|f| &f.ext),
+        fp.map(|f| f.size as i64),
+        search_text(c),
+        at
+    ])?;
+    Ok(())
+}
 
 impl SqliteStore {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
@@ -219,9 +302,7 @@ fn append_in(tx: &Transaction<'_>, event: &EventDraft) -> rusqlite::Result<Ledge
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
     )?
     .execute(params![e.seq as i64, &e.hash[..]])?;
-    let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO ledger_customers (customer_id, seq) VALUES (?1, ?2)",
-    )?;
+    let mut stmt = tx.prepare_cached(INDEX_CUSTOMER)?;
     for c in &event.customers {
         stmt.execute(params![c, e.seq as i64])?;
     }
@@ -239,10 +320,48 @@ fn head_in(conn: &Connection) -> rusqlite::Result<Option<(u64, Hash)>> {
     .optional()
 }
 
+const INDEX_CUSTOMER: &str =
+    "INSERT OR IGNORE INTO ledger_customers (customer_id, seq) VALUES (?1, ?2)";
+
+/// Customers indexed against an import's ledger entry while the import runs: how many, and an
+/// order-independent digest of their ids (to check, at commit, that they are the entry's).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Indexed {
+    count: usize,
+    digest: u64,
+}
+
+impl Indexed {
+    fn add(&mut self, id: &str) {
+        // FNV-1a, summed.
+        let h = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        self.count += 1;
+        self.digest = self.digest.wrapping_add(h);
+    }
+
+    fn of(ids: &[String]) -> Indexed {
+        let mut i = Indexed::default();
+        ids.iter().for_each(|id| i.add(id));
+        i
+    }
+}
+
 struct SqliteImport<'a> {
     // Prepared once for the whole import (fields drop in order: these before the transaction).
     select: CachedStatement<'a>,
     upsert: CachedStatement<'a>,
+    /// While the table was empty when the import began: the importer never repeats an id, so
+    /// every customer is new and needs no lookup first.
+    insert: Option<CachedStatement<'a>>,
+    index: CachedStatement<'a>,
+    /// The seq the import's ledger entry will have, once known (at the first change, when the
+    /// transaction holds the write lock: no other entry can come first).
+    seq: Option<u64>,
+    /// Added and updated customers, already indexed against `seq` for the per-customer history
+    /// as they are written (rather than all at commit, after the last row).
+    indexed: Indexed,
     tx: Transaction<'a>,
     path: &'a Path,
 }
@@ -261,68 +380,74 @@ impl SqliteImport<'_> {
         cols: ColumnSet,
         at: &str,
     ) -> rusqlite::Result<Upsert> {
-        let existing = self
-            .select
-            .query_row([&c.customer_id], customer_from_row)
-            .optional()?;
-        let updated;
-        let (merged, outcome) = match existing {
-            None => (c, Upsert::Added),
-            Some(mut m) => {
-                // The stored customer with the imported columns (and a new floor plan) laid over
-                // it; unchanged if that is what is stored already.
-                let mut changed = false;
-                for f in Field::stored() {
-                    if !cols.contains(f) {
-                        continue;
-                    }
-                    if let Some(slot) = m.text_slot(f) {
-                        let new = c.text(f);
-                        if slot.as_deref() != new {
-                            *slot = new.map(str::to_string);
-                            changed = true;
+        if let Some(insert) = &mut self.insert {
+            match write_customer(insert, c, at) {
+                Ok(()) => return Ok(Upsert::Added),
+                // Stored already after all (an id repeated): decide below, as for any store.
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let merged = {
+            let mut rows = self.select.query([&c.customer_id])?;
+            match rows.next()? {
+                None => None,
+                Some(r) if stored_as(r, c, cols)? => return Ok(Upsert::Unchanged),
+                Some(r) => {
+                    // The stored customer with the imported columns (and a new floor plan) laid
+                    // over it.
+                    let mut m = customer_from_row(r)?;
+                    for f in Field::stored().filter(|f| cols.contains(*f)) {
+                        if let Some(slot) = m.text_slot(f) {
+                            *slot = c.text(f).map(str::to_string);
                         }
                     }
+                    if c.floor_plan.is_some() {
+                        m.floor_plan.clone_from(&c.floor_plan);
+                    }
+                    Some(m)
                 }
-                if c.floor_plan.is_some() && c.floor_plan != m.floor_plan {
-                    m.floor_plan.clone_from(&c.floor_plan);
-                    changed = true;
-                }
-                if !changed {
-                    return Ok(Upsert::Unchanged);
-                }
-                updated = m;
-                (&updated, Upsert::Updated)
             }
         };
-        let fp = merged.floor_plan.as_ref();
-        self.upsert.execute(params![
-            merged.customer_id,
-            merged.name,
-            merged.name_kana,
-            merged.postal_code,
-            merged.address,
-            merged.phone,
-            merged.email,
-            merged.birth_date,
-            merged.gender,
-            merged.occupation,
-            merged.service,
-            merged.notes,
-            fp.map(|f| &f.sha256),
-            fp.map(|f| &f.ext),
-            fp.map(|f| f.size as i64),
-            search_text(merged),
-            at
-        ])?;
-        Ok(outcome)
+        match merged {
+            None => {
+                write_customer(&mut self.upsert, c, at)?;
+                Ok(Upsert::Added)
+            }
+            Some(m) => {
+                write_customer(&mut self.upsert, &m, at)?;
+                Ok(Upsert::Updated)
+            }
+        }
+    }
+}
+
+impl SqliteImport<'_> {
+    /// Index a changed customer against the import's ledger entry.
+    fn index_customer(&mut self, id: &str) -> rusqlite::Result<()> {
+        let seq = match self.seq {
+            Some(s) => s,
+            None => *self
+                .seq
+                .insert(head_in(&self.tx)?.map_or(1, |(s, _)| s + 1)),
+        };
+        self.index.execute(params![id, seq as i64])?;
+        self.indexed.add(id);
+        Ok(())
     }
 }
 
 impl ImportTx for SqliteImport<'_> {
     fn upsert(&mut self, customer: &Customer, columns: ColumnSet, at: &str) -> Result<Upsert> {
-        self.upsert_inner(customer, columns, at)
-            .map_err(|e| self.err(e))
+        let run = |s: &mut Self| {
+            let outcome = s.upsert_inner(customer, columns, at)?;
+            if outcome != Upsert::Unchanged {
+                s.index_customer(&customer.customer_id)?;
+            }
+            Ok(outcome)
+        };
+        run(self).map_err(|e| self.err(e))
     }
 
     fn commit(self: Box<Self>, event: EventDraft) -> Result<LedgerEntry> {
@@ -332,10 +457,41 @@ impl ImportTx for SqliteImport<'_> {
             source,
         };
         let SqliteImport {
-            select, upsert, tx, ..
+            select,
+            upsert,
+            insert,
+            index,
+            seq,
+            indexed,
+            tx,
+            ..
         } = *self;
-        drop((select, upsert));
-        let e = append_in(&tx, &event).map_err(err)?;
+        drop((select, upsert, insert, index));
+        let mut event = event;
+        let customers = std::mem::take(&mut event.customers);
+        let run = || -> rusqlite::Result<LedgerEntry> {
+            let e = append_in(&tx, &event)?;
+            if seq.is_some_and(|s| s != e.seq) {
+                // Cannot happen: the write lock was held since `seq` was read.
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the ledger moved on during the import".into()),
+                ));
+            }
+            if Indexed::of(&customers) != indexed {
+                // Not the customers indexed while importing: index exactly the event's.
+                tx.execute(
+                    "DELETE FROM ledger_customers WHERE seq = ?1",
+                    [e.seq as i64],
+                )?;
+                let mut stmt = tx.prepare_cached(INDEX_CUSTOMER)?;
+                for c in &customers {
+                    stmt.execute(params![c, e.seq as i64])?;
+                }
+            }
+            Ok(e)
+        };
+        let e = run().map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(e)
     }
@@ -396,9 +552,24 @@ impl Store for SqliteStore {
         let tx = conn.unchecked_transaction().map_err(err)?;
         let select = conn.prepare_cached(CUSTOMER_BY_ID).map_err(err)?;
         let upsert = conn.prepare_cached(UPSERT_CUSTOMER).map_err(err)?;
+        let empty: bool = tx
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM customers)", [], |r| {
+                r.get(0)
+            })
+            .map_err(err)?;
+        let insert = if empty {
+            Some(conn.prepare_cached(INSERT_CUSTOMER).map_err(err)?)
+        } else {
+            None
+        };
+        let index = conn.prepare_cached(INDEX_CUSTOMER).map_err(err)?;
         Ok(Box::new(SqliteImport {
             select,
             upsert,
+            insert,
+            index,
+            seq: None,
+            indexed: Indexed::default(),
             tx,
             path,
         }))
@@ -647,5 +818,76 @@ impl Store for SqliteStore {
         self.close_handover_sql(id, on, note, &event)
             .map_err(|e| self.err(e))?
             .ok_or_else(|| handovers::not_found(id))
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    fn customer(id: &str, name: &str) -> Customer {
+        Customer {
+            customer_id: id.into(),
+            name: Some(name.into()),
+            ..Customer::default()
+        }
+    }
+
+    #[test]
+    fn an_id_repeated_within_an_import_into_an_empty_store_is_not_added_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(&dir.path().join("store.sqlite3")).unwrap();
+        let mut cols = ColumnSet::default();
+        cols.insert(Field::CustomerId);
+        cols.insert(Field::Name);
+        let mut tx = store.begin_import().unwrap();
+        let mut upsert = |c: &Customer| tx.upsert(c, cols, "2026-11-23T00:00:00Z").unwrap();
+        assert_eq!(upsert(&customer("C1", "山田")), Upsert::Added);
+        assert_eq!(upsert(&customer("C2", "佐藤")), Upsert::Added);
+        assert_eq!(upsert(&customer("C1", "山田")), Upsert::Unchanged);
+        assert_eq!(upsert(&customer("C1", "山本")), Upsert::Updated);
+        drop(tx);
+        assert_eq!(store.customer_count().unwrap(), 0, "dropped without commit");
+
+        let mut tx = store.begin_import().unwrap();
+        tx.upsert(&customer("C1", "山田"), cols, "t").unwrap();
+        tx.commit(EventDraft {
+            at: "2026-11-23T00:00:00Z".into(),
+            kind: "register.imported".into(),
+            actor: "test".into(),
+            payload: serde_json::json!({}),
+            customers: vec!["C1".into()],
+        })
+        .unwrap();
+        assert_eq!(store.entries_for_customer("C1").unwrap().len(), 1);
+        // Not empty any more: every customer is looked up first.
+        let mut tx = store.begin_import().unwrap();
+        assert_eq!(
+            tx.upsert(&customer("C1", "山田"), cols, "t").unwrap(),
+            Upsert::Unchanged
+        );
+        assert_eq!(
+            tx.upsert(&customer("C1", "山本"), cols, "t").unwrap(),
+            Upsert::Updated
+        );
+        assert_eq!(
+            tx.upsert(&customer("C3", "林"), cols, "t").unwrap(),
+            Upsert::Added
+        );
+        // The entry indexes the customers it names, whatever was indexed while importing.
+        let e = tx
+            .commit(EventDraft {
+                at: "2026-11-23T00:00:01Z".into(),
+                kind: "register.imported".into(),
+                actor: "test".into(),
+                payload: serde_json::json!({}),
+                customers: vec!["C2".into()],
+            })
+            .unwrap();
+        assert_eq!(e.seq, 2);
+        assert_eq!(store.entries_for_customer("C1").unwrap().len(), 1);
+        assert_eq!(store.entries_for_customer("C2").unwrap().len(), 1);
+        assert!(store.entries_for_customer("C3").unwrap().is_empty());
+        assert!(super::super::verify(&store).is_ok());
     }
 }

@@ -343,6 +343,23 @@ pub fn confirm_destruction(
         .handovers(Some(id))?
         .pop()
         .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
+    // The day it was handed over, in the office's time zone (as `today` is).
+    let handed_over = h
+        .created_at
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
+        .map_err(|_| {
+            Error::invalid(
+                "handover",
+                format!("{id} has an unreadable creation time '{}'", h.created_at),
+            )
+        })?;
+    if on < handed_over {
+        return Err(Error::invalid(
+            "date",
+            format!("{on} is before {id} was handed over ({handed_over})"),
+        ));
+    }
     if let Some(c) = &h.closed_on {
         return Err(Error::invalid(
             "handover",

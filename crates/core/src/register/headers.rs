@@ -99,7 +99,7 @@ pub fn column_letter(mut i: usize) -> String {
 }
 
 /// The text of a header cell.
-pub fn header_text(c: &Cell) -> String {
+pub fn header_text(c: &Cell<'_>) -> String {
     match c {
         Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.trim().to_string(),
         Cell::Number(n) => n.to_string(),
@@ -138,7 +138,7 @@ pub struct ColumnMap {
 impl ColumnMap {
     /// Try this row as the header row: `Some` if it names the customer number and at least one
     /// other known field.
-    pub fn try_from_row(cells: &[Cell], overrides: &[MapOverride]) -> Option<ColumnMap> {
+    pub fn try_from_row(cells: &[Cell<'_>], overrides: &[MapOverride]) -> Option<ColumnMap> {
         let headers: Vec<String> = cells.iter().map(header_text).collect();
         let mut roles = Vec::with_capacity(headers.len());
         let mut seen: Vec<Field> = Vec::new();
@@ -236,13 +236,13 @@ impl ColumnMap {
 mod tests {
     use super::*;
 
-    fn row(hs: &[&str]) -> Vec<Cell> {
+    fn row<'a>(hs: &[&'a str]) -> Vec<Cell<'a>> {
         hs.iter()
             .map(|h| {
                 if h.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(h.to_string())
+                    Cell::Text(h)
                 }
             })
             .collect()

@@ -15,7 +15,7 @@ use super::headers::{
     header_text,
 };
 use super::normalize as norm;
-use super::source::{Cell, RawRow, TextEncoding, read_rows};
+use super::source::{Cell, RawRow, TextEncoding, read_rows_pipelined};
 use super::{Customer, normalize_id};
 use crate::ledger::{ColumnSet, EventDraft, Store, Upsert};
 use crate::progress::{Flow, Progress};
@@ -202,7 +202,7 @@ impl State<'_> {
                 },
                 Field::Email => norm::email(&text),
                 Field::BirthDate => match cell {
-                    Cell::Date(d) => Ok(Some(d.clone())),
+                    Cell::Date(d) => Ok(Some((*d).to_string())),
                     Cell::Number(n) => norm::date_from_serial(*n),
                     _ => norm::date(&text),
                 },
@@ -399,7 +399,7 @@ fn run(
         }
         Ok(())
     };
-    let info = read_rows(path, opts.sheet.as_deref(), opts.encoding, &mut visit)?;
+    let info = read_rows_pipelined(path, opts.sheet.as_deref(), opts.encoding, &mut visit)?;
     st.sheet = info.sheet.clone();
     let Some(map) = st.map.clone() else {
         return Err(no_header(path, &st.first_row_headers));

@@ -18,9 +18,43 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{00a0}' || c == '\u{feff}'
 }
 
-/// NFKC, without copying text that is already in NFKC — most of a register (kanji, full-width
-/// katakana, ASCII), which the quick check settles without decomposing anything.
+/// Characters that are their own NFKC, start a grapheme (combining class 0), compose with
+/// nothing and have no lower case: ASCII but A–Z, hiragana, full-width katakana, the common
+/// CJK ideographs — most of a Japanese register. (Checked exhaustively in the tests.)
+fn is_plain(c: char) -> bool {
+    matches!(c,
+        '\0'..='@' | '['..='\x7f' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | 'ー'
+            | '\u{4E00}'..='\u{9FFF}')
+}
+
+/// The NFKC of a character whose NFKC is one ASCII character that composes with nothing: the
+/// ideographic space and the full-width forms of ASCII (`＋`, `１`, `Ａ`…). (Checked
+/// exhaustively in the tests.)
+fn full_width_ascii(c: char) -> Option<char> {
+    match c {
+        '\u{3000}' => Some(' '),
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        _ => None,
+    }
+}
+
+/// NFKC, without copying text that is already in NFKC (most of a register); the quick check
+/// settles that without decomposing anything, and plain characters not even that. Text that
+/// is plain but for ideographic spaces and full-width ASCII is mapped character by character.
 pub(crate) fn nfkc(s: &str) -> Cow<'_, str> {
+    let mut chars = s.chars();
+    if chars.all(|c| is_plain(c) || c.is_ascii()) {
+        return Cow::Borrowed(s);
+    }
+    if s.chars()
+        .all(|c| is_plain(c) || c.is_ascii() || full_width_ascii(c).is_some())
+    {
+        return Cow::Owned(
+            s.chars()
+                .map(|c| full_width_ascii(c).unwrap_or(c))
+                .collect(),
+        );
+    }
     if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
         Cow::Borrowed(s)
     } else {
@@ -35,24 +69,32 @@ pub fn clean(s: &str) -> Option<String> {
         return None;
     }
     let mut out = String::with_capacity(t.len());
+    // Text between spaces is copied a run at a time.
+    let mut run = 0;
     let mut prev_space = false;
-    for c in t.chars() {
+    for (i, c) in t.char_indices() {
         if is_space(c) {
             if !prev_space {
+                out.push_str(&t[run..i]);
                 out.push(if c == '\u{3000}' { c } else { ' ' });
             }
             prev_space = true;
+            run = i + c.len_utf8();
         } else {
-            out.push(c);
             prev_space = false;
         }
     }
+    out.push_str(&t[run..]);
     Some(out)
 }
 
 /// Hiragana → katakana (ふりがな columns are often typed in hiragana).
-fn to_katakana(s: &str) -> String {
-    s.chars().map(katakana_char).collect()
+fn to_katakana(s: &str) -> Cow<'_, str> {
+    if s.chars().any(|c| katakana_char(c) != c) {
+        Cow::Owned(s.chars().map(katakana_char).collect())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 fn katakana_char(c: char) -> char {
@@ -263,8 +305,25 @@ pub(crate) fn push_search_key(out: &mut String, s: &str) {
     if n.contains('Σ') {
         // `str::to_lowercase` lower-cases a final sigma differently from `char::to_lowercase`.
         out.extend(n.to_lowercase().chars().filter_map(keep));
-    } else {
-        out.extend(n.chars().flat_map(char::to_lowercase).filter_map(keep));
+        return;
+    }
+    for c in n.chars() {
+        if c.is_ascii() {
+            // `keep` for ASCII: no kana to fold, `-` the only dash.
+            let c = c.to_ascii_lowercase();
+            if !c.is_whitespace() && c != '-' {
+                out.push(c);
+            }
+        } else if is_plain(c) {
+            // Neither a space nor a dash.
+            out.push(katakana_char(c));
+        } else {
+            for l in c.to_lowercase() {
+                if let Some(k) = keep(l) {
+                    out.push(k);
+                }
+            }
+        }
     }
 }
 
@@ -272,6 +331,19 @@ pub(crate) fn push_search_key(out: &mut String, s: &str) {
 /// check, possibly grouped by spaces or hyphens)? Such a value must not be stored even when it
 /// hides in a notes column.
 pub fn contains_card_number(s: &str) -> bool {
+    // NFKC turns a character into at most `MAX_NFKC_DIGITS` ASCII digits, and leaves ASCII and
+    // plain characters as they are: too few digits before NFKC means too few after.
+    let digits_at_most = s
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => 1,
+            c if c.is_ascii() || is_plain(c) => 0,
+            _ => MAX_NFKC_DIGITS,
+        })
+        .sum::<usize>();
+    if digits_at_most < 13 {
+        return false;
+    }
     let n = nfkc(s);
     // A card number needs 13 digits (`to_digit(10)` accepts only ASCII ones).
     if n.bytes().filter(u8::is_ascii_digit).count() < 13 {
@@ -298,6 +370,9 @@ pub fn contains_card_number(s: &str) -> bool {
     }
     check(&digits, len)
 }
+
+/// The most ASCII digits the NFKC of one character holds (`⅒` → `1⁄10`). Checked in the tests.
+const MAX_NFKC_DIGITS: usize = 3;
 
 fn luhn(digits: &[u8]) -> bool {
     let sum: u32 = digits
@@ -453,9 +528,60 @@ mod tests {
     /// dashes and spaces people type, Greek sigma (lower-cased by context), combining marks.
     fn register_text() -> impl proptest::strategy::Strategy<Value = String> {
         proptest::string::string_regex(
-            "[ 0-9a-zA-Z\\-@.()ぁ-ゖァ-ヶｦ-ﾟ０-９Ａ-Ｚ－ー‐―−\u{3000}\u{00a0}山田太郎丁目番号〒①ΣσΑ\u{0301}\u{3099}\u{309a}ǅ]{0,40}",
+            "[ 0-9a-zA-Z\\-@.()ぁ-ゖァ-ヶｦ-ﾟ０-９Ａ-Ｚ－ー‐―−\u{3000}\u{00a0}山田太郎丁目番号〒①ΣσΑ\u{0301}\u{3099}\u{309a}ǅ⅒⒇＋\t\u{0b}・ヿ]{0,40}",
         )
         .expect("valid regex")
+    }
+
+    #[test]
+    fn plain_characters_are_left_alone_by_nfkc_and_lower_case() {
+        let ranges = [
+            ('\0', '\x7f'),
+            ('\u{3041}', '\u{3096}'),
+            ('\u{30A1}', '\u{30FC}'),
+            ('\u{4E00}', '\u{9FFF}'),
+        ];
+        let mut plain = 0;
+        for c in ranges
+            .iter()
+            .flat_map(|&(a, b)| a..=b)
+            .filter(|&c| is_plain(c))
+        {
+            let one = c.to_string();
+            assert_eq!(is_nfkc_quick(one.chars()), IsNormalized::Yes, "{c:?}");
+            assert_eq!(one.nfkc().collect::<String>(), one, "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+            assert!(!unicode_normalization::char::is_combining_mark(c), "{c:?}");
+            assert_eq!(one.to_lowercase(), one, "{c:?}");
+            plain += 1;
+        }
+        assert_eq!(plain, 128 - 26 + 86 + 90 + 1 + 20992);
+
+        for c in ('\u{3000}'..='\u{3000}').chain('\u{FF01}'..='\u{FF5E}') {
+            let one = c.to_string();
+            let mapped = full_width_ascii(c).expect("mapped").to_string();
+            assert_eq!(one.nfkc().collect::<String>(), mapped, "{c:?}");
+        }
+        assert_eq!(full_width_ascii('\u{FF00}'), None);
+        assert_eq!(full_width_ascii('\u{FF5F}'), None);
+    }
+
+    #[test]
+    fn no_character_becomes_more_digits_than_assumed() {
+        let most = (0..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .map(|c| {
+                std::iter::once(c)
+                    .nfkd()
+                    .filter(char::is_ascii_digit)
+                    .count()
+            })
+            .max();
+        assert_eq!(most, Some(MAX_NFKC_DIGITS));
     }
 
     proptest::proptest! {

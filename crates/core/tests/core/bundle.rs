@@ -435,8 +435,11 @@ fn armored_bundle_round_trips() {
         std::fs::read(out.join("floor_plans/C0002.pdf")).unwrap(),
         b"%PDF-1.4\nPLAN-C0002\n%%EOF\n"
     );
-    // Verify-only of an armored bundle leaves nothing in the temp folder either.
+    // Verify-only works too, and so does armor whose line endings a mailer turned into CRLF.
     fx.open(&path, None).unwrap();
+    let crlf = fx.path("crlf.age");
+    std::fs::write(&crlf, text.replace('\n', "\r\n")).unwrap();
+    assert_eq!(fx.open(&crlf, None).unwrap().customers.len(), 3);
 }
 
 #[test]
@@ -712,9 +715,18 @@ fn flipped_bytes_and_truncations_are_refused() {
             b[at] ^= 0x20;
             b
         };
+        let set = |at: usize, to: u8| {
+            let mut b = good.clone();
+            b[at] = if b[at] == to { b'B' } else { to };
+            b
+        };
         vec![
-            // In the header's MAC line: the header MAC fails.
-            ("header mac", flip(start - 20), "bundle_damaged"),
+            // In the header's MAC line: still base64, but the MAC fails.
+            ("header mac", set(start - 20, b'A'), "bundle_damaged"),
+            // Not base64 any more: the header does not parse.
+            ("header syntax", set(start - 20, b'!'), "bundle_damaged"),
+            // The version line.
+            ("header version", set(20, b'2'), "bundle_damaged"),
             // In the first payload chunk, the middle chunk, the last chunk.
             ("payload first", flip(start + 5), "bundle_damaged"),
             (

@@ -224,8 +224,10 @@ fn haystacks(zip: &[u8]) -> Vec<Vec<u8>> {
 }
 
 fn zip_names(zip: &[u8]) -> Vec<String> {
-    let a = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
-    a.file_names().map(str::to_string).collect()
+    let mut a = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+    (0..a.len())
+        .map(|i| a.by_index(i).unwrap().name().unwrap().to_string())
+        .collect()
 }
 
 /// The last ledger entry's payload, which must be of `kind`.

@@ -1,0 +1,337 @@
+//! Handover commands whose checks depend on the real clock or on killing the process, which the
+//! golden tests in `cmd/` cannot express.
+//!
+//! `handover pack` killed with SIGKILL in the middle of writing a large bundle: no `<out>`,
+//! nothing recorded, the ledger intact, and the next pack to the same path works. SIGKILL cannot be caught, so the killed pack cannot clean up: its `<out>.partial` (an
+//! incomplete age ciphertext, never a valid bundle) may remain. It is never renamed to `<out>`
+//! and never recorded; the next pack to the same path sees that no process holds it locked and
+//! replaces it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+#[cfg(unix)]
+use std::os::unix::process::ExitStatusExt;
+
+const CUSTOMERS: usize = 40;
+const PLAN_BYTES: usize = 5 * 1024 * 1024;
+
+fn handover(data: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+    c.arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("HANDOVER_OPERATOR", "tester")
+        .env("NO_COLOR", "1");
+    c
+}
+
+#[track_caller]
+fn ok(data: &Path, args: &[&str]) -> Output {
+    let out = handover(data, args).output().expect("run handover");
+    assert!(
+        out.status.success(),
+        "handover {args:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// PNG magic, then pseudo-random bytes (incompressible, like a scanned drawing).
+fn big_png(seed: u64) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut x = seed | 1;
+    while v.len() < PLAN_BYTES {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    v.truncate(PLAN_BYTES);
+    v
+}
+
+fn handover_count(data: &Path) -> usize {
+    let out = ok(data, &["handovers", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    list.as_array().unwrap().len()
+}
+
+fn ledger_intact(data: &Path) -> String {
+    String::from_utf8(ok(data, &["ledger", "verify"]).stdout).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let plans = tmp.path().join("plans");
+    std::fs::create_dir(&plans).unwrap();
+
+    // A register whose customers each have a 5 MB plan (distinct files: 200 MB to pack).
+    let mut csv = String::from("顧客番号,氏名,住所,電話番号,契約サービス,図面ファイル\n");
+    let mut ids = Vec::new();
+    for i in 1..=CUSTOMERS {
+        let id = format!("K{i:03}");
+        std::fs::write(plans.join(format!("{id}.png")), big_png(i as u64)).unwrap();
+        csv.push_str(&format!(
+            "{id},架空 {i}号,東京都架空区見本町{i}-1,03-0000-{i:04},ケーブルテレビ,{id}.png\n"
+        ));
+        ids.push(id);
+    }
+    let register = tmp.path().join("register.csv");
+    std::fs::write(&register, csv).unwrap();
+    let recipients = fixtures().join("keys/test-contractor.recipients.txt");
+    ok(&data, &["init"]);
+    ok(
+        &data,
+        &[
+            "import",
+            register.to_str().unwrap(),
+            "--floor-plans",
+            plans.to_str().unwrap(),
+        ],
+    );
+    ok(
+        &data,
+        &[
+            "contractor",
+            "add",
+            "--name",
+            "架空電設株式会社",
+            "--recipients-file",
+            recipients.to_str().unwrap(),
+            "--agreement-signed",
+            "2020-04-01",
+            "--agreement-expires",
+            "2099-03-31",
+        ],
+    );
+    let entries_before = ledger_intact(&data);
+    assert_eq!(handover_count(&data), 0);
+
+    let out = tmp.path().join("b.age");
+    let partial = tmp.path().join("b.age.partial");
+    let customers = ids.join(",");
+    let pack_args = [
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "wiring",
+        "--customers",
+        customers.as_str(),
+        "--method",
+        "transfer",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+
+    // Kill it once it is writing: after the partial file has data, wait a little, then
+    // SIGKILL. If it already finished (fast machine), that run was a complete, recorded pack:
+    // start again on a fresh output with a shorter delay.
+    let mut killed = false;
+    let mut finished_runs = 0;
+    for delay_ms in [100u64, 50, 20, 5, 0] {
+        let baseline = handover_count(&data);
+        let mut child = handover(&data, &pack_args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while std::fs::metadata(&partial).map_or(true, |m| m.len() == 0)
+            && start.elapsed() < Duration::from_secs(30)
+            && child.try_wait().unwrap().is_none()
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        if status.signal() == Some(9) {
+            killed = true;
+            assert!(!out.exists(), "a killed pack left {}", out.display());
+            assert_eq!(
+                handover_count(&data),
+                baseline,
+                "a killed pack was recorded"
+            );
+            break;
+        }
+        assert!(status.success(), "pack failed on its own: {status}");
+        finished_runs += 1;
+        assert_eq!(handover_count(&data), baseline + 1);
+        std::fs::remove_file(&out).unwrap();
+    }
+    assert!(killed, "pack finished every time before it could be killed");
+
+    // Nothing new in the ledger, and it verifies.
+    let report = ledger_intact(&data);
+    assert!(report.starts_with("The ledger is intact"), "{report}");
+    if finished_runs == 0 {
+        assert_eq!(report, entries_before);
+        let list = ok(&data, &["handovers", "--json"]);
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&list.stdout).unwrap(),
+            serde_json::json!([])
+        );
+    }
+    // The partial (if any) is not a bundle: it does not open.
+    if partial.exists() {
+        let trust = data.join("keys/office.signing.pub");
+        let identity = fixtures().join("keys/test-contractor.agekey");
+        let o = handover(
+            &data,
+            &[
+                "open",
+                partial.to_str().unwrap(),
+                "--identity",
+                identity.to_str().unwrap(),
+                "--trust",
+                trust.to_str().unwrap(),
+            ],
+        )
+        .output()
+        .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(5),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    // The next pack to the same path works, and opens.
+    let baseline = handover_count(&data);
+    let o = ok(&data, &pack_args);
+    let id = String::from_utf8(o.stdout).unwrap();
+    assert!(id.trim().starts_with("HO-"), "{id}");
+    assert!(out.exists() && !partial.exists());
+    assert_eq!(handover_count(&data), baseline + 1);
+    let trust = data.join("keys/office.signing.pub");
+    let identity = fixtures().join("keys/test-contractor.agekey");
+    ok(
+        &data,
+        &[
+            "open",
+            out.to_str().unwrap(),
+            "--identity",
+            identity.to_str().unwrap(),
+            "--trust",
+            trust.to_str().unwrap(),
+        ],
+    );
+    assert!(ledger_intact(&data).starts_with("The ledger is intact"));
+}
+
+/// An office with the basic register and the test contractor, in a temporary folder.
+fn basic_office(tmp: &Path) -> PathBuf {
+    let data = tmp.join("data");
+    let reg = fixtures().join("registers");
+    ok(&data, &["init"]);
+    ok(
+        &data,
+        &[
+            "import",
+            reg.join("basic.xlsx").to_str().unwrap(),
+            "--floor-plans",
+            reg.join("floor_plans").to_str().unwrap(),
+        ],
+    );
+    ok(
+        &data,
+        &[
+            "contractor",
+            "add",
+            "--name",
+            "架空電設株式会社",
+            "--recipients-file",
+            fixtures()
+                .join("keys/test-contractor.recipients.txt")
+                .to_str()
+                .unwrap(),
+            "--agreement-signed",
+            "2020-04-01",
+            "--agreement-expires",
+            "2099-03-31",
+        ],
+    );
+    data
+}
+
+#[test]
+fn confirm_destruction_today_closes_the_handover_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = basic_office(tmp.path());
+    let out = tmp.path().join("b.age");
+    let o = ok(
+        &data,
+        &[
+            "pack",
+            "--contractor",
+            "CTR-0001",
+            "--work-type",
+            "repair",
+            "--customers",
+            "T001,T003",
+            "--method",
+            "transfer",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let id = String::from_utf8(o.stdout).unwrap().trim().to_string();
+    let today = jiff::ZonedDateTime::now().date();
+    assert_eq!(id, format!("HO-{}-000001", today.year()));
+
+    // The day before the handover: refused (exit 3), nothing changes.
+    let yesterday = today.yesterday().unwrap().to_string();
+    let o = handover(&data, &["confirm-destruction", &id, "--date", &yesterday])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("{yesterday} is before {id} was handed over")),
+        "{err}"
+    );
+
+    let o = ok(
+        &data,
+        &[
+            "confirm-destruction",
+            &id,
+            "--date",
+            &today.to_string(),
+            "--note",
+            "シュレッダーで廃棄",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        format!("{id} closed on {today}\n")
+    );
+    let list: serde_json::Value =
+        serde_json::from_slice(&ok(&data, &["handovers", "--json"]).stdout).unwrap();
+    assert_eq!(list[0]["closedOn"], today.to_string());
+    assert_eq!(list[0]["closedNote"], "シュレッダーで廃棄");
+
+    // A second time: refused.
+    let o = handover(
+        &data,
+        &["confirm-destruction", &id, "--date", &today.to_string()],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already closed"));
+    assert!(ledger_intact(&data).starts_with("The ledger is intact: 5 entries verified."));
+}

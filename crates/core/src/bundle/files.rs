@@ -56,7 +56,7 @@ pub(crate) fn create_partial(partial: &Path) -> Result<fs::File> {
                     return Err(Error::invalid(
                         "output",
                         format!(
-                            "{} is being written by another pack (or cannot be checked): wait                              for it to finish, or remove the file if no pack is running",
+                            "{} is being written by another pack (or cannot be checked): wait for it to finish, or remove the file if no pack is running",
                             partial.display()
                         ),
                     ));

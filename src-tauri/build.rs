@@ -13,6 +13,11 @@ const COMMANDS: &[&str] = &[
     "contractor_add",
     "contractor_update",
     "ledger_verify",
+    "work_types",
+    "handover_prepare",
+    "handover_pack",
+    "handovers_list",
+    "handover_confirm",
 ];
 
 fn main() {

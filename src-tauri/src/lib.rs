@@ -42,6 +42,11 @@ pub fn run() {
             commands::contractors::contractor_add,
             commands::contractors::contractor_update,
             commands::ledger::ledger_verify,
+            commands::handovers::work_types,
+            commands::handovers::handover_prepare,
+            commands::handovers::handover_pack,
+            commands::handovers::handovers_list,
+            commands::handovers::handover_confirm,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -12,6 +12,12 @@ import type { ImportRequest } from "./bindings/ImportRequest";
 import type { IpcError } from "./bindings/IpcError";
 import type { OfficePublicKeys } from "./bindings/OfficePublicKeys";
 import type { VerifyReport } from "./bindings/VerifyReport";
+import type { HandoverRecord } from "./bindings/HandoverRecord";
+import type { PackRequest } from "./bindings/PackRequest";
+import type { PackResult } from "./bindings/PackResult";
+import type { Preparation } from "./bindings/Preparation";
+import type { Selection } from "./bindings/Selection";
+import type { WorkTypeInfo } from "./bindings/WorkTypeInfo";
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -38,4 +44,14 @@ export const api = {
   updateContractor: (id: string, change: ContractorChange) =>
     invoke<ContractorRow>("contractor_update", { id, change }),
   verifyLedger: () => invoke<VerifyReport>("ledger_verify"),
+  workTypes: () => invoke<WorkTypeInfo[]>("work_types"),
+  prepare: (selection: Selection) => invoke<Preparation>("handover_prepare", { selection }),
+  pack: (selection: Selection, request: PackRequest, onProgress: (p: ImportProgress) => void) => {
+    const ch = new Channel<ImportProgress>();
+    ch.onmessage = onProgress;
+    return invoke<PackResult>("handover_pack", { selection, request, onProgress: ch });
+  },
+  handovers: () => invoke<HandoverRecord[]>("handovers_list"),
+  confirmDestruction: (id: string, date: string, note: string | null) =>
+    invoke<HandoverRecord>("handover_confirm", { id, date, note }),
 };

@@ -5,9 +5,10 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { lang, setLang, t } from "./i18n";
 import { Contractors } from "./views/Contractors";
 import { Ledger } from "./views/Ledger";
+import { NewHandover } from "./views/NewHandover";
 import { Register } from "./views/Register";
 
-type View = "register" | "contractors" | "ledger";
+type View = "register" | "handover" | "contractors" | "ledger";
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -22,6 +23,7 @@ export function App() {
   const tr = t();
   const nav: [View, string][] = [
     ["register", tr.navRegister],
+    ["handover", tr.navHandover],
     ["contractors", tr.navContractors],
     ["ledger", tr.navLedger],
   ];
@@ -67,6 +69,7 @@ export function App() {
         {error ? <ErrorBanner error={error} /> : null}
         {info && !info.keys && <KeysBanner onDone={refresh} />}
         {view === "register" && <Register onChanged={refresh} />}
+        {view === "handover" && <NewHandover />}
         {view === "contractors" && <Contractors />}
         {view === "ledger" && <Ledger info={info} />}
       </main>

@@ -5,6 +5,38 @@ import { signal } from "@preact/signals";
 export type Lang = "ja" | "en";
 
 const ja = {
+  navHandover: "新しい引き渡し",
+  workType: "工事の種類",
+  contractor: "委託業者",
+  customersToSend: "顧客番号（カンマ・改行区切り、または台帳から検索して追加）",
+  addFromSearch: "追加",
+  extraFields: "追加項目（最小限の項目以外。理由の記入が必要です）",
+  reasonFor: "理由",
+  method: "引き渡し方法",
+  methodTransfer: "電子データの伝送（.age ファイル）",
+  methodMedia: "電子記録媒体（USB メモリ等のフォルダ）",
+  methodPaper: "紙（作業指示書を印刷）",
+  armor: "テキスト形式（メール・チャット用）",
+  usePassphrase: "パスフレーズで暗号化（鍵のない業者向けの代替手段）",
+  passphrase: "パスフレーズ（8文字以上）",
+  ppap: "パスフレーズは必ず電話など別の経路で伝えてください。ファイルと同じメールで送るとPPAPと同じです。",
+  returnBy: "返却・廃棄期限（空欄なら規定日数）",
+  review: "内容を確認する",
+  reviewTitle: "業者が受け取る内容",
+  included: "提供する項目",
+  withheld: "提供しない項目",
+  excludedTitle: "対象外の顧客",
+  create: "作成して記録する",
+  done: "引き渡しを作成し、記録しました",
+  handoverId: "引き渡し番号",
+  savedTo: "保存先",
+  invalidContractor: "選択できません",
+  reasonRequest: (id: string) => `お客様の申し出 ${id}`,
+  reasonNoData: "台帳にデータなし",
+  exclUnknown: "台帳にありません",
+  exclDuplicate: "重複",
+  exclOptOut: (id: string, st: string) => `提供停止の申し出 ${id}（${st === "pending" ? "審査中" : "承認済"}）`,
+  exclMissing: (f: string) => `${f} が台帳にありません`,
   appName: "Handover 工事業者への顧客情報引き渡し",
   navRegister: "顧客台帳",
   navContractors: "委託業者",
@@ -88,6 +120,38 @@ const ja = {
 type Dict = typeof ja;
 
 const en: Dict = {
+  navHandover: "New handover",
+  workType: "Work type",
+  contractor: "Contractor",
+  customersToSend: "Customer IDs (comma or newline separated, or add from a search)",
+  addFromSearch: "Add",
+  extraFields: "Extra fields (outside the minimal set; each needs a reason)",
+  reasonFor: "Reason",
+  method: "Method",
+  methodTransfer: "Electronic transfer (.age file)",
+  methodMedia: "Electronic media (a folder on a USB stick…)",
+  methodPaper: "Paper (print a work order)",
+  armor: "Text (ASCII armor) for e-mail or chat",
+  usePassphrase: "Encrypt with a passphrase (fallback for a contractor without a key)",
+  passphrase: "Passphrase (8 characters or more)",
+  ppap: "Tell the passphrase by phone or in person — never in the same e-mail as the file (that is PPAP again).",
+  returnBy: "Return-or-destroy date (blank: the policy default)",
+  review: "Review",
+  reviewTitle: "What the contractor will receive",
+  included: "Provided",
+  withheld: "Withheld",
+  excludedTitle: "Customers left out",
+  create: "Create and record",
+  done: "The handover was created and recorded",
+  handoverId: "Handover id",
+  savedTo: "Saved to",
+  invalidContractor: "not selectable",
+  reasonRequest: (id: string) => `customer's request ${id}`,
+  reasonNoData: "no data in the register",
+  exclUnknown: "not in the register",
+  exclDuplicate: "duplicate",
+  exclOptOut: (id: string, st: string) => `opt-out request ${id} (${st})`,
+  exclMissing: (f: string) => `no ${f} in the register`,
   appName: "Handover — customer data for contractors",
   navRegister: "Customers",
   navContractors: "Contractors",
@@ -170,6 +234,24 @@ const en: Dict = {
 
 const stored = (typeof localStorage !== "undefined" && localStorage.getItem("lang")) as Lang | null;
 export const lang = signal<Lang>(stored === "en" ? "en" : "ja");
+
+const FIELDS_JA: Record<string, string> = {
+  customer_id: "顧客番号", name: "氏名", name_kana: "フリガナ", postal_code: "郵便番号", address: "住所",
+  phone: "電話番号", email: "メールアドレス", birth_date: "生年月日", gender: "性別", occupation: "職業",
+  service: "契約サービス", floor_plan: "住宅の図面", notes: "備考", bank_account: "口座番号・名義",
+  card_number: "クレジットカード番号",
+};
+const FIELDS_EN: Record<string, string> = {
+  customer_id: "Customer ID", name: "Name", name_kana: "Kana", postal_code: "Postal code", address: "Address",
+  phone: "Phone", email: "E-mail", birth_date: "Date of birth", gender: "Gender", occupation: "Occupation",
+  service: "Service", floor_plan: "Floor plan", notes: "Notes", bank_account: "Bank account",
+  card_number: "Card number",
+};
+
+/** A field's label in the current language. */
+export function fieldLabel(f: string): string {
+  return (lang.value === "ja" ? FIELDS_JA : FIELDS_EN)[f] ?? f;
+}
 
 export function t(): Dict {
   return lang.value === "ja" ? ja : en;

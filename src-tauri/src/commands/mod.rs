@@ -2,6 +2,7 @@
 //! `handover_core::ops` function and maps the error.
 
 pub mod contractors;
+pub mod handovers;
 pub mod ledger;
 pub mod office;
 pub mod register;

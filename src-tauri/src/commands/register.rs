@@ -51,7 +51,7 @@ pub struct ImportProgress {
     pub total: Option<u64>,
 }
 
-fn progress<'a>(
+pub(crate) fn progress<'a>(
     state: &'a AppState,
     channel: &'a Channel<ImportProgress>,
 ) -> impl FnMut(u64, Option<u64>) -> Flow + 'a {

@@ -41,8 +41,8 @@ const STALE_EMPTY_AFTER: std::time::Duration = std::time::Duration::from_secs(2)
 /// A `.partial` that already exists and that no process holds locked was left by a pack that
 /// was killed (SIGKILL, power cut) before it could clean up: an incomplete ciphertext that was
 /// never renamed nor recorded. It is replaced, so that the next pack to the same path works.
-/// One that is locked belongs to a pack still running, and is refused as [`Error::FileExists`].
-/// Where the file system cannot lock, an existing `.partial` is refused as before.
+/// One that is locked belongs to a pack still running and is refused (an `invalid` error that
+/// says so), as is one that cannot be checked (a file system without locks, not a file).
 pub(crate) fn create_partial(partial: &Path) -> Result<fs::File> {
     for _ in 0..3 {
         match crate::fsutil::create_new_private(partial) {
@@ -56,7 +56,8 @@ pub(crate) fn create_partial(partial: &Path) -> Result<fs::File> {
                     return Err(Error::invalid(
                         "output",
                         format!(
-                            "{} is being written by another pack (or cannot be checked): wait for it to finish, or remove the file if no pack is running",
+                            "{} is being written by another pack (or cannot be checked): wait \
+                             for it to finish, or remove the file if no pack is running",
                             partial.display()
                         ),
                     ));

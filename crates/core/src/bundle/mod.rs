@@ -42,8 +42,8 @@
 //!
 //! # Streaming and safety
 //!
-//! [`pack_to_file`] streams zip → age → `<out>.partial` on two threads with bounded memory,
-//! fsyncs, and renames; [`open_bundle`] authenticates the ciphertext, checks zip limits and
+//! [`pack_to_file`] streams zip → age → `<out>.partial` on three threads (zip and plan hashing;
+//! encryption and writing; hashing the ciphertext) with bounded memory, fsyncs, and renames; [`open_bundle`] authenticates the ciphertext, checks zip limits and
 //! names, the signature and every hash, extracting into a hidden staging folder and moving the
 //! files into place only when everything passed. [`paper_sheet_html`] prints the same selection.
 

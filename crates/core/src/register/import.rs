@@ -400,6 +400,8 @@ fn run(
         Ok(())
     };
     let info = read_rows_pipelined(path, opts.sheet.as_deref(), opts.encoding, &mut visit)?;
+    // Every row is in: free the id of each before the ledger entry is built.
+    st.seen = HashMap::new();
     st.sheet = info.sheet.clone();
     let Some(map) = st.map.clone() else {
         return Err(no_header(path, &st.first_row_headers));

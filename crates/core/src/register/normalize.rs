@@ -297,7 +297,29 @@ pub fn search_key(s: &str) -> String {
 
 /// [`search_key`], appended to `out` (one pass, no intermediate strings).
 pub(crate) fn push_search_key(out: &mut String, s: &str) {
-    let n = nfkc(s);
+    // Text that is plain but for ASCII, full-width ASCII and ideographic spaces (most of a
+    // register) has its NFKC character by character, so it folds in the same pass.
+    let start = out.len();
+    for c in s.chars() {
+        let c = full_width_ascii(c).unwrap_or(c);
+        if c.is_ascii() {
+            // What `fold` keeps of ASCII: no kana to fold, `-` the only dash.
+            let c = c.to_ascii_lowercase();
+            if !c.is_whitespace() && c != '-' {
+                out.push(c);
+            }
+        } else if is_plain(c) {
+            // Neither a space nor a dash.
+            out.push(katakana_char(c));
+        } else {
+            out.truncate(start);
+            return fold(out, &nfkc(s));
+        }
+    }
+}
+
+/// Lower case, katakana, no spaces or hyphens: the folding of [`search_key`] after NFKC.
+fn fold(out: &mut String, n: &str) {
     let keep = |c: char| {
         let c = katakana_char(c);
         (!is_space(c) && !DASHES[..8].contains(&c)).then_some(c)
@@ -308,20 +330,9 @@ pub(crate) fn push_search_key(out: &mut String, s: &str) {
         return;
     }
     for c in n.chars() {
-        if c.is_ascii() {
-            // `keep` for ASCII: no kana to fold, `-` the only dash.
-            let c = c.to_ascii_lowercase();
-            if !c.is_whitespace() && c != '-' {
-                out.push(c);
-            }
-        } else if is_plain(c) {
-            // Neither a space nor a dash.
-            out.push(katakana_char(c));
-        } else {
-            for l in c.to_lowercase() {
-                if let Some(k) = keep(l) {
-                    out.push(k);
-                }
+        for l in c.to_lowercase() {
+            if let Some(k) = keep(l) {
+                out.push(k);
             }
         }
     }
@@ -331,6 +342,12 @@ pub(crate) fn push_search_key(out: &mut String, s: &str) {
 /// check, possibly grouped by spaces or hyphens)? Such a value must not be stored even when it
 /// hides in a notes column.
 pub fn contains_card_number(s: &str) -> bool {
+    // An ASCII byte is at most one digit, a character of two bytes or more at most
+    // `MAX_NFKC_DIGITS` (3): at most 1.5 digits a byte.
+    const _: () = assert!(MAX_NFKC_DIGITS <= 3);
+    if s.len() * 3 / 2 < 13 {
+        return false;
+    }
     // NFKC turns a character into at most `MAX_NFKC_DIGITS` ASCII digits, and leaves ASCII and
     // plain characters as they are: too few digits before NFKC means too few after.
     let digits_at_most = s

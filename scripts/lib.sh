@@ -32,12 +32,15 @@ ensure_app_packages() {
   ensure_packages "${APP_PACKAGES[@]}"
 }
 
-# npm ci only when node_modules is missing or older than the lock file.
+# Install the UI packages at the locked versions, only when node_modules is missing or older
+# than the lock file. Not `npm ci`: npm 11 writes a lock that lists only this platform's
+# optional packages (rollup's native binaries) and `npm ci` then refuses it as out of sync;
+# `npm install --no-save` installs the same locked versions and leaves the lock untouched.
 ensure_ui_deps() {
   local ui="$ROOT/ui"
   if [ ! -d "$ui/node_modules" ] || [ "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]; then
-    log "installing UI packages (npm ci)"
-    (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error)
+    log "installing UI packages (locked versions)"
+    (cd "$ui" && npm install --no-save --no-audit --no-fund --loglevel=error)
   fi
 }
 

@@ -30,6 +30,9 @@ const RECIPIENT_FILE: &str = "office.recipient.txt";
 const VERIFYING_FILE: &str = "office.signing.pub";
 const SIGNING_PREFIX: &str = "ed25519:";
 
+/// How the secret line of an age X25519 identity file begins (the format's prefix, not a key).
+pub const AGE_IDENTITY_PREFIX: &str = "AGE-SECRET-KEY-1";
+
 /// What the office shows to contractors: its age recipient and signing public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -189,9 +192,9 @@ pub fn load_office_keys(dir: &DataDir) -> Result<OfficeKeys> {
     }
     let id_path = keys.join(IDENTITY_FILE);
     let text = read_secret(&id_path)?;
-    let identity = key_line(&text, "AGE-SECRET-KEY-1")
+    let identity = key_line(&text, AGE_IDENTITY_PREFIX)
         .and_then(|l| age::x25519::Identity::from_str(l).ok())
-        .ok_or_else(|| bad_key(&id_path, "no valid AGE-SECRET-KEY-1 line"))?;
+        .ok_or_else(|| bad_key(&id_path, &format!("no valid {AGE_IDENTITY_PREFIX} line")))?;
 
     let sig_path = keys.join(SIGNING_FILE);
     let text = read_secret(&sig_path)?;
@@ -207,8 +210,19 @@ pub fn load_office_keys(dir: &DataDir) -> Result<OfficeKeys> {
     Ok(OfficeKeys { identity, signing })
 }
 
-/// The office's public keys, without touching the secrets' contents.
+/// The office's public keys, read from the public files `init` wrote beside the secrets (so
+/// showing them, which the app does on every refresh, never reads a secret); the secrets are
+/// the fallback when a public file is missing.
 pub fn office_public_keys(dir: &DataDir) -> Result<OfficePublicKeys> {
+    if !office_keys_exist(dir) {
+        return Err(Error::KeysMissing(dir.keys_dir()));
+    }
+    let read = |name: &str| std::fs::read_to_string(dir.keys_dir().join(name)).ok();
+    if let (Some(r), Some(v)) = (read(RECIPIENT_FILE), read(VERIFYING_FILE))
+        && let (Ok(r), Ok(vk)) = (parse_recipient(&r), parse_signing_key(&v))
+    {
+        return Ok(public_keys(&r.to_string(), &vk));
+    }
     Ok(load_office_keys(dir)?.public())
 }
 

@@ -1057,7 +1057,10 @@ pub fn read_identity_file(
         .into_identities()
         .map_err(|e| bad(&e.to_string()))?;
     if ids.is_empty() {
-        return Err(bad("it holds no AGE-SECRET-KEY-1 line"));
+        return Err(bad(&format!(
+            "it holds no {} line",
+            crate::keys::AGE_IDENTITY_PREFIX
+        )));
     }
     Ok(ids)
 }

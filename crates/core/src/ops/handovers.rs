@@ -26,7 +26,11 @@ pub fn policy(office: &Office) -> Result<Policy> {
 
 /// Exactly what a handover would contain, without writing anything.
 pub fn prepare(office: &Office, sel: &Selection) -> Result<Preparation> {
-    handover::prepare(office.store(), &policy(office)?, sel, office.today())
+    prepare_with(office, &policy(office)?, sel)
+}
+
+fn prepare_with(office: &Office, policy: &Policy, sel: &Selection) -> Result<Preparation> {
+    handover::prepare(office.store(), policy, sel, office.today())
 }
 
 /// Where and how to pack.
@@ -92,7 +96,8 @@ pub fn pack(
             "a passphrase bundle needs the passphrase (and only a passphrase bundle takes one)",
         ));
     }
-    let prep = prepare(office, sel)?;
+    let policy = policy(office)?;
+    let prep = prepare_with(office, &policy, sel)?;
     if prep.customers.is_empty() {
         return Err(Error::invalid(
             "customers",
@@ -104,7 +109,6 @@ pub fn pack(
         ));
     }
     let today = office.today();
-    let policy = policy(office)?;
     let return_by = match &opts.return_by {
         Some(d) => crate::contractors::parse_date(d)?,
         None => today.saturating_add(jiff::Span::new().days(i64::from(policy.return_days))),

@@ -442,10 +442,7 @@ pub fn request_add(
         notified_on: None,
         notified_channel: None,
     };
-    let mut event = office.event(
-        "request.received",
-        serde_json::to_value(&r).unwrap_or_default(),
-    );
+    let mut event = office.event("request.received", serde_json::json!({ "request": r }));
     event.customers = vec![r.customer_id.clone()];
     let now = office.now();
     office.store.save_request(&r, &now, event)?;
@@ -487,7 +484,7 @@ pub fn request_decide(
     r.reason = reason.map(str::to_string);
     let mut event = office.event(
         "request.decided",
-        serde_json::json!({ "requestId": r.id, "status": r.status, "reason": r.reason }),
+        serde_json::json!({ "request": r }),
     );
     event.customers = vec![r.customer_id.clone()];
     let now = office.now();

@@ -68,6 +68,13 @@ export function App() {
       <main class="content">
         {error ? <ErrorBanner error={error} /> : null}
         {info && !info.keys && <KeysBanner onDone={refresh} />}
+        {info?.interruptedPacks
+          .filter((p) => !p.recorded)
+          .map((p) => (
+            <div class="banner warn" role="status" key={p.out}>
+              <span>{tr.interruptedPack(p.out, p.removedBundle)}</span>
+            </div>
+          ))}
         {view === "register" && <Register onChanged={refresh} />}
         {view === "handover" && <NewHandover />}
         {view === "contractors" && <Contractors />}

@@ -42,6 +42,9 @@ const ja = {
   navLedger: "記録の検証",
   dataDir: "データフォルダ",
   operator: "担当者",
+  interruptedPack: (out: string, removed: boolean) =>
+    `前回、${out} への書き出しが記録の前に中断されました。` +
+    (removed ? "記録されていないバンドルは削除しました(渡さないでください)。" : "ファイルは残っていません。"),
   search: "検索（顧客番号・氏名・フリガナ・住所・電話番号）",
   customers: "件",
   importFile: "台帳ファイルを取り込む…",
@@ -156,6 +159,9 @@ const en: Dict = {
   navLedger: "Ledger check",
   dataDir: "Data folder",
   operator: "Operator",
+  interruptedPack: (out: string, removed: boolean) =>
+    `A pack to ${out} was interrupted last time before it was recorded. ` +
+    (removed ? "Its unrecorded bundle was deleted (do not hand it over)." : "It left no file behind."),
   search: "Search (id, name, kana, address, phone)",
   customers: "customers",
   importFile: "Import a register…",

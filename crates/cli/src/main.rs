@@ -68,7 +68,28 @@ fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
 
 pub(crate) fn open(cli: &Cli) -> anyhow::Result<Office> {
     let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
-    Ok(Office::open(data_dir(cli)?, operator)?)
+    let office = Office::open(data_dir(cli)?, operator)?;
+    for p in office.interrupted_packs() {
+        if p.recorded {
+            eprintln!(
+                "note: handover {} to {} was recorded, but its pack was killed while tidying up; \
+                 nothing to undo",
+                p.handover_id, p.out
+            );
+        } else {
+            eprintln!(
+                "warning: a pack to {} (would have been {}) was killed before it was recorded; {}",
+                p.out,
+                p.handover_id,
+                if p.removed_bundle {
+                    "its unrecorded bundle was deleted, so it cannot be handed over"
+                } else {
+                    "it left no bundle behind"
+                }
+            );
+        }
+    }
+    Ok(office)
 }
 
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {

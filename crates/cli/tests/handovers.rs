@@ -335,3 +335,117 @@ fn confirm_destruction_today_closes_the_handover_once() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("already closed"));
     assert!(ledger_intact(&data).starts_with("The ledger is intact: 5 entries verified."));
 }
+
+/// Killed in the one window a `.partial` cannot cover: the bundle is already renamed to `<out>`
+/// but not yet recorded. The next command finds the pack's journal, deletes the unrecorded
+/// bundle and says so; the ledger never hears of it.
+#[cfg(unix)]
+#[test]
+fn pack_killed_between_rename_and_record_is_undone_on_the_next_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let recipients = fixtures().join("keys/test-contractor.recipients.txt");
+    ok(&data, &["init"]);
+    let register = tmp.path().join("register.csv");
+    std::fs::write(
+        &register,
+        "顧客番号,氏名,住所,電話番号\nK001,架空 一郎,東京都架空区見本町1-1,03-0000-0001\n",
+    )
+    .unwrap();
+    ok(&data, &["import", register.to_str().unwrap()]);
+    ok(
+        &data,
+        &[
+            "contractor",
+            "add",
+            "--name",
+            "架空電設株式会社",
+            "--recipients-file",
+            recipients.to_str().unwrap(),
+            "--agreement-signed",
+            "2020-04-01",
+            "--agreement-expires",
+            "2099-03-31",
+        ],
+    );
+    let before = ledger_intact(&data);
+    let out = tmp.path().join("b.age");
+    let mut child = handover(
+        &data,
+        &[
+            "pack",
+            "--contractor",
+            "CTR-0001",
+            "--work-type",
+            "removal",
+            "--customers",
+            "K001",
+            "--method",
+            "transfer",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .env("HANDOVER_TEST_STALL_BEFORE_RECORD_MS", "60000")
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let start = Instant::now();
+    while !out.exists() && start.elapsed() < Duration::from_secs(60) {
+        assert!(child.try_wait().unwrap().is_none(), "pack ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(out.exists(), "the bundle never appeared");
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().signal(), Some(9));
+    // The kill left a complete bundle nobody recorded, and the journal that names it.
+    assert!(out.exists());
+    assert_eq!(
+        std::fs::read_dir(data.join("interrupted-packs"))
+            .unwrap()
+            .count(),
+        1
+    );
+
+    let next = ok(&data, &["handovers", "--json"]);
+    let stderr = String::from_utf8(next.stderr).unwrap();
+    assert!(
+        stderr.contains("was killed before it was recorded")
+            && stderr.contains("unrecorded bundle was deleted")
+            && stderr.contains(out.to_str().unwrap()),
+        "{stderr}"
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&next.stdout).unwrap(),
+        serde_json::json!([])
+    );
+    assert!(!out.exists(), "the unrecorded bundle is still there");
+    assert_eq!(
+        std::fs::read_dir(data.join("interrupted-packs"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert_eq!(ledger_intact(&data), before);
+    // Said once: the next command has nothing to report, and a pack to the same path works.
+    let again = String::from_utf8(ok(&data, &["handovers"]).stderr).unwrap();
+    assert!(!again.contains("killed"), "{again}");
+    ok(
+        &data,
+        &[
+            "pack",
+            "--contractor",
+            "CTR-0001",
+            "--work-type",
+            "removal",
+            "--customers",
+            "K001",
+            "--method",
+            "transfer",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(handover_count(&data), 1);
+}

@@ -5,8 +5,10 @@
 //! directory, its store, the operator and a clock — and return plain data.
 
 mod handovers;
+mod interrupted;
 
 pub use handovers::*;
+pub use interrupted::InterruptedPack;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -60,6 +62,7 @@ pub struct Office {
     store: Box<dyn Store>,
     operator: String,
     clock: Arc<dyn Clock>,
+    interrupted: Vec<InterruptedPack>,
 }
 
 impl std::fmt::Debug for Office {
@@ -80,12 +83,20 @@ impl Office {
         if operator.trim().is_empty() {
             return Err(Error::invalid("operator", "the operator's name is empty"));
         }
+        let interrupted = interrupted::recover(&dir, &store)?;
         Ok(Office {
             dir,
             store: Box::new(store),
             operator,
             clock: Arc::new(SystemClock),
+            interrupted,
         })
+    }
+
+    /// Packs that a kill interrupted before they were recorded, found and undone when the
+    /// office was opened (tell the user: no bundle of theirs is left behind).
+    pub fn interrupted_packs(&self) -> &[InterruptedPack] {
+        &self.interrupted
     }
 
     /// Use another clock (tests).

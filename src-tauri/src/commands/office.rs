@@ -25,6 +25,8 @@ pub struct AppInfo {
     pub keys: Option<OfficePublicKeys>,
     /// Today (YYYY-MM-DD) in the office's time zone.
     pub today: String,
+    /// Packs killed before they were recorded, undone when the office was opened.
+    pub interrupted_packs: Vec<ops::InterruptedPack>,
 }
 
 /// The app's frame data.
@@ -37,6 +39,7 @@ pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
             customer_count: o.store().customer_count()?,
             keys: ops::office_keys(o).ok(),
             today: o.today().to_string(),
+            interrupted_packs: o.interrupted_packs().to_vec(),
         })
     })
 }

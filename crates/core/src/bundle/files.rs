@@ -70,7 +70,7 @@ pub(crate) fn create_partial(partial: &Path) -> Result<fs::File> {
 }
 
 /// Remove `partial` if no pack holds it; true if it is gone.
-fn remove_if_stale(partial: &Path) -> bool {
+pub(crate) fn remove_if_stale(partial: &Path) -> bool {
     let Ok(f) = fs::File::open(partial) else {
         // Vanished in between (its pack finished or failed): try again.
         return fs::symlink_metadata(partial).is_err();

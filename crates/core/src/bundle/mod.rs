@@ -69,7 +69,12 @@ pub use manifest::{
 pub use open::{
     FieldValue, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle, read_identity_file,
 };
-pub use pack::pack_to_file;
+pub use pack::{pack_to_file, pack_to_file_with};
+
+/// Remove a `.partial` bundle left by a pack that died (no process holds it locked).
+pub(crate) fn remove_stale_partial(partial: &std::path::Path) {
+    files::remove_if_stale(partial);
+}
 pub use paper::{PaperHeader, paper_sheet_html, write_paper_sheet};
 
 /// One customer to put in a bundle or on paper, with the fields that may be included.

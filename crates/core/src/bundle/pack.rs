@@ -16,8 +16,10 @@
 //!
 //! The manifest must be first in the zip yet lists the hash of every later entry. The text
 //! files are therefore made in memory first, and floor plans are described by the SHA-256
-//! recorded when they were stored; each plan is hashed again while it is copied, and a plan
-//! whose bytes changed since import aborts the bundle ([`Error::FloorPlanChanged`]).
+//! recorded when they were stored. A plan that still carries the seal given when its hash was
+//! checked ([`floor_plans::seal_time`]) is copied as is; any other is hashed again while it is
+//! copied, and a plan whose bytes changed since import aborts the bundle
+//! ([`Error::FloorPlanChanged`]).
 
 use std::cell::Cell;
 use std::fs::File;
@@ -39,6 +41,7 @@ use super::manifest::{
 };
 use super::{BundleCustomer, BundleKey, Limits, PackedBundle};
 use crate::keys;
+use crate::register::floor_plans;
 use crate::{Error, Flow, Progress, Result, WorkType, fsutil};
 
 /// Size of the buffers handed to the encryption thread.
@@ -67,12 +70,38 @@ const READ_BUF: usize = 256 * 1024;
 /// error or cancellation nothing is left behind.
 pub fn pack_to_file(
     out: &Path,
+    manifest: Manifest,
+    customers: &[BundleCustomer],
+    key: &BundleKey,
+    armor: bool,
+    sign: &dyn Fn(&[u8]) -> [u8; 64],
+    progress: &mut dyn Progress,
+) -> Result<PackedBundle> {
+    pack_to_file_with(
+        out,
+        manifest,
+        customers,
+        key,
+        armor,
+        sign,
+        progress,
+        &mut |_| Ok(()),
+    )
+}
+
+/// [`pack_to_file`], calling `before_publish` with the finished bundle's SHA-256 after it is
+/// fsynced and before it is moved to `out` (an error there abandons the pack), so that a
+/// caller can journal what it is about to publish.
+#[allow(clippy::too_many_arguments)]
+pub fn pack_to_file_with(
+    out: &Path,
     mut manifest: Manifest,
     customers: &[BundleCustomer],
     key: &BundleKey,
     armor: bool,
     sign: &dyn Fn(&[u8]) -> [u8; 64],
     progress: &mut dyn Progress,
+    before_publish: &mut dyn FnMut(&str) -> Result<()>,
 ) -> Result<PackedBundle> {
     let selected = content::select(customers)?;
     let limits = Limits::default();
@@ -224,6 +253,7 @@ pub fn pack_to_file(
     })?;
     file.sync_all()
         .map_err(|e| Error::io("cannot write", &partial, e))?;
+    before_publish(&sha256)?;
     // Keep the file (and its lock) open until it is in place.
     move_no_replace(&partial, out)?;
     cleanup.0 = None;
@@ -396,7 +426,14 @@ fn write_zip(
                 .map_err(|err| zip_err(&p.entry, err))?;
             let mut f = File::open(p.path)
                 .map_err(|err| Error::io("cannot read the stored floor plan", p.path, err))?;
-            let mut hasher = Sha256::new();
+            // A sealed plan (unchanged since it was hashed) is copied without hashing it again;
+            // the seal is checked on the open file before and after the copy, so a write in
+            // between is noticed. Any other plan is hashed while copied, and sealed if it matches.
+            let sealed = |f: &File| {
+                f.metadata()
+                    .is_ok_and(|m| floor_plans::is_sealed(&m, p.meta.size))
+            };
+            let mut hasher = (!sealed(&f)).then(Sha256::new);
             let mut n_total = 0u64;
             loop {
                 let n = match f.read(&mut buf) {
@@ -411,14 +448,24 @@ fn write_zip(
                 if n_total > p.meta.size {
                     return Err(plan_changed(s, p.path));
                 }
-                hasher.update(&buf[..n]);
+                if let Some(h) = hasher.as_mut() {
+                    h.update(&buf[..n]);
+                }
                 zip.write_all(&buf[..n])
                     .map_err(|err| pipe_error(&p.entry, err))?;
                 done += n as u64;
                 tick(done)?;
             }
-            if n_total != p.meta.size || hex::encode(hasher.finalize()) != p.meta.sha256 {
+            let intact = n_total == p.meta.size
+                && match hasher {
+                    Some(h) => hex::encode(h.finalize()) == p.meta.sha256,
+                    None => sealed(&f),
+                };
+            if !intact {
                 return Err(plan_changed(s, p.path));
+            }
+            if !sealed(&f) {
+                floor_plans::seal(&f);
             }
         }
         Ok(())

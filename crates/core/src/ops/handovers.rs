@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Office;
+use super::interrupted::Journal;
 use crate::bundle::{
     self, BundleCustomer, BundleKey, Manifest, ManifestContractor, ManifestCustomer,
     ManifestOffice, PaperHeader,
@@ -186,38 +187,42 @@ pub fn pack(
     }
 
     let mut warnings = Vec::new();
+    let path = if sel.method == Method::Media {
+        if !opts.out.is_dir() {
+            return Err(Error::invalid(
+                "media",
+                format!(
+                    "{} is not a folder (pick the USB stick or staging folder)",
+                    opts.out.display()
+                ),
+            ));
+        }
+        opts.out.join(format!("{id}.age"))
+    } else {
+        opts.out.clone()
+    };
+    // Until the handover is recorded, a kill leaves this journal for the next start to undo
+    // the pack (see `interrupted`).
+    let mut journal = Journal::begin(&office.dir, &id, &path)?;
     let (path, sha256, size) = match sel.method {
         Method::Paper => {
             let header = PaperHeader::from_manifest(&manifest)?;
             let html = bundle::paper_sheet_html(&header, &bundle_customers)?;
-            if opts.out.exists() {
-                return Err(Error::FileExists(opts.out.clone()));
+            if path.exists() {
+                return Err(Error::FileExists(path));
             }
-            crate::fsutil::write_atomic(&opts.out, html.as_bytes())?;
             use sha2::Digest;
             let sha = hex::encode(sha2::Sha256::digest(html.as_bytes()));
+            journal.publishing(&sha)?;
+            crate::fsutil::write_atomic(&path, html.as_bytes())?;
             warnings.push(
                 "the printed sheet is the handover: print it, hand it over, and ask for it back \
                  or for its destruction by the return date"
                     .into(),
             );
-            (opts.out.clone(), sha, html.len() as u64)
+            (path, sha, html.len() as u64)
         }
         Method::Transfer | Method::Media => {
-            let path = if sel.method == Method::Media {
-                if !opts.out.is_dir() {
-                    return Err(Error::invalid(
-                        "media",
-                        format!(
-                            "{} is not a folder (pick the USB stick or staging folder)",
-                            opts.out.display()
-                        ),
-                    ));
-                }
-                opts.out.join(format!("{id}.age"))
-            } else {
-                opts.out.clone()
-            };
             let key = match (&opts.passphrase, opts.insecure_work_factor) {
                 (Some(p), Some(wf)) => BundleKey::InsecureTestPassphrase {
                     passphrase: p.clone(),
@@ -242,7 +247,7 @@ pub fn pack(
                 );
             }
             let sign = |m: &[u8]| office_keys.sign(m);
-            let packed = bundle::pack_to_file(
+            let packed = bundle::pack_to_file_with(
                 &path,
                 manifest,
                 &bundle_customers,
@@ -250,6 +255,7 @@ pub fn pack(
                 opts.armor,
                 &sign,
                 progress,
+                &mut |sha| journal.publishing(sha),
             )?;
             (path, packed.sha256, packed.size)
         }
@@ -308,6 +314,15 @@ pub fn pack(
         .iter()
         .map(|c| c.customer_id.clone())
         .collect();
+    // Test-only (debug builds): hold the pack between putting the bundle in place and
+    // recording it, so the kill test can kill it exactly there. Compiled out of releases.
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("HANDOVER_TEST_STALL_BEFORE_RECORD_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     let entry = match office.store.record_handover(&record, event) {
         Ok(e) => e,
         Err(e) => {
@@ -315,6 +330,7 @@ pub fn pack(
             return Err(e);
         }
     };
+    drop(journal);
     Ok(PackResult {
         handover_id: id,
         path: path.display().to_string(),
@@ -482,10 +498,7 @@ pub fn request_decide(
     };
     r.decided_on = Some(office.today().to_string());
     r.reason = reason.map(str::to_string);
-    let mut event = office.event(
-        "request.decided",
-        serde_json::json!({ "request": r }),
-    );
+    let mut event = office.event("request.decided", serde_json::json!({ "request": r }));
     event.customers = vec![r.customer_id.clone()];
     let now = office.now();
     office.store.save_request(&r, &now, event)?;

@@ -4,7 +4,7 @@
 //! is invalid the transaction is dropped and nothing changes. Payment columns are recognized and
 //! never read into a customer, so they cannot be stored (REQUIREMENTS.md, "Fields").
 
-mod floor_plans;
+pub mod floor_plans;
 mod headers;
 mod import;
 mod model;

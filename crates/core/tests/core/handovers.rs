@@ -1347,6 +1347,45 @@ fn floor_plan_changed_after_import_fails_the_pack() {
 }
 
 #[test]
+fn sealed_plans_are_trusted_and_any_write_breaks_the_seal() {
+    use handover_core::register::floor_plans::seal_time;
+    let mtime = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let mut hx = Hx::new();
+    let sel = hx.install(&["C0001", "C0002"]);
+    let plan = hx.t.customer("C0002").floor_plan.unwrap();
+    let stored = hx.t.data().join("floor_plans").join(plan.file_name());
+    // Import seals what it hashed.
+    assert_eq!(mtime(&stored), seal_time());
+
+    // Rewritten with the same bytes: the seal is gone, the pack hashes the plan, finds it
+    // intact and seals it again.
+    let original = std::fs::read(&stored).unwrap();
+    std::fs::write(&stored, &original).unwrap();
+    assert_ne!(mtime(&stored), seal_time());
+    let r = hx.pack_to(&sel, "a.age");
+    assert_eq!(mtime(&stored), seal_time());
+    hx.open(Path::new(&r.path), hx.contractor_key()).unwrap();
+
+    // The documented limit: bytes changed *and* the seal forged back are not re-hashed by the
+    // pack, but the contractor's open checks every entry against the manifest and refuses.
+    let mut bytes = original.clone();
+    bytes[original.len() / 2] ^= 0x01;
+    std::fs::write(&stored, &bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stored)
+        .unwrap()
+        .set_modified(seal_time())
+        .unwrap();
+    let r = hx.pack_to(&sel, "b.age");
+    let e = hx
+        .open(Path::new(&r.path), hx.contractor_key())
+        .unwrap_err();
+    assert!(e.is_verification_failure(), "{e}");
+    assert!(e.to_string().contains("C0002"), "{e}");
+}
+
+#[test]
 fn stale_partial_from_a_killed_pack_does_not_block_the_next_pack() {
     // A pack killed mid-write (power cut, SIGKILL) leaves `<out>.partial`: an incomplete age
     // file that is never renamed and never recorded. The next pack to the same path must
@@ -1362,6 +1401,75 @@ fn stale_partial_from_a_killed_pack_does_not_block_the_next_pack() {
     assert_eq!(r.sha256, sha256_file(&out));
     assert!(!hx.out("b.age.partial").exists());
     hx.open(&out, hx.contractor_key()).unwrap();
+}
+
+/// The journals a pack leaves while it runs, as a kill would leave them (the CLI's kill test
+/// makes a real one); reopening the office settles each.
+#[test]
+fn interrupted_pack_journals_are_settled_when_the_office_opens() {
+    let mut hx = Hx::new();
+    let journals = hx.t.data().join("interrupted-packs");
+    let journal = |name: &str, id: &str, out: &Path, sha: Option<&str>| {
+        std::fs::create_dir_all(&journals).unwrap();
+        let p = journals.join(name);
+        let j = serde_json::json!({ "handoverId": id, "out": out, "sha256": sha });
+        std::fs::write(&p, j.to_string()).unwrap();
+        p
+    };
+    // A pack recorded after all (killed while removing its journal): its bundle stays.
+    let done = hx.pack_to(&hx.install(&["C0001"]), "done.age");
+    let done_path = PathBuf::from(&done.path);
+    journal("a.json", &done.handover_id, &done_path, Some(&done.sha256));
+    // An unrecorded bundle: deleted.
+    let lost = hx.out("lost.age");
+    std::fs::copy(&done_path, &lost).unwrap();
+    journal("b.json", "HO-2026-000099", &lost, Some(&done.sha256));
+    // The name was taken by another file since: never touched.
+    let foreign = hx.out("foreign.age");
+    std::fs::write(&foreign, b"someone else's file").unwrap();
+    journal("c.json", "HO-2026-000098", &foreign, Some(&"0".repeat(64)));
+    // Killed mid-pack: only the partial exists (no hash yet); it goes.
+    let mid = hx.out("mid.age");
+    std::fs::write(hx.out("mid.age.partial"), b"age-encryption.org/v1\n-> cut").unwrap();
+    journal("d.json", "HO-2026-000097", &mid, None);
+    // Killed while writing the journal itself.
+    std::fs::write(journals.join("e.json"), b"{\"handoverId\": \"HO-20").unwrap();
+    // A pack still running holds its journal locked: left alone.
+    let live_out = hx.out("live.age");
+    std::fs::copy(&done_path, &live_out).unwrap();
+    let live = journal("f.json", "HO-2026-000096", &live_out, Some(&done.sha256));
+    let live_lock = std::fs::File::open(&live).unwrap();
+    live_lock.try_lock().unwrap();
+    let before = hx.state();
+
+    let office = support::open_at(&hx.t.data());
+    let mut got = office.interrupted_packs().to_vec();
+    got.sort_by(|a, b| a.handover_id.cmp(&b.handover_id));
+    let summary: Vec<(&str, bool, bool)> = got
+        .iter()
+        .map(|p| (p.handover_id.as_str(), p.recorded, p.removed_bundle))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (done.handover_id.as_str(), true, false),
+            ("HO-2026-000097", false, false),
+            ("HO-2026-000098", false, false),
+            ("HO-2026-000099", false, true),
+        ]
+    );
+    assert!(done_path.exists() && foreign.exists() && live_out.exists());
+    assert!(!lost.exists() && !hx.out("mid.age.partial").exists());
+    assert_eq!(std::fs::read(&foreign).unwrap(), b"someone else's file");
+    let left: Vec<_> = std::fs::read_dir(&journals)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["f.json"]);
+    // Nothing recorded, nothing changed in the store.
+    assert_eq!(support::snapshot(&office), before.0);
+    assert_eq!(ops::handovers(&office).unwrap().len(), before.1);
+    drop(live_lock);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { AgreementStatus } from "../bindings/AgreementStatus";
+import type { Contractor } from "../bindings/Contractor";
 import type { ContractorRow } from "../bindings/ContractorRow";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { lang, t } from "../i18n";
@@ -22,6 +23,7 @@ export function Contractors() {
   const [rows, setRows] = useState<ContractorRow[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
   const load = () => api.contractors().then(setRows, setError);
   useEffect(() => {
     load();
@@ -53,7 +55,23 @@ export function Contractors() {
               <span class="mono muted">{r.contractor.id}</span>
               <h2>{r.contractor.name}</h2>
               <span class={`chip ${r.status}`}>{statusLabel(r.status)}</span>
+              <button
+                class="link"
+                data-testid={`edit-${r.contractor.id}`}
+                onClick={() => setEditing(editing === r.contractor.id ? null : r.contractor.id)}
+              >
+                {tr.edit}
+              </button>
             </header>
+            {editing === r.contractor.id && (
+              <ContractorForm
+                existing={r.contractor}
+                onSaved={() => {
+                  setEditing(null);
+                  load();
+                }}
+              />
+            )}
             <dl>
               <dt>{tr.agreementSigned}</dt>
               <dd>{formatDate(r.contractor.agreementSigned, lang.value)}</dd>
@@ -90,27 +108,47 @@ export function Contractors() {
   );
 }
 
-function ContractorForm({ onSaved }: { onSaved: () => void }) {
+/** Add a contractor, or change one (`existing`): every change is validated by the core. */
+function ContractorForm({ existing, onSaved }: { existing?: Contractor; onSaved: () => void }) {
   const tr = t();
-  const [f, setF] = useState({ name: "", address: "", contact: "", keys: "", signed: "", expires: "" });
+  const [f, setF] = useState({
+    name: existing?.name ?? "",
+    address: existing?.address ?? "",
+    contact: existing?.contact ?? "",
+    keys: existing?.recipients.join("\n") ?? "",
+    signed: existing?.agreementSigned ?? "",
+    expires: existing?.agreementExpires ?? "",
+  });
   const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value });
+  const recipients = () =>
+    f.keys
+      .split("\n")
+      .map((s) => s.trim())
+      .filter((s) => s && !s.startsWith("#"));
   const submit = (e: Event) => {
     e.preventDefault();
     setError(null);
-    api
-      .addContractor({
-        name: f.name,
-        address: f.address || null,
-        contact: f.contact || null,
-        recipients: f.keys
-          .split("\n")
-          .map((s) => s.trim())
-          .filter((s) => s && !s.startsWith("#")),
-        agreementSigned: f.signed,
-        agreementExpires: f.expires,
-      })
-      .then(onSaved, setError);
+    const done = existing
+      ? api.updateContractor(existing.id, {
+          name: f.name,
+          address: f.address,
+          contact: f.contact,
+          recipients: recipients(),
+          addRecipients: [],
+          removeRecipients: [],
+          agreementSigned: f.signed,
+          agreementExpires: f.expires,
+        })
+      : api.addContractor({
+          name: f.name,
+          address: f.address || null,
+          contact: f.contact || null,
+          recipients: recipients(),
+          agreementSigned: f.signed,
+          agreementExpires: f.expires,
+        });
+    done.then(onSaved, setError);
   };
   return (
     <form class="form card" onSubmit={submit}>
@@ -140,8 +178,8 @@ function ContractorForm({ onSaved }: { onSaved: () => void }) {
       </label>
       {error ? <ErrorBanner error={error} /> : null}
       <div class="actions">
-        <button class="primary" type="submit">
-          {tr.save}
+        <button class="primary" type="submit" data-testid="contractor-save">
+          {existing ? tr.saveChanges : tr.save}
         </button>
       </div>
     </form>

@@ -78,10 +78,10 @@ pub struct LeakArgs {
     #[arg(long, value_name = "ID")]
     pub contractor: Option<String>,
     /// With --contractor: from this day, inclusive
-    #[arg(long, value_name = "DATE", requires = "contractor")]
+    #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
     /// With --contractor: to this day, inclusive
-    #[arg(long, value_name = "DATE", requires = "contractor")]
+    #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
     /// Malice is suspected (theft, unauthorized access…): a manager's judgement
     #[arg(long)]

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::html::{self, esc, jdate, jdate_opt, opt};
+use super::html::{self, esc, jdate, jdate_opt, nw, opt};
 use super::{Lang, fields_label, method_label, work_type_label};
 use crate::history::ProvisionRow;
 use crate::requests::RequestView;
@@ -108,12 +108,12 @@ pub fn customer_report_html(r: &CustomerReport) -> String {
                     esc(work_type_label(p.work_type, Lang::Ja)),
                     esc(method_label(p.method, Lang::Ja)),
                     esc(&fields_label(&p.fields, Lang::Ja)),
-                    esc(p.basis.label_ja()),
+                    nw(p.basis.label_ja()),
                     jdate(&p.return_by),
                     p.closed_on
                         .as_deref()
                         .map_or_else(|| "未確認".to_string(), |d| format!("{}に確認", jdate(d))),
-                    esc(&p.handover_id),
+                    nw(&p.handover_id),
                 ]
             })
             .collect();
@@ -180,7 +180,7 @@ pub fn customer_report_html(r: &CustomerReport) -> String {
                     )
                 };
                 vec![
-                    esc(&q.id),
+                    nw(&q.id),
                     jdate(&q.received),
                     esc(q.channel.label_ja()),
                     format!("{}{earlier}", esc(&q.scope.label_ja())),

@@ -517,7 +517,7 @@ pub fn leak_report_html(r: &LeakReport) -> String {
         .iter()
         .map(|h| {
             vec![
-                esc(&h.handover_id),
+                nw(&h.handover_id),
                 jdate(&h.date),
                 esc(h.contractor_name.as_deref().unwrap_or(&h.contractor_id)),
                 esc(work_type_label(h.work_type, Lang::Ja)),
@@ -594,7 +594,7 @@ pub fn leak_report_html(r: &LeakReport) -> String {
         .iter()
         .map(|c| {
             vec![
-                esc(&c.customer_id),
+                nw(&c.customer_id),
                 opt(c.name.as_deref()),
                 esc(&fields_label(&c.fields, Lang::Ja)),
                 nw(if c.exposed { "除外なし" } else { "除外" }),

@@ -540,3 +540,57 @@ fn a_request_after_a_handover_is_shown_beside_it_and_the_history_keeps_it() {
         v.earlier_handovers[0].provision.fields
     );
 }
+
+#[test]
+fn a_schema_2_store_keeps_its_requests_and_handovers_after_migration() {
+    use handover_core::ledger::{SCHEMA_VERSION, SqliteStore};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("handover.sqlite3");
+    {
+        // A store as the previous release left it: schema 2, one request, one handover.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(include_str!("../../src/ledger/migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!(
+            "../../src/ledger/migrations/0002_handovers.sql"
+        ))
+        .unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 2;
+             INSERT INTO requests (id, customer_id, scope, received, channel, note, status,
+               decided_on, reason, notified_on, notified_channel, created_at, updated_at)
+             VALUES ('REQ-2026-0001', 'C0001', 'phone,email', '2026-01-05', 'counter', NULL,
+               'accepted', '2026-01-06', NULL, '2026-01-07', 'mail', 't', 't');
+             INSERT INTO contractors (id, name, agreement_signed, agreement_expires, created_at,
+               updated_at) VALUES ('CTR-0001', '旧工事店', '2020-01-01', '2099-01-01', 't', 't');
+             INSERT INTO handovers (id, created_at, operator, contractor_id, work_type, method,
+               encryption, return_by, recipients, ledger_seq)
+             VALUES ('HO-2026-000001', '2026-01-02T01:00:00Z', '旧版', 'CTR-0001', 'repair',
+               'paper', 'none', '2026-02-01', '[]', 1);
+             INSERT INTO handover_customers (handover_id, customer_id, position, fields)
+             VALUES ('HO-2026-000001', 'C0001', 0, 'customer_id,name,phone');",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    use handover_core::ledger::Store;
+    let r = store.requests(None).unwrap().pop().unwrap();
+    assert_eq!(r.scope, Scope::Fields(vec![Field::Phone, Field::Email]));
+    assert_eq!(r.channel, Channel::Counter);
+    assert_eq!(r.notified_channel, Some(Channel::Mail));
+    assert_eq!(r.withdrawn_on, None);
+    let rows = store
+        .provisions(&handover_core::history::ProvisionQuery {
+            customer_id: Some("C0001".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].contractor_name.as_deref(), Some("旧工事店"));
+    assert_eq!(
+        rows[0].fields,
+        vec![Field::CustomerId, Field::Name, Field::Phone]
+    );
+    assert_eq!(rows[0].customer_name, None, "not in the register");
+}

@@ -57,6 +57,11 @@ pub enum Command {
     /// Customers' opt-out and restriction requests
     #[command(subcommand)]
     Request(RequestCmd),
+    /// The provision history: one row per customer per handover (R7, R10)
+    History(crate::reports::HistoryArgs),
+    /// Accountability reports: a customer's disclosure record, a leak, what is overdue
+    #[command(subcommand)]
+    Report(crate::reports::ReportCmd),
 }
 
 #[derive(Debug, Args)]
@@ -177,8 +182,12 @@ pub enum RequestCmd {
     Add(RequestAddArgs),
     /// Accept, or reject with a reason
     Decide(RequestDecideArgs),
-    /// List requests
-    List(JsonFlag),
+    /// Record that the customer was told the outcome
+    Notify(crate::requests::RequestNotifyArgs),
+    /// Record that the customer withdrew a pending or accepted request
+    Withdraw(crate::requests::RequestWithdrawArgs),
+    /// List requests, with what each waits for and earlier handovers of data it covers
+    List(crate::requests::RequestListArgs),
 }
 
 #[derive(Debug, Args)]

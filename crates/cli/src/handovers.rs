@@ -1,4 +1,4 @@
-//! The handover commands: prepare, pack, confirm-destruction, handovers, open, request.
+//! The handover commands: prepare, pack, confirm-destruction, handovers, open.
 
 use std::io::IsTerminal;
 
@@ -10,9 +10,7 @@ use handover_core::handover::{
 };
 use handover_core::ops::{self, Office, PackOptions};
 
-use crate::args::{
-    ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, RequestCmd, SelectionArgs,
-};
+use crate::args::{ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, SelectionArgs};
 use crate::{open, print_json, progress};
 
 fn selection(a: &SelectionArgs, method: &str, passphrase: bool) -> anyhow::Result<Selection> {
@@ -247,50 +245,6 @@ pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
             b.written.len(),
             out.display()
         );
-    }
-    Ok(())
-}
-
-pub fn request(cli: &crate::args::Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
-    let mut office = open(cli)?;
-    match cmd {
-        RequestCmd::Add(a) => {
-            let r = ops::request_add(
-                &mut office,
-                &a.customer,
-                a.scope.parse()?,
-                &a.received,
-                &a.channel,
-                a.note.as_deref(),
-            )?;
-            if a.json {
-                print_json(&r)?;
-            } else {
-                println!("{}", r.id);
-            }
-        }
-        RequestCmd::Decide(a) => {
-            let r = ops::request_decide(&mut office, &a.id, a.accept, a.reason.as_deref())?;
-            println!("{} {}", r.id, r.status.as_str());
-        }
-        RequestCmd::List(a) => {
-            let list = office.store().requests(None)?;
-            if a.json {
-                print_json(&list)?;
-            } else {
-                for r in &list {
-                    println!(
-                        "{}  {}  {}  received {} ({})  {}",
-                        r.id,
-                        r.customer_id,
-                        r.scope.to_db(),
-                        r.received,
-                        r.channel,
-                        r.status.as_str()
-                    );
-                }
-            }
-        }
     }
     Ok(())
 }

@@ -7,6 +7,8 @@
 mod args;
 mod handovers;
 mod progress;
+mod reports;
+mod requests;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -200,7 +202,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ConfirmDestruction(a) => handovers::confirm(&cli, a)?,
         Command::Handovers(a) => handovers::list(&cli, a)?,
         Command::Open(a) => handovers::open_bundle(a)?,
-        Command::Request(cmd) => handovers::request(&cli, cmd)?,
+        Command::Request(cmd) => requests::request(&cli, cmd)?,
+        Command::History(a) => reports::history(&cli, a)?,
+        Command::Report(cmd) => reports::report(&cli, cmd)?,
         Command::Ledger(LedgerCmd::Verify(a)) => {
             let office = open(&cli)?;
             let report = ops::verify_ledger(&office)?;

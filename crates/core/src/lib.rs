@@ -15,12 +15,14 @@ mod error;
 pub mod fields;
 mod fsutil;
 pub mod handover;
+pub mod history;
 pub mod keys;
 pub mod ledger;
 pub mod ops;
 pub mod policy;
 pub mod progress;
 pub mod register;
+pub mod report;
 pub mod requests;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};

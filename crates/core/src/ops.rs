@@ -5,10 +5,16 @@
 //! directory, its store, the operator and a clock — and return plain data.
 
 mod handovers;
+mod history;
 mod interrupted;
+mod reports;
+mod requests;
 
 pub use handovers::*;
+pub use history::*;
 pub use interrupted::InterruptedPack;
+pub use reports::*;
+pub use requests::*;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -4,7 +4,47 @@
 //! fields. While it is pending or accepted its scope is excluded from every handover — the
 //! safe reading of "unless the customer has asked otherwise" — and a rejected or withdrawn one
 //! excludes nothing.
+//!
+//! # The lifecycle
+//!
+//! ```text
+//!            decide --accept            notify
+//! pending ─────────────────────▶ accepted ──────▶ (accepted, notified)
+//!    │    decide --reject REASON          notify
+//!    ├───────────────────────────▶ rejected ──────▶ (rejected, notified)
+//!    │ withdraw                       │ withdraw
+//!    ▼                                ▼
+//! withdrawn ◀─────────────────────────┘ (from accepted, notified or not)
+//! ```
+//!
+//! | from \ step  | decide                      | notify                        | withdraw |
+//! |--------------|-----------------------------|-------------------------------|----------|
+//! | pending      | yes; a rejection needs a reason | **no**: there is no outcome to tell yet | yes |
+//! | accepted     | no: decided once            | once, on a day from the decision to today | yes |
+//! | rejected     | no: decided once            | once, likewise                | **no**   |
+//! | withdrawn    | no                          | no                            | no       |
+//!
+//! Why these rules:
+//! - *Decide once.* The decision is what the customer is told (R6); changing it silently would
+//!   make the notification a lie. A customer who asks again makes a new request.
+//! - *Notify only a decided request, only once.* R6 is about telling the customer the outcome
+//!   ("whether it did, and if not, why"); a pending request has none. The date may lie in the
+//!   past (a letter sent last week) but not before the decision nor in the future.
+//! - *Withdraw pending or accepted.* It is the customer's request: they may take it back, and
+//!   provision of the minimal set then resumes for later handovers. A rejected request already
+//!   excludes nothing, so withdrawing it would change nothing and is refused rather than
+//!   recorded as if it mattered; a withdrawn one cannot be withdrawn again.
+//!
+//! # Overdue
+//!
+//! The customer must learn the outcome "without delay" (R6); the office's policy turns that into
+//! `notify_deadline_days` (default 14) counted from the day the request was **received**: the
+//! customer's wait is what matters, whatever step holds it up. A request that is pending, or
+//! decided but not notified, is due on `received + deadline` and overdue from the day after
+//! (on the due day itself it is still in time, as a handover due today is not overdue yet).
+//! Notified and withdrawn requests are never overdue.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -28,6 +68,39 @@ impl Scope {
             Scope::All => "all".into(),
             Scope::Fields(f) => f.iter().map(|f| f.id()).collect::<Vec<_>>().join(","),
         }
+    }
+
+    /// In Japanese, for people: `すべての提供` or the fields' labels joined by `・`.
+    pub fn label_ja(&self) -> String {
+        match self {
+            Scope::All => "委託先へのすべての提供".into(),
+            Scope::Fields(f) => f
+                .iter()
+                .map(|f| f.label_ja())
+                .collect::<Vec<_>>()
+                .join("・"),
+        }
+    }
+
+    /// In English.
+    pub fn label_en(&self) -> String {
+        match self {
+            Scope::All => "all provision to contractors".into(),
+            Scope::Fields(f) => f
+                .iter()
+                .map(|f| f.label_en())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// The fields of `provided` it covers, in their order.
+    pub fn covered(&self, provided: &[Field]) -> Vec<Field> {
+        provided
+            .iter()
+            .copied()
+            .filter(|f| self.covers(*f))
+            .collect()
     }
 
     /// Does it cover this field?
@@ -107,6 +180,125 @@ impl RequestStatus {
     pub fn is_enforced(self) -> bool {
         matches!(self, RequestStatus::Pending | RequestStatus::Accepted)
     }
+
+    /// Japanese label, as the customer reads it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "検討中（その間は提供を停止）",
+            RequestStatus::Accepted => "承諾（提供を停止）",
+            RequestStatus::Rejected => "不承諾",
+            RequestStatus::Withdrawn => "お取り下げ",
+        }
+    }
+}
+
+/// How a request came in, or how the customer was told the outcome: 電話 / 窓口 / 郵送 / Web.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Channel {
+    /// 電話
+    Phone,
+    /// 窓口 (at the office counter)
+    Counter,
+    /// 郵送
+    Mail,
+    /// Web (a form on the operator's site)
+    Web,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 4] = [
+        Channel::Phone,
+        Channel::Counter,
+        Channel::Mail,
+        Channel::Web,
+    ];
+
+    /// The stable id (`phone`, `counter`, `mail`, `web`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Counter => "counter",
+            Channel::Mail => "mail",
+            Channel::Web => "web",
+        }
+    }
+
+    /// Japanese label.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Channel::Phone => "電話",
+            Channel::Counter => "窓口",
+            Channel::Mail => "郵送",
+            Channel::Web => "Web",
+        }
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl std::str::FromStr for Channel {
+    type Err = Error;
+
+    /// The id or the Japanese label (`web` and `Web` both).
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim();
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.id() == t || c.label_ja() == t || c.id().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "channel",
+                    format!("'{t}': use phone, counter, mail or web (電話, 窓口, 郵送, Web)"),
+                )
+            })
+    }
+}
+
+/// A manager's decision on a pending request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+#[ts(export)]
+pub enum Decision {
+    /// Stop the provision as asked.
+    Accept,
+    /// Keep providing; the reason is what the customer is told (R6).
+    Reject {
+        /// Why (required, not blank).
+        reason: String,
+    },
+}
+
+/// The step a request is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum NextStep {
+    /// A manager must accept or reject it (and then tell the customer).
+    Decide,
+    /// The customer must be told the outcome.
+    Notify,
+}
+
+/// When the customer must have been told, and whether that day has passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Due {
+    /// What is waited for.
+    pub step: NextStep,
+    /// The last day in time (`received + notify_deadline_days`, YYYY-MM-DD).
+    pub by: String,
+    /// Is today after that day?
+    pub overdue: bool,
+    /// Days past it (0 when in time).
+    pub days_overdue: u32,
 }
 
 /// A customer's request.
@@ -122,8 +314,8 @@ pub struct Request {
     pub scope: Scope,
     /// Day received (YYYY-MM-DD).
     pub received: String,
-    /// 電話 / 窓口 / 郵送 / Web: `phone`, `counter`, `mail`, `web`.
-    pub channel: String,
+    /// How it came in.
+    pub channel: Channel,
     /// Staff note.
     pub note: Option<String>,
     /// Where it stands.
@@ -135,5 +327,159 @@ pub struct Request {
     /// Day the customer was told the outcome.
     pub notified_on: Option<String>,
     /// How the customer was told.
-    pub notified_channel: Option<String>,
+    pub notified_channel: Option<Channel>,
+    /// Day the customer withdrew it (absent in events recorded before withdrawals existed).
+    #[serde(default)]
+    pub withdrawn_on: Option<String>,
+}
+
+impl Request {
+    fn date(field: &str, value: &str) -> Result<Date> {
+        value
+            .parse()
+            .map_err(|_| Error::invalid("request", format!("unreadable {field} '{value}'")))
+    }
+
+    fn refuse(&self, why: impl std::fmt::Display) -> Error {
+        Error::invalid("request", format!("{} {why}", self.id))
+    }
+
+    /// The request after a decision taken `on` (see the module docs for the rules).
+    pub fn decided(&self, decision: &Decision, on: Date) -> Result<Request> {
+        if self.status != RequestStatus::Pending {
+            return Err(self.refuse(format_args!(
+                "is already {}: a request is decided once (a new request can be registered)",
+                self.status.as_str()
+            )));
+        }
+        let mut r = self.clone();
+        match decision {
+            Decision::Accept => r.status = RequestStatus::Accepted,
+            Decision::Reject { reason } => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(Error::invalid(
+                        "reason",
+                        "a rejection needs a reason: the customer must be told why (R6)",
+                    ));
+                }
+                r.status = RequestStatus::Rejected;
+                r.reason = Some(reason.to_string());
+            }
+        }
+        r.decided_on = Some(on.to_string());
+        Ok(r)
+    }
+
+    /// The request after the customer was told the outcome `on` by `channel`; `today` bounds
+    /// the date.
+    pub fn notified(&self, on: Date, channel: Channel, today: Date) -> Result<Request> {
+        match self.status {
+            RequestStatus::Pending => {
+                return Err(self.refuse(
+                    "is not decided yet: decide it first, then record that the customer was told \
+                     the outcome",
+                ));
+            }
+            RequestStatus::Withdrawn => {
+                return Err(
+                    self.refuse("was withdrawn by the customer: there is no outcome to tell")
+                );
+            }
+            RequestStatus::Accepted | RequestStatus::Rejected => {}
+        }
+        if let Some(d) = &self.notified_on {
+            return Err(self.refuse(format_args!("was already notified on {d}")));
+        }
+        let decided = Self::date("decision date", self.decided_on.as_deref().unwrap_or(""))?;
+        if on > today {
+            return Err(Error::invalid("date", format!("{on} is in the future")));
+        }
+        if on < decided {
+            return Err(Error::invalid(
+                "date",
+                format!("{on} is before {} was decided ({decided})", self.id),
+            ));
+        }
+        let mut r = self.clone();
+        r.notified_on = Some(on.to_string());
+        r.notified_channel = Some(channel);
+        Ok(r)
+    }
+
+    /// The request after the customer withdrew it (recorded `on`).
+    pub fn withdrawn(&self, on: Date) -> Result<Request> {
+        match self.status {
+            RequestStatus::Pending | RequestStatus::Accepted => {}
+            RequestStatus::Rejected => {
+                return Err(self.refuse(
+                    "was rejected: it excludes nothing, so withdrawing it would change nothing",
+                ));
+            }
+            RequestStatus::Withdrawn => {
+                return Err(self.refuse(format_args!(
+                    "was already withdrawn{}",
+                    self.withdrawn_on
+                        .as_ref()
+                        .map(|d| format!(" on {d}"))
+                        .unwrap_or_default()
+                )));
+            }
+        }
+        let mut r = self.clone();
+        r.status = RequestStatus::Withdrawn;
+        r.withdrawn_on = Some(on.to_string());
+        Ok(r)
+    }
+
+    /// What the request waits for on `today` with the office's deadline, if anything.
+    pub fn due(&self, deadline_days: u32, today: Date) -> Result<Option<Due>> {
+        let step = match (self.status, &self.notified_on) {
+            (RequestStatus::Pending, _) => NextStep::Decide,
+            (RequestStatus::Accepted | RequestStatus::Rejected, None) => NextStep::Notify,
+            _ => return Ok(None),
+        };
+        let received = Self::date("received date", &self.received)?;
+        let by = received.saturating_add(jiff::Span::new().days(i64::from(deadline_days)));
+        let late = if today > by {
+            (today - by).get_days().max(0) as u32
+        } else {
+            0
+        };
+        Ok(Some(Due {
+            step,
+            by: by.to_string(),
+            overdue: today > by,
+            days_overdue: late,
+        }))
+    }
+}
+
+/// A request as managers see it: the request, who it is, what it waits for, and the
+/// handovers made before it that included data in its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RequestView {
+    /// The request.
+    pub request: Request,
+    /// 氏名 as the register holds it now.
+    pub customer_name: Option<String>,
+    /// What it waits for and by when (none once notified or withdrawn).
+    pub due: Option<Due>,
+    /// While the request is pending or accepted: the handovers that gave a contractor data
+    /// it now covers. They happened before it (every later handover withholds its scope) and
+    /// are not changed by it; the manager may ask those contractors to delete that data.
+    pub earlier_handovers: Vec<EarlierProvision>,
+}
+
+/// A handover made before a request, and the fields of it the request covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EarlierProvision {
+    /// The provision (this customer's row of the handover).
+    pub provision: crate::history::ProvisionRow,
+    /// The fields it gave that the request now covers.
+    pub in_scope: Vec<Field>,
 }

@@ -76,6 +76,9 @@ pub(crate) fn remove_stale_partial(partial: &std::path::Path) {
     files::remove_if_stale(partial);
 }
 pub use paper::{PaperHeader, paper_sheet_html, write_paper_sheet};
+// The printable reports use the sheet's escaping and date style.
+pub(crate) use content::japanese_date;
+pub(crate) use paper::esc;
 
 /// One customer to put in a bundle or on paper, with the fields that may be included.
 #[derive(Debug, Clone)]

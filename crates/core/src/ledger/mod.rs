@@ -14,6 +14,7 @@ pub use chain::{EventDraft, Hash, LedgerEntry, Verifier, VerifyReport};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::handover::HandoverRecord;
+use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::{Contractor, Result};
@@ -129,6 +130,11 @@ pub trait Store: Send {
         note: Option<&str>,
         event: EventDraft,
     ) -> Result<LedgerEntry>;
+
+    /// One row per customer per handover matching the query, oldest first (by creation time,
+    /// handover id, then the customer's position in the handover). A query naming a customer
+    /// must be answered from an index on the customer, never by scanning every handover.
+    fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>>;
 }
 
 /// Walk the whole chain and compare it with the recorded head.

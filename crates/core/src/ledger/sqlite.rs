@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Transaction, params};
 
 mod handovers;
+mod history;
 
 use super::{ColumnSet, EventDraft, Hash, ImportTx, LedgerEntry, Store, Upsert, chain};
 use crate::handover::HandoverRecord;
+use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::register::{Customer, FloorPlan, push_search_key, search_key};
 use crate::requests::Request;
 use crate::{Contractor, Error, Field, Result};
@@ -18,6 +20,7 @@ use crate::{Contractor, Error, Field, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_handovers.sql"),
+    include_str!("migrations/0003_accountability.sql"),
 ];
 
 /// The schema version this build writes.
@@ -818,6 +821,10 @@ impl Store for SqliteStore {
         self.close_handover_sql(id, on, note, &event)
             .map_err(|e| self.err(e))?
             .ok_or_else(|| handovers::not_found(id))
+    }
+
+    fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>> {
+        self.provisions_sql(q).map_err(|e| self.err(e))
     }
 }
 

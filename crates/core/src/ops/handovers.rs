@@ -1,4 +1,5 @@
 //! Handover use-cases: prepare, pack (transfer, media, paper), confirm destruction, open.
+//! (Customers' requests are in `requests.rs`, the history and reports beside it.)
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +18,6 @@ use crate::handover::{
 };
 use crate::keys::{self, recipient_fingerprint};
 use crate::progress::Progress;
-use crate::requests::{Request, RequestStatus, Scope};
 use crate::{Error, Policy, Result};
 
 /// The office's policy (policy.toml in the data folder, else the default).
@@ -409,100 +409,6 @@ pub fn overdue_handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
         .into_iter()
         .filter(|h| h.closed_on.is_none() && h.return_by < today)
         .collect())
-}
-
-/// Register a customer's opt-out or restriction request (pending until decided).
-pub fn request_add(
-    office: &mut Office,
-    customer_id: &str,
-    scope: Scope,
-    received: &str,
-    channel: &str,
-    note: Option<&str>,
-) -> Result<Request> {
-    let received = crate::contractors::parse_date(received)?;
-    if received > office.today() {
-        return Err(Error::invalid(
-            "received",
-            format!("{received} is in the future"),
-        ));
-    }
-    let channel = match channel.trim() {
-        "phone" | "電話" => "phone",
-        "counter" | "窓口" => "counter",
-        "mail" | "郵送" => "mail",
-        "web" | "Web" => "web",
-        other => {
-            return Err(Error::invalid(
-                "channel",
-                format!("'{other}': use phone, counter, mail or web"),
-            ));
-        }
-    };
-    if office.store.customer(customer_id)?.is_none() {
-        return Err(Error::invalid(
-            "customer",
-            format!("no customer with 顧客番号 {customer_id}"),
-        ));
-    }
-    let r = Request {
-        id: office.store.next_request_id(office.today().year())?,
-        customer_id: customer_id.into(),
-        scope,
-        received: received.to_string(),
-        channel: channel.into(),
-        note: note.map(str::to_string).filter(|n| !n.trim().is_empty()),
-        status: RequestStatus::Pending,
-        decided_on: None,
-        reason: None,
-        notified_on: None,
-        notified_channel: None,
-    };
-    let mut event = office.event("request.received", serde_json::json!({ "request": r }));
-    event.customers = vec![r.customer_id.clone()];
-    let now = office.now();
-    office.store.save_request(&r, &now, event)?;
-    Ok(r)
-}
-
-/// Decide a pending request: accept, or reject with a reason.
-pub fn request_decide(
-    office: &mut Office,
-    id: &str,
-    accept: bool,
-    reason: Option<&str>,
-) -> Result<Request> {
-    let mut r = office
-        .store
-        .requests(None)?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| Error::invalid("request", format!("no request with id {id}")))?;
-    if r.status != RequestStatus::Pending {
-        return Err(Error::invalid(
-            "request",
-            format!("{id} is already {}", r.status.as_str()),
-        ));
-    }
-    let reason = reason.map(str::trim).filter(|s| !s.is_empty());
-    if !accept && reason.is_none() {
-        return Err(Error::invalid(
-            "reason",
-            "a rejection needs a reason: the customer must be told why (R6)",
-        ));
-    }
-    r.status = if accept {
-        RequestStatus::Accepted
-    } else {
-        RequestStatus::Rejected
-    };
-    r.decided_on = Some(office.today().to_string());
-    r.reason = reason.map(str::to_string);
-    let mut event = office.event("request.decided", serde_json::json!({ "request": r }));
-    event.customers = vec![r.customer_id.clone()];
-    let now = office.now();
-    office.store.save_request(&r, &now, event)?;
-    Ok(r)
 }
 
 /// Open a bundle on the contractor's side (no office data needed).

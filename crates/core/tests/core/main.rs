@@ -3,10 +3,13 @@
 //! Every test works in its own temporary data directory with a fixed clock, on the synthetic
 //! registers in `tests/fixtures/registers/` (see the README there for the expected values).
 
+mod accountability;
 mod bundle;
 mod contractors;
 mod handovers;
 mod import;
 mod keys;
 mod ledger;
+mod reports;
+mod requests;
 mod support;

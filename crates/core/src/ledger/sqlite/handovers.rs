@@ -9,11 +9,13 @@ use crate::requests::{Request, RequestStatus, Scope};
 use crate::{Error, Field};
 
 const REQUEST_COLUMNS: &str = "id, customer_id, scope, received, channel, note, status, \
-     decided_on, reason, notified_on, notified_channel";
+     decided_on, reason, notified_on, notified_channel, withdrawn_on";
 
 fn request_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
     let scope: String = r.get(2)?;
     let status: String = r.get(6)?;
+    let channel: String = r.get(4)?;
+    let notified_channel: Option<String> = r.get(10)?;
     let conv = |i: usize, what: &str| {
         rusqlite::Error::FromSqlConversionFailure(
             i,
@@ -26,17 +28,20 @@ fn request_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
         customer_id: r.get(1)?,
         scope: scope.parse::<Scope>().map_err(|_| conv(2, "scope"))?,
         received: r.get(3)?,
-        channel: r.get(4)?,
+        channel: channel.parse().map_err(|_| conv(4, "channel"))?,
         note: r.get(5)?,
         status: RequestStatus::from_db(&status).ok_or_else(|| conv(6, "status"))?,
         decided_on: r.get(7)?,
         reason: r.get(8)?,
         notified_on: r.get(9)?,
-        notified_channel: r.get(10)?,
+        notified_channel: notified_channel
+            .map(|c| c.parse().map_err(|_| conv(10, "notified channel")))
+            .transpose()?,
+        withdrawn_on: r.get(11)?,
     })
 }
 
-fn fields_from_db(s: &str) -> Vec<Field> {
+pub(super) fn fields_from_db(s: &str) -> Vec<Field> {
     s.split(',').filter_map(Field::from_id).collect()
 }
 
@@ -73,24 +78,25 @@ impl SqliteStore {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO requests (id, customer_id, scope, received, channel, note, status, \
-             decided_on, reason, notified_on, notified_channel, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) \
+             decided_on, reason, notified_on, notified_channel, withdrawn_on, created_at, \
+             updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) \
              ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, status = excluded.status, \
              note = excluded.note, decided_on = excluded.decided_on, reason = excluded.reason, \
              notified_on = excluded.notified_on, notified_channel = excluded.notified_channel, \
-             updated_at = excluded.updated_at",
+             withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at",
             params![
                 r.id,
                 r.customer_id,
                 r.scope.to_db(),
                 r.received,
-                r.channel,
+                r.channel.id(),
                 r.note,
                 r.status.as_str(),
                 r.decided_on,
                 r.reason,
                 r.notified_on,
-                r.notified_channel,
+                r.notified_channel.map(|c| c.id()),
+                r.withdrawn_on,
                 at
             ],
         )?;

@@ -1,0 +1,348 @@
+//! `handover history` and `handover report customer|leak|overdue`: the accountability views.
+//! Every number and rule is computed in `handover_core`; this file parses and prints.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use handover_core::ops::{self, HistoryFilter};
+use handover_core::report::{ExportFormat, Lang, LeakQuery, LeakReport, SavedFile, fields_label};
+
+use crate::args::Cli;
+use crate::{open, print_json, requests};
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this customer's provisions
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
+    /// Only this contractor's (CTR-0001)
+    #[arg(long, value_name = "ID")]
+    pub contractor: Option<String>,
+    /// Only this work type
+    #[arg(long, value_name = "TYPE")]
+    pub work_type: Option<String>,
+    /// From this day, inclusive (YYYY-MM-DD, the office's local date)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this day, inclusive (YYYY-MM-DD, the office's local date)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Write a CSV file (UTF-8 with BOM, opens in Excel)
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write an XLSX workbook
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Language of the CSV/XLSX headers: ja or en
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// A customer's disclosure record: every provision of their data, their requests
+    Customer(CustomerReportArgs),
+    /// After a contractor reports a loss: affected customers, fields, triggers, deadlines
+    Leak(LeakArgs),
+    /// Handovers past their return-or-destroy date, and requests overdue
+    Overdue(crate::args::JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerReportArgs {
+    /// Customer number
+    pub customer: String,
+    /// Write the printable record (Japanese HTML) to this file
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LeakArgs {
+    /// A lost handover (repeatable, or comma-separated)
+    #[arg(
+        long = "handover",
+        value_name = "ID",
+        value_delimiter = ',',
+        required_unless_present = "contractor",
+        conflicts_with = "contractor"
+    )]
+    pub handovers: Vec<String>,
+    /// Every handover to this contractor (CTR-0001)
+    #[arg(long, value_name = "ID")]
+    pub contractor: Option<String>,
+    /// With --contractor: from this day, inclusive
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// With --contractor: to this day, inclusive
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Malice is suspected (theft, unauthorized access…): a manager's judgement
+    #[arg(long)]
+    pub malice: bool,
+    /// The decryption key, the passphrase or opened files were lost too (no encryption
+    /// exemption)
+    #[arg(long)]
+    pub keys_lost: bool,
+    /// The day the office became aware of the loss [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub aware: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Write the printable report (Japanese HTML)
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write an XLSX workbook (summary, customers, counts, handovers, notification list)
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Language of the XLSX headers: ja or en
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+    /// Do not record the report in the ledger (a preview)
+    #[arg(long)]
+    pub no_record: bool,
+}
+
+fn wrote(s: &SavedFile) {
+    eprintln!("wrote {} ({} bytes, {} row(s))", s.path, s.bytes, s.rows);
+}
+
+pub fn history(cli: &Cli, a: &HistoryArgs) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let lang: Lang = a.lang.parse()?;
+    let filter = HistoryFilter {
+        customer_id: a.customer.clone(),
+        contractor_id: a.contractor.clone(),
+        work_type: a.work_type.as_deref().map(str::parse).transpose()?,
+        from: a.from.clone(),
+        to: a.to.clone(),
+    };
+    let rows = ops::history(&office, &filter)?;
+    if let Some(p) = &a.csv {
+        wrote(&ops::export_history(&rows, p, ExportFormat::Csv, lang)?);
+    }
+    if let Some(p) = &a.xlsx {
+        wrote(&ops::export_history(&rows, p, ExportFormat::Xlsx, lang)?);
+    }
+    if a.json {
+        return print_json(&rows);
+    }
+    if a.csv.is_some() || a.xlsx.is_some() {
+        return Ok(());
+    }
+    println!(
+        "提供日\t引渡し番号\t顧客番号\t氏名\t委託先\t工事の種類\t提供方法\t提供項目\t根拠\t返却・廃棄期限\t返却・廃棄"
+    );
+    for r in &rows {
+        println!(
+            "{}\t{}\t{}\t{}\t{} {}\t{}\t{}\t{}\t{}\t{}\t{}",
+            r.date,
+            r.handover_id,
+            r.customer_id,
+            r.customer_name.as_deref().unwrap_or(""),
+            r.contractor_id,
+            r.contractor_name.as_deref().unwrap_or(""),
+            r.work_type.label_ja(),
+            r.method.label_ja(),
+            fields_label(&r.fields, Lang::Ja),
+            r.basis.label_ja(),
+            r.return_by,
+            r.closed_on.as_deref().unwrap_or("未確認")
+        );
+    }
+    eprintln!("{} row(s)", rows.len());
+    Ok(())
+}
+
+pub fn report(cli: &Cli, cmd: &ReportCmd) -> anyhow::Result<()> {
+    match cmd {
+        ReportCmd::Customer(a) => customer(cli, a),
+        ReportCmd::Leak(a) => leak(cli, a),
+        ReportCmd::Overdue(a) => overdue(cli, a.json),
+    }
+}
+
+fn customer(cli: &Cli, a: &CustomerReportArgs) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let r = ops::report_customer(&office, &a.customer)?;
+    if let Some(p) = &a.html {
+        wrote(&ops::save_customer_report_html(&r, p)?);
+    }
+    if a.json {
+        return print_json(&r);
+    }
+    if a.html.is_some() {
+        return Ok(());
+    }
+    let c = r.customer.as_ref();
+    println!(
+        "顧客番号 {}  {}",
+        r.customer_id,
+        c.and_then(|c| c.name.as_deref())
+            .unwrap_or("(no longer in the register)")
+    );
+    println!("{} provision(s):", r.provisions.len());
+    for p in &r.provisions {
+        println!(
+            "  {}  {}  {} {}  {}  {}  {}  {}  return by {}  {}",
+            p.date,
+            p.handover_id,
+            p.contractor_id,
+            p.contractor_name.as_deref().unwrap_or(""),
+            p.work_type.label_ja(),
+            p.method.label_ja(),
+            fields_label(&p.fields, Lang::Ja),
+            p.basis.label_ja(),
+            p.return_by,
+            p.closed_on
+                .as_ref()
+                .map_or("open".to_string(), |d| format!("returned/destroyed {d}"))
+        );
+    }
+    println!("{} request(s):", r.requests.len());
+    for v in &r.requests {
+        print!("  ");
+        requests::print_view(v);
+    }
+    Ok(())
+}
+
+fn leak(cli: &Cli, a: &LeakArgs) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let lang: Lang = a.lang.parse()?;
+    let q = LeakQuery {
+        handover_ids: a.handovers.clone(),
+        contractor_id: a.contractor.clone(),
+        from: a.from.clone(),
+        to: a.to.clone(),
+        malice: a.malice,
+        keys_lost: a.keys_lost,
+        aware_on: a.aware.clone(),
+    };
+    // Files first, so that a refused output path records nothing.
+    let preview = ops::leak_report(&office, &q)?;
+    if let Some(p) = &a.html {
+        wrote(&ops::save_leak_report_html(&preview, p)?);
+    }
+    if let Some(p) = &a.xlsx {
+        wrote(&ops::save_leak_report_xlsx(&preview, p, lang)?);
+    }
+    let r = if a.no_record {
+        preview
+    } else {
+        ops::record_leak_report(&mut office, &q)?
+    };
+    if a.json {
+        return print_json(&r);
+    }
+    print_leak(&r);
+    Ok(())
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "YES" } else { "no" }
+}
+
+fn print_leak(r: &LeakReport) {
+    println!(
+        "{} handover(s), {} people concerned, {} of them not protected by encryption",
+        r.handovers.len(),
+        r.people,
+        r.exposed_people
+    );
+    for h in &r.handovers {
+        println!(
+            "  {}  {}  {} {}  {}  {}  {} customer(s){}",
+            h.handover_id,
+            h.date,
+            h.contractor_id,
+            h.contractor_name.as_deref().unwrap_or(""),
+            h.method.id(),
+            h.protection.label(Lang::En),
+            h.customers,
+            if h.exempt { "  exempt" } else { "" }
+        );
+    }
+    println!("aware on {}", r.aware_on);
+    println!(
+        "triggers: sensitive data {} · payment data {} · suspected malice {} · more than 1,000 people {}",
+        yes(r.triggers.sensitive_data),
+        yes(r.triggers.payment_data),
+        yes(r.triggers.malice),
+        yes(r.triggers.over_1000)
+    );
+    let d = &r.deadlines;
+    if r.report_required {
+        println!(
+            "report to the regulator: REQUIRED — preliminary by {} (at the latest {}), final by {} ({} days)",
+            d.preliminary_target, d.preliminary_by, d.final_by, d.final_days
+        );
+    } else {
+        println!(
+            "report to the regulator: not required (if it were: preliminary by {}–{}, final by {})",
+            d.preliminary_target, d.preliminary_by, d.final_by
+        );
+    }
+    let counts: Vec<String> = r
+        .field_counts
+        .iter()
+        .map(|c| format!("{} {} ({})", c.field.label_ja(), c.people, c.exposed_people))
+        .collect();
+    println!("people per field (not protected): {}", counts.join(" · "));
+    println!(
+        "notification list: {} customer(s)",
+        r.notification_list.len()
+    );
+    for n in &r.notification_list {
+        println!(
+            "  {}  {}  〒{}  {}",
+            n.customer_id,
+            n.name.as_deref().unwrap_or(""),
+            n.postal_code.as_deref().unwrap_or(""),
+            n.address.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(seq) = r.ledger_seq {
+        println!("recorded as ledger entry {seq}");
+    }
+}
+
+fn overdue(cli: &Cli, json: bool) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let r = ops::overdue_report(&office)?;
+    if json {
+        return print_json(&r);
+    }
+    println!(
+        "{} handover(s) past their return-or-destroy date on {}:",
+        r.handovers.len(),
+        r.today
+    );
+    for h in &r.handovers {
+        println!(
+            "  {}  {}  {} {}  {}  {}  {} customer(s)  return by {} — {} day(s) late",
+            h.handover_id,
+            h.date,
+            h.contractor_id,
+            h.contractor_name.as_deref().unwrap_or(""),
+            h.work_type,
+            h.method,
+            h.customers,
+            h.return_by,
+            h.days_overdue
+        );
+    }
+    println!("{} request(s) overdue:", r.requests.len());
+    for v in &r.requests {
+        print!("  ");
+        requests::print_view(v);
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! `handover request`: customers' opt-out and restriction requests (add, decide, notify,
+//! withdraw, list). The lifecycle rules live in `handover_core::requests`.
+
+use clap::Args;
+use handover_core::ops::{self, RequestFilter};
+use handover_core::requests::{NextStep, RequestStatus, RequestView};
+
+use crate::args::{Cli, RequestCmd};
+use crate::{open, print_json};
+
+#[derive(Debug, Args)]
+pub struct RequestNotifyArgs {
+    /// Request id (REQ-2026-0001)
+    pub id: String,
+    /// Day the customer was told the outcome (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub date: String,
+    /// How: phone, counter, mail or web
+    #[arg(long)]
+    pub channel: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestWithdrawArgs {
+    /// Request id (REQ-2026-0001)
+    pub id: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestListArgs {
+    /// Only pending requests
+    #[arg(long, conflicts_with = "overdue")]
+    pub pending: bool,
+    /// Only requests whose outcome the customer was not told within the policy's deadline
+    /// (notify_deadline_days from the day received)
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only this customer's
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let show = |r: &handover_core::requests::Request, json: bool| -> anyhow::Result<()> {
+        if json {
+            print_json(r)
+        } else {
+            println!("{} {}", r.id, r.status.as_str());
+            Ok(())
+        }
+    };
+    match cmd {
+        RequestCmd::Add(a) => {
+            let r = ops::request_add(
+                &mut office,
+                &a.customer,
+                a.scope.parse()?,
+                &a.received,
+                &a.channel,
+                a.note.as_deref(),
+            )?;
+            if a.json {
+                print_json(&r)?;
+            } else {
+                println!("{}", r.id);
+            }
+        }
+        RequestCmd::Decide(a) => {
+            let r = ops::request_decide(&mut office, &a.id, a.accept, a.reason.as_deref())?;
+            show(&r, false)?;
+        }
+        RequestCmd::Notify(a) => {
+            let r = ops::request_notify(&mut office, &a.id, &a.date, &a.channel)?;
+            if a.json {
+                print_json(&r)?;
+            } else {
+                println!(
+                    "{} {}, customer told on {} ({})",
+                    r.id,
+                    r.status.as_str(),
+                    r.notified_on.as_deref().unwrap_or(""),
+                    r.notified_channel.map_or("", |c| c.id())
+                );
+            }
+        }
+        RequestCmd::Withdraw(a) => {
+            let r = ops::request_withdraw(&mut office, &a.id)?;
+            show(&r, a.json)?;
+        }
+        RequestCmd::List(a) => {
+            let filter = RequestFilter {
+                customer_id: a.customer.clone(),
+                status: a.pending.then_some(RequestStatus::Pending),
+                overdue: a.overdue,
+            };
+            let list = ops::requests(&office, &filter)?;
+            if a.json {
+                print_json(&list)?;
+            } else {
+                for v in &list {
+                    print_view(v);
+                }
+                eprintln!("{} request(s)", list.len());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One request in a line, then its earlier handovers indented.
+pub fn print_view(v: &RequestView) {
+    let r = &v.request;
+    let mut line = format!(
+        "{}  {} {}  {}  received {} ({})  {}",
+        r.id,
+        r.customer_id,
+        v.customer_name.as_deref().unwrap_or(""),
+        r.scope.to_db(),
+        r.received,
+        r.channel,
+        r.status.as_str()
+    );
+    if let Some(d) = &r.decided_on {
+        line.push_str(&format!(" {d}"));
+    }
+    if let Some(reason) = &r.reason {
+        line.push_str(&format!(" ({reason})"));
+    }
+    if let (Some(d), Some(c)) = (&r.notified_on, r.notified_channel) {
+        line.push_str(&format!(", told {d} ({c})"));
+    }
+    if let Some(d) = &r.withdrawn_on {
+        line.push_str(&format!(" {d}"));
+    }
+    if let Some(due) = &v.due {
+        let step = match due.step {
+            NextStep::Decide => "decide and tell the customer",
+            NextStep::Notify => "tell the customer",
+        };
+        line.push_str(&format!("  {step} by {}", due.by));
+        if due.overdue {
+            line.push_str(&format!(" — OVERDUE by {} day(s)", due.days_overdue));
+        }
+    }
+    println!("{line}");
+    for e in &v.earlier_handovers {
+        let p = &e.provision;
+        let labels: Vec<&str> = e.in_scope.iter().map(|f| f.label_ja()).collect();
+        println!(
+            "    earlier handover {} on {} to {} {}: {} ({})",
+            p.handover_id,
+            p.date,
+            p.contractor_id,
+            p.contractor_name.as_deref().unwrap_or(""),
+            labels.join("・"),
+            match &p.closed_on {
+                Some(d) => format!("returned/destroyed {d}"),
+                None => "still with the contractor: ask them to delete it".into(),
+            }
+        );
+    }
+}

@@ -1,0 +1,363 @@
+//! Request and report commands that need the id the store hands out (it carries the current
+//! year, which the golden tests in `cmd/` cannot type): decide, notify and withdraw a real
+//! request, every refusal on the way, and the leak report of a real handover.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn handover(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("HANDOVER_OPERATOR", "tester")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run handover")
+}
+
+#[track_caller]
+fn ok(data: &Path, args: &[&str]) -> String {
+    let out = handover(data, args);
+    assert!(
+        out.status.success(),
+        "handover {args:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Must fail with exit 3, saying `needle`.
+#[track_caller]
+fn refused(data: &Path, args: &[&str], needle: &str) {
+    let out = handover(data, args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "handover {args:?}: {err}");
+    assert!(err.contains(needle), "{needle:?} not in: {err}");
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn office() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    ok(&data, &["init"]);
+    let reg = fixtures().join("registers/basic.xlsx");
+    ok(&data, &["import", reg.to_str().unwrap()]);
+    (tmp, data)
+}
+
+fn today() -> String {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::system())
+        .date()
+        .to_string()
+}
+
+fn entries(data: &Path) -> String {
+    ok(data, &["ledger", "verify"])
+        .lines()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_request_goes_through_every_step_and_every_wrong_step_is_refused() {
+    let (_tmp, data) = office();
+    let today = today();
+    let add = |customer: &str, scope: &str| -> String {
+        ok(
+            &data,
+            &[
+                "request",
+                "add",
+                customer,
+                "--scope",
+                scope,
+                "--received",
+                "2020-01-06",
+                "--channel",
+                "phone",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    let id = add("T001", "phone");
+    assert!(id.starts_with("REQ-") && id.ends_with("-0001"), "{id}");
+
+    // Notify before a decision; reject without a reason.
+    refused(
+        &data,
+        &[
+            "request",
+            "notify",
+            &id,
+            "--date",
+            &today,
+            "--channel",
+            "mail",
+        ],
+        "not decided yet",
+    );
+    refused(
+        &data,
+        &["request", "decide", &id, "--reject"],
+        "needs a reason",
+    );
+    refused(
+        &data,
+        &["request", "decide", &id, "--reject", "--reason", "  "],
+        "needs a reason",
+    );
+    assert_eq!(
+        ok(&data, &["request", "decide", &id, "--accept"]),
+        format!("{id} accepted\n")
+    );
+    refused(
+        &data,
+        &["request", "decide", &id, "--accept"],
+        "already accepted",
+    );
+
+    // Told the customer: not before the decision (today), not twice.
+    refused(
+        &data,
+        &[
+            "request",
+            "notify",
+            &id,
+            "--date",
+            "2020-01-07",
+            "--channel",
+            "mail",
+        ],
+        "was decided",
+    );
+    assert_eq!(
+        ok(
+            &data,
+            &[
+                "request",
+                "notify",
+                &id,
+                "--date",
+                &today,
+                "--channel",
+                "郵送"
+            ]
+        ),
+        format!("{id} accepted, customer told on {today} (mail)\n")
+    );
+    refused(
+        &data,
+        &[
+            "request",
+            "notify",
+            &id,
+            "--date",
+            &today,
+            "--channel",
+            "mail",
+        ],
+        "already notified",
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["request", "list", "--json"])).unwrap();
+    assert_eq!(list[0]["request"]["notifiedOn"], today.as_str());
+    assert_eq!(list[0]["request"]["notifiedChannel"], "mail");
+    assert_eq!(list[0]["due"], serde_json::Value::Null);
+    assert_eq!(list[0]["customerName"], "試験\u{3000}太郎");
+
+    // Withdrawn once.
+    assert_eq!(
+        ok(&data, &["request", "withdraw", &id]),
+        format!("{id} withdrawn\n")
+    );
+    refused(&data, &["request", "withdraw", &id], "already withdrawn");
+    refused(
+        &data,
+        &["request", "decide", &id, "--reject", "--reason", "x"],
+        "already withdrawn",
+    );
+
+    // A pending one may be withdrawn, and then has nothing to tell.
+    let p = add("T002", "all");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["request", "withdraw", &p, "--json"])).unwrap();
+    assert_eq!(json["status"], "withdrawn");
+    assert_eq!(json["withdrawnOn"], today.as_str());
+    refused(
+        &data,
+        &[
+            "request",
+            "notify",
+            &p,
+            "--date",
+            &today,
+            "--channel",
+            "phone",
+        ],
+        "withdrawn",
+    );
+
+    // A rejected one cannot be withdrawn; it stays overdue until the customer is told.
+    let r = add("T003", "all");
+    assert_eq!(
+        ok(
+            &data,
+            &[
+                "request",
+                "decide",
+                &r,
+                "--reject",
+                "--reason",
+                "工事に必要なため"
+            ]
+        ),
+        format!("{r} rejected\n")
+    );
+    refused(&data, &["request", "withdraw", &r], "excludes nothing");
+    let overdue = ok(&data, &["request", "list", "--overdue"]);
+    assert_eq!(overdue.lines().count(), 1, "{overdue}");
+    assert!(overdue.starts_with(&r), "{overdue}");
+    assert!(
+        overdue.contains(&format!(
+            "rejected {today} (工事に必要なため)  tell the customer by 2020-01-20 — OVERDUE"
+        )),
+        "{overdue}"
+    );
+
+    // Every accepted step is one ledger entry: init, import, 3 adds, 2 decisions, 1 notice,
+    // 2 withdrawals.
+    assert_eq!(entries(&data), "The ledger is intact: 10 entries verified.");
+}
+
+#[test]
+fn the_leak_report_of_a_real_handover_and_its_exports() {
+    let (tmp, data) = office();
+    ok(
+        &data,
+        &[
+            "contractor",
+            "add",
+            "--name",
+            "見本通信工業",
+            "--agreement-signed",
+            "2020-04-01",
+            "--agreement-expires",
+            "2099-03-31",
+        ],
+    );
+    let sheet = tmp.path().join("sheet.html");
+    let ho = ok(
+        &data,
+        &[
+            "pack",
+            "--contractor",
+            "CTR-0001",
+            "--work-type",
+            "removal",
+            "--customers",
+            "T001,T004",
+            "--method",
+            "paper",
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    )
+    .trim()
+    .to_string();
+    let before = entries(&data);
+    let preview: serde_json::Value = serde_json::from_str(&ok(
+        &data,
+        &["report", "leak", "--handover", &ho, "--json", "--no-record"],
+    ))
+    .unwrap();
+    assert_eq!(entries(&data), before, "--no-record records nothing");
+    assert_eq!(preview["people"], 2);
+    assert_eq!(preview["exposedPeople"], 2);
+    assert_eq!(preview["handovers"][0]["protection"], "paper");
+    assert_eq!(preview["ledgerSeq"], serde_json::Value::Null);
+    assert_eq!(
+        preview["notificationList"][1]["address"],
+        "大阪府架空市例題1-1"
+    );
+
+    // An existing output file: refused before anything is recorded.
+    let html = tmp.path().join("leak.html");
+    std::fs::write(&html, "keep").unwrap();
+    refused(
+        &data,
+        &[
+            "report",
+            "leak",
+            "--handover",
+            &ho,
+            "--html",
+            html.to_str().unwrap(),
+        ],
+        "already exists",
+    );
+    assert_eq!(entries(&data), before);
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), "keep");
+
+    let xlsx = tmp.path().join("leak.xlsx");
+    let out = ok(
+        &data,
+        &[
+            "report",
+            "leak",
+            "--handover",
+            &ho,
+            "--malice",
+            "--aware",
+            &today(),
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+    );
+    assert!(out.contains("report to the regulator: REQUIRED"), "{out}");
+    assert!(out.contains("(60 days)"), "{out}");
+    assert!(out.contains("recorded as ledger entry 5"), "{out}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+
+    // The history as CSV, English headers.
+    let csv = tmp.path().join("h.csv");
+    ok(
+        &data,
+        &["history", "--csv", csv.to_str().unwrap(), "--lang", "en"],
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("\u{feff}Date,Handover ID,Customer ID,Name,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 3);
+    assert!(text.contains(&format!(
+        "{ho},T004,例題 次郎,CTR-0001,見本通信工業,Removal,Paper,"
+    )));
+
+    // The customer's record as HTML.
+    let rec = tmp.path().join("t004.html");
+    ok(
+        &data,
+        &[
+            "report",
+            "customer",
+            "T004",
+            "--html",
+            rec.to_str().unwrap(),
+        ],
+    );
+    let page = std::fs::read_to_string(&rec).unwrap();
+    assert!(page.contains("例題 次郎"));
+    assert!(page.contains("撤去工事"));
+    assert!(page.contains(&ho));
+}

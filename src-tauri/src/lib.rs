@@ -47,6 +47,19 @@ pub fn run() {
             commands::handovers::handover_pack,
             commands::handovers::handovers_list,
             commands::handovers::handover_confirm,
+            commands::accountability::requests_list,
+            commands::accountability::request_add,
+            commands::accountability::request_decide,
+            commands::accountability::request_notify,
+            commands::accountability::request_withdraw,
+            commands::accountability::history_list,
+            commands::accountability::history_export,
+            commands::accountability::report_customer,
+            commands::accountability::report_customer_save,
+            commands::accountability::leak_report,
+            commands::accountability::leak_report_record,
+            commands::accountability::leak_report_save,
+            commands::accountability::overdue_report,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -18,6 +18,20 @@ import type { PackResult } from "./bindings/PackResult";
 import type { Preparation } from "./bindings/Preparation";
 import type { Selection } from "./bindings/Selection";
 import type { WorkTypeInfo } from "./bindings/WorkTypeInfo";
+import type { CustomerReport } from "./bindings/CustomerReport";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { HistoryFilter } from "./bindings/HistoryFilter";
+import type { Lang } from "./bindings/Lang";
+import type { LeakQuery } from "./bindings/LeakQuery";
+import type { LeakReport } from "./bindings/LeakReport";
+import type { OverdueReport } from "./bindings/OverdueReport";
+import type { Printable } from "./bindings/Printable";
+import type { ProvisionRow } from "./bindings/ProvisionRow";
+import type { Request } from "./bindings/Request";
+import type { RequestFilter } from "./bindings/RequestFilter";
+import type { RequestInput } from "./bindings/RequestInput";
+import type { RequestView } from "./bindings/RequestView";
+import type { SavedFile } from "./bindings/SavedFile";
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -54,4 +68,23 @@ export const api = {
   handovers: () => invoke<HandoverRecord[]>("handovers_list"),
   confirmDestruction: (id: string, date: string, note: string | null) =>
     invoke<HandoverRecord>("handover_confirm", { id, date, note }),
+  requests: (filter: RequestFilter) => invoke<RequestView[]>("requests_list", { filter }),
+  addRequest: (input: RequestInput) => invoke<Request>("request_add", { input }),
+  decideRequest: (id: string, accept: boolean, reason: string | null) =>
+    invoke<Request>("request_decide", { id, accept, reason }),
+  notifyRequest: (id: string, date: string, channel: string) =>
+    invoke<Request>("request_notify", { id, date, channel }),
+  withdrawRequest: (id: string) => invoke<Request>("request_withdraw", { id }),
+  history: (filter: HistoryFilter) => invoke<ProvisionRow[]>("history_list", { filter }),
+  exportHistory: (filter: HistoryFilter, path: string, format: ExportFormat, lang: Lang) =>
+    invoke<SavedFile>("history_export", { filter, path, format, lang }),
+  customerReport: (id: string) => invoke<Printable<CustomerReport>>("report_customer", { id }),
+  saveCustomerReport: (id: string, path: string) =>
+    invoke<SavedFile>("report_customer_save", { id, path }),
+  leakReport: (query: LeakQuery) => invoke<Printable<LeakReport>>("leak_report", { query }),
+  recordLeakReport: (query: LeakQuery) =>
+    invoke<Printable<LeakReport>>("leak_report_record", { query }),
+  saveLeakReport: (query: LeakQuery, path: string, xlsx: boolean, lang: Lang) =>
+    invoke<SavedFile>("leak_report_save", { query, path, xlsx, lang }),
+  overdueReport: () => invoke<OverdueReport>("overdue_report"),
 };

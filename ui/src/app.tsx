@@ -3,12 +3,15 @@ import { api } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { lang, setLang, t } from "./i18n";
+import { ta } from "./text/accountability";
 import { Contractors } from "./views/Contractors";
+import { History } from "./views/History";
 import { Ledger } from "./views/Ledger";
 import { NewHandover } from "./views/NewHandover";
 import { Register } from "./views/Register";
+import { Requests } from "./views/Requests";
 
-type View = "register" | "handover" | "contractors" | "ledger";
+type View = "register" | "handover" | "requests" | "history" | "contractors" | "ledger";
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -24,6 +27,8 @@ export function App() {
   const nav: [View, string][] = [
     ["register", tr.navRegister],
     ["handover", tr.navHandover],
+    ["requests", ta().navRequests],
+    ["history", ta().navHistory],
     ["contractors", tr.navContractors],
     ["ledger", tr.navLedger],
   ];
@@ -77,6 +82,8 @@ export function App() {
           ))}
         {view === "register" && <Register onChanged={refresh} />}
         {view === "handover" && <NewHandover />}
+        {view === "requests" && info && <Requests today={info.today} />}
+        {view === "history" && info && <History today={info.today} />}
         {view === "contractors" && <Contractors />}
         {view === "ledger" && <Ledger info={info} />}
       </main>

@@ -1,0 +1,549 @@
+import { save } from "@tauri-apps/plugin-dialog";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
+import type { ContractorRow } from "../bindings/ContractorRow";
+import type { CustomerReport } from "../bindings/CustomerReport";
+import type { HandoverRecord } from "../bindings/HandoverRecord";
+import type { HistoryFilter } from "../bindings/HistoryFilter";
+import type { LeakQuery } from "../bindings/LeakQuery";
+import type { LeakReport } from "../bindings/LeakReport";
+import type { OverdueReport } from "../bindings/OverdueReport";
+import type { Printable } from "../bindings/Printable";
+import type { ProvisionRow } from "../bindings/ProvisionRow";
+import type { WorkType } from "../bindings/WorkType";
+import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { fieldLabel, lang } from "../i18n";
+import { formatDate } from "../lib/format";
+import { methodLabel, protectionLabel, ta } from "../text/accountability";
+
+type Tab = "history" | "handovers" | "customer" | "leak" | "overdue";
+
+/** Managers' view: the provision history, returns, the disclosure record and the leak report. */
+export function History({ today }: { today: string }) {
+  const tx = ta();
+  const [tab, setTab] = useState<Tab>("history");
+  const [contractors, setContractors] = useState<ContractorRow[]>([]);
+  const [workTypes, setWorkTypes] = useState<WorkTypeInfo[]>([]);
+  useEffect(() => {
+    api.contractors().then(setContractors, () => {});
+    api.workTypes().then(setWorkTypes, () => {});
+  }, []);
+  const tabs: [Tab, string][] = [
+    ["history", tx.tabHistory],
+    ["handovers", tx.tabHandovers],
+    ["customer", tx.tabCustomer],
+    ["leak", tx.tabLeak],
+    ["overdue", tx.tabOverdueAll],
+  ];
+  return (
+    <section class="view scroll">
+      <div class="toolbar">
+        <h1>{tx.navHistory}</h1>
+        <div class="tabs" role="tablist">
+          {tabs.map(([id, label]) => (
+            <button
+              key={id}
+              role="tab"
+              aria-selected={tab === id}
+              class={tab === id ? "tab active" : "tab"}
+              onClick={() => setTab(id)}
+              data-testid={`history-tab-${id}`}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      </div>
+      {tab === "history" && <Provisions contractors={contractors} workTypes={workTypes} />}
+      {tab === "handovers" && <Handovers today={today} />}
+      {tab === "customer" && <Disclosure />}
+      {tab === "leak" && <Leak contractors={contractors} today={today} />}
+      {tab === "overdue" && <Overdue />}
+    </section>
+  );
+}
+
+export function workTypeLabel(types: WorkTypeInfo[], id: WorkType | string): string {
+  const w = types.find((x) => x.id === id);
+  if (!w) return id;
+  return lang.value === "ja" ? w.labelJa : w.labelEn;
+}
+
+/** Ask where to save, with the right file type; null when the user cancels. */
+async function saveAs(name: string, ext: string, label: string): Promise<string | null> {
+  const p = await save({ defaultPath: name, filters: [{ name: label, extensions: [ext] }] });
+  return p ?? null;
+}
+
+function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; workTypes: WorkTypeInfo[] }) {
+  const tx = ta();
+  const l = lang.value;
+  const [f, setF] = useState<HistoryFilter>({
+    customerId: null,
+    contractorId: null,
+    workType: null,
+    from: null,
+    to: null,
+  });
+  const [rows, setRows] = useState<ProvisionRow[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const load = () => {
+    setError(null);
+    api.history(f).then(setRows, setError);
+  };
+  useEffect(load, []);
+  const set = (k: keyof HistoryFilter) => (e: Event) => {
+    const v = (e.target as HTMLInputElement).value.trim();
+    setF({ ...f, [k]: v === "" ? null : v });
+  };
+  const exportAs = async (format: "csv" | "xlsx") => {
+    setError(null);
+    setSaved(null);
+    const path = await saveAs(`提供履歴.${format}`, format, format.toUpperCase());
+    if (!path) return;
+    api.exportHistory(f, path, format, l).then((s) => setSaved(tx.saved(s.path, s.rows)), setError);
+  };
+  return (
+    <>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          load();
+        }}
+      >
+        <label>
+          {tx.customerId}
+          <input value={f.customerId ?? ""} onInput={set("customerId")} data-testid="history-customer" />
+        </label>
+        <label>
+          {tx.contractorId}
+          <select value={f.contractorId ?? ""} onChange={set("contractorId")}>
+            <option value="">{tx.any}</option>
+            {contractors.map((c) => (
+              <option key={c.contractor.id} value={c.contractor.id}>
+                {c.contractor.id} {c.contractor.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {tx.workType}
+          <select value={f.workType ?? ""} onChange={set("workType")}>
+            <option value="">{tx.any}</option>
+            {workTypes.map((w) => (
+              <option key={w.id} value={w.id}>
+                {l === "ja" ? w.labelJa : w.labelEn}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {tx.from}
+          <input type="date" value={f.from ?? ""} onInput={set("from")} />
+        </label>
+        <label>
+          {tx.to}
+          <input type="date" value={f.to ?? ""} onInput={set("to")} />
+        </label>
+        <button class="primary" type="submit" data-testid="history-search">
+          {tx.search}
+        </button>
+      </form>
+      {error ? <ErrorBanner error={error} /> : null}
+      {saved && (
+        <div class="banner ok" role="status">
+          {saved}
+        </div>
+      )}
+      {rows && rows.length === 0 && <div class="empty">{tx.noHistory}</div>}
+      {rows && rows.length > 0 && (
+        <>
+          <div class="toolbar">
+            <span class="muted">{tx.rows(rows.length)}</span>
+            <span class="spacer" />
+            <button type="button" onClick={() => exportAs("csv")}>
+              {tx.exportCsv}
+            </button>
+            <button type="button" onClick={() => exportAs("xlsx")}>
+              {tx.exportXlsx}
+            </button>
+          </div>
+          <table class="review" data-testid="history-table">
+            <thead>
+              <tr>
+                <th>{tx.date}</th>
+                <th>{tx.handoverId}</th>
+                <th>{tx.customerId}</th>
+                <th>{tx.contractorId}</th>
+                <th>{tx.workType}</th>
+                <th>{tx.method}</th>
+                <th>{tx.fields}</th>
+                <th>{tx.basis}</th>
+                <th>{tx.returnBy}</th>
+                <th>{tx.closed}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.handoverId}-${r.customerId}`}>
+                  <td class="nw">{formatDate(r.date, l)}</td>
+                  <td class="mono nw">{r.handoverId}</td>
+                  <td class="nw">
+                    <span class="mono">{r.customerId}</span> {r.customerName ?? ""}
+                  </td>
+                  <td>{r.contractorName ?? r.contractorId}</td>
+                  <td>{workTypeLabel(workTypes, r.workType)}</td>
+                  <td>{methodLabel(r.method)}</td>
+                  <td>{r.fields.map((x) => fieldLabel(x)).join("・")}</td>
+                  <td class="nw">{tx.basisEntrustment}</td>
+                  <td class="nw">{formatDate(r.returnBy, l)}</td>
+                  <td class="nw">{r.closedOn ? formatDate(r.closedOn, l) : <span class="muted">{tx.open}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
+
+function Handovers({ today }: { today: string }) {
+  const tx = ta();
+  const l = lang.value;
+  const [rows, setRows] = useState<HandoverRecord[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [closing, setClosing] = useState<string | null>(null);
+  const [date, setDate] = useState(today);
+  const [note, setNote] = useState("");
+  const load = () => api.handovers().then((h) => setRows([...h].reverse()), setError);
+  useEffect(() => {
+    load();
+  }, []);
+  const daysPast = (d: string) => Math.round((Date.parse(today) - Date.parse(d)) / 86_400_000);
+  return (
+    <>
+      {error ? <ErrorBanner error={error} /> : null}
+      {rows && rows.length === 0 && <div class="empty">{tx.noHistory}</div>}
+      {rows && rows.length > 0 && (
+        <table class="review" data-testid="handovers-table">
+          <thead>
+            <tr>
+              <th>{tx.handoverId}</th>
+              <th>{tx.date}</th>
+              <th>{tx.contractorId}</th>
+              <th>{tx.method}</th>
+              <th>{tx.customers}</th>
+              <th>{tx.returnBy}</th>
+              <th>{tx.closed}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((h) => {
+              const late = !h.closedOn && h.returnBy < today;
+              return (
+                <tr key={h.id} class={late ? "late-row" : ""}>
+                  <td class="mono nw">{h.id}</td>
+                  <td class="nw">{formatDate(h.createdAt, l)}</td>
+                  <td>{h.contractorId}</td>
+                  <td>{methodLabel(h.method)}</td>
+                  <td>{h.customers.length}</td>
+                  <td>
+                    {formatDate(h.returnBy, l)}
+                    {late && <div class="late">{tx.overdueReturn(daysPast(h.returnBy))}</div>}
+                  </td>
+                  <td>
+                    {h.closedOn ? (
+                      formatDate(h.closedOn, l)
+                    ) : closing === h.id ? (
+                      <form
+                        class="inline-form"
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          setError(null);
+                          api.confirmDestruction(h.id, date, note.trim() || null).then(() => {
+                            setClosing(null);
+                            load();
+                          }, setError);
+                        }}
+                      >
+                        <input
+                          type="date"
+                          max={today}
+                          value={date}
+                          aria-label={tx.destructionDate}
+                          onInput={(e) => setDate((e.target as HTMLInputElement).value)}
+                        />
+                        <input
+                          value={note}
+                          placeholder={tx.note}
+                          onInput={(e) => setNote((e.target as HTMLInputElement).value)}
+                        />
+                        <button class="primary" type="submit">
+                          {tx.confirmDestruction}
+                        </button>
+                      </form>
+                    ) : (
+                      <button class="link" onClick={() => setClosing(h.id)} data-testid={`close-${h.id}`}>
+                        {tx.confirmDestruction}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+/** The report's own printable page, shown as it will print; printed from inside the frame. */
+function ReportFrame({ html, title }: { html: string; title: string }) {
+  const tx = ta();
+  const ref = useRef<HTMLIFrameElement>(null);
+  return (
+    <div class="report-frame">
+      <div class="toolbar">
+        <span class="spacer" />
+        <button onClick={() => ref.current?.contentWindow?.print()}>{tx.print}</button>
+      </div>
+      <iframe ref={ref} title={title} srcDoc={html} data-testid="report-frame" />
+    </div>
+  );
+}
+
+function Disclosure() {
+  const tx = ta();
+  const [id, setId] = useState("");
+  const [report, setReport] = useState<Printable<CustomerReport> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const show = (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setSaved(null);
+    api.customerReport(id.trim()).then(setReport, setError);
+  };
+  const saveHtml = async () => {
+    if (!report) return;
+    const path = await saveAs(`開示記録_${report.report.customerId}.html`, "html", "HTML");
+    if (!path) return;
+    api.saveCustomerReport(report.report.customerId, path).then((s) => setSaved(tx.saved(s.path, s.rows)), setError);
+  };
+  return (
+    <>
+      <form class="filters" onSubmit={show}>
+        <label>
+          {tx.customerId}
+          <input required value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} data-testid="disclosure-customer" />
+        </label>
+        <button class="primary" type="submit" data-testid="disclosure-show">
+          {tx.showReport}
+        </button>
+        <span class="spacer" />
+        {report && <button onClick={saveHtml} type="button">{tx.saveHtml}</button>}
+      </form>
+      {error ? <ErrorBanner error={error} /> : null}
+      {saved && <div class="banner ok">{saved}</div>}
+      {report && <ReportFrame html={report.html} title={tx.tabCustomer} />}
+    </>
+  );
+}
+
+function Leak({ contractors, today }: { contractors: ContractorRow[]; today: string }) {
+  const tx = ta();
+  const l = lang.value;
+  const [ids, setIds] = useState("");
+  const [q, setQ] = useState<LeakQuery>({
+    handoverIds: [],
+    contractorId: null,
+    from: null,
+    to: null,
+    malice: false,
+    keysLost: false,
+    awareOn: today,
+  });
+  const [report, setReport] = useState<Printable<LeakReport> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const query = (): LeakQuery => ({
+    ...q,
+    handoverIds: ids
+      .split(/[\s,、]+/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  });
+  const run = (p: Promise<Printable<LeakReport>>, done?: (r: LeakReport) => string) => {
+    setError(null);
+    setNote(null);
+    p.then((r) => {
+      setReport(r);
+      if (done) setNote(done(r.report));
+    }, setError);
+  };
+  const saveAsFile = async (xlsx: boolean) => {
+    const ext = xlsx ? "xlsx" : "html";
+    const path = await saveAs(`漏えい報告_${q.awareOn ?? today}.${ext}`, ext, ext.toUpperCase());
+    if (!path) return;
+    api.saveLeakReport(query(), path, xlsx, l).then((s) => setNote(tx.saved(s.path, s.rows)), setError);
+  };
+  const r = report?.report;
+  return (
+    <>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(api.leakReport(query()));
+        }}
+      >
+        <label class="grow">
+          {tx.leakHandovers}
+          <input value={ids} onInput={(e) => setIds((e.target as HTMLInputElement).value)} data-testid="leak-ids" />
+        </label>
+        <label>
+          {tx.contractorId}
+          <select
+            value={q.contractorId ?? ""}
+            onChange={(e) => setQ({ ...q, contractorId: (e.target as HTMLSelectElement).value || null })}
+          >
+            <option value="">—</option>
+            {contractors.map((c) => (
+              <option key={c.contractor.id} value={c.contractor.id}>
+                {c.contractor.id} {c.contractor.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {tx.from}
+          <input type="date" value={q.from ?? ""} onInput={(e) => setQ({ ...q, from: (e.target as HTMLInputElement).value || null })} />
+        </label>
+        <label>
+          {tx.to}
+          <input type="date" value={q.to ?? ""} onInput={(e) => setQ({ ...q, to: (e.target as HTMLInputElement).value || null })} />
+        </label>
+        <label>
+          {tx.awareOn}
+          <input
+            type="date"
+            max={today}
+            value={q.awareOn ?? ""}
+            onInput={(e) => setQ({ ...q, awareOn: (e.target as HTMLInputElement).value || null })}
+          />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={q.malice} onChange={() => setQ({ ...q, malice: !q.malice })} />
+          {tx.malice}
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={q.keysLost} onChange={() => setQ({ ...q, keysLost: !q.keysLost })} />
+          {tx.keysLost}
+        </label>
+        <button class="primary" type="submit" data-testid="leak-preview">
+          {tx.preview}
+        </button>
+      </form>
+      {error ? <ErrorBanner error={error} /> : null}
+      {note && <div class="banner ok">{note}</div>}
+      {r && (
+        <article class={`card leak-summary ${r.reportRequired ? "required" : ""}`} data-testid="leak-summary">
+          <header>
+            <h2>{r.reportRequired ? tx.reportRequired : tx.reportNotRequired}</h2>
+          </header>
+          <dl>
+            <dt>{tx.people}</dt>
+            <dd data-testid="leak-people">{r.people}</dd>
+            <dt>{tx.exposedPeople}</dt>
+            <dd>{r.exposedPeople}</dd>
+            <dt>{tx.preliminaryBy}</dt>
+            <dd>{formatDate(r.deadlines.preliminaryTarget, l)}</dd>
+            <dt>{tx.finalBy}</dt>
+            <dd>{formatDate(r.deadlines.finalBy, l)}</dd>
+            <dt>{tx.handoverId}</dt>
+            <dd>
+              {r.handovers.map((h) => (
+                <div key={h.handoverId}>
+                  <span class="mono">{h.handoverId}</span> {formatDate(h.date, l)} · {methodLabel(h.method)} ·{" "}
+                  {protectionLabel(h.protection)}
+                </div>
+              ))}
+            </dd>
+          </dl>
+          <div class="row-actions">
+            <button onClick={() => saveAsFile(false)}>{tx.saveHtml}</button>
+            <button onClick={() => saveAsFile(true)}>{tx.exportXlsx}</button>
+            {r.ledgerSeq === null && (
+              <button
+                class="primary"
+                onClick={() => run(api.recordLeakReport(query()), (x) => tx.recorded(x.ledgerSeq ?? 0))}
+                data-testid="leak-record"
+              >
+                {tx.recordLeak}
+              </button>
+            )}
+          </div>
+        </article>
+      )}
+      {report && <ReportFrame html={report.html} title={tx.tabLeak} />}
+    </>
+  );
+}
+
+function Overdue() {
+  const tx = ta();
+  const l = lang.value;
+  const [r, setR] = useState<OverdueReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.overdueReport().then(setR, setError);
+  }, []);
+  if (error) return <ErrorBanner error={error} />;
+  if (!r) return null;
+  if (r.handovers.length === 0 && r.requests.length === 0) return <div class="empty">{tx.overdueNone}</div>;
+  return (
+    <>
+      {r.handovers.length > 0 && (
+        <article class="card">
+          <h2>{tx.overdueHandovers}</h2>
+          <table class="review">
+            <tbody>
+              {r.handovers.map((h) => (
+                <tr key={h.handoverId}>
+                  <td class="mono">{h.handoverId}</td>
+                  <td>{h.contractorName ?? h.contractorId}</td>
+                  <td>{formatDate(h.returnBy, l)}</td>
+                  <td class="late">{tx.overdueReturn(h.daysOverdue)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </article>
+      )}
+      {r.requests.length > 0 && (
+        <article class="card">
+          <h2>{tx.overdueRequests}</h2>
+          <table class="review">
+            <tbody>
+              {r.requests.map((v) => (
+                <tr key={v.request.id}>
+                  <td class="mono">{v.request.id}</td>
+                  <td>
+                    {v.request.customerId} {v.customerName ?? ""}
+                  </td>
+                  <td>{v.due ? formatDate(v.due.by, l) : ""}</td>
+                  <td class="late">{v.due ? tx.overdueBy(v.due.daysOverdue) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </article>
+      )}
+    </>
+  );
+}

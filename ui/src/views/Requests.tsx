@@ -1,0 +1,352 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Channel } from "../bindings/Channel";
+import type { Field } from "../bindings/Field";
+import type { RequestFilter } from "../bindings/RequestFilter";
+import type { RequestView } from "../bindings/RequestView";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { fieldLabel, lang } from "../i18n";
+import { formatDate } from "../lib/format";
+import { CHANNELS, channelLabel, statusLabel, ta } from "../text/accountability";
+
+type Tab = "pending" | "overdue" | "all";
+
+/** Fields a customer can ask to withhold (customer_id identifies them; payment never leaves). */
+export const RESTRICTABLE: Field[] = [
+  "name",
+  "name_kana",
+  "postal_code",
+  "address",
+  "phone",
+  "email",
+  "birth_date",
+  "gender",
+  "occupation",
+  "service",
+  "floor_plan",
+  "notes",
+];
+
+export function filterFor(tab: Tab): RequestFilter {
+  return {
+    customerId: null,
+    status: tab === "pending" ? "pending" : null,
+    overdue: tab === "overdue",
+  };
+}
+
+/** Opt-out and restriction requests (R3, R6): register, decide, notify, withdraw. */
+export function Requests({ today }: { today: string }) {
+  const tx = ta();
+  const [tab, setTab] = useState<Tab>("pending");
+  const [rows, setRows] = useState<RequestView[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [adding, setAdding] = useState(false);
+  const load = () => {
+    setError(null);
+    api.requests(filterFor(tab)).then(setRows, setError);
+  };
+  useEffect(load, [tab]);
+
+  const tabs: [Tab, string][] = [
+    ["pending", tx.tabPending],
+    ["overdue", tx.tabOverdue],
+    ["all", tx.tabAll],
+  ];
+  return (
+    <section class="view scroll">
+      <div class="toolbar">
+        <h1>{tx.navRequests}</h1>
+        <div class="tabs" role="tablist">
+          {tabs.map(([id, label]) => (
+            <button
+              key={id}
+              role="tab"
+              aria-selected={tab === id}
+              class={tab === id ? "tab active" : "tab"}
+              onClick={() => setTab(id)}
+              data-testid={`requests-tab-${id}`}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <span class="spacer" />
+        <button class="primary" onClick={() => setAdding(!adding)} data-testid="request-new">
+          {tx.newRequest}
+        </button>
+      </div>
+      {error ? <ErrorBanner error={error} /> : null}
+      {adding && (
+        <RequestForm
+          today={today}
+          onSaved={() => {
+            setAdding(false);
+            load();
+          }}
+        />
+      )}
+      {rows && rows.length === 0 && <div class="empty">{tx.noRequests}</div>}
+      <div class="list">
+        {rows?.map((v) => <RequestCard key={v.request.id} view={v} today={today} onChanged={load} />)}
+      </div>
+    </section>
+  );
+}
+
+function RequestForm({ today, onSaved }: { today: string; onSaved: () => void }) {
+  const tx = ta();
+  const [customerId, setCustomerId] = useState("");
+  const [all, setAll] = useState(true);
+  const [fields, setFields] = useState<Field[]>([]);
+  const [received, setReceived] = useState(today);
+  const [channel, setChannel] = useState<Channel>("phone");
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const toggle = (f: Field) =>
+    setFields(fields.includes(f) ? fields.filter((x) => x !== f) : [...fields, f]);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    api
+      .addRequest({
+        customerId: customerId.trim(),
+        scope: all ? { kind: "all" } : { kind: "fields", fields },
+        received,
+        channel,
+        note: note.trim() || null,
+      })
+      .then(onSaved, setError);
+  };
+  return (
+    <form class="form card" onSubmit={submit} data-testid="request-form">
+      <label>
+        {tx.customerId}
+        <input
+          required
+          value={customerId}
+          onInput={(e) => setCustomerId((e.target as HTMLInputElement).value)}
+          data-testid="request-customer"
+        />
+      </label>
+      <label>
+        {tx.received}
+        <input
+          type="date"
+          required
+          max={today}
+          value={received}
+          onInput={(e) => setReceived((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <fieldset class="wide">
+        <legend>{tx.scope}</legend>
+        <label class="check">
+          <input type="radio" checked={all} onChange={() => setAll(true)} />
+          {tx.scopeAll}
+        </label>
+        <label class="check">
+          <input type="radio" checked={!all} onChange={() => setAll(false)} />
+          {tx.scopeFields}
+        </label>
+        {!all &&
+          RESTRICTABLE.map((f) => (
+            <label class="check" key={f}>
+              <input type="checkbox" checked={fields.includes(f)} onChange={() => toggle(f)} />
+              {fieldLabel(f)}
+            </label>
+          ))}
+      </fieldset>
+      <label>
+        {tx.channel}
+        <select value={channel} onChange={(e) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
+          {CHANNELS.map((c) => (
+            <option key={c} value={c}>
+              {channelLabel(c)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {tx.note}
+        <input value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+      </label>
+      {error ? <ErrorBanner error={error} /> : null}
+      <div class="actions">
+        <button class="primary" type="submit" data-testid="request-save">
+          {tx.register}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type Action = null | "reject" | "notify";
+
+function RequestCard({ view, today, onChanged }: { view: RequestView; today: string; onChanged: () => void }) {
+  const tx = ta();
+  const l = lang.value;
+  const r = view.request;
+  const [action, setAction] = useState<Action>(null);
+  const [reason, setReason] = useState("");
+  const [date, setDate] = useState(today);
+  const [channel, setChannel] = useState<Channel>(r.channel);
+  const [error, setError] = useState<unknown>(null);
+  const run = (p: Promise<unknown>) => {
+    setError(null);
+    p.then(() => {
+      setAction(null);
+      onChanged();
+    }, setError);
+  };
+  const scope =
+    r.scope.kind === "all" ? tx.scopeAll : r.scope.fields.map((f) => fieldLabel(f)).join("・");
+  const decided = r.status === "accepted" || r.status === "rejected";
+  return (
+    <article
+      class={`card request ${view.due?.overdue ? "overdue" : ""}`}
+      data-testid={`request-${r.id}`}
+    >
+      <header>
+        <span class="mono muted">{r.id}</span>
+        <h2>
+          {r.customerId} {view.customerName ?? ""}
+        </h2>
+        <span class={`chip req-${r.status}`}>{statusLabel(r.status)}</span>
+      </header>
+      <dl>
+        <dt>{tx.scope}</dt>
+        <dd>{scope}</dd>
+        <dt>{tx.received}</dt>
+        <dd>
+          {formatDate(r.received, l)} · {channelLabel(r.channel)}
+        </dd>
+        {r.note && (
+          <>
+            <dt>{tx.note}</dt>
+            <dd>{r.note}</dd>
+          </>
+        )}
+        {r.decidedOn && (
+          <>
+            <dt>{tx.decidedOn}</dt>
+            <dd>
+              {formatDate(r.decidedOn, l)}
+              {r.reason ? ` — ${r.reason}` : ""}
+            </dd>
+          </>
+        )}
+        {r.notifiedOn && (
+          <>
+            <dt>{tx.notifiedOn}</dt>
+            <dd>
+              {formatDate(r.notifiedOn, l)} · {r.notifiedChannel ? channelLabel(r.notifiedChannel) : ""}
+            </dd>
+          </>
+        )}
+        {view.due && (
+          <>
+            <dt>{tx.due}</dt>
+            <dd class={view.due.overdue ? "late" : ""}>
+              {view.due.step === "decide"
+                ? tx.dueDecide(formatDate(view.due.by, l))
+                : tx.dueNotify(formatDate(view.due.by, l))}
+              {view.due.overdue && <strong> ({tx.overdueBy(view.due.daysOverdue)})</strong>}
+            </dd>
+          </>
+        )}
+      </dl>
+      {view.earlierHandovers.length > 0 && (
+        <div class="earlier">
+          <div class="muted">{tx.earlier}</div>
+          <ul>
+            {view.earlierHandovers.map((e) => (
+              <li key={e.provision.handoverId}>
+                <span class="mono">{e.provision.handoverId}</span> {formatDate(e.provision.date, l)} →{" "}
+                {e.provision.contractorName ?? e.provision.contractorId}:{" "}
+                {e.inScope.map((f) => fieldLabel(f)).join("・")}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div class="row-actions">
+        {r.status === "pending" && (
+          <>
+            <button
+              class="primary"
+              onClick={() => run(api.decideRequest(r.id, true, null))}
+              data-testid={`accept-${r.id}`}
+            >
+              {tx.accept}
+            </button>
+            <button onClick={() => setAction(action === "reject" ? null : "reject")}>{tx.reject}</button>
+          </>
+        )}
+        {decided && !r.notifiedOn && (
+          <button onClick={() => setAction(action === "notify" ? null : "notify")} data-testid={`notify-${r.id}`}>
+            {tx.notify}
+          </button>
+        )}
+        {(r.status === "pending" || r.status === "accepted") && (
+          <button
+            class="link"
+            onClick={() => window.confirm(tx.confirmWithdraw(r.id)) && run(api.withdrawRequest(r.id))}
+          >
+            {tx.withdraw}
+          </button>
+        )}
+      </div>
+      {action === "reject" && (
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(api.decideRequest(r.id, false, reason));
+          }}
+        >
+          <label>
+            {tx.rejectReason}
+            <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          </label>
+          <button class="primary" type="submit">
+            {tx.reject}
+          </button>
+        </form>
+      )}
+      {action === "notify" && (
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(api.notifyRequest(r.id, date, channel));
+          }}
+        >
+          <label>
+            {tx.notifiedOn}
+            <input
+              type="date"
+              max={today}
+              value={date}
+              onInput={(e) => setDate((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <label>
+            {tx.channel}
+            <select value={channel} onChange={(e) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
+              {CHANNELS.map((c) => (
+                <option key={c} value={c}>
+                  {channelLabel(c)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button class="primary" type="submit">
+            {tx.notify}
+          </button>
+        </form>
+      )}
+      {error ? <ErrorBanner error={error} /> : null}
+    </article>
+  );
+}

@@ -4,9 +4,13 @@
 //! below, so neither front end can skip it. Functions take an [`Office`] — the open data
 //! directory, its store, the operator and a clock — and return plain data.
 
+mod contractor_side;
 mod handovers;
+mod policy_edit;
 
+pub use contractor_side::*;
 pub use handovers::*;
+pub use policy_edit::*;
 
 use std::path::Path;
 use std::sync::Arc;

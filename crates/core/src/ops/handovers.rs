@@ -482,10 +482,7 @@ pub fn request_decide(
     };
     r.decided_on = Some(office.today().to_string());
     r.reason = reason.map(str::to_string);
-    let mut event = office.event(
-        "request.decided",
-        serde_json::json!({ "request": r }),
-    );
+    let mut event = office.event("request.decided", serde_json::json!({ "request": r }));
     event.customers = vec![r.customer_id.clone()];
     let now = office.now();
     office.store.save_request(&r, &now, event)?;
@@ -504,7 +501,7 @@ pub fn open_bundle(
 }
 
 /// A key given on the command line, or the path of a file holding it (`office.signing.pub`).
-fn read_key_arg(s: &str) -> Result<String> {
+pub(super) fn read_key_arg(s: &str) -> Result<String> {
     let p = Path::new(s);
     if !s.starts_with("ed25519:") && p.is_file() {
         let text = std::fs::read_to_string(p).map_err(|e| Error::io("cannot read", p, e))?;

@@ -4,9 +4,11 @@
 //! registers in `tests/fixtures/registers/` (see the README there for the expected values).
 
 mod bundle;
+mod contractor_side;
 mod contractors;
 mod handovers;
 mod import;
 mod keys;
 mod ledger;
+mod policy_edit;
 mod support;

@@ -1,8 +1,11 @@
 //! Tauri commands, one file per area. Each parses its arguments, takes the state, calls one
 //! `handover_core::ops` function and maps the error.
 
+pub mod contractor_side;
 pub mod contractors;
+pub mod dialogs;
 pub mod handovers;
 pub mod ledger;
 pub mod office;
 pub mod register;
+pub mod settings;

@@ -208,7 +208,7 @@ fn open_with(
     trusted_office_key: &VerifyingKey,
     out: Option<&Path>,
     limits: &Limits,
-    mut keep: Option<&mut InMemoryFiles>,
+    keep: Option<&mut InMemoryFiles>,
 ) -> Result<OpenedBundle> {
     let reject = |reason: String| rejected(bundle, reason);
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
@@ -300,7 +300,7 @@ fn open_with(
             &names,
             &signed,
             content.as_deref(),
-            keep.as_deref_mut(),
+            keep,
             limits,
             bundle,
         )?;

@@ -7,8 +7,10 @@ use handover_core::{Field, Policy, WorkType};
 use crate::support::{TestOffice, entries};
 
 fn changed() -> Policy {
-    let mut p = Policy::default();
-    p.return_days = 14;
+    let mut p = Policy {
+        return_days: 14,
+        ..Default::default()
+    };
     p.work_types
         .get_mut(&WorkType::Repair)
         .unwrap()

@@ -6,7 +6,7 @@ export type Lang = "ja" | "en";
 
 const ja = {
   // First start, contractor mode (open a bundle, my key) and settings
-  navOpenBundle: "引き渡しファイルを開く",
+  navOpenBundle: "引き渡しを開く",
   navMyKey: "自分の鍵",
   navSettings: "設定",
   navSectionOffice: "事務所",

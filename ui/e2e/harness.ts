@@ -218,17 +218,17 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
       if (text) await el.addValue(text);
     },
     async fill(selector, value) {
-      const el = browser.$(selector);
-      await el.waitForExist({ timeout: 10_000, timeoutMsg: `${selector} not found` });
-      // Set the value the way the browser does for a user, then tell the UI (input + change).
+      await browser.$(selector).waitForExist({ timeout: 10_000, timeoutMsg: `${selector} not found` });
+      // Set the value the way the browser does for a user, then tell the UI (input + change):
+      // typing into date inputs depends on the locale's date format, this does not.
       await browser.execute(
-        (e: HTMLInputElement, v: string) => {
-          const proto = Object.getPrototypeOf(e);
-          Object.getOwnPropertyDescriptor(proto, "value")?.set?.call(e, v);
+        (sel: string, v: string) => {
+          const e = document.querySelector(sel) as HTMLInputElement;
+          Object.getOwnPropertyDescriptor(Object.getPrototypeOf(e), "value")?.set?.call(e, v);
           e.dispatchEvent(new Event("input", { bubbles: true }));
           e.dispatchEvent(new Event("change", { bubbles: true }));
         },
-        el as unknown as HTMLInputElement,
+        selector,
         value,
       );
     },

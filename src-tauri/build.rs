@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "bundle_export",
     "bundle_close",
     "qr_svg",
+    "customers_page",
 ];
 
 fn main() {

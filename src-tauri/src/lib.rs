@@ -67,6 +67,7 @@ pub fn run() {
             commands::contractor_side::bundle_export,
             commands::contractor_side::bundle_close,
             commands::contractor_side::qr_svg,
+            commands::customer_pages::customers_page,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

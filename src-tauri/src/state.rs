@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use handover_core::DataDir;
-use handover_core::ops::Office;
+use handover_core::ops::{CustomerSearch, Office};
 
 use crate::config::ConfigFile;
 use crate::error::{CmdResult, IpcError};
@@ -40,6 +40,8 @@ pub struct AppState {
     pub config_problem: Option<String>,
     /// The bundle being viewed (contractor mode), plaintext in memory only.
     pub session: Mutex<Option<ViewSession>>,
+    /// The register search behind the table (index and last matches).
+    pub search: Mutex<CustomerSearch>,
 }
 
 fn poisoned() -> IpcError {
@@ -93,6 +95,7 @@ impl AppState {
             config: Mutex::new(config),
             config_problem,
             session: Mutex::new(None),
+            search: Mutex::new(CustomerSearch::new()),
         })
     }
 

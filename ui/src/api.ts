@@ -18,6 +18,7 @@ import type { PackResult } from "./bindings/PackResult";
 import type { Preparation } from "./bindings/Preparation";
 import type { Selection } from "./bindings/Selection";
 import type { WorkTypeInfo } from "./bindings/WorkTypeInfo";
+import type { CustomerPage } from "./bindings/CustomerPage";
 import type { BundleOpenRequest } from "./bindings/BundleOpenRequest";
 import type { BundleView } from "./bindings/BundleView";
 import type { ExportResult } from "./bindings/ExportResult";
@@ -83,4 +84,6 @@ export const api = {
   bundleExport: (out: string) => invoke<ExportResult>("bundle_export", { out }),
   bundleClose: () => invoke<void>("bundle_close"),
   qrSvg: (text: string) => invoke<string>("qr_svg", { text }),
+  customersPage: (query: string, offset: number, limit: number) =>
+    invoke<CustomerPage>("customers_page", { query, offset, limit }),
 };

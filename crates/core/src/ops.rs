@@ -5,10 +5,12 @@
 //! directory, its store, the operator and a clock — and return plain data.
 
 mod contractor_side;
+mod customer_search;
 mod handovers;
 mod policy_edit;
 
 pub use contractor_side::*;
+pub use customer_search::*;
 pub use handovers::*;
 pub use policy_edit::*;
 

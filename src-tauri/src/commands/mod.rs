@@ -3,6 +3,7 @@
 
 pub mod contractor_side;
 pub mod contractors;
+pub mod customer_pages;
 pub mod dialogs;
 pub mod handovers;
 pub mod ledger;

@@ -6,6 +6,7 @@
 mod bundle;
 mod contractor_side;
 mod contractors;
+mod customer_search;
 mod handovers;
 mod import;
 mod keys;

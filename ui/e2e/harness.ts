@@ -141,10 +141,6 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     XDG_CACHE_HOME: join(home, "xdg-cache"),
     // No accessibility bus under Xvfb: keep GTK from waiting for one.
     NO_AT_BRIDGE: "1",
-    // Xvfb has no GPU: WebKitGTK's DMA-BUF renderer then falls back to a path where every
-    // frame costs 60-110 ms even when nothing changes (measured: an idle requestAnimationFrame
-    // took 62-109 ms, 1-3 ms without it). A GPU-less office PC wants the same setting.
-    WEBKIT_DISABLE_DMABUF_RENDERER: "1",
     ...opts.env,
   };
   const driver: ChildProcess = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
@@ -173,6 +169,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
       port,
       logLevel: "error",
       connectionRetryCount: 0,
+      connectionRetryTimeout: 30_000,
       capabilities: {
         // tauri-driver turns this into WebKitWebDriver's browser options.
         "tauri:options": { application: APP_BIN },
@@ -211,11 +208,13 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     async click(id) {
       const el = await waitFor(id);
       await el.waitForEnabled({ timeout: 10_000, timeoutMsg: `[data-testid="${id}"] stayed disabled` });
+      await el.scrollIntoView({ block: "center" });
       await el.click();
     },
     async type(id, text) {
       const el = await waitFor(id);
       // Clear as a user would (select all, delete): WebDriver's clear fires no input event.
+      await el.scrollIntoView({ block: "center" });
       await el.click();
       await browser.keys(["Control", "a"]);
       await browser.keys("Backspace");

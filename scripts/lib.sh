@@ -44,6 +44,15 @@ ensure_ui_deps() {
   fi
 }
 
+# tauri-driver (the WebDriver bridge for Tauri apps), built from crates.io only when missing.
+# (`tauri-driver --version` is not a flag it knows; `--help` answers when it is installed.)
+ensure_tauri_driver() {
+  if ! tauri-driver --help >/dev/null 2>&1; then
+    log "installing tauri-driver (cargo install --locked)"
+    cargo install --quiet --locked tauri-driver
+  fi
+}
+
 build_ui() {
   log "building the UI"
   (cd "$ROOT/ui" && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)

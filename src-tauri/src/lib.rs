@@ -5,22 +5,24 @@
 //! shown in the window title, so staff always know which office's data they are looking at.
 
 pub mod commands;
+pub mod config;
 pub mod error;
 pub mod state;
+pub mod viewing;
 
 use tauri::Manager;
 
 /// Start the app.
 pub fn run() {
-    let dir = match handover_core::DataDir::resolve(None) {
-        Ok(d) => d,
+    let (config, config_problem) = config::ConfigFile::load(config::ConfigFile::default_path());
+    let state = match state::AppState::open(config, config_problem) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("Handover cannot start: {e}");
             std::process::exit(1);
         }
     };
-    let title = format!("Handover — {}", dir.root().display());
-    let state = state::AppState::open(dir);
+    let title = format!("Handover — {}", state.dir.root().display());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
@@ -60,6 +62,25 @@ pub fn run() {
             commands::accountability::leak_report_record,
             commands::accountability::leak_report_save,
             commands::accountability::overdue_report,
+            commands::dialogs::dialog,
+            commands::settings::settings_get,
+            commands::settings::settings_set_language,
+            commands::settings::settings_set_mode,
+            commands::settings::settings_set_data_dir,
+            commands::settings::settings_set_operator,
+            commands::settings::policy_get,
+            commands::settings::policy_save,
+            commands::contractor_side::contractor_keygen,
+            commands::contractor_side::trust_check,
+            commands::contractor_side::trust_pins,
+            commands::contractor_side::trust_pin,
+            commands::contractor_side::trust_forget,
+            commands::contractor_side::bundle_view,
+            commands::contractor_side::bundle_floor_plan,
+            commands::contractor_side::bundle_export,
+            commands::contractor_side::bundle_close,
+            commands::contractor_side::qr_svg,
+            commands::customer_pages::customers_page,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

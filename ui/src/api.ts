@@ -32,6 +32,17 @@ import type { RequestFilter } from "./bindings/RequestFilter";
 import type { RequestInput } from "./bindings/RequestInput";
 import type { RequestView } from "./bindings/RequestView";
 import type { SavedFile } from "./bindings/SavedFile";
+import type { CustomerPage } from "./bindings/CustomerPage";
+import type { BundleOpenRequest } from "./bindings/BundleOpenRequest";
+import type { BundleView } from "./bindings/BundleView";
+import type { ExportResult } from "./bindings/ExportResult";
+import type { KeygenResult } from "./bindings/KeygenResult";
+import type { Mode } from "./bindings/Mode";
+import type { PinnedKey } from "./bindings/PinnedKey";
+import type { PolicyForm } from "./bindings/PolicyForm";
+import type { PolicyView } from "./bindings/PolicyView";
+import type { SettingsInfo } from "./bindings/SettingsInfo";
+import type { TrustCheck } from "./bindings/TrustCheck";
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -87,4 +98,25 @@ export const api = {
   saveLeakReport: (query: LeakQuery, path: string, xlsx: boolean, lang: Lang) =>
     invoke<SavedFile>("leak_report_save", { query, path, xlsx, lang }),
   overdueReport: () => invoke<OverdueReport>("overdue_report"),
+  // Settings and first start
+  settings: () => invoke<SettingsInfo>("settings_get"),
+  setLanguage: (language: string) => invoke<SettingsInfo>("settings_set_language", { language }),
+  setMode: (mode: Mode) => invoke<SettingsInfo>("settings_set_mode", { mode }),
+  setDataDir: (path: string | null) => invoke<SettingsInfo>("settings_set_data_dir", { path }),
+  setOperator: (name: string) => invoke<SettingsInfo>("settings_set_operator", { name }),
+  policy: () => invoke<PolicyView>("policy_get"),
+  savePolicy: (policy: PolicyForm) => invoke<PolicyView>("policy_save", { policy }),
+  // Contractor mode
+  keygen: (out: string, passphrase: string | null) => invoke<KeygenResult>("contractor_keygen", { out, passphrase }),
+  trustCheck: (key: string) => invoke<TrustCheck>("trust_check", { key }),
+  trustPins: () => invoke<PinnedKey[]>("trust_pins"),
+  trustPin: (key: string, label: string) => invoke<PinnedKey[]>("trust_pin", { key, label }),
+  trustForget: (signingKey: string) => invoke<PinnedKey[]>("trust_forget", { signingKey }),
+  bundleView: (request: BundleOpenRequest) => invoke<BundleView>("bundle_view", { request }),
+  bundleFloorPlan: (entry: string) => invoke<ArrayBuffer>("bundle_floor_plan", { entry }),
+  bundleExport: (out: string) => invoke<ExportResult>("bundle_export", { out }),
+  bundleClose: () => invoke<void>("bundle_close"),
+  qrSvg: (text: string) => invoke<string>("qr_svg", { text }),
+  customersPage: (query: string, offset: number, limit: number) =>
+    invoke<CustomerPage>("customers_page", { query, offset, limit }),
 };

@@ -1,30 +1,63 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { SettingsInfo } from "./bindings/SettingsInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
-import { lang, setLang, t } from "./i18n";
+import { lang, setLang, t, type Lang } from "./i18n";
+import { startScreen } from "./lib/startup";
 import { ta } from "./text/accountability";
 import { Contractors } from "./views/Contractors";
+import { FirstStart } from "./views/FirstStart";
 import { History } from "./views/History";
 import { Ledger } from "./views/Ledger";
+import { MyKey } from "./views/MyKey";
 import { NewHandover } from "./views/NewHandover";
+import { OpenBundle } from "./views/OpenBundle";
 import { Register } from "./views/Register";
 import { Requests } from "./views/Requests";
+import { Settings } from "./views/Settings";
 
-type View = "register" | "handover" | "requests" | "history" | "contractors" | "ledger";
+type View =
+  | "register"
+  | "handover"
+  | "requests"
+  | "history"
+  | "contractors"
+  | "ledger"
+  | "open"
+  | "mykey"
+  | "settings";
+const OFFICE_VIEWS: View[] = ["register", "handover", "requests", "history", "contractors", "ledger"];
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [view, setView] = useState<View>("register");
 
+  const [settings, setSettings] = useState<SettingsInfo | null>(null);
+
   const refresh = () => api.appInfo().then(setInfo, setError);
+  const refreshSettings = () =>
+    api.settings().then((s) => {
+      setSettings(s);
+      if (s.language === "ja" || s.language === "en") setLang(s.language);
+    }, setError);
   useEffect(() => {
     refresh();
+    refreshSettings();
   }, []);
+  const switchLang = (l: Lang) => {
+    setLang(l);
+    api.setLanguage(l).then(setSettings, setError);
+  };
+
+  const start = startScreen(info, settings, !!error);
+  useEffect(() => {
+    if (start === "contractor" && OFFICE_VIEWS.includes(view)) setView("open");
+  }, [start]);
 
   const tr = t();
-  const nav: [View, string][] = [
+  const officeNav: [View, string][] = [
     ["register", tr.navRegister],
     ["handover", tr.navHandover],
     ["requests", ta().navRequests],
@@ -32,8 +65,23 @@ export function App() {
     ["contractors", tr.navContractors],
     ["ledger", tr.navLedger],
   ];
+  const contractorNav: [View, string][] = [
+    ["open", tr.navOpenBundle],
+    ["mykey", tr.navMyKey],
+  ];
+  const navButton = ([id, label]: [View, string]) => (
+    <button
+      key={id}
+      class={view === id ? "nav active" : "nav"}
+      aria-current={view === id ? "page" : undefined}
+      onClick={() => setView(id)}
+      data-testid={`nav-${id}`}
+    >
+      {label}
+    </button>
+  );
   return (
-    <div class="shell">
+    <div class={start === "first" ? "shell first" : "shell"}>
       <header class="topbar">
         <div class="brand">
           <span class="logo" aria-hidden="true">
@@ -52,40 +100,66 @@ export function App() {
               {tr.operator}: {info.operator}
             </span>
           )}
-          <button class="link" onClick={() => setLang(lang.value === "ja" ? "en" : "ja")}>
+          <button class="link" onClick={() => switchLang(lang.value === "ja" ? "en" : "ja")} data-testid="toggle-language">
             {tr.language}
           </button>
         </div>
       </header>
-      <nav class="sidebar" aria-label="main">
-        {nav.map(([id, label]) => (
-          <button
-            key={id}
-            class={view === id ? "nav active" : "nav"}
-            aria-current={view === id ? "page" : undefined}
-            onClick={() => setView(id)}
-            data-testid={`nav-${id}`}
-          >
-            {label}
-          </button>
-        ))}
-      </nav>
+      {start !== "first" && start !== "loading" && (
+        <nav class="sidebar" aria-label="main">
+          {start === "office" && (
+            <>
+              <div class="navsection">{tr.navSectionOffice}</div>
+              {officeNav.map(navButton)}
+            </>
+          )}
+          <div class="navsection">{tr.navSectionContractor}</div>
+          {contractorNav.map(navButton)}
+          <span class="spacer" />
+          {navButton(["settings", tr.navSettings])}
+          {start === "contractor" && (
+            <button class="nav subtle" onClick={() => api.setMode("office").then(refreshSettings, setError)} data-testid="setup-office">
+              {tr.setupOffice}
+            </button>
+          )}
+        </nav>
+      )}
       <main class="content">
         {error ? <ErrorBanner error={error} /> : null}
-        {info && !info.keys && <KeysBanner onDone={refresh} />}
-        {info?.interruptedPacks
-          .filter((p) => !p.recorded)
-          .map((p) => (
-            <div class="banner warn" role="status" key={p.out}>
-              <span>{tr.interruptedPack(p.out, p.removedBundle)}</span>
-            </div>
-          ))}
-        {view === "register" && <Register onChanged={refresh} />}
-        {view === "handover" && <NewHandover />}
-        {view === "requests" && info && <Requests today={info.today} />}
-        {view === "history" && info && <History today={info.today} />}
-        {view === "contractors" && <Contractors />}
-        {view === "ledger" && <Ledger info={info} />}
+        {start === "first" && settings && (
+          <FirstStart
+            settings={settings}
+            onContractor={() => {
+              refreshSettings();
+              setView("open");
+            }}
+            onFinished={() => {
+              refresh();
+              refreshSettings();
+              setView("register");
+            }}
+          />
+        )}
+        {start === "office" && info && !info.keys && <KeysBanner onDone={refresh} />}
+        {start === "office" &&
+          info?.interruptedPacks
+            .filter((p) => !p.recorded)
+            .map((p) => (
+              <div class="banner warn" role="status" key={p.out}>
+                <span>{tr.interruptedPack(p.out, p.removedBundle)}</span>
+              </div>
+            ))}
+        {start === "office" && view === "register" && <Register onChanged={refresh} />}
+        {start === "office" && view === "handover" && <NewHandover />}
+        {start === "office" && view === "requests" && info && <Requests today={info.today} />}
+        {start === "office" && view === "history" && info && <History today={info.today} />}
+        {start === "office" && view === "contractors" && <Contractors />}
+        {start === "office" && view === "ledger" && <Ledger info={info} />}
+        {(start === "office" || start === "contractor") && view === "open" && <OpenBundle />}
+        {(start === "office" || start === "contractor") && view === "mykey" && <MyKey />}
+        {(start === "office" || start === "contractor") && view === "settings" && settings && (
+          <Settings settings={settings} office={start === "office"} onLanguage={switchLang} onChanged={refreshSettings} />
+        )}
       </main>
     </div>
   );

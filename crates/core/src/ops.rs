@@ -4,15 +4,21 @@
 //! below, so neither front end can skip it. Functions take an [`Office`] — the open data
 //! directory, its store, the operator and a clock — and return plain data.
 
+mod contractor_side;
+mod customer_search;
 mod handovers;
 mod history;
 mod interrupted;
+mod policy_edit;
 mod reports;
 mod requests;
 
+pub use contractor_side::*;
+pub use customer_search::*;
 pub use handovers::*;
 pub use history::*;
 pub use interrupted::InterruptedPack;
+pub use policy_edit::*;
 pub use reports::*;
 pub use requests::*;
 

@@ -2,8 +2,12 @@
 //! `handover_core::ops` function and maps the error.
 
 pub mod accountability;
+pub mod contractor_side;
 pub mod contractors;
+pub mod customer_pages;
+pub mod dialogs;
 pub mod handovers;
 pub mod ledger;
 pub mod office;
 pub mod register;
+pub mod settings;

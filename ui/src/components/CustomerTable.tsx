@@ -5,8 +5,22 @@ import { visibleWindow } from "../lib/virtual";
 
 const ROW_HEIGHT = 34;
 
-/** The register as a virtualized table: only the rows in view are in the DOM. */
-export function CustomerTable({ rows }: { rows: Customer[] }) {
+/**
+ * The register as a virtualized table: only the rows in view are in the DOM, and only their
+ * blocks are fetched (`onRange`); a row whose block has not arrived yet is drawn empty.
+ */
+export function CustomerTable({
+  count,
+  rowAt,
+  resetKey,
+  onRange,
+}: {
+  count: number;
+  rowAt: (i: number) => Customer | undefined;
+  /** Changes when the rows are other rows (a new search): scroll back to the top. */
+  resetKey: string;
+  onRange: (start: number, end: number) => void;
+}) {
   const tr = t();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -22,12 +36,15 @@ export function CustomerTable({ rows }: { rows: Customer[] }) {
   useEffect(() => {
     if (scroller.current) scroller.current.scrollTop = 0;
     setScrollTop(0);
-  }, [rows]);
+  }, [resetKey]);
 
-  const w = visibleWindow(rows.length, ROW_HEIGHT, scrollTop, height);
+  const w = visibleWindow(count, ROW_HEIGHT, scrollTop, height);
+  useEffect(() => onRange(w.start, w.end), [w.start, w.end, resetKey, count]);
+  const visible: (Customer | undefined)[] = [];
+  for (let i = w.start; i < w.end; i++) visible.push(rowAt(i));
   const cols = [tr.colId, tr.colName, tr.colKana, tr.colPostal, tr.colAddress, tr.colPhone, tr.colService, tr.colPlan];
   return (
-    <div class="table" role="table" aria-rowcount={rows.length} data-testid="customer-table">
+    <div class="table" role="table" aria-rowcount={count} data-testid="customer-table">
       <div class="thead" role="row">
         {cols.map((c) => (
           <div role="columnheader" key={c}>
@@ -38,7 +55,10 @@ export function CustomerTable({ rows }: { rows: Customer[] }) {
       <div class="tbody" ref={scroller} onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)} tabIndex={0}>
         <div style={{ height: `${w.totalHeight}px`, position: "relative" }}>
           <div style={{ transform: `translateY(${w.offsetTop}px)` }}>
-            {rows.slice(w.start, w.end).map((c, i) => (
+            {visible.map((c, i) =>
+              !c ? (
+                <div class="tr pending" role="row" aria-rowindex={w.start + i + 1} key={`pending-${w.start + i}`} style={{ height: `${ROW_HEIGHT}px` }} />
+              ) : (
               <div
                 class={(w.start + i) % 2 ? "tr odd" : "tr"}
                 role="row"
@@ -56,7 +76,8 @@ export function CustomerTable({ rows }: { rows: Customer[] }) {
                 <div>{c.service}</div>
                 <div>{c.floorPlan ? <span class="chip">{c.floorPlan.ext.toUpperCase()}</span> : ""}</div>
               </div>
-            ))}
+              ),
+            )}
           </div>
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { save } from "@tauri-apps/plugin-dialog";
+import { save } from "../lib/dialog";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { ContractorRow } from "../bindings/ContractorRow";

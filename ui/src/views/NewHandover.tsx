@@ -1,4 +1,4 @@
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { open, save } from "../lib/dialog";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { ContractorRow } from "../bindings/ContractorRow";

@@ -1,49 +1,25 @@
-import { open } from "@tauri-apps/plugin-dialog";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { open } from "../lib/dialog";
+import { useState } from "preact/hooks";
 import { api } from "../api";
-import type { Customer } from "../bindings/Customer";
 import type { ImportProgress } from "../bindings/ImportProgress";
 import type { ImportReport } from "../bindings/ImportReport";
 import { CustomerTable } from "../components/CustomerTable";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { lang, t } from "../i18n";
-import { fold } from "../lib/fold";
 import { formatCount } from "../lib/format";
+import { useCustomerPages } from "../lib/useCustomerPages";
 
-interface Indexed {
-  customer: Customer;
-  key: string;
-}
-
-/** The customer register: search-as-you-type over everything, import, the sample. */
+/** The customer register: search-as-you-type over everything (the core's index), import, the sample. */
 export function Register({ onChanged }: { onChanged: () => void }) {
   const tr = t();
-  const [all, setAll] = useState<Indexed[] | null>(null);
   const [query, setQuery] = useState("");
+  const pages = useCustomerPages(query);
   const [busy, setBusy] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const load = () =>
-    api.customers("").then(
-      (list) =>
-        setAll(
-          list.map((c) => ({
-            customer: c,
-            key: fold([c.customerId, c.name, c.nameKana, c.address, c.phone].join("\u001f")),
-          })),
-        ),
-      setError,
-    );
-  useEffect(() => {
-    load();
-  }, []);
-
-  const rows = useMemo(() => {
-    if (!all) return [];
-    const q = fold(query);
-    return q ? all.filter((r) => r.key.includes(q)).map((r) => r.customer) : all.map((r) => r.customer);
-  }, [all, query]);
+  const load = pages.reload;
+  const total = pages.total;
 
   const run = (p: Promise<ImportReport>) => {
     setError(null);
@@ -68,7 +44,7 @@ export function Register({ onChanged }: { onChanged: () => void }) {
   };
   const loadSample = () => run(api.loadSample(setBusy));
 
-  const empty = all !== null && all.length === 0;
+  const empty = total === 0 && pages.shownQuery === "";
   return (
     <section class="view">
       <div class="toolbar">
@@ -79,18 +55,19 @@ export function Register({ onChanged }: { onChanged: () => void }) {
           placeholder={tr.search}
           value={query}
           onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
-          disabled={!all || empty}
+          disabled={total === null || empty}
           aria-label={tr.search}
           data-testid="search"
         />
-        <span class="count" data-testid="count">
-          {all ? `${formatCount(rows.length, lang.value)} ${tr.customers}` : ""}
+        <span class="count" data-testid="count" data-query={pages.shownQuery}>
+          {total !== null ? `${formatCount(total, lang.value)} ${tr.customers}` : ""}
         </span>
         <button onClick={importFile} disabled={!!busy}>
           {tr.importFile}
         </button>
       </div>
       {error ? <ErrorBanner error={error} /> : null}
+      {pages.error ? <ErrorBanner error={pages.error} /> : null}
       {report && <ReportCard report={report} onClose={() => setReport(null)} />}
       {busy && <Progress p={busy} />}
       {empty && !busy ? (
@@ -104,10 +81,10 @@ export function Register({ onChanged }: { onChanged: () => void }) {
             <button onClick={importFile}>{tr.importFile}</button>
           </div>
         </div>
-      ) : rows.length === 0 && all && query ? (
+      ) : total === 0 && query ? (
         <div class="empty">{tr.noMatch}</div>
       ) : (
-        all && <CustomerTable rows={rows} />
+        total !== null && <CustomerTable count={total} rowAt={pages.rowAt} resetKey={pages.shownQuery} onRange={pages.ensure} />
       )}
     </section>
   );

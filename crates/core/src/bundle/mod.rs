@@ -67,7 +67,8 @@ pub use manifest::{
     SIGNATURE_ENTRY, check_entry_name,
 };
 pub use open::{
-    FieldValue, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle, read_identity_file,
+    FieldValue, InMemoryFiles, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle,
+    open_bundle_in_memory, read_identity_file,
 };
 pub use pack::{pack_to_file, pack_to_file_with};
 

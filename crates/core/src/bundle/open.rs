@@ -35,8 +35,8 @@ use zeroize::Zeroizing;
 
 use super::files::{Staging, move_no_replace};
 use super::manifest::{
-    CSV_ENTRY, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY, SIGNATURE_ENTRY,
-    check_entry_name,
+    CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY,
+    SIGNATURE_ENTRY, check_entry_name,
 };
 use crate::{Error, Field, Result, fsutil, keys};
 
@@ -141,6 +141,75 @@ pub fn open_bundle(
     out: Option<&Path>,
     limits: &Limits,
 ) -> Result<OpenedBundle> {
+    open_with(bundle, key, trusted_office_key, out, limits, None)
+}
+
+/// The floor plans of an authenticated bundle, held in memory for viewing (never on disk).
+///
+/// Plans are kept in zip order until their sizes reach the memory budget; the names of the
+/// plans past it are listed in `skipped` (the contractor exports the bundle to see those).
+/// The bytes are wiped from memory when dropped.
+#[derive(Default)]
+pub struct InMemoryFiles {
+    /// `(entry name, bytes)` of each plan kept.
+    pub files: Vec<(String, Zeroizing<Vec<u8>>)>,
+    /// Entry names of the plans not kept because of the budget.
+    pub skipped: Vec<String>,
+    budget: u64,
+}
+
+impl std::fmt::Debug for InMemoryFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the bytes: they are a customer's floor plan.
+        f.debug_struct("InMemoryFiles")
+            .field(
+                "files",
+                &self
+                    .files
+                    .iter()
+                    .map(|(n, b)| (n, b.len()))
+                    .collect::<Vec<_>>(),
+            )
+            .field("skipped", &self.skipped)
+            .finish()
+    }
+}
+
+/// Decrypt and authenticate a bundle like [`open_bundle`] without `out`, and keep its floor
+/// plans in memory (up to `budget` bytes) so that a viewer can show them. Nothing is written
+/// anywhere except, for an ASCII-armored bundle, the decoded ciphertext in a private temporary
+/// folder (removed again); no plaintext ever touches the disk. The plans are returned only if
+/// every check passed.
+pub fn open_bundle_in_memory(
+    bundle: &Path,
+    key: OpenKey,
+    trusted_office_key: &VerifyingKey,
+    limits: &Limits,
+    budget: u64,
+) -> Result<(OpenedBundle, InMemoryFiles)> {
+    let mut keep = InMemoryFiles {
+        budget,
+        ..Default::default()
+    };
+    let opened = open_with(
+        bundle,
+        key,
+        trusted_office_key,
+        None,
+        limits,
+        Some(&mut keep),
+    )?;
+    Ok((opened, keep))
+}
+
+fn open_with(
+    bundle: &Path,
+    key: OpenKey,
+    trusted_office_key: &VerifyingKey,
+    out: Option<&Path>,
+    limits: &Limits,
+    keep: Option<&mut InMemoryFiles>,
+) -> Result<OpenedBundle> {
     let reject = |reason: String| rejected(bundle, reason);
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
     let armored = sniff(&mut file, bundle)?;
@@ -231,6 +300,7 @@ pub fn open_bundle(
             &names,
             &signed,
             content.as_deref(),
+            keep,
             limits,
             bundle,
         )?;
@@ -827,6 +897,7 @@ fn extract<R: Read + Seek>(
     names: &[String],
     signed: &Signed,
     dest: Option<&Path>,
+    mut keep: Option<&mut InMemoryFiles>,
     limits: &Limits,
     path: &Path,
 ) -> Result<Vec<u8>> {
@@ -849,6 +920,20 @@ fn extract<R: Read + Seek>(
             .map_err(|e| rejected(path, format!("entry {name} cannot be read ({e})")))?;
         let mut hasher = Sha256::new();
         let mut count = 0u64;
+        // A floor plan to keep in memory for viewing, if it fits the budget.
+        let mut kept: Option<Zeroizing<Vec<u8>>> = None;
+        if let (Some(k), Some(e)) = (keep.as_deref_mut(), expected)
+            && name
+                .strip_prefix(FLOOR_PLAN_DIR)
+                .is_some_and(|rest| rest.starts_with('/'))
+        {
+            if e.size <= k.budget {
+                k.budget -= e.size;
+                kept = Some(Zeroizing::new(Vec::with_capacity(e.size as usize)));
+            } else {
+                k.skipped.push(name.clone());
+            }
+        }
         loop {
             let n = match f.read(&mut buf) {
                 Ok(0) => break,
@@ -866,6 +951,9 @@ fn extract<R: Read + Seek>(
             hasher.update(&buf[..n]);
             if name == JSON_ENTRY {
                 json.extend_from_slice(&buf[..n]);
+            }
+            if let Some(k) = kept.as_mut() {
+                k.extend_from_slice(&buf[..n]);
             }
             sink.write_all(&buf[..n])
                 .map_err(|e| Error::io("cannot write", name.as_str(), e))?;
@@ -885,6 +973,9 @@ fn extract<R: Read + Seek>(
         }
         sink.flush()
             .map_err(|e| Error::io("cannot write", name.as_str(), e))?;
+        if let (Some(k), Some(bytes)) = (keep.as_deref_mut(), kept) {
+            k.files.push((name.clone(), bytes));
+        }
     }
     Ok(json)
 }

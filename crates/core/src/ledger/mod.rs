@@ -71,6 +71,10 @@ pub trait Store: Send {
     /// Number of customers.
     fn customer_count(&self) -> Result<u64>;
 
+    /// `(customer_id, search key)` of every customer, in customer_id order: what the
+    /// in-memory search index is built from.
+    fn customer_search_keys(&self) -> Result<Vec<(String, String)>>;
+
     /// Every floor plan still referenced (to clean up files nobody uses).
     fn floor_plans_in_use(&self) -> Result<Vec<FloorPlan>>;
 

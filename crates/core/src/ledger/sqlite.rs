@@ -620,6 +620,16 @@ impl Store for SqliteStore {
             .map_err(|e| self.err(e))
     }
 
+    fn customer_search_keys(&self) -> Result<Vec<(String, String)>> {
+        let run = || -> rusqlite::Result<Vec<(String, String)>> {
+            self.conn
+                .prepare_cached("SELECT customer_id, search FROM customers ORDER BY customer_id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     fn floor_plans_in_use(&self) -> Result<Vec<FloorPlan>> {
         let run = || -> rusqlite::Result<Vec<FloorPlan>> {
             self.conn

@@ -423,7 +423,7 @@ pub fn open_bundle(
 }
 
 /// A key given on the command line, or the path of a file holding it (`office.signing.pub`).
-fn read_key_arg(s: &str) -> Result<String> {
+pub(super) fn read_key_arg(s: &str) -> Result<String> {
     let p = Path::new(s);
     if !s.starts_with("ed25519:") && p.is_file() {
         let text = std::fs::read_to_string(p).map_err(|e| Error::io("cannot read", p, e))?;

@@ -7,6 +7,7 @@
 pub mod floor_plans;
 mod headers;
 mod import;
+mod index;
 mod model;
 mod normalize;
 mod source;
@@ -14,6 +15,7 @@ mod source;
 pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, sniff as sniff_floor_plan};
 pub use headers::{ColumnReport, MapOverride, column_letter};
 pub use import::{ImportOptions, ImportReport, RowProblem, import_register};
+pub use index::SearchIndex;
 pub use model::{Customer, FloorPlan};
 pub(crate) use normalize::push_search_key;
 pub use normalize::search_key;

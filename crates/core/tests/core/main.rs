@@ -5,11 +5,14 @@
 
 mod accountability;
 mod bundle;
+mod contractor_side;
 mod contractors;
+mod customer_search;
 mod handovers;
 mod import;
 mod keys;
 mod ledger;
+mod policy_edit;
 mod reports;
 mod requests;
 mod support;

@@ -1,0 +1,101 @@
+//! The contractor's side of a handover, for the desktop app: which office key to trust, which
+//! key opens the bundle, and opening it for viewing without writing any plaintext.
+//!
+//! A contractor has no office data: these functions need no [`super::Office`].
+
+use std::path::Path;
+
+use age::secrecy::SecretString;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::handovers::read_key_arg;
+use crate::bundle::{self, InMemoryFiles, OpenKey, OpenedBundle};
+use crate::{Error, Result, keys};
+
+/// Most bytes of floor plans kept in memory for viewing one bundle (plans past it are listed,
+/// and shown after an export). Large enough for hundreds of scanned plans.
+pub const PREVIEW_BUDGET: u64 = 512 * 1024 * 1024;
+
+/// An office signing key, as the contractor is asked to confirm it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TrustedKey {
+    /// `ed25519:<hex>`.
+    pub signing_key: String,
+    /// The fingerprint the office reads out by phone (`ABCD-EF01-2345-6789`).
+    pub fingerprint: String,
+}
+
+/// Read an office signing key given as text (`ed25519:…`) or as the path of a file holding it
+/// (the office's `office.signing.pub`), and say its fingerprint so that the contractor can
+/// compare it with the one the office read out.
+pub fn trusted_office_key(key_or_path: &str) -> Result<TrustedKey> {
+    let text = key_or_path.trim();
+    if text.is_empty() {
+        return Err(Error::invalid(
+            "trust",
+            "paste the office's signing key (ed25519:…) or choose its file",
+        ));
+    }
+    let vk = keys::parse_signing_key(&read_key_arg(text)?)?;
+    Ok(TrustedKey {
+        signing_key: keys::format_signing_key(&vk),
+        fingerprint: keys::fingerprint(vk.as_bytes()),
+    })
+}
+
+/// The key that opens a bundle: the contractor's identity file (with its passphrase, if it has
+/// one), or the passphrase of a passphrase bundle. Exactly one of the two must be given.
+pub fn contractor_key(
+    identity: Option<&Path>,
+    identity_passphrase: Option<&SecretString>,
+    bundle_passphrase: Option<SecretString>,
+) -> Result<OpenKey> {
+    match (identity, bundle_passphrase) {
+        (Some(path), None) => Ok(OpenKey::Identities(bundle::read_identity_file(
+            path,
+            identity_passphrase,
+        )?)),
+        (None, Some(p)) => Ok(OpenKey::Passphrase(p)),
+        (Some(_), Some(_)) => Err(Error::invalid(
+            "key",
+            "give either your key file or the bundle's passphrase, not both",
+        )),
+        (None, None) => Err(Error::invalid(
+            "key",
+            "choose your key file, or enter the passphrase the office told you",
+        )),
+    }
+}
+
+/// An authenticated bundle with its floor plans in memory.
+#[derive(Debug)]
+pub struct OpenedForViewing {
+    /// The manifest, the customers and the bundle's SHA-256.
+    pub bundle: OpenedBundle,
+    /// The floor plans (up to [`PREVIEW_BUDGET`] bytes).
+    pub floor_plans: InMemoryFiles,
+}
+
+/// Decrypt and verify a bundle for viewing: like `handover open` without `--out`, plus the
+/// floor plans in memory. Nothing is written (no plaintext anywhere on disk).
+pub fn open_bundle_for_viewing(
+    bundle_path: &Path,
+    key: OpenKey,
+    trusted_office_key: &str,
+) -> Result<OpenedForViewing> {
+    let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
+    let (bundle, floor_plans) = bundle::open_bundle_in_memory(
+        bundle_path,
+        key,
+        &vk,
+        &bundle::Limits::default(),
+        PREVIEW_BUDGET,
+    )?;
+    Ok(OpenedForViewing {
+        bundle,
+        floor_plans,
+    })
+}

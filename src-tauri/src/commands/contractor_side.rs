@@ -1,0 +1,394 @@
+//! Contractor mode: my key (keygen), the office keys I trust, and opening a bundle to view,
+//! print or export. Works without any office data.
+
+use std::path::{Path, PathBuf};
+
+use age::secrecy::SecretString;
+use handover_core::Field;
+use handover_core::bundle::{Manifest, OpenedCustomer};
+use handover_core::keys::recipient_fingerprint;
+use handover_core::ops::{self, TrustedKey};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use tauri::ipc::Response;
+use ts_rs::TS;
+
+use crate::config::PinnedKey;
+use crate::error::{CmdResult, IpcError};
+use crate::state::{AppState, lock};
+use crate::viewing::{KeySource, ViewSession};
+
+/// A new key of the contractor.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeygenResult {
+    /// The key file written.
+    pub path: String,
+    /// The public key to send to the office (`age1…`).
+    pub recipient: String,
+    /// Its fingerprint, which the office reads back by phone.
+    pub fingerprint: String,
+    /// Whether the file is protected by a passphrase.
+    pub protected: bool,
+}
+
+fn secret(s: Option<String>) -> Option<SecretString> {
+    s.filter(|p| !p.is_empty()).map(SecretString::from)
+}
+
+/// Create the contractor's key file (never overwrites one).
+#[tauri::command(async)]
+pub fn contractor_keygen(out: String, passphrase: Option<String>) -> CmdResult<KeygenResult> {
+    let pass = secret(passphrase);
+    let recipient = ops::keygen(Path::new(&out), pass.as_ref())?;
+    Ok(KeygenResult {
+        path: out,
+        fingerprint: recipient_fingerprint(&recipient),
+        recipient,
+        protected: pass.is_some(),
+    })
+}
+
+/// An office key as entered, with the pin that matches it, if any.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TrustCheck {
+    /// The key and its fingerprint.
+    pub key: TrustedKey,
+    /// The pin of this key, if the contractor pinned it before.
+    pub pinned: Option<PinnedKey>,
+}
+
+/// Read an office signing key (text or file) and say its fingerprint.
+#[tauri::command(async)]
+pub fn trust_check(state: State<'_, AppState>, key: String) -> CmdResult<TrustCheck> {
+    let key = ops::trusted_office_key(&key)?;
+    let pinned = lock(&state.config)?
+        .values
+        .trusted_keys
+        .iter()
+        .find(|p| p.signing_key == key.signing_key)
+        .cloned();
+    Ok(TrustCheck { key, pinned })
+}
+
+/// The pinned office keys.
+#[tauri::command]
+pub fn trust_pins(state: State<'_, AppState>) -> CmdResult<Vec<PinnedKey>> {
+    Ok(lock(&state.config)?.values.trusted_keys.clone())
+}
+
+/// Pin an office key the contractor has compared with the office (replaces the label of a key
+/// pinned before).
+#[tauri::command(async)]
+pub fn trust_pin(
+    state: State<'_, AppState>,
+    key: String,
+    label: String,
+) -> CmdResult<Vec<PinnedKey>> {
+    let key = ops::trusted_office_key(&key)?;
+    let label = label.trim().to_string();
+    if label.is_empty() {
+        return Err(IpcError::new(
+            "invalid",
+            "give the office a name, so you can tell its key from others",
+        ));
+    }
+    let now = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string();
+    let mut cfg = lock(&state.config)?;
+    cfg.update(|v| {
+        v.trusted_keys.retain(|p| p.signing_key != key.signing_key);
+        v.trusted_keys.push(PinnedKey {
+            signing_key: key.signing_key,
+            fingerprint: key.fingerprint,
+            label,
+            pinned_at: now,
+        });
+        Ok(())
+    })?;
+    Ok(cfg.values.trusted_keys.clone())
+}
+
+/// Forget a pinned office key.
+#[tauri::command(async)]
+pub fn trust_forget(state: State<'_, AppState>, signing_key: String) -> CmdResult<Vec<PinnedKey>> {
+    let mut cfg = lock(&state.config)?;
+    cfg.update(|v| {
+        v.trusted_keys.retain(|p| p.signing_key != signing_key);
+        Ok(())
+    })?;
+    Ok(cfg.values.trusted_keys.clone())
+}
+
+/// What the UI sends to open a bundle.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BundleOpenRequest {
+    /// The bundle file.
+    pub bundle: String,
+    /// The contractor's key file (for a bundle encrypted to keys).
+    pub identity: Option<String>,
+    /// The key file's passphrase, if it has one.
+    pub identity_passphrase: Option<String>,
+    /// The bundle's passphrase (for a passphrase bundle).
+    pub passphrase: Option<String>,
+    /// The office signing key the contractor trusts (`ed25519:…`, or its file).
+    pub trust: String,
+}
+
+/// A floor plan of the bundle being viewed.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanInfo {
+    /// The entry name (`floor_plans/C0001.png`).
+    pub entry: String,
+    /// Whose plan.
+    pub customer_id: String,
+    /// `png`, `jpg`, `pdf`.
+    pub ext: String,
+    /// Size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Held in memory, so it can be previewed (else too large: export to see it).
+    pub in_memory: bool,
+}
+
+/// A verified bundle, as the contractor sees it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BundleView {
+    /// The file.
+    pub bundle: String,
+    /// The signed manifest.
+    pub manifest: Manifest,
+    /// The customers with their fields.
+    pub customers: Vec<OpenedCustomer>,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// The office key it was verified against.
+    pub office: TrustedKey,
+    /// Whether that key is pinned.
+    pub office_pinned: Option<PinnedKey>,
+    /// The floor plans.
+    pub floor_plans: Vec<PlanInfo>,
+}
+
+fn key_source(r: &BundleOpenRequest) -> CmdResult<KeySource> {
+    let identity = r.identity.as_deref().filter(|s| !s.trim().is_empty());
+    let passphrase = secret(r.passphrase.clone());
+    Ok(match (identity, passphrase) {
+        (Some(path), None) => KeySource::Identity {
+            path: PathBuf::from(path),
+            passphrase: secret(r.identity_passphrase.clone()),
+        },
+        (None, Some(p)) => KeySource::Passphrase(p),
+        // The core says what is wrong, in the same words as for the CLI.
+        (i, p) => {
+            ops::contractor_key(i.map(Path::new), None, p)?;
+            return Err(IpcError::new(
+                "invalid",
+                "choose a key file or a passphrase",
+            ));
+        }
+    })
+}
+
+/// Decrypt and verify a bundle for viewing; nothing is written anywhere.
+#[tauri::command(async)]
+pub fn bundle_view(
+    state: State<'_, AppState>,
+    request: BundleOpenRequest,
+) -> CmdResult<BundleView> {
+    let source = key_source(&request)?;
+    let office = ops::trusted_office_key(&request.trust)?;
+    let bundle = PathBuf::from(&request.bundle);
+    let opened = ops::open_bundle_for_viewing(&bundle, source.open_key()?, &office.signing_key)?;
+    let in_memory: Vec<&str> = opened
+        .floor_plans
+        .files
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let floor_plans = opened
+        .bundle
+        .customers
+        .iter()
+        .filter_map(|c| {
+            let entry = c.get(Field::FloorPlan)?;
+            Some(PlanInfo {
+                entry: entry.to_string(),
+                customer_id: c.customer_id.clone(),
+                ext: entry.rsplit('.').next().unwrap_or_default().to_string(),
+                size: opened
+                    .bundle
+                    .manifest
+                    .entry(entry)
+                    .map(|e| e.size)
+                    .unwrap_or(0),
+                in_memory: in_memory.contains(&entry),
+            })
+        })
+        .collect();
+    let office_pinned = lock(&state.config)?
+        .values
+        .trusted_keys
+        .iter()
+        .find(|p| p.signing_key == office.signing_key)
+        .cloned();
+    let view = BundleView {
+        bundle: request.bundle.clone(),
+        manifest: opened.bundle.manifest,
+        customers: opened.bundle.customers,
+        sha256: opened.bundle.sha256.clone(),
+        office: office.clone(),
+        office_pinned,
+        floor_plans,
+    };
+    *lock(&state.session)? = Some(ViewSession {
+        bundle,
+        key: source,
+        trust: office.signing_key,
+        sha256: opened.bundle.sha256,
+        plans: opened.floor_plans,
+    });
+    Ok(view)
+}
+
+/// The bytes of a floor plan of the bundle being viewed (from memory).
+#[tauri::command(async)]
+pub fn bundle_floor_plan(state: State<'_, AppState>, entry: String) -> CmdResult<Response> {
+    let session = lock(&state.session)?;
+    let s = session
+        .as_ref()
+        .ok_or_else(|| IpcError::new("invalid", "no bundle is open"))?;
+    let (_, bytes) = s
+        .plans
+        .files
+        .iter()
+        .find(|(n, _)| *n == entry)
+        .ok_or_else(|| {
+            IpcError::new(
+                "invalid",
+                format!("{entry} is not held in memory: export the bundle to see it"),
+            )
+        })?;
+    Ok(Response::new(bytes.to_vec()))
+}
+
+/// What an export wrote.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportResult {
+    /// The folder.
+    pub folder: String,
+    /// The files written (plaintext).
+    pub files: Vec<String>,
+}
+
+/// Write the bundle being viewed into a folder, in plaintext (verified again first; nothing is
+/// written unless every check passes, and no existing file is replaced).
+#[tauri::command(async)]
+pub fn bundle_export(state: State<'_, AppState>, out: String) -> CmdResult<ExportResult> {
+    let session = lock(&state.session)?;
+    let s = session
+        .as_ref()
+        .ok_or_else(|| IpcError::new("invalid", "no bundle is open"))?;
+    let opened = ops::open_bundle(
+        &s.bundle,
+        s.key.open_key()?,
+        &s.trust,
+        Some(Path::new(&out)),
+    )?;
+    if opened.sha256 != s.sha256 {
+        // Still an authentic bundle of the office (it verified), but not the one on screen.
+        return Err(IpcError::new(
+            "bundle_changed",
+            format!(
+                "{} changed after it was opened; the files written to {out} are of the new \
+                 version: open it again to see what they hold",
+                s.bundle.display()
+            ),
+        ));
+    }
+    Ok(ExportResult {
+        folder: out,
+        files: opened
+            .written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+    })
+}
+
+/// Close the bundle being viewed (its plaintext is wiped from memory).
+#[tauri::command]
+pub fn bundle_close(state: State<'_, AppState>) -> CmdResult<()> {
+    *lock(&state.session)? = None;
+    Ok(())
+}
+
+/// A QR code of `text` as SVG (keys to send or compare; drawn locally, nothing leaves).
+#[tauri::command(async)]
+pub fn qr_svg(text: String) -> CmdResult<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| IpcError::new("invalid", format!("cannot draw a QR code: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qr_is_an_svg_and_refuses_nothing_reasonable() {
+        let svg = qr_svg("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq".into())
+            .unwrap();
+        assert!(svg.starts_with("<?xml") && svg.contains("<svg"), "{svg}");
+        assert!(qr_svg("x".repeat(5000)).is_err());
+    }
+
+    #[test]
+    fn key_source_needs_one_way_in() {
+        let req = |identity: Option<&str>, passphrase: Option<&str>| BundleOpenRequest {
+            bundle: "b.age".into(),
+            identity: identity.map(Into::into),
+            identity_passphrase: None,
+            passphrase: passphrase.map(Into::into),
+            trust: String::new(),
+        };
+        assert!(matches!(
+            key_source(&req(Some("k.txt"), None)),
+            Ok(KeySource::Identity { .. })
+        ));
+        assert!(matches!(
+            key_source(&req(None, Some("a passphrase"))),
+            Ok(KeySource::Passphrase(_))
+        ));
+        assert_eq!(key_source(&req(None, None)).err().unwrap().code, "invalid");
+        assert_eq!(
+            key_source(&req(Some("k.txt"), Some("pass")))
+                .err()
+                .unwrap()
+                .code,
+            "invalid"
+        );
+        // Blank strings count as not given.
+        assert_eq!(
+            key_source(&req(Some("  "), Some(""))).err().unwrap().code,
+            "invalid"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The app's own settings on this computer (not an office's data): language, which data folder
+//! to use, the operator's name, office or contractor mode, and the office signing keys a
+//! contractor has confirmed and pinned.
+//!
+//! They live in the OS config folder (`$XDG_CONFIG_HOME/handover/config.json` on Linux), apart
+//! from the data folder, because one of them says where the data folder is. Written atomically
+//! (temporary file, fsync, rename) so a crash never leaves half a file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{CmdResult, IpcError};
+
+/// An office signing key the contractor compared with the office (by phone) and chose to
+/// remember. Never added without that explicit step: the bundle's own claim is not trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PinnedKey {
+    /// `ed25519:<hex>`.
+    pub signing_key: String,
+    /// Its fingerprint, as read out by the office.
+    pub fingerprint: String,
+    /// The contractor's name for it (the office's name).
+    pub label: String,
+    /// When it was pinned (RFC 3339).
+    pub pinned_at: String,
+}
+
+/// Office staff or a contractor: decides what the window offers when there are no office keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Mode {
+    /// An office: register, handovers, roster, ledger.
+    Office,
+    /// A contractor: open bundles and manage one's own key; no office data.
+    Contractor,
+}
+
+/// The settings file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppConfig {
+    /// `ja` or `en`.
+    pub language: Option<String>,
+    /// The data folder to use from the next start (unless `HANDOVER_DATA_DIR` is set).
+    pub data_dir: Option<String>,
+    /// The operator recorded in the ledger (unless `HANDOVER_OPERATOR` is set).
+    pub operator: Option<String>,
+    /// Office or contractor.
+    pub mode: Option<Mode>,
+    /// Pinned office signing keys.
+    pub trusted_keys: Vec<PinnedKey>,
+}
+
+/// The settings and where they are kept.
+#[derive(Debug)]
+pub struct ConfigFile {
+    /// The file (None when the OS has no config folder: settings then last one session).
+    pub path: Option<PathBuf>,
+    /// The values.
+    pub values: AppConfig,
+}
+
+impl ConfigFile {
+    /// The default location: the OS config folder.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("jp", "Handover", "Handover")
+            .map(|d| d.config_dir().join("config.json"))
+    }
+
+    /// Read the settings; a missing file is the defaults, an unreadable one is reported (and
+    /// the defaults used) rather than stopping the app.
+    pub fn load(path: Option<PathBuf>) -> (ConfigFile, Option<String>) {
+        let mut problem = None;
+        let values = match path.as_deref().map(std::fs::read) {
+            Some(Ok(bytes)) => match serde_json::from_slice(&bytes) {
+                Ok(v) => v,
+                Err(e) => {
+                    problem = Some(format!(
+                        "the settings file {} is damaged ({e}); using the defaults",
+                        path.as_deref()
+                            .map(Path::display)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    ));
+                    AppConfig::default()
+                }
+            },
+            _ => AppConfig::default(),
+        };
+        (ConfigFile { path, values }, problem)
+    }
+
+    /// Change the settings with `f` and write them; on a write error nothing changes.
+    pub fn update(&mut self, f: impl FnOnce(&mut AppConfig) -> CmdResult<()>) -> CmdResult<()> {
+        let mut next = self.values.clone();
+        f(&mut next)?;
+        if let Some(path) = &self.path {
+            write_atomic(path, &next)?;
+        }
+        self.values = next;
+        Ok(())
+    }
+}
+
+fn write_atomic(path: &Path, values: &AppConfig) -> CmdResult<()> {
+    let io = |e: std::io::Error| {
+        IpcError::new(
+            "io",
+            format!("cannot write the settings file {}: {e}", path.display()),
+        )
+    };
+    let dir = path
+        .parent()
+        .ok_or_else(|| IpcError::new("io", "the settings file has no folder"))?;
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    serde_json::to_writer_pretty(tmp.as_file_mut(), values)
+        .map_err(|e| IpcError::new("io", e.to_string()))?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_survives_a_damaged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.json");
+        let (mut c, problem) = ConfigFile::load(Some(path.clone()));
+        assert!(problem.is_none());
+        assert_eq!(c.values, AppConfig::default());
+        c.update(|v| {
+            v.language = Some("en".into());
+            v.mode = Some(Mode::Contractor);
+            Ok(())
+        })
+        .unwrap();
+        let (again, _) = ConfigFile::load(Some(path.clone()));
+        assert_eq!(again.values.language.as_deref(), Some("en"));
+        assert_eq!(again.values.mode, Some(Mode::Contractor));
+
+        // A refused change leaves file and values as they were.
+        let err = c
+            .update(|v| {
+                v.language = Some("fr".into());
+                Err(IpcError::new("invalid", "no"))
+            })
+            .unwrap_err();
+        assert_eq!(err.code, "invalid");
+        assert_eq!(c.values.language.as_deref(), Some("en"));
+
+        std::fs::write(&path, "{ not json").unwrap();
+        let (broken, problem) = ConfigFile::load(Some(path));
+        assert_eq!(broken.values, AppConfig::default());
+        assert!(problem.unwrap().contains("damaged"));
+    }
+}

@@ -1,0 +1,37 @@
+// First start on an empty data folder: office keys, the sample register, search.
+import { expect } from "vitest";
+import { e2e } from "./harness";
+
+e2e("first start: office keys, sample register of 300, search narrows it", async (app) => {
+  await app.waitFor("first-start");
+  expect(await app.text("first-start-data-dir")).toBe(app.data);
+  await app.click("choose-office");
+  // The operator comes from HANDOVER_OPERATOR here, so the field is fixed.
+  expect(await app.byId("operator").isEnabled()).toBe(false);
+  await app.click("create-keys");
+  await app.waitFor("keys-created");
+  const signing = await app.text("office-signing-value");
+  expect(signing).toMatch(/^ed25519:[0-9a-f]{64}$/);
+  expect(await app.text("office-recipient-value")).toMatch(/^age1[0-9a-z]{58}$/);
+  expect(await app.byId("qr").isDisplayed()).toBe(true);
+  await app.click("next");
+  await app.click("first-start-sample");
+
+  // The register, with every sample customer.
+  await app.waitFor("customer-table", 30_000);
+  expect(await app.waitForText("count", (s) => s.startsWith("300"))).toBe("300 件");
+  expect((await app.browser.$$('[data-testid="customer-row"]')).length).toBeGreaterThan(5);
+
+  // Search narrows it, and clearing it brings everyone back.
+  await app.type("search", "C0001");
+  await app.waitForText("count", (s) => s === "1 件");
+  expect(await app.text("customer-row")).toMatch(/^C0001\s/);
+  await app.type("search", "存在しない顧客");
+  await app.waitForText("count", (s) => s === "0 件");
+  await app.type("search", "");
+  await app.waitForText("count", (s) => s.startsWith("300"));
+
+  // The office now opens straight into the register (no first start again).
+  await app.browser.refresh();
+  await app.waitFor("customer-table", 15_000);
+});

@@ -1,0 +1,321 @@
+// End-to-end harness: the real desktop app (debug build) in a real WebKitGTK window, driven over
+// WebDriver: tauri-driver → WebKitWebDriver → target/debug/handover-desktop, under the X
+// display in $DISPLAY (scripts/e2e starts Xvfb).
+//
+// Every app gets its own temporary folder: the data folder (HANDOVER_DATA_DIR), the settings
+// and webview storage (XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME), a fixed operator
+// (HANDOVER_OPERATOR) and a dialog answer queue (HANDOVER_E2E_DIALOGS): native dialogs are
+// answered by the app's debug-only queue, never skipped. One tauri-driver per app, so that
+// each app sees exactly its own environment.
+//
+// Writing a test:
+//
+//   e2e("what it shows", async (app) => {
+//     await app.nav("register");
+//     app.answerDialog("open_file", "/path/register.xlsx");   // the next dialog's answer
+//     await app.click("import");
+//     await app.waitForText("count", (s) => s.startsWith("300"));
+//   });
+//
+// A failing test saves a PNG of the window into ui/e2e/screenshots/ (gitignored) and prints its
+// path, with the driver log and the dialogs the app asked for.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { it } from "vitest";
+import { remote } from "webdriverio";
+
+type Browser = WebdriverIO.Browser;
+type Element = ChainablePromiseElement;
+type ChainablePromiseElement = ReturnType<Browser["$"]>;
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const APP_BIN = process.env.HANDOVER_E2E_APP ?? join(ROOT, "target/debug/handover-desktop");
+export const CLI_BIN = process.env.HANDOVER_E2E_CLI ?? join(ROOT, "target/debug/handover");
+export const SCREENSHOTS = join(ROOT, "ui/e2e/screenshots");
+export const OPERATOR = "試験 係員";
+
+/** Which dialog an answer is for (the app's DialogKind). */
+export type DialogKind = "open_file" | "save_file" | "pick_folder";
+
+export interface AppOptions {
+  /** Reuse this folder (the data folder and settings of an earlier app), else a new one. */
+  home?: string;
+  /** Prepare the data folder with the CLI before the app starts. */
+  seed?: "office" | "office+sample";
+  /** More environment variables for the app. */
+  env?: Record<string, string>;
+}
+
+/** A running app with helpers. */
+export interface App {
+  browser: Browser;
+  /** The app's own temporary folder (data/, config/, dialogs.json…). */
+  home: string;
+  /** The data folder (HANDOVER_DATA_DIR). */
+  data: string;
+  /** Queue the path the next native dialog of `kind` answers (null: cancel). */
+  answerDialog(kind: DialogKind, path: string | null): void;
+  /** The element with `data-testid`. */
+  byId(testid: string): Element;
+  click(testid: string): Promise<void>;
+  /** Type into an input or textarea (replacing its content; "" clears it). */
+  type(testid: string, text: string): Promise<void>;
+  /** Set the value of the input/textarea/select matched by a CSS selector, as a user would. */
+  fill(selector: string, value: string): Promise<void>;
+  text(testid: string): Promise<string>;
+  /** Wait until the element's text passes `ok`; returns that text. */
+  waitForText(testid: string, ok: (text: string) => boolean, timeoutMs?: number): Promise<string>;
+  /** Wait until an element is shown. */
+  waitFor(testid: string, timeoutMs?: number): Promise<Element>;
+  /** Click a navigation entry (`register`, `handover`, `contractors`, `ledger`, `open`, `mykey`, `settings`). */
+  nav(view: string): Promise<void>;
+  /** Save a PNG of the window; returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Close the app and its driver (the home folder stays until `cleanup`). */
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => (typeof a === "object" && a ? ok(a.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+async function waitForPort(port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const up = await new Promise<boolean>((ok) => {
+      const c = createConnection({ port, host: "127.0.0.1" });
+      c.once("connect", () => (c.end(), ok(true)));
+      c.once("error", () => ok(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
+}
+
+/** Run the CLI on a data folder (seeding, or checking what the app wrote). */
+export function cli(data: string, ...args: string[]): string {
+  return execFileSync(CLI_BIN, ["--data-dir", data, "--operator", OPERATOR, ...args], { encoding: "utf8" });
+}
+
+function seed(data: string, what: NonNullable<AppOptions["seed"]>) {
+  cli(data, "init");
+  if (what === "office+sample") {
+    cli(data, "import", join(ROOT, "sample/sample_register.xlsx"), "--floor-plans", join(ROOT, "sample/floor_plans"));
+  }
+}
+
+/** A new home folder for an app. */
+export function newHome(): string {
+  return mkdtempSync(join(tmpdir(), "handover-e2e-"));
+}
+
+/** Start the app. */
+export async function startApp(opts: AppOptions = {}): Promise<App> {
+  if (!existsSync(APP_BIN)) throw new Error(`${APP_BIN} is missing: run cargo build -p handover-desktop`);
+  const home = opts.home ?? newHome();
+  const data = join(home, "data");
+  const dialogs = join(home, "dialogs.json");
+  if (!existsSync(dialogs)) writeFileSync(dialogs, "[]");
+  if (opts.seed) seed(data, opts.seed);
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const log = join(home, "driver.log");
+  const env = {
+    ...process.env,
+    HANDOVER_DATA_DIR: data,
+    HANDOVER_OPERATOR: OPERATOR,
+    HANDOVER_E2E_DIALOGS: dialogs,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_DATA_HOME: join(home, "xdg-data"),
+    XDG_CACHE_HOME: join(home, "xdg-cache"),
+    // No accessibility bus under Xvfb: keep GTK from waiting for one.
+    NO_AT_BRIDGE: "1",
+    ...opts.env,
+  };
+  const driver: ChildProcess = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const toLog = (b: Buffer) => appendFileSync(log, b);
+  driver.stdout?.on("data", toLog);
+  driver.stderr?.on("data", toLog);
+  const stopDriver = () => {
+    // The driver's process group: tauri-driver, WebKitWebDriver and the app, nothing else.
+    if (driver.pid && driver.exitCode === null) {
+      try {
+        process.kill(-driver.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  let browser: Browser;
+  try {
+    await waitForPort(port, 10_000);
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "error",
+      connectionRetryCount: 0,
+      connectionRetryTimeout: 30_000,
+      capabilities: {
+        // tauri-driver turns this into WebKitWebDriver's browser options.
+        "tauri:options": { application: APP_BIN },
+        "wdio:enforceWebDriverClassic": true,
+      } as WebdriverIO.Capabilities,
+    });
+  } catch (e) {
+    stopDriver();
+    throw new Error(`the app did not start (driver log: ${log}): ${e}`);
+  }
+  await browser.setTimeout({ implicit: 0 });
+
+  const byId = (id: string) => browser.$(`[data-testid="${id}"]`);
+  // innerText: what a person sees (WebDriver's getText drops the cells of grid rows).
+  const innerText = (id: string) =>
+    browser.execute(
+      (sel: string) => (document.querySelector(sel) as HTMLElement | null)?.innerText.trim() ?? null,
+      `[data-testid="${id}"]`,
+    );
+  const waitFor = async (id: string, timeoutMs = 10_000) => {
+    const el = byId(id);
+    await el.waitForDisplayed({ timeout: timeoutMs, timeoutMsg: `[data-testid="${id}"] not shown after ${timeoutMs} ms` });
+    return el;
+  };
+  const app: App = {
+    browser,
+    home,
+    data,
+    answerDialog(kind, path) {
+      const queue = JSON.parse(readFileSync(dialogs, "utf8")) as unknown[];
+      queue.push({ kind, path });
+      writeFileSync(dialogs, JSON.stringify(queue));
+    },
+    byId,
+    waitFor,
+    async click(id) {
+      const el = await waitFor(id);
+      await el.waitForEnabled({ timeout: 10_000, timeoutMsg: `[data-testid="${id}"] stayed disabled` });
+      await el.scrollIntoView({ block: "center" });
+      await el.click();
+    },
+    async type(id, text) {
+      const el = await waitFor(id);
+      // Clear as a user would (select all, delete): WebDriver's clear fires no input event.
+      await el.scrollIntoView({ block: "center" });
+      await el.click();
+      await browser.keys(["Control", "a"]);
+      await browser.keys("Backspace");
+      if (text) await el.addValue(text);
+    },
+    async fill(selector, value) {
+      await browser.$(selector).waitForExist({ timeout: 10_000, timeoutMsg: `${selector} not found` });
+      // Set the value the way the browser does for a user, then tell the UI (input + change):
+      // typing into date inputs depends on the locale's date format, this does not.
+      await browser.execute(
+        (sel: string, v: string) => {
+          const e = document.querySelector(sel) as HTMLInputElement;
+          Object.getOwnPropertyDescriptor(Object.getPrototypeOf(e), "value")?.set?.call(e, v);
+          e.dispatchEvent(new Event("input", { bubbles: true }));
+          e.dispatchEvent(new Event("change", { bubbles: true }));
+        },
+        selector,
+        value,
+      );
+    },
+    async text(id) {
+      await waitFor(id);
+      return (await innerText(id)) ?? "";
+    },
+    async waitForText(id, ok, timeoutMs = 10_000) {
+      let last = "";
+      await browser.waitUntil(
+        async () => {
+          last = (await innerText(id)) ?? "";
+          return ok(last);
+        },
+        { timeout: timeoutMs, timeoutMsg: `[data-testid="${id}"] text stayed ${JSON.stringify(last)}` },
+      );
+      return last;
+    },
+    async nav(view) {
+      await app.click(`nav-${view}`);
+    },
+    async screenshot(name) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = join(SCREENSHOTS, `${name.replace(/[^\w-]+/g, "_")}-${Date.now()}.png`);
+      await browser.saveScreenshot(file);
+      return file;
+    },
+    async stop() {
+      try {
+        await browser.deleteSession();
+      } catch {
+        /* the app may be gone already */
+      }
+      stopDriver();
+    },
+  };
+  // The window is up once the UI has rendered its frame.
+  await browser.$(".shell").waitForExist({ timeout: 15_000, timeoutMsg: "the UI did not render" });
+  return app;
+}
+
+/** Remove an app's home folder. */
+export function cleanup(home: string) {
+  rmSync(home, { recursive: true, force: true });
+}
+
+/**
+ * A test with a fresh app (options as for `startApp`). On failure it saves a screenshot and
+ * prints where it is, with the driver log and the dialog requests; the home folder is kept
+ * then, for a look at what the app wrote.
+ */
+export function e2e(name: string, body: (app: App) => Promise<void>, opts: AppOptions & { timeoutMs?: number } = {}) {
+  it(
+    name,
+    async () => {
+      const app = await startApp(opts);
+      try {
+        await body(app);
+        await app.stop();
+        if (!opts.home) cleanup(app.home);
+      } catch (e) {
+        await reportFailure(app, name);
+        await app.stop();
+        throw e;
+      }
+    },
+    opts.timeoutMs ?? 120_000,
+  );
+}
+
+/** Screenshot and pointers for a failed test (also for tests that run several apps). */
+export async function reportFailure(app: App, name: string) {
+  try {
+    const shot = await app.screenshot(name);
+    console.error(`e2e: "${name}" failed — screenshot: ${shot}`);
+  } catch (err) {
+    console.error(`e2e: "${name}" failed — no screenshot (${err})`);
+  }
+  console.error(`e2e: app home kept for inspection: ${app.home} (driver.log, dialogs.asked.jsonl, data/)`);
+}
+
+/** Today and a date `days` away, as YYYY-MM-DD in local time (as the app's 'today'). */
+export function isoDay(days = 0): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}

@@ -1,0 +1,165 @@
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { OfficePublicKeys } from "../bindings/OfficePublicKeys";
+import type { SettingsInfo } from "../bindings/SettingsInfo";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { KeyCard } from "../components/KeyCard";
+import { t } from "../i18n";
+
+type Step = "choose" | "keys" | "register";
+
+/**
+ * The first start on a data folder without office keys: office (operator name, office keys
+ * shown with copy buttons and QR codes, the sample register) or contractor.
+ */
+export function FirstStart({
+  settings,
+  onContractor,
+  onFinished,
+}: {
+  settings: SettingsInfo;
+  onContractor: () => void;
+  onFinished: () => void;
+}) {
+  const tr = t();
+  const [step, setStep] = useState<Step>("choose");
+  const [operator, setOperator] = useState(settings.operator);
+  const [keys, setKeys] = useState<OfficePublicKeys | null>(null);
+  const [busy, setBusy] = useState<ImportProgress | null>(null);
+  const [working, setWorking] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const contractor = () => {
+    setError(null);
+    api.setMode("contractor").then(onContractor, setError);
+  };
+  const createKeys = async () => {
+    setError(null);
+    setWorking(true);
+    try {
+      if (!settings.operatorFromEnv && operator.trim() !== settings.operator) await api.setOperator(operator);
+      await api.setMode("office");
+      setKeys(await api.officeInit());
+    } catch (e) {
+      setError(e);
+    } finally {
+      setWorking(false);
+    }
+  };
+  const loadSample = () => {
+    setError(null);
+    setBusy({ done: 0, total: null });
+    api
+      .loadSample(setBusy)
+      .then(onFinished, setError)
+      .finally(() => setBusy(null));
+  };
+
+  return (
+    <section class="view scroll firststart" data-testid="first-start">
+      <div class="fs-card">
+        <h1>{tr.fsTitle}</h1>
+        <p class="muted">
+          {tr.dataDir}: <code data-testid="first-start-data-dir">{settings.dataDir}</code>
+        </p>
+        {error ? <ErrorBanner error={error} /> : null}
+
+        {step === "choose" && (
+          <>
+            <p>{tr.fsIntro}</p>
+            <div class="choices">
+              <button class="choice" onClick={() => setStep("keys")} data-testid="choose-office">
+                <strong>{tr.fsOffice}</strong>
+                <span>{tr.fsOfficeBody}</span>
+              </button>
+              <button class="choice" onClick={contractor} data-testid="choose-contractor">
+                <strong>{tr.fsContractor}</strong>
+                <span>{tr.fsContractorBody}</span>
+              </button>
+            </div>
+          </>
+        )}
+
+        {step === "keys" && (
+          <>
+            <h2>{tr.fsKeysTitle}</h2>
+            {!keys && (
+              <form
+                class="form"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  createKeys();
+                }}
+              >
+                <label class="wide">
+                  {tr.fsOperator}
+                  <input
+                    value={operator}
+                    onInput={(e) => setOperator((e.target as HTMLInputElement).value)}
+                    disabled={settings.operatorFromEnv}
+                    required
+                    data-testid="operator"
+                  />
+                  {settings.operatorFromEnv && <span class="muted">{tr.fsOperatorEnv}</span>}
+                </label>
+                <p class="wide muted">{tr.fsKeysBody}</p>
+                <div class="actions">
+                  <button type="button" onClick={() => setStep("choose")}>
+                    {tr.back}
+                  </button>
+                  <button class="primary" type="submit" disabled={working || !operator.trim()} data-testid="create-keys">
+                    {tr.createKeys}
+                  </button>
+                </div>
+              </form>
+            )}
+            {keys && (
+              <>
+                <div class="banner ok" role="status" data-testid="keys-created">
+                  <strong>{tr.fsKeysDone}</strong>
+                  <span>{tr.fsKeysHint}</span>
+                </div>
+                <KeyCard title={tr.signingKey} value={keys.signingKey} fingerprint={keys.signingFingerprint} testid="office-signing" />
+                <KeyCard title={tr.recipient} value={keys.recipient} fingerprint={keys.recipientFingerprint} testid="office-recipient" />
+                <div class="actions">
+                  <button class="primary" onClick={() => setStep("register")} data-testid="next">
+                    {tr.next}
+                  </button>
+                </div>
+              </>
+            )}
+          </>
+        )}
+
+        {step === "register" && (
+          <>
+            <h2>{tr.fsRegisterTitle}</h2>
+            <p>{tr.fsRegisterBody}</p>
+            {busy ? (
+              <div class="progress" role="progressbar">
+                <span>{tr.importing}</span>
+                <div class="bar">
+                  <div
+                    class={busy.total ? "fill" : "fill indeterminate"}
+                    style={busy.total ? { width: `${Math.min(100, Math.round((busy.done / busy.total) * 100))}%` } : {}}
+                  />
+                </div>
+              </div>
+            ) : (
+              <div class="actions">
+                <button onClick={onFinished} data-testid="skip-register">
+                  {tr.fsSkip}
+                </button>
+                <button onClick={onFinished}>{tr.fsImportOwn}</button>
+                <button class="primary" onClick={loadSample} data-testid="first-start-sample">
+                  {tr.loadSample}
+                </button>
+              </div>
+            )}
+          </>
+        )}
+      </div>
+    </section>
+  );
+}

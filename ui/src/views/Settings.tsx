@@ -1,0 +1,248 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Field } from "../bindings/Field";
+import type { PolicyForm } from "../bindings/PolicyForm";
+import type { PolicyView } from "../bindings/PolicyView";
+import type { SettingsInfo } from "../bindings/SettingsInfo";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { fieldLabel, lang, t, type Lang } from "../i18n";
+import { open } from "../lib/dialog";
+import { REQUIRED, policyProblems, samePolicy, toggleField } from "../lib/policy";
+
+/** Language, data folder, operator, and (for an office) the policy editor. */
+export function Settings({
+  settings,
+  office,
+  onLanguage,
+  onChanged,
+}: {
+  settings: SettingsInfo;
+  office: boolean;
+  onLanguage: (l: Lang) => void;
+  onChanged: () => void;
+}) {
+  const tr = t();
+  const [operator, setOperator] = useState(settings.operator);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const done = (what: string) => () => {
+    setSaved(what);
+    onChanged();
+  };
+  const chooseDir = async () => {
+    setError(null);
+    const p = await open({ directory: true, title: tr.dataDir }).catch(setError);
+    if (p) api.setDataDir(p).then(done("dir"), setError);
+  };
+  const nextDir = settings.configuredDataDir;
+  const restart =
+    settings.dataDirSource !== "env" &&
+    ((nextDir && nextDir !== settings.dataDir) || (!nextDir && settings.dataDirSource === "config"));
+
+  return (
+    <section class="view scroll" data-testid="settings">
+      <div class="toolbar">
+        <h1>{tr.navSettings}</h1>
+      </div>
+      {error ? <ErrorBanner error={error} /> : null}
+      {settings.configProblem && <div class="banner warn">{settings.configProblem}</div>}
+      <article class="card settings">
+        <dl class="facts">
+          <dt>{tr.stLanguage}</dt>
+          <dd>
+            <div class="segmented" role="radiogroup" aria-label={tr.stLanguage}>
+              {(["ja", "en"] as Lang[]).map((l) => (
+                <button
+                  key={l}
+                  role="radio"
+                  aria-checked={lang.value === l}
+                  class={lang.value === l ? "on" : ""}
+                  onClick={() => onLanguage(l)}
+                  data-testid={`lang-${l}`}
+                >
+                  {l === "ja" ? "日本語" : "English"}
+                </button>
+              ))}
+            </div>
+          </dd>
+          <dt>{tr.dataDir}</dt>
+          <dd>
+            <code data-testid="settings-data-dir">{settings.dataDir}</code>
+            {settings.dataDirSource === "env" ? (
+              <div class="muted">{tr.stDataDirEnv}</div>
+            ) : (
+              <div class="row">
+                <button onClick={chooseDir}>{tr.stDataDirChange}</button>
+                {nextDir && (
+                  <button class="link" onClick={() => api.setDataDir(null).then(done("dir"), setError)}>
+                    {tr.stDataDirReset}
+                  </button>
+                )}
+              </div>
+            )}
+            {restart && (
+              <div class="banner warn" role="status" data-testid="restart-needed">
+                {nextDir ? tr.stDataDirNext(nextDir) : tr.stDataDirDefaultNext}
+              </div>
+            )}
+          </dd>
+          <dt>{tr.operator}</dt>
+          <dd>
+            <form
+              class="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                setError(null);
+                api.setOperator(operator).then(done("operator"), setError);
+              }}
+            >
+              <input
+                value={operator}
+                onInput={(e) => setOperator((e.target as HTMLInputElement).value)}
+                disabled={settings.operatorFromEnv}
+                aria-label={tr.operator}
+                required
+              />
+              {!settings.operatorFromEnv && (
+                <button type="submit" disabled={!operator.trim() || operator.trim() === settings.operator}>
+                  {tr.stSave}
+                </button>
+              )}
+              {saved === "operator" && <span class="muted">{tr.stSaved}</span>}
+            </form>
+            {settings.operatorFromEnv && <div class="muted">{tr.fsOperatorEnv}</div>}
+          </dd>
+          {settings.configFile && (
+            <>
+              <dt>{tr.stConfigFile}</dt>
+              <dd>
+                <code class="muted">{settings.configFile}</code>
+              </dd>
+            </>
+          )}
+        </dl>
+      </article>
+      {office ? <PolicyEditor /> : <div class="empty">{tr.stPolicyOfficeOnly}</div>}
+    </section>
+  );
+}
+
+function PolicyEditor() {
+  const tr = t();
+  const [view, setView] = useState<PolicyView | null>(null);
+  const [form, setForm] = useState<PolicyForm | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api.policy().then((v) => {
+      setView(v);
+      setForm(v.policy);
+    }, setError);
+  }, []);
+  if (!view || !form) return error ? <ErrorBanner error={error} /> : null;
+
+  const problems = policyProblems(form);
+  const dirty = !samePolicy(form, view.policy) || !!view.loadError;
+  const fields: Field[] = view.selectable;
+  const setNumber = (k: "returnDays" | "notifyDeadlineDays" | "recordRetentionYears") => (e: Event) => {
+    setSaved(false);
+    setForm({ ...form, [k]: (e.target as HTMLInputElement).valueAsNumber });
+  };
+  const save = () => {
+    setError(null);
+    setBusy(true);
+    api
+      .savePolicy(form)
+      .then((v) => {
+        setView(v);
+        setForm(v.policy);
+        setSaved(true);
+      }, setError)
+      .finally(() => setBusy(false));
+  };
+  const problemText = { retention: tr.stRetentionTooShort, return: tr.stReturnTooShort, notify: tr.stNotifyTooShort };
+
+  return (
+    <article class="card" data-testid="policy-editor">
+      <h2>{tr.stPolicy}</h2>
+      <p class="muted">{tr.stPolicyHint}</p>
+      {view.loadError && (
+        <div class="banner warn">
+          <div>
+            <strong>{tr.stPolicyBroken}</strong>
+            <div class="detail">{view.loadError.message}</div>
+          </div>
+        </div>
+      )}
+      <div class="policy-grid">
+        <table class="review policy">
+          <thead>
+            <tr>
+              <th>{tr.workType}</th>
+              {fields.map((f) => (
+                <th key={f} class="field">
+                  {fieldLabel(f)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {form.workTypes.map((w) => (
+              <tr key={w.id}>
+                <th scope="row">{lang.value === "ja" ? w.labelJa : w.labelEn}</th>
+                {fields.map((f) => (
+                  <td key={f} class="field">
+                    <input
+                      type="checkbox"
+                      checked={w.fields.includes(f)}
+                      disabled={f === REQUIRED}
+                      aria-label={`${lang.value === "ja" ? w.labelJa : w.labelEn}: ${fieldLabel(f)}`}
+                      onChange={() => {
+                        setSaved(false);
+                        setForm(toggleField(form, w.id, f, fields));
+                      }}
+                      data-testid={`policy-${w.id}-${f}`}
+                    />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="form numbers">
+        <label>
+          {tr.stReturnDays}
+          <input type="number" min={1} step={1} value={form.returnDays} onInput={setNumber("returnDays")} data-testid="policy-return-days" />
+        </label>
+        <label>
+          {tr.stNotifyDays}
+          <input type="number" min={1} step={1} value={form.notifyDeadlineDays} onInput={setNumber("notifyDeadlineDays")} />
+        </label>
+        <label>
+          {tr.stRetention}
+          <input type="number" min={3} step={1} value={form.recordRetentionYears} onInput={setNumber("recordRetentionYears")} data-testid="policy-retention" />
+        </label>
+      </div>
+      {problems.map((p) => (
+        <div class="banner warn" role="status" key={p}>
+          {problemText[p]}
+        </div>
+      ))}
+      {error ? <ErrorBanner error={error} /> : null}
+      {saved && (
+        <div class="banner ok" role="status" data-testid="policy-saved">
+          {tr.stPolicySaved}
+        </div>
+      )}
+      <div class="actions">
+        <button class="primary" onClick={save} disabled={busy || !dirty || problems.length > 0} data-testid="policy-save">
+          {tr.stPolicySave}
+        </button>
+      </div>
+    </article>
+  );
+}

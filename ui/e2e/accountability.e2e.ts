@@ -1,0 +1,93 @@
+// The manager's side: a request registered in the app and decided, the provision history
+// showing a handover, the leak report for it recorded in the ledger, and an export saved
+// through the (test-answered) save dialog.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { ROOT, cli, e2e, isoDay } from "./harness";
+
+e2e(
+  "requests, the history of a handover and its leak report",
+  async (app) => {
+    // A contractor and one handover of three customers, made with the CLI beforehand.
+    cli(
+      app.data,
+      "contractor",
+      "add",
+      "--name",
+      "架空電設株式会社",
+      "--recipients-file",
+      join(ROOT, "tests/fixtures/keys/test-contractor.recipients.txt"),
+      "--agreement-signed",
+      "2020-04-01",
+      "--agreement-expires",
+      "2099-03-31",
+    );
+    const id = cli(
+      app.data,
+      "pack",
+      "--contractor",
+      "CTR-0001",
+      "--work-type",
+      "installation",
+      "--customers",
+      "C0001,C0002,C0003",
+      "--method",
+      "transfer",
+      "--out",
+      join(app.home, "b.age"),
+    ).trim();
+    expect(id).toMatch(/^HO-\d{4}-\d{6}$/);
+    await app.browser.refresh();
+
+    // A request for a customer of that handover: registered, shown with the earlier handover.
+    await app.nav("requests");
+    await app.click("request-new");
+    await app.type("request-customer", "C0002");
+    await app.click("request-save");
+    const card = await app.browser.$('[data-testid^="request-REQ-"]');
+    await card.waitForDisplayed({ timeout: 10_000 });
+    const text = await card.getText();
+    expect(text).toContain("C0002");
+    expect(text).toContain(id);
+    const reqId = ((await card.getAttribute("data-testid")) ?? "").replace("request-", "");
+    // Accepted: it leaves the pending tab; the ledger has both steps.
+    await app.click(`accept-${reqId}`);
+    await app.browser.waitUntil(async () => !(await app.byId(`request-${reqId}`).isExisting()), {
+      timeout: 10_000,
+    });
+    const list = JSON.parse(cli(app.data, "request", "list", "--json"));
+    expect(list[0].request.status).toBe("accepted");
+    expect(list[0].request.decidedOn).toBe(isoDay());
+
+    // The history shows one row per customer of the handover.
+    await app.nav("history");
+    await app.waitFor("history-table");
+    const rows = await app.browser.$$('[data-testid="history-table"] tbody tr').length;
+    expect(rows).toBe(3);
+    expect(await app.text("history-table")).toContain(id);
+    // Saved as CSV through the save dialog: UTF-8 with BOM, Japanese headers, three rows.
+    const csv = join(app.home, "history.csv");
+    app.answerDialog("save_file", csv);
+    await app.browser.$("button=CSV で保存").click();
+    await app.browser.waitUntil(() => existsSync(csv), { timeout: 10_000 });
+    const content = readFileSync(csv, "utf8");
+    expect(content.charCodeAt(0)).toBe(0xfeff);
+    expect(content.split("\r\n").filter((l) => l.includes(id)).length).toBe(3);
+
+    // The leak report for that handover: three people, encrypted so exempt; recorded.
+    await app.click("history-tab-leak");
+    await app.type("leak-ids", id);
+    await app.click("leak-preview");
+    await app.waitFor("leak-summary");
+    expect(await app.text("leak-people")).toBe("3");
+    await app.waitFor("report-frame");
+    const before = cli(app.data, "ledger", "verify");
+    await app.click("leak-record");
+    await app.browser.waitUntil(async () => !(await app.byId("leak-record").isExisting()), { timeout: 10_000 });
+    const after = cli(app.data, "ledger", "verify");
+    const count = (s: string) => Number(/(\d+) entr/.exec(s)?.[1]);
+    expect(count(after)).toBe(count(before) + 1);
+  },
+  { seed: "office+sample" },
+);

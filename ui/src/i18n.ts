@@ -113,6 +113,7 @@ const ja = {
     register_rejected: "問題のある行があるため、何も取り込んでいません。修正してから再度取り込んでください。",
     cancelled: "中止しました。何も変更していません。",
     ledger_broken: "記録が改ざんされているか破損しています。",
+    derived_mismatch: "記録から作られた表（引渡し・申し出・顧客別索引）が記録と一致しません。データベースが直接編集されています。",
   } as Record<string, string>,
 };
 
@@ -227,6 +228,7 @@ const en: Dict = {
     register_rejected: "Some rows have problems, so nothing was imported. Fix them and import again.",
     cancelled: "Cancelled. Nothing was changed.",
     ledger_broken: "The ledger has been tampered with or is damaged.",
+    derived_mismatch: "A table built from the ledger (handovers, requests, per-customer index) disagrees with it: the database was edited directly.",
   },
 };
 

@@ -22,6 +22,7 @@ pub mod policy;
 pub mod progress;
 pub mod register;
 pub mod requests;
+pub mod retention;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

@@ -4,9 +4,13 @@
 //! below, so neither front end can skip it. Functions take an [`Office`] — the open data
 //! directory, its store, the operator and a clock — and return plain data.
 
+mod export;
 mod handovers;
+mod retention;
 
+pub use export::*;
 pub use handovers::*;
+pub use retention::*;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -303,6 +303,8 @@ pub fn pack(
         "basis": "委託",
     });
     let mut event = office.event("handover.created", payload);
+    // The record's creation time is the entry's: `ledger verify` compares the two.
+    event.at.clone_from(&created);
     event.customers = prep
         .customers
         .iter()
@@ -482,10 +484,7 @@ pub fn request_decide(
     };
     r.decided_on = Some(office.today().to_string());
     r.reason = reason.map(str::to_string);
-    let mut event = office.event(
-        "request.decided",
-        serde_json::json!({ "request": r }),
-    );
+    let mut event = office.event("request.decided", serde_json::json!({ "request": r }));
     event.customers = vec![r.customer_id.clone()];
     let now = office.now();
     office.store.save_request(&r, &now, event)?;

@@ -5,8 +5,11 @@
 
 mod bundle;
 mod contractors;
+mod derived;
+mod export;
 mod handovers;
 mod import;
 mod keys;
 mod ledger;
+mod retention;
 mod support;

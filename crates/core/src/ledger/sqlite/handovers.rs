@@ -70,7 +70,7 @@ impl SqliteStore {
         at: &str,
         event: &EventDraft,
     ) -> rusqlite::Result<LedgerEntry> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         tx.execute(
             "INSERT INTO requests (id, customer_id, scope, received, channel, note, status, \
              decided_on, reason, notified_on, notified_channel, created_at, updated_at) \
@@ -122,7 +122,7 @@ impl SqliteStore {
         h: &HandoverRecord,
         event: &EventDraft,
     ) -> rusqlite::Result<LedgerEntry> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let e = append_in(&tx, event)?;
         tx.execute(
             &format!(
@@ -213,7 +213,7 @@ impl SqliteStore {
         note: Option<&str>,
         event: &EventDraft,
     ) -> rusqlite::Result<Option<LedgerEntry>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let n = tx.execute(
             "UPDATE handovers SET closed_on = ?2, closed_note = ?3 WHERE id = ?1 AND closed_on IS NULL",
             params![id, on, note],

@@ -158,7 +158,9 @@ fn the_outside_script_catches_a_tampered_export() {
         .position(|l| l["kind"] == "contractor.added")
         .unwrap();
 
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<serde_json::Value>)>, usize, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut Vec<serde_json::Value>)>;
+    // (what, the edit, the entry the verifier must name, why)
+    let cases: Vec<(&str, Edit, usize, &str)> = vec![
         (
             "payload edited",
             Box::new(move |l| {

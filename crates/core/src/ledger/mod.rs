@@ -10,6 +10,7 @@
 pub mod chain;
 pub mod derived;
 pub mod export;
+mod pipeline;
 mod sqlite;
 
 pub use chain::{EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier, VerifyReport};
@@ -184,9 +185,4 @@ pub fn verify(store: &dyn Store) -> Result<VerifyReport> {
     Ok(report)
 }
 
-/// Walk the whole chain and compare it with the recorded head (no derived tables).
-pub fn verify_chain(store: &dyn Store) -> Result<VerifyReport> {
-    let mut v = Verifier::default();
-    store.for_each_entry_ref(&mut |e| v.push_ref(e))?;
-    v.finish(store.ledger_head()?)
-}
+pub use pipeline::verify_chain;

@@ -71,7 +71,7 @@ impl SqliteStore {
         event: &EventDraft,
     ) -> rusqlite::Result<LedgerEntry> {
         let tx = self.conn.savepoint()?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO requests (id, customer_id, scope, received, channel, note, status, \
              decided_on, reason, notified_on, notified_channel, created_at, updated_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) \
@@ -79,21 +79,21 @@ impl SqliteStore {
              note = excluded.note, decided_on = excluded.decided_on, reason = excluded.reason, \
              notified_on = excluded.notified_on, notified_channel = excluded.notified_channel, \
              updated_at = excluded.updated_at",
-            params![
-                r.id,
-                r.customer_id,
-                r.scope.to_db(),
-                r.received,
-                r.channel,
-                r.note,
-                r.status.as_str(),
-                r.decided_on,
-                r.reason,
-                r.notified_on,
-                r.notified_channel,
-                at
-            ],
-        )?;
+        )?
+        .execute(params![
+            r.id,
+            r.customer_id,
+            r.scope.to_db(),
+            r.received,
+            r.channel,
+            r.note,
+            r.status.as_str(),
+            r.decided_on,
+            r.reason,
+            r.notified_on,
+            r.notified_channel,
+            at
+        ])?;
         let e = append_in(&tx, event)?;
         tx.commit()?;
         Ok(e)
@@ -124,26 +124,24 @@ impl SqliteStore {
     ) -> rusqlite::Result<LedgerEntry> {
         let tx = self.conn.savepoint()?;
         let e = append_in(&tx, event)?;
-        tx.execute(
-            &format!(
-                "INSERT INTO handovers ({HANDOVER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-                 ?9, ?10, ?11, NULL, NULL, ?12)"
-            ),
-            params![
-                h.id,
-                h.created_at,
-                h.operator,
-                h.contractor_id,
-                h.work_type,
-                h.method,
-                h.encryption,
-                h.return_by,
-                h.bundle_sha256,
-                h.bundle_size.map(|s| s as i64),
-                serde_json::to_string(&h.recipients).unwrap_or_default(),
-                e.seq as i64
-            ],
-        )?;
+        tx.prepare_cached(&format!(
+            "INSERT INTO handovers ({HANDOVER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+             ?9, ?10, ?11, NULL, NULL, ?12)"
+        ))?
+        .execute(params![
+            h.id,
+            h.created_at,
+            h.operator,
+            h.contractor_id,
+            h.work_type,
+            h.method,
+            h.encryption,
+            h.return_by,
+            h.bundle_sha256,
+            h.bundle_size.map(|s| s as i64),
+            serde_json::to_string(&h.recipients).unwrap_or_default(),
+            e.seq as i64
+        ])?;
         let mut stmt = tx.prepare_cached(
             "INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
              VALUES (?1, ?2, ?3, ?4)",
@@ -214,10 +212,12 @@ impl SqliteStore {
         event: &EventDraft,
     ) -> rusqlite::Result<Option<LedgerEntry>> {
         let tx = self.conn.savepoint()?;
-        let n = tx.execute(
-            "UPDATE handovers SET closed_on = ?2, closed_note = ?3 WHERE id = ?1 AND closed_on IS NULL",
-            params![id, on, note],
-        )?;
+        let n = tx
+            .prepare_cached(
+                "UPDATE handovers SET closed_on = ?2, closed_note = ?3 \
+                 WHERE id = ?1 AND closed_on IS NULL",
+            )?
+            .execute(params![id, on, note])?;
         if n != 1 {
             return Ok(None);
         }
@@ -228,7 +228,8 @@ impl SqliteStore {
 
     pub(super) fn handover_exists_sql(&self, id: &str) -> rusqlite::Result<bool> {
         self.conn
-            .query_row("SELECT 1 FROM handovers WHERE id = ?1", [id], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM handovers WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
             .optional()
             .map(|o| o.is_some())
     }

@@ -124,6 +124,8 @@ fn mismatch(table: &str, reason: String) -> Error {
 struct TableClosure {
     on: Option<String>,
     note: Option<String>,
+    /// The handover's customers as its entry recorded them (its closing entry links them).
+    customers: Vec<String>,
 }
 
 /// Which customers an entry links in `ledger_customers`.
@@ -232,16 +234,13 @@ impl<'s> Checker<'s> {
                 b"handover.created" => {
                     let c: Created =
                         serde_json::from_slice(p).map_err(|_| bad_payload("the handover"))?;
-                    self.created(e, &c)?;
-                    Expect::Exactly(c.customers.into_iter().map(|c| c.customer_id).collect())
+                    self.created(e, c)?
                 }
                 b"handover.destroyed" => {
                     self.no_handover_row_at(seq, &kind, false)?;
                     let d: Destroyed = serde_json::from_slice(p)
                         .map_err(|_| bad_payload("the handover id and date"))?;
-                    self.destroyed(seq, &d)?;
-                    let ids = (self.customers_of)(&d.handover_id)?;
-                    Expect::Exactly(ids.into_iter().map(|c| c.customer_id).collect())
+                    Expect::Exactly(self.destroyed(seq, &d)?)
                 }
                 k if k.starts_with(b"request.") => {
                     self.no_handover_row_at(seq, &kind, false)?;
@@ -402,7 +401,8 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn created(&mut self, e: &EntryRef<'_>, c: &Created) -> Result<()> {
+    /// Compare a handover's rows with its entry; the customers it links.
+    fn created(&mut self, e: &EntryRef<'_>, c: Created) -> Result<Expect> {
         let seq = e.seq;
         let Some(row) = self.next_handover_at(seq)? else {
             return Err(mismatch(
@@ -509,17 +509,20 @@ impl<'s> Checker<'s> {
             ));
         }
         self.report.handover_customers += stored.len() as u64;
+        let customers: Vec<String> = c.customers.into_iter().map(|c| c.customer_id).collect();
         self.closures.insert(
             row.id,
             TableClosure {
                 on: row.closed_on,
                 note: row.closed_note,
+                customers: customers.clone(),
             },
         );
-        Ok(())
+        Ok(Expect::Exactly(customers))
     }
 
-    fn destroyed(&mut self, seq: u64, d: &Destroyed) -> Result<()> {
+    /// Check a closing against the table; the customers it links.
+    fn destroyed(&mut self, seq: u64, d: &Destroyed) -> Result<Vec<String>> {
         let id = &d.handover_id;
         match self.closures.remove(id) {
             None => Err(mismatch(
@@ -537,7 +540,11 @@ impl<'s> Checker<'s> {
                     d.on
                 ),
             )),
-            Some(TableClosure { on: Some(on), note }) => {
+            Some(TableClosure {
+                on: Some(on),
+                note,
+                customers,
+            }) => {
                 if on != d.on {
                     return Err(mismatch(
                         "handovers",
@@ -557,7 +564,7 @@ impl<'s> Checker<'s> {
                         ),
                     ));
                 }
-                Ok(())
+                Ok(customers)
             }
         }
     }

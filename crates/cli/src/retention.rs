@@ -140,5 +140,8 @@ pub fn purge(cli: &Cli, a: &PurgeArgs) -> anyhow::Result<()> {
     if let Some(seq) = r.ledger_seq {
         println!("  recorded as ledger entry {seq}");
     }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
     Ok(())
 }

@@ -60,4 +60,9 @@ keptHandovers: Array<string>,
 /**
  * The `retention.purged` entry (not for a preview).
  */
-ledgerSeq: number | null, };
+ledgerSeq: number | null, 
+/**
+ * What the operator must see to: a floor plan file that could not be deleted after the
+ * purge was recorded (delete it by hand; no customer refers to it any more).
+ */
+warnings: Array<string>, };

@@ -65,6 +65,9 @@ pub struct PurgeReport {
     /// The `retention.purged` entry (not for a preview).
     #[ts(type = "number | null")]
     pub ledger_seq: Option<u64>,
+    /// What the operator must see to: a floor plan file that could not be deleted after the
+    /// purge was recorded (delete it by hand; no customer refers to it any more).
+    pub warnings: Vec<String>,
 }
 
 /// What a purge would remove, without changing anything.
@@ -102,12 +105,17 @@ pub fn purge(office: &mut Office, before: &str) -> Result<PurgeReport> {
         .map(|p| p.sha256)
         .collect();
     let dir = office.dir.floor_plans_dir();
+    // The purge is recorded: a file that cannot be deleted now is reported, not an error that
+    // would hide what was done.
     for p in plans.iter().filter(|p| !in_use.contains(&p.sha256)) {
         let path = dir.join(p.file_name());
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("cannot delete the floor plan", path, e)),
+            Err(e) => report.warnings.push(format!(
+                "the floor plan {} could not be deleted ({e}): delete it by hand",
+                path.display()
+            )),
         }
     }
     report.dry_run = false;
@@ -262,6 +270,7 @@ fn plan(office: &Office, before: &str) -> Result<Plan> {
         kept_customers,
         kept_handovers,
         ledger_seq: None,
+        warnings: Vec::new(),
     };
     Ok(Plan {
         report,

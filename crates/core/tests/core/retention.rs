@@ -679,3 +679,28 @@ fn a_purge_planned_on_a_store_that_changed_is_refused_whole() {
         "nothing purged, nothing recorded"
     );
 }
+
+#[test]
+fn a_floor_plan_that_cannot_be_deleted_is_a_warning_not_a_lost_purge() {
+    let w = World::new();
+    let mut o = w.office();
+    let plan = ops::customer(&o, "T003").unwrap().floor_plan.unwrap();
+    let path = w.data().join("floor_plans").join(plan.file_name());
+    // Something in the way that even root cannot remove as a file.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    std::fs::write(path.join("x"), b"x").unwrap();
+    let r = ops::purge(&mut o, "2026-11-23").unwrap();
+    assert!(r.ledger_seq.is_some());
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(
+        r.warnings[0].contains(&plan.file_name()),
+        "{:?}",
+        r.warnings
+    );
+    assert!(
+        ops::customer(&o, "T003").is_err(),
+        "the purge itself happened"
+    );
+    ops::verify_ledger(&o).unwrap();
+}

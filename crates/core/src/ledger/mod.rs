@@ -15,6 +15,7 @@ mod sqlite;
 
 pub use chain::{EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier, VerifyReport};
 pub use derived::DerivedReport;
+pub use pipeline::verify_chain;
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::handover::HandoverRecord;
@@ -184,5 +185,3 @@ pub fn verify(store: &dyn Store) -> Result<VerifyReport> {
     report.derived = Some(store.check_derived()?);
     Ok(report)
 }
-
-pub use pipeline::verify_chain;

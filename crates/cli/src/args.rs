@@ -250,7 +250,8 @@ pub struct ImportArgs {
     /// Text encoding of CSV/TSV files: auto, utf-8 or shift_jis
     #[arg(long, default_value = "auto")]
     pub encoding: String,
-    /// Map a column header to a field id, or to `ignore` (repeatable)
+    /// Map a column header to a field id, to `contract_ended` (the contract-end date, kept for
+    /// retention) or to `ignore` (repeatable)
     #[arg(long = "map", value_name = "HEADER=FIELD")]
     pub map: Vec<String>,
     /// Folder of floor plans named by customer number (PDF, PNG, JPEG)

@@ -94,6 +94,8 @@ const ja = {
   stReturnDays: "返却・廃棄期限（日数）",
   stNotifyDays: "提供停止請求の結果を伝える期限（日数）",
   stRetention: "提供記録の保存年数（3年以上）",
+  stCustomerRetention: "契約終了後に顧客情報を保存する年数（1年以上）",
+  stCustomerRetentionTooShort: "顧客情報の保存年数は1年以上にしてください。",
   stPolicySave: "ポリシーを保存して記録する",
   stPolicySaved: "ポリシーを保存し、記録しました",
   stPolicyBroken: "ポリシーファイルを読み込めないため、既定値を表示しています。保存すると修復されます。",
@@ -229,6 +231,7 @@ const ja = {
     bundle_changed: "開いた後にファイルが変更されました。もう一度開いてください。",
     e2e_dialog: "テスト用のダイアログ応答に誤りがあります。",
     internal: "内部エラーが発生しました。Handover を再起動してください。",
+    derived_mismatch: "記録から作られた表（引渡し・申し出・顧客別索引）が記録と一致しません。データベースが直接編集されています。",
   } as Record<string, string>,
 };
 
@@ -324,6 +327,8 @@ const en: Dict = {
   stReturnDays: "Return-or-destroy period (days)",
   stNotifyDays: "Days to tell a customer the outcome of an opt-out request",
   stRetention: "Years provision records are kept (3 or more)",
+  stCustomerRetention: "Years a customer's data is kept after the contract ends (1 or more)",
+  stCustomerRetentionTooShort: "Keep customers' data at least 1 year after their contract ends.",
   stPolicySave: "Save and record the policy",
   stPolicySaved: "The policy was saved and recorded",
   stPolicyBroken: "The policy file cannot be read, so the defaults are shown. Saving repairs it.",
@@ -459,6 +464,7 @@ const en: Dict = {
     bundle_changed: "The file changed after it was opened. Open it again.",
     e2e_dialog: "A test dialog answer is wrong.",
     internal: "Something went wrong inside Handover. Restart it.",
+    derived_mismatch: "A table built from the ledger (handovers, requests, per-customer index) disagrees with it: the database was edited directly.",
   },
 };
 

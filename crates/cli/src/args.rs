@@ -62,6 +62,22 @@ pub enum Command {
     /// Accountability reports: a customer's disclosure record, a leak, what is overdue
     #[command(subcommand)]
     Report(crate::reports::ReportCmd),
+    /// Delete personal data and provision records past their retention period (policy), and
+    /// record it
+    Purge(PurgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Purge what is past retention before this day (YYYY-MM-DD, not later than today)
+    #[arg(long, value_name = "DATE")]
+    pub before: String,
+    /// Show what would be purged; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -243,7 +259,8 @@ pub struct ImportArgs {
     /// Text encoding of CSV/TSV files: auto, utf-8 or shift_jis
     #[arg(long, default_value = "auto")]
     pub encoding: String,
-    /// Map a column header to a field id, or to `ignore` (repeatable)
+    /// Map a column header to a field id, to `contract_ended` (the contract-end date, kept for
+    /// retention) or to `ignore` (repeatable)
     #[arg(long = "map", value_name = "HEADER=FIELD")]
     pub map: Vec<String>,
     /// Folder of floor plans named by customer number (PDF, PNG, JPEG)
@@ -360,6 +377,19 @@ pub struct KeygenArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum LedgerCmd {
-    /// Walk the hash chain; exit 5 naming the first bad entry, 0 if intact
+    /// Walk the hash chain and compare the tables derived from it; exit 5 naming the first
+    /// bad entry or row, 0 if intact
     Verify(JsonFlag),
+    /// Write the ledger as JSON lines that tools/verify_ledger_export.py (or any script with
+    /// SHA-256) can verify; refuses to overwrite FILE
+    Export(LedgerExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerExportArgs {
+    /// The file to write (.jsonl; must not exist)
+    pub file: PathBuf,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }

@@ -9,6 +9,7 @@ mod handovers;
 mod progress;
 mod reports;
 mod requests;
+mod retention;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -205,26 +206,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Request(cmd) => requests::request(&cli, cmd)?,
         Command::History(a) => reports::history(&cli, a)?,
         Command::Report(cmd) => reports::report(&cli, cmd)?,
-        Command::Ledger(LedgerCmd::Verify(a)) => {
-            let office = open(&cli)?;
-            let report = ops::verify_ledger(&office)?;
-            if a.json {
-                print_json(&report)?;
-            } else {
-                println!(
-                    "The ledger is intact: {} entries verified{}.",
-                    report.entries,
-                    if report.redacted > 0 {
-                        format!(" ({} redacted by purges)", report.redacted)
-                    } else {
-                        String::new()
-                    }
-                );
-                if let Some(h) = report.head {
-                    println!("head: {h}");
-                }
-            }
-        }
+        Command::Ledger(LedgerCmd::Verify(a)) => retention::verify(&cli, a)?,
+        Command::Ledger(LedgerCmd::Export(a)) => retention::export(&cli, a)?,
+        Command::Purge(a) => retention::purge(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -271,6 +255,13 @@ fn print_import(r: &handover_core::register::ImportReport) {
         println!(
             "  unknown columns ignored: {}",
             r.unknown_columns.join(", ")
+        );
+    }
+    if r.past_retention > 0 {
+        println!(
+            "  {} customer(s) whose contract ended longer ago than the policy keeps data: not \
+             stored",
+            r.past_retention
         );
     }
     for p in &r.problems {

@@ -5,8 +5,9 @@
 //! but for `.keep`, makes trycmd sandbox the run). Every case keeps its data in `./data` via
 //! `--data-dir`, so nothing outside the sandbox is touched. Random keys are elided with `[..]`.
 //!
-//! `ledger_tamper.md` edits the database with the `sqlite3` CLI (Debian package `sqlite3`), as
-//! someone with access to the file would; it is skipped, loudly, where that tool is missing.
+//! `ledger_tamper.md`, `ledger_derived_tamper.md` and `ledger_retention.md` edit the database
+//! with the `sqlite3` CLI (Debian package `sqlite3`), as someone with access to the file would,
+//! and copy files with coreutils' `cp`; they are skipped, loudly, where a tool is missing.
 //! `handover_tamper.md` damages a bundle with coreutils' `dd` and `truncate` (skipped likewise).
 
 use std::path::Path;
@@ -19,14 +20,19 @@ fn cli() {
         .env("NO_COLOR", "1")
         .case("tests/cmd/*.md");
     let sqlite3 = Path::new("/usr/bin/sqlite3");
-    if sqlite3.exists() {
+    let cp = Path::new("/usr/bin/cp");
+    if sqlite3.exists() && cp.exists() {
         cases.register_bin("sqlite3", sqlite3.to_path_buf());
+        cases.register_bin("cp", cp.to_path_buf());
     } else {
         eprintln!(
-            "warning: /usr/bin/sqlite3 is missing (apt-get install sqlite3): skipping \
-             tests/cmd/ledger_tamper.md"
+            "warning: /usr/bin/sqlite3 (apt-get install sqlite3) or /usr/bin/cp is missing: \
+             skipping tests/cmd/ledger_tamper.md, ledger_derived_tamper.md and \
+             ledger_retention.md"
         );
-        cases.skip("tests/cmd/ledger_tamper.md");
+        for case in ["ledger_tamper", "ledger_derived_tamper", "ledger_retention"] {
+            cases.skip(format!("tests/cmd/{case}.md"));
+        }
     }
     let coreutils = ["dd", "truncate"].map(|b| Path::new("/usr/bin").join(b));
     if coreutils.iter().all(|p| p.exists()) {

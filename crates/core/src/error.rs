@@ -137,6 +137,16 @@ pub enum Error {
         reason: String,
     },
 
+    /// A table derived from the ledger (handovers, requests, the per-customer index) disagrees
+    /// with the entries that recorded it: it was edited outside Handover.
+    #[error("the {table} table disagrees with the ledger: {reason}")]
+    DerivedMismatch {
+        /// The table.
+        table: String,
+        /// The first disagreement, naming the row and the entry.
+        reason: String,
+    },
+
     /// age refused to encrypt or decrypt.
     #[error("encryption failed: {0}")]
     Encrypt(String),
@@ -252,6 +262,7 @@ impl Error {
             Error::RegisterRejected { .. } => "register_rejected",
             Error::Cancelled => "cancelled",
             Error::LedgerBroken { .. } => "ledger_broken",
+            Error::DerivedMismatch { .. } => "derived_mismatch",
             Error::Encrypt(_) => "encrypt",
             Error::Decrypt(_) => "decrypt",
             Error::FloorPlanChanged { .. } => "floor_plan_changed",
@@ -272,6 +283,7 @@ impl Error {
         matches!(
             self,
             Error::LedgerBroken { .. }
+                | Error::DerivedMismatch { .. }
                 | Error::Decrypt(_)
                 | Error::FloorPlanChanged { .. }
                 | Error::NotAnAgeFile(_)

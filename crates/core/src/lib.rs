@@ -24,6 +24,7 @@ pub mod progress;
 pub mod register;
 pub mod report;
 pub mod requests;
+pub mod retention;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

@@ -6,21 +6,25 @@
 
 mod contractor_side;
 mod customer_search;
+mod export;
 mod handovers;
 mod history;
 mod interrupted;
 mod policy_edit;
 mod reports;
 mod requests;
+mod retention;
 
 pub use contractor_side::*;
 pub use customer_search::*;
+pub use export::*;
 pub use handovers::*;
 pub use history::*;
 pub use interrupted::InterruptedPack;
 pub use policy_edit::*;
 pub use reports::*;
 pub use requests::*;
+pub use retention::*;
 
 use std::path::Path;
 use std::sync::Arc;

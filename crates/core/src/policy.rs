@@ -122,6 +122,19 @@ pub struct Policy {
     pub notify_deadline_days: u32,
     /// Years provision records are kept after the last provision (R10: at least 3).
     pub record_retention_years: u32,
+    /// Years a customer's personal data is kept after their contract ended (R9), then purged
+    /// by `handover purge`. Default 5: the general limitation period for claims under the
+    /// Civil Code (民法166条1項1号, five years from when a claim can be known), within which a
+    /// former customer may still raise a dispute about the service or the work done in their
+    /// home and the office must be able to find them. The operators' statements promise a
+    /// defined period and deletion "without delay" after it, but name no number; a manager
+    /// sets the office's own here.
+    #[serde(default = "default_customer_retention_years")]
+    pub customer_retention_years: u32,
+}
+
+fn default_customer_retention_years() -> u32 {
+    5
 }
 
 impl Default for Policy {
@@ -134,6 +147,7 @@ impl Default for Policy {
             return_days: 30,
             notify_deadline_days: 14,
             record_retention_years: 3,
+            customer_retention_years: default_customer_retention_years(),
         }
     }
 }
@@ -179,6 +193,13 @@ impl Policy {
             return Err(Error::invalid(
                 "policy record_retention_years",
                 "provision records must be kept at least 3 years (APPI Art. 29)",
+            ));
+        }
+        if self.customer_retention_years == 0 {
+            return Err(Error::invalid(
+                "policy customer_retention_years",
+                "must be at least 1 year (0 would purge a customer the day after their contract \
+                 ends, before any dispute can be answered)",
             ));
         }
         Ok(())
@@ -256,6 +277,25 @@ mod tests {
         std::fs::write(&path, "return_days = \"soon\"").unwrap();
         assert_eq!(Policy::load(&path).unwrap_err().code(), "invalid");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn customer_retention_has_a_default_and_a_floor() {
+        // A policy file written before the key existed still loads, with the default.
+        let old = Policy::default()
+            .to_toml()
+            .lines()
+            .filter(|l| !l.starts_with("customer_retention_years"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(!old.contains("customer_retention_years"));
+        let p: Policy = toml::from_str(&old).unwrap();
+        assert_eq!(p.customer_retention_years, 5);
+        let p = Policy {
+            customer_retention_years: 0,
+            ..Policy::default()
+        };
+        assert!(p.validate().unwrap_err().to_string().contains("at least 1"));
     }
 
     #[test]

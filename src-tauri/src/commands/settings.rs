@@ -163,6 +163,8 @@ pub struct PolicyForm {
     pub notify_deadline_days: u32,
     /// Years the records are kept (at least 3).
     pub record_retention_years: u32,
+    /// Years a former customer's personal data is kept after the contract ended.
+    pub customer_retention_years: u32,
 }
 
 /// The policy editor's data.
@@ -192,6 +194,7 @@ fn form(p: &Policy) -> PolicyForm {
         return_days: p.return_days,
         notify_deadline_days: p.notify_deadline_days,
         record_retention_years: p.record_retention_years,
+        customer_retention_years: p.customer_retention_years,
     }
 }
 
@@ -233,6 +236,7 @@ pub fn policy_save(state: State<'_, AppState>, policy: PolicyForm) -> CmdResult<
         return_days: policy.return_days,
         notify_deadline_days: policy.notify_deadline_days,
         record_retention_years: policy.record_retention_years,
+        customer_retention_years: policy.customer_retention_years,
     };
     state.with(|o| Ok(view(&ops::policy_save(o, &p)?, None)))
 }

@@ -18,6 +18,7 @@ header: string,
  */
 field: Field | null, 
 /**
- * `field`, `payment_dropped`, `unknown` or `duplicate`.
+ * `field`, `payment_dropped`, `unknown`, `duplicate` or `contract_ended` (the contract-end
+ * date, kept for retention and never handed over).
  */
 role: string, };

@@ -56,4 +56,10 @@ notes: string | null,
 /**
  * 住宅の図面
  */
-floorPlan: FloorPlan | null, };
+floorPlan: FloorPlan | null, 
+/**
+ * 契約終了日: the day the contract ended (ISO 8601), from a 解約日 / 契約終了日 / 退会日
+ * column. Not a [`Field`]: it decides when the customer's data is purged (R9) and is never
+ * handed to a contractor.
+ */
+contractEnded: string | null, };

@@ -51,6 +51,12 @@ unchanged: number,
  */
 rejected: number, 
 /**
+ * Rows of customers whose contract ended longer ago than the policy keeps customer data
+ * (`customer_retention_years`): not stored, so that a purge is not undone by the next
+ * import of a register that still lists them (R9).
+ */
+pastRetention: number, 
+/**
  * Problems found (at most 1000 listed).
  */
 problems: Array<RowProblem>, 

@@ -20,4 +20,8 @@ notifyDeadlineDays: number,
 /**
  * Years the records are kept (at least 3).
  */
-recordRetentionYears: number, };
+recordRetentionYears: number, 
+/**
+ * Years a former customer's personal data is kept after the contract ended.
+ */
+customerRetentionYears: number, };

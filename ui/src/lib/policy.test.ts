@@ -14,6 +14,7 @@ function form(): PolicyForm {
     returnDays: 30,
     notifyDeadlineDays: 14,
     recordRetentionYears: 3,
+    customerRetentionYears: 5,
   };
 }
 
@@ -41,6 +42,7 @@ describe("policyProblems", () => {
   });
   it("names each refused number", () => {
     expect(policyProblems({ ...form(), recordRetentionYears: 2 })).toEqual(["retention"]);
+    expect(policyProblems({ ...form(), customerRetentionYears: 0 })).toEqual(["customerRetention"]);
     expect(policyProblems({ ...form(), returnDays: 0, notifyDeadlineDays: 1.5 })).toEqual(["return", "notify"]);
     expect(policyProblems({ ...form(), returnDays: Number.NaN })).toEqual(["return"]);
   });

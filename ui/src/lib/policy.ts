@@ -23,7 +23,7 @@ export function toggleField(form: PolicyForm, workType: WorkType, field: Field, 
   };
 }
 
-export type PolicyProblem = "retention" | "return" | "notify";
+export type PolicyProblem = "retention" | "customerRetention" | "return" | "notify";
 
 /** What the core would refuse, checked before saving. */
 export function policyProblems(form: PolicyForm): PolicyProblem[] {
@@ -32,6 +32,7 @@ export function policyProblems(form: PolicyForm): PolicyProblem[] {
   if (!whole(form.returnDays, 1)) out.push("return");
   if (!whole(form.notifyDeadlineDays, 1)) out.push("notify");
   if (!whole(form.recordRetentionYears, 3)) out.push("retention");
+  if (!whole(form.customerRetentionYears, 1)) out.push("customerRetention");
   return out;
 }
 
@@ -39,6 +40,7 @@ export function policyProblems(form: PolicyForm): PolicyProblem[] {
 export function samePolicy(a: PolicyForm, b: PolicyForm): boolean {
   if (a.returnDays !== b.returnDays || a.notifyDeadlineDays !== b.notifyDeadlineDays) return false;
   if (a.recordRetentionYears !== b.recordRetentionYears) return false;
+  if (a.customerRetentionYears !== b.customerRetentionYears) return false;
   if (a.workTypes.length !== b.workTypes.length) return false;
   return a.workTypes.every((w) => {
     const o = b.workTypes.find((x) => x.id === w.id);

@@ -147,7 +147,7 @@ function PolicyEditor() {
   const problems = policyProblems(form);
   const dirty = !samePolicy(form, view.policy) || !!view.loadError;
   const fields: Field[] = view.selectable;
-  const setNumber = (k: "returnDays" | "notifyDeadlineDays" | "recordRetentionYears") => (e: Event) => {
+  const setNumber = (k: "returnDays" | "notifyDeadlineDays" | "recordRetentionYears" | "customerRetentionYears") => (e: Event) => {
     setSaved(false);
     setForm({ ...form, [k]: (e.target as HTMLInputElement).valueAsNumber });
   };
@@ -163,7 +163,12 @@ function PolicyEditor() {
       }, setError)
       .finally(() => setBusy(false));
   };
-  const problemText = { retention: tr.stRetentionTooShort, return: tr.stReturnTooShort, notify: tr.stNotifyTooShort };
+  const problemText = {
+    retention: tr.stRetentionTooShort,
+    customerRetention: tr.stCustomerRetentionTooShort,
+    return: tr.stReturnTooShort,
+    notify: tr.stNotifyTooShort,
+  };
 
   return (
     <article class="card" data-testid="policy-editor">
@@ -225,6 +230,17 @@ function PolicyEditor() {
         <label>
           {tr.stRetention}
           <input type="number" min={3} step={1} value={form.recordRetentionYears} onInput={setNumber("recordRetentionYears")} data-testid="policy-retention" />
+        </label>
+        <label>
+          {tr.stCustomerRetention}
+          <input
+            type="number"
+            min={1}
+            step={1}
+            value={form.customerRetentionYears}
+            onInput={setNumber("customerRetentionYears")}
+            data-testid="policy-customer-retention"
+          />
         </label>
       </div>
       {problems.map((p) => (

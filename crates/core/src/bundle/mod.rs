@@ -48,7 +48,7 @@
 //! files into place only when everything passed. [`paper_sheet_html`] prints the same selection.
 
 mod content;
-mod files;
+pub(crate) mod files;
 mod manifest;
 mod open;
 mod pack;

@@ -98,17 +98,143 @@ pub fn entry_hash(
     payload_hash: &Hash,
     prev_hash: &Hash,
 ) -> Hash {
-    let mut h = Sha256::new();
-    h.update(b"handover-ledger/v1\n");
-    for part in [seq.to_string().as_str(), at, kind, actor] {
-        h.update(part.as_bytes());
-        h.update(b"\n");
+    entry_hash_bytes(
+        seq,
+        at.as_bytes(),
+        kind.as_bytes(),
+        actor.as_bytes(),
+        payload_hash,
+        prev_hash,
+    )
+}
+
+/// [`entry_hash`] over raw column bytes, without a heap allocation: the text is laid out in a
+/// stack buffer (the number and the hex digests written straight into it) and hashed in one
+/// call — verification runs this a million times, and each small `update` has a cost of its
+/// own. Text too long for the buffer (an operator name of hundreds of bytes) is hashed in parts.
+pub fn entry_hash_bytes(
+    seq: u64,
+    at: &[u8],
+    kind: &[u8],
+    actor: &[u8],
+    payload_hash: &Hash,
+    prev_hash: &Hash,
+) -> Hash {
+    const PREFIX: &[u8] = b"handover-ledger/v1\n";
+    let mut digits = [0u8; 20];
+    let seq = decimal(seq, &mut digits);
+    let mut hex = [0u8; 130];
+    hex_into(payload_hash, &mut hex[..64]);
+    hex[64] = b'\n';
+    hex_into(prev_hash, &mut hex[65..129]);
+    hex[129] = b'\n';
+    let parts: [&[u8]; 9] = [PREFIX, seq, b"\n", at, b"\n", kind, b"\n", actor, b"\n"];
+    let len: usize = parts.iter().map(|p| p.len()).sum::<usize>() + hex.len();
+    let mut buf = [0u8; 512];
+    if len <= buf.len() {
+        let mut at = 0;
+        for p in parts.iter().chain(std::iter::once(&&hex[..])) {
+            buf[at..at + p.len()].copy_from_slice(p);
+            at += p.len();
+        }
+        return Sha256::digest(&buf[..len]).into();
     }
-    h.update(hex::encode(payload_hash).as_bytes());
-    h.update(b"\n");
-    h.update(hex::encode(prev_hash).as_bytes());
-    h.update(b"\n");
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.update(hex);
     h.finalize().into()
+}
+
+/// `n` in decimal, written at the end of `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+/// Lower-case hex of a digest into a 64-byte slice.
+fn hex_into(h: &Hash, out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in h.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
+    }
+}
+
+/// An entry as the store holds it, borrowed from the row being read: verification and export
+/// walk a million entries without copying one of them.
+///
+/// The text columns are bytes: the hash is over bytes, and an entry whose text someone
+/// replaced by something that is not UTF-8 must fail verification, not stop it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRef<'a> {
+    /// Position in the chain.
+    pub seq: u64,
+    /// When (RFC 3339).
+    pub at: &'a [u8],
+    /// Event kind.
+    pub kind: &'a [u8],
+    /// Operator.
+    pub actor: &'a [u8],
+    /// The JSON payload, `None` once redacted by a purge.
+    pub payload: Option<&'a [u8]>,
+    /// SHA-256 of the original payload (32 bytes unless someone edited it).
+    pub payload_hash: &'a [u8],
+    /// The previous entry's hash.
+    pub prev_hash: &'a [u8],
+    /// This entry's hash.
+    pub hash: &'a [u8],
+}
+
+impl<'a> EntryRef<'a> {
+    /// A stored entry, borrowed.
+    pub fn of(e: &'a LedgerEntry) -> Self {
+        EntryRef {
+            seq: e.seq,
+            at: e.at.as_bytes(),
+            kind: e.kind.as_bytes(),
+            actor: e.actor.as_bytes(),
+            payload: e.payload.as_deref().map(str::as_bytes),
+            payload_hash: &e.payload_hash,
+            prev_hash: &e.prev_hash,
+            hash: &e.hash,
+        }
+    }
+
+    /// Is it of this kind?
+    pub fn is(&self, kind: &str) -> bool {
+        self.kind == kind.as_bytes()
+    }
+
+    /// The kind, for messages.
+    pub fn kind_lossy(&self) -> std::borrow::Cow<'a, str> {
+        String::from_utf8_lossy(self.kind)
+    }
+}
+
+/// The kind of the entry a purge appends: it lists the entries whose payload it redacted.
+pub const PURGE_KIND: &str = "retention.purged";
+
+/// The part of a purge entry's payload that verification reads.
+#[derive(Debug, serde::Deserialize)]
+struct PurgeList {
+    /// The seqs whose payload the purge redacted.
+    redacted: Vec<u64>,
+}
+
+/// Parse the list of redacted seqs out of a purge entry's payload.
+pub fn purge_list(payload: &[u8]) -> Option<Vec<u64>> {
+    serde_json::from_slice::<PurgeList>(payload)
+        .ok()
+        .map(|p| p.redacted)
 }
 
 /// The outcome of a successful verification.
@@ -122,21 +248,42 @@ pub struct VerifyReport {
     /// Entries whose payload was redacted by a purge (hash still checked).
     #[ts(type = "number")]
     pub redacted: u64,
+    /// Purge entries (each lists the entries it redacted).
+    #[ts(type = "number")]
+    pub purges: u64,
     /// Hash of the last entry (hex), to compare with a copy kept elsewhere.
     pub head: Option<String>,
+    /// The derived tables compared with the log (absent when only the chain was walked).
+    pub derived: Option<super::derived::DerivedReport>,
 }
 
 /// Walks entries in order and finds the first that does not fit the chain.
+///
+/// A redacted (NULL) payload is accepted only when a *later* purge entry lists its seq, and a
+/// purge entry must keep its own payload and list only earlier entries that are redacted and
+/// not listed by another purge. Redactions are settled when the walk ends, because the purge
+/// that explains one comes after it; a NULL payload no purge explains is reported then, naming
+/// the first such entry.
 #[derive(Debug, Default)]
 pub struct Verifier {
     prev: Option<(u64, Hash)>,
     entries: u64,
     redacted: u64,
+    purges: u64,
+    /// Redacted entries no purge has listed yet.
+    unexplained: std::collections::BTreeSet<u64>,
+    /// Redacted entries a purge has listed.
+    explained: std::collections::HashSet<u64>,
 }
 
 impl Verifier {
     /// Check the next entry.
     pub fn push(&mut self, e: &LedgerEntry) -> Result<()> {
+        self.push_ref(&EntryRef::of(e))
+    }
+
+    /// Check the next entry, borrowed from the store.
+    pub fn push_ref(&mut self, e: &EntryRef<'_>) -> Result<()> {
         let (want_seq, want_prev) = match self.prev {
             Some((s, h)) => (s + 1, h),
             None => (1, GENESIS),
@@ -154,33 +301,79 @@ impl Verifier {
                 "it does not link to the previous entry (removed, inserted or reordered)".into(),
             );
         }
-        match &e.payload {
+        let (Ok(payload_hash), Ok(hash)) =
+            (<&Hash>::try_from(e.payload_hash), <&Hash>::try_from(e.hash))
+        else {
+            return broken("its stored hash has the wrong length (edited)".into());
+        };
+        match e.payload {
             Some(p) => {
-                let ph: Hash = Sha256::digest(p.as_bytes()).into();
-                if ph != e.payload_hash {
+                let ph: Hash = Sha256::digest(p).into();
+                if ph != *payload_hash {
                     return broken("its details were edited (payload hash mismatch)".into());
                 }
             }
-            None => self.redacted += 1,
+            None if e.is(PURGE_KIND) => {
+                return broken(
+                    "the record of a purge was removed (a purge entry is never redacted)".into(),
+                );
+            }
+            None => {
+                self.redacted += 1;
+                self.unexplained.insert(e.seq);
+            }
         }
-        if entry_hash(
-            e.seq,
-            &e.at,
-            &e.kind,
-            &e.actor,
-            &e.payload_hash,
-            &e.prev_hash,
-        ) != e.hash
-        {
+        if entry_hash_bytes(e.seq, e.at, e.kind, e.actor, payload_hash, &want_prev) != *hash {
             return broken("its date, kind, operator or hash were edited".into());
         }
-        self.prev = Some((e.seq, e.hash));
+        if let (true, Some(p)) = (e.is(PURGE_KIND), e.payload) {
+            self.purge(e.seq, p)?;
+        }
+        self.prev = Some((e.seq, *hash));
         self.entries += 1;
+        Ok(())
+    }
+
+    /// Settle the redactions a purge entry lists (its payload already matched its hash).
+    fn purge(&mut self, seq: u64, payload: &[u8]) -> Result<()> {
+        let broken = |reason: String| Err(Error::LedgerBroken { seq, reason });
+        let Some(list) = purge_list(payload) else {
+            return broken("this purge entry has no readable list of redacted entries".into());
+        };
+        for s in list {
+            if s >= seq {
+                return broken(format!(
+                    "this purge lists entry {s}, which comes after it (a purge redacts only \
+                     earlier entries)"
+                ));
+            }
+            if self.unexplained.remove(&s) {
+                self.explained.insert(s);
+            } else if self.explained.contains(&s) {
+                return broken(format!(
+                    "this purge lists entry {s}, which an earlier purge already redacted"
+                ));
+            } else {
+                return broken(format!(
+                    "this purge lists entry {s} as redacted, but that entry still holds its \
+                     details (restored after the purge?)"
+                ));
+            }
+        }
+        self.purges += 1;
         Ok(())
     }
 
     /// Finish, comparing the last entry with the recorded head.
     pub fn finish(self, head: Option<(u64, Hash)>) -> Result<VerifyReport> {
+        if let Some(&seq) = self.unexplained.first() {
+            return Err(Error::LedgerBroken {
+                seq,
+                reason: "its details were removed, but no purge records removing them (redacted \
+                         outside a purge)"
+                    .into(),
+            });
+        }
         match (self.prev, head) {
             (None, None) => {}
             (Some((s, h)), Some((hs, hh))) if s == hs && h == hh => {}
@@ -219,7 +412,9 @@ impl Verifier {
         Ok(VerifyReport {
             entries: self.entries,
             redacted: self.redacted,
+            purges: self.purges,
             head: self.prev.map(|(_, h)| hex::encode(h)),
+            derived: None,
         })
     }
 }
@@ -302,11 +497,125 @@ mod tests {
         ));
     }
 
+    fn purge_draft(redacted: &[u64]) -> EventDraft {
+        EventDraft {
+            kind: PURGE_KIND.into(),
+            payload: serde_json::json!({ "redacted": redacted, "customers": 0 }),
+            ..draft(0)
+        }
+    }
+
+    /// `n` test entries, then a purge listing `listed`, with the payloads of `nulled` removed.
+    fn purged(n: u32, listed: &[u64], nulled: &[u64]) -> Vec<LedgerEntry> {
+        let mut c = chain(n);
+        let prev = c.last().map(|e| (e.seq, e.hash));
+        c.push(seal(prev, &purge_draft(listed)));
+        for s in nulled {
+            c[*s as usize - 1].payload = None;
+        }
+        c
+    }
+
+    fn head_of(c: &[LedgerEntry]) -> Option<(u64, Hash)> {
+        c.last().map(|e| (e.seq, e.hash))
+    }
+
+    fn broken_at(r: Result<VerifyReport>) -> (u64, String) {
+        match r {
+            Err(Error::LedgerBroken { seq, reason }) => (seq, reason),
+            other => panic!("expected a broken ledger, got {other:?}"),
+        }
+    }
+
     #[test]
-    fn redacted_payload_still_verifies() {
+    fn the_documented_hash_text_is_what_is_hashed() {
+        let (ph, prev) = ([0xab; 32], [0x01; 32]);
+        let text = format!(
+            "handover-ledger/v1\n1234567890\n2026-11-23T00:00:00Z\nkind\n試験\n{}\n{}\n",
+            hex::encode(ph),
+            hex::encode(prev)
+        );
+        let want: Hash = Sha256::digest(text.as_bytes()).into();
+        assert_eq!(
+            entry_hash(
+                1234567890,
+                "2026-11-23T00:00:00Z",
+                "kind",
+                "試験",
+                &ph,
+                &prev
+            ),
+            want
+        );
+        // An operator name too long for the stack buffer is hashed the same way.
+        let long = "長".repeat(300);
+        let text = format!(
+            "handover-ledger/v1\n7\nat\nkind\n{long}\n{}\n{}\n",
+            hex::encode(ph),
+            hex::encode(prev)
+        );
+        let want: Hash = Sha256::digest(text.as_bytes()).into();
+        assert_eq!(entry_hash(7, "at", "kind", &long, &ph, &prev), want);
+        for n in [0, 9, 10, 99, 100, u64::MAX] {
+            let mut buf = [0; 20];
+            assert_eq!(decimal(n, &mut buf), n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_payload_redacted_by_a_later_purge_verifies() {
+        let c = purged(3, &[2], &[2]);
+        let r = verify(&c, head_of(&c)).unwrap();
+        assert_eq!((r.entries, r.redacted, r.purges), (4, 1, 1));
+    }
+
+    #[test]
+    fn a_payload_removed_without_a_purge_is_tampering() {
         let mut c = chain(3);
         c[1].payload = None;
-        let r = verify(&c, Some((3, c[2].hash))).unwrap();
-        assert_eq!((r.entries, r.redacted), (3, 1));
+        let (seq, why) = broken_at(verify(&c, Some((3, c[2].hash))));
+        assert_eq!(seq, 2);
+        assert!(why.contains("no purge"), "{why}");
+        // A purge that lists another entry does not explain it either.
+        let c = purged(3, &[1], &[1, 3]);
+        assert_eq!(broken_at(verify(&c, head_of(&c))).0, 3);
+    }
+
+    #[test]
+    fn a_purge_must_list_exactly_what_it_redacted() {
+        // Lists an entry that still has its payload.
+        let c = purged(3, &[2], &[]);
+        let (seq, why) = broken_at(verify(&c, head_of(&c)));
+        assert_eq!(seq, 4);
+        assert!(why.contains("still holds"), "{why}");
+        // Lists itself or a later entry.
+        let c = purged(3, &[4], &[]);
+        assert!(broken_at(verify(&c, head_of(&c))).1.contains("after it"));
+        // Lists an entry an earlier purge already redacted.
+        let mut c = purged(2, &[1], &[1]);
+        let prev = head_of(&c);
+        c.push(seal(prev, &purge_draft(&[1])));
+        let (seq, why) = broken_at(verify(&c, head_of(&c)));
+        assert_eq!(seq, 4);
+        assert!(why.contains("already"), "{why}");
+        // A purge whose payload has no list.
+        let mut c = chain(1);
+        c.push(seal(
+            head_of(&c),
+            &EventDraft {
+                kind: PURGE_KIND.into(),
+                ..draft(0)
+            },
+        ));
+        assert_eq!(broken_at(verify(&c, head_of(&c))).0, 2);
+    }
+
+    #[test]
+    fn a_purge_entry_is_never_redacted() {
+        let mut c = purged(2, &[1], &[1]);
+        c[2].payload = None;
+        let (seq, why) = broken_at(verify(&c, head_of(&c)));
+        assert_eq!(seq, 3);
+        assert!(why.contains("purge"), "{why}");
     }
 }

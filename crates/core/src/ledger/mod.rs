@@ -8,9 +8,14 @@
 //! The chain itself (sealing, verification) is backend-independent and lives in [`chain`].
 
 pub mod chain;
+pub mod derived;
+pub mod export;
+mod pipeline;
 mod sqlite;
 
-pub use chain::{EventDraft, Hash, LedgerEntry, Verifier, VerifyReport};
+pub use chain::{EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier, VerifyReport};
+pub use derived::DerivedReport;
+pub use pipeline::verify_chain;
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::handover::HandoverRecord;
@@ -44,6 +49,33 @@ impl ColumnSet {
     pub fn contains(&self, f: crate::Field) -> bool {
         self.0 & (1 << (f as u32)) != 0
     }
+
+    /// The bit of the contract-end date, which is register bookkeeping rather than a field.
+    const CONTRACT_ENDED: u32 = 1 << 31;
+
+    /// Mark the contract-end date as present in the import.
+    pub fn insert_contract_ended(&mut self) {
+        self.0 |= Self::CONTRACT_ENDED;
+    }
+
+    /// Is the contract-end date present?
+    pub fn has_contract_ended(&self) -> bool {
+        self.0 & Self::CONTRACT_ENDED != 0
+    }
+}
+
+/// What one purge removes (R9), decided by `ops::purge` from the policy and carried out by
+/// [`Store::purge`] in one transaction with its ledger entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purge {
+    /// Customers whose personal data is deleted (register rows).
+    pub customers: Vec<String>,
+    /// Their requests (rows deleted; the entries that recorded them are in `redact`).
+    pub requests: Vec<String>,
+    /// Handovers whose provision record is past retention (rows and customer rows deleted).
+    pub handovers: Vec<String>,
+    /// Entries whose payload is redacted (and whose `ledger_customers` rows are deleted).
+    pub redact: Vec<u64>,
 }
 
 /// A register import in progress: all upserts land, with their ledger entry, on commit; dropping
@@ -99,6 +131,21 @@ pub trait Store: Send {
     /// Visit every ledger entry in stored order (by seq).
     fn for_each_entry(&self, f: &mut dyn FnMut(LedgerEntry) -> Result<()>) -> Result<()>;
 
+    /// Visit every ledger entry in seq order, borrowed from the row being read: no copy per
+    /// entry, so that verification and export keep up with a million entries.
+    fn for_each_entry_ref(&self, f: &mut dyn FnMut(&EntryRef<'_>) -> Result<()>) -> Result<()>;
+
+    /// Rebuild the derived tables from the log and compare (see [`derived`]).
+    fn check_derived(&self) -> Result<DerivedReport>;
+
+    /// Customers whose contract ended before `date` (YYYY-MM-DD), by id.
+    fn customers_ended_before(&self, date: &str) -> Result<Vec<Customer>>;
+
+    /// Carry out a purge and record it, all in one transaction. Refused, with nothing changed,
+    /// if any row or payload it names is already gone (the store changed since it was
+    /// planned).
+    fn purge(&mut self, purge: &Purge, event: EventDraft) -> Result<LedgerEntry>;
+
     /// The recorded head: last seq and hash.
     fn ledger_head(&self) -> Result<Option<(u64, Hash)>>;
 
@@ -141,9 +188,10 @@ pub trait Store: Send {
     fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>>;
 }
 
-/// Walk the whole chain and compare it with the recorded head.
+/// Walk the whole chain and compare it with the recorded head, then compare the derived tables
+/// with the log (only once the chain holds: a broken chain makes its payloads worthless).
 pub fn verify(store: &dyn Store) -> Result<VerifyReport> {
-    let mut v = Verifier::default();
-    store.for_each_entry(&mut |e| v.push(&e))?;
-    v.finish(store.ledger_head()?)
+    let mut report = verify_chain(store)?;
+    report.derived = Some(store.check_derived()?);
+    Ok(report)
 }

@@ -309,6 +309,8 @@ pub fn pack(
         "basis": "委託",
     });
     let mut event = office.event("handover.created", payload);
+    // The record's creation time is the entry's: `ledger verify` compares the two.
+    event.at.clone_from(&created);
     event.customers = prep
         .customers
         .iter()

@@ -25,6 +25,36 @@ pub enum ColumnRole {
     Unknown,
     /// A second column for a field already taken by an earlier column: ignored.
     Duplicate(Field),
+    /// The day the contract ended (契約終了日): stored for retention, never a field.
+    ContractEnded,
+}
+
+/// Headers of the contract-end column, in [`crate::fields::header_key`] form.
+const CONTRACT_END_HEADERS: &[&str] = &[
+    "解約日",
+    "解約年月日",
+    "契約終了日",
+    "契約終了年月日",
+    "契約終了",
+    "契約満了日",
+    "退会日",
+    "退会年月日",
+    "サービス終了日",
+    "contractend",
+    "contractenddate",
+    "contractended",
+    "contractenddt",
+    "terminationdate",
+    "cancellationdate",
+    "enddate",
+];
+
+/// The target of `--map HEADER=contract_ended`.
+pub const CONTRACT_ENDED: &str = "contract_ended";
+
+/// Does this header name the contract-end date?
+pub fn is_contract_end_header(header: &str) -> bool {
+    CONTRACT_END_HEADERS.contains(&crate::fields::header_key(header).as_str())
 }
 
 /// A column as reported to the user.
@@ -38,7 +68,8 @@ pub struct ColumnReport {
     pub header: String,
     /// The field it was mapped to (payment fields included, so the report can say so).
     pub field: Option<Field>,
-    /// `field`, `payment_dropped`, `unknown` or `duplicate`.
+    /// `field`, `payment_dropped`, `unknown`, `duplicate` or `contract_ended` (the contract-end
+    /// date, kept for retention and never handed over).
     pub role: String,
 }
 
@@ -47,8 +78,10 @@ pub struct ColumnReport {
 pub struct MapOverride {
     /// The header text as it appears in the file.
     pub header: String,
-    /// The field, or `None` for `ignore`.
+    /// The field, or `None` for `ignore` (and for `contract_ended`).
     pub field: Option<Field>,
+    /// `HEADER=contract_ended`: the column is the contract-end date (not a field).
+    pub contract_ended: bool,
 }
 
 impl std::str::FromStr for MapOverride {
@@ -68,19 +101,30 @@ impl std::str::FromStr for MapOverride {
                 format!("'{s}' has no header before '='"),
             ));
         }
+        if f.trim() == CONTRACT_ENDED {
+            return Ok(MapOverride {
+                header,
+                field: None,
+                contract_ended: true,
+            });
+        }
         let field = match f.trim() {
             "ignore" | "-" => None,
             other => Some(Field::from_id(other).ok_or_else(|| {
                 Error::invalid(
                     "--map",
                     format!(
-                        "'{other}' is not a field id; use one of {} or ignore",
+                        "'{other}' is not a field id; use one of {}, contract_ended or ignore",
                         Field::ALL.map(Field::id).join(", ")
                     ),
                 )
             })?),
         };
-        Ok(MapOverride { header, field })
+        Ok(MapOverride {
+            header,
+            field,
+            contract_ended: false,
+        })
     }
 }
 
@@ -114,6 +158,7 @@ fn role_of(header: &str, overrides: &[MapOverride]) -> ColumnRole {
             // A payment column stays payment whatever the override says: `--map` must not be a
             // way to store it ([`ColumnMap::check_overrides`] refuses such a mapping).
             (_, Some(d)) if d.is_payment() => ColumnRole::Payment(d),
+            (None, _) if o.contract_ended => ColumnRole::ContractEnded,
             (None, _) => ColumnRole::Unknown,
             (Some(f), _) if f.is_payment() => ColumnRole::Payment(f),
             (Some(f), _) => ColumnRole::Field(f),
@@ -122,6 +167,7 @@ fn role_of(header: &str, overrides: &[MapOverride]) -> ColumnRole {
     match detected {
         Some(f) if f.is_payment() => ColumnRole::Payment(f),
         Some(f) => ColumnRole::Field(f),
+        None if is_contract_end_header(header) => ColumnRole::ContractEnded,
         None => ColumnRole::Unknown,
     }
 }
@@ -142,8 +188,15 @@ impl ColumnMap {
         let headers: Vec<String> = cells.iter().map(header_text).collect();
         let mut roles = Vec::with_capacity(headers.len());
         let mut seen: Vec<Field> = Vec::new();
+        let mut contract_end = false;
         for h in &headers {
             let role = match role_of(h, overrides) {
+                // A second contract-end column is ignored, like any unknown column.
+                ColumnRole::ContractEnded if contract_end => ColumnRole::Unknown,
+                ColumnRole::ContractEnded => {
+                    contract_end = true;
+                    ColumnRole::ContractEnded
+                }
                 ColumnRole::Field(f) if seen.contains(&f) => ColumnRole::Duplicate(f),
                 ColumnRole::Field(f) => {
                     seen.push(f);
@@ -220,6 +273,7 @@ impl ColumnMap {
                     ColumnRole::Payment(f) => (Some(*f), "payment_dropped"),
                     ColumnRole::Unknown => (None, "unknown"),
                     ColumnRole::Duplicate(f) => (Some(*f), "duplicate"),
+                    ColumnRole::ContractEnded => (None, "contract_ended"),
                 };
                 ColumnReport {
                     column: column_letter(i),
@@ -277,6 +331,33 @@ mod tests {
         assert_eq!(m.roles[4], ColumnRole::Payment(Field::CardNumber));
         assert_eq!(m.roles[5], ColumnRole::Unknown);
         assert_eq!(m.roles[6], ColumnRole::Duplicate(Field::Name));
+    }
+
+    #[test]
+    fn recognizes_the_contract_end_column() {
+        for h in [
+            "解約日",
+            "契約終了日",
+            "退会日",
+            "Contract End",
+            "contract_end_date",
+            "解約 年月日",
+        ] {
+            assert!(is_contract_end_header(h), "{h}");
+        }
+        for h in ["契約日", "契約サービス", "生年月日", "end"] {
+            assert!(!is_contract_end_header(h), "{h}");
+        }
+        let m =
+            ColumnMap::try_from_row(&row(&["顧客番号", "氏名", "解約日", "退会日"]), &[]).unwrap();
+        assert_eq!(m.roles[2], ColumnRole::ContractEnded);
+        assert_eq!(m.roles[3], ColumnRole::Unknown, "a second one is ignored");
+        assert_eq!(m.report()[2].role, "contract_ended");
+        assert_eq!(m.report()[2].field, None);
+        let o: MapOverride = "終了=contract_ended".parse().unwrap();
+        assert!(o.contract_ended && o.field.is_none());
+        let m = ColumnMap::try_from_row(&row(&["顧客番号", "氏名", "終了"]), &[o]).unwrap();
+        assert_eq!(m.roles[2], ColumnRole::ContractEnded);
     }
 
     #[test]

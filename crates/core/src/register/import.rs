@@ -101,6 +101,10 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Rows rejected (skipped with --skip-invalid).
     pub rejected: usize,
+    /// Rows of customers whose contract ended longer ago than the policy keeps customer data
+    /// (`customer_retention_years`): not stored, so that a purge is not undone by the next
+    /// import of a register that still lists them (R9).
+    pub past_retention: usize,
     /// Problems found (at most 1000 listed).
     pub problems: Vec<RowProblem>,
     /// Payment columns recognized and dropped (never stored).
@@ -127,6 +131,9 @@ struct State<'a> {
     problems: Vec<RowProblem>,
     problem_count: usize,
     rejected: usize,
+    past_retention: usize,
+    /// Customers whose contract ended before this day are past retention (ISO date).
+    retention_cutoff: Option<String>,
     rows: usize,
     added: Vec<String>,
     updated: Vec<String>,
@@ -162,10 +169,28 @@ impl State<'_> {
         let mut ok = true;
         let mut plan_name = None;
         for (i, role) in map.roles.iter().enumerate() {
+            let cell = row.cells.get(i).unwrap_or(&Cell::Empty);
+            if *role == ColumnRole::ContractEnded {
+                // Read like a birth date (和暦, Excel serials, 2020/3/31…); kept for retention.
+                let v = match cell {
+                    Cell::Date(d) => Ok(Some((*d).to_string())),
+                    Cell::Number(n) => norm::date_from_serial(*n),
+                    Cell::Text(s) => norm::date(s),
+                    Cell::Error(e) => Err(format!("the cell holds an error ({e})")),
+                    Cell::Empty => Ok(None),
+                };
+                match v {
+                    Ok(v) => c.contract_ended = v,
+                    Err(e) => {
+                        self.problem(row.number, Some(i), e);
+                        ok = false;
+                    }
+                }
+                continue;
+            }
             let ColumnRole::Field(field) = *role else {
                 continue;
             };
-            let cell = row.cells.get(i).unwrap_or(&Cell::Empty);
             if let Cell::Error(e) = cell {
                 self.problem(
                     row.number,
@@ -250,6 +275,13 @@ impl State<'_> {
         if !ok {
             return None;
         }
+        // Before its floor plan is stored: nothing of a customer past retention is kept.
+        if let (Some(cut), Some(ended)) = (&self.retention_cutoff, &c.contract_ended)
+            && ended < cut
+        {
+            self.past_retention += 1;
+            return None;
+        }
         let plan_path = match plan_name {
             Some(n) => Some(self.index.resolve(&n, &self.register_dir)),
             None => self
@@ -300,6 +332,11 @@ pub fn import_register(
     };
     let store_dir = dir.floor_plans_dir();
     crate::fsutil::create_private_dir(&store_dir)?;
+    let policy = crate::Policy::load(&dir.policy_path())?;
+    let retention_cutoff = match crate::retention::local_day(now) {
+        Some(today) => Some(crate::retention::customer_cutoff(&policy, today)?.to_string()),
+        None => None,
+    };
     let mut st = State {
         map: None,
         header_row: 0,
@@ -310,6 +347,8 @@ pub fn import_register(
         problems: Vec::new(),
         problem_count: 0,
         rejected: 0,
+        past_retention: 0,
+        retention_cutoff,
         rows: 0,
         added: Vec::new(),
         updated: Vec::new(),
@@ -357,8 +396,10 @@ fn run(
             if let Some(m) = ColumnMap::try_from_row(row.cells, &opts.mappings) {
                 m.check_overrides(&opts.mappings)?;
                 for r in &m.roles {
-                    if let ColumnRole::Field(f) = r {
-                        st.columns.insert(*f);
+                    match r {
+                        ColumnRole::Field(f) => st.columns.insert(*f),
+                        ColumnRole::ContractEnded => st.columns.insert_contract_ended(),
+                        _ => {}
                     }
                 }
                 st.header_row = row.number;
@@ -368,6 +409,7 @@ fn run(
         }
         st.rows += 1;
         let before = st.problem_count;
+        let past = st.past_retention;
         let customer = st.customer(&row);
         match customer {
             Some(c) if st.problem_count == 0 || opts.skip_invalid => {
@@ -378,6 +420,7 @@ fn run(
                 }
             }
             Some(_) => {}
+            None if st.past_retention > past => {}
             None => {
                 if st.problem_count == before {
                     // A row with no customer number at all.
@@ -451,6 +494,7 @@ fn run(
         updated: st.updated.len(),
         unchanged: st.unchanged,
         rejected: st.rejected,
+        past_retention: st.past_retention,
         problems: std::mem::take(&mut st.problems),
         dropped_payment_columns: dropped.clone(),
         unknown_columns: unknown,
@@ -471,6 +515,7 @@ fn run(
         "updated": st.updated,
         "unchanged": report.unchanged,
         "rejected": report.rejected,
+        "pastRetention": report.past_retention,
         "floorPlans": report.floor_plans,
         "droppedPaymentColumns": dropped,
     });

@@ -57,6 +57,11 @@ pub struct Customer {
     pub notes: Option<String>,
     /// 住宅の図面
     pub floor_plan: Option<FloorPlan>,
+    /// 契約終了日: the day the contract ended (ISO 8601), from a 解約日 / 契約終了日 / 退会日
+    /// column. Not a [`Field`]: it decides when the customer's data is purged (R9) and is never
+    /// handed to a contractor.
+    #[serde(default)]
+    pub contract_ended: Option<String>,
 }
 
 impl Customer {

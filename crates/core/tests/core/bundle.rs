@@ -194,6 +194,7 @@ fn customer(id: &str) -> Customer {
         service: Some("光インターネット 1G".into()),
         notes: Some(format!("withheld-notes-{id}, \"quoted\"\nsecond line")),
         floor_plan: None,
+        contract_ended: Some("2026-03-31".into()),
     }
 }
 
@@ -556,6 +557,8 @@ fn withheld_values_appear_nowhere_in_the_plaintext() {
     assert!(contains("東京都千代田区千代田1-1 C0001"));
     // Withheld labels are not column headers either; birth date value and gender neither.
     assert!(!contains("メールアドレス") && !contains("1970-01-02") && !contains("男性"));
+    // The contract-end date (register bookkeeping, not a field) never leaves either.
+    assert!(!contains("2026-03-31") && !contains("contractEnded") && !contains("contract_ended"));
     // The manifest names only the fields selected, per customer.
     let m: Manifest = serde_json::from_slice(&zip_entries(&zip)[0].1).unwrap();
     assert_eq!(
@@ -1248,6 +1251,7 @@ fn marked_customer(id: &str, text: &str) -> Customer {
         service: v(Field::Service),
         notes: v(Field::Notes),
         floor_plan: None,
+        contract_ended: None,
     }
 }
 

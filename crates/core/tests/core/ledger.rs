@@ -174,15 +174,17 @@ fn an_edited_payload_is_caught() {
 }
 
 #[test]
-fn a_payload_nulled_out_without_a_purge_is_reported_as_redacted() {
-    // A purge replaces a payload by NULL and the chain still verifies (R9). Someone nulling a
-    // payload directly therefore does not break the chain — but it cannot go unnoticed: the
-    // report counts redacted entries, and no purge event exists to explain it.
+fn a_payload_nulled_out_without_a_purge_is_caught() {
+    // A purge replaces a payload by NULL and the chain still verifies (R9) — but only because a
+    // later purge entry lists that entry. Nulling a payload directly, which the new update
+    // guard lets through as it would a purge, is caught and named.
     let (_tmp, src) = office_with_history();
     let (_t, data) = copy_of(&src);
-    tamper(&data, "UPDATE ledger SET payload = NULL WHERE seq = 3;");
-    let r = ops::verify_ledger(&support::open_at(&data)).unwrap();
-    assert_eq!((r.entries, r.redacted), (ENTRIES, 1));
+    let conn = Connection::open(data.join("handover.sqlite3")).unwrap();
+    conn.execute_batch("UPDATE ledger SET payload = NULL WHERE seq = 3;")
+        .unwrap();
+    drop(conn);
+    assert_broken_at(&data, 3, "no purge records removing them");
 }
 
 #[test]

@@ -75,8 +75,8 @@ impl SqliteStore {
         at: &str,
         event: &EventDraft,
     ) -> rusqlite::Result<LedgerEntry> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
+        let tx = self.conn.savepoint()?;
+        tx.prepare_cached(
             "INSERT INTO requests (id, customer_id, scope, received, channel, note, status, \
              decided_on, reason, notified_on, notified_channel, withdrawn_on, created_at, \
              updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) \
@@ -84,22 +84,22 @@ impl SqliteStore {
              note = excluded.note, decided_on = excluded.decided_on, reason = excluded.reason, \
              notified_on = excluded.notified_on, notified_channel = excluded.notified_channel, \
              withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at",
-            params![
-                r.id,
-                r.customer_id,
-                r.scope.to_db(),
-                r.received,
-                r.channel.id(),
-                r.note,
-                r.status.as_str(),
-                r.decided_on,
-                r.reason,
-                r.notified_on,
-                r.notified_channel.map(|c| c.id()),
-                r.withdrawn_on,
-                at
-            ],
-        )?;
+        )?
+        .execute(params![
+            r.id,
+            r.customer_id,
+            r.scope.to_db(),
+            r.received,
+            r.channel.id(),
+            r.note,
+            r.status.as_str(),
+            r.decided_on,
+            r.reason,
+            r.notified_on,
+            r.notified_channel.map(|c| c.id()),
+            r.withdrawn_on,
+            at
+        ])?;
         let e = append_in(&tx, event)?;
         tx.commit()?;
         Ok(e)
@@ -128,28 +128,26 @@ impl SqliteStore {
         h: &HandoverRecord,
         event: &EventDraft,
     ) -> rusqlite::Result<LedgerEntry> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let e = append_in(&tx, event)?;
-        tx.execute(
-            &format!(
-                "INSERT INTO handovers ({HANDOVER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-                 ?9, ?10, ?11, NULL, NULL, ?12)"
-            ),
-            params![
-                h.id,
-                h.created_at,
-                h.operator,
-                h.contractor_id,
-                h.work_type,
-                h.method,
-                h.encryption,
-                h.return_by,
-                h.bundle_sha256,
-                h.bundle_size.map(|s| s as i64),
-                serde_json::to_string(&h.recipients).unwrap_or_default(),
-                e.seq as i64
-            ],
-        )?;
+        tx.prepare_cached(&format!(
+            "INSERT INTO handovers ({HANDOVER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+             ?9, ?10, ?11, NULL, NULL, ?12)"
+        ))?
+        .execute(params![
+            h.id,
+            h.created_at,
+            h.operator,
+            h.contractor_id,
+            h.work_type,
+            h.method,
+            h.encryption,
+            h.return_by,
+            h.bundle_sha256,
+            h.bundle_size.map(|s| s as i64),
+            serde_json::to_string(&h.recipients).unwrap_or_default(),
+            e.seq as i64
+        ])?;
         let mut stmt = tx.prepare_cached(
             "INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
              VALUES (?1, ?2, ?3, ?4)",
@@ -219,11 +217,13 @@ impl SqliteStore {
         note: Option<&str>,
         event: &EventDraft,
     ) -> rusqlite::Result<Option<LedgerEntry>> {
-        let tx = self.conn.transaction()?;
-        let n = tx.execute(
-            "UPDATE handovers SET closed_on = ?2, closed_note = ?3 WHERE id = ?1 AND closed_on IS NULL",
-            params![id, on, note],
-        )?;
+        let tx = self.conn.savepoint()?;
+        let n = tx
+            .prepare_cached(
+                "UPDATE handovers SET closed_on = ?2, closed_note = ?3 \
+                 WHERE id = ?1 AND closed_on IS NULL",
+            )?
+            .execute(params![id, on, note])?;
         if n != 1 {
             return Ok(None);
         }
@@ -234,7 +234,8 @@ impl SqliteStore {
 
     pub(super) fn handover_exists_sql(&self, id: &str) -> rusqlite::Result<bool> {
         self.conn
-            .query_row("SELECT 1 FROM handovers WHERE id = ?1", [id], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM handovers WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
             .optional()
             .map(|o| o.is_some())
     }

@@ -1,0 +1,147 @@
+//! The ledger and retention commands: `ledger verify`, `ledger export`, `purge`.
+
+use handover_core::ops;
+
+use crate::args::{Cli, JsonFlag, LedgerExportArgs, PurgeArgs};
+use crate::{open, print_json};
+
+pub fn verify(cli: &Cli, a: &JsonFlag) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let report = ops::verify_ledger(&office)?;
+    if a.json {
+        return print_json(&report);
+    }
+    println!(
+        "The ledger is intact: {} entries verified{}.",
+        report.entries,
+        if report.redacted > 0 {
+            format!(
+                " ({} redacted by {} purge(s), each listed by its purge)",
+                report.redacted, report.purges
+            )
+        } else {
+            String::new()
+        }
+    );
+    if let Some(d) = &report.derived {
+        println!(
+            "The tables agree with it: {} handover(s) with {} customer row(s), {} request(s), {} \
+             per-customer index row(s).",
+            d.handovers, d.handover_customers, d.requests, d.ledger_customers
+        );
+    }
+    if let Some(h) = report.head {
+        println!("head: {h}");
+    }
+    Ok(())
+}
+
+pub fn export(cli: &Cli, a: &LedgerExportArgs) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let r = ops::export_ledger(&mut office, &a.file)?;
+    if a.json {
+        return print_json(&r);
+    }
+    println!(
+        "Exported {} ledger entries to {} ({} bytes)",
+        r.entries, r.path, r.size
+    );
+    println!("  sha256: {}", r.sha256);
+    if let Some(h) = &r.head {
+        println!("  head:   {h}");
+    }
+    println!("  recorded as ledger entry {}", r.ledger_seq);
+    println!(
+        "  check it anywhere with: python3 tools/verify_ledger_export.py {}",
+        r.path
+    );
+    Ok(())
+}
+
+fn list(ids: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut s = ids
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        s.push_str(&format!(" … and {} more", ids.len() - SHOWN));
+    }
+    s
+}
+
+pub fn purge(cli: &Cli, a: &PurgeArgs) -> anyhow::Result<()> {
+    let r = if a.dry_run {
+        ops::purge_preview(&open(cli)?, &a.before)?
+    } else {
+        ops::purge(&mut open(cli)?, &a.before)?
+    };
+    if a.json {
+        return print_json(&r);
+    }
+    println!(
+        "{} past retention before {}:",
+        if r.dry_run {
+            "Dry run (nothing changed): would purge what is"
+        } else {
+            "Purged what is"
+        },
+        r.before
+    );
+    println!(
+        "  customer data (contract ended before {}, {} years): {} customer(s){}; {} floor plan \
+         file(s); {} request(s)",
+        r.customer_cutoff,
+        r.customer_retention_years,
+        r.customers.len(),
+        if r.customers.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", list(&r.customers))
+        },
+        r.floor_plans,
+        r.requests.len()
+    );
+    println!(
+        "  provision records (handovers made before {}, {} years): {} handover(s){}",
+        r.record_cutoff,
+        r.record_retention_years,
+        r.handovers.len(),
+        if r.handovers.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", list(&r.handovers))
+        }
+    );
+    let seqs: Vec<String> = r.redacted.iter().map(u64::to_string).collect();
+    println!(
+        "  ledger entries redacted: {}{}",
+        r.redacted.len(),
+        if seqs.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", list(&seqs))
+        }
+    );
+    if !r.kept_customers.is_empty() {
+        println!(
+            "  kept, still in an open handover: customer(s) {}",
+            list(&r.kept_customers)
+        );
+    }
+    if !r.kept_handovers.is_empty() {
+        println!(
+            "  kept, still open (no return or destruction confirmed): handover(s) {}",
+            list(&r.kept_handovers)
+        );
+    }
+    if let Some(seq) = r.ledger_seq {
+        println!("  recorded as ledger entry {seq}");
+    }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}

@@ -347,13 +347,14 @@ impl Gen {
                 Scope::Fields(vec![Field::Phone])
             },
             received: "2026-01-05".into(),
-            channel: "phone".into(),
+            channel: handover_core::requests::Channel::Phone,
             note: Some("電話で申し出（架空）".into()),
             status: RequestStatus::Pending,
             decided_on: None,
             reason: None,
             notified_on: None,
             notified_channel: None,
+            withdrawn_on: None,
         };
         self.pending.push_back(r.clone());
         let d = self.draft(

@@ -4,9 +4,15 @@
 //! below, so neither front end can skip it. Functions take an [`Office`] — the open data
 //! directory, its store, the operator and a clock — and return plain data.
 
+mod customer_page;
 mod handovers;
+mod register_preview;
+mod wizard;
 
+pub use customer_page::*;
 pub use handovers::*;
+pub use register_preview::*;
+pub use wizard::*;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -69,6 +69,7 @@ pub use manifest::{
 pub use open::{
     FieldValue, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle, read_identity_file,
 };
+pub(crate) use pack::check_passphrase;
 pub use pack::pack_to_file;
 pub use paper::{PaperHeader, paper_sheet_html, write_paper_sheet};
 

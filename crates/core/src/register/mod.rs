@@ -9,6 +9,7 @@ mod headers;
 mod import;
 mod model;
 mod normalize;
+mod preview;
 mod source;
 
 pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, sniff as sniff_floor_plan};
@@ -17,6 +18,9 @@ pub use import::{ImportOptions, ImportReport, RowProblem, import_register};
 pub use model::{Customer, FloorPlan};
 pub(crate) use normalize::push_search_key;
 pub use normalize::search_key;
+pub use preview::{
+    MAX_PREVIEW_ROWS, PreviewColumn, PreviewRow, RegisterPreview, SheetInfo, preview,
+};
 pub use source::TextEncoding;
 
 /// Normalize a customer number: NFKC (full-width → half-width), trimmed; letters, digits,

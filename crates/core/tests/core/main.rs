@@ -5,8 +5,11 @@
 
 mod bundle;
 mod contractors;
+mod customer_page;
 mod handovers;
 mod import;
 mod keys;
 mod ledger;
+mod register_preview;
 mod support;
+mod wizard;

@@ -18,6 +18,19 @@ const COMMANDS: &[&str] = &[
     "handover_pack",
     "handovers_list",
     "handover_confirm",
+    "handover_contractors",
+    "handover_screen",
+    "handover_fields",
+    "handover_defaults",
+    "handover_check",
+    "handover_paper_preview",
+    "handover_paper_sheet",
+    "show_in_folder",
+    "customer_handovers",
+    "customer_requests",
+    "floor_plan",
+    "floor_plan_open",
+    "register_preview",
 ];
 
 fn main() {

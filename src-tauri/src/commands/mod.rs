@@ -2,7 +2,10 @@
 //! `handover_core::ops` function and maps the error.
 
 pub mod contractors;
+pub mod customer;
 pub mod handovers;
+pub mod import_preview;
 pub mod ledger;
 pub mod office;
 pub mod register;
+pub mod wizard;

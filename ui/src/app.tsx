@@ -5,8 +5,8 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { lang, setLang, t } from "./i18n";
 import { Contractors } from "./views/Contractors";
 import { Ledger } from "./views/Ledger";
-import { NewHandover } from "./views/NewHandover";
 import { Register } from "./views/Register";
+import { Wizard } from "./views/wizard/Wizard";
 
 type View = "register" | "handover" | "contractors" | "ledger";
 
@@ -69,7 +69,7 @@ export function App() {
         {error ? <ErrorBanner error={error} /> : null}
         {info && !info.keys && <KeysBanner onDone={refresh} />}
         {view === "register" && <Register onChanged={refresh} />}
-        {view === "handover" && <NewHandover />}
+        {view === "handover" && <Wizard onDone={refresh} />}
         {view === "contractors" && <Contractors />}
         {view === "ledger" && <Ledger info={info} />}
       </main>

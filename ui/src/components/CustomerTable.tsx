@@ -6,7 +6,7 @@ import { visibleWindow } from "../lib/virtual";
 const ROW_HEIGHT = 34;
 
 /** The register as a virtualized table: only the rows in view are in the DOM. */
-export function CustomerTable({ rows }: { rows: Customer[] }) {
+export function CustomerTable({ rows, onOpen }: { rows: Customer[]; onOpen?: (id: string) => void }) {
   const tr = t();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -40,12 +40,16 @@ export function CustomerTable({ rows }: { rows: Customer[] }) {
           <div style={{ transform: `translateY(${w.offsetTop}px)` }}>
             {rows.slice(w.start, w.end).map((c, i) => (
               <div
-                class={(w.start + i) % 2 ? "tr odd" : "tr"}
+                class={`${(w.start + i) % 2 ? "tr odd" : "tr"}${onOpen ? " clickable" : ""}`}
                 role="row"
                 aria-rowindex={w.start + i + 1}
                 key={c.customerId}
                 style={{ height: `${ROW_HEIGHT}px` }}
                 data-testid="customer-row"
+                data-id={c.customerId}
+                tabIndex={onOpen ? 0 : undefined}
+                onClick={onOpen && (() => onOpen(c.customerId))}
+                onKeyDown={onOpen && ((e: KeyboardEvent) => e.key === "Enter" && onOpen(c.customerId))}
               >
                 <div class="mono">{c.customerId}</div>
                 <div>{c.name}</div>

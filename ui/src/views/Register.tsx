@@ -6,6 +6,8 @@ import type { ImportProgress } from "../bindings/ImportProgress";
 import type { ImportReport } from "../bindings/ImportReport";
 import { CustomerTable } from "../components/CustomerTable";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { CustomerPage } from "./CustomerPage";
+import { ImportDialog } from "./ImportDialog";
 import { lang, t } from "../i18n";
 import { fold } from "../lib/fold";
 import { formatCount } from "../lib/format";
@@ -23,6 +25,8 @@ export function Register({ onChanged }: { onChanged: () => void }) {
   const [busy, setBusy] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [importPath, setImportPath] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
 
   const load = () =>
     api.customers("").then(
@@ -64,11 +68,19 @@ export function Register({ onChanged }: { onChanged: () => void }) {
       directory: false,
       filters: [{ name: "Register", extensions: ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "txt"] }],
     });
-    if (typeof path === "string") run(api.importRegister({ path, sheet: null, encoding: null, mappings: [], floorPlansDir: null, dryRun: false, skipInvalid: false }, setBusy));
+    if (typeof path === "string") setImportPath(path);
+  };
+  const importClosed = (imported: boolean) => {
+    setImportPath(null);
+    if (imported) {
+      load();
+      onChanged();
+    }
   };
   const loadSample = () => run(api.loadSample(setBusy));
 
   const empty = all !== null && all.length === 0;
+  if (openId) return <CustomerPage id={openId} onBack={() => setOpenId(null)} />;
   return (
     <section class="view">
       <div class="toolbar">
@@ -86,7 +98,7 @@ export function Register({ onChanged }: { onChanged: () => void }) {
         <span class="count" data-testid="count">
           {all ? `${formatCount(rows.length, lang.value)} ${tr.customers}` : ""}
         </span>
-        <button onClick={importFile} disabled={!!busy}>
+        <button onClick={importFile} disabled={!!busy} data-testid="import-file">
           {tr.importFile}
         </button>
       </div>
@@ -107,8 +119,9 @@ export function Register({ onChanged }: { onChanged: () => void }) {
       ) : rows.length === 0 && all && query ? (
         <div class="empty">{tr.noMatch}</div>
       ) : (
-        all && <CustomerTable rows={rows} />
+        all && <CustomerTable rows={rows} onOpen={setOpenId} />
       )}
+      {importPath && <ImportDialog path={importPath} onClose={importClosed} />}
     </section>
   );
 }

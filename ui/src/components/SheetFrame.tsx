@@ -1,0 +1,36 @@
+import { forwardRef } from "preact/compat";
+import { useImperativeHandle, useRef } from "preact/hooks";
+
+export interface SheetHandle {
+  /** Open the system print dialog for the sheet alone (not the app around it). */
+  print: () => void;
+}
+
+/**
+ * A work-order sheet (self-contained HTML from the core: inline CSS, images as data: URIs, no
+ * script) shown inside the app. The frame is sandboxed: no script in it can run; it shares the
+ * app's origin only so that the app can ask it to print.
+ */
+export const SheetFrame = forwardRef<SheetHandle, { html: string; title: string; testId?: string }>(
+  function SheetFrame({ html, title, testId }, ref) {
+    const frame = useRef<HTMLIFrameElement>(null);
+    useImperativeHandle(ref, () => ({
+      print: () => {
+        const w = frame.current?.contentWindow;
+        if (!w) return;
+        w.focus();
+        w.print();
+      },
+    }));
+    return (
+      <iframe
+        ref={frame}
+        class="sheet-frame"
+        title={title}
+        srcdoc={html}
+        sandbox="allow-same-origin allow-modals"
+        data-testid={testId}
+      />
+    );
+  },
+);

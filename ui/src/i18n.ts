@@ -113,6 +113,9 @@ const ja = {
     register_rejected: "問題のある行があるため、何も取り込んでいません。修正してから再度取り込んでください。",
     cancelled: "中止しました。何も変更していません。",
     ledger_broken: "記録が改ざんされているか破損しています。",
+    file_exists: "同じ名前のファイルがすでにあります（上書きしません）。別の名前を選んでください。",
+    floor_plan_changed: "保存されている図面が取り込み後に変更されています。図面を取り込み直してください。",
+    cannot_open: "このパソコンでは、フォルダやファイルを開くアプリを起動できませんでした。",
   } as Record<string, string>,
 };
 
@@ -227,6 +230,9 @@ const en: Dict = {
     register_rejected: "Some rows have problems, so nothing was imported. Fix them and import again.",
     cancelled: "Cancelled. Nothing was changed.",
     ledger_broken: "The ledger has been tampered with or is damaged.",
+    file_exists: "A file of that name already exists (it is never overwritten). Choose another name.",
+    floor_plan_changed: "The stored floor plan was changed after it was imported. Import the plan again.",
+    cannot_open: "No program could be started to open the folder or file on this computer.",
   },
 };
 

@@ -169,6 +169,7 @@ const ja = {
   sha256: "ファイルの SHA-256",
   size: "サイズ",
   recipients: "開ける鍵（指紋）",
+  officeKey: "事務所の鍵（監査用）",
   print: "印刷する…",
   printNote: "印刷した作業指示書が引き渡しそのものです。期限までに返却または廃棄の報告を受けてください。",
   newHandover: "続けて新しい引き渡しを作成",
@@ -205,6 +206,8 @@ const ja = {
   check: "内容を確認する（まだ取り込みません）",
   checkingFile: "全行を確認しています…",
   checkOk: "問題はありませんでした。次の内容で取り込みます。",
+  checkSkipping: "問題のある行を除いて、次の内容で取り込みます。",
+  problem: "問題",
   checkProblems: (n: number) => `${n} 行に問題があります。修正するか、問題のある行を除いて取り込んでください。`,
   willSkip: (n: number) => `問題のある ${n} 行は取り込みません。`,
   rowsRead: "読み込んだ行",
@@ -251,6 +254,7 @@ const ja = {
   channels: { phone: "電話", counter: "窓口", mail: "郵送", web: "Web" } as Record<string, string>,
   reqStatus: { pending: "審査中", accepted: "承認", rejected: "不承認", withdrawn: "取り下げ" } as Record<string, string>,
   methodShort: { transfer: "伝送", media: "媒体", paper: "紙" } as Record<string, string>,
+  byPassphrase: "（パスフレーズ）",
   openCustomer: "開く",
 };
 
@@ -399,6 +403,7 @@ const en: Dict = {
   sha256: "SHA-256 of the file",
   size: "Size",
   recipients: "Keys that open it (fingerprints)",
+  officeKey: "the office's key (for audits)",
   print: "Print…",
   printNote: "The printed sheet is the handover itself. Ask for its return or destruction by the date.",
   newHandover: "Create another handover",
@@ -433,6 +438,8 @@ const en: Dict = {
   check: "Check (nothing is imported yet)",
   checkingFile: "Checking every row…",
   checkOk: "No problems. This is what the import will do.",
+  checkSkipping: "Without the rows that have problems, this is what the import will do.",
+  problem: "Problem",
   checkProblems: (n) => `${n} row(s) have problems. Fix them, or import without them.`,
   willSkip: (n) => `${n} row(s) with problems will not be imported.`,
   rowsRead: "rows read",
@@ -477,6 +484,7 @@ const en: Dict = {
   channels: { phone: "Phone", counter: "Counter", mail: "Mail", web: "Web" },
   reqStatus: { pending: "Pending", accepted: "Accepted", rejected: "Rejected", withdrawn: "Withdrawn" },
   methodShort: { transfer: "Transfer", media: "Media", paper: "Paper" },
+  byPassphrase: " (passphrase)",
   openCustomer: "Open",
 };
 

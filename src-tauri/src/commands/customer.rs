@@ -36,7 +36,7 @@ pub fn floor_plan_open(state: State<'_, AppState>, id: String) -> CmdResult<()> 
     let (_, path) = state.with(|o| Ok(ops::floor_plan_path(o, &id)?))?;
     tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| {
         IpcError::new(
-            "io",
+            "cannot_open",
             format!("no program could open {}: {e}", path.display()),
         )
     })

@@ -80,9 +80,20 @@ pub fn handover_paper_sheet(
     state.with(|o| Ok(ops::paper_sheet(o, &id, std::path::Path::new(&path))?))
 }
 
-/// Show a written file in the system's file manager, selected.
+/// Show a written file in the system's file manager, selected; where the desktop offers no
+/// way to select it (no FileManager1 or portal service), open its folder instead.
 #[tauri::command(async)]
 pub fn show_in_folder(path: String) -> CmdResult<()> {
-    tauri_plugin_opener::reveal_item_in_dir(&path)
-        .map_err(|e| IpcError::new("io", format!("cannot show {path} in its folder: {e}")))
+    let file = std::path::Path::new(&path);
+    tauri_plugin_opener::reveal_item_in_dir(file)
+        .or_else(|first| match file.parent() {
+            Some(dir) => tauri_plugin_opener::open_path(dir, None::<&str>).map_err(|_| first),
+            None => Err(first),
+        })
+        .map_err(|e| {
+            IpcError::new(
+                "cannot_open",
+                format!("cannot show {path} in its folder: {e}"),
+            )
+        })
 }

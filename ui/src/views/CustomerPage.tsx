@@ -117,16 +117,16 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
             <tbody>
               {history.map((h) => (
                 <tr key={h.handoverId} class={h.overdue ? "overdue" : ""}>
-                  <td class="mono">{h.handoverId}</td>
-                  <td>{d(h.createdAt.slice(0, 10))}</td>
+                  <td class="mono nowrap">{h.handoverId}</td>
+                  <td class="nowrap">{d(h.createdAt.slice(0, 10))}</td>
                   <td>{h.contractorName ?? h.contractorId}</td>
                   <td>{work(h.workType)}</td>
-                  <td>
+                  <td class="nowrap">
                     {tx.methodShort[h.method] ?? h.method}
-                    {h.encryption === "passphrase" ? " 🔑" : ""}
+                    {h.encryption === "passphrase" ? <span class="muted small">{tx.byPassphrase}</span> : ""}
                   </td>
                   <td>{h.fields.map(fieldLabel).join("・")}</td>
-                  <td>{d(h.returnBy)}</td>
+                  <td class="nowrap">{d(h.returnBy)}</td>
                   <td>
                     {h.closedOn ? (
                       <span class="chip">{tx.statusClosed(h.closedOn)}</span>
@@ -162,8 +162,8 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
             <tbody>
               {requests.map((r) => (
                 <tr key={r.id}>
-                  <td class="mono">{r.id}</td>
-                  <td>{d(r.received)}</td>
+                  <td class="mono nowrap">{r.id}</td>
+                  <td class="nowrap">{d(r.received)}</td>
                   <td>
                     {r.scope.kind === "all" ? tx.scopeAll : tx.scopeFields(r.scope.fields.map(fieldLabel).join("・"))}
                     {r.note && <div class="muted small">{r.note}</div>}

@@ -8,6 +8,7 @@ import type { ImportRequest } from "../bindings/ImportRequest";
 import type { IpcError } from "../bindings/IpcError";
 import type { PreviewColumn } from "../bindings/PreviewColumn";
 import type { RegisterPreview } from "../bindings/RegisterPreview";
+import type { RowProblem } from "../bindings/RowProblem";
 import type { TextEncoding } from "../bindings/TextEncoding";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProgressBar } from "../components/ProgressBar";
@@ -179,18 +180,23 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
             />
           )}
           {phase === "checked" && checked && (
-            <div class="banner ok" role="status" data-testid="import-check-ok">
-              <div>
-                <strong>{tx.checkOk}</strong>
-                <Counts r={checked} />
-                {checked.rejected > 0 && <div>{tx.willSkip(checked.rejected)}</div>}
+            <>
+              <div class={checked.rejected > 0 ? "banner warn" : "banner ok"} role="status" data-testid="import-check-ok">
+                <div>
+                  <strong>{checked.rejected > 0 ? tx.checkSkipping : tx.checkOk}</strong>
+                  <Counts r={checked} />
+                  {checked.rejected > 0 && <div>{tx.willSkip(checked.rejected)}</div>}
+                </div>
               </div>
-            </div>
+              {checked.problems.length > 0 && <Problems list={checked.problems} />}
+            </>
           )}
           {phase === "checked" && rejected && (
             <div data-testid="import-problems">
-              <ErrorBanner error={rejected} />
-              <p>{tx.checkProblems(rejected.problems.length)}</p>
+              <div class="banner error" role="alert">
+                <strong>{tx.checkProblems(rejected.problems.length)}</strong>
+              </div>
+              <Problems list={rejected.problems} />
               <label class="check">
                 <input
                   type="checkbox"
@@ -252,10 +258,52 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
 function Counts({ r }: { r: ImportReport }) {
   const tr = t();
   const n = (x: number) => formatCount(x, lang.value);
+  const items: [string, number][] = [
+    [ts().rowsRead, r.rows],
+    [tr.added, r.added],
+    [tr.updated, r.updated],
+    [tr.unchanged, r.unchanged],
+    [tr.rejected, r.rejected],
+    [tr.floorPlans, r.floorPlans],
+  ];
   return (
-    <div data-testid="import-counts">
-      {n(r.rows)} {ts().rowsRead} · {tr.added} {n(r.added)} · {tr.updated} {n(r.updated)} · {tr.unchanged} {n(r.unchanged)} ·{" "}
-      {tr.rejected} {n(r.rejected)} · {tr.floorPlans} {n(r.floorPlans)}
+    <div class="counts" data-testid="import-counts">
+      {items.map(([label, v]) => (
+        <span key={label}>
+          <span class="muted">{label}</span> <strong>{n(v)}</strong>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** Invalid rows, located the way a person finds them in Excel. */
+function Problems({ list }: { list: RowProblem[] }) {
+  const tr = t();
+  return (
+    <div class="mapping-scroll problems-scroll">
+      <table class="map-table" data-testid="import-problem-list">
+        <thead>
+          <tr>
+            <th>{tr.sheet}</th>
+            <th>{tr.row}</th>
+            <th>{tr.column}</th>
+            <th>{ts().colHeader}</th>
+            <th>{ts().problem}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((p, i) => (
+            <tr key={i}>
+              <td>{p.sheet ?? "—"}</td>
+              <td class="mono">{p.row}</td>
+              <td class="mono">{p.column ?? "—"}</td>
+              <td>{p.header ?? ""}</td>
+              <td class="wrap">{p.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -325,7 +373,7 @@ function MappingStep({
           {tx.noHeader}
         </div>
       )}
-      {preview.paymentHeaders.length > 0 && <p class="small">🔒 {tx.paymentCols(preview.paymentHeaders.join("、"))}</p>}
+      {preview.paymentHeaders.length > 0 && <p class="small pay-note">{tx.paymentCols(preview.paymentHeaders.join("、"))}</p>}
       {preview.unknownHeaders.length > 0 && <p class="muted small">{tx.unknownCols(preview.unknownHeaders.join("、"))}</p>}
       <h3>{tx.mappingTitle}</h3>
       <div class="mapping-scroll">

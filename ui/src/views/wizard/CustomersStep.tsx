@@ -1,12 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Customer } from "../../bindings/Customer";
-import { lang } from "../../i18n";
+import { lang, t } from "../../i18n";
 import { fold } from "../../lib/fold";
 import { formatCount } from "../../lib/format";
 import { matchIds, parseIds } from "../../lib/ids";
 import { visibleWindow } from "../../lib/virtual";
 import { ts } from "../../screens-i18n";
-import { t } from "../../i18n";
 import type { StepProps } from "./Wizard";
 
 const ROW_HEIGHT = 36;
@@ -138,6 +137,7 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
             <span class="muted small">{tx.pasteHint}</span>
             <textarea
               rows={3}
+              autoFocus
               value={paste}
               spellcheck={false}
               onInput={(e) => setPaste((e.target as HTMLTextAreaElement).value)}
@@ -177,9 +177,12 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
                   const idx = w.start + i;
                   const reason = known.excluded.get(c.customerId);
                   const on = selected.has(c.customerId);
+                  // Not `disabled`: a disabled box cannot be focused, and the arrow keys must
+                  // stop on it so that its reason is read out; ticking it just does nothing.
+                  const blocked = !!reason && !on;
                   return (
                     <label
-                      class={`tr${idx % 2 ? " odd" : ""}${reason ? " excluded" : ""}${on ? " on" : ""}`}
+                      class={`tr${idx % 2 ? " odd" : ""}${reason ? " out" : ""}${on ? " on" : ""}`}
                       role="row"
                       key={c.customerId}
                       style={{ height: `${ROW_HEIGHT}px` }}
@@ -190,11 +193,13 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
                         <input
                           type="checkbox"
                           checked={on}
-                          disabled={!!reason && !on}
+                          aria-disabled={blocked}
+                          aria-describedby={reason ? `out-${c.customerId}` : undefined}
                           data-index={idx}
                           data-testid={`pick-${c.customerId}`}
                           aria-label={`${c.customerId} ${c.name ?? ""}`}
                           onFocus={() => setFocusIdx(idx)}
+                          onClick={(e) => blocked && e.preventDefault()}
                           onChange={(e) => toggle(c.customerId, (e.target as HTMLInputElement).checked)}
                         />
                       </div>
@@ -202,7 +207,7 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
                       <div>{c.name}</div>
                       <div class="muted">{c.nameKana}</div>
                       {reason ? (
-                        <div class="reason span2" data-testid={`excluded-${c.customerId}`}>
+                        <div class="reason span2" id={`out-${c.customerId}`} data-testid={`excluded-${c.customerId}`}>
                           {tx.excludedReason(reason)}
                         </div>
                       ) : (

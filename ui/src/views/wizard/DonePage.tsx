@@ -6,7 +6,7 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { SheetFrame, type SheetHandle } from "../../components/SheetFrame";
 import { lang } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
-import type { Draft, Known } from "../../lib/wizard";
+import { contractorOf, type Draft, type Known } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";
 
 function size(bytes: number): string {
@@ -18,6 +18,8 @@ function size(bytes: number): string {
 /** The handover is made: its id, where the file is, what the ledger recorded; paper prints here. */
 export function DonePage({
   result,
+  draft,
+  known,
   headingRef,
   onNew,
 }: {
@@ -35,6 +37,8 @@ export function DonePage({
     if (result.method === "paper") api.paperSheet(result.handoverId, result.path).then(setSheet, setError);
   }, [result.handoverId]);
   const n = (x: number) => formatCount(x, lang.value);
+  const theirs = new Set(contractorOf(draft, known)?.keys.map((k) => k.fingerprint) ?? []);
+  const contractorName = contractorOf(draft, known)?.contractor.name ?? "";
   return (
     <div class="done" data-testid="handover-done">
       <div class="done-head">
@@ -82,11 +86,14 @@ export function DonePage({
             <>
               <dt>{tx.recipients}</dt>
               <dd>
-                {result.recipients.map((r) => (
-                  <span class="fingerprint key-fp" key={r}>
-                    {r}
-                  </span>
-                ))}
+                <ul class="plain">
+                  {result.recipients.map((r) => (
+                    <li key={r}>
+                      <span class="fingerprint key-fp">{r}</span>
+                      <span class="muted small">{theirs.has(r) ? contractorName : tx.officeKey}</span>
+                    </li>
+                  ))}
+                </ul>
               </dd>
             </>
           )}

@@ -108,6 +108,15 @@ export function FieldsStep({ draft, update, known, options }: StepProps & { opti
       <p class="muted small">{tx.perCustomerLead}</p>
       {error ? <ErrorBanner error={error} /> : null}
       {prep && withheld.length === 0 && <p class="ok-text" data-testid="nobody-withheld">{tx.nobodyWithheld}</p>}
+      {prep && prep.excluded.length > 0 && (
+        <ul class="excluded" data-testid="fields-excluded">
+          {prep.excluded.map((e) => (
+            <li key={e.customerId}>
+              <span class="mono">{e.customerId}</span> — {tx.excludedTitle}: {tx.excludedReason(e.reason)}
+            </li>
+          ))}
+        </ul>
+      )}
       {withheld.length > 0 && (
         <table class="review compact" data-testid="withheld-table">
           <thead>

@@ -6,7 +6,7 @@ import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
 import { SheetFrame } from "../../components/SheetFrame";
 import { fieldLabel, lang } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
-import { selection, usesPassphrase } from "../../lib/wizard";
+import { contractorOf, selection, usesPassphrase } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";
 import { withheldText } from "./FieldsStep";
 import type { StepProps } from "./Wizard";
@@ -44,7 +44,18 @@ export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { w
             {draft.armor ? `（${tx.armor.split("（")[0].split(" (")[0]}）` : ""}
           </dd>
           <dt>{tx.encryption}</dt>
-          <dd data-testid="review-encryption">{enc}</dd>
+          <dd data-testid="review-encryption">
+            {enc}
+            {prep.method !== "paper" && !pass && (
+              <div>
+                {contractorOf(draft, known)?.keys.map((k) => (
+                  <span class="fingerprint key-fp" key={k.recipient} title={k.recipient}>
+                    {k.fingerprint}
+                  </span>
+                ))}
+              </div>
+            )}
+          </dd>
           <dt>{tx.destination}</dt>
           <dd>
             <code class="path">{draft.out}</code>

@@ -137,7 +137,13 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
           ))}
         </ol>
         <div class="modal-body">
-          {error ? <ErrorBanner error={error} /> : null}
+          {error && isIpcError(error) && error.code === "cancelled" ? (
+            <div class="banner warn" role="status" data-testid="import-cancelled">
+              {tx.cancelledNothing}
+            </div>
+          ) : error ? (
+            <ErrorBanner error={error} />
+          ) : null}
           {phase === "mapping" && (
             <>
               {!preview && loading && <p class="muted">{tx.readingFile}</p>}

@@ -58,7 +58,7 @@ export function DonePage({
       {result.warnings.length > 0 && (
         <div class="banner warn" role="note" data-testid="done-warnings">
           <div>
-            <strong>{tx.warnings}</strong>
+            <strong>{result.encryption === "passphrase" ? tx.ppapTitle : tx.warnings}</strong>
             <ul class="plain">
               {result.warnings.map((w) => (
                 <li key={w}>{result.encryption === "passphrase" ? tx.ppap : result.method === "paper" ? tx.printNote : w}</li>

@@ -59,6 +59,7 @@ export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { w
           <dt>{tx.destination}</dt>
           <dd>
             <code class="path">{draft.out}</code>
+            {draft.method === "media" && <div class="muted small">{tx.mediaName}</div>}
           </dd>
           <dt>{tx.steps.returnBy}</dt>
           <dd>

@@ -152,7 +152,9 @@ export function Wizard({ onDone }: { onDone: () => void }) {
     api.handoverDefaults().then(setDefaults, setError);
   };
 
-  const onKey = (e: KeyboardEvent) => {
+  // Alt+←/→ move between steps wherever the focus is (also when nothing is focused).
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {});
+  keys.current = (e: KeyboardEvent) => {
     if (!e.altKey || creating || result) return;
     if (e.key === "ArrowRight") {
       e.preventDefault();
@@ -162,6 +164,11 @@ export function Wizard({ onDone }: { onDone: () => void }) {
       back();
     }
   };
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => keys.current(e);
+    window.addEventListener("keydown", on);
+    return () => window.removeEventListener("keydown", on);
+  }, []);
 
   if (result) {
     return (
@@ -174,7 +181,7 @@ export function Wizard({ onDone }: { onDone: () => void }) {
   const props: StepProps = { draft, update, known };
   const blocked = firstBlocked(draft, known, STEPS[furthest]);
   return (
-    <section class="view wizard" onKeyDown={onKey} data-testid="wizard">
+    <section class="view wizard" data-testid="wizard">
       <div class="toolbar">
         <h1>{t().navHandover}</h1>
         <span class="muted small">{tx.stepOf(step + 1, STEPS.length)}</span>

@@ -1,4 +1,4 @@
-import { open } from "@tauri-apps/plugin-dialog";
+import { open } from "../lib/pickers";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Customer } from "../bindings/Customer";

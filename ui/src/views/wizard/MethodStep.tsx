@@ -1,4 +1,4 @@
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { open, save } from "../../lib/pickers";
 import type { Method } from "../../bindings/Method";
 import { contractorOf, methodOffered, methodRefusal, passphraseForced, suggestedName, usesPassphrase } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";

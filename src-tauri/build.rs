@@ -50,6 +50,19 @@ const COMMANDS: &[&str] = &[
     "bundle_close",
     "qr_svg",
     "customers_page",
+    "handover_contractors",
+    "handover_screen",
+    "handover_fields",
+    "handover_defaults",
+    "handover_check",
+    "handover_paper_preview",
+    "handover_paper_sheet",
+    "show_in_folder",
+    "customer_handovers",
+    "customer_requests",
+    "floor_plan",
+    "floor_plan_open",
+    "register_preview",
 ];
 
 /// Write `permissions/app.toml`: the one permission set the main window gets, naming exactly

@@ -81,6 +81,19 @@ pub fn run() {
             commands::contractor_side::bundle_close,
             commands::contractor_side::qr_svg,
             commands::customer_pages::customers_page,
+            commands::wizard::handover_contractors,
+            commands::wizard::handover_screen,
+            commands::wizard::handover_fields,
+            commands::wizard::handover_defaults,
+            commands::wizard::handover_check,
+            commands::wizard::handover_paper_preview,
+            commands::wizard::handover_paper_sheet,
+            commands::wizard::show_in_folder,
+            commands::customer::customer_handovers,
+            commands::customer::customer_requests,
+            commands::customer::floor_plan,
+            commands::customer::floor_plan_open,
+            commands::import_preview::register_preview,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -43,6 +43,14 @@ import type { PolicyForm } from "./bindings/PolicyForm";
 import type { PolicyView } from "./bindings/PolicyView";
 import type { SettingsInfo } from "./bindings/SettingsInfo";
 import type { TrustCheck } from "./bindings/TrustCheck";
+import type { ContractorChoice } from "./bindings/ContractorChoice";
+import type { CustomerHandover } from "./bindings/CustomerHandover";
+import type { Excluded } from "./bindings/Excluded";
+import type { FieldOption } from "./bindings/FieldOption";
+import type { HandoverDefaults } from "./bindings/HandoverDefaults";
+import type { PreviewRequest } from "./bindings/PreviewRequest";
+import type { RegisterPreview } from "./bindings/RegisterPreview";
+import type { WorkType } from "./bindings/WorkType";
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -119,4 +127,28 @@ export const api = {
   qrSvg: (text: string) => invoke<string>("qr_svg", { text }),
   customersPage: (query: string, offset: number, limit: number) =>
     invoke<CustomerPage>("customers_page", { query, offset, limit }),
+  /** Stops a running import or pack (both poll the same flag). */
+  cancel: () => invoke<void>("register_cancel"),
+
+  // The new-handover wizard.
+  handoverContractors: () => invoke<ContractorChoice[]>("handover_contractors"),
+  handoverScreen: (workType: WorkType) => invoke<Excluded[]>("handover_screen", { workType }),
+  handoverFields: (workType: WorkType) => invoke<FieldOption[]>("handover_fields", { workType }),
+  handoverDefaults: () => invoke<HandoverDefaults>("handover_defaults"),
+  handoverCheck: (selection: Selection, returnBy: string | null, passphrase: string | null) =>
+    invoke<string>("handover_check", { selection, returnBy, passphrase }),
+  paperPreview: (selection: Selection, returnBy: string | null) =>
+    invoke<string>("handover_paper_preview", { selection, returnBy }),
+  paperSheet: (id: string, path: string) => invoke<string>("handover_paper_sheet", { id, path }),
+  showInFolder: (path: string) => invoke<void>("show_in_folder", { path }),
+
+  // The import dialog.
+  registerPreview: (request: PreviewRequest) => invoke<RegisterPreview>("register_preview", { request }),
+
+  // The customer page.
+  customerHandovers: (id: string) => invoke<CustomerHandover[]>("customer_handovers", { id }),
+  customerRequests: (id: string) => invoke<Request[]>("customer_requests", { id }),
+  /** The floor plan's bytes, straight from the store (no file is written). */
+  floorPlan: (id: string) => invoke<ArrayBuffer>("floor_plan", { id }),
+  floorPlanOpen: (id: string) => invoke<void>("floor_plan_open", { id }),
 };

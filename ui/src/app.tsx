@@ -11,11 +11,11 @@ import { FirstStart } from "./views/FirstStart";
 import { History } from "./views/History";
 import { Ledger } from "./views/Ledger";
 import { MyKey } from "./views/MyKey";
-import { NewHandover } from "./views/NewHandover";
 import { OpenBundle } from "./views/OpenBundle";
 import { Register } from "./views/Register";
 import { Requests } from "./views/Requests";
 import { Settings } from "./views/Settings";
+import { Wizard } from "./views/wizard/Wizard";
 
 type View =
   | "register"
@@ -150,7 +150,7 @@ export function App() {
               </div>
             ))}
         {start === "office" && view === "register" && <Register onChanged={refresh} />}
-        {start === "office" && view === "handover" && <NewHandover />}
+        {start === "office" && view === "handover" && <Wizard onDone={refresh} />}
         {start === "office" && view === "requests" && info && <Requests today={info.today} />}
         {start === "office" && view === "history" && info && <History today={info.today} />}
         {start === "office" && view === "contractors" && <Contractors />}

@@ -232,6 +232,8 @@ const ja = {
     e2e_dialog: "テスト用のダイアログ応答に誤りがあります。",
     internal: "内部エラーが発生しました。Handover を再起動してください。",
     derived_mismatch: "記録から作られた表（引渡し・申し出・顧客別索引）が記録と一致しません。データベースが直接編集されています。",
+    floor_plan_changed: "保存されている図面が取り込み後に変更されています。図面を取り込み直してください。",
+    cannot_open: "このパソコンでは、フォルダやファイルを開くアプリを起動できませんでした。",
   } as Record<string, string>,
 };
 
@@ -465,6 +467,8 @@ const en: Dict = {
     e2e_dialog: "A test dialog answer is wrong.",
     internal: "Something went wrong inside Handover. Restart it.",
     derived_mismatch: "A table built from the ledger (handovers, requests, per-customer index) disagrees with it: the database was edited directly.",
+    floor_plan_changed: "The stored floor plan was changed after it was imported. Import the plan again.",
+    cannot_open: "No program could be started to open the folder or file on this computer.",
   },
 };
 

@@ -5,26 +5,32 @@
 //! directory, its store, the operator and a clock — and return plain data.
 
 mod contractor_side;
+mod customer_page;
 mod customer_search;
 mod export;
 mod handovers;
 mod history;
 mod interrupted;
 mod policy_edit;
+mod register_preview;
 mod reports;
 mod requests;
 mod retention;
+mod wizard;
 
 pub use contractor_side::*;
+pub use customer_page::*;
 pub use customer_search::*;
 pub use export::*;
 pub use handovers::*;
 pub use history::*;
 pub use interrupted::InterruptedPack;
 pub use policy_edit::*;
+pub use register_preview::*;
 pub use reports::*;
 pub use requests::*;
 pub use retention::*;
+pub use wizard::*;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -4,10 +4,13 @@
 pub mod accountability;
 pub mod contractor_side;
 pub mod contractors;
+pub mod customer;
 pub mod customer_pages;
 pub mod dialogs;
 pub mod handovers;
+pub mod import_preview;
 pub mod ledger;
 pub mod office;
 pub mod register;
 pub mod settings;
+pub mod wizard;

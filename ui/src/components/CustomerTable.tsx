@@ -14,12 +14,15 @@ export function CustomerTable({
   rowAt,
   resetKey,
   onRange,
+  onOpen,
 }: {
   count: number;
   rowAt: (i: number) => Customer | undefined;
   /** Changes when the rows are other rows (a new search): scroll back to the top. */
   resetKey: string;
   onRange: (start: number, end: number) => void;
+  /** Open a customer's page (click or Enter on a row). */
+  onOpen?: (id: string) => void;
 }) {
   const tr = t();
   const scroller = useRef<HTMLDivElement>(null);
@@ -60,12 +63,16 @@ export function CustomerTable({
                 <div class="tr pending" role="row" aria-rowindex={w.start + i + 1} key={`pending-${w.start + i}`} style={{ height: `${ROW_HEIGHT}px` }} />
               ) : (
               <div
-                class={(w.start + i) % 2 ? "tr odd" : "tr"}
+                class={`${(w.start + i) % 2 ? "tr odd" : "tr"}${onOpen ? " clickable" : ""}`}
                 role="row"
                 aria-rowindex={w.start + i + 1}
                 key={c.customerId}
                 style={{ height: `${ROW_HEIGHT}px` }}
                 data-testid="customer-row"
+                data-id={c.customerId}
+                tabIndex={onOpen ? 0 : undefined}
+                onClick={onOpen && (() => onOpen(c.customerId))}
+                onKeyDown={onOpen && ((e: KeyboardEvent) => e.key === "Enter" && onOpen(c.customerId))}
               >
                 <div class="mono">{c.customerId}</div>
                 <div>{c.name}</div>

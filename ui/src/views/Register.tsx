@@ -5,6 +5,8 @@ import type { ImportProgress } from "../bindings/ImportProgress";
 import type { ImportReport } from "../bindings/ImportReport";
 import { CustomerTable } from "../components/CustomerTable";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { CustomerPage } from "./CustomerPage";
+import { ImportDialog } from "./ImportDialog";
 import { lang, t } from "../i18n";
 import { formatCount } from "../lib/format";
 import { useCustomerPages } from "../lib/useCustomerPages";
@@ -17,6 +19,8 @@ export function Register({ onChanged }: { onChanged: () => void }) {
   const [busy, setBusy] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [importPath, setImportPath] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
 
   const load = pages.reload;
   const total = pages.total;
@@ -40,11 +44,19 @@ export function Register({ onChanged }: { onChanged: () => void }) {
       directory: false,
       filters: [{ name: "Register", extensions: ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "txt"] }],
     });
-    if (typeof path === "string") run(api.importRegister({ path, sheet: null, encoding: null, mappings: [], floorPlansDir: null, dryRun: false, skipInvalid: false }, setBusy));
+    if (typeof path === "string") setImportPath(path);
+  };
+  const importClosed = (imported: boolean) => {
+    setImportPath(null);
+    if (imported) {
+      load();
+      onChanged();
+    }
   };
   const loadSample = () => run(api.loadSample(setBusy));
 
   const empty = total === 0 && pages.shownQuery === "";
+  if (openId) return <CustomerPage id={openId} onBack={() => setOpenId(null)} />;
   return (
     <section class="view">
       <div class="toolbar">
@@ -62,7 +74,7 @@ export function Register({ onChanged }: { onChanged: () => void }) {
         <span class="count" data-testid="count" data-query={pages.shownQuery}>
           {total !== null ? `${formatCount(total, lang.value)} ${tr.customers}` : ""}
         </span>
-        <button onClick={importFile} disabled={!!busy}>
+        <button onClick={importFile} disabled={!!busy} data-testid="import-file">
           {tr.importFile}
         </button>
       </div>
@@ -84,8 +96,9 @@ export function Register({ onChanged }: { onChanged: () => void }) {
       ) : total === 0 && query ? (
         <div class="empty">{tr.noMatch}</div>
       ) : (
-        total !== null && <CustomerTable count={total} rowAt={pages.rowAt} resetKey={pages.shownQuery} onRange={pages.ensure} />
+        total !== null && <CustomerTable count={total} rowAt={pages.rowAt} resetKey={pages.shownQuery} onRange={pages.ensure} onOpen={setOpenId} />
       )}
+      {importPath && <ImportDialog path={importPath} onClose={importClosed} />}
     </section>
   );
 }

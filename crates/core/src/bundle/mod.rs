@@ -70,6 +70,7 @@ pub use open::{
     FieldValue, InMemoryFiles, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle,
     open_bundle_in_memory, read_identity_file,
 };
+pub(crate) use pack::check_passphrase;
 pub use pack::{pack_to_file, pack_to_file_with};
 
 /// Remove a `.partial` bundle left by a pack that died (no process holds it locked).

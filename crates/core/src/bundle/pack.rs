@@ -28,7 +28,7 @@ use std::path::Path;
 use std::rc::Rc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
-use age::secrecy::ExposeSecret;
+use age::secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
@@ -336,13 +336,19 @@ fn check_key(m: &Manifest, key: &BundleKey) -> Result<()> {
             }
         }
         BundleKey::Passphrase(p) | BundleKey::InsecureTestPassphrase { passphrase: p, .. } => {
-            if p.expose_secret().chars().count() < 8 {
-                return Err(Error::invalid(
-                    "passphrase",
-                    "must be at least 8 characters long",
-                ));
-            }
+            check_passphrase(p)?;
         }
+    }
+    Ok(())
+}
+
+/// A bundle passphrase must be long enough to resist guessing (it is the only key).
+pub(crate) fn check_passphrase(p: &SecretString) -> Result<()> {
+    if p.expose_secret().chars().count() < 8 {
+        return Err(Error::invalid(
+            "passphrase",
+            "must be at least 8 characters long",
+        ));
     }
     Ok(())
 }

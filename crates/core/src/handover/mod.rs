@@ -5,9 +5,11 @@
 //! the contractor's agreement are applied; packing, paper and the app all go through it, so no
 //! path can hand over more than it allows. It reads, never writes.
 
+mod eligibility;
 mod prepare;
 mod record;
 
+pub use eligibility::{ContractorRefusal, agreement_refusal, contractor_refusal, decide_customer};
 pub use prepare::prepare;
 pub use record::{HandoverCustomer, HandoverRecord};
 

@@ -3,15 +3,10 @@
 
 use std::collections::HashSet;
 
-use super::{
-    Excluded, ExclusionReason, ExtraField, Method, Preparation, PreparedCustomer, Selection,
-    Withheld, WithheldReason,
-};
+use super::eligibility::{contractor_refusal, decide_customer};
+use super::{Excluded, ExclusionReason, ExtraField, Preparation, Selection};
 use crate::ledger::Store;
 use crate::{Error, Field, Policy, Result};
-
-/// Fields without which the contractor cannot do the work: who and where.
-const REQUIRED: [Field; 3] = [Field::Name, Field::Address, Field::Phone];
 
 /// Decide what a handover of `sel` on `date` would contain.
 pub fn prepare(
@@ -23,35 +18,8 @@ pub fn prepare(
     let contractor = store
         .contractor(&sel.contractor_id)?
         .ok_or_else(|| Error::UnknownContractor(sel.contractor_id.clone()))?;
-    if !contractor.agreement_valid_on(date) {
-        return Err(Error::invalid(
-            "contractor",
-            format!(
-                "{} ({}) has no confidentiality agreement valid on {date} (signed {}, expires {}): \
-                 renew it before handing over any data",
-                contractor.name,
-                contractor.id,
-                contractor.agreement_signed,
-                contractor.agreement_expires
-            ),
-        ));
-    }
-    let needs_key = matches!(sel.method, Method::Transfer | Method::Media) && !sel.passphrase;
-    if needs_key && contractor.recipients.is_empty() {
-        return Err(Error::invalid(
-            "contractor",
-            format!(
-                "{} has no enrolled key: enroll the contractor's age key (checked by phone), or \
-                 use paper or a passphrase bundle",
-                contractor.name
-            ),
-        ));
-    }
-    if sel.passphrase && sel.method == Method::Paper {
-        return Err(Error::invalid(
-            "method",
-            "a paper handover has no passphrase",
-        ));
+    if let Some(r) = contractor_refusal(&contractor, date, sel.method, sel.passphrase) {
+        return Err(r.to_error(&contractor, date));
     }
 
     let minimal = policy.fields_for(sel.work_type);
@@ -103,7 +71,7 @@ pub fn prepare(
     let mut seen = HashSet::new();
     let mut customers = Vec::new();
     let mut excluded = Vec::new();
-    'customers: for raw in &sel.customers {
+    for raw in &sel.customers {
         let id = raw.trim();
         if !seen.insert(id.to_string()) {
             excluded.push(Excluded {
@@ -120,64 +88,13 @@ pub fn prepare(
             continue;
         };
         let requests = store.enforced_requests(id)?;
-        if let Some(r) = requests
-            .iter()
-            .find(|r| r.scope == crate::requests::Scope::All)
-        {
-            excluded.push(Excluded {
+        match decide_customer(&c, &requests, &fields, minimal) {
+            Ok(pc) => customers.push(pc),
+            Err(reason) => excluded.push(Excluded {
                 customer_id: id.into(),
-                reason: ExclusionReason::OptOut {
-                    request_id: r.id.clone(),
-                    status: r.status.as_str().into(),
-                },
-            });
-            continue;
+                reason,
+            }),
         }
-        let mut included = Vec::new();
-        let mut withheld = Vec::new();
-        for f in Field::stored() {
-            if let Some(r) = requests.iter().find(|r| r.scope.covers(f)) {
-                if c.has(f) {
-                    withheld.push(Withheld {
-                        field: f,
-                        reason: WithheldReason::CustomerRequest {
-                            request_id: r.id.clone(),
-                        },
-                    });
-                }
-                continue;
-            }
-            if !fields.contains(&f) {
-                if c.has(f) {
-                    withheld.push(Withheld {
-                        field: f,
-                        reason: WithheldReason::NotNeeded,
-                    });
-                }
-                continue;
-            }
-            if !c.has(f) {
-                if REQUIRED.contains(&f) && minimal.contains(&f) {
-                    excluded.push(Excluded {
-                        customer_id: id.into(),
-                        reason: ExclusionReason::MissingRequired { field: f },
-                    });
-                    continue 'customers;
-                }
-                withheld.push(Withheld {
-                    field: f,
-                    reason: WithheldReason::NoData,
-                });
-                continue;
-            }
-            included.push(f);
-        }
-        customers.push(PreparedCustomer {
-            customer_id: c.customer_id.clone(),
-            name: c.name.clone(),
-            included,
-            withheld,
-        });
     }
     Ok(Preparation {
         contractor,

@@ -44,6 +44,14 @@ pub struct HandoverRecord {
     pub customers: Vec<HandoverCustomer>,
 }
 
+impl HandoverRecord {
+    /// Still open (no return or destruction confirmed) after its return-or-destroy date.
+    /// `today` is `YYYY-MM-DD`, which orders like the date.
+    pub fn is_overdue(&self, today: &str) -> bool {
+        self.closed_on.is_none() && self.return_by.as_str() < today
+    }
+}
+
 /// One customer of a handover.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -10,8 +10,7 @@ use ts_rs::TS;
 use super::Office;
 use super::interrupted::Journal;
 use crate::bundle::{
-    self, BundleCustomer, BundleKey, Manifest, ManifestContractor, ManifestCustomer,
-    ManifestOffice, PaperHeader,
+    self, BundleKey, Manifest, ManifestContractor, ManifestCustomer, ManifestOffice, PaperHeader,
 };
 use crate::handover::{
     self, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
@@ -30,7 +29,11 @@ pub fn prepare(office: &Office, sel: &Selection) -> Result<Preparation> {
     prepare_with(office, &policy(office)?, sel)
 }
 
-fn prepare_with(office: &Office, policy: &Policy, sel: &Selection) -> Result<Preparation> {
+pub(super) fn prepare_with(
+    office: &Office,
+    policy: &Policy,
+    sel: &Selection,
+) -> Result<Preparation> {
     handover::prepare(office.store(), policy, sel, office.today())
 }
 
@@ -91,35 +94,15 @@ pub fn pack(
     opts: &PackOptions,
     progress: &mut dyn Progress,
 ) -> Result<PackResult> {
-    if sel.passphrase != opts.passphrase.is_some() {
-        return Err(Error::invalid(
-            "passphrase",
-            "a passphrase bundle needs the passphrase (and only a passphrase bundle takes one)",
-        ));
-    }
     let policy = policy(office)?;
-    let prep = prepare_with(office, &policy, sel)?;
-    if prep.customers.is_empty() {
-        return Err(Error::invalid(
-            "customers",
-            format!(
-                "none of the {} selected customers can be handed over ({} excluded): nothing to pack",
-                sel.customers.len(),
-                prep.excluded.len()
-            ),
-        ));
-    }
+    let (prep, return_by) = super::wizard::checked(
+        office,
+        &policy,
+        sel,
+        opts.passphrase.as_ref(),
+        opts.return_by.as_deref(),
+    )?;
     let today = office.today();
-    let return_by = match &opts.return_by {
-        Some(d) => crate::contractors::parse_date(d)?,
-        None => today.saturating_add(jiff::Span::new().days(i64::from(policy.return_days))),
-    };
-    if return_by < today {
-        return Err(Error::invalid(
-            "return-by",
-            format!("{return_by} is in the past"),
-        ));
-    }
     let office_keys = keys::load_office_keys(&office.dir)?;
     let id = office.store.next_handover_id(today.year())?;
     let created = office.now();
@@ -168,23 +151,7 @@ pub fn pack(
             .collect(),
         entries: Vec::new(),
     };
-    let mut bundle_customers = Vec::with_capacity(prep.customers.len());
-    for pc in &prep.customers {
-        let customer = office
-            .store
-            .customer(&pc.customer_id)?
-            .ok_or_else(|| Error::invalid("customer", format!("{} vanished", pc.customer_id)))?;
-        let floor_plan_path = customer
-            .floor_plan
-            .as_ref()
-            .filter(|_| pc.included.contains(&crate::Field::FloorPlan))
-            .map(|f| office.dir.floor_plans_dir().join(f.file_name()));
-        bundle_customers.push(BundleCustomer {
-            customer,
-            fields: pc.included.clone(),
-            floor_plan_path,
-        });
-    }
+    let bundle_customers = super::wizard::bundle_customers(office, &prep)?;
 
     let mut warnings = Vec::new();
     let path = if sel.method == Method::Media {
@@ -409,7 +376,7 @@ pub fn overdue_handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
     let today = office.today().to_string();
     Ok(handovers(office)?
         .into_iter()
-        .filter(|h| h.closed_on.is_none() && h.return_by < today)
+        .filter(|h| h.is_overdue(&today))
         .collect())
 }
 

@@ -185,6 +185,23 @@ impl ColumnMap {
     /// Try this row as the header row: `Some` if it names the customer number and at least one
     /// other known field.
     pub fn try_from_row(cells: &[Cell<'_>], overrides: &[MapOverride]) -> Option<ColumnMap> {
+        let m = ColumnMap::from_row(cells, overrides);
+        m.is_header().then_some(m)
+    }
+
+    /// Does this mapping name the customer number and at least one other known field (what
+    /// makes a row the header row)?
+    pub fn is_header(&self) -> bool {
+        let known = self
+            .roles
+            .iter()
+            .filter(|r| !matches!(r, ColumnRole::Unknown))
+            .count();
+        self.column_of(Field::CustomerId).is_some() && known >= 2
+    }
+
+    /// Map this row as if it were the header row, whatever it holds.
+    pub fn from_row(cells: &[Cell<'_>], overrides: &[MapOverride]) -> ColumnMap {
         let headers: Vec<String> = cells.iter().map(header_text).collect();
         let mut roles = Vec::with_capacity(headers.len());
         let mut seen: Vec<Field> = Vec::new();
@@ -210,11 +227,7 @@ impl ColumnMap {
                 role
             });
         }
-        let known = roles
-            .iter()
-            .filter(|r| !matches!(r, ColumnRole::Unknown))
-            .count();
-        (seen.contains(&Field::CustomerId) && known >= 2).then_some(ColumnMap { roles, headers })
+        ColumnMap { roles, headers }
     }
 
     /// The column index of a field.

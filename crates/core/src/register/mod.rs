@@ -10,6 +10,7 @@ mod import;
 mod index;
 mod model;
 mod normalize;
+mod preview;
 mod source;
 
 pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, sniff as sniff_floor_plan};
@@ -19,6 +20,9 @@ pub use index::SearchIndex;
 pub use model::{Customer, FloorPlan};
 pub(crate) use normalize::push_search_key;
 pub use normalize::search_key;
+pub use preview::{
+    MAX_PREVIEW_ROWS, PreviewColumn, PreviewRow, RegisterPreview, SheetInfo, preview,
+};
 pub use source::TextEncoding;
 
 /// Normalize a customer number: NFKC (full-width → half-width), trimmed; letters, digits,

@@ -356,15 +356,23 @@ fn read_rows_into(
     flush: &mut dyn FnMut(&mut Rows) -> Result<()>,
 ) -> Result<SourceInfo> {
     let out = &mut Out { rows, flush };
+    match text_kind(path) {
+        (true, delimiter) => read_delimited(path, delimiter, encoding, out),
+        (false, _) => read_sheet(path, sheet, out),
+    }
+}
+
+/// Is this a text file (by its extension), and with which delimiter if the extension says?
+fn text_kind(path: &Path) -> (bool, Option<u8>) {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     match ext.as_str() {
-        "csv" | "txt" => read_delimited(path, None, encoding, out),
-        "tsv" | "tab" => read_delimited(path, Some(b'\t'), encoding, out),
-        _ => read_sheet(path, sheet, out),
+        "csv" | "txt" => (true, None),
+        "tsv" | "tab" => (true, Some(b'\t')),
+        _ => (false, None),
     }
 }
 
@@ -375,7 +383,8 @@ fn bad(path: &Path, reason: impl Into<String>) -> Error {
     }
 }
 
-fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<SourceInfo> {
+/// Open a workbook, refusing what is not one with a message that says so.
+fn open_book(path: &Path) -> Result<Sheets<BufReader<File>>> {
     if !path.is_file() {
         return Err(Error::io(
             "cannot read",
@@ -383,16 +392,20 @@ fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<Sou
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         ));
     }
-    let mut book = open_workbook_auto(path).map_err(|e| {
+    open_workbook_auto(path).map_err(|e| {
         bad(
             path,
             format!(
                 "not a readable spreadsheet (xlsx, xlsm, xls, xlsb, ods, csv or tsv expected): {e}"
             ),
         )
-    })?;
+    })
+}
+
+/// The sheet to read: the one named, else the first visible one.
+fn pick_sheet(book: &Sheets<BufReader<File>>, path: &Path, sheet: Option<&str>) -> Result<String> {
     let names = book.sheet_names();
-    let name = match sheet {
+    match sheet {
         Some(s) => names
             .iter()
             .find(|n| n.as_str() == s)
@@ -402,7 +415,7 @@ fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<Sou
                     path,
                     format!("no sheet named '{s}'; the sheets are: {}", names.join(", ")),
                 )
-            })?,
+            }),
         None => {
             let visible = book
                 .sheets_metadata()
@@ -411,15 +424,66 @@ fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<Sou
                 .map(|m| m.name.clone());
             visible
                 .or_else(|| names.first().cloned())
-                .ok_or_else(|| bad(path, "the workbook has no sheets"))?
+                .ok_or_else(|| bad(path, "the workbook has no sheets"))
         }
-    };
-    let format = match &book {
+    }
+}
+
+fn book_format(book: &Sheets<BufReader<File>>) -> &'static str {
+    match book {
         Sheets::Xlsx(_) => "xlsx",
         Sheets::Xlsb(_) => "xlsb",
         Sheets::Xls(_) => "xls",
         Sheets::Ods(_) => "ods",
-    };
+    }
+}
+
+/// A register file as it looks before its rows are read: the format, every sheet (name and
+/// whether it is visible), the sheet that would be read and, for a text file, the encoding.
+#[derive(Debug, Clone, Default)]
+pub struct Description {
+    /// `xlsx`, `xls`, `xlsb`, `ods`, `csv` or `tsv`.
+    pub format: String,
+    /// The workbook's sheets and whether each is visible (none for a text file).
+    pub sheets: Vec<(String, bool)>,
+    /// The sheet that would be read.
+    pub sheet: Option<String>,
+    /// The encoding that would be used (text files).
+    pub encoding: Option<String>,
+}
+
+/// Describe a register file the way [`read_rows`] would read it, without reading its rows.
+pub fn describe(path: &Path, sheet: Option<&str>, encoding: TextEncoding) -> Result<Description> {
+    let (text, delimiter) = text_kind(path);
+    if text {
+        let mut file = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+        let head = read_head(path, &mut file)?;
+        let t = sniff_text(path, &head, encoding, delimiter)?;
+        return Ok(Description {
+            format: t.format().into(),
+            sheets: Vec::new(),
+            sheet: None,
+            encoding: Some(t.encoding_name().into()),
+        });
+    }
+    let book = open_book(path)?;
+    let name = pick_sheet(&book, path, sheet)?;
+    Ok(Description {
+        format: book_format(&book).into(),
+        sheets: book
+            .sheets_metadata()
+            .iter()
+            .map(|m| (m.name.clone(), m.visible == calamine::SheetVisible::Visible))
+            .collect(),
+        sheet: Some(name),
+        encoding: None,
+    })
+}
+
+fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<SourceInfo> {
+    let mut book = open_book(path)?;
+    let name = pick_sheet(&book, path, sheet)?;
+    let format = book_format(&book);
     let sheet_err =
         |e: &dyn std::fmt::Display| bad(path, format!("sheet '{name}' cannot be read: {e}"));
     // A cell with no value starts no row; the others land in the row they name.
@@ -580,34 +644,9 @@ fn read_delimited(
 ) -> Result<SourceInfo> {
     let mut file = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
     let total = file.metadata().map(|m| m.len()).ok();
-    let mut head = vec![0u8; 64 * 1024];
-    let mut filled = 0;
-    while filled < head.len() {
-        let n = file
-            .read(&mut head[filled..])
-            .map_err(|e| Error::io("cannot read", path, e))?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
-    head.truncate(filled);
-    if head.contains(&0) {
-        return Err(bad(path, "this is a binary file, not a CSV/TSV text file"));
-    }
-    let has_bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
-    let enc = match encoding {
-        TextEncoding::Utf8 => encoding_rs::UTF_8,
-        TextEncoding::ShiftJis => encoding_rs::SHIFT_JIS,
-        TextEncoding::Auto if has_bom || looks_like_utf8(&head) => encoding_rs::UTF_8,
-        TextEncoding::Auto => encoding_rs::SHIFT_JIS,
-    };
-    let delimiter = delimiter.unwrap_or_else(|| {
-        let first_line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
-        let tabs = first_line.iter().filter(|b| **b == b'\t').count();
-        let commas = first_line.iter().filter(|b| **b == b',').count();
-        if tabs > commas { b'\t' } else { b',' }
-    });
+    let head = read_head(path, &mut file)?;
+    let sniffed = sniff_text(path, &head, encoding, delimiter)?;
+    let (enc, delimiter) = (sniffed.encoding, sniffed.delimiter);
     let bytes_read = std::rc::Rc::new(std::cell::Cell::new(0u64));
     let lines = std::rc::Rc::new(std::cell::RefCell::new(LineBreaks::default()));
     let reader = DecodingReader {
@@ -629,11 +668,7 @@ fn read_delimited(
         .delimiter(delimiter)
         .from_reader(reader);
     let mut record = csv::StringRecord::new();
-    let enc_name = if enc == encoding_rs::UTF_8 {
-        "utf-8"
-    } else {
-        "shift_jis"
-    };
+    let enc_name = sniffed.bare_encoding_name();
     let mut line = 0u32;
     loop {
         let more = csv.read_record(&mut record).map_err(|e| {
@@ -687,13 +722,88 @@ fn read_delimited(
     }
     out.finish(total)?;
     Ok(SourceInfo {
-        format: if delimiter == b'\t' { "tsv" } else { "csv" }.into(),
+        format: sniffed.format().into(),
         sheet: None,
-        encoding: Some(if has_bom {
-            "utf-8 (BOM)".into()
+        encoding: Some(sniffed.encoding_name().into()),
+    })
+}
+
+/// The first 64 KiB of a text file, from which its encoding and delimiter are guessed.
+fn read_head(path: &Path, file: &mut File) -> Result<Vec<u8>> {
+    let mut head = vec![0u8; 64 * 1024];
+    let mut filled = 0;
+    while filled < head.len() {
+        let n = file
+            .read(&mut head[filled..])
+            .map_err(|e| Error::io("cannot read", path, e))?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    head.truncate(filled);
+    Ok(head)
+}
+
+/// How a text register is read: decided from its first bytes unless the caller says.
+struct TextKind {
+    encoding: &'static encoding_rs::Encoding,
+    has_bom: bool,
+    delimiter: u8,
+}
+
+impl TextKind {
+    fn format(&self) -> &'static str {
+        if self.delimiter == b'\t' {
+            "tsv"
         } else {
-            enc_name.into()
-        }),
+            "csv"
+        }
+    }
+
+    fn bare_encoding_name(&self) -> &'static str {
+        if self.encoding == encoding_rs::UTF_8 {
+            "utf-8"
+        } else {
+            "shift_jis"
+        }
+    }
+
+    fn encoding_name(&self) -> &'static str {
+        if self.has_bom {
+            "utf-8 (BOM)"
+        } else {
+            self.bare_encoding_name()
+        }
+    }
+}
+
+fn sniff_text(
+    path: &Path,
+    head: &[u8],
+    encoding: TextEncoding,
+    delimiter: Option<u8>,
+) -> Result<TextKind> {
+    if head.contains(&0) {
+        return Err(bad(path, "this is a binary file, not a CSV/TSV text file"));
+    }
+    let has_bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let encoding = match encoding {
+        TextEncoding::Utf8 => encoding_rs::UTF_8,
+        TextEncoding::ShiftJis => encoding_rs::SHIFT_JIS,
+        TextEncoding::Auto if has_bom || looks_like_utf8(head) => encoding_rs::UTF_8,
+        TextEncoding::Auto => encoding_rs::SHIFT_JIS,
+    };
+    let delimiter = delimiter.unwrap_or_else(|| {
+        let first_line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        let tabs = first_line.iter().filter(|b| **b == b'\t').count();
+        let commas = first_line.iter().filter(|b| **b == b',').count();
+        if tabs > commas { b'\t' } else { b',' }
+    });
+    Ok(TextKind {
+        encoding,
+        has_bom,
+        delimiter,
     })
 }
 

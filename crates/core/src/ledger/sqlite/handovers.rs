@@ -171,26 +171,7 @@ impl SqliteStore {
             "SELECT {HANDOVER_COLUMNS} FROM handovers WHERE ?1 IS NULL OR id = ?1 ORDER BY id"
         ))?;
         let mut list: Vec<HandoverRecord> = s
-            .query_map([id], |r| {
-                let recipients: String = r.get(10)?;
-                Ok(HandoverRecord {
-                    id: r.get(0)?,
-                    created_at: r.get(1)?,
-                    operator: r.get(2)?,
-                    contractor_id: r.get(3)?,
-                    work_type: r.get(4)?,
-                    method: r.get(5)?,
-                    encryption: r.get(6)?,
-                    return_by: r.get(7)?,
-                    bundle_sha256: r.get(8)?,
-                    bundle_size: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
-                    recipients: serde_json::from_str(&recipients).unwrap_or_default(),
-                    closed_on: r.get(11)?,
-                    closed_note: r.get(12)?,
-                    ledger_seq: r.get::<_, i64>(13)? as u64,
-                    customers: Vec::new(),
-                })
-            })?
+            .query_map([id], handover_from_row)?
             .collect::<rusqlite::Result<_>>()?;
         let mut cs = self.conn.prepare_cached(
             "SELECT customer_id, fields FROM handover_customers WHERE handover_id = ?1 \
@@ -208,6 +189,34 @@ impl SqliteStore {
                 .collect::<rusqlite::Result<_>>()?;
         }
         Ok(list)
+    }
+
+    /// The handovers that included `customer_id`, oldest first, each with only that
+    /// customer's entry in `customers` (a handover may hold thousands).
+    pub(super) fn customer_handovers_sql(
+        &self,
+        customer_id: &str,
+    ) -> rusqlite::Result<Vec<HandoverRecord>> {
+        let cols = HANDOVER_COLUMNS
+            .split(", ")
+            .map(|c| format!("h.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {cols}, c.customer_id, c.fields FROM handover_customers c \
+                 JOIN handovers h ON h.id = c.handover_id WHERE c.customer_id = ?1 ORDER BY h.id"
+            ))?
+            .query_map([customer_id], |r| {
+                let mut h = handover_from_row(r)?;
+                let fields: String = r.get(15)?;
+                h.customers = vec![HandoverCustomer {
+                    customer_id: r.get(14)?,
+                    fields: fields_from_db(&fields),
+                }];
+                Ok(h)
+            })?
+            .collect()
     }
 
     pub(super) fn close_handover_sql(
@@ -239,6 +248,28 @@ impl SqliteStore {
             .optional()
             .map(|o| o.is_some())
     }
+}
+
+/// A handover row in [`HANDOVER_COLUMNS`] order (its customers are read separately).
+fn handover_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverRecord> {
+    let recipients: String = r.get(10)?;
+    Ok(HandoverRecord {
+        id: r.get(0)?,
+        created_at: r.get(1)?,
+        operator: r.get(2)?,
+        contractor_id: r.get(3)?,
+        work_type: r.get(4)?,
+        method: r.get(5)?,
+        encryption: r.get(6)?,
+        return_by: r.get(7)?,
+        bundle_sha256: r.get(8)?,
+        bundle_size: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
+        recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+        closed_on: r.get(11)?,
+        closed_note: r.get(12)?,
+        ledger_seq: r.get::<_, i64>(13)? as u64,
+        customers: Vec::new(),
+    })
 }
 
 pub(super) fn not_found(id: &str) -> Error {

@@ -1,0 +1,245 @@
+import { Fragment } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Customer } from "../bindings/Customer";
+import type { CustomerHandover } from "../bindings/CustomerHandover";
+import type { Request } from "../bindings/Request";
+import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { fieldLabel, lang, t } from "../i18n";
+import { formatDate } from "../lib/format";
+import { ts } from "../screens-i18n";
+
+const MIME: Record<string, string> = { png: "image/png", jpg: "image/jpeg", pdf: "application/pdf" };
+
+/**
+ * One customer: the registered data, the floor plan (shown from memory, never written to a
+ * file), every handover of their data with the fields it held, and their requests.
+ */
+export function CustomerPage({ id, onBack }: { id: string; onBack: () => void }) {
+  const tx = ts();
+  const tr = t();
+  const [c, setC] = useState<Customer | null>(null);
+  const [history, setHistory] = useState<CustomerHandover[] | null>(null);
+  const [requests, setRequests] = useState<Request[] | null>(null);
+  const [workTypes, setWorkTypes] = useState<WorkTypeInfo[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    api.customer(id).then(setC, setError);
+    api.customerHandovers(id).then(setHistory, setError);
+    api.customerRequests(id).then(setRequests, setError);
+    api.workTypes().then(setWorkTypes, () => {});
+  }, [id]);
+  useEffect(() => heading.current?.focus(), []);
+
+  const d = (iso: string | null) => formatDate(iso, lang.value);
+  const work = (w: string) => {
+    const x = workTypes.find((x) => x.id === w);
+    return x ? (lang.value === "ja" ? x.labelJa : x.labelEn) : w;
+  };
+  const rows: [string, string | null][] = c
+    ? [
+        [fieldLabel("name"), c.name],
+        [fieldLabel("name_kana"), c.nameKana],
+        [fieldLabel("postal_code"), c.postalCode],
+        [fieldLabel("address"), c.address],
+        [fieldLabel("phone"), c.phone],
+        [fieldLabel("email"), c.email],
+        [fieldLabel("birth_date"), c.birthDate ? d(c.birthDate) : null],
+        [fieldLabel("gender"), c.gender],
+        [fieldLabel("occupation"), c.occupation],
+        [fieldLabel("service"), c.service],
+        [fieldLabel("notes"), c.notes],
+      ]
+    : [];
+  return (
+    <section class="view scroll customer-page" data-testid="customer-page" onKeyDown={(e) => e.key === "Escape" && onBack()}>
+      <div class="toolbar">
+        <button class="link" onClick={onBack} data-testid="customer-back">
+          {tx.backToList}
+        </button>
+      </div>
+      <header class="customer-head">
+        <h1 tabIndex={-1} ref={heading}>
+          {c?.name ?? id}
+        </h1>
+        <span class="mono muted" data-testid="customer-id">
+          {id}
+        </span>
+        {c?.nameKana && <span class="muted">{c.nameKana}</span>}
+        {requests?.some((r) => r.status === "pending" || r.status === "accepted") && (
+          <span class="chip expired" data-testid="customer-restricted">
+            {tx.requests}: {requests.filter((r) => r.status === "pending" || r.status === "accepted").length}
+          </span>
+        )}
+      </header>
+      {error ? <ErrorBanner error={error} /> : null}
+      <div class="customer-grid">
+        <article class="card">
+          <h2>{tx.customerData}</h2>
+          <dl class="summary">
+            <dt>{tr.colId}</dt>
+            <dd class="mono">{id}</dd>
+            {rows.map(([k, v]) => (
+              <Fragment key={k}>
+                <dt>{k}</dt>
+                <dd class={v ? "" : "muted"}>{v || "—"}</dd>
+              </Fragment>
+            ))}
+          </dl>
+        </article>
+        <article class="card plan-card">
+          <h2>{tx.floorPlan}</h2>
+          {c && <FloorPlanView customer={c} />}
+        </article>
+      </div>
+
+      <article class="card">
+        <h2>{tx.history}</h2>
+        <p class="muted small">{tx.historyLead}</p>
+        {history && history.length === 0 && <p class="empty inline" data-testid="no-history">{tx.noHistory}</p>}
+        {history && history.length > 0 && (
+          <table class="review" data-testid="customer-history">
+            <thead>
+              <tr>
+                <th>{tx.handoverId}</th>
+                <th>{tx.colDate}</th>
+                <th>{tx.colContractor}</th>
+                <th>{tx.colWork}</th>
+                <th>{tx.colMethod}</th>
+                <th>{tx.colFields}</th>
+                <th>{tx.colReturnBy}</th>
+                <th>{tx.colStatus}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={h.handoverId} class={h.overdue ? "overdue" : ""}>
+                  <td class="mono nowrap">{h.handoverId}</td>
+                  <td class="nowrap">{d(h.createdAt.slice(0, 10))}</td>
+                  <td>{h.contractorName ?? h.contractorId}</td>
+                  <td>{work(h.workType)}</td>
+                  <td class="nowrap">
+                    {tx.methodShort[h.method] ?? h.method}
+                    {h.encryption === "passphrase" ? <span class="muted small">{tx.byPassphrase}</span> : ""}
+                  </td>
+                  <td>{h.fields.map(fieldLabel).join("・")}</td>
+                  <td class="nowrap">{d(h.returnBy)}</td>
+                  <td>
+                    {h.closedOn ? (
+                      <span class="chip">{tx.statusClosed(h.closedOn)}</span>
+                    ) : h.overdue ? (
+                      <span class="chip expired">{tx.statusOverdue}</span>
+                    ) : (
+                      <span class="chip expiring_soon">{tx.statusOpen}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </article>
+
+      <article class="card">
+        <h2>{tx.requests}</h2>
+        {requests && requests.length === 0 && <p class="empty inline" data-testid="no-requests">{tx.noRequests}</p>}
+        {requests && requests.length > 0 && (
+          <table class="review" data-testid="customer-requests">
+            <thead>
+              <tr>
+                <th>{tx.colReqId}</th>
+                <th>{tx.colReceived}</th>
+                <th>{tx.colScope}</th>
+                <th>{tx.colChannel}</th>
+                <th>{tx.colStatus}</th>
+                <th>{tx.colDecided}</th>
+                <th>{tx.colNotified}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {requests.map((r) => (
+                <tr key={r.id}>
+                  <td class="mono nowrap">{r.id}</td>
+                  <td class="nowrap">{d(r.received)}</td>
+                  <td>
+                    {r.scope.kind === "all" ? tx.scopeAll : tx.scopeFields(r.scope.fields.map(fieldLabel).join("・"))}
+                    {r.note && <div class="muted small">{r.note}</div>}
+                  </td>
+                  <td>{tx.channels[r.channel] ?? r.channel}</td>
+                  <td>
+                    <span class={`chip req-${r.status}`}>{tx.reqStatus[r.status] ?? r.status}</span>
+                  </td>
+                  <td>
+                    {r.decidedOn ? d(r.decidedOn) : "—"}
+                    {r.reason && <div class="muted small">{r.reason}</div>}
+                  </td>
+                  <td>
+                    {r.notifiedOn ? `${d(r.notifiedOn)}${r.notifiedChannel ? `（${tx.channels[r.notifiedChannel] ?? r.notifiedChannel}）` : ""}` : "—"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </article>
+    </section>
+  );
+}
+
+/** The plan from the store as an in-memory blob URL (revoked when the page closes). */
+function FloorPlanView({ customer }: { customer: Customer }) {
+  const tx = ts();
+  const plan = customer.floorPlan;
+  const [url, setUrl] = useState<string | null>(null);
+  const [zoom, setZoom] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!plan || plan.ext === "pdf") return;
+    let made: string | null = null;
+    api.floorPlan(customer.customerId).then((bytes) => {
+      made = URL.createObjectURL(new Blob([bytes], { type: MIME[plan.ext] ?? "application/octet-stream" }));
+      setUrl(made);
+    }, setError);
+    return () => {
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [customer.customerId, plan?.sha256]);
+
+  if (!plan) return <p class="empty inline" data-testid="no-plan">{tx.noPlan}</p>;
+  const open = () => api.floorPlanOpen(customer.customerId).catch(setError);
+  return (
+    <div class="plan-view">
+      {error ? <ErrorBanner error={error} /> : null}
+      {plan.ext === "pdf" ? (
+        <div class="pdf-plan" data-testid="plan-pdf">
+          <span class="pdf-icon" aria-hidden="true">
+            PDF
+          </span>
+          <div>
+            <strong>{tx.pdfPlan}</strong>
+            <div class="muted small">{(plan.size / 1024).toFixed(1)} KB</div>
+          </div>
+        </div>
+      ) : url ? (
+        <button type="button" class={zoom ? "plan-image zoom" : "plan-image"} onClick={() => setZoom(!zoom)} title={tx.enlarge}>
+          <img src={url} alt={`${tx.floorPlan} ${customer.customerId}`} data-testid="plan-image" />
+        </button>
+      ) : (
+        !error && <p class="muted">{tx.planLoading}</p>
+      )}
+      <div class="row">
+        <span class="chip">{plan.ext.toUpperCase()}</span>
+        <code class="hash small" title="SHA-256">
+          {plan.sha256.slice(0, 16)}…
+        </code>
+        <span class="spacer" />
+        <button type="button" onClick={open} data-testid="plan-open">
+          {tx.openWithSystem}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,446 @@
+import { open } from "../lib/pickers";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, isIpcError } from "../api";
+import type { Field } from "../bindings/Field";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { ImportRequest } from "../bindings/ImportRequest";
+import type { IpcError } from "../bindings/IpcError";
+import type { PreviewColumn } from "../bindings/PreviewColumn";
+import type { RegisterPreview } from "../bindings/RegisterPreview";
+import type { RowProblem } from "../bindings/RowProblem";
+import type { TextEncoding } from "../bindings/TextEncoding";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { ProgressBar } from "../components/ProgressBar";
+import { fieldLabel, lang, t } from "../i18n";
+import { formatCount } from "../lib/format";
+import { toMappings, withOverride, type Overrides } from "../lib/mapping";
+import { ts } from "../screens-i18n";
+
+type Phase = "mapping" | "checking" | "checked" | "importing" | "done";
+
+/** Rows shown under the mapping. */
+const PREVIEW_ROWS = 8;
+
+/**
+ * Importing a register: the file's sheets, the detected header row and column mapping (the
+ * importer's own detection, with overrides sent as `HEADER=FIELD`), the first rows, then a check
+ * of every row (a dry run: problems listed by sheet, row and column), then the import itself
+ * with progress and cancel. Nothing changes in the register before the last step.
+ */
+export function ImportDialog({ path, onClose }: { path: string; onClose: (imported: boolean) => void }) {
+  const tx = ts();
+  const tr = t();
+  const [preview, setPreview] = useState<RegisterPreview | null>(null);
+  const [sheet, setSheet] = useState<string | null>(null);
+  const [encoding, setEncoding] = useState<TextEncoding | null>(null);
+  const [overrides, setOverrides] = useState<Overrides>({});
+  const [plansDir, setPlansDir] = useState<string | null>(null);
+  const [skipInvalid, setSkipInvalid] = useState(false);
+  const [phase, setPhase] = useState<Phase>("mapping");
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [checked, setChecked] = useState<ImportReport | null>(null);
+  const [rejected, setRejected] = useState<IpcError | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const dialog = useRef<HTMLDivElement>(null);
+
+  const mappings = preview ? toMappings(overrides, preview.columns) : [];
+  const mappingKey = JSON.stringify(Object.entries(overrides).sort());
+  useEffect(() => {
+    setLoading(true);
+    setError(null);
+    api
+      .registerPreview({ path, sheet, encoding, mappings: preview ? toMappings(overrides, preview.columns) : [], rows: PREVIEW_ROWS })
+      .then(setPreview, setError)
+      .finally(() => setLoading(false));
+  }, [path, sheet, encoding, mappingKey]);
+  useEffect(() => {
+    dialog.current?.querySelector<HTMLElement>("select, button.primary, button")?.focus();
+  }, [preview !== null]);
+
+  const busy = phase === "checking" || phase === "importing";
+  const request = (dryRun: boolean): ImportRequest => ({
+    path,
+    sheet: preview?.sheet ?? sheet,
+    encoding,
+    mappings,
+    floorPlansDir: plansDir,
+    dryRun,
+    skipInvalid,
+  });
+  const run = (dryRun: boolean) => {
+    setError(null);
+    setRejected(null);
+    setProgress({ done: 0, total: null });
+    setPhase(dryRun ? "checking" : "importing");
+    api
+      .importRegister(request(dryRun), setProgress)
+      .then(
+        (r) => {
+          if (dryRun) {
+            setChecked(r);
+            setPhase("checked");
+          } else {
+            setReport(r);
+            setPhase("done");
+          }
+        },
+        (e) => {
+          if (isIpcError(e) && e.code === "register_rejected") {
+            setRejected(e);
+            setChecked(null);
+            setPhase("checked");
+          } else {
+            setError(e);
+            setPhase(dryRun ? "mapping" : "checked");
+          }
+        },
+      )
+      .finally(() => setProgress(null));
+  };
+  const close = () => {
+    if (!busy) onClose(phase === "done");
+  };
+  const pickPlans = async () => {
+    const d = await open({ directory: true, multiple: false });
+    if (typeof d === "string") setPlansDir(d);
+  };
+
+  const stepIndex = phase === "mapping" ? 0 : phase === "done" || phase === "importing" ? 2 : 1;
+  const n = (x: number) => formatCount(x, lang.value);
+  const noHeader = preview !== null && preview.headerRow === null;
+  return (
+    <div class="modal-backdrop" onKeyDown={(e) => e.key === "Escape" && close()}>
+      <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="import-title" ref={dialog} data-testid="import-dialog">
+        <header class="modal-head">
+          <h2 id="import-title">{tx.importTitle}</h2>
+          <code class="path small" title={path}>
+            {path}
+          </code>
+          <span class="spacer" />
+          <button class="link" type="button" onClick={close} disabled={busy} aria-label={tx.close} data-testid="import-close">
+            ✕
+          </button>
+        </header>
+        <ol class="steps small-steps">
+          {tx.importSteps.map((s, i) => (
+            <li key={s} class={`step ${i === stepIndex ? "current" : i < stepIndex ? "done" : "todo"}`}>
+              <button type="button" disabled aria-current={i === stepIndex ? "step" : undefined}>
+                <span class="num" aria-hidden="true">
+                  {i < stepIndex ? "✓" : i + 1}
+                </span>
+                <span class="label">{s}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+        <div class="modal-body">
+          {error && isIpcError(error) && error.code === "cancelled" ? (
+            <div class="banner warn" role="status" data-testid="import-cancelled">
+              {tx.cancelledNothing}
+            </div>
+          ) : error ? (
+            <ErrorBanner error={error} />
+          ) : null}
+          {phase === "mapping" && (
+            <>
+              {!preview && loading && <p class="muted">{tx.readingFile}</p>}
+              {preview && (
+                <MappingStep
+                  preview={preview}
+                  overrides={overrides}
+                  onOverride={(h, c) => setOverrides(withOverride(overrides, h, c))}
+                  onSheet={(s) => setSheet(s)}
+                  encoding={encoding}
+                  onEncoding={setEncoding}
+                  loading={loading}
+                />
+              )}
+              {preview && (
+                <div class="options">
+                  <div class="row">
+                    <span class="muted small">{tx.floorPlansDir}:</span>
+                    <code class="path small">{plansDir ?? tx.none}</code>
+                    <button type="button" onClick={pickPlans} data-testid="import-plans">
+                      {tx.chooseFolderShort}
+                    </button>
+                    {plansDir && (
+                      <button type="button" class="link" onClick={() => setPlansDir(null)}>
+                        ✕
+                      </button>
+                    )}
+                  </div>
+                </div>
+              )}
+            </>
+          )}
+          {(phase === "checking" || phase === "importing") && (
+            <ProgressBar
+              label={phase === "checking" ? tx.checkingFile : tx.importingRows}
+              progress={progress}
+              onCancel={() => api.cancel()}
+              cancelLabel={tx.cancel}
+              testId="import-progress"
+            />
+          )}
+          {phase === "checked" && checked && (
+            <>
+              <div class={checked.rejected > 0 ? "banner warn" : "banner ok"} role="status" data-testid="import-check-ok">
+                <div>
+                  <strong>{checked.rejected > 0 ? tx.checkSkipping : tx.checkOk}</strong>
+                  <Counts r={checked} />
+                  {checked.rejected > 0 && <div>{tx.willSkip(checked.rejected)}</div>}
+                </div>
+              </div>
+              {checked.problems.length > 0 && <Problems list={checked.problems} />}
+            </>
+          )}
+          {phase === "checked" && rejected && (
+            <div data-testid="import-problems">
+              <div class="banner error" role="alert">
+                <strong>{tx.checkProblems(rejected.problems.length)}</strong>
+              </div>
+              <Problems list={rejected.problems} />
+              <label class="check">
+                <input
+                  type="checkbox"
+                  checked={skipInvalid}
+                  onChange={(e) => setSkipInvalid((e.target as HTMLInputElement).checked)}
+                  data-testid="import-skip-invalid"
+                />
+                {tx.skipInvalid}
+              </label>
+            </div>
+          )}
+          {phase === "done" && report && (
+            <div class="banner ok" role="status" data-testid="import-done">
+              <div>
+                <strong>
+                  {tx.imported}: {report.file}
+                  {report.sheet ? `（${tr.sheet} ${report.sheet}）` : ""}
+                </strong>
+                <Counts r={report} />
+                {report.ledgerSeq !== null && <div class="muted small">{tx.ledgerSeq(report.ledgerSeq)}</div>}
+              </div>
+            </div>
+          )}
+        </div>
+        <footer class="modal-foot">
+          {phase === "checked" && (
+            <button type="button" onClick={() => setPhase("mapping")} data-testid="import-back">
+              {tx.backToMapping}
+            </button>
+          )}
+          <span class="spacer" />
+          {phase === "mapping" && (
+            <button class="primary" type="button" onClick={() => run(true)} disabled={!preview || loading || noHeader} data-testid="import-check">
+              {tx.check}
+            </button>
+          )}
+          {phase === "checked" && rejected && (
+            <button class="primary" type="button" onClick={() => run(true)} disabled={!skipInvalid} data-testid="import-recheck">
+              {tx.check}
+            </button>
+          )}
+          {phase === "checked" && checked && (
+            <button class="primary" type="button" onClick={() => run(false)} data-testid="import-run">
+              {tx.doImport}
+              {` (${n(checked.added + checked.updated + checked.unchanged)})`}
+            </button>
+          )}
+          {phase === "done" && (
+            <button class="primary" type="button" onClick={close} data-testid="import-finish">
+              {tx.close}
+            </button>
+          )}
+        </footer>
+      </div>
+    </div>
+  );
+}
+
+function Counts({ r }: { r: ImportReport }) {
+  const tr = t();
+  const n = (x: number) => formatCount(x, lang.value);
+  const items: [string, number][] = [
+    [ts().rowsRead, r.rows],
+    [tr.added, r.added],
+    [tr.updated, r.updated],
+    [tr.unchanged, r.unchanged],
+    [tr.rejected, r.rejected],
+    [tr.floorPlans, r.floorPlans],
+  ];
+  return (
+    <div class="counts" data-testid="import-counts">
+      {items.map(([label, v]) => (
+        <span key={label}>
+          <span class="muted">{label}</span> <strong>{n(v)}</strong>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** Invalid rows, located the way a person finds them in Excel. */
+function Problems({ list }: { list: RowProblem[] }) {
+  const tr = t();
+  return (
+    <div class="mapping-scroll problems-scroll">
+      <table class="map-table" data-testid="import-problem-list">
+        <thead>
+          <tr>
+            <th>{tr.sheet}</th>
+            <th>{tr.row}</th>
+            <th>{tr.column}</th>
+            <th>{ts().colHeader}</th>
+            <th>{ts().problem}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((p, i) => (
+            <tr key={i}>
+              <td>{p.sheet ?? "—"}</td>
+              <td class="mono">{p.row}</td>
+              <td class="mono">{p.column ?? "—"}</td>
+              <td>{p.header ?? ""}</td>
+              <td class="wrap">{p.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function MappingStep({
+  preview,
+  overrides,
+  onOverride,
+  onSheet,
+  encoding,
+  onEncoding,
+  loading,
+}: {
+  preview: RegisterPreview;
+  overrides: Overrides;
+  onOverride: (header: string, choice: Field | "ignore" | null) => void;
+  onSheet: (s: string) => void;
+  encoding: TextEncoding | null;
+  onEncoding: (e: TextEncoding | null) => void;
+  loading: boolean;
+}) {
+  const tx = ts();
+  const tr = t();
+  const value = (c: PreviewColumn) => overrides[c.header] ?? "";
+  return (
+    <div class="mapping" aria-busy={loading}>
+      <div class="row">
+        {preview.sheets.length > 0 && (
+          <label class="inline">
+            {tx.sheetChoice}
+            <select value={preview.sheet ?? ""} onChange={(e) => onSheet((e.target as HTMLSelectElement).value)} data-testid="import-sheet">
+              {preview.sheets.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.name}
+                  {s.visible ? "" : tx.hiddenSheet}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {preview.encoding && (
+          <label class="inline">
+            {tx.encodingChoice}
+            <select
+              value={encoding ?? ""}
+              onChange={(e) => onEncoding(((e.target as HTMLSelectElement).value || null) as TextEncoding | null)}
+              data-testid="import-encoding"
+            >
+              <option value="">
+                {tx.encAuto}（{preview.encoding}）
+              </option>
+              <option value="utf8">UTF-8</option>
+              <option value="shift_jis">Shift_JIS</option>
+            </select>
+          </label>
+        )}
+        <span class="muted small">
+          {preview.file} · {preview.format.toUpperCase()}
+        </span>
+      </div>
+      {preview.headerRow !== null ? (
+        <p class="ok-text small" data-testid="import-header-row">
+          {tx.headerRowAt(preview.headerRow)}
+        </p>
+      ) : (
+        <div class="banner warn" data-testid="import-no-header">
+          {tx.noHeader}
+        </div>
+      )}
+      {preview.paymentHeaders.length > 0 && <p class="small pay-note">{tx.paymentCols(preview.paymentHeaders.join("、"))}</p>}
+      {preview.unknownHeaders.length > 0 && <p class="muted small">{tx.unknownCols(preview.unknownHeaders.join("、"))}</p>}
+      <h3>{tx.mappingTitle}</h3>
+      <div class="mapping-scroll">
+        <table class="map-table" data-testid="import-mapping">
+          <thead>
+            <tr>
+              <th>{tx.colLetter}</th>
+              {preview.columns.map((c) => (
+                <th key={c.column} class={`role-${c.role}${c.overridden ? " overridden" : ""}`}>
+                  <span class="mono muted">{c.column}</span> {c.header || "—"}
+                </th>
+              ))}
+            </tr>
+            <tr>
+              <th>{tx.colMapping}</th>
+              {preview.columns.map((c) => (
+                <th key={c.column} class={`role-${c.role}`}>
+                  {c.role === "payment_dropped" ? (
+                    <span class="tag never">{tx.paymentCol}</span>
+                  ) : (
+                    <select
+                      value={value(c)}
+                      disabled={!c.header}
+                      aria-label={`${c.column} ${c.header}`}
+                      onChange={(e) => {
+                        const v = (e.target as HTMLSelectElement).value;
+                        onOverride(c.header, v === "" ? null : (v as Field | "ignore"));
+                      }}
+                      data-testid={`map-${c.column}`}
+                    >
+                      <option value="">{c.detected ? tx.auto(fieldLabel(c.detected)) : tx.autoNone}</option>
+                      {preview.mappable.map((f) => (
+                        <option key={f} value={f}>
+                          {fieldLabel(f)}
+                        </option>
+                      ))}
+                      <option value="ignore">{tx.ignore}</option>
+                    </select>
+                  )}
+                  {c.role === "duplicate" && <div class="small err-text">{tx.duplicateCol}</div>}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {preview.rows.map((r) => (
+              <tr key={r.row}>
+                <td class="mono muted">{r.row}</td>
+                {preview.columns.map((c, i) => (
+                  <td key={c.column} class={`role-${c.role}`}>
+                    {c.role === "payment_dropped" ? <span class="muted small">{tx.masked}</span> : r.cells[i]}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted small">
+        {tx.previewTitle(preview.rows.length)} · {tr.row} {preview.shownHeaderRow}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,230 @@
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { Customer } from "../../bindings/Customer";
+import { lang, t } from "../../i18n";
+import { fold } from "../../lib/fold";
+import { formatCount } from "../../lib/format";
+import { matchIds, parseIds } from "../../lib/ids";
+import { visibleWindow } from "../../lib/virtual";
+import { ts } from "../../screens-i18n";
+import type { StepProps } from "./Wizard";
+
+const ROW_HEIGHT = 36;
+
+interface Indexed {
+  c: Customer;
+  key: string;
+}
+
+/**
+ * Step 3: the customers. Search and tick, or paste a list of ids. Customers the core's
+ * screening leaves out for this work type are greyed out with its reason and cannot be ticked.
+ */
+export function CustomersStep({ draft, update, known, customers }: StepProps & { customers: Customer[] | null }) {
+  const tx = ts();
+  const tr = t();
+  const [query, setQuery] = useState("");
+  const [onlySelected, setOnlySelected] = useState(false);
+  const [pasteOpen, setPasteOpen] = useState(false);
+  const [paste, setPaste] = useState("");
+  const [pasteNote, setPasteNote] = useState<{ added: number; excluded: number; unknown: string[] } | null>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(420);
+  const [focusIdx, setFocusIdx] = useState<number | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const indexed: Indexed[] = useMemo(
+    () => (customers ?? []).map((c) => ({ c, key: fold([c.customerId, c.name, c.nameKana, c.address, c.phone].join("\u001f")) })),
+    [customers],
+  );
+  const known_ids = useMemo(() => new Set((customers ?? []).map((c) => c.customerId)), [customers]);
+  const selected = useMemo(() => new Set(draft.customers), [draft.customers]);
+  const rows = useMemo(() => {
+    const q = fold(query);
+    return indexed.filter((r) => (!q || r.key.includes(q)) && (!onlySelected || selected.has(r.c.customerId)));
+  }, [indexed, query, onlySelected, onlySelected ? selected : null]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [customers !== null]);
+  useEffect(() => {
+    if (focusIdx === null) return;
+    const el = scroller.current?.querySelector<HTMLInputElement>(`input[data-index="${focusIdx}"]`);
+    el?.focus();
+  }, [focusIdx, scrollTop]);
+
+  const toggle = (id: string, on: boolean) => {
+    update({ customers: on ? [...draft.customers, id] : draft.customers.filter((x) => x !== id) });
+  };
+  const selectShown = () => {
+    const add = rows.map((r) => r.c.customerId).filter((id) => !selected.has(id) && !known.excluded.has(id));
+    update({ customers: [...draft.customers, ...add] });
+  };
+  const addPasted = () => {
+    const { found, unknown } = matchIds(parseIds(paste), known_ids);
+    const fresh = found.filter((id) => !selected.has(id));
+    update({ customers: [...draft.customers, ...fresh] });
+    setPasteNote({ added: fresh.length, excluded: fresh.filter((id) => known.excluded.has(id)).length, unknown });
+    if (unknown.length === 0) setPaste("");
+  };
+  const onListKey = (e: KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    const idx = Number(target.dataset.index);
+    if (Number.isNaN(idx)) return;
+    let to: number | null = null;
+    if (e.key === "ArrowDown") to = Math.min(rows.length - 1, idx + 1);
+    else if (e.key === "ArrowUp") to = Math.max(0, idx - 1);
+    else if (e.key === "PageDown") to = Math.min(rows.length - 1, idx + Math.floor(height / ROW_HEIGHT));
+    else if (e.key === "PageUp") to = Math.max(0, idx - Math.floor(height / ROW_HEIGHT));
+    if (to === null) return;
+    e.preventDefault();
+    const el = scroller.current;
+    if (el) {
+      const top = to * ROW_HEIGHT;
+      if (top < el.scrollTop) el.scrollTop = top;
+      else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    }
+    setFocusIdx(to);
+  };
+
+  if (customers !== null && customers.length === 0) {
+    return <div class="empty">{tx.emptyRegister}</div>;
+  }
+  const w = visibleWindow(rows.length, ROW_HEIGHT, scrollTop, height);
+  const n = (x: number) => formatCount(x, lang.value);
+  return (
+    <div class="customers-step">
+      <p class="lead">{tx.customersLead}</p>
+      <div class="toolbar wrap">
+        <input
+          class="search"
+          type="search"
+          placeholder={tx.searchCustomers}
+          aria-label={tx.searchCustomers}
+          value={query}
+          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+          data-testid="wizard-search"
+        />
+        <strong class="count" data-testid="selected-count">
+          {tx.selectedCount(n(draft.customers.length))}
+        </strong>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={onlySelected}
+            onChange={(e) => setOnlySelected((e.target as HTMLInputElement).checked)}
+            data-testid="only-selected"
+          />
+          {tx.onlySelected}
+        </label>
+        <span class="spacer" />
+        <button type="button" onClick={selectShown} disabled={rows.length === 0} data-testid="select-shown">
+          {tx.selectShown}
+        </button>
+        <button type="button" onClick={() => update({ customers: [] })} disabled={draft.customers.length === 0} data-testid="clear-selection">
+          {tx.clearSelection}
+        </button>
+        <button type="button" aria-expanded={pasteOpen} onClick={() => setPasteOpen(!pasteOpen)} data-testid="paste-toggle">
+          {tx.pasteIds}
+        </button>
+      </div>
+      {pasteOpen && (
+        <div class="paste card">
+          <label>
+            <span class="muted small">{tx.pasteHint}</span>
+            <textarea
+              rows={3}
+              autoFocus
+              value={paste}
+              spellcheck={false}
+              onInput={(e) => setPaste((e.target as HTMLTextAreaElement).value)}
+              data-testid="customer-ids"
+            />
+          </label>
+          <div class="row">
+            <button type="button" class="primary" onClick={addPasted} disabled={parseIds(paste).length === 0} data-testid="paste-add">
+              {tx.addPasted}
+            </button>
+            {pasteNote && (
+              <span class="small" role="status" data-testid="paste-result">
+                {tx.pastedResult(pasteNote.added, pasteNote.excluded)}
+                {pasteNote.unknown.length > 0 && <span class="err-text"> {tx.notFound(pasteNote.unknown.join("、"))}</span>}
+              </span>
+            )}
+          </div>
+        </div>
+      )}
+      <div class="table pick" role="table" aria-rowcount={rows.length} data-testid="wizard-customers">
+        <div class="thead" role="row">
+          <div role="columnheader" class="sr-only-text">{tx.choose}</div>
+          <div role="columnheader">{tr.colId}</div>
+          <div role="columnheader">{tr.colName}</div>
+          <div role="columnheader">{tr.colKana}</div>
+          <div role="columnheader">{tr.colAddress}</div>
+          <div role="columnheader">{tr.colPhone}</div>
+          <div role="columnheader">{tr.colPlan}</div>
+        </div>
+        <div class="tbody" ref={scroller} onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)} onKeyDown={onListKey}>
+          {rows.length === 0 && customers !== null ? (
+            <div class="empty inline">{tx.noMatch}</div>
+          ) : (
+            <div style={{ height: `${w.totalHeight}px`, position: "relative" }}>
+              <div style={{ transform: `translateY(${w.offsetTop}px)` }}>
+                {rows.slice(w.start, w.end).map(({ c }, i) => {
+                  const idx = w.start + i;
+                  const reason = known.excluded.get(c.customerId);
+                  const on = selected.has(c.customerId);
+                  // Not `disabled`: a disabled box cannot be focused, and the arrow keys must
+                  // stop on it so that its reason is read out; ticking it just does nothing.
+                  const blocked = !!reason && !on;
+                  return (
+                    <label
+                      class={`tr${idx % 2 ? " odd" : ""}${reason ? " out" : ""}${on ? " on" : ""}`}
+                      role="row"
+                      key={c.customerId}
+                      style={{ height: `${ROW_HEIGHT}px` }}
+                      data-testid="pick-row"
+                      title={reason ? tx.excludedReason(reason) : undefined}
+                    >
+                      <div>
+                        <input
+                          type="checkbox"
+                          checked={on}
+                          aria-disabled={blocked}
+                          aria-describedby={reason ? `out-${c.customerId}` : undefined}
+                          data-index={idx}
+                          data-testid={`pick-${c.customerId}`}
+                          aria-label={`${c.customerId} ${c.name ?? ""}`}
+                          onFocus={() => setFocusIdx(idx)}
+                          onClick={(e) => blocked && e.preventDefault()}
+                          onChange={(e) => toggle(c.customerId, (e.target as HTMLInputElement).checked)}
+                        />
+                      </div>
+                      <div class="mono">{c.customerId}</div>
+                      <div>{c.name}</div>
+                      <div class="muted">{c.nameKana}</div>
+                      {reason ? (
+                        <div class="reason span2" id={`out-${c.customerId}`} data-testid={`excluded-${c.customerId}`}>
+                          {tx.excludedReason(reason)}
+                        </div>
+                      ) : (
+                        <>
+                          <div title={c.address ?? ""}>{c.address}</div>
+                          <div class="mono">{c.phone}</div>
+                        </>
+                      )}
+                      <div>{c.floorPlan ? <span class="chip">{c.floorPlan.ext.toUpperCase()}</span> : ""}</div>
+                    </label>
+                  );
+                })}
+              </div>
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

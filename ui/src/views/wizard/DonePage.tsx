@@ -1,0 +1,135 @@
+import type { Ref } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../../api";
+import type { PackResult } from "../../bindings/PackResult";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { SheetFrame, type SheetHandle } from "../../components/SheetFrame";
+import { lang } from "../../i18n";
+import { formatCount, formatDate } from "../../lib/format";
+import { contractorOf, type Draft, type Known } from "../../lib/wizard";
+import { ts } from "../../screens-i18n";
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The handover is made: its id, where the file is, what the ledger recorded; paper prints here. */
+export function DonePage({
+  result,
+  draft,
+  known,
+  headingRef,
+  onNew,
+}: {
+  result: PackResult;
+  draft: Draft;
+  known: Known;
+  headingRef: Ref<HTMLHeadingElement>;
+  onNew: () => void;
+}) {
+  const tx = ts();
+  const [sheet, setSheet] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const frame = useRef<SheetHandle>(null);
+  useEffect(() => {
+    if (result.method === "paper") api.paperSheet(result.handoverId, result.path).then(setSheet, setError);
+  }, [result.handoverId]);
+  const n = (x: number) => formatCount(x, lang.value);
+  const theirs = new Set(contractorOf(draft, known)?.keys.map((k) => k.fingerprint) ?? []);
+  const contractorName = contractorOf(draft, known)?.contractor.name ?? "";
+  return (
+    <div class="done" data-testid="handover-done">
+      <div class="done-head">
+        <span class="done-mark" aria-hidden="true">
+          ✓
+        </span>
+        <div>
+          <h2 tabIndex={-1} ref={headingRef}>
+            {tx.doneTitle}
+          </h2>
+          <div class="done-id">
+            {tx.handoverId} <code data-testid="done-id">{result.handoverId}</code>
+          </div>
+        </div>
+      </div>
+      {error ? <ErrorBanner error={error} /> : null}
+      {result.warnings.length > 0 && (
+        <div class="banner warn" role="note" data-testid="done-warnings">
+          <div>
+            <strong>{result.encryption === "passphrase" ? tx.ppapTitle : tx.warnings}</strong>
+            <ul class="plain">
+              {result.warnings.map((w) => (
+                <li key={w}>{result.encryption === "passphrase" ? tx.ppap : result.method === "paper" ? tx.printNote : w}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+      <div class="card">
+        <dl class="summary">
+          <dt>{tx.savedTo}</dt>
+          <dd class="row">
+            <code class="path" data-testid="done-path">
+              {result.path}
+            </code>
+            <button type="button" onClick={() => api.showInFolder(result.path).catch(setError)} data-testid="show-in-folder">
+              {tx.showInFolder}
+            </button>
+          </dd>
+          <dt>{tx.steps.method}</dt>
+          <dd>{tx.methods[result.method][0]}</dd>
+          <dt>{tx.encryption}</dt>
+          <dd>{result.encryption === "x25519" ? tx.encX25519(Math.max(0, result.recipients.length - 1)) : result.encryption === "passphrase" ? tx.encPassphrase : tx.encNone}</dd>
+          {result.recipients.length > 0 && (
+            <>
+              <dt>{tx.recipients}</dt>
+              <dd>
+                <ul class="plain">
+                  {result.recipients.map((r) => (
+                    <li key={r}>
+                      <span class="fingerprint key-fp">{r}</span>
+                      <span class="muted small">{theirs.has(r) ? contractorName : tx.officeKey}</span>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          )}
+          <dt>{tx.steps.customers}</dt>
+          <dd>{tx.customersCount(n(result.customers), result.excluded.length)}</dd>
+          <dt>{tx.steps.returnBy}</dt>
+          <dd>
+            <strong>{formatDate(result.returnBy, lang.value)}</strong>
+          </dd>
+          <dt>{tx.recorded}</dt>
+          <dd data-testid="done-ledger">{tx.ledgerSeq(result.ledgerSeq)}</dd>
+          <dt>{tx.sha256}</dt>
+          <dd>
+            <code class="hash">{result.sha256}</code>
+          </dd>
+          <dt>{tx.size}</dt>
+          <dd>{size(result.size)}</dd>
+        </dl>
+      </div>
+      {sheet && (
+        <section class="sheet-preview">
+          <div class="row">
+            <h3>{ts().sheetPreview.replace("（見本）", "").replace(" (sample)", "")}</h3>
+            <span class="spacer" />
+            <button class="primary" type="button" onClick={() => frame.current?.print()} data-testid="print-sheet">
+              {tx.print}
+            </button>
+          </div>
+          <SheetFrame ref={frame} html={sheet} title={result.handoverId} testId="done-sheet" />
+        </section>
+      )}
+      <div class="actions">
+        <button class="primary" type="button" onClick={onNew} data-testid="new-handover">
+          {tx.newHandover}
+        </button>
+      </div>
+    </div>
+  );
+}

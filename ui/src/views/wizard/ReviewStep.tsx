@@ -1,0 +1,140 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../../api";
+import type { ExclusionReason } from "../../bindings/ExclusionReason";
+import type { Preparation } from "../../bindings/Preparation";
+import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
+import { SheetFrame } from "../../components/SheetFrame";
+import { fieldLabel, lang } from "../../i18n";
+import { formatCount, formatDate } from "../../lib/format";
+import { contractorOf, selection, usesPassphrase } from "../../lib/wizard";
+import { ts } from "../../screens-i18n";
+import { withheldText } from "./FieldsStep";
+import type { StepProps } from "./Wizard";
+
+/** Step 7: exactly what the contractor will receive, as the core prepares it, before creating. */
+export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { workTypes: WorkTypeInfo[]; onError: (e: unknown) => void }) {
+  const tx = ts();
+  const [prep, setPrep] = useState<Preparation | null>(null);
+  const [sheet, setSheet] = useState<string | null>(null);
+  useEffect(() => {
+    const sel = selection(draft, known);
+    api.prepare(sel).then(setPrep, onError);
+    if (draft.method === "paper") api.paperPreview(sel, draft.returnBy || null).then(setSheet, onError);
+  }, []);
+  if (!prep) return <p class="muted">{tx.checking}</p>;
+
+  const wt = workTypes.find((w) => w.id === prep.workType);
+  const pass = usesPassphrase(draft, known);
+  const n = (x: number) => formatCount(x, lang.value);
+  const enc = prep.method === "paper" ? tx.encNone : pass ? tx.encPassphrase : tx.encX25519(prep.contractor.recipients.length);
+  return (
+    <div data-testid="review-card">
+      <p class="lead">{tx.reviewLead}</p>
+      <div class="card">
+        <dl class="summary">
+          <dt>{tx.steps.contractor}</dt>
+          <dd>
+            <strong>{prep.contractor.name}</strong> <span class="mono muted small">{prep.contractor.id}</span>
+          </dd>
+          <dt>{tx.steps.work}</dt>
+          <dd>{wt ? (lang.value === "ja" ? wt.labelJa : wt.labelEn) : prep.workType}</dd>
+          <dt>{tx.steps.method}</dt>
+          <dd>
+            {tx.methods[prep.method][0]}
+            {draft.armor ? `（${tx.armor.split("（")[0].split(" (")[0]}）` : ""}
+          </dd>
+          <dt>{tx.encryption}</dt>
+          <dd data-testid="review-encryption">
+            {enc}
+            {prep.method !== "paper" && !pass && (
+              <div>
+                {contractorOf(draft, known)?.keys.map((k) => (
+                  <span class="fingerprint key-fp" key={k.recipient} title={k.recipient}>
+                    {k.fingerprint}
+                  </span>
+                ))}
+              </div>
+            )}
+          </dd>
+          <dt>{tx.destination}</dt>
+          <dd>
+            <code class="path">{draft.out}</code>
+            {draft.method === "media" && <div class="muted small">{tx.mediaName}</div>}
+          </dd>
+          <dt>{tx.steps.returnBy}</dt>
+          <dd>
+            <strong>{formatDate(draft.returnBy, lang.value)}</strong>
+          </dd>
+          <dt>{tx.steps.customers}</dt>
+          <dd data-testid="review-count">{tx.customersCount(n(prep.customers.length), prep.excluded.length)}</dd>
+          <dt>{tx.steps.fields}</dt>
+          <dd>{prep.fields.map(fieldLabel).join("・")}</dd>
+          {prep.extraFields.length > 0 && (
+            <>
+              <dt>{tx.extrasWithReasons}</dt>
+              <dd>
+                <ul class="plain">
+                  {prep.extraFields.map((x) => (
+                    <li key={x.field}>
+                      {fieldLabel(x.field)} — {x.reason}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
+      {pass && (
+        <div class="banner warn ppap">
+          <strong>{tx.ppapTitle}</strong>
+          <span>{tx.ppap}</span>
+        </div>
+      )}
+      {sheet && (
+        <section class="sheet-preview">
+          <h3>{tx.sheetPreview}</h3>
+          <SheetFrame html={sheet} title={tx.sheetPreview} testId="sheet-preview" />
+        </section>
+      )}
+      <table class="review" data-testid="review-table">
+        <thead>
+          <tr>
+            <th>{tx.steps.customers}</th>
+            <th>{tx.included}</th>
+            <th>{tx.withheld}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {prep.customers.map((c) => (
+            <tr key={c.customerId}>
+              <td>
+                <span class="mono">{c.customerId}</span> {c.name}
+              </td>
+              <td>{c.included.map(fieldLabel).join("・")}</td>
+              <td class="muted">
+                {c.withheld
+                  .map((w) => [w.field, withheldText(w.reason)] as const)
+                  .filter(([, why]) => why)
+                  .map(([f, why]) => `${fieldLabel(f)}（${why}）`)
+                  .join("、")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {prep.excluded.length > 0 && (
+        <>
+          <h3>{tx.excludedTitle}</h3>
+          <ul class="excluded" data-testid="review-excluded">
+            {prep.excluded.map((e) => (
+              <li key={e.customerId}>
+                <span class="mono">{e.customerId}</span> — {tx.excludedReason(e.reason as ExclusionReason)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}

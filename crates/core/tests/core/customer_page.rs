@@ -201,7 +201,7 @@ fn a_customers_requests_are_listed_oldest_first() {
     assert_eq!(list[0].status, RequestStatus::Rejected);
     assert_eq!(list[0].reason.as_deref(), Some("契約上必要なため"));
     assert_eq!(list[1].id, b.id);
-    assert_eq!(list[1].channel, "counter");
+    assert_eq!(list[1].channel, handover_core::requests::Channel::Counter);
     assert_eq!(
         list[1].scope,
         Scope::Fields(vec![Field::Phone, Field::FloorPlan])

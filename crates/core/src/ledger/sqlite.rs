@@ -249,6 +249,14 @@ impl SqliteStore {
         }
     }
 
+    /// Copy the write-ahead log back into the database now and empty it (normally done in the
+    /// background, see checkpoint.rs): after a bulk load, or before copying the file.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| self.err(e))
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -982,6 +990,12 @@ mod batch_tests {
         assert!(store.entries_for_customer("C120").unwrap().is_empty());
         // The store works normally afterwards, and the chain holds.
         store.append(draft(100)).unwrap();
+        store.checkpoint().unwrap();
+        assert_eq!(
+            std::fs::metadata(dir.path().join("store.sqlite3-wal")).map_or(0, |m| m.len()),
+            0,
+            "the log is back in the database"
+        );
         let r = super::super::verify_chain(&store).unwrap();
         assert_eq!(r.entries, 101);
     }

@@ -318,10 +318,13 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerEntry> {
     })
 }
 
-/// Read a 32-byte hash; a wrong length (someone edited it) reads as zeros and fails to verify.
+/// Read a 32-byte hash in place (no allocation); anything else (someone edited it) reads as
+/// 0xff bytes and fails to verify.
 fn blob32(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Hash> {
-    let v: Vec<u8> = r.get(i)?;
-    Ok(v.try_into().unwrap_or([0xff; 32]))
+    Ok(match r.get_ref(i)? {
+        ValueRef::Blob(b) | ValueRef::Text(b) => b.try_into().unwrap_or([0xff; 32]),
+        _ => [0xff; 32],
+    })
 }
 
 /// The ledger in seq order, for [`Store::for_each_entry_ref`] and the derived-table check.

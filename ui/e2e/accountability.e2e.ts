@@ -60,6 +60,19 @@ e2e(
     expect(list[0].request.status).toBe("accepted");
     expect(list[0].request.decidedOn).toBe(isoDay());
 
+    // In the wizard that customer is greyed out with the reason, and cannot be picked.
+    await app.nav("handover");
+    await app.click("work-installation");
+    await app.click("wizard-next");
+    await app.click("contractor-CTR-0001");
+    await app.click("wizard-next");
+    await app.type("wizard-search", "C0002");
+    const why = await app.waitFor("excluded-C0002");
+    expect(await why.getText()).not.toBe("");
+    await app.type("wizard-search", "C0001");
+    await app.waitFor("pick-C0001");
+    expect(await app.byId("excluded-C0001").isExisting()).toBe(false);
+
     // The history shows one row per customer of the handover.
     await app.nav("history");
     await app.waitFor("history-table");

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { t } from "../src/i18n";
-import { type App, cleanup, isoDay, newHome, reportFailure, startApp } from "./harness";
+import { type App, cleanup, isoDay, newHome, reportFailure, startApp, wizardToFile } from "./harness";
 
 const tr = t();
 
@@ -59,13 +59,13 @@ it("contractor: key made in the app, handover to a file, opened and verified", a
     await app.browser.$(`button=${tr.save}`).click();
     await app.browser.$(".card.status-valid").waitForDisplayed({ timeout: 10_000, timeoutMsg: "the contractor was not added" });
 
-    await app.nav("handover");
-    await app.type("customer-ids", "C0001, C0021, C0004");
-    await app.click("review");
-    await app.waitFor("review-card");
-    app.answerDialog("save_file", bundle);
-    await app.click("create");
-    await app.waitFor("handover-done", 20_000);
+    const id = await wizardToFile(app, {
+      work: "installation",
+      contractor: "CTR-0001",
+      customers: "C0001, C0021, C0004",
+      out: bundle,
+    });
+    expect(id).toMatch(/^HO-\d{4}-\d{6}$/);
     return readFileSync(join(app.data, "keys/office.signing.pub"), "utf8").trim();
   });
 

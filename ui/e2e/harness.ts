@@ -319,3 +319,36 @@ export function isoDay(days = 0): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
+
+/**
+ * Walk the new-handover wizard to a transfer bundle at `out`: work type, contractor, pasted
+ * customer ids, the minimal fields, a save dialog answered with `out`, the default return date,
+ * the review, create. Returns the handover id from the done page.
+ */
+export async function wizardToFile(
+  app: App,
+  { work, contractor, customers, out }: { work: string; contractor: string; customers: string; out: string },
+): Promise<string> {
+  await app.nav("handover");
+  await app.click(`work-${work}`);
+  await app.click("wizard-next");
+  await app.click(`contractor-${contractor}`);
+  await app.click("wizard-next");
+  await app.click("paste-toggle");
+  await app.type("customer-ids", customers);
+  await app.click("paste-add");
+  await app.click("wizard-next");
+  await app.waitFor("wizard-page-fields");
+  await app.click("wizard-next");
+  await app.click("method-transfer");
+  app.answerDialog("save_file", out);
+  await app.click("choose-out");
+  await app.waitForText("out-path", (s) => s.length > 0);
+  await app.click("wizard-next");
+  await app.waitFor("wizard-page-returnBy");
+  await app.click("wizard-next");
+  await app.waitFor("review-card");
+  await app.click("create");
+  await app.waitFor("handover-done", 20_000);
+  return app.text("done-id");
+}

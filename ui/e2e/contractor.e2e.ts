@@ -113,6 +113,15 @@ it("contractor: key made in the app, handover to a file, opened and verified", a
     await app.click("pin");
     await app.waitForText("office-fingerprint", (s) => s.length === 19);
     expect(await app.browser.$(`.chip=${tr.obPinned("架空ケーブルテレビ")}`).isExisting()).toBe(true);
+
+    // Export: plaintext files in the chosen folder, as verified.
+    const out = join(contractorHome, "export");
+    app.answerDialog("pick_folder", out);
+    await app.click("export");
+    await app.waitForText("exported", (s) => s.includes(out));
+    const csv = readFileSync(join(out, "customers.csv"), "utf8");
+    for (const id of ["C0001", "C0021", "C0004"]) expect(csv).toContain(id);
+    expect(readFileSync(join(out, "floor_plans/C0001.png")).subarray(1, 4).toString()).toBe("PNG");
   });
 
   cleanup(contractorHome);

@@ -79,6 +79,19 @@ export interface App {
   stop(): Promise<void>;
 }
 
+// Drivers still running, stopped when the test process exits (a test that timed out never
+// reaches its own stop()).
+const running = new Set<number>();
+process.on("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer();
@@ -148,6 +161,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (driver.pid) running.add(driver.pid);
   const toLog = (b: Buffer) => appendFileSync(log, b);
   driver.stdout?.on("data", toLog);
   driver.stderr?.on("data", toLog);
@@ -160,6 +174,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
         /* already gone */
       }
     }
+    if (driver.pid) running.delete(driver.pid);
   };
   let browser: Browser;
   try {

@@ -51,6 +51,11 @@ export function App() {
     api.setLanguage(l).then(setSettings, setError);
   };
 
+  // The window title (set by the app at start) and the page title both name the data folder.
+  useEffect(() => {
+    if (settings) document.title = `Handover — ${settings.dataDir}`;
+  }, [settings?.dataDir]);
+
   const start = startScreen(info, settings, !!error);
   useEffect(() => {
     if (start === "contractor" && OFFICE_VIEWS.includes(view)) setView("open");

@@ -79,7 +79,8 @@ it("contractor: key made in the app, handover to a file, opened and verified", a
     await app.click("choose-key");
     await app.waitForText("key-path", (s) => s === keyFile);
     // A key that is not the office's: refused, with the reason, and nothing shown.
-    await app.type("trust-key", "ed25519:" + "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29");
+    // Keys are pasted, as a contractor would from the office's message.
+    await app.fill('[data-testid="trust-key"]', "ed25519:" + "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29");
     await app.browser.keys("Tab");
     await app.click("trust-confirm");
     await app.click("open");
@@ -87,7 +88,7 @@ it("contractor: key made in the app, handover to a file, opened and verified", a
     expect(await app.byId("verified").isExisting()).toBe(false);
 
     // The office's key, pasted; its fingerprint must be confirmed before opening.
-    await app.type("trust-key", signingKey);
+    await app.fill('[data-testid="trust-key"]', signingKey);
     await app.browser.keys("Tab");
     await app.waitFor("trust-fingerprint");
     expect(await app.byId("open").isEnabled()).toBe(false);

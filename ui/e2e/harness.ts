@@ -179,6 +179,9 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
   let browser: Browser;
   try {
     await waitForPort(port, 10_000);
+    // tauri-driver forwards the session to WebKitWebDriver, which it starts on the native port:
+    // asking before that one listens fails the session (UND_ERR_SOCKET).
+    await waitForPort(nativePort, 10_000);
     browser = await remote({
       hostname: "127.0.0.1",
       port,

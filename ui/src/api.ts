@@ -32,6 +32,8 @@ import type { RequestFilter } from "./bindings/RequestFilter";
 import type { RequestInput } from "./bindings/RequestInput";
 import type { RequestView } from "./bindings/RequestView";
 import type { SavedFile } from "./bindings/SavedFile";
+import type { PurgeReport } from "./bindings/PurgeReport";
+import type { ExportReport } from "./bindings/ExportReport";
 import type { CustomerPage } from "./bindings/CustomerPage";
 import type { BundleOpenRequest } from "./bindings/BundleOpenRequest";
 import type { BundleView } from "./bindings/BundleView";
@@ -151,4 +153,7 @@ export const api = {
   /** The floor plan's bytes, straight from the store (no file is written). */
   floorPlan: (id: string) => invoke<ArrayBuffer>("floor_plan", { id }),
   floorPlanOpen: (id: string) => invoke<void>("floor_plan_open", { id }),
+  retentionPreview: (before: string) => invoke<PurgeReport>("retention_preview", { before }),
+  retentionPurge: (before: string) => invoke<PurgeReport>("retention_purge", { before }),
+  exportLedger: (path: string) => invoke<ExportReport>("ledger_export", { path }),
 };

@@ -1,9 +1,13 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { PurgeReport } from "../bindings/PurgeReport";
 import type { VerifyReport } from "../bindings/VerifyReport";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
+import { save } from "../lib/dialog";
+import { formatDate } from "../lib/format";
+import { tl } from "../text/ledger";
 
 /** The office keys and the ledger check. */
 export function Ledger({ info }: { info: AppInfo | null }) {
@@ -35,8 +39,14 @@ export function Ledger({ info }: { info: AppInfo | null }) {
           <div class="muted">
             {at} · {tr.verifyHead}: <code>{report.head ?? "—"}</code>
           </div>
+          {report.derived && (
+            <div class="muted" data-testid="verify-derived">
+              {tl().derivedOk(report.derived.handovers, report.derived.requests, report.redacted)}
+            </div>
+          )}
         </div>
       )}
+      <Retention today={info?.today ?? ""} />
       {info?.keys && (
         <article class="card">
           <h2>{tr.keysReady}</h2>
@@ -55,5 +65,71 @@ export function Ledger({ info }: { info: AppInfo | null }) {
         </article>
       )}
     </section>
+  );
+}
+
+/** Retention (R9): preview what is past its period, purge it (recorded), export the ledger. */
+function Retention({ today }: { today: string }) {
+  const tx = tl();
+  const l = lang.value;
+  const [before, setBefore] = useState(today);
+  const [preview, setPreview] = useState<PurgeReport | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const run = <T,>(p: Promise<T>, then: (r: T) => void) => {
+    setError(null);
+    setDone(null);
+    p.then(then, setError);
+  };
+  const exportLedger = async () => {
+    const path = await save({ defaultPath: `ledger-${today}.jsonl`, filters: [{ name: "JSON lines", extensions: ["jsonl"] }] });
+    if (path) run(api.exportLedger(path), (r) => setDone(tx.exported(r.entries, r.path)));
+  };
+  const nothing = preview && preview.customers.length === 0 && preview.handovers.length === 0;
+  return (
+    <article class="card" data-testid="retention">
+      <h2>{tx.retention}</h2>
+      <p class="muted">{tx.retentionLead}</p>
+      <div class="inline-form">
+        <label>
+          {tx.before}
+          <input type="date" max={today} value={before} onInput={(e) => setBefore((e.target as HTMLInputElement).value)} />
+        </label>
+        <button onClick={() => run(api.retentionPreview(before), setPreview)} data-testid="retention-preview">
+          {tx.preview}
+        </button>
+        <span class="spacer" />
+        <button onClick={exportLedger} data-testid="ledger-export">
+          {tx.export}
+        </button>
+      </div>
+      {preview && (
+        <div class="banner warn" role="status" data-testid="retention-summary">
+          <span>
+            {nothing
+              ? tx.nothing
+              : tx.summary(preview.customers.length, preview.handovers.length, preview.redacted.length)}{" "}
+            ({tx.cutoffs(formatDate(preview.customerCutoff, l), formatDate(preview.recordCutoff, l))})
+          </span>
+          {!nothing && (
+            <button
+              class="primary"
+              onClick={() =>
+                window.confirm(tx.confirm) &&
+                run(api.retentionPurge(before), (r) => {
+                  setPreview(null);
+                  setDone(tx.purged(r.customers.length, r.handovers.length, r.ledgerSeq ?? 0));
+                })
+              }
+              data-testid="retention-purge"
+            >
+              {tx.purge}
+            </button>
+          )}
+        </div>
+      )}
+      {done && <div class="banner ok">{done}</div>}
+      {error ? <ErrorBanner error={error} /> : null}
+    </article>
   );
 }

@@ -88,7 +88,7 @@ it("contractor: key made in the app, handover to a file, opened and verified", a
     expect(await app.byId("verified").isExisting()).toBe(false);
 
     // The office's key, pasted; its fingerprint must be confirmed before opening.
-    await app.fill('[data-testid="trust-key"]', signingKey);
+    await app.type("trust-key", signingKey);
     await app.browser.keys("Tab");
     await app.waitFor("trust-fingerprint");
     expect(await app.byId("open").isEnabled()).toBe(false);

@@ -27,6 +27,7 @@ export function OpenBundle() {
   const [pins, setPins] = useState<PinnedKey[]>([]);
   const [pinChoice, setPinChoice] = useState(OTHER);
   const [trustText, setTrustText] = useState("");
+  const trustInput = useRef<HTMLInputElement>(null);
   const [trust, setTrust] = useState<TrustCheck | null>(null);
   const [trustError, setTrustError] = useState<unknown>(null);
   const [confirmed, setConfirmed] = useState(false);
@@ -58,6 +59,7 @@ export function OpenBundle() {
     api.trustCheck(text).then((c) => {
       setTrust(c);
       setTrustText(c.key.signingKey);
+      if (trustInput.current) trustInput.current.value = c.key.signingKey;
     }, setTrustError);
   };
   const chooseBundle = async () => {
@@ -172,7 +174,10 @@ export function OpenBundle() {
                   <input
                     class="grow mono"
                     placeholder={tr.obTrustPaste}
-                    value={trustText}
+                    // Uncontrolled (see checkTrust): a pasted or fast-typed key is never
+                    // overwritten by a stale render.
+                    ref={trustInput}
+                    defaultValue={trustText}
                     onInput={(e) => setTrustText((e.target as HTMLInputElement).value)}
                     onChange={(e) => checkTrust((e.target as HTMLInputElement).value)}
                     spellcheck={false}

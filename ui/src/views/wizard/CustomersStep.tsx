@@ -104,7 +104,9 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
           type="search"
           placeholder={tx.searchCustomers}
           aria-label={tx.searchCustomers}
-          value={query}
+          // Uncontrolled: a barcode scanner types faster than the list re-renders, and a
+          // controlled value would be written back stale, dropping characters.
+          defaultValue={query}
           onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
           data-testid="wizard-search"
         />

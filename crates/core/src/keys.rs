@@ -30,9 +30,6 @@ const RECIPIENT_FILE: &str = "office.recipient.txt";
 const VERIFYING_FILE: &str = "office.signing.pub";
 const SIGNING_PREFIX: &str = "ed25519:";
 
-/// How the secret line of an age X25519 identity file begins (the format's prefix, not a key).
-pub const AGE_IDENTITY_PREFIX: &str = "AGE-SECRET-KEY-1";
-
 /// What the office shows to contractors: its age recipient and signing public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -192,9 +189,11 @@ pub fn load_office_keys(dir: &DataDir) -> Result<OfficeKeys> {
     }
     let id_path = keys.join(IDENTITY_FILE);
     let text = read_secret(&id_path)?;
-    let identity = key_line(&text, AGE_IDENTITY_PREFIX)
-        .and_then(|l| age::x25519::Identity::from_str(l).ok())
-        .ok_or_else(|| bad_key(&id_path, &format!("no valid {AGE_IDENTITY_PREFIX} line")))?;
+    // The age crate recognises its own identity lines; comments and blank lines parse as none.
+    let identity = text
+        .lines()
+        .find_map(|l| age::x25519::Identity::from_str(l.trim()).ok())
+        .ok_or_else(|| bad_key(&id_path, "no valid age identity line"))?;
 
     let sig_path = keys.join(SIGNING_FILE);
     let text = read_secret(&sig_path)?;
@@ -230,10 +229,6 @@ fn read_secret(path: &Path) -> Result<Zeroizing<String>> {
     std::fs::read_to_string(path)
         .map(Zeroizing::new)
         .map_err(|e| Error::io("cannot read the key file", path, e))
-}
-
-fn key_line<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    text.lines().map(str::trim).find(|l| l.starts_with(prefix))
 }
 
 fn bad_key(path: &Path, reason: &str) -> Error {

@@ -1148,10 +1148,7 @@ pub fn read_identity_file(
         .into_identities()
         .map_err(|e| bad(&e.to_string()))?;
     if ids.is_empty() {
-        return Err(bad(&format!(
-            "it holds no {} line",
-            crate::keys::AGE_IDENTITY_PREFIX
-        )));
+        return Err(bad("it holds no age identity"));
     }
     Ok(ids)
 }

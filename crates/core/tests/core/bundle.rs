@@ -12,7 +12,6 @@ use handover_core::bundle::{
     self, BundleCustomer, BundleKey, Limits, Manifest, ManifestContractor, ManifestEntry,
     ManifestOffice, OpenKey, OpenedBundle, PackedBundle,
 };
-use handover_core::keys::AGE_IDENTITY_PREFIX;
 use handover_core::register::{Customer, FloorPlan};
 use handover_core::{Error, Field, Flow, NoProgress, keys};
 use proptest::prelude::*;
@@ -1089,7 +1088,11 @@ fn identity_files_plain_and_passphrase_protected() {
 
     // Garbage is a bad key file, and the message does not echo it.
     let junk = fx.path("junk.txt");
-    std::fs::write(&junk, format!("{AGE_IDENTITY_PREFIX}NOTREALLY\n")).unwrap();
+    std::fs::write(
+        &junk,
+        format!("{}NOTREALLY\n", crate::support::age_identity_prefix()),
+    )
+    .unwrap();
     let e = bundle::read_identity_file(&junk, None).err().unwrap();
     assert_eq!(e.code(), "bad_key_file");
     assert!(!e.to_string().contains("NOTREALLY"), "{e}");

@@ -9,7 +9,6 @@ use std::str::FromStr;
 use age::secrecy::SecretString;
 use handover_core::DataDir;
 use handover_core::keys;
-use handover_core::keys::AGE_IDENTITY_PREFIX;
 use handover_core::ops;
 
 use crate::support::{self, TestOffice};
@@ -139,7 +138,7 @@ fn a_damaged_key_file_is_reported_without_its_content() {
     let t = TestOffice::initialized();
     let id = t.data().join("keys/office.agekey");
     let text = std::fs::read_to_string(&id).unwrap();
-    let damaged = text.replace(AGE_IDENTITY_PREFIX, "AGE-SECRET-KEY-X");
+    let damaged = text.replace(&crate::support::age_identity_prefix(), "AGE-SECRET-KEY-X");
     std::fs::write(&id, &damaged).unwrap();
     let e = keys::load_office_keys(t.office.dir()).err().unwrap();
     assert_eq!(e.code(), "bad_key_file");
@@ -161,7 +160,7 @@ fn keygen_writes_a_private_identity_the_age_cli_reads() {
     );
     let secret = text
         .lines()
-        .find(|l| l.starts_with(AGE_IDENTITY_PREFIX))
+        .find(|l| l.starts_with(&crate::support::age_identity_prefix()))
         .unwrap();
     let id = age::x25519::Identity::from_str(secret).unwrap();
     assert_eq!(id.to_public().to_string(), recipient);
@@ -258,7 +257,7 @@ fn a_passphrase_identity_opens_with_the_age_crate() {
     assert!(inner.contains(&format!("# public key: {recipient}")));
     let secret = inner
         .lines()
-        .find(|l| l.starts_with(AGE_IDENTITY_PREFIX))
+        .find(|l| l.starts_with(&crate::support::age_identity_prefix()))
         .unwrap();
     assert_eq!(
         age::x25519::Identity::from_str(secret)
@@ -309,7 +308,7 @@ fn recipients_files_and_fingerprints() {
     assert!(text.starts_with("# TEST FIXTURE"));
     let secret = text
         .lines()
-        .find(|l| l.starts_with(AGE_IDENTITY_PREFIX))
+        .find(|l| l.starts_with(&crate::support::age_identity_prefix()))
         .unwrap();
     assert_eq!(
         age::x25519::Identity::from_str(secret)

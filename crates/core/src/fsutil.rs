@@ -84,3 +84,12 @@ pub(crate) fn sync_parent(path: &Path) {
         let _ = d.sync_all();
     }
 }
+
+/// The SHA-256 (hex) of a file's contents, streamed.
+pub(crate) fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    let mut f = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let mut h = sha2::Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|e| Error::io("cannot read", path, e))?;
+    Ok(hex::encode(h.finalize()))
+}

@@ -1,4 +1,4 @@
-import { open } from "../lib/pickers";
+import { open } from "../lib/dialog";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, isIpcError } from "../api";
 import type { Field } from "../bindings/Field";

@@ -19,7 +19,6 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::ledger::Store;
@@ -153,7 +152,8 @@ pub(crate) fn recover(dir: &DataDir, store: &dyn Store) -> Result<Vec<Interrupte
         let mut removed_bundle = false;
         if !recorded {
             if let Some(sha) = &intent.sha256
-                && sha256_of(&intent.out).as_deref() == Some(sha.as_str())
+                && fs::metadata(&intent.out).is_ok_and(|m| m.is_file())
+                && crate::fsutil::sha256_file(&intent.out).ok().as_deref() == Some(sha.as_str())
             {
                 fs::remove_file(&intent.out).map_err(|e| {
                     Error::io("cannot remove the unrecorded bundle", &intent.out, e)
@@ -172,21 +172,4 @@ pub(crate) fn recover(dir: &DataDir, store: &dyn Store) -> Result<Vec<Interrupte
         });
     }
     Ok(done)
-}
-
-fn sha256_of(path: &Path) -> Option<String> {
-    let mut f = File::open(path).ok()?;
-    if !f.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(_) => return None,
-        }
-    }
-    Some(hex::encode(h.finalize()))
 }

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::floor_plans::{self, FloorPlanIndex};
@@ -507,7 +506,7 @@ fn run(
     }
     let payload = serde_json::json!({
         "file": file,
-        "sha256": file_sha256(path)?,
+        "sha256": crate::fsutil::sha256_file(path)?,
         "format": info.format,
         "sheet": info.sheet,
         "rows": report.rows,
@@ -545,11 +544,4 @@ fn no_header(path: &Path, first: &[String]) -> Error {
             }
         ),
     }
-}
-
-fn file_sha256(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|e| Error::io("cannot read", path, e))?;
-    Ok(hex::encode(h.finalize()))
 }

@@ -1,4 +1,4 @@
-import { open, save } from "../../lib/pickers";
+import { open, save } from "../../lib/dialog";
 import type { Method } from "../../bindings/Method";
 import { contractorOf, methodOffered, methodRefusal, passphraseForced, suggestedName, usesPassphrase } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";

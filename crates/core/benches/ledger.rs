@@ -21,7 +21,7 @@
 //!    index rows — 10,000 per transaction (`SqliteStore::batch`). Anchor: the same payload
 //!    texts into `proto(seq, at, kind, customer, payload, prev, hash)` with one index on
 //!    `customer` and `hash = SHA-256(prev ‖ at ‖ kind ‖ payload)`, 10,000 per transaction.
-//! 2. **verify**: `ledger::verify_chain` (every entry's payload hash and entry hash, links,
+//! 2. **verify**: `store::verify_chain` (every entry's payload hash and entry hash, links,
 //!    head, redaction rules; the store's thread walks, a second thread hashes). Anchor: read
 //!    every row, recompute its hash, check the link, on one thread. Then, reported apart,
 //!    `Store::check_derived` (the four derived tables rebuilt from the log and compared). Best
@@ -53,8 +53,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use handover_core::handover::{HandoverCustomer, HandoverRecord};
-use handover_core::ledger::{self, EventDraft, SqliteStore, Store};
 use handover_core::requests::{Request, RequestStatus, Scope};
+use handover_core::store::{self, EventDraft, SqliteStore, Store};
 use handover_core::{Contractor, Field};
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
@@ -679,7 +679,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             let c0 = cpu_secs();
             store.for_each_entry_ref(&mut |e| {
                 let h: [u8; 32] = Sha256::digest(e.payload.unwrap_or_default()).into();
-                let g = handover_core::ledger::chain::entry_hash_bytes(
+                let g = handover_core::store::ledger::chain::entry_hash_bytes(
                     e.seq, e.at, e.kind, e.actor, &h, &h,
                 );
                 x += g[0] as usize;
@@ -687,7 +687,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             })?;
             eprintln!("    + entry hash: {:.3} µs", per(c0));
             let c0 = cpu_secs();
-            let mut v = handover_core::ledger::Verifier::default();
+            let mut v = handover_core::store::Verifier::default();
             store.for_each_entry_ref(&mut |e| v.push_ref(e))?;
             eprintln!(
                 "    the Verifier on one thread (links, head, redaction rules): {:.3} µs ({})",
@@ -696,7 +696,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             );
         }
         let (t, c) = (Instant::now(), cpu_secs());
-        let r = ledger::verify_chain(&store)?;
+        let r = store::verify_chain(&store)?;
         if t.elapsed() < best_chain {
             best_chain = t.elapsed();
             cpu_chain = cpu_secs() - c;
@@ -812,7 +812,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
     })?;
     let cpu = lat(cpu_lat);
     // The store still verifies with all of that on top.
-    ledger::verify(&store)?;
+    store::verify(&store)?;
     // Closed, so that the sizes are the databases' own (the WAL checkpointed away).
     drop(store);
     drop(proto);

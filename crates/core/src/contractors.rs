@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::dates::parse_date;
 use crate::keys::{parse_recipient, recipient_fingerprint};
 use crate::{Error, Result};
 
@@ -134,13 +135,6 @@ pub struct ContractorChange {
     pub agreement_signed: Option<String>,
     /// New expiry date.
     pub agreement_expires: Option<String>,
-}
-
-/// Parse an ISO date (`YYYY-MM-DD`; `YYYY/MM/DD` is accepted too).
-pub fn parse_date(s: &str) -> Result<Date> {
-    let t = s.trim().replace('/', "-");
-    t.parse::<Date>()
-        .map_err(|_| Error::BadDate(s.trim().to_string()))
 }
 
 fn clean_opt(s: Option<&str>) -> Option<String> {

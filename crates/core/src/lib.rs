@@ -11,13 +11,13 @@
 pub mod bundle;
 pub mod contractors;
 mod datadir;
+pub mod dates;
 mod error;
 pub mod fields;
 mod fsutil;
 pub mod handover;
 pub mod history;
 pub mod keys;
-pub mod ledger;
 pub mod ops;
 pub mod policy;
 pub mod progress;
@@ -25,6 +25,7 @@ pub mod register;
 pub mod report;
 pub mod requests;
 pub mod retention;
+pub mod store;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

@@ -16,7 +16,6 @@ mod register_preview;
 mod reports;
 mod requests;
 mod retention;
-mod wizard;
 
 pub use contractor_side::*;
 pub use customer_page::*;
@@ -30,7 +29,6 @@ pub use register_preview::*;
 pub use reports::*;
 pub use requests::*;
 pub use retention::*;
-pub use wizard::*;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -40,9 +38,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::keys::{self, OfficePublicKeys};
-use crate::ledger::{self, EventDraft, SqliteStore, Store, VerifyReport};
 use crate::progress::Progress;
 use crate::register::{self, Customer, ImportOptions, ImportReport};
+use crate::store::{self, EventDraft, SqliteStore, Store, VerifyReport};
 use crate::{Contractor, ContractorChange, ContractorInput, DataDir, Error, Result};
 
 /// Where "now" comes from: the system clock, or a fixed one in tests.
@@ -371,7 +369,7 @@ pub fn contractors(office: &Office) -> Result<Vec<Contractor>> {
 
 /// Walk the ledger's hash chain.
 pub fn verify_ledger(office: &Office) -> Result<VerifyReport> {
-    ledger::verify(office.store.as_ref())
+    store::verify(office.store.as_ref())
 }
 
 /// Create a contractor's age identity file; returns the recipient to send to the office.

@@ -1,7 +1,7 @@
 //! Ledger verification status.
 
-use handover_core::ledger::VerifyReport;
 use handover_core::ops;
+use handover_core::store::VerifyReport;
 use tauri::State;
 
 use crate::error::CmdResult;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::eligibility::{contractor_refusal, decide_customer};
 use super::{Excluded, ExclusionReason, ExtraField, Preparation, Selection};
-use crate::ledger::Store;
+use crate::store::Store;
 use crate::{Error, Field, Policy, Result};
 
 /// Decide what a handover of `sel` on `date` would contain.

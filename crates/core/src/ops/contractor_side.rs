@@ -9,7 +9,6 @@ use age::secrecy::SecretString;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::handovers::read_key_arg;
 use crate::bundle::{self, InMemoryFiles, OpenKey, OpenedBundle};
 use crate::{Error, Result, keys};
 
@@ -98,4 +97,30 @@ pub fn open_bundle_for_viewing(
         bundle,
         floor_plans,
     })
+}
+
+/// Open a bundle on the contractor's side (no office data needed).
+pub fn open_bundle(
+    bundle: &Path,
+    key: bundle::OpenKey,
+    trusted_office_key: &str,
+    out: Option<&Path>,
+) -> Result<bundle::OpenedBundle> {
+    let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
+    bundle::open_bundle(bundle, key, &vk, out, &bundle::Limits::default())
+}
+
+/// A key given on the command line, or the path of a file holding it (`office.signing.pub`).
+fn read_key_arg(s: &str) -> Result<String> {
+    let p = Path::new(s);
+    if !s.starts_with("ed25519:") && p.is_file() {
+        let text = std::fs::read_to_string(p).map_err(|e| Error::io("cannot read", p, e))?;
+        return text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .ok_or_else(|| Error::invalid("trust", format!("{} holds no key", p.display())));
+    }
+    Ok(s.to_string())
 }

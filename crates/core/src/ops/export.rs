@@ -1,5 +1,5 @@
 //! `handover ledger export FILE`: the ledger as JSON lines for an outside verifier (see
-//! [`crate::ledger::export`] for the format).
+//! [`crate::store::ledger::export`] for the format).
 //!
 //! The file holds what the ledger holds — request notes, contractors' contacts, customer ids —
 //! so it is written owner-only, through a `.partial` file that is fsynced and only then moved
@@ -16,7 +16,7 @@ use ts_rs::TS;
 
 use super::Office;
 use crate::bundle::files::{RemoveOnDrop, create_partial, move_no_replace};
-use crate::ledger::export;
+use crate::store::ledger::export;
 use crate::{Error, Result};
 
 /// What an export wrote.

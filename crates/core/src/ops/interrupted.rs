@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::ledger::Store;
+use crate::store::Store;
 use crate::{DataDir, Error, Result};
 
 const DIR: &str = "interrupted-packs";

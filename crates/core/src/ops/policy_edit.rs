@@ -55,3 +55,8 @@ pub fn policy_save(office: &mut Office, policy: &Policy) -> Result<Policy> {
     }
     Ok(policy.clone())
 }
+
+/// The office's policy (policy.toml in the data folder, else the default).
+pub fn policy(office: &Office) -> Result<Policy> {
+    Policy::load(&office.dir.policy_path())
+}

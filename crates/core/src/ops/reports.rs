@@ -71,7 +71,7 @@ fn opt_date(s: &Option<String>) -> Result<Option<jiff::civil::Date>> {
     s.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(crate::contractors::parse_date)
+        .map(crate::dates::parse_date)
         .transpose()
 }
 

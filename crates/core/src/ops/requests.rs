@@ -50,7 +50,7 @@ pub fn request_add(
     channel: &str,
     note: Option<&str>,
 ) -> Result<Request> {
-    let received = crate::contractors::parse_date(received)?;
+    let received = crate::dates::parse_date(received)?;
     if received > office.today() {
         return Err(Error::invalid(
             "received",
@@ -107,7 +107,7 @@ pub fn request_decide(
 
 /// Record that the customer was told the outcome of a decided request on `date` by `channel`.
 pub fn request_notify(office: &mut Office, id: &str, date: &str, channel: &str) -> Result<Request> {
-    let on = crate::contractors::parse_date(date)?;
+    let on = crate::dates::parse_date(date)?;
     let channel: Channel = channel.parse()?;
     let r = find(office, id)?.notified(on, channel, office.today())?;
     save(office, r, "request.notified")

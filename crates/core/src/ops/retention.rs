@@ -24,9 +24,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Office;
-use crate::ledger::{EntryRef, PURGE_KIND, Purge};
 use crate::register::FloorPlan;
 use crate::retention::{customer_cutoff, local_day, record_cutoff};
+use crate::store::{EntryRef, PURGE_KIND, Purge};
 use crate::{Error, Result};
 
 /// What a purge removes (preview) or removed.
@@ -131,7 +131,7 @@ struct Plan {
 }
 
 fn plan(office: &Office, before: &str) -> Result<Plan> {
-    let day = crate::contractors::parse_date(before)?;
+    let day = crate::dates::parse_date(before)?;
     let today = office.today();
     if day > today {
         return Err(Error::invalid(

@@ -16,8 +16,8 @@ use super::headers::{
 use super::normalize as norm;
 use super::source::{Cell, RawRow, TextEncoding, read_rows_pipelined};
 use super::{Customer, normalize_id};
-use crate::ledger::{ColumnSet, EventDraft, Store, Upsert};
 use crate::progress::{Flow, Progress};
+use crate::store::{ColumnSet, EventDraft, Store, Upsert};
 use crate::{DataDir, Error, Field, Result};
 
 /// At most this many problems are listed (all are counted).

@@ -1,7 +1,8 @@
 //! The contractor roster: adding, listing and changing contractors, with their keys and
 //! confidentiality agreements; every change is a ledger entry, every refusal changes nothing.
 
-use handover_core::contractors::{AgreementStatus, parse_date};
+use handover_core::contractors::AgreementStatus;
+use handover_core::dates::parse_date;
 use handover_core::keys::{read_recipients_file, recipient_fingerprint};
 use handover_core::{ContractorChange, ContractorInput, ops};
 
@@ -20,7 +21,7 @@ fn input(recipients: Vec<String>) -> ContractorInput {
     }
 }
 
-fn payload(e: &handover_core::ledger::LedgerEntry) -> serde_json::Value {
+fn payload(e: &handover_core::store::LedgerEntry) -> serde_json::Value {
     serde_json::from_str(e.payload.as_deref().unwrap()).unwrap()
 }
 

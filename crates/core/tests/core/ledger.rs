@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use handover_core::ContractorInput;
-use handover_core::ledger::{SCHEMA_VERSION, SqliteStore};
 use handover_core::ops;
+use handover_core::store::{SCHEMA_VERSION, SqliteStore};
 use rusqlite::Connection;
 
 use crate::support::{self, TestOffice, register};
@@ -417,12 +417,12 @@ fn a_file_that_is_not_a_database_is_a_store_error() {
 
 #[test]
 fn a_schema_1_store_is_migrated_with_its_data_and_chain() {
-    use handover_core::ledger::chain;
+    use handover_core::store::ledger::chain;
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     let db = data.join("handover.sqlite3");
-    let draft = handover_core::ledger::EventDraft {
+    let draft = handover_core::store::EventDraft {
         at: "2026-01-01T00:00:00Z".into(),
         kind: "register.imported".into(),
         actor: "旧版".into(),
@@ -433,8 +433,10 @@ fn a_schema_1_store_is_migrated_with_its_data_and_chain() {
     {
         // A store exactly as the first release wrote it.
         let conn = Connection::open(&db).unwrap();
-        conn.execute_batch(include_str!("../../src/ledger/migrations/0001_init.sql"))
-            .unwrap();
+        conn.execute_batch(include_str!(
+            "../../src/store/sqlite/migrations/0001_init.sql"
+        ))
+        .unwrap();
         conn.execute_batch(
             "PRAGMA user_version = 1; \
              INSERT INTO customers (customer_id, name, search, created_at, updated_at) \

@@ -543,16 +543,18 @@ fn a_request_after_a_handover_is_shown_beside_it_and_the_history_keeps_it() {
 
 #[test]
 fn a_schema_2_store_keeps_its_requests_and_handovers_after_migration() {
-    use handover_core::ledger::{SCHEMA_VERSION, SqliteStore};
+    use handover_core::store::{SCHEMA_VERSION, SqliteStore};
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("handover.sqlite3");
     {
         // A store as the previous release left it: schema 2, one request, one handover.
         let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch(include_str!("../../src/ledger/migrations/0001_init.sql"))
-            .unwrap();
         conn.execute_batch(include_str!(
-            "../../src/ledger/migrations/0002_handovers.sql"
+            "../../src/store/sqlite/migrations/0001_init.sql"
+        ))
+        .unwrap();
+        conn.execute_batch(include_str!(
+            "../../src/store/sqlite/migrations/0002_handovers.sql"
         ))
         .unwrap();
         conn.execute_batch(
@@ -574,7 +576,7 @@ fn a_schema_2_store_keeps_its_requests_and_handovers_after_migration() {
     }
     let store = SqliteStore::open(&db).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    use handover_core::ledger::Store;
+    use handover_core::store::Store;
     let r = store.requests(None).unwrap().pop().unwrap();
     assert_eq!(r.scope, Scope::Fields(vec![Field::Phone, Field::Email]));
     assert_eq!(r.channel, Channel::Counter);

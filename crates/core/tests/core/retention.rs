@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use handover_core::handover::{Method, Selection};
-use handover_core::ledger::{EventDraft, LedgerEntry, PURGE_KIND, chain};
 use handover_core::ops::{self, FixedClock, Office, PackOptions};
 use handover_core::register::ImportOptions;
 use handover_core::requests::Scope;
+use handover_core::store::ledger::chain;
+use handover_core::store::{EventDraft, LedgerEntry, PURGE_KIND};
 use handover_core::{ContractorInput, DataDir, Error, NoProgress, WorkType};
 use rusqlite::Connection;
 
@@ -650,14 +651,14 @@ fn a_purge_planned_on_a_store_that_changed_is_refused_whole() {
     let snap = support::snapshot(&o);
     // Someone deletes a customer row the purge will name, between plan and execution: emulated
     // by handing the store a plan naming a customer that is not there.
-    let plan = handover_core::ledger::Purge {
+    let plan = handover_core::store::Purge {
         customers: vec!["T002".into(), "T999".into()],
         ..Default::default()
     };
     drop(o);
     let mut store =
-        handover_core::ledger::SqliteStore::open(&w.data().join("handover.sqlite3")).unwrap();
-    use handover_core::ledger::Store;
+        handover_core::store::SqliteStore::open(&w.data().join("handover.sqlite3")).unwrap();
+    use handover_core::store::Store;
     let e = store
         .purge(
             &plan,

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use handover_core::ledger::LedgerEntry;
 use handover_core::ops::{self, FixedClock, Office};
 use handover_core::register::{Customer, ImportOptions, ImportReport};
+use handover_core::store::LedgerEntry;
 use handover_core::{DataDir, NoProgress};
 use tempfile::TempDir;
 

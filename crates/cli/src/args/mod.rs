@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod reports;
+pub mod requests;
+
 /// Handover: hand minimal customer data to contractors in age-encrypted bundles, and record it.
 #[derive(Debug, Parser)]
 #[command(name = "handover", version, about, after_help = EXIT_CODES)]
@@ -58,10 +61,10 @@ pub enum Command {
     #[command(subcommand)]
     Request(RequestCmd),
     /// The provision history: one row per customer per handover (R7, R10)
-    History(crate::reports::HistoryArgs),
+    History(reports::HistoryArgs),
     /// Accountability reports: a customer's disclosure record, a leak, what is overdue
     #[command(subcommand)]
-    Report(crate::reports::ReportCmd),
+    Report(reports::ReportCmd),
     /// Delete personal data and provision records past their retention period (policy), and
     /// record it
     Purge(PurgeArgs),
@@ -199,11 +202,11 @@ pub enum RequestCmd {
     /// Accept, or reject with a reason
     Decide(RequestDecideArgs),
     /// Record that the customer was told the outcome
-    Notify(crate::requests::RequestNotifyArgs),
+    Notify(requests::RequestNotifyArgs),
     /// Record that the customer withdrew a pending or accepted request
-    Withdraw(crate::requests::RequestWithdrawArgs),
+    Withdraw(requests::RequestWithdrawArgs),
     /// List requests, with what each waits for and earlier handovers of data it covers
-    List(crate::requests::RequestListArgs),
+    List(requests::RequestListArgs),
 }
 
 #[derive(Debug, Args)]

@@ -19,9 +19,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::chain::{EntryRef, PURGE_KIND};
-use super::{Hash, Store};
+use super::chain::{EntryRef, Hash, PURGE_KIND};
 use crate::Result;
+use crate::store::Store;
 
 /// The format name in the header line.
 pub const FORMAT: &str = "handover-ledger-export";

@@ -6,8 +6,9 @@
 
 use rusqlite::types::ValueRef;
 
-use super::{SqliteStore, walk_entries};
-use crate::ledger::derived::{
+use super::SqliteStore;
+use super::ledger::walk_entries;
+use crate::store::ledger::derived::{
     Checker, DerivedReport, HandoverCustomerRow, HandoverRow, IndexRow, RequestRow,
 };
 use crate::{Error, Result};

@@ -2,10 +2,11 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{SqliteStore, append_in};
+use super::SqliteStore;
+use super::ledger::append_in;
 use crate::handover::{HandoverCustomer, HandoverRecord};
-use crate::ledger::{EventDraft, LedgerEntry};
 use crate::requests::{Request, RequestStatus, Scope};
+use crate::store::{EventDraft, LedgerEntry};
 use crate::{Error, Field};
 
 const REQUEST_COLUMNS: &str = "id, customer_id, scope, received, channel, note, status, \

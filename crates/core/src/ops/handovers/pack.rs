@@ -1,41 +1,23 @@
-//! Handover use-cases: prepare, pack (transfer, media, paper), confirm destruction, open.
-//! (Customers' requests are in `requests.rs`, the history and reports beside it.)
+//! Writing a bundle or a sheet and recording the handover, all or nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use age::secrecy::SecretString;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::Office;
-use super::interrupted::Journal;
+use super::super::Office;
+use super::super::interrupted::Journal;
+use super::super::policy;
+use super::check::checked;
+use super::prepare::bundle_customers;
 use crate::bundle::{
     self, BundleKey, Manifest, ManifestContractor, ManifestCustomer, ManifestOffice, PaperHeader,
 };
-use crate::handover::{
-    self, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
-};
+use crate::handover::{Excluded, HandoverCustomer, HandoverRecord, Method, Selection};
 use crate::keys::{self, recipient_fingerprint};
 use crate::progress::Progress;
-use crate::{Error, Policy, Result};
-
-/// The office's policy (policy.toml in the data folder, else the default).
-pub fn policy(office: &Office) -> Result<Policy> {
-    Policy::load(&office.dir.policy_path())
-}
-
-/// Exactly what a handover would contain, without writing anything.
-pub fn prepare(office: &Office, sel: &Selection) -> Result<Preparation> {
-    prepare_with(office, &policy(office)?, sel)
-}
-
-pub(super) fn prepare_with(
-    office: &Office,
-    policy: &Policy,
-    sel: &Selection,
-) -> Result<Preparation> {
-    handover::prepare(office.store(), policy, sel, office.today())
-}
+use crate::{Error, Result};
 
 /// Where and how to pack.
 #[derive(Default)]
@@ -95,7 +77,7 @@ pub fn pack(
     progress: &mut dyn Progress,
 ) -> Result<PackResult> {
     let policy = policy(office)?;
-    let (prep, return_by) = super::wizard::checked(
+    let (prep, return_by) = checked(
         office,
         &policy,
         sel,
@@ -151,7 +133,7 @@ pub fn pack(
             .collect(),
         entries: Vec::new(),
     };
-    let bundle_customers = super::wizard::bundle_customers(office, &prep)?;
+    let bundle_customers = bundle_customers(office, &prep)?;
 
     let mut warnings = Vec::new();
     let path = if sel.method == Method::Media {
@@ -314,94 +296,4 @@ pub fn pack(
         ledger_seq: entry.seq,
         warnings,
     })
-}
-
-/// Record that the contractor returned or destroyed the data of a handover.
-pub fn confirm_destruction(
-    office: &mut Office,
-    id: &str,
-    date: &str,
-    note: Option<&str>,
-) -> Result<HandoverRecord> {
-    let on = crate::contractors::parse_date(date)?;
-    if on > office.today() {
-        return Err(Error::invalid("date", format!("{on} is in the future")));
-    }
-    let h = office
-        .store
-        .handovers(Some(id))?
-        .pop()
-        .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
-    // The day it was handed over, in the office's time zone (as `today` is).
-    let handed_over = h
-        .created_at
-        .parse::<jiff::Timestamp>()
-        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
-        .map_err(|_| {
-            Error::invalid(
-                "handover",
-                format!("{id} has an unreadable creation time '{}'", h.created_at),
-            )
-        })?;
-    if on < handed_over {
-        return Err(Error::invalid(
-            "date",
-            format!("{on} is before {id} was handed over ({handed_over})"),
-        ));
-    }
-    if let Some(c) = &h.closed_on {
-        return Err(Error::invalid(
-            "handover",
-            format!("{id} was already closed on {c}"),
-        ));
-    }
-    let mut event = office.event(
-        "handover.destroyed",
-        serde_json::json!({ "handoverId": id, "on": on.to_string(), "note": note }),
-    );
-    event.customers = h.customers.iter().map(|c| c.customer_id.clone()).collect();
-    office
-        .store
-        .close_handover(id, &on.to_string(), note, event)?;
-    Ok(office.store.handovers(Some(id))?.pop().unwrap_or(h))
-}
-
-/// Every handover, oldest first.
-pub fn handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
-    office.store.handovers(None)
-}
-
-/// Open handovers past their return-or-destroy date.
-pub fn overdue_handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
-    let today = office.today().to_string();
-    Ok(handovers(office)?
-        .into_iter()
-        .filter(|h| h.is_overdue(&today))
-        .collect())
-}
-
-/// Open a bundle on the contractor's side (no office data needed).
-pub fn open_bundle(
-    bundle: &Path,
-    key: bundle::OpenKey,
-    trusted_office_key: &str,
-    out: Option<&Path>,
-) -> Result<bundle::OpenedBundle> {
-    let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
-    bundle::open_bundle(bundle, key, &vk, out, &bundle::Limits::default())
-}
-
-/// A key given on the command line, or the path of a file holding it (`office.signing.pub`).
-pub(super) fn read_key_arg(s: &str) -> Result<String> {
-    let p = Path::new(s);
-    if !s.starts_with("ed25519:") && p.is_file() {
-        let text = std::fs::read_to_string(p).map_err(|e| Error::io("cannot read", p, e))?;
-        return text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .ok_or_else(|| Error::invalid("trust", format!("{} holds no key", p.display())));
-    }
-    Ok(s.to_string())
 }

@@ -11,8 +11,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
-use super::Store;
-use super::chain::{EntryRef, Verifier, VerifyReport};
+use super::VerifyReport;
+use super::chain::{EntryRef, Verifier};
+use crate::store::Store;
 use crate::{Error, Result};
 
 /// Entries per batch handed to the hashing thread.
@@ -125,5 +126,5 @@ pub fn verify_chain(store: &dyn Store) -> Result<VerifyReport> {
     // The first bad entry wins over the walk being stopped because of it.
     let v = verified?;
     walked?;
-    v.finish(store.ledger_head()?)
+    v.finish(store.ledger_head()?).map(VerifyReport::from)
 }

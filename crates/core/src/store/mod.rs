@@ -1,21 +1,21 @@
-//! Storage and the tamper-evident ledger.
+//! The office's database: the register, the roster, requests, handovers and the
+//! tamper-evident ledger that records every change.
 //!
-//! All SQL lives behind the [`Store`] trait so that a shared PostgreSQL backend for offices
-//! with several PCs can follow without touching the use-cases. Every mutating method takes the
-//! [`EventDraft`] that records the change and appends it in the *same transaction*: a change
-//! without its ledger entry, or an entry without its change, cannot happen.
+//! All SQL lives behind the [`Store`] trait, so the use-cases never name a backend. Every
+//! mutating method takes the [`EventDraft`] that records the change and appends it in the
+//! *same transaction*: a change without its ledger entry, or an entry without its change,
+//! cannot happen.
 //!
-//! The chain itself (sealing, verification) is backend-independent and lives in [`chain`].
+//! The chain itself (sealing, verification, export) is backend-independent and lives in
+//! [`ledger`]; [`sqlite`] is the embedded backend of a one-PC office.
 
-pub mod chain;
-pub mod derived;
-pub mod export;
-mod pipeline;
+pub mod ledger;
 mod sqlite;
 
-pub use chain::{EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier, VerifyReport};
-pub use derived::DerivedReport;
-pub use pipeline::verify_chain;
+pub use ledger::{
+    ChainReport, DerivedReport, EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier,
+    VerifyReport, verify_chain,
+};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::handover::HandoverRecord;
@@ -135,7 +135,7 @@ pub trait Store: Send {
     /// entry, so that verification and export keep up with a million entries.
     fn for_each_entry_ref(&self, f: &mut dyn FnMut(&EntryRef<'_>) -> Result<()>) -> Result<()>;
 
-    /// Rebuild the derived tables from the log and compare (see [`derived`]).
+    /// Rebuild the derived tables from the log and compare (see [`ledger::derived`]).
     fn check_derived(&self) -> Result<DerivedReport>;
 
     /// Customers whose contract ended before `date` (YYYY-MM-DD), by id.

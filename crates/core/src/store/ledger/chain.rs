@@ -13,9 +13,7 @@
 //! gaps, so a deleted entry is caught even when the attacker re-links its neighbours; the
 //! store also keeps the head (last seq and hash), so a removed tail is caught too.
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
-use ts_rs::TS;
 
 use crate::{Error, Result};
 
@@ -237,24 +235,18 @@ pub fn purge_list(payload: &[u8]) -> Option<Vec<u64>> {
         .map(|p| p.redacted)
 }
 
-/// The outcome of a successful verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct VerifyReport {
+/// What a walk of the chain found (it held): counts and the last hash. The full
+/// [`super::VerifyReport`] adds the derived-table comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
     /// Entries checked.
-    #[ts(type = "number")]
     pub entries: u64,
     /// Entries whose payload was redacted by a purge (hash still checked).
-    #[ts(type = "number")]
     pub redacted: u64,
     /// Purge entries (each lists the entries it redacted).
-    #[ts(type = "number")]
     pub purges: u64,
     /// Hash of the last entry (hex), to compare with a copy kept elsewhere.
     pub head: Option<String>,
-    /// The derived tables compared with the log (absent when only the chain was walked).
-    pub derived: Option<super::derived::DerivedReport>,
 }
 
 /// Walks entries in order and finds the first that does not fit the chain.
@@ -365,7 +357,7 @@ impl Verifier {
     }
 
     /// Finish, comparing the last entry with the recorded head.
-    pub fn finish(self, head: Option<(u64, Hash)>) -> Result<VerifyReport> {
+    pub fn finish(self, head: Option<(u64, Hash)>) -> Result<ChainReport> {
         if let Some(&seq) = self.unexplained.first() {
             return Err(Error::LedgerBroken {
                 seq,
@@ -409,12 +401,11 @@ impl Verifier {
                 });
             }
         }
-        Ok(VerifyReport {
+        Ok(ChainReport {
             entries: self.entries,
             redacted: self.redacted,
             purges: self.purges,
             head: self.prev.map(|(_, h)| hex::encode(h)),
-            derived: None,
         })
     }
 }
@@ -442,7 +433,7 @@ mod tests {
         out
     }
 
-    fn verify(entries: &[LedgerEntry], head: Option<(u64, Hash)>) -> Result<VerifyReport> {
+    fn verify(entries: &[LedgerEntry], head: Option<(u64, Hash)>) -> Result<ChainReport> {
         let mut v = Verifier::default();
         for e in entries {
             v.push(e)?;
@@ -520,7 +511,7 @@ mod tests {
         c.last().map(|e| (e.seq, e.hash))
     }
 
-    fn broken_at(r: Result<VerifyReport>) -> (u64, String) {
+    fn broken_at(r: Result<ChainReport>) -> (u64, String) {
         match r {
             Err(Error::LedgerBroken { seq, reason }) => (seq, reason),
             other => panic!("expected a broken ledger, got {other:?}"),

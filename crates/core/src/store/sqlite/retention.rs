@@ -2,9 +2,11 @@
 
 use rusqlite::params;
 
-use super::{CUSTOMER_COLUMNS, SqliteStore, append_in, customer_from_row};
-use crate::ledger::{EventDraft, LedgerEntry, Purge};
+use super::SqliteStore;
+use super::customers::{CUSTOMER_COLUMNS, customer_from_row};
+use super::ledger::append_in;
 use crate::register::Customer;
+use crate::store::{EventDraft, LedgerEntry, Purge};
 use crate::{Error, Result};
 
 /// Why a purge stopped half-way in its transaction (rolled back).

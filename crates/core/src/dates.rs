@@ -1,0 +1,52 @@
+//! Dates as people type them and as the office records them.
+//!
+//! Data holds ISO 8601 (`YYYY-MM-DD`, a [`jiff::civil::Date`]); a person may type `YYYY/MM/DD`
+//! too. Every use case that takes a date from a user parses it here, so the CLI and the app
+//! accept and refuse the same strings.
+
+use jiff::civil::Date;
+
+use crate::{Error, Result};
+
+/// Parse a date typed by a person: ISO `YYYY-MM-DD`, or `YYYY/MM/DD`.
+pub fn parse_date(s: &str) -> Result<Date> {
+    let t = s.trim().replace('/', "-");
+    t.parse::<Date>()
+        .map_err(|_| Error::BadDate(s.trim().to_string()))
+}
+
+/// Parse an optional date; an empty string counts as absent.
+pub fn parse_opt_date(s: Option<&str>) -> Result<Option<Date>> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(parse_date)
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_and_slashed_dates_parse_to_the_same_day() {
+        assert_eq!(
+            parse_date("2026-11-23").unwrap(),
+            parse_date(" 2026/11/23 ").unwrap()
+        );
+        assert_eq!(parse_opt_date(Some("  ")).unwrap(), None);
+        assert_eq!(
+            parse_opt_date(Some("2026-02-01")).unwrap(),
+            Some(jiff::civil::date(2026, 2, 1))
+        );
+    }
+
+    #[test]
+    fn impossible_dates_are_refused_with_what_was_typed() {
+        for bad in ["2026-02-30", "23/11/2026", "tomorrow", "2026-13-01"] {
+            match parse_date(bad) {
+                Err(Error::BadDate(s)) => assert_eq!(s, bad),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+}

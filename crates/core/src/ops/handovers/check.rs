@@ -1,0 +1,78 @@
+//! Everything pack checks before it writes a byte, shared with the app's "would this be
+//! accepted?" so that what the new-handover flow allows is exactly what pack accepts.
+
+use age::secrecy::SecretString;
+
+use super::super::Office;
+use super::super::policy;
+use super::prepare::prepare_with;
+use crate::bundle;
+use crate::handover::{Preparation, Selection};
+use crate::{Error, Policy, Result};
+
+/// The return-or-destroy date: the one given (not in the past), else today + the policy's
+/// return days.
+pub(super) fn resolve_return_by(
+    today: jiff::civil::Date,
+    policy: &Policy,
+    given: Option<&str>,
+) -> Result<jiff::civil::Date> {
+    let return_by = match given.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => crate::dates::parse_date(d)?,
+        None => today.saturating_add(jiff::Span::new().days(i64::from(policy.return_days))),
+    };
+    if return_by < today {
+        return Err(Error::invalid(
+            "return-by",
+            format!("{return_by} is in the past"),
+        ));
+    }
+    Ok(return_by)
+}
+
+/// Everything [`super::pack`] checks before it writes a byte: the passphrase (given exactly
+/// when asked for, and long enough), the preparation (contractor, fields, customers), at least
+/// one customer left to hand over, and the return date. Returns the preparation and the date.
+pub(super) fn checked(
+    office: &Office,
+    policy: &Policy,
+    sel: &Selection,
+    passphrase: Option<&SecretString>,
+    return_by: Option<&str>,
+) -> Result<(Preparation, jiff::civil::Date)> {
+    if sel.passphrase != passphrase.is_some() {
+        return Err(Error::invalid(
+            "passphrase",
+            "a passphrase bundle needs the passphrase (and only a passphrase bundle takes one)",
+        ));
+    }
+    if let Some(p) = passphrase {
+        bundle::check_passphrase(p)?;
+    }
+    let prep = prepare_with(office, policy, sel)?;
+    if prep.customers.is_empty() {
+        return Err(Error::invalid(
+            "customers",
+            format!(
+                "none of the {} selected customers can be handed over ({} excluded): nothing to pack",
+                sel.customers.len(),
+                prep.excluded.len()
+            ),
+        ));
+    }
+    let return_by = resolve_return_by(office.today(), policy, return_by)?;
+    Ok((prep, return_by))
+}
+
+/// Would [`super::pack`] accept this selection with these options? Returns the
+/// return-or-destroy date it would record; writes nothing. (Where the file goes is checked by
+/// pack itself, when the file is written.)
+pub fn check_pack_options(
+    office: &Office,
+    sel: &Selection,
+    passphrase: Option<&SecretString>,
+    return_by: Option<&str>,
+) -> Result<String> {
+    let policy = policy(office)?;
+    checked(office, &policy, sel, passphrase, return_by).map(|(_, d)| d.to_string())
+}

@@ -1,0 +1,69 @@
+//! Closing a handover (the contractor returned or destroyed the data) and listing handovers.
+
+use super::super::Office;
+use crate::handover::HandoverRecord;
+use crate::{Error, Result};
+
+/// Record that the contractor returned or destroyed the data of a handover.
+pub fn confirm_destruction(
+    office: &mut Office,
+    id: &str,
+    date: &str,
+    note: Option<&str>,
+) -> Result<HandoverRecord> {
+    let on = crate::dates::parse_date(date)?;
+    if on > office.today() {
+        return Err(Error::invalid("date", format!("{on} is in the future")));
+    }
+    let h = office
+        .store
+        .handovers(Some(id))?
+        .pop()
+        .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
+    // The day it was handed over, in the office's time zone (as `today` is).
+    let handed_over = h
+        .created_at
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
+        .map_err(|_| {
+            Error::invalid(
+                "handover",
+                format!("{id} has an unreadable creation time '{}'", h.created_at),
+            )
+        })?;
+    if on < handed_over {
+        return Err(Error::invalid(
+            "date",
+            format!("{on} is before {id} was handed over ({handed_over})"),
+        ));
+    }
+    if let Some(c) = &h.closed_on {
+        return Err(Error::invalid(
+            "handover",
+            format!("{id} was already closed on {c}"),
+        ));
+    }
+    let mut event = office.event(
+        "handover.destroyed",
+        serde_json::json!({ "handoverId": id, "on": on.to_string(), "note": note }),
+    );
+    event.customers = h.customers.iter().map(|c| c.customer_id.clone()).collect();
+    office
+        .store
+        .close_handover(id, &on.to_string(), note, event)?;
+    Ok(office.store.handovers(Some(id))?.pop().unwrap_or(h))
+}
+
+/// Every handover, oldest first.
+pub fn handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
+    office.store.handovers(None)
+}
+
+/// Open handovers past their return-or-destroy date.
+pub fn overdue_handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
+    let today = office.today().to_string();
+    Ok(handovers(office)?
+        .into_iter()
+        .filter(|h| h.is_overdue(&today))
+        .collect())
+}

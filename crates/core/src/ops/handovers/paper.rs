@@ -1,0 +1,80 @@
+//! The printed work-order sheet: its preview before a paper handover is made, and the recorded
+//! sheet read back for printing.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::super::Office;
+use super::super::policy;
+use super::check::checked;
+use super::prepare::bundle_customers;
+use crate::bundle::{self, PaperHeader};
+use crate::handover::{Method, Selection};
+use crate::{Error, Result};
+
+/// What stands in for the handover id on a preview sheet (the id is given when it is made).
+pub const PREVIEW_ID: &str = "見本（番号は作成時に付きます）";
+
+/// The work-order sheet a paper handover of `sel` would print, before it is made: the same
+/// sheet, from the same checked selection, with [`PREVIEW_ID`] for the id. Writes nothing.
+pub fn paper_preview(office: &Office, sel: &Selection, return_by: Option<&str>) -> Result<String> {
+    if sel.method != Method::Paper {
+        return Err(Error::invalid(
+            "method",
+            "only a paper handover has a sheet to preview",
+        ));
+    }
+    let policy = policy(office)?;
+    let (prep, return_by) = checked(office, &policy, sel, None, return_by)?;
+    let header = PaperHeader {
+        handover_id: PREVIEW_ID.into(),
+        created: office.now(),
+        operator: office.operator.clone(),
+        contractor: prep.contractor.name.clone(),
+        work_type: sel.work_type,
+        return_by: return_by.to_string(),
+    };
+    bundle::paper_sheet_html(&header, &bundle_customers(office, &prep)?)
+}
+
+/// The largest sheet [`paper_sheet`] reads back (plans are embedded, so sheets can be large).
+const MAX_SHEET_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The sheet of paper handover `id` as it was written to `path`, to print it from the app.
+///
+/// The file must be the very one recorded: its SHA-256 is checked against the handover record,
+/// so this cannot be used to read any other file.
+pub fn paper_sheet(office: &Office, id: &str, path: &Path) -> Result<String> {
+    let h = office
+        .store
+        .handovers(Some(id))?
+        .pop()
+        .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
+    if h.method != Method::Paper.id() {
+        return Err(Error::invalid(
+            "handover",
+            format!("{id} is a {} handover, not a printed sheet", h.method),
+        ));
+    }
+    let not_it = || {
+        Error::invalid(
+            "sheet",
+            format!(
+                "{} is not the sheet recorded for {id} (it was changed or replaced)",
+                path.display()
+            ),
+        )
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io("cannot read", path, e))?
+        .len();
+    if size > MAX_SHEET_BYTES || Some(size) != h.bundle_size {
+        return Err(not_it());
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
+    if Some(hex::encode(Sha256::digest(&bytes))) != h.bundle_sha256 {
+        return Err(not_it());
+    }
+    String::from_utf8(bytes).map_err(|_| not_it())
+}

@@ -1,0 +1,44 @@
+//! Exactly what a handover would contain, and the customers' data a bundle or a sheet is
+//! written from.
+
+use super::super::Office;
+use super::super::policy;
+use crate::bundle::BundleCustomer;
+use crate::handover::{self, Preparation, Selection};
+use crate::{Error, Field, Policy, Result};
+
+/// Exactly what a handover would contain, without writing anything.
+pub fn prepare(office: &Office, sel: &Selection) -> Result<Preparation> {
+    prepare_with(office, &policy(office)?, sel)
+}
+
+pub(super) fn prepare_with(
+    office: &Office,
+    policy: &Policy,
+    sel: &Selection,
+) -> Result<Preparation> {
+    handover::prepare(office.store(), policy, sel, office.today())
+}
+
+/// The customers of a preparation with exactly the fields they may receive and their stored
+/// floor-plan files: what a bundle or a sheet is written from.
+pub(super) fn bundle_customers(office: &Office, prep: &Preparation) -> Result<Vec<BundleCustomer>> {
+    let mut out = Vec::with_capacity(prep.customers.len());
+    for pc in &prep.customers {
+        let customer = office
+            .store
+            .customer(&pc.customer_id)?
+            .ok_or_else(|| Error::invalid("customer", format!("{} vanished", pc.customer_id)))?;
+        let floor_plan_path = customer
+            .floor_plan
+            .as_ref()
+            .filter(|_| pc.included.contains(&Field::FloorPlan))
+            .map(|f| office.dir.floor_plans_dir().join(f.file_name()));
+        out.push(BundleCustomer {
+            customer,
+            fields: pc.included.clone(),
+            floor_plan_path,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,15 @@
+//! The tamper-evident ledger, independent of any database: how an entry is sealed and the
+//! chain verified ([`chain`]), how the tables derived from it are checked against it
+//! ([`derived`]), the streaming verification ([`pipeline`]) and the auditor's export
+//! ([`export`]). The backends in `store::sqlite` (and `store::postgres`) keep the rows.
+
+pub mod chain;
+pub mod derived;
+pub mod export;
+mod pipeline;
+mod report;
+
+pub use chain::{ChainReport, EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier};
+pub use derived::DerivedReport;
+pub use pipeline::verify_chain;
+pub use report::VerifyReport;

@@ -1,0 +1,298 @@
+//! The embedded SQLite store (the default): one file in the data directory, WAL mode,
+//! `synchronous=FULL` (a recorded handover must survive a power cut), migrations embedded as
+//! numbered SQL files and tracked with `PRAGMA user_version`.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+mod checkpoint;
+mod contractors;
+mod customers;
+mod derived;
+mod handovers;
+mod history;
+mod import;
+mod ledger;
+mod migrate;
+mod retention;
+
+use ledger::{head_in, walk_entries};
+use migrate::MIGRATIONS;
+pub use migrate::SCHEMA_VERSION;
+
+use super::{EventDraft, Hash, ImportTx, LedgerEntry, Store};
+use crate::handover::HandoverRecord;
+use crate::history::{ProvisionQuery, ProvisionRow};
+use crate::register::{Customer, FloorPlan};
+use crate::requests::Request;
+use crate::store::ledger::chain;
+use crate::{Contractor, Error, Result};
+
+/// The SQLite implementation of [`Store`].
+///
+/// Each change runs in a savepoint of its own, which is a transaction of its own unless
+/// [`SqliteStore::batch`] opened one around it.
+pub struct SqliteStore {
+    /// Declared first so that it stops (and closes its connection) before `conn` closes.
+    _checkpointer: Option<checkpoint::Checkpointer>,
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the store at `path` and bring its schema up to date.
+    ///
+    /// Refuses a store written by a newer Handover rather than guessing at its schema.
+    pub fn open(path: &Path) -> Result<Self> {
+        let err = |source| Error::Store {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(err)?;
+        // Every statement the store runs stays prepared (the default 16 evict each other).
+        conn.set_prepared_statement_cache_capacity(64);
+        // Check the version before anything writes to the file: a store from a newer Handover
+        // is left exactly as it is (not even switched to WAL).
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(err)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::StoreTooNew {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(err)?;
+        // A page cache that holds the hot index pages of a large ledger (recording a
+        // handover touches two customer-keyed indexes at random), and savepoint journals in
+        // memory rather than in temporary files.
+        conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
+            .map_err(err)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction().map_err(err)?;
+            tx.execute_batch(sql).map_err(err)?;
+            tx.pragma_update(None, "user_version", i as u32 + 1)
+                .map_err(err)?;
+            tx.commit().map_err(err)?;
+        }
+        // Checkpoints run on a thread of their own, not inside a commit (see checkpoint.rs).
+        let checkpointer = checkpoint::Checkpointer::start(path);
+        if checkpointer.is_some() {
+            conn.execute_batch(&format!(
+                "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {};",
+                checkpoint::WAL_SIZE_LIMIT
+            ))
+            .map_err(err)?;
+        }
+        Ok(SqliteStore {
+            _checkpointer: checkpointer,
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Run `f` with every change it makes in ONE transaction: all land together on one commit
+    /// (one fsync instead of one per change), or none if `f` fails. Each change inside still
+    /// appends its ledger entry with it. For loading many events at once (the ledger
+    /// benchmark; a restore). An import cannot run inside a batch: it has its own transaction.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Copy the write-ahead log back into the database now and empty it (normally done in the
+    /// background, see checkpoint.rs): after a bulk load, or before copying the file.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<u32> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    fn err(&self, source: rusqlite::Error) -> Error {
+        Error::Store {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        self.begin_import_sql()
+    }
+
+    fn customer(&self, id: &str) -> Result<Option<Customer>> {
+        self.customer_sql(id)
+    }
+
+    fn search_customers(&self, query: &str, limit: Option<usize>) -> Result<Vec<Customer>> {
+        self.search_customers_sql(query, limit)
+    }
+
+    fn customer_count(&self) -> Result<u64> {
+        self.customer_count_sql()
+    }
+
+    fn customer_search_keys(&self) -> Result<Vec<(String, String)>> {
+        self.customer_search_keys_sql()
+    }
+
+    fn floor_plans_in_use(&self) -> Result<Vec<FloorPlan>> {
+        self.floor_plans_in_use_sql()
+    }
+
+    fn contractors(&self) -> Result<Vec<Contractor>> {
+        self.contractors_sql()
+    }
+
+    fn contractor(&self, id: &str) -> Result<Option<Contractor>> {
+        self.contractor_sql(id)
+    }
+
+    fn next_contractor_id(&self) -> Result<String> {
+        self.next_contractor_id_sql()
+    }
+
+    fn insert_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()> {
+        self.insert_contractor_sql(c, at, event)
+    }
+
+    fn update_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()> {
+        self.update_contractor_sql(c, at, event)
+    }
+
+    fn append(&mut self, event: EventDraft) -> Result<LedgerEntry> {
+        self.append_sql(event)
+    }
+
+    fn for_each_entry(&self, f: &mut dyn FnMut(LedgerEntry) -> Result<()>) -> Result<()> {
+        self.for_each_entry_sql(f)
+    }
+
+    fn for_each_entry_ref(
+        &self,
+        f: &mut dyn FnMut(&chain::EntryRef<'_>) -> Result<()>,
+    ) -> Result<()> {
+        walk_entries(&self.conn, &self.path, f)
+    }
+
+    fn check_derived(&self) -> Result<super::DerivedReport> {
+        self.check_derived_sql()
+    }
+
+    fn customers_ended_before(&self, date: &str) -> Result<Vec<Customer>> {
+        self.customers_ended_before_sql(date)
+            .map_err(|e| self.err(e))
+    }
+
+    fn purge(&mut self, purge: &super::Purge, event: EventDraft) -> Result<LedgerEntry> {
+        self.purge_sql(purge, &event)
+    }
+
+    fn ledger_head(&self) -> Result<Option<(u64, Hash)>> {
+        head_in(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>> {
+        self.entries_for_customer_sql(customer_id)
+    }
+
+    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
+        self.enforced_requests_sql(customer_id)
+            .map_err(|e| self.err(e))
+    }
+
+    fn requests(&self, customer_id: Option<&str>) -> Result<Vec<Request>> {
+        self.requests_sql(customer_id).map_err(|e| self.err(e))
+    }
+
+    fn save_request(&mut self, r: &Request, at: &str, event: EventDraft) -> Result<LedgerEntry> {
+        self.save_request_sql(r, at, &event)
+            .map_err(|e| self.err(e))
+    }
+
+    fn next_request_id(&self, year: i16) -> Result<String> {
+        self.next_id_sql("requests", &format!("REQ-{year}-"), 4)
+            .map_err(|e| self.err(e))
+    }
+
+    fn next_handover_id(&self, year: i16) -> Result<String> {
+        self.next_id_sql("handovers", &format!("HO-{year}-"), 6)
+            .map_err(|e| self.err(e))
+    }
+
+    fn record_handover(&mut self, h: &HandoverRecord, event: EventDraft) -> Result<LedgerEntry> {
+        if self.handover_exists_sql(&h.id).map_err(|e| self.err(e))? {
+            return Err(Error::invalid(
+                "handover",
+                format!("{} is already recorded", h.id),
+            ));
+        }
+        self.record_handover_sql(h, &event).map_err(|e| self.err(e))
+    }
+
+    fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>> {
+        self.handovers_sql(id).map_err(|e| self.err(e))
+    }
+
+    fn customer_handovers(&self, customer_id: &str) -> Result<Vec<HandoverRecord>> {
+        self.customer_handovers_sql(customer_id)
+            .map_err(|e| self.err(e))
+    }
+
+    fn close_handover(
+        &mut self,
+        id: &str,
+        on: &str,
+        note: Option<&str>,
+        event: EventDraft,
+    ) -> Result<LedgerEntry> {
+        self.close_handover_sql(id, on, note, &event)
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| handovers::not_found(id))
+    }
+
+    fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>> {
+        self.provisions_sql(q).map_err(|e| self.err(e))
+    }
+}

@@ -56,6 +56,36 @@ pub struct AppConfig {
     pub trusted_keys: Vec<PinnedKey>,
 }
 
+impl AppConfig {
+    /// Choose the language: `ja` or `en`.
+    pub fn set_language(&mut self, language: &str) -> CmdResult<()> {
+        if !matches!(language, "ja" | "en") {
+            return Err(IpcError::new("invalid", "the language is ja or en"));
+        }
+        self.language = Some(language.into());
+        Ok(())
+    }
+
+    /// Choose the data folder for the next start (blank: back to the default). It must be a
+    /// full path, and not a file.
+    pub fn set_data_dir(&mut self, path: Option<&str>) -> CmdResult<()> {
+        let path = path.map(str::trim).filter(|p| !p.is_empty());
+        if let Some(p) = path.map(Path::new) {
+            if !p.is_absolute() {
+                return Err(IpcError::new("invalid", "choose a full folder path"));
+            }
+            if p.exists() && !p.is_dir() {
+                return Err(IpcError::new(
+                    "invalid",
+                    format!("{} is a file, not a folder", p.display()),
+                ));
+            }
+        }
+        self.data_dir = path.map(str::to_string);
+        Ok(())
+    }
+}
+
 /// The settings and where they are kept.
 #[derive(Debug)]
 pub struct ConfigFile {
@@ -156,6 +186,28 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code, "invalid");
         assert_eq!(c.values.language.as_deref(), Some("en"));
+
+        // The rules of each setting.
+        assert_eq!(
+            c.update(|v| v.set_language("fr")).unwrap_err().code,
+            "invalid"
+        );
+        assert_eq!(
+            c.update(|v| v.set_data_dir(Some("relative/dir")))
+                .unwrap_err()
+                .code,
+            "invalid"
+        );
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        assert!(
+            c.update(|v| v.set_data_dir(file.to_str()))
+                .unwrap_err()
+                .message
+                .contains("is a file")
+        );
+        c.update(|v| v.set_data_dir(Some("  "))).unwrap();
+        assert_eq!(c.values.data_dir, None);
 
         std::fs::write(&path, "{ not json").unwrap();
         let (broken, problem) = ConfigFile::load(Some(path));

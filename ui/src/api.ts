@@ -1,10 +1,14 @@
 // Typed wrappers over the app's Tauri commands. Types come from Rust (src/bindings, generated
 // by ts-rs), so the UI and the core cannot drift apart silently.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { AppInfo } from "./bindings/AppInfo";
+import type { Channel as RequestChannel } from "./bindings/Channel";
+import type { Contractor } from "./bindings/Contractor";
 import type { ContractorChange } from "./bindings/ContractorChange";
 import type { ContractorInput } from "./bindings/ContractorInput";
-import type { ContractorRow } from "./bindings/ContractorRow";
+import type { Field } from "./bindings/Field";
+import type { LeakFormat } from "./bindings/LeakFormat";
+import type { OfficeInfo } from "./bindings/OfficeInfo";
+import type { PastedIds } from "./bindings/PastedIds";
 import type { Customer } from "./bindings/Customer";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
@@ -46,7 +50,6 @@ import type { PolicyView } from "./bindings/PolicyView";
 import type { SettingsInfo } from "./bindings/SettingsInfo";
 import type { TrustCheck } from "./bindings/TrustCheck";
 import type { ContractorChoice } from "./bindings/ContractorChoice";
-import type { CustomerHandover } from "./bindings/CustomerHandover";
 import type { Excluded } from "./bindings/Excluded";
 import type { FieldOption } from "./bindings/FieldOption";
 import type { HandoverDefaults } from "./bindings/HandoverDefaults";
@@ -59,7 +62,7 @@ export function isIpcError(e: unknown): e is IpcError {
 }
 
 export const api = {
-  appInfo: () => invoke<AppInfo>("app_info"),
+  appInfo: () => invoke<OfficeInfo>("app_info"),
   officeInit: () => invoke<OfficePublicKeys>("office_init"),
   customers: (query: string) => invoke<Customer[]>("customers_list", { query }),
   customer: (id: string) => invoke<Customer>("customer_get", { id }),
@@ -74,10 +77,10 @@ export const api = {
     return invoke<ImportReport>("register_load_sample", { onProgress: ch });
   },
   cancelImport: () => invoke<void>("register_cancel"),
-  contractors: () => invoke<ContractorRow[]>("contractors_list"),
-  addContractor: (input: ContractorInput) => invoke<ContractorRow>("contractor_add", { input }),
+  contractors: () => invoke<ContractorChoice[]>("contractors_list"),
+  addContractor: (input: ContractorInput) => invoke<Contractor>("contractor_add", { input }),
   updateContractor: (id: string, change: ContractorChange) =>
-    invoke<ContractorRow>("contractor_update", { id, change }),
+    invoke<Contractor>("contractor_update", { id, change }),
   verifyLedger: () => invoke<VerifyReport>("ledger_verify"),
   workTypes: () => invoke<WorkTypeInfo[]>("work_types"),
   prepare: (selection: Selection) => invoke<Preparation>("handover_prepare", { selection }),
@@ -90,10 +93,12 @@ export const api = {
   confirmDestruction: (id: string, date: string, note: string | null) =>
     invoke<HandoverRecord>("handover_confirm", { id, date, note }),
   requests: (filter: RequestFilter) => invoke<RequestView[]>("requests_list", { filter }),
+  /** The fields a request can withhold on its own (the core's Scope::restrictable). */
+  requestFields: () => invoke<Field[]>("request_fields"),
   addRequest: (input: RequestInput) => invoke<Request>("request_add", { input }),
   decideRequest: (id: string, accept: boolean, reason: string | null) =>
     invoke<Request>("request_decide", { id, accept, reason }),
-  notifyRequest: (id: string, date: string, channel: string) =>
+  notifyRequest: (id: string, date: string, channel: RequestChannel) =>
     invoke<Request>("request_notify", { id, date, channel }),
   withdrawRequest: (id: string) => invoke<Request>("request_withdraw", { id }),
   history: (filter: HistoryFilter) => invoke<ProvisionRow[]>("history_list", { filter }),
@@ -105,8 +110,8 @@ export const api = {
   leakReport: (query: LeakQuery) => invoke<Printable<LeakReport>>("leak_report", { query }),
   recordLeakReport: (query: LeakQuery) =>
     invoke<Printable<LeakReport>>("leak_report_record", { query }),
-  saveLeakReport: (query: LeakQuery, path: string, xlsx: boolean, lang: Lang) =>
-    invoke<SavedFile>("leak_report_save", { query, path, xlsx, lang }),
+  saveLeakReport: (query: LeakQuery, path: string, format: LeakFormat, lang: Lang) =>
+    invoke<SavedFile>("leak_report_save", { query, path, format, lang }),
   overdueReport: () => invoke<OverdueReport>("overdue_report"),
   // Settings and first start
   settings: () => invoke<SettingsInfo>("settings_get"),
@@ -135,6 +140,8 @@ export const api = {
   // The new-handover wizard.
   handoverContractors: () => invoke<ContractorChoice[]>("handover_contractors"),
   handoverScreen: (workType: WorkType) => invoke<Excluded[]>("handover_screen", { workType }),
+  /** Pasted customer ids, read and looked up by the core (as the CLI's --customers). */
+  pasteIds: (text: string) => invoke<PastedIds>("handover_paste_ids", { text }),
   handoverFields: (workType: WorkType) => invoke<FieldOption[]>("handover_fields", { workType }),
   handoverDefaults: () => invoke<HandoverDefaults>("handover_defaults"),
   handoverCheck: (selection: Selection, returnBy: string | null, passphrase: string | null) =>
@@ -147,9 +154,8 @@ export const api = {
   // The import dialog.
   registerPreview: (request: PreviewRequest) => invoke<RegisterPreview>("register_preview", { request }),
 
-  // The customer page.
-  customerHandovers: (id: string) => invoke<CustomerHandover[]>("customer_handovers", { id }),
-  customerRequests: (id: string) => invoke<Request[]>("customer_requests", { id }),
+  // The customer page (their handovers are `history` with their id).
+  customerRequests: (id: string) => invoke<RequestView[]>("customer_requests", { id }),
   /** The floor plan's bytes, straight from the store (no file is written). */
   floorPlan: (id: string) => invoke<ArrayBuffer>("floor_plan", { id }),
   floorPlanOpen: (id: string) => invoke<void>("floor_plan_open", { id }),

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api";
-import type { AppInfo } from "./bindings/AppInfo";
+import type { OfficeInfo as AppInfo } from "./bindings/OfficeInfo";
 import type { SettingsInfo } from "./bindings/SettingsInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { lang, setLang, t, type Lang } from "./i18n";

@@ -14,18 +14,15 @@ use crate::args::{ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, S
 use crate::{open, print_json, progress};
 
 fn selection(a: &SelectionArgs, method: &str, passphrase: bool) -> anyhow::Result<Selection> {
-    let mut customers: Vec<String> = a.customers.iter().map(|s| s.trim().to_string()).collect();
+    // The core's reading of pasted ids, as the app's: separators, full-width digits, repeats.
+    let mut text = a.customers.join("\n");
     if let Some(f) = &a.customers_file {
-        let text = std::fs::read_to_string(f)
+        let file = std::fs::read_to_string(f)
             .with_context(|| format!("cannot read the customers file {}", f.display()))?;
-        customers.extend(
-            text.split([',', '\n', '\r', '\t'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty() && !s.starts_with('#'))
-                .map(str::to_string),
-        );
+        text.push('\n');
+        text.push_str(&file);
     }
-    customers.retain(|s| !s.is_empty());
+    let customers = handover_core::customer_ids::parse(&text);
     anyhow::ensure!(
         a.extra_fields.len() == a.reasons.len(),
         handover_core::Error::Invalid {
@@ -102,7 +99,7 @@ fn print_preparation(p: &Preparation) {
                 ExclusionReason::UnknownCustomer => "not in the register".to_string(),
                 ExclusionReason::Duplicate => "listed twice".into(),
                 ExclusionReason::OptOut { request_id, status } => {
-                    format!("opt-out request {request_id} ({status})")
+                    format!("opt-out request {request_id} ({})", status.as_str())
                 }
                 ExclusionReason::MissingRequired { field } => {
                     format!("no {} in the register", field.label_ja())
@@ -168,7 +165,8 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
 pub fn confirm(cli: &crate::args::Cli, a: &ConfirmArgs) -> anyhow::Result<()> {
     let mut office = open(cli)?;
     let h = ops::confirm_destruction(&mut office, &a.id, &a.date, a.note.as_deref())?;
-    println!("{} closed on {}", h.id, h.closed_on.unwrap_or_default());
+    let on = h.closed_on.map(|d| d.to_string()).unwrap_or_default();
+    println!("{} closed on {on}", h.id);
     Ok(())
 }
 
@@ -186,7 +184,7 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
         println!(
             "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {}",
             h.id,
-            &h.created_at[..h.created_at.len().min(10)],
+            handover_core::history::local_date(h.created_at),
             h.contractor_id,
             h.work_type,
             h.method,

@@ -52,7 +52,8 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> anyhow::Result<()> {
             fields_label(&r.fields, Lang::Ja),
             r.basis.label_ja(),
             r.return_by,
-            r.closed_on.as_deref().unwrap_or("未確認")
+            r.closed_on
+                .map_or_else(|| "未確認".to_string(), |d| d.to_string())
         );
     }
     eprintln!("{} row(s)", rows.len());

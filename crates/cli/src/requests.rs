@@ -19,14 +19,14 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
     };
     match cmd {
         RequestCmd::Add(a) => {
-            let r = ops::request_add(
-                &mut office,
-                &a.customer,
-                a.scope.parse()?,
-                &a.received,
-                &a.channel,
-                a.note.as_deref(),
-            )?;
+            let input = ops::RequestInput {
+                customer_id: a.customer.clone(),
+                scope: a.scope.parse()?,
+                received: a.received.clone(),
+                channel: a.channel.parse()?,
+                note: a.note.clone(),
+            };
+            let r = ops::request_add(&mut office, &input)?;
             if a.json {
                 print_json(&r)?;
             } else {
@@ -38,7 +38,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
             show(&r, false)?;
         }
         RequestCmd::Notify(a) => {
-            let r = ops::request_notify(&mut office, &a.id, &a.date, &a.channel)?;
+            let r = ops::request_notify(&mut office, &a.id, &a.date, a.channel.parse()?)?;
             if a.json {
                 print_json(&r)?;
             } else {
@@ -46,7 +46,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
                     "{} {}, customer told on {} ({})",
                     r.id,
                     r.status.as_str(),
-                    r.notified_on.as_deref().unwrap_or(""),
+                    r.notified_on.map(|d| d.to_string()).unwrap_or_default(),
                     r.notified_channel.map_or("", |c| c.id())
                 );
             }

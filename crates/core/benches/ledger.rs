@@ -52,10 +52,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use handover_core::handover::{HandoverCustomer, HandoverRecord};
+use handover_core::handover::{Encryption, HandoverCustomer, HandoverRecord, Method};
 use handover_core::requests::{Request, RequestStatus, Scope};
 use handover_core::store::{self, EventDraft, SqliteStore, Store};
-use handover_core::{Contractor, Field};
+use handover_core::{Contractor, Field, WorkType};
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
@@ -303,13 +303,13 @@ impl Gen {
         );
         let record = HandoverRecord {
             id: id.clone(),
-            created_at: draft.at.clone(),
+            created_at: draft.at.parse().expect("an instant"),
             operator: OPERATOR.into(),
             contractor_id: CONTRACTOR.into(),
-            work_type: "repair".into(),
-            method: "transfer".into(),
-            encryption: "x25519".into(),
-            return_by: "2026-12-31".into(),
+            work_type: WorkType::Repair,
+            method: Method::Transfer,
+            encryption: Encryption::X25519,
+            return_by: jiff::civil::date(2026, 12, 31),
             bundle_sha256: Some(sha),
             bundle_size: Some((20_000 + 1_000 * k) as u64),
             recipients,
@@ -349,7 +349,7 @@ impl Gen {
             } else {
                 Scope::Fields(vec![Field::Phone])
             },
-            received: "2026-01-05".into(),
+            received: jiff::civil::date(2026, 1, 5),
             channel: handover_core::requests::Channel::Phone,
             note: Some("電話で申し出（架空）".into()),
             status: RequestStatus::Pending,
@@ -371,7 +371,7 @@ impl Gen {
     fn request_decided(&mut self) -> Ev {
         let mut r = self.pending.pop_front().unwrap_or_else(|| unreachable!());
         r.status = RequestStatus::Accepted;
-        r.decided_on = Some("2026-01-10".into());
+        r.decided_on = Some(jiff::civil::date(2026, 1, 10));
         let d = self.draft(
             "request.decided",
             serde_json::json!({ "request": r }),

@@ -23,6 +23,21 @@ pub fn parse_opt_date(s: Option<&str>) -> Result<Option<Date>> {
         .transpose()
 }
 
+/// Whole days from `due` to `today` (0 when `today` is not after `due`): how late something
+/// due on `due` is. On the due day itself it is not late.
+pub fn days_past(due: Date, today: Date) -> u32 {
+    if today > due {
+        u32::try_from((today - due).get_days()).unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+/// `date` plus `days` (saturating at the end of the calendar).
+pub fn add_days(date: Date, days: u32) -> Date {
+    date.saturating_add(jiff::Span::new().days(i64::from(days)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,6 +53,16 @@ mod tests {
             parse_opt_date(Some("2026-02-01")).unwrap(),
             Some(jiff::civil::date(2026, 2, 1))
         );
+    }
+
+    #[test]
+    fn lateness_counts_from_the_day_after_the_due_day() {
+        let due = jiff::civil::date(2026, 11, 30);
+        assert_eq!(days_past(due, jiff::civil::date(2026, 11, 29)), 0);
+        assert_eq!(days_past(due, due), 0);
+        assert_eq!(days_past(due, jiff::civil::date(2026, 12, 1)), 1);
+        assert_eq!(days_past(due, jiff::civil::date(2027, 1, 30)), 61);
+        assert_eq!(add_days(due, 2), jiff::civil::date(2026, 12, 2));
     }
 
     #[test]

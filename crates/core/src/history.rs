@@ -18,7 +18,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::handover::Method;
+use crate::handover::{Encryption, Method};
 use crate::{Error, Field, Result, WorkType};
 
 /// The legal basis of a provision. Handover only ever hands data to contractors doing work
@@ -69,10 +69,12 @@ pub struct ProvisionQuery {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ProvisionRow {
-    /// The day of the handover in the office's time zone (YYYY-MM-DD).
-    pub date: String,
+    /// The day of the handover in the office's time zone.
+    #[ts(type = "string")]
+    pub date: Date,
     /// When it was recorded (RFC 3339 UTC).
-    pub created_at: String,
+    #[ts(type = "string")]
+    pub created_at: Timestamp,
     /// The handover (`HO-2026-000123`).
     pub handover_id: String,
     /// 顧客番号
@@ -87,16 +89,29 @@ pub struct ProvisionRow {
     pub work_type: WorkType,
     /// How it was handed over.
     pub method: Method,
-    /// `x25519`, `passphrase` or `none` (paper).
-    pub encryption: String,
+    /// How it was protected.
+    pub encryption: Encryption,
     /// The fields this customer's entry held.
     pub fields: Vec<Field>,
     /// The legal basis.
     pub basis: Basis,
     /// Return-or-destroy date.
-    pub return_by: String,
+    #[ts(type = "string")]
+    pub return_by: Date,
     /// Day the contractor confirmed return or destruction.
-    pub closed_on: Option<String>,
+    #[ts(type = "string | null")]
+    pub closed_on: Option<Date>,
+    /// Still open after its return-or-destroy date, today (set by `ops::history`; the store
+    /// does not know the day).
+    #[serde(default)]
+    pub overdue: bool,
+}
+
+impl ProvisionRow {
+    /// Still open (no return or destruction confirmed) after its return-or-destroy date.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.closed_on.is_none() && self.return_by < today
+    }
 }
 
 /// The office's time zone (the system's, as [`crate::ops::Clock::today`] uses).
@@ -104,12 +119,9 @@ pub fn office_tz() -> TimeZone {
     TimeZone::system()
 }
 
-/// The office-local day of a stored RFC 3339 instant (its first ten characters if unreadable).
-pub fn local_date(created_at: &str) -> String {
-    created_at
-        .parse::<Timestamp>()
-        .map(|t| t.to_zoned_datetime(office_tz()).date().to_string())
-        .unwrap_or_else(|_| created_at.chars().take(10).collect())
+/// The office-local day of an instant.
+pub fn local_date(at: Timestamp) -> Date {
+    at.to_zoned_datetime(office_tz()).date()
 }
 
 /// The first instant of an office-local day.
@@ -160,10 +172,5 @@ mod tests {
         assert_eq!(day_range(None, None).unwrap(), (None, None));
         // One day is fine.
         assert!(day_range(Some(d("2026-11-02")), Some(d("2026-11-02"))).is_ok());
-    }
-
-    #[test]
-    fn local_date_of_an_unreadable_instant_is_its_prefix() {
-        assert_eq!(local_date("2026-11-23 broken"), "2026-11-23");
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod bundle;
 pub mod contractors;
+pub mod customer_ids;
 mod datadir;
 pub mod dates;
 mod error;

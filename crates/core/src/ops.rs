@@ -11,6 +11,7 @@ mod export;
 mod handovers;
 mod history;
 mod interrupted;
+mod overview;
 mod policy_edit;
 mod register_preview;
 mod reports;
@@ -24,6 +25,7 @@ pub use export::*;
 pub use handovers::*;
 pub use history::*;
 pub use interrupted::InterruptedPack;
+pub use overview::*;
 pub use policy_edit::*;
 pub use register_preview::*;
 pub use reports::*;
@@ -142,11 +144,15 @@ impl Office {
 
     /// Now, as recorded in the ledger (RFC 3339 UTC, milliseconds).
     pub fn now(&self) -> String {
+        self.now_instant().to_string()
+    }
+
+    /// Now, to the millisecond (what [`Office::now`] writes out).
+    pub fn now_instant(&self) -> jiff::Timestamp {
         self.clock
             .now()
             .round(jiff::Unit::Millisecond)
             .unwrap_or(self.clock.now())
-            .to_string()
     }
 
     /// Today in the office's time zone.

@@ -152,9 +152,43 @@ impl Default for Policy {
     }
 }
 
+/// The bounds every policy keeps ([`Policy::validate`] enforces them): what the policy
+/// editor shows beside each number, so that no screen keeps its own copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PolicyLimits {
+    /// Fewest days to the return-or-destroy date.
+    pub min_return_days: u32,
+    /// Fewest days to tell a customer the outcome of a request.
+    pub min_notify_deadline_days: u32,
+    /// Fewest years provision records are kept (APPI Art. 29).
+    pub min_record_retention_years: u32,
+    /// Fewest years a former customer's data is kept.
+    pub min_customer_retention_years: u32,
+    /// The field every minimal set holds.
+    pub required_field: Field,
+}
+
 impl Policy {
+    /// The bounds of every policy.
+    pub const LIMITS: PolicyLimits = PolicyLimits {
+        min_return_days: 1,
+        min_notify_deadline_days: 1,
+        min_record_retention_years: 3,
+        min_customer_retention_years: 1,
+        required_field: Field::CustomerId,
+    };
+
     /// Check the rules no policy may break; the first broken one is the error.
     pub fn validate(&self) -> Result<()> {
+        self.validate_fields()?;
+        self.validate_numbers()
+    }
+
+    /// Every work type has a minimal set, with the customer id and no payment field.
+    fn validate_fields(&self) -> Result<()> {
+        let required = Self::LIMITS.required_field;
         for (work, fields) in &self.work_types {
             if let Some(f) = fields.iter().find(|f| f.is_payment()) {
                 return Err(Error::invalid(
@@ -166,7 +200,7 @@ impl Policy {
                     ),
                 ));
             }
-            if !fields.contains(&Field::CustomerId) {
+            if !fields.contains(&required) {
                 return Err(Error::invalid(
                     format!("policy work type {work}"),
                     "customer_id must be in every minimal set (the contractor needs to refer to \
@@ -183,23 +217,45 @@ impl Policy {
                 format!("work type {missing} has no minimal field set"),
             ));
         }
-        if self.return_days == 0 {
+        Ok(())
+    }
+
+    /// The days and years are within [`Policy::LIMITS`].
+    fn validate_numbers(&self) -> Result<()> {
+        let l = Self::LIMITS;
+        if self.return_days < l.min_return_days {
             return Err(Error::invalid(
                 "policy return_days",
-                "must be at least 1 day",
+                format!("must be at least {} day", l.min_return_days),
             ));
         }
-        if self.record_retention_years < 3 {
+        if self.notify_deadline_days < l.min_notify_deadline_days {
+            return Err(Error::invalid(
+                "policy notify_deadline_days",
+                format!(
+                    "must be at least {} day (0 would make every request overdue the day it is \
+                     received)",
+                    l.min_notify_deadline_days
+                ),
+            ));
+        }
+        if self.record_retention_years < l.min_record_retention_years {
             return Err(Error::invalid(
                 "policy record_retention_years",
-                "provision records must be kept at least 3 years (APPI Art. 29)",
+                format!(
+                    "provision records must be kept at least {} years (APPI Art. 29)",
+                    l.min_record_retention_years
+                ),
             ));
         }
-        if self.customer_retention_years == 0 {
+        if self.customer_retention_years < l.min_customer_retention_years {
             return Err(Error::invalid(
                 "policy customer_retention_years",
-                "must be at least 1 year (0 would purge a customer the day after their contract \
-                 ends, before any dispute can be answered)",
+                format!(
+                    "must be at least {} year (0 would purge a customer the day after their \
+                     contract ends, before any dispute can be answered)",
+                    l.min_customer_retention_years
+                ),
             ));
         }
         Ok(())
@@ -296,6 +352,35 @@ mod tests {
             ..Policy::default()
         };
         assert!(p.validate().unwrap_err().to_string().contains("at least 1"));
+    }
+
+    #[test]
+    fn every_number_has_its_floor() {
+        let l = Policy::LIMITS;
+        let at_floor = Policy {
+            return_days: l.min_return_days,
+            notify_deadline_days: l.min_notify_deadline_days,
+            record_retention_years: l.min_record_retention_years,
+            customer_retention_years: l.min_customer_retention_years,
+            ..Policy::default()
+        };
+        at_floor.validate().unwrap();
+        type Set = fn(&mut Policy);
+        let below: [(Set, &str); 4] = [
+            (|p| p.return_days -= 1, "return_days"),
+            (|p| p.notify_deadline_days -= 1, "notify_deadline_days"),
+            (|p| p.record_retention_years -= 1, "record_retention_years"),
+            (
+                |p| p.customer_retention_years -= 1,
+                "customer_retention_years",
+            ),
+        ];
+        for (lower, name) in below {
+            let mut p = at_floor.clone();
+            lower(&mut p);
+            let e = p.validate().unwrap_err().to_string();
+            assert!(e.contains(name), "{name}: {e}");
+        }
     }
 
     #[test]

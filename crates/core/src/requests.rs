@@ -62,6 +62,64 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The fields a request can withhold on its own: every stored field but the customer id
+    /// (the contractor needs it to refer to the customer at all; `all` stops provision
+    /// entirely). Payment fields are not stored, so there is nothing to withhold.
+    pub fn restrictable() -> Vec<Field> {
+        Field::stored()
+            .filter(|f| *f != Field::CustomerId)
+            .collect()
+    }
+
+    /// Check what a request may cover, whichever way it came in (typed on the command line or
+    /// sent by the app): `all`, or at least one field a request can withhold
+    /// ([`Scope::restrictable`]), each once.
+    pub fn validate(&self) -> Result<()> {
+        let Scope::Fields(fields) = self else {
+            return Ok(());
+        };
+        if fields.is_empty() {
+            return Err(Error::invalid("scope", "give `all` or a list of fields"));
+        }
+        if fields.contains(&Field::CustomerId) {
+            return Err(Error::invalid(
+                "scope",
+                "customer_id cannot be withheld on its own; use `all` to stop provision entirely",
+            ));
+        }
+        if let Some(f) = fields.iter().find(|f| f.is_payment()) {
+            return Err(Error::invalid(
+                "scope",
+                format!(
+                    "{} ({f}) is payment data: it is never stored nor handed over, so there is \
+                     nothing to withhold",
+                    f.label_ja()
+                ),
+            ));
+        }
+        if let Some(f) = fields
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| fields[..i].contains(f).then_some(f))
+        {
+            return Err(Error::invalid("scope", format!("{f} is listed twice")));
+        }
+        Ok(())
+    }
+
+    /// Read the stored form back, as it was stored: `None` only for text that names no scope
+    /// at all. No validation, so that a request recorded before a rule existed still reads.
+    pub fn from_db(s: &str) -> Option<Scope> {
+        if s == "all" {
+            return Some(Scope::All);
+        }
+        s.split(',')
+            .filter(|p| !p.is_empty())
+            .map(Field::from_id)
+            .collect::<Option<Vec<_>>>()
+            .map(Scope::Fields)
+    }
+
     /// The stored form: `all` or `name,phone`.
     pub fn to_db(&self) -> String {
         match self {
@@ -115,26 +173,21 @@ impl Scope {
 impl std::str::FromStr for Scope {
     type Err = Error;
 
+    /// `all` or a comma-separated list of fields, checked by [`Scope::validate`].
     fn from_str(s: &str) -> Result<Self> {
-        if s.trim() == "all" {
-            return Ok(Scope::All);
-        }
-        let fields = s
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| p.parse::<Field>())
-            .collect::<Result<Vec<_>>>()?;
-        if fields.is_empty() {
-            return Err(Error::invalid("scope", "give `all` or a list of fields"));
-        }
-        if fields.contains(&Field::CustomerId) {
-            return Err(Error::invalid(
-                "scope",
-                "customer_id cannot be withheld on its own; use `all` to stop provision entirely",
-            ));
-        }
-        Ok(Scope::Fields(fields))
+        let scope = if s.trim() == "all" {
+            Scope::All
+        } else {
+            Scope::Fields(
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.parse::<Field>())
+                    .collect::<Result<Vec<_>>>()?,
+            )
+        };
+        scope.validate()?;
+        Ok(scope)
     }
 }
 
@@ -293,8 +346,9 @@ pub enum NextStep {
 pub struct Due {
     /// What is waited for.
     pub step: NextStep,
-    /// The last day in time (`received + notify_deadline_days`, YYYY-MM-DD).
-    pub by: String,
+    /// The last day in time (`received + notify_deadline_days`).
+    #[ts(type = "string")]
+    pub by: Date,
     /// Is today after that day?
     pub overdue: bool,
     /// Days past it (0 when in time).
@@ -312,8 +366,9 @@ pub struct Request {
     pub customer_id: String,
     /// What it covers.
     pub scope: Scope,
-    /// Day received (YYYY-MM-DD).
-    pub received: String,
+    /// Day received.
+    #[ts(type = "string")]
+    pub received: Date,
     /// How it came in.
     pub channel: Channel,
     /// Staff note.
@@ -321,25 +376,22 @@ pub struct Request {
     /// Where it stands.
     pub status: RequestStatus,
     /// Day decided.
-    pub decided_on: Option<String>,
+    #[ts(type = "string | null")]
+    pub decided_on: Option<Date>,
     /// Reason (required for a rejection).
     pub reason: Option<String>,
     /// Day the customer was told the outcome.
-    pub notified_on: Option<String>,
+    #[ts(type = "string | null")]
+    pub notified_on: Option<Date>,
     /// How the customer was told.
     pub notified_channel: Option<Channel>,
     /// Day the customer withdrew it (absent in events recorded before withdrawals existed).
     #[serde(default)]
-    pub withdrawn_on: Option<String>,
+    #[ts(type = "string | null")]
+    pub withdrawn_on: Option<Date>,
 }
 
 impl Request {
-    fn date(field: &str, value: &str) -> Result<Date> {
-        value
-            .parse()
-            .map_err(|_| Error::invalid("request", format!("unreadable {field} '{value}'")))
-    }
-
     fn refuse(&self, why: impl std::fmt::Display) -> Error {
         Error::invalid("request", format!("{} {why}", self.id))
     }
@@ -367,7 +419,7 @@ impl Request {
                 r.reason = Some(reason.to_string());
             }
         }
-        r.decided_on = Some(on.to_string());
+        r.decided_on = Some(on);
         Ok(r)
     }
 
@@ -391,7 +443,9 @@ impl Request {
         if let Some(d) = &self.notified_on {
             return Err(self.refuse(format_args!("was already notified on {d}")));
         }
-        let decided = Self::date("decision date", self.decided_on.as_deref().unwrap_or(""))?;
+        let decided = self
+            .decided_on
+            .ok_or_else(|| self.refuse("has no decision date: it cannot have been decided"))?;
         if on > today {
             return Err(Error::invalid("date", format!("{on} is in the future")));
         }
@@ -402,7 +456,7 @@ impl Request {
             ));
         }
         let mut r = self.clone();
-        r.notified_on = Some(on.to_string());
+        r.notified_on = Some(on);
         r.notified_channel = Some(channel);
         Ok(r)
     }
@@ -428,31 +482,61 @@ impl Request {
         }
         let mut r = self.clone();
         r.status = RequestStatus::Withdrawn;
-        r.withdrawn_on = Some(on.to_string());
+        r.withdrawn_on = Some(on);
         Ok(r)
     }
 
     /// What the request waits for on `today` with the office's deadline, if anything.
-    pub fn due(&self, deadline_days: u32, today: Date) -> Result<Option<Due>> {
+    pub fn due(&self, deadline_days: u32, today: Date) -> Option<Due> {
         let step = match (self.status, &self.notified_on) {
             (RequestStatus::Pending, _) => NextStep::Decide,
             (RequestStatus::Accepted | RequestStatus::Rejected, None) => NextStep::Notify,
-            _ => return Ok(None),
+            _ => return None,
         };
-        let received = Self::date("received date", &self.received)?;
-        let by = received.saturating_add(jiff::Span::new().days(i64::from(deadline_days)));
-        let late = if today > by {
-            (today - by).get_days().max(0) as u32
-        } else {
-            0
-        };
-        Ok(Some(Due {
+        let by = crate::dates::add_days(self.received, deadline_days);
+        Some(Due {
             step,
-            by: by.to_string(),
+            by,
             overdue: today > by,
-            days_overdue: late,
-        }))
+            days_overdue: crate::dates::days_past(by, today),
+        })
     }
+
+    /// The steps this request can take now, by the rules of [`Request::decided`],
+    /// [`Request::notified`] and [`Request::withdrawn`] (the table in the module docs): what a
+    /// screen offers, so that it never offers a step the core would refuse.
+    pub fn actions(&self) -> Vec<RequestAction> {
+        let mut out = Vec::new();
+        if self.status == RequestStatus::Pending {
+            out.extend([RequestAction::Accept, RequestAction::Reject]);
+        }
+        if matches!(
+            self.status,
+            RequestStatus::Accepted | RequestStatus::Rejected
+        ) && self.notified_on.is_none()
+        {
+            out.push(RequestAction::Notify);
+        }
+        if self.status.is_enforced() {
+            out.push(RequestAction::Withdraw);
+        }
+        out
+    }
+}
+
+/// A step a request can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RequestAction {
+    /// Accept it (pending only).
+    Accept,
+    /// Reject it with the reason the customer is told (pending only).
+    Reject,
+    /// Record that the customer was told the outcome (decided, not yet told).
+    Notify,
+    /// Record the customer's withdrawal (pending or accepted).
+    Withdraw,
 }
 
 /// A request as managers see it: the request, who it is, what it waits for, and the
@@ -467,6 +551,10 @@ pub struct RequestView {
     pub customer_name: Option<String>,
     /// What it waits for and by when (none once notified or withdrawn).
     pub due: Option<Due>,
+    /// Is it enforced now (pending or accepted: its scope is withheld from every handover)?
+    pub enforced: bool,
+    /// The steps it can take now ([`Request::actions`]).
+    pub actions: Vec<RequestAction>,
     /// While the request is pending or accepted: the handovers that gave a contractor data
     /// it now covers. They happened before it (every later handover withholds its scope) and
     /// are not changed by it; the manager may ask those contractors to delete that data.
@@ -482,4 +570,109 @@ pub struct EarlierProvision {
     pub provision: crate::history::ProvisionRow,
     /// The fields it gave that the request now covers.
     pub in_scope: Vec<Field>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(status: RequestStatus, notified: bool) -> Request {
+        let d = jiff::civil::date(2026, 11, 2);
+        Request {
+            id: "REQ-2026-0001".into(),
+            customer_id: "C0001".into(),
+            scope: Scope::All,
+            received: jiff::civil::date(2026, 11, 1),
+            channel: Channel::Phone,
+            note: None,
+            status,
+            decided_on: matches!(status, RequestStatus::Accepted | RequestStatus::Rejected)
+                .then_some(d),
+            reason: None,
+            notified_on: notified.then_some(d),
+            notified_channel: notified.then_some(Channel::Mail),
+            withdrawn_on: (status == RequestStatus::Withdrawn).then_some(d),
+        }
+    }
+
+    #[test]
+    fn the_actions_offered_are_exactly_the_steps_the_rules_accept() {
+        let today = jiff::civil::date(2026, 11, 20);
+        let reject = Decision::Reject {
+            reason: "契約上必要".into(),
+        };
+        for status in [
+            RequestStatus::Pending,
+            RequestStatus::Accepted,
+            RequestStatus::Rejected,
+            RequestStatus::Withdrawn,
+        ] {
+            for notified in [false, true] {
+                let r = request(status, notified);
+                let offered = r.actions();
+                let accepted = [
+                    (
+                        RequestAction::Accept,
+                        r.decided(&Decision::Accept, today).is_ok(),
+                    ),
+                    (RequestAction::Reject, r.decided(&reject, today).is_ok()),
+                    (
+                        RequestAction::Notify,
+                        r.notified(today, Channel::Mail, today).is_ok(),
+                    ),
+                    (RequestAction::Withdraw, r.withdrawn(today).is_ok()),
+                ];
+                for (action, ok) in accepted {
+                    assert_eq!(
+                        offered.contains(&action),
+                        ok,
+                        "{status:?} notified={notified}: {action:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_scope_names_something_a_request_can_withhold() {
+        let fields = |f: &[Field]| Scope::Fields(f.to_vec());
+        assert!(Scope::All.validate().is_ok());
+        assert!(fields(&[Field::Phone, Field::FloorPlan]).validate().is_ok());
+        for (bad, why) in [
+            (fields(&[]), "give `all`"),
+            (fields(&[Field::CustomerId]), "customer_id"),
+            (fields(&[Field::Name, Field::CustomerId]), "customer_id"),
+            (fields(&[Field::CardNumber]), "payment"),
+            (fields(&[Field::Phone, Field::Phone]), "twice"),
+        ] {
+            let e = bad.validate().unwrap_err();
+            assert_eq!(e.code(), "invalid");
+            assert!(e.to_string().contains(why), "{bad:?}: {e}");
+        }
+        // Typed on the command line: the same rules.
+        assert!("".parse::<Scope>().is_err());
+        assert!("customer_id".parse::<Scope>().is_err());
+        assert_eq!(
+            "name, phone".parse::<Scope>().unwrap(),
+            fields(&[Field::Name, Field::Phone])
+        );
+        // Offered by the screens: everything stored but the customer id.
+        let r = Scope::restrictable();
+        assert!(!r.contains(&Field::CustomerId));
+        assert!(r.iter().all(|f| !f.is_payment()));
+        assert!(r.contains(&Field::FloorPlan) && r.contains(&Field::Notes));
+        for f in &r {
+            assert!(fields(&[*f]).validate().is_ok(), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_stored_scope_reads_back_as_stored() {
+        for s in [Scope::All, Scope::Fields(vec![Field::Name, Field::Phone])] {
+            assert_eq!(Scope::from_db(&s.to_db()), Some(s));
+        }
+        // Recorded before the rules were checked on every path: still readable.
+        assert_eq!(Scope::from_db(""), Some(Scope::Fields(Vec::new())));
+        assert_eq!(Scope::from_db("name,nonsense"), None);
+    }
 }

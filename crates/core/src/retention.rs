@@ -44,10 +44,7 @@ fn years_before(day: Date, years: u32) -> Result<Date> {
 
 /// The day a timestamp (RFC 3339) falls on in the office's time zone.
 pub fn local_day(timestamp: &str) -> Option<Date> {
-    timestamp
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
+    timestamp.parse().ok().map(crate::history::local_date)
 }
 
 #[cfg(test)]

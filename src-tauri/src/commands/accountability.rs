@@ -4,35 +4,17 @@
 
 use std::path::PathBuf;
 
+use handover_core::Field;
 use handover_core::history::ProvisionRow;
-use handover_core::ops::{self, HistoryFilter, RequestFilter};
+use handover_core::ops::{self, HistoryFilter, LeakFormat, RequestFilter, RequestInput};
 use handover_core::report::{
-    self, CustomerReport, ExportFormat, Lang, LeakQuery, LeakReport, OverdueReport,
+    self, CustomerReport, ExportFormat, Lang, LeakQuery, LeakReport, OverdueReport, Printable,
 };
-use handover_core::requests::{Request, RequestView, Scope};
-use serde::{Deserialize, Serialize};
+use handover_core::requests::{Channel, Request, RequestView};
 use tauri::State;
-use ts_rs::TS;
 
 use crate::error::CmdResult;
 use crate::state::AppState;
-
-/// A request as the registration form sends it.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct RequestInput {
-    /// 顧客番号
-    pub customer_id: String,
-    /// Everything, or some fields.
-    pub scope: Scope,
-    /// Day received (YYYY-MM-DD).
-    pub received: String,
-    /// `phone`, `counter`, `mail` or `web`.
-    pub channel: String,
-    /// Staff note.
-    pub note: Option<String>,
-}
 
 /// Requests, filtered.
 #[tauri::command(async)]
@@ -43,19 +25,16 @@ pub fn requests_list(
     state.with(|o| Ok(ops::requests(o, &filter)?))
 }
 
+/// The fields a request can withhold on its own (the form offers these besides "everything").
+#[tauri::command]
+pub fn request_fields() -> Vec<Field> {
+    ops::request_fields()
+}
+
 /// Register a request (pending, and enforced from now on).
 #[tauri::command(async)]
 pub fn request_add(state: State<'_, AppState>, input: RequestInput) -> CmdResult<Request> {
-    state.with(|o| {
-        Ok(ops::request_add(
-            o,
-            &input.customer_id,
-            input.scope.clone(),
-            &input.received,
-            &input.channel,
-            input.note.as_deref(),
-        )?)
-    })
+    state.with(|o| Ok(ops::request_add(o, &input)?))
 }
 
 /// Accept, or reject with a reason.
@@ -75,9 +54,9 @@ pub fn request_notify(
     state: State<'_, AppState>,
     id: String,
     date: String,
-    channel: String,
+    channel: Channel,
 ) -> CmdResult<Request> {
-    state.with(|o| Ok(ops::request_notify(o, &id, &date, &channel)?))
+    state.with(|o| Ok(ops::request_notify(o, &id, &date, channel)?))
 }
 
 /// The customer withdrew the request.
@@ -104,21 +83,7 @@ pub fn history_export(
     format: ExportFormat,
     lang: Lang,
 ) -> CmdResult<report::SavedFile> {
-    state.with(|o| {
-        let rows = ops::history(o, &filter)?;
-        Ok(ops::export_history(&rows, &path, format, lang)?)
-    })
-}
-
-/// A report and its printable page.
-#[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct Printable<T: TS> {
-    /// The data.
-    pub report: T,
-    /// The page, as printed or saved.
-    pub html: String,
+    state.with(|o| Ok(ops::save_history(o, &filter, &path, format, lang)?))
 }
 
 /// A customer's disclosure record (開示請求).
@@ -127,11 +92,7 @@ pub fn report_customer(
     state: State<'_, AppState>,
     id: String,
 ) -> CmdResult<Printable<CustomerReport>> {
-    state.with(|o| {
-        let r = ops::report_customer(o, &id)?;
-        let html = report::customer_report_html(&r);
-        Ok(Printable { report: r, html })
-    })
+    state.with(|o| Ok(ops::customer_report_page(o, &id)?))
 }
 
 /// Save a customer's disclosure record as HTML.
@@ -141,10 +102,7 @@ pub fn report_customer_save(
     id: String,
     path: PathBuf,
 ) -> CmdResult<report::SavedFile> {
-    state.with(|o| {
-        let r = ops::report_customer(o, &id)?;
-        Ok(ops::save_customer_report_html(&r, &path)?)
-    })
+    state.with(|o| Ok(ops::save_customer_report(o, &id, &path)?))
 }
 
 /// The leak report, without recording anything.
@@ -153,11 +111,7 @@ pub fn leak_report(
     state: State<'_, AppState>,
     query: LeakQuery,
 ) -> CmdResult<Printable<LeakReport>> {
-    state.with(|o| {
-        let r = ops::leak_report(o, &query)?;
-        let html = report::leak_report_html(&r);
-        Ok(Printable { report: r, html })
-    })
+    state.with(|o| Ok(ops::leak_report_page(o, &query)?))
 }
 
 /// Record the leak report in the ledger (when the office knew and what it concluded).
@@ -166,30 +120,19 @@ pub fn leak_report_record(
     state: State<'_, AppState>,
     query: LeakQuery,
 ) -> CmdResult<Printable<LeakReport>> {
-    state.with(|o| {
-        let r = ops::record_leak_report(o, &query)?;
-        let html = report::leak_report_html(&r);
-        Ok(Printable { report: r, html })
-    })
+    state.with(|o| Ok(ops::record_leak_report_page(o, &query)?))
 }
 
-/// Save the leak report as HTML (`xlsx` false) or XLSX.
+/// Save the leak report as HTML or XLSX.
 #[tauri::command(async)]
 pub fn leak_report_save(
     state: State<'_, AppState>,
     query: LeakQuery,
     path: PathBuf,
-    xlsx: bool,
+    format: LeakFormat,
     lang: Lang,
 ) -> CmdResult<report::SavedFile> {
-    state.with(|o| {
-        let r = ops::leak_report(o, &query)?;
-        Ok(if xlsx {
-            ops::save_leak_report_xlsx(&r, &path, lang)?
-        } else {
-            ops::save_leak_report_html(&r, &path)?
-        })
-    })
+    state.with(|o| Ok(ops::save_leak_report(o, &query, &path, format, lang)?))
 }
 
 /// Handovers past their return date and requests overdue, today.

@@ -1,25 +1,17 @@
-//! The customer page: handover history, requests, the floor plan.
+//! The customer page: requests, the floor plan. (Their handovers are their history:
+//! `accountability::history_list` with the customer's id.)
 
-use handover_core::ops::{self, CustomerHandover};
-use handover_core::requests::Request;
+use handover_core::ops;
+use handover_core::requests::RequestView;
 use tauri::State;
 use tauri::ipc::Response;
 
 use crate::error::{CmdResult, IpcError};
 use crate::state::AppState;
 
-/// Every handover that included the customer, with the fields they received.
+/// The customer's requests, each saying whether it is enforced and what it can take next.
 #[tauri::command(async)]
-pub fn customer_handovers(
-    state: State<'_, AppState>,
-    id: String,
-) -> CmdResult<Vec<CustomerHandover>> {
-    state.with(|o| Ok(ops::customer_handovers(o, &id)?))
-}
-
-/// The customer's requests.
-#[tauri::command(async)]
-pub fn customer_requests(state: State<'_, AppState>, id: String) -> CmdResult<Vec<Request>> {
+pub fn customer_requests(state: State<'_, AppState>, id: String) -> CmdResult<Vec<RequestView>> {
     state.with(|o| Ok(ops::customer_requests(o, &id)?))
 }
 

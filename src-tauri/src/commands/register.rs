@@ -1,42 +1,17 @@
 //! The customer register: list/search, import (with progress and cancel), the sample.
 
-use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use handover_core::Flow;
-use handover_core::ops;
-use handover_core::register::{Customer, ImportOptions, ImportReport, MapOverride, TextEncoding};
-use serde::{Deserialize, Serialize};
+use handover_core::ops::{self, ImportRequest};
+use handover_core::register::{Customer, ImportReport};
+use serde::Serialize;
 use tauri::State;
 use tauri::ipc::Channel;
 use ts_rs::TS;
 
-use crate::error::{CmdResult, IpcError};
+use crate::error::CmdResult;
 use crate::state::AppState;
-
-/// Import options as the UI sends them.
-#[derive(Debug, Default, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImportRequest {
-    /// The register file.
-    pub path: String,
-    /// Sheet name (default: the first visible sheet).
-    pub sheet: Option<String>,
-    /// CSV encoding.
-    pub encoding: Option<TextEncoding>,
-    /// `HEADER=FIELD` overrides.
-    #[serde(default)]
-    pub mappings: Vec<String>,
-    /// Floor-plan folder.
-    pub floor_plans_dir: Option<String>,
-    /// Check only.
-    #[serde(default)]
-    pub dry_run: bool,
-    /// Import valid rows even if some are invalid.
-    #[serde(default)]
-    pub skip_invalid: bool,
-}
 
 /// Progress of an import, streamed to the UI.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -85,31 +60,8 @@ pub fn register_import(
     request: ImportRequest,
     on_progress: Channel<ImportProgress>,
 ) -> CmdResult<ImportReport> {
-    let opts = ImportOptions {
-        sheet: request.sheet.filter(|s| !s.is_empty()),
-        encoding: request.encoding.unwrap_or_default(),
-        mappings: request
-            .mappings
-            .iter()
-            .map(|m| m.parse::<MapOverride>())
-            .collect::<Result<_, _>>()
-            .map_err(IpcError::from)?,
-        floor_plans_dir: request
-            .floor_plans_dir
-            .filter(|s| !s.is_empty())
-            .map(PathBuf::from),
-        dry_run: request.dry_run,
-        skip_invalid: request.skip_invalid,
-    };
     let mut p = progress(&state, &on_progress);
-    state.with(|o| {
-        Ok(ops::import_register(
-            o,
-            &PathBuf::from(&request.path),
-            &opts,
-            &mut p,
-        )?)
-    })
+    state.with(|o| Ok(ops::import_request(o, &request, &mut p)?))
 }
 
 /// Load the bundled synthetic sample register.

@@ -3,7 +3,7 @@
 
 use handover_core::WorkType;
 use handover_core::handover::{Excluded, Selection};
-use handover_core::ops::{self, ContractorChoice, FieldOption, HandoverDefaults};
+use handover_core::ops::{self, ContractorChoice, FieldOption, HandoverDefaults, PastedIds};
 use tauri::State;
 
 use crate::error::{CmdResult, IpcError};
@@ -22,6 +22,13 @@ pub fn handover_screen(
     work_type: WorkType,
 ) -> CmdResult<Vec<Excluded>> {
     state.with(|o| Ok(ops::screen_customers(o, work_type)?))
+}
+
+/// Pasted customer numbers, read by the core (separators, full-width, repeats) and sorted into
+/// those in the register and those not.
+#[tauri::command(async)]
+pub fn handover_paste_ids(state: State<'_, AppState>, text: String) -> CmdResult<PastedIds> {
+    state.with(|o| Ok(ops::paste_customer_ids(o, &text)?))
 }
 
 /// Every field and how it can be chosen for this work type.
@@ -46,7 +53,7 @@ pub fn handover_check(
     selection: Selection,
     return_by: Option<String>,
     passphrase: Option<String>,
-) -> CmdResult<String> {
+) -> CmdResult<jiff::civil::Date> {
     // Straight into a secret type: zeroized on drop, never in a Debug or log line.
     let passphrase = passphrase.map(Into::into);
     state.with(|o| {

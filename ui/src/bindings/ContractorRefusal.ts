@@ -5,10 +5,10 @@
  */
 export type ContractorRefusal = { "kind": "agreement_not_yet_valid", 
 /**
- * The day it was signed (YYYY-MM-DD).
+ * The day it was signed.
  */
 signed: string, } | { "kind": "agreement_expired", 
 /**
- * Its last valid day (YYYY-MM-DD).
+ * Its last valid day.
  */
 expired: string, } | { "kind": "no_key" } | { "kind": "passphrase_on_paper" };

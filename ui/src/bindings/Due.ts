@@ -10,7 +10,7 @@ export type Due = {
  */
 step: NextStep, 
 /**
- * The last day in time (`received + notify_deadline_days`, YYYY-MM-DD).
+ * The last day in time (`received + notify_deadline_days`).
  */
 by: string, 
 /**

@@ -5,7 +5,7 @@
  */
 export type HandoverDefaults = { 
 /**
- * Today in the office's time zone (YYYY-MM-DD).
+ * Today in the office's time zone.
  */
 today: string, 
 /**

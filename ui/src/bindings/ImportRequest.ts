@@ -2,7 +2,7 @@
 import type { TextEncoding } from "./TextEncoding";
 
 /**
- * Import options as the UI sends them.
+ * An import as the app sends it.
  */
 export type ImportRequest = { 
 /**

@@ -2,8 +2,8 @@
 import type { TextEncoding } from "./TextEncoding";
 
 /**
- * What to preview, as the UI sends it (the same sheet, encoding and mappings it will import
- * with).
+ * What to preview, as the import dialog sends it (the same sheet, encoding and mappings it
+ * will import with).
  */
 export type PreviewRequest = { 
 /**
@@ -23,6 +23,6 @@ encoding: TextEncoding | null,
  */
 mappings: Array<string>, 
 /**
- * Data rows to show.
+ * Data rows to show (default 20).
  */
 rows: number | null, };

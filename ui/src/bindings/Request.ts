@@ -20,7 +20,7 @@ customerId: string,
  */
 scope: Scope, 
 /**
- * Day received (YYYY-MM-DD).
+ * Day received.
  */
 received: string, 
 /**

@@ -2,6 +2,7 @@
 import type { Due } from "./Due";
 import type { EarlierProvision } from "./EarlierProvision";
 import type { Request } from "./Request";
+import type { RequestAction } from "./RequestAction";
 
 /**
  * A request as managers see it: the request, who it is, what it waits for, and the
@@ -20,6 +21,14 @@ customerName: string | null,
  * What it waits for and by when (none once notified or withdrawn).
  */
 due: Due | null, 
+/**
+ * Is it enforced now (pending or accepted: its scope is withheld from every handover)?
+ */
+enforced: boolean, 
+/**
+ * The steps it can take now ([`Request::actions`]).
+ */
+actions: Array<RequestAction>, 
 /**
  * While the request is pending or accepted: the handovers that gave a contractor data
  * it now covers. They happened before it (every later handover withholds its scope) and

@@ -3,7 +3,8 @@ import type { Field } from "./Field";
 import type { WorkType } from "./WorkType";
 
 /**
- * A work type with its labels and minimal field set (from the office policy).
+ * A work type with its labels and minimal field set under the office policy: what the
+ * new-handover flow offers and what the policy editor edits.
  */
 export type WorkTypeInfo = { 
 /**
@@ -19,6 +20,6 @@ labelJa: string,
  */
 labelEn: string, 
 /**
- * The minimal fields.
+ * Its minimal fields, in the register's column order.
  */
 fields: Array<Field>, };

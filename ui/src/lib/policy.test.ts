@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Field } from "../bindings/Field";
 import type { PolicyForm } from "../bindings/PolicyForm";
+import type { PolicyLimits } from "../bindings/PolicyLimits";
 import { policyProblems, samePolicy, toggleField } from "./policy";
+
+// As the core sends them (Policy::LIMITS); the form must follow whatever they say.
+const limits: PolicyLimits = {
+  minReturnDays: 1,
+  minNotifyDeadlineDays: 1,
+  minRecordRetentionYears: 3,
+  minCustomerRetentionYears: 1,
+  requiredField: "customer_id",
+};
 
 const selectable: Field[] = ["customer_id", "name", "name_kana", "address", "phone", "service", "floor_plan"];
 
@@ -20,31 +30,39 @@ function form(): PolicyForm {
 
 describe("toggleField", () => {
   it("adds in column order and removes, for one work type only", () => {
-    const on = toggleField(form(), "repair", "phone", selectable);
+    const on = toggleField(form(), "repair", "phone", selectable, limits);
     expect(on.workTypes[0].fields).toEqual(["customer_id", "name", "address", "phone"]);
-    const kana = toggleField(on, "repair", "name_kana", selectable);
+    const kana = toggleField(on, "repair", "name_kana", selectable, limits);
     expect(kana.workTypes[0].fields).toEqual(["customer_id", "name", "name_kana", "address", "phone"]);
     expect(kana.workTypes[1].fields).toEqual(["customer_id", "name"]);
-    const off = toggleField(kana, "repair", "name", selectable);
+    const off = toggleField(kana, "repair", "name", selectable, limits);
     expect(off.workTypes[0].fields).not.toContain("name");
   });
   it("never removes the customer ID nor adds what cannot be selected", () => {
     const f = form();
-    expect(toggleField(f, "repair", "customer_id", selectable)).toBe(f);
-    expect(toggleField(f, "repair", "card_number", selectable)).toBe(f);
-    expect(toggleField(f, "repair", "bank_account", selectable).workTypes[0].fields).not.toContain("bank_account");
+    expect(toggleField(f, "repair", "customer_id", selectable, limits)).toBe(f);
+    expect(toggleField(f, "repair", "card_number", selectable, limits)).toBe(f);
+    expect(toggleField(f, "repair", "bank_account", selectable, limits).workTypes[0].fields).not.toContain("bank_account");
   });
 });
 
 describe("policyProblems", () => {
   it("accepts the defaults", () => {
-    expect(policyProblems(form())).toEqual([]);
+    expect(policyProblems(form(), limits)).toEqual([]);
   });
   it("names each refused number", () => {
-    expect(policyProblems({ ...form(), recordRetentionYears: 2 })).toEqual(["retention"]);
-    expect(policyProblems({ ...form(), customerRetentionYears: 0 })).toEqual(["customerRetention"]);
-    expect(policyProblems({ ...form(), returnDays: 0, notifyDeadlineDays: 1.5 })).toEqual(["return", "notify"]);
-    expect(policyProblems({ ...form(), returnDays: Number.NaN })).toEqual(["return"]);
+    expect(policyProblems({ ...form(), recordRetentionYears: 2 }, limits)).toEqual(["retention"]);
+    expect(policyProblems({ ...form(), customerRetentionYears: 0 }, limits)).toEqual(["customerRetention"]);
+    expect(policyProblems({ ...form(), returnDays: 0, notifyDeadlineDays: 1.5 }, limits)).toEqual(["return", "notify"]);
+    expect(policyProblems({ ...form(), notifyDeadlineDays: 0 }, limits)).toEqual(["notify"]);
+    expect(policyProblems({ ...form(), returnDays: Number.NaN }, limits)).toEqual(["return"]);
+  });
+  it("follows the bounds the core sends, not its own", () => {
+    const stricter = { ...limits, minRecordRetentionYears: 7, minNotifyDeadlineDays: 20 };
+    expect(policyProblems(form(), stricter)).toEqual(["notify", "retention"]);
+    const other = { ...limits, requiredField: "name" as const };
+    expect(toggleField(form(), "repair", "name", selectable, other).workTypes[0].fields).toContain("name");
+    expect(toggleField(form(), "repair", "customer_id", selectable, other).workTypes[0].fields).not.toContain("customer_id");
   });
 });
 
@@ -55,6 +73,6 @@ describe("samePolicy", () => {
     b.workTypes[0].fields = ["address", "customer_id", "name"];
     expect(samePolicy(a, b)).toBe(true);
     expect(samePolicy(a, { ...a, returnDays: 31 })).toBe(false);
-    expect(samePolicy(a, toggleField(a, "removal", "phone", selectable))).toBe(false);
+    expect(samePolicy(a, toggleField(a, "removal", "phone", selectable, limits))).toBe(false);
   });
 });

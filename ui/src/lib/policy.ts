@@ -1,16 +1,21 @@
 // The policy editor's logic: ticking fields, what would be refused, and whether anything
-// changed. The core validates again on save (Policy::validate); this only lets the form say
-// what is wrong before the round trip.
+// changed. The bounds come from the core with the policy (PolicyView.limits, the same
+// Policy::LIMITS that Policy::validate enforces); the core validates again on save. This only
+// lets the form say what is wrong before the round trip.
 import type { Field } from "../bindings/Field";
 import type { PolicyForm } from "../bindings/PolicyForm";
+import type { PolicyLimits } from "../bindings/PolicyLimits";
 import type { WorkType } from "../bindings/WorkType";
 
-/** The field every minimal set must hold (the contractor refers to the customer by it). */
-export const REQUIRED: Field = "customer_id";
-
-/** Tick or untick `field` for `workType`; the customer ID cannot be unticked. */
-export function toggleField(form: PolicyForm, workType: WorkType, field: Field, selectable: Field[]): PolicyForm {
-  if (field === REQUIRED || !selectable.includes(field)) return form;
+/** Tick or untick `field` for `workType`; the field every set holds cannot be unticked. */
+export function toggleField(
+  form: PolicyForm,
+  workType: WorkType,
+  field: Field,
+  selectable: Field[],
+  limits: PolicyLimits,
+): PolicyForm {
+  if (field === limits.requiredField || !selectable.includes(field)) return form;
   return {
     ...form,
     workTypes: form.workTypes.map((w) => {
@@ -25,15 +30,21 @@ export function toggleField(form: PolicyForm, workType: WorkType, field: Field, 
 
 export type PolicyProblem = "retention" | "customerRetention" | "return" | "notify";
 
+/** The numbers of the form, each with its bound from the core and the problem it raises. */
+export function policyNumbers(limits: PolicyLimits) {
+  return [
+    { key: "returnDays", min: limits.minReturnDays, problem: "return" },
+    { key: "notifyDeadlineDays", min: limits.minNotifyDeadlineDays, problem: "notify" },
+    { key: "recordRetentionYears", min: limits.minRecordRetentionYears, problem: "retention" },
+    { key: "customerRetentionYears", min: limits.minCustomerRetentionYears, problem: "customerRetention" },
+  ] as const;
+}
+
 /** What the core would refuse, checked before saving. */
-export function policyProblems(form: PolicyForm): PolicyProblem[] {
-  const out: PolicyProblem[] = [];
-  const whole = (n: number, min: number) => Number.isInteger(n) && n >= min;
-  if (!whole(form.returnDays, 1)) out.push("return");
-  if (!whole(form.notifyDeadlineDays, 1)) out.push("notify");
-  if (!whole(form.recordRetentionYears, 3)) out.push("retention");
-  if (!whole(form.customerRetentionYears, 1)) out.push("customerRetention");
-  return out;
+export function policyProblems(form: PolicyForm, limits: PolicyLimits): PolicyProblem[] {
+  return policyNumbers(limits)
+    .filter(({ key, min }) => !(Number.isInteger(form[key]) && form[key] >= min))
+    .map(({ problem }) => problem);
 }
 
 /** Whether two policies say the same (field order within a set does not matter). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppInfo } from "../bindings/AppInfo";
+import type { OfficeInfo as AppInfo } from "../bindings/OfficeInfo";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { startScreen } from "./startup";
 

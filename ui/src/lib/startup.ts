@@ -1,6 +1,6 @@
 // Which screen the window opens on: the first-start screen until an office has keys or the
 // user said they are a contractor.
-import type { AppInfo } from "../bindings/AppInfo";
+import type { OfficeInfo as AppInfo } from "../bindings/OfficeInfo";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 
 export type Start = "loading" | "first" | "contractor" | "office";

@@ -2,8 +2,9 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { AgreementStatus } from "../bindings/AgreementStatus";
 import type { Contractor } from "../bindings/Contractor";
-import type { ContractorRow } from "../bindings/ContractorRow";
+import type { ContractorChoice as ContractorRow } from "../bindings/ContractorChoice";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { DateInput } from "../components/DateInput";
 import { lang, t } from "../i18n";
 import { formatDate } from "../lib/format";
 
@@ -170,11 +171,11 @@ function ContractorForm({ existing, onSaved }: { existing?: Contractor; onSaved:
       </label>
       <label>
         {tr.agreementSigned}
-        <input type="date" required value={f.signed} onInput={set("signed")} />
+        <DateInput required value={f.signed} onChange={(iso) => setF({ ...f, signed: iso })} testId="contractor-signed" />
       </label>
       <label>
         {tr.agreementExpires}
-        <input type="date" required value={f.expires} onInput={set("expires")} />
+        <DateInput required value={f.expires} onChange={(iso) => setF({ ...f, expires: iso })} testId="contractor-expires" />
       </label>
       {error ? <ErrorBanner error={error} /> : null}
       <div class="actions">

@@ -2,8 +2,8 @@ import { Fragment } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Customer } from "../bindings/Customer";
-import type { CustomerHandover } from "../bindings/CustomerHandover";
-import type { Request } from "../bindings/Request";
+import type { ProvisionRow } from "../bindings/ProvisionRow";
+import type { RequestView } from "../bindings/RequestView";
 import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t } from "../i18n";
@@ -20,15 +20,16 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
   const tx = ts();
   const tr = t();
   const [c, setC] = useState<Customer | null>(null);
-  const [history, setHistory] = useState<CustomerHandover[] | null>(null);
-  const [requests, setRequests] = useState<Request[] | null>(null);
+  const [history, setHistory] = useState<ProvisionRow[] | null>(null);
+  const [requests, setRequests] = useState<RequestView[] | null>(null);
   const [workTypes, setWorkTypes] = useState<WorkTypeInfo[]>([]);
   const [error, setError] = useState<unknown>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     api.customer(id).then(setC, setError);
-    api.customerHandovers(id).then(setHistory, setError);
+    // Their handovers are their history: the same query as the history screen's.
+    api.history({ customerId: id, contractorId: null, workType: null, from: null, to: null }).then(setHistory, setError);
     api.customerRequests(id).then(setRequests, setError);
     api.workTypes().then(setWorkTypes, () => {});
   }, [id]);
@@ -69,9 +70,9 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
           {id}
         </span>
         {c?.nameKana && <span class="muted">{c.nameKana}</span>}
-        {requests?.some((r) => r.status === "pending" || r.status === "accepted") && (
+        {requests?.some((v) => v.enforced) && (
           <span class="chip expired" data-testid="customer-restricted">
-            {tx.requests}: {requests.filter((r) => r.status === "pending" || r.status === "accepted").length}
+            {tx.requests}: {requests.filter((v) => v.enforced).length}
           </span>
         )}
       </header>
@@ -118,7 +119,7 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
               {history.map((h) => (
                 <tr key={h.handoverId} class={h.overdue ? "overdue" : ""}>
                   <td class="mono nowrap">{h.handoverId}</td>
-                  <td class="nowrap">{d(h.createdAt.slice(0, 10))}</td>
+                  <td class="nowrap">{d(h.date)}</td>
                   <td>{h.contractorName ?? h.contractorId}</td>
                   <td>{work(h.workType)}</td>
                   <td class="nowrap">
@@ -160,7 +161,7 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
               </tr>
             </thead>
             <tbody>
-              {requests.map((r) => (
+              {requests.map(({ request: r }) => (
                 <tr key={r.id}>
                   <td class="mono nowrap">{r.id}</td>
                   <td class="nowrap">{d(r.received)}</td>

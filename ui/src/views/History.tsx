@@ -1,7 +1,7 @@
 import { save } from "../lib/dialog";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
-import type { ContractorRow } from "../bindings/ContractorRow";
+import type { ContractorChoice as ContractorRow } from "../bindings/ContractorChoice";
 import type { CustomerReport } from "../bindings/CustomerReport";
 import type { HandoverRecord } from "../bindings/HandoverRecord";
 import type { HistoryFilter } from "../bindings/HistoryFilter";
@@ -10,6 +10,7 @@ import type { LeakReport } from "../bindings/LeakReport";
 import type { OverdueReport } from "../bindings/OverdueReport";
 import type { Printable } from "../bindings/Printable";
 import type { ProvisionRow } from "../bindings/ProvisionRow";
+import { DateInput } from "../components/DateInput";
 import type { WorkType } from "../bindings/WorkType";
 import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -142,11 +143,11 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
         </label>
         <label>
           {tx.from}
-          <input type="date" value={f.from ?? ""} onInput={set("from")} />
+          <DateInput value={f.from ?? ""} onChange={(iso) => setF({ ...f, from: iso || null })} testId="history-from" />
         </label>
         <label>
           {tx.to}
-          <input type="date" value={f.to ?? ""} onInput={set("to")} />
+          <DateInput value={f.to ?? ""} onChange={(iso) => setF({ ...f, to: iso || null })} testId="history-to" />
         </label>
         <button class="primary" type="submit" data-testid="history-search">
           {tx.search}
@@ -270,13 +271,7 @@ function Handovers({ today }: { today: string }) {
                           }, setError);
                         }}
                       >
-                        <input
-                          type="date"
-                          max={today}
-                          value={date}
-                          aria-label={tx.destructionDate}
-                          onInput={(e) => setDate((e.target as HTMLInputElement).value)}
-                        />
+                        <DateInput max={today} value={date} ariaLabel={tx.destructionDate} onChange={setDate} />
                         <input
                           value={note}
                           placeholder={tx.note}
@@ -390,7 +385,7 @@ function Leak({ contractors, today }: { contractors: ContractorRow[]; today: str
     const ext = xlsx ? "xlsx" : "html";
     const path = await saveAs(`漏えい報告_${q.awareOn ?? today}.${ext}`, ext, ext.toUpperCase());
     if (!path) return;
-    api.saveLeakReport(query(), path, xlsx, l).then((s) => setNote(tx.saved(s.path, s.rows)), setError);
+    api.saveLeakReport(query(), path, xlsx ? "xlsx" : "html", l).then((s) => setNote(tx.saved(s.path, s.rows)), setError);
   };
   const r = report?.report;
   return (
@@ -422,20 +417,15 @@ function Leak({ contractors, today }: { contractors: ContractorRow[]; today: str
         </label>
         <label>
           {tx.from}
-          <input type="date" value={q.from ?? ""} onInput={(e) => setQ({ ...q, from: (e.target as HTMLInputElement).value || null })} />
+          <DateInput value={q.from ?? ""} onChange={(iso) => setQ({ ...q, from: iso || null })} />
         </label>
         <label>
           {tx.to}
-          <input type="date" value={q.to ?? ""} onInput={(e) => setQ({ ...q, to: (e.target as HTMLInputElement).value || null })} />
+          <DateInput value={q.to ?? ""} onChange={(iso) => setQ({ ...q, to: iso || null })} />
         </label>
         <label>
           {tx.awareOn}
-          <input
-            type="date"
-            max={today}
-            value={q.awareOn ?? ""}
-            onInput={(e) => setQ({ ...q, awareOn: (e.target as HTMLInputElement).value || null })}
-          />
+          <DateInput max={today} value={q.awareOn ?? ""} onChange={(iso) => setQ({ ...q, awareOn: iso || null })} />
         </label>
         <label class="check">
           <input type="checkbox" checked={q.malice} onChange={() => setQ({ ...q, malice: !q.malice })} />

@@ -22,6 +22,45 @@ type Phase = "mapping" | "checking" | "checked" | "importing" | "done";
 /** Rows shown under the mapping. */
 const PREVIEW_ROWS = 8;
 
+/** Where an import stands, and running its check or the import itself. */
+function useImportRun(request: (dryRun: boolean) => ImportRequest) {
+  const [phase, setPhase] = useState<Phase>("mapping");
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [checked, setChecked] = useState<ImportReport | null>(null);
+  const [rejected, setRejected] = useState<IpcError | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const failed = (dryRun: boolean) => (e: unknown) => {
+    if (isIpcError(e) && e.code === "register_rejected") {
+      setRejected(e);
+      setChecked(null);
+      setPhase("checked");
+    } else {
+      setError(e);
+      setPhase(dryRun ? "mapping" : "checked");
+    }
+  };
+  const run = (dryRun: boolean) => {
+    setError(null);
+    setRejected(null);
+    setProgress({ done: 0, total: null });
+    setPhase(dryRun ? "checking" : "importing");
+    api
+      .importRegister(request(dryRun), setProgress)
+      .then((r) => {
+        if (dryRun) {
+          setChecked(r);
+          setPhase("checked");
+        } else {
+          setReport(r);
+          setPhase("done");
+        }
+      }, failed(dryRun))
+      .finally(() => setProgress(null));
+  };
+  return { phase, setPhase, progress, checked, rejected, report, error, setError, run };
+}
+
 /**
  * Importing a register: the file's sheets, the detected header row and column mapping (the
  * importer's own detection, with overrides sent as `HEADER=FIELD`), the first rows, then a check
@@ -30,37 +69,15 @@ const PREVIEW_ROWS = 8;
  */
 export function ImportDialog({ path, onClose }: { path: string; onClose: (imported: boolean) => void }) {
   const tx = ts();
-  const tr = t();
   const [preview, setPreview] = useState<RegisterPreview | null>(null);
   const [sheet, setSheet] = useState<string | null>(null);
   const [encoding, setEncoding] = useState<TextEncoding | null>(null);
   const [overrides, setOverrides] = useState<Overrides>({});
   const [plansDir, setPlansDir] = useState<string | null>(null);
   const [skipInvalid, setSkipInvalid] = useState(false);
-  const [phase, setPhase] = useState<Phase>("mapping");
-  const [progress, setProgress] = useState<ImportProgress | null>(null);
-  const [checked, setChecked] = useState<ImportReport | null>(null);
-  const [rejected, setRejected] = useState<IpcError | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const dialog = useRef<HTMLDivElement>(null);
-
   const mappings = preview ? toMappings(overrides, preview.columns) : [];
-  const mappingKey = JSON.stringify(Object.entries(overrides).sort());
-  useEffect(() => {
-    setLoading(true);
-    setError(null);
-    api
-      .registerPreview({ path, sheet, encoding, mappings: preview ? toMappings(overrides, preview.columns) : [], rows: PREVIEW_ROWS })
-      .then(setPreview, setError)
-      .finally(() => setLoading(false));
-  }, [path, sheet, encoding, mappingKey]);
-  useEffect(() => {
-    dialog.current?.querySelector<HTMLElement>("select, button.primary, button")?.focus();
-  }, [preview !== null]);
-
-  const busy = phase === "checking" || phase === "importing";
   const request = (dryRun: boolean): ImportRequest => ({
     path,
     sheet: preview?.sheet ?? sheet,
@@ -70,47 +87,24 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
     dryRun,
     skipInvalid,
   });
-  const run = (dryRun: boolean) => {
-    setError(null);
-    setRejected(null);
-    setProgress({ done: 0, total: null });
-    setPhase(dryRun ? "checking" : "importing");
+  const im = useImportRun(request);
+  const mappingKey = JSON.stringify(Object.entries(overrides).sort());
+  useEffect(() => {
+    setLoading(true);
+    im.setError(null);
     api
-      .importRegister(request(dryRun), setProgress)
-      .then(
-        (r) => {
-          if (dryRun) {
-            setChecked(r);
-            setPhase("checked");
-          } else {
-            setReport(r);
-            setPhase("done");
-          }
-        },
-        (e) => {
-          if (isIpcError(e) && e.code === "register_rejected") {
-            setRejected(e);
-            setChecked(null);
-            setPhase("checked");
-          } else {
-            setError(e);
-            setPhase(dryRun ? "mapping" : "checked");
-          }
-        },
-      )
-      .finally(() => setProgress(null));
-  };
-  const close = () => {
-    if (!busy) onClose(phase === "done");
-  };
-  const pickPlans = async () => {
-    const d = await open({ directory: true, multiple: false });
-    if (typeof d === "string") setPlansDir(d);
-  };
+      .registerPreview({ path, sheet, encoding, mappings, rows: PREVIEW_ROWS })
+      .then(setPreview, im.setError)
+      .finally(() => setLoading(false));
+  }, [path, sheet, encoding, mappingKey]);
+  useEffect(() => {
+    dialog.current?.querySelector<HTMLElement>("select, button.primary, button")?.focus();
+  }, [preview !== null]);
 
-  const stepIndex = phase === "mapping" ? 0 : phase === "done" || phase === "importing" ? 2 : 1;
-  const n = (x: number) => formatCount(x, lang.value);
-  const noHeader = preview !== null && preview.headerRow === null;
+  const busy = im.phase === "checking" || im.phase === "importing";
+  const close = () => {
+    if (!busy) onClose(im.phase === "done");
+  };
   return (
     <div class="modal-backdrop" onKeyDown={(e) => e.key === "Escape" && close()}>
       <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="import-title" ref={dialog} data-testid="import-dialog">
@@ -124,141 +118,215 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
             ✕
           </button>
         </header>
-        <ol class="steps small-steps">
-          {tx.importSteps.map((s, i) => (
-            <li key={s} class={`step ${i === stepIndex ? "current" : i < stepIndex ? "done" : "todo"}`}>
-              <button type="button" disabled aria-current={i === stepIndex ? "step" : undefined}>
-                <span class="num" aria-hidden="true">
-                  {i < stepIndex ? "✓" : i + 1}
-                </span>
-                <span class="label">{s}</span>
-              </button>
-            </li>
-          ))}
-        </ol>
+        <ImportSteps phase={im.phase} />
         <div class="modal-body">
-          {error && isIpcError(error) && error.code === "cancelled" ? (
-            <div class="banner warn" role="status" data-testid="import-cancelled">
-              {tx.cancelledNothing}
-            </div>
-          ) : error ? (
-            <ErrorBanner error={error} />
-          ) : null}
-          {phase === "mapping" && (
+          <RunError error={im.error} />
+          {im.phase === "mapping" && !preview && loading && <p class="muted">{tx.readingFile}</p>}
+          {im.phase === "mapping" && preview && (
             <>
-              {!preview && loading && <p class="muted">{tx.readingFile}</p>}
-              {preview && (
-                <MappingStep
-                  preview={preview}
-                  overrides={overrides}
-                  onOverride={(h, c) => setOverrides(withOverride(overrides, h, c))}
-                  onSheet={(s) => setSheet(s)}
-                  encoding={encoding}
-                  onEncoding={setEncoding}
-                  loading={loading}
-                />
-              )}
-              {preview && (
-                <div class="options">
-                  <div class="row">
-                    <span class="muted small">{tx.floorPlansDir}:</span>
-                    <code class="path small">{plansDir ?? tx.none}</code>
-                    <button type="button" onClick={pickPlans} data-testid="import-plans">
-                      {tx.chooseFolderShort}
-                    </button>
-                    {plansDir && (
-                      <button type="button" class="link" onClick={() => setPlansDir(null)}>
-                        ✕
-                      </button>
-                    )}
-                  </div>
-                </div>
-              )}
+              <MappingStep
+                preview={preview}
+                overrides={overrides}
+                onOverride={(h, c) => setOverrides(withOverride(overrides, h, c))}
+                onSheet={(s) => setSheet(s)}
+                encoding={encoding}
+                onEncoding={setEncoding}
+                loading={loading}
+              />
+              <FloorPlansOption dir={plansDir} onDir={setPlansDir} />
             </>
           )}
-          {(phase === "checking" || phase === "importing") && (
+          {busy && (
             <ProgressBar
-              label={phase === "checking" ? tx.checkingFile : tx.importingRows}
-              progress={progress}
+              label={im.phase === "checking" ? tx.checkingFile : tx.importingRows}
+              progress={im.progress}
               onCancel={() => api.cancel()}
               cancelLabel={tx.cancel}
               testId="import-progress"
             />
           )}
-          {phase === "checked" && checked && (
-            <>
-              <div class={checked.rejected > 0 ? "banner warn" : "banner ok"} role="status" data-testid="import-check-ok">
-                <div>
-                  <strong>{checked.rejected > 0 ? tx.checkSkipping : tx.checkOk}</strong>
-                  <Counts r={checked} />
-                  {checked.rejected > 0 && <div>{tx.willSkip(checked.rejected)}</div>}
-                </div>
-              </div>
-              {checked.problems.length > 0 && <Problems list={checked.problems} />}
-            </>
-          )}
-          {phase === "checked" && rejected && (
-            <div data-testid="import-problems">
-              <div class="banner error" role="alert">
-                <strong>{tx.checkProblems(rejected.problems.length)}</strong>
-              </div>
-              <Problems list={rejected.problems} />
-              <label class="check">
-                <input
-                  type="checkbox"
-                  checked={skipInvalid}
-                  onChange={(e) => setSkipInvalid((e.target as HTMLInputElement).checked)}
-                  data-testid="import-skip-invalid"
-                />
-                {tx.skipInvalid}
-              </label>
-            </div>
-          )}
-          {phase === "done" && report && (
-            <div class="banner ok" role="status" data-testid="import-done">
-              <div>
-                <strong>
-                  {tx.imported}: {report.file}
-                  {report.sheet ? `（${tr.sheet} ${report.sheet}）` : ""}
-                </strong>
-                <Counts r={report} />
-                {report.ledgerSeq !== null && <div class="muted small">{tx.ledgerSeq(report.ledgerSeq)}</div>}
-              </div>
-            </div>
-          )}
+          {im.phase === "checked" && im.checked && <CheckPassed r={im.checked} />}
+          {im.phase === "checked" && im.rejected && <CheckRefused e={im.rejected} skipInvalid={skipInvalid} onSkipInvalid={setSkipInvalid} />}
+          {im.phase === "done" && im.report && <Imported r={im.report} />}
         </div>
         <footer class="modal-foot">
-          {phase === "checked" && (
-            <button type="button" onClick={() => setPhase("mapping")} data-testid="import-back">
+          {im.phase === "checked" && (
+            <button type="button" onClick={() => im.setPhase("mapping")} data-testid="import-back">
               {tx.backToMapping}
             </button>
           )}
           <span class="spacer" />
-          {phase === "mapping" && (
-            <button class="primary" type="button" onClick={() => run(true)} disabled={!preview || loading || noHeader} data-testid="import-check">
-              {tx.check}
-            </button>
-          )}
-          {phase === "checked" && rejected && (
-            <button class="primary" type="button" onClick={() => run(true)} disabled={!skipInvalid} data-testid="import-recheck">
-              {tx.check}
-            </button>
-          )}
-          {phase === "checked" && checked && (
-            <button class="primary" type="button" onClick={() => run(false)} data-testid="import-run">
-              {tx.doImport}
-              {` (${n(checked.added + checked.updated + checked.unchanged)})`}
-            </button>
-          )}
-          {phase === "done" && (
-            <button class="primary" type="button" onClick={close} data-testid="import-finish">
-              {tx.close}
-            </button>
-          )}
+          <FooterAction
+            phase={im.phase}
+            canCheck={!!preview && !loading && preview.headerRow !== null}
+            refused={!!im.rejected}
+            skipInvalid={skipInvalid}
+            checked={im.checked}
+            run={im.run}
+            close={close}
+          />
         </footer>
       </div>
     </div>
   );
+}
+
+/** Map, check, import: where the dialog is. */
+function ImportSteps({ phase }: { phase: Phase }) {
+  const stepIndex = phase === "mapping" ? 0 : phase === "done" || phase === "importing" ? 2 : 1;
+  return (
+    <ol class="steps small-steps">
+      {ts().importSteps.map((s, i) => (
+        <li key={s} class={`step ${i === stepIndex ? "current" : i < stepIndex ? "done" : "todo"}`}>
+          <button type="button" disabled aria-current={i === stepIndex ? "step" : undefined}>
+            <span class="num" aria-hidden="true">
+              {i < stepIndex ? "✓" : i + 1}
+            </span>
+            <span class="label">{s}</span>
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A cancelled run (nothing changed) or another failure. */
+function RunError({ error }: { error: unknown }) {
+  if (!error) return null;
+  if (isIpcError(error) && error.code === "cancelled") {
+    return (
+      <div class="banner warn" role="status" data-testid="import-cancelled">
+        {ts().cancelledNothing}
+      </div>
+    );
+  }
+  return <ErrorBanner error={error} />;
+}
+
+/** The folder of floor plans named by customer number, if any. */
+function FloorPlansOption({ dir, onDir }: { dir: string | null; onDir: (d: string | null) => void }) {
+  const tx = ts();
+  const pick = async () => {
+    const d = await open({ directory: true, multiple: false });
+    if (typeof d === "string") onDir(d);
+  };
+  return (
+    <div class="options">
+      <div class="row">
+        <span class="muted small">{tx.floorPlansDir}:</span>
+        <code class="path small">{dir ?? tx.none}</code>
+        <button type="button" onClick={pick} data-testid="import-plans">
+          {tx.chooseFolderShort}
+        </button>
+        {dir && (
+          <button type="button" class="link" onClick={() => onDir(null)}>
+            ✕
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Every row checked: the counts, and the rows that will be skipped. */
+function CheckPassed({ r }: { r: ImportReport }) {
+  const tx = ts();
+  return (
+    <>
+      <div class={r.rejected > 0 ? "banner warn" : "banner ok"} role="status" data-testid="import-check-ok">
+        <div>
+          <strong>{r.rejected > 0 ? tx.checkSkipping : tx.checkOk}</strong>
+          <Counts r={r} />
+          {r.rejected > 0 && <div>{tx.willSkip(r.rejected)}</div>}
+        </div>
+      </div>
+      {r.problems.length > 0 && <Problems list={r.problems} />}
+    </>
+  );
+}
+
+/** Rows refused: where, and the choice to import the others. */
+function CheckRefused({ e, skipInvalid, onSkipInvalid }: { e: IpcError; skipInvalid: boolean; onSkipInvalid: (b: boolean) => void }) {
+  const tx = ts();
+  return (
+    <div data-testid="import-problems">
+      <div class="banner error" role="alert">
+        <strong>{tx.checkProblems(e.problems.length)}</strong>
+      </div>
+      <Problems list={e.problems} />
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={skipInvalid}
+          onChange={(ev) => onSkipInvalid((ev.target as HTMLInputElement).checked)}
+          data-testid="import-skip-invalid"
+        />
+        {tx.skipInvalid}
+      </label>
+    </div>
+  );
+}
+
+/** The import is done and recorded. */
+function Imported({ r }: { r: ImportReport }) {
+  const tx = ts();
+  return (
+    <div class="banner ok" role="status" data-testid="import-done">
+      <div>
+        <strong>
+          {tx.imported}: {r.file}
+          {r.sheet ? `（${t().sheet} ${r.sheet}）` : ""}
+        </strong>
+        <Counts r={r} />
+        {r.ledgerSeq !== null && <div class="muted small">{tx.ledgerSeq(r.ledgerSeq)}</div>}
+      </div>
+    </div>
+  );
+}
+
+/** The next step's button: check, check again, import, close. */
+function FooterAction(p: {
+  phase: Phase;
+  canCheck: boolean;
+  refused: boolean;
+  skipInvalid: boolean;
+  checked: ImportReport | null;
+  run: (dryRun: boolean) => void;
+  close: () => void;
+}) {
+  const tx = ts();
+  const n = (x: number) => formatCount(x, lang.value);
+  if (p.phase === "mapping") {
+    return (
+      <button class="primary" type="button" onClick={() => p.run(true)} disabled={!p.canCheck} data-testid="import-check">
+        {tx.check}
+      </button>
+    );
+  }
+  if (p.phase === "checked" && p.refused) {
+    return (
+      <button class="primary" type="button" onClick={() => p.run(true)} disabled={!p.skipInvalid} data-testid="import-recheck">
+        {tx.check}
+      </button>
+    );
+  }
+  if (p.phase === "checked" && p.checked) {
+    const c = p.checked;
+    return (
+      <button class="primary" type="button" onClick={() => p.run(false)} data-testid="import-run">
+        {tx.doImport}
+        {` (${n(c.added + c.updated + c.unchanged)})`}
+      </button>
+    );
+  }
+  if (p.phase === "done") {
+    return (
+      <button class="primary" type="button" onClick={p.close} data-testid="import-finish">
+        {tx.close}
+      </button>
+    );
+  }
+  return null;
 }
 
 function Counts({ r }: { r: ImportReport }) {
@@ -332,44 +400,9 @@ function MappingStep({
   loading: boolean;
 }) {
   const tx = ts();
-  const tr = t();
-  const value = (c: PreviewColumn) => overrides[c.header] ?? "";
   return (
     <div class="mapping" aria-busy={loading}>
-      <div class="row">
-        {preview.sheets.length > 0 && (
-          <label class="inline">
-            {tx.sheetChoice}
-            <select value={preview.sheet ?? ""} onChange={(e) => onSheet((e.target as HTMLSelectElement).value)} data-testid="import-sheet">
-              {preview.sheets.map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.name}
-                  {s.visible ? "" : tx.hiddenSheet}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {preview.encoding && (
-          <label class="inline">
-            {tx.encodingChoice}
-            <select
-              value={encoding ?? ""}
-              onChange={(e) => onEncoding(((e.target as HTMLSelectElement).value || null) as TextEncoding | null)}
-              data-testid="import-encoding"
-            >
-              <option value="">
-                {tx.encAuto}（{preview.encoding}）
-              </option>
-              <option value="utf8">UTF-8</option>
-              <option value="shift_jis">Shift_JIS</option>
-            </select>
-          </label>
-        )}
-        <span class="muted small">
-          {preview.file} · {preview.format.toUpperCase()}
-        </span>
-      </div>
+      <SourceChoice preview={preview} onSheet={onSheet} encoding={encoding} onEncoding={onEncoding} />
       {preview.headerRow !== null ? (
         <p class="ok-text small" data-testid="import-header-row">
           {tx.headerRowAt(preview.headerRow)}
@@ -382,65 +415,149 @@ function MappingStep({
       {preview.paymentHeaders.length > 0 && <p class="small pay-note">{tx.paymentCols(preview.paymentHeaders.join("、"))}</p>}
       {preview.unknownHeaders.length > 0 && <p class="muted small">{tx.unknownCols(preview.unknownHeaders.join("、"))}</p>}
       <h3>{tx.mappingTitle}</h3>
-      <div class="mapping-scroll">
-        <table class="map-table" data-testid="import-mapping">
-          <thead>
-            <tr>
-              <th>{tx.colLetter}</th>
-              {preview.columns.map((c) => (
-                <th key={c.column} class={`role-${c.role}${c.overridden ? " overridden" : ""}`}>
-                  <span class="mono muted">{c.column}</span> {c.header || "—"}
-                </th>
-              ))}
-            </tr>
-            <tr>
-              <th>{tx.colMapping}</th>
-              {preview.columns.map((c) => (
-                <th key={c.column} class={`role-${c.role}`}>
-                  {c.role === "payment_dropped" ? (
-                    <span class="tag never">{tx.paymentCol}</span>
-                  ) : (
-                    <select
-                      value={value(c)}
-                      disabled={!c.header}
-                      aria-label={`${c.column} ${c.header}`}
-                      onChange={(e) => {
-                        const v = (e.target as HTMLSelectElement).value;
-                        onOverride(c.header, v === "" ? null : (v as Field | "ignore"));
-                      }}
-                      data-testid={`map-${c.column}`}
-                    >
-                      <option value="">{c.detected ? tx.auto(fieldLabel(c.detected)) : tx.autoNone}</option>
-                      {preview.mappable.map((f) => (
-                        <option key={f} value={f}>
-                          {fieldLabel(f)}
-                        </option>
-                      ))}
-                      <option value="ignore">{tx.ignore}</option>
-                    </select>
-                  )}
-                  {c.role === "duplicate" && <div class="small err-text">{tx.duplicateCol}</div>}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {preview.rows.map((r) => (
-              <tr key={r.row}>
-                <td class="mono muted">{r.row}</td>
-                {preview.columns.map((c, i) => (
-                  <td key={c.column} class={`role-${c.role}`}>
-                    {c.role === "payment_dropped" ? <span class="muted small">{tx.masked}</span> : r.cells[i]}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <MappingTable preview={preview} overrides={overrides} onOverride={onOverride} />
       <p class="muted small">
-        {tx.previewTitle(preview.rows.length)} · {tr.row} {preview.shownHeaderRow}
+        {tx.previewTitle(preview.rows.length)} · {t().row} {preview.shownHeaderRow}
       </p>
     </div>
+  );
+}
+
+/** The sheet of a workbook, the encoding of a CSV. */
+function SourceChoice({
+  preview,
+  onSheet,
+  encoding,
+  onEncoding,
+}: {
+  preview: RegisterPreview;
+  onSheet: (s: string) => void;
+  encoding: TextEncoding | null;
+  onEncoding: (e: TextEncoding | null) => void;
+}) {
+  const tx = ts();
+  return (
+    <div class="row">
+      {preview.sheets.length > 0 && (
+        <label class="inline">
+          {tx.sheetChoice}
+          <select value={preview.sheet ?? ""} onChange={(e) => onSheet((e.target as HTMLSelectElement).value)} data-testid="import-sheet">
+            {preview.sheets.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name}
+                {s.visible ? "" : tx.hiddenSheet}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {preview.encoding && (
+        <label class="inline">
+          {tx.encodingChoice}
+          <select
+            value={encoding ?? ""}
+            onChange={(e) => onEncoding(((e.target as HTMLSelectElement).value || null) as TextEncoding | null)}
+            data-testid="import-encoding"
+          >
+            <option value="">
+              {tx.encAuto}（{preview.encoding}）
+            </option>
+            <option value="utf8">UTF-8</option>
+            <option value="shift_jis">Shift_JIS</option>
+          </select>
+        </label>
+      )}
+      <span class="muted small">
+        {preview.file} · {preview.format.toUpperCase()}
+      </span>
+    </div>
+  );
+}
+
+/** Each column: its header, what it will be imported as (choosable), and the first rows. */
+function MappingTable({
+  preview,
+  overrides,
+  onOverride,
+}: {
+  preview: RegisterPreview;
+  overrides: Overrides;
+  onOverride: (header: string, choice: Field | "ignore" | null) => void;
+}) {
+  const tx = ts();
+  return (
+    <div class="mapping-scroll">
+      <table class="map-table" data-testid="import-mapping">
+        <thead>
+          <tr>
+            <th>{tx.colLetter}</th>
+            {preview.columns.map((c) => (
+              <th key={c.column} class={`role-${c.role}${c.overridden ? " overridden" : ""}`}>
+                <span class="mono muted">{c.column}</span> {c.header || "—"}
+              </th>
+            ))}
+          </tr>
+          <tr>
+            <th>{tx.colMapping}</th>
+            {preview.columns.map((c) => (
+              <th key={c.column} class={`role-${c.role}`}>
+                <ColumnChoice c={c} value={overrides[c.header] ?? ""} mappable={preview.mappable} onOverride={onOverride} />
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {preview.rows.map((r) => (
+            <tr key={r.row}>
+              <td class="mono muted">{r.row}</td>
+              {preview.columns.map((c, i) => (
+                <td key={c.column} class={`role-${c.role}`}>
+                  {c.role === "payment_dropped" ? <span class="muted small">{tx.masked}</span> : r.cells[i]}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What one column is imported as: the detection, a field chosen by hand, or ignored. */
+function ColumnChoice({
+  c,
+  value,
+  mappable,
+  onOverride,
+}: {
+  c: PreviewColumn;
+  value: string;
+  mappable: Field[];
+  onOverride: (header: string, choice: Field | "ignore" | null) => void;
+}) {
+  const tx = ts();
+  if (c.role === "payment_dropped") return <span class="tag never">{tx.paymentCol}</span>;
+  return (
+    <>
+      <select
+        value={value}
+        disabled={!c.header}
+        aria-label={`${c.column} ${c.header}`}
+        onChange={(e) => {
+          const v = (e.target as HTMLSelectElement).value;
+          onOverride(c.header, v === "" ? null : (v as Field | "ignore"));
+        }}
+        data-testid={`map-${c.column}`}
+      >
+        <option value="">{c.detected ? tx.auto(fieldLabel(c.detected)) : tx.autoNone}</option>
+        {mappable.map((f) => (
+          <option key={f} value={f}>
+            {fieldLabel(f)}
+          </option>
+        ))}
+        <option value="ignore">{tx.ignore}</option>
+      </select>
+      {c.role === "duplicate" && <div class="small err-text">{tx.duplicateCol}</div>}
+    </>
   );
 }

@@ -1,9 +1,10 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import type { AppInfo } from "../bindings/AppInfo";
+import type { OfficeInfo as AppInfo } from "../bindings/OfficeInfo";
 import type { PurgeReport } from "../bindings/PurgeReport";
 import type { VerifyReport } from "../bindings/VerifyReport";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { DateInput } from "../components/DateInput";
 import { lang, t } from "../i18n";
 import { save } from "../lib/dialog";
 import { formatDate } from "../lib/format";
@@ -93,7 +94,7 @@ function Retention({ today }: { today: string }) {
       <div class="inline-form">
         <label>
           {tx.before}
-          <input type="date" max={today} value={before} onInput={(e) => setBefore((e.target as HTMLInputElement).value)} />
+          <DateInput max={today} value={before} onChange={setBefore} testId="retention-before" />
         </label>
         <button onClick={() => run(api.retentionPreview(before), setPreview)} data-testid="retention-preview">
           {tx.preview}

@@ -3,29 +3,15 @@ import { api } from "../api";
 import type { Channel } from "../bindings/Channel";
 import type { Field } from "../bindings/Field";
 import type { RequestFilter } from "../bindings/RequestFilter";
+import type { RequestAction } from "../bindings/RequestAction";
 import type { RequestView } from "../bindings/RequestView";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { DateInput } from "../components/DateInput";
 import { fieldLabel, lang } from "../i18n";
 import { formatDate } from "../lib/format";
 import { CHANNELS, channelLabel, statusLabel, ta } from "../text/accountability";
 
 type Tab = "pending" | "overdue" | "all";
-
-/** Fields a customer can ask to withhold (customer_id identifies them; payment never leaves). */
-export const RESTRICTABLE: Field[] = [
-  "name",
-  "name_kana",
-  "postal_code",
-  "address",
-  "phone",
-  "email",
-  "birth_date",
-  "gender",
-  "occupation",
-  "service",
-  "floor_plan",
-  "notes",
-];
 
 export function filterFor(tab: Tab): RequestFilter {
   return {
@@ -99,6 +85,11 @@ function RequestForm({ today, onSaved }: { today: string; onSaved: () => void })
   const [customerId, setCustomerId] = useState("");
   const [all, setAll] = useState(true);
   const [fields, setFields] = useState<Field[]>([]);
+  // What a request can withhold on its own comes from the core (Scope::restrictable).
+  const [restrictable, setRestrictable] = useState<Field[]>([]);
+  useEffect(() => {
+    api.requestFields().then(setRestrictable, setError);
+  }, []);
   const [received, setReceived] = useState(today);
   const [channel, setChannel] = useState<Channel>("phone");
   const [note, setNote] = useState("");
@@ -131,13 +122,7 @@ function RequestForm({ today, onSaved }: { today: string; onSaved: () => void })
       </label>
       <label>
         {tx.received}
-        <input
-          type="date"
-          required
-          max={today}
-          value={received}
-          onInput={(e) => setReceived((e.target as HTMLInputElement).value)}
-        />
+        <DateInput required max={today} value={received} onChange={setReceived} testId="request-received" />
       </label>
       <fieldset class="wide">
         <legend>{tx.scope}</legend>
@@ -150,7 +135,7 @@ function RequestForm({ today, onSaved }: { today: string; onSaved: () => void })
           {tx.scopeFields}
         </label>
         {!all &&
-          RESTRICTABLE.map((f) => (
+          restrictable.map((f) => (
             <label class="check" key={f}>
               <input type="checkbox" checked={fields.includes(f)} onChange={() => toggle(f)} />
               {fieldLabel(f)}
@@ -201,7 +186,8 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
   };
   const scope =
     r.scope.kind === "all" ? tx.scopeAll : r.scope.fields.map((f) => fieldLabel(f)).join("・");
-  const decided = r.status === "accepted" || r.status === "rejected";
+  // The steps offered are the ones the core says this request can take now.
+  const can = (a: RequestAction) => view.actions.includes(a);
   return (
     <article
       class={`card request ${view.due?.overdue ? "overdue" : ""}`}
@@ -271,27 +257,26 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
         </div>
       )}
       <div class="row-actions">
-        {r.status === "pending" && (
-          <>
-            <button
-              class="primary"
-              onClick={() => run(api.decideRequest(r.id, true, null))}
-              data-testid={`accept-${r.id}`}
-            >
-              {tx.accept}
-            </button>
-            <button onClick={() => setAction(action === "reject" ? null : "reject")}>{tx.reject}</button>
-          </>
+        {can("accept") && (
+          <button class="primary" onClick={() => run(api.decideRequest(r.id, true, null))} data-testid={`accept-${r.id}`}>
+            {tx.accept}
+          </button>
         )}
-        {decided && !r.notifiedOn && (
+        {can("reject") && (
+          <button onClick={() => setAction(action === "reject" ? null : "reject")} data-testid={`reject-${r.id}`}>
+            {tx.reject}
+          </button>
+        )}
+        {can("notify") && (
           <button onClick={() => setAction(action === "notify" ? null : "notify")} data-testid={`notify-${r.id}`}>
             {tx.notify}
           </button>
         )}
-        {(r.status === "pending" || r.status === "accepted") && (
+        {can("withdraw") && (
           <button
             class="link"
             onClick={() => window.confirm(tx.confirmWithdraw(r.id)) && run(api.withdrawRequest(r.id))}
+            data-testid={`withdraw-${r.id}`}
           >
             {tx.withdraw}
           </button>
@@ -324,12 +309,7 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
         >
           <label>
             {tx.notifiedOn}
-            <input
-              type="date"
-              max={today}
-              value={date}
-              onInput={(e) => setDate((e.target as HTMLInputElement).value)}
-            />
+            <DateInput max={today} value={date} onChange={setDate} testId={`notify-date-${r.id}`} />
           </label>
           <label>
             {tx.channel}

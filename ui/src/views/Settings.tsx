@@ -7,7 +7,7 @@ import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t, type Lang } from "../i18n";
 import { open } from "../lib/dialog";
-import { REQUIRED, policyProblems, samePolicy, toggleField } from "../lib/policy";
+import { policyProblems, samePolicy, toggleField } from "../lib/policy";
 
 /** Language, data folder, operator, and (for an office) the policy editor. */
 export function Settings({
@@ -144,7 +144,8 @@ function PolicyEditor() {
   }, []);
   if (!view || !form) return error ? <ErrorBanner error={error} /> : null;
 
-  const problems = policyProblems(form);
+  const limits = view.limits;
+  const problems = policyProblems(form, limits);
   const dirty = !samePolicy(form, view.policy) || !!view.loadError;
   const fields: Field[] = view.selectable;
   const setNumber = (k: "returnDays" | "notifyDeadlineDays" | "recordRetentionYears" | "customerRetentionYears") => (e: Event) => {
@@ -178,7 +179,7 @@ function PolicyEditor() {
         <div class="banner warn">
           <div>
             <strong>{tr.stPolicyBroken}</strong>
-            <div class="detail">{view.loadError.message}</div>
+            <div class="detail">{view.loadError}</div>
           </div>
         </div>
       )}
@@ -203,11 +204,11 @@ function PolicyEditor() {
                     <input
                       type="checkbox"
                       checked={w.fields.includes(f)}
-                      disabled={f === REQUIRED}
+                      disabled={f === limits.requiredField}
                       aria-label={`${lang.value === "ja" ? w.labelJa : w.labelEn}: ${fieldLabel(f)}`}
                       onChange={() => {
                         setSaved(false);
-                        setForm(toggleField(form, w.id, f, fields));
+                        setForm(toggleField(form, w.id, f, fields, limits));
                       }}
                       data-testid={`policy-${w.id}-${f}`}
                     />
@@ -221,21 +222,21 @@ function PolicyEditor() {
       <div class="form numbers">
         <label>
           {tr.stReturnDays}
-          <input type="number" min={1} step={1} value={form.returnDays} onInput={setNumber("returnDays")} data-testid="policy-return-days" />
+          <input type="number" min={limits.minReturnDays} step={1} value={form.returnDays} onInput={setNumber("returnDays")} data-testid="policy-return-days" />
         </label>
         <label>
           {tr.stNotifyDays}
-          <input type="number" min={1} step={1} value={form.notifyDeadlineDays} onInput={setNumber("notifyDeadlineDays")} />
+          <input type="number" min={limits.minNotifyDeadlineDays} step={1} value={form.notifyDeadlineDays} onInput={setNumber("notifyDeadlineDays")} data-testid="policy-notify-days" />
         </label>
         <label>
           {tr.stRetention}
-          <input type="number" min={3} step={1} value={form.recordRetentionYears} onInput={setNumber("recordRetentionYears")} data-testid="policy-retention" />
+          <input type="number" min={limits.minRecordRetentionYears} step={1} value={form.recordRetentionYears} onInput={setNumber("recordRetentionYears")} data-testid="policy-retention" />
         </label>
         <label>
           {tr.stCustomerRetention}
           <input
             type="number"
-            min={1}
+            min={limits.minCustomerRetentionYears}
             step={1}
             value={form.customerRetentionYears}
             onInput={setNumber("customerRetentionYears")}

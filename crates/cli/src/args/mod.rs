@@ -91,14 +91,12 @@ pub struct SelectionArgs {
     /// Work type: installation, wiring, repair, inspection, removal
     #[arg(long)]
     pub work_type: String,
-    /// Customer numbers, comma-separated
-    #[arg(
-        long,
-        value_delimiter = ',',
-        required_unless_present = "customers_file"
-    )]
+    /// Customer numbers, separated by commas or spaces (full-width digits are read as
+    /// half-width; a number given twice counts once)
+    #[arg(long, required_unless_present = "customers_file")]
     pub customers: Vec<String>,
-    /// File of customer numbers (one per line or comma-separated)
+    /// File of customer numbers (one per line, or separated by commas, tabs or spaces; `#`
+    /// starts a comment line)
     #[arg(long, value_name = "FILE")]
     pub customers_file: Option<PathBuf>,
     /// A field beyond the work type's minimal set (needs --reason; repeatable, in order)

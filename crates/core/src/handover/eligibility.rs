@@ -25,13 +25,15 @@ const REQUIRED: [Field; 3] = [Field::Name, Field::Address, Field::Phone];
 pub enum ContractorRefusal {
     /// The confidentiality agreement is signed after the day.
     AgreementNotYetValid {
-        /// The day it was signed (YYYY-MM-DD).
-        signed: String,
+        /// The day it was signed.
+        #[ts(type = "string")]
+        signed: jiff::civil::Date,
     },
     /// The confidentiality agreement expired before the day.
     AgreementExpired {
-        /// Its last valid day (YYYY-MM-DD).
-        expired: String,
+        /// Its last valid day.
+        #[ts(type = "string")]
+        expired: jiff::civil::Date,
     },
     /// An encrypted bundle needs an enrolled key (or the passphrase fallback).
     NoKey,
@@ -72,11 +74,11 @@ impl ContractorRefusal {
 pub fn agreement_refusal(c: &Contractor, date: jiff::civil::Date) -> Option<ContractorRefusal> {
     if date < c.agreement_signed {
         Some(ContractorRefusal::AgreementNotYetValid {
-            signed: c.agreement_signed.to_string(),
+            signed: c.agreement_signed,
         })
     } else if date > c.agreement_expires {
         Some(ContractorRefusal::AgreementExpired {
-            expired: c.agreement_expires.to_string(),
+            expired: c.agreement_expires,
         })
     } else {
         debug_assert!(c.agreement_valid_on(date));
@@ -118,7 +120,7 @@ pub fn decide_customer(
     if let Some(r) = requests.iter().find(|r| r.scope == Scope::All) {
         return Err(ExclusionReason::OptOut {
             request_id: r.id.clone(),
-            status: r.status.as_str().into(),
+            status: r.status,
         });
     }
     let mut included = Vec::new();

@@ -13,9 +13,11 @@ pub use eligibility::{ContractorRefusal, agreement_refusal, contractor_refusal, 
 pub use prepare::prepare;
 pub use record::{HandoverCustomer, HandoverRecord};
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::contractors::RecipientKey;
 use crate::{Contractor, Field, WorkType};
 
 /// How the data leaves the office (R4; server access is out of scope).
@@ -32,6 +34,9 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method.
+    pub const ALL: [Method; 3] = [Method::Transfer, Method::Media, Method::Paper];
+
     /// Stable id.
     pub fn id(self) -> &'static str {
         match self {
@@ -55,15 +60,77 @@ impl std::str::FromStr for Method {
     type Err = crate::Error;
 
     fn from_str(s: &str) -> crate::Result<Self> {
-        match s.trim() {
-            "transfer" => Ok(Method::Transfer),
-            "media" => Ok(Method::Media),
-            "paper" => Ok(Method::Paper),
-            _ => Err(crate::Error::invalid(
-                "method",
-                format!("'{s}': use transfer, media or paper"),
-            )),
+        Method::ALL
+            .into_iter()
+            .find(|m| m.id() == s.trim())
+            .ok_or_else(|| {
+                crate::Error::invalid("method", format!("'{s}': use transfer, media or paper"))
+            })
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How a handover's data is protected on its way: the one place the kinds are spelled (the
+/// ledger, the handovers table and bundle manifests hold these ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Encryption {
+    /// age, to the contractor's X25519 keys and the office's escrow recipient.
+    X25519,
+    /// age, to a passphrase (the fallback for a contractor without a key).
+    Passphrase,
+    /// Not encrypted: a printed sheet.
+    None,
+}
+
+impl Encryption {
+    /// Every kind.
+    pub const ALL: [Encryption; 3] = [Encryption::X25519, Encryption::Passphrase, Encryption::None];
+
+    /// How a handover by `method` (with or without the passphrase fallback) is protected.
+    pub fn of(method: Method, passphrase: bool) -> Encryption {
+        match (method, passphrase) {
+            (Method::Paper, _) => Encryption::None,
+            (_, true) => Encryption::Passphrase,
+            (_, false) => Encryption::X25519,
         }
+    }
+
+    /// The stored id (`x25519`, `passphrase`, `none`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Encryption::X25519 => "x25519",
+            Encryption::Passphrase => "passphrase",
+            Encryption::None => "none",
+        }
+    }
+}
+
+impl std::fmt::Display for Encryption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl std::str::FromStr for Encryption {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Self> {
+        Encryption::ALL
+            .into_iter()
+            .find(|e| e.id() == s.trim())
+            .ok_or_else(|| {
+                crate::Error::invalid(
+                    "encryption",
+                    format!("'{s}': the kinds are x25519, passphrase and none"),
+                )
+            })
     }
 }
 
@@ -155,8 +222,8 @@ pub enum ExclusionReason {
     OptOut {
         /// The request.
         request_id: String,
-        /// `pending` or `accepted`.
-        status: String,
+        /// Pending or accepted.
+        status: crate::requests::RequestStatus,
     },
     /// A field the work cannot be done without has no value.
     MissingRequired {
@@ -187,6 +254,15 @@ pub struct Preparation {
     pub work_type: WorkType,
     /// How.
     pub method: Method,
+    /// How the data will be protected: what the review shows, and what pack records.
+    pub encryption: Encryption,
+    /// The keys an encrypted bundle will open with: the contractor's (empty for a passphrase
+    /// bundle or paper).
+    pub recipients: Vec<RecipientKey>,
+    /// The office's own recipient, to which an X25519 bundle is also encrypted so that the
+    /// office can audit what it sent (none for a passphrase bundle or paper, or before the
+    /// office keys exist).
+    pub escrow: Option<RecipientKey>,
     /// The minimal set plus the extras.
     pub fields: Vec<Field>,
     /// Extras with their reasons.
@@ -196,5 +272,6 @@ pub struct Preparation {
     /// Customers left out.
     pub excluded: Vec<Excluded>,
     /// The day it was prepared for (agreement checked on it).
-    pub date: String,
+    #[ts(type = "string")]
+    pub date: Date,
 }

@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 
 use super::eligibility::{contractor_refusal, decide_customer};
-use super::{Excluded, ExclusionReason, ExtraField, Preparation, Selection};
+use super::{
+    Encryption, Excluded, ExclusionReason, ExtraField, Preparation, PreparedCustomer, Selection,
+};
 use crate::store::Store;
 use crate::{Error, Field, Policy, Result};
 
@@ -21,8 +23,35 @@ pub fn prepare(
     if let Some(r) = contractor_refusal(&contractor, date, sel.method, sel.passphrase) {
         return Err(r.to_error(&contractor, date));
     }
-
     let minimal = policy.fields_for(sel.work_type);
+    let (fields, extras) = fields_asked(sel, minimal)?;
+    if sel.customers.is_empty() {
+        return Err(Error::invalid("customers", "no customers selected"));
+    }
+    let (customers, excluded) = decide_customers(store, &sel.customers, &fields, minimal)?;
+    let encryption = Encryption::of(sel.method, sel.passphrase);
+    Ok(Preparation {
+        recipients: match encryption {
+            Encryption::X25519 => contractor.keys(),
+            Encryption::Passphrase | Encryption::None => Vec::new(),
+        },
+        // Filled in by `ops::prepare`, which knows the office's keys.
+        escrow: None,
+        encryption,
+        contractor,
+        work_type: sel.work_type,
+        method: sel.method,
+        fields,
+        extra_fields: extras,
+        customers,
+        excluded,
+        date,
+    })
+}
+
+/// The minimal set plus the extras asked for (sorted), and the extras with their trimmed
+/// reasons; refuses a payment field, an extra without a reason and one already in the set.
+fn fields_asked(sel: &Selection, minimal: &[Field]) -> Result<(Vec<Field>, Vec<ExtraField>)> {
     let mut fields: Vec<Field> = minimal.to_vec();
     let mut extras: Vec<ExtraField> = Vec::new();
     for x in &sel.extra_fields {
@@ -64,31 +93,31 @@ pub fn prepare(
         });
     }
     fields.sort();
-    if sel.customers.is_empty() {
-        return Err(Error::invalid("customers", "no customers selected"));
-    }
+    Ok((fields, extras))
+}
 
+/// Each selected customer: included with the fields they may receive, or excluded with why
+/// (listed twice, not in the register, an opt-out, a required field missing).
+fn decide_customers(
+    store: &dyn Store,
+    ids: &[String],
+    fields: &[Field],
+    minimal: &[Field],
+) -> Result<(Vec<PreparedCustomer>, Vec<Excluded>)> {
     let mut seen = HashSet::new();
     let mut customers = Vec::new();
     let mut excluded = Vec::new();
-    for raw in &sel.customers {
+    for raw in ids {
         let id = raw.trim();
-        if !seen.insert(id.to_string()) {
-            excluded.push(Excluded {
-                customer_id: id.into(),
-                reason: ExclusionReason::Duplicate,
-            });
-            continue;
-        }
-        let Some(c) = store.customer(id)? else {
-            excluded.push(Excluded {
-                customer_id: id.into(),
-                reason: ExclusionReason::UnknownCustomer,
-            });
-            continue;
+        let decision = if !seen.insert(id.to_string()) {
+            Err(ExclusionReason::Duplicate)
+        } else {
+            match store.customer(id)? {
+                None => Err(ExclusionReason::UnknownCustomer),
+                Some(c) => decide_customer(&c, &store.enforced_requests(id)?, fields, minimal),
+            }
         };
-        let requests = store.enforced_requests(id)?;
-        match decide_customer(&c, &requests, &fields, minimal) {
+        match decision {
             Ok(pc) => customers.push(pc),
             Err(reason) => excluded.push(Excluded {
                 customer_id: id.into(),
@@ -96,14 +125,5 @@ pub fn prepare(
             }),
         }
     }
-    Ok(Preparation {
-        contractor,
-        work_type: sel.work_type,
-        method: sel.method,
-        fields,
-        extra_fields: extras,
-        customers,
-        excluded,
-        date: date.to_string(),
-    })
+    Ok((customers, excluded))
 }

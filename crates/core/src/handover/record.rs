@@ -1,9 +1,12 @@
 //! The stored record of a handover (derived from its ledger entry).
 
+use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::Field;
+use super::{Encryption, Method};
+use crate::{Field, WorkType};
 
 /// A handover as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -12,20 +15,22 @@ use crate::Field;
 pub struct HandoverRecord {
     /// `HO-2026-000123`
     pub id: String,
-    /// When it was created (RFC 3339).
-    pub created_at: String,
+    /// When it was created (RFC 3339 UTC).
+    #[ts(type = "string")]
+    pub created_at: Timestamp,
     /// Who created it.
     pub operator: String,
     /// The contractor.
     pub contractor_id: String,
-    /// Work type id.
-    pub work_type: String,
-    /// `transfer`, `media` or `paper`.
-    pub method: String,
-    /// `x25519`, `passphrase` or `none` (paper).
-    pub encryption: String,
+    /// The work.
+    pub work_type: WorkType,
+    /// How it was handed over.
+    pub method: Method,
+    /// How it was protected.
+    pub encryption: Encryption,
     /// Return-or-destroy date.
-    pub return_by: String,
+    #[ts(type = "string")]
+    pub return_by: Date,
     /// SHA-256 of the bundle or sheet file.
     pub bundle_sha256: Option<String>,
     /// Its size.
@@ -34,7 +39,8 @@ pub struct HandoverRecord {
     /// Fingerprints of the recipients it was encrypted to.
     pub recipients: Vec<String>,
     /// Day the contractor confirmed return or destruction.
-    pub closed_on: Option<String>,
+    #[ts(type = "string | null")]
+    pub closed_on: Option<Date>,
     /// Their note.
     pub closed_note: Option<String>,
     /// The ledger entry that recorded it.
@@ -46,9 +52,13 @@ pub struct HandoverRecord {
 
 impl HandoverRecord {
     /// Still open (no return or destruction confirmed) after its return-or-destroy date.
-    /// `today` is `YYYY-MM-DD`, which orders like the date.
-    pub fn is_overdue(&self, today: &str) -> bool {
-        self.closed_on.is_none() && self.return_by.as_str() < today
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.closed_on.is_none() && self.return_by < today
+    }
+
+    /// Days since its return-or-destroy date (0 when not past it).
+    pub fn days_overdue(&self, today: Date) -> u32 {
+        crate::dates::days_past(self.return_by, today)
     }
 }
 

@@ -84,3 +84,31 @@ impl CustomerSearch {
         })
     }
 }
+
+/// Customer numbers pasted or typed by staff ([`crate::customer_ids::parse`]), sorted into
+/// those in the register (in the order given) and those not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PastedIds {
+    /// In the register, in the order given, each once.
+    pub found: Vec<String>,
+    /// Not in the register, as given (after normalization).
+    pub unknown: Vec<String>,
+}
+
+/// Read pasted customer numbers and look each up in the register.
+pub fn paste_customer_ids(office: &Office, text: &str) -> Result<PastedIds> {
+    let mut out = PastedIds {
+        found: Vec::new(),
+        unknown: Vec::new(),
+    };
+    for id in crate::customer_ids::parse(text) {
+        if office.store.customer(&id)?.is_some() {
+            out.found.push(id);
+        } else {
+            out.unknown.push(id);
+        }
+    }
+    Ok(out)
+}

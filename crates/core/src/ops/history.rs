@@ -43,8 +43,10 @@ fn clean(s: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The history, oldest first. A contractor must be in the roster; a customer id that is
-/// neither in the register nor in any handover is refused (a typo, not an empty history).
+/// The history, oldest first, each row saying whether its handover is overdue today. A
+/// contractor must be in the roster; a customer id that is neither in the register nor in any
+/// handover is refused (a typo, not an empty history). One customer's history is also what
+/// the customer page shows: every handover of their data, with the fields it held.
 pub fn history(office: &Office, filter: &HistoryFilter) -> Result<Vec<ProvisionRow>> {
     let (created_from, created_before) =
         history::day_range(opt_date(&filter.from)?, opt_date(&filter.to)?)?;
@@ -55,7 +57,7 @@ pub fn history(office: &Office, filter: &HistoryFilter) -> Result<Vec<ProvisionR
         return Err(Error::UnknownContractor(c.clone()));
     }
     let customer_id = clean(&filter.customer_id);
-    let rows = office.store.provisions(&ProvisionQuery {
+    let mut rows = office.store.provisions(&ProvisionQuery {
         customer_id: customer_id.clone(),
         contractor_id,
         work_type: filter.work_type,
@@ -79,7 +81,23 @@ pub fn history(office: &Office, filter: &HistoryFilter) -> Result<Vec<ProvisionR
             format!("no customer with 顧客番号 {c}, and no handover of one"),
         ));
     }
+    let today = office.today();
+    for r in &mut rows {
+        r.overdue = r.is_overdue(today);
+    }
     Ok(rows)
+}
+
+/// The history a filter selects, written to a new file (refuses to overwrite) as CSV or XLSX.
+pub fn save_history(
+    office: &Office,
+    filter: &HistoryFilter,
+    path: &Path,
+    format: ExportFormat,
+    lang: Lang,
+) -> Result<SavedFile> {
+    report::check_new(path)?;
+    export_history(&history(office, filter)?, path, format, lang)
 }
 
 /// Write history rows to a new file (refuses to overwrite) as CSV or XLSX.

@@ -5,11 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use jiff::civil::Date;
+
 use super::{Office, requests};
 use crate::history::{self, ProvisionQuery, ProvisionRow};
 use crate::report::{
     self, CustomerReport, CustomerSummary, Lang, LeakInput, LeakQuery, LeakReport, OverdueHandover,
-    OverdueReport, RecipientInfo, SavedFile,
+    OverdueReport, Printable, RecipientInfo, SavedFile,
 };
 use crate::{Error, Result};
 
@@ -45,7 +47,7 @@ pub fn report_customer(office: &Office, customer_id: &str) -> Result<CustomerRep
     }
     Ok(CustomerReport {
         generated_at: office.now(),
-        generated_on: office.today().to_string(),
+        generated_on: office.today(),
         operator: office.operator.clone(),
         customer_id: id.to_string(),
         customer: customer.map(|c| CustomerSummary {
@@ -60,6 +62,22 @@ pub fn report_customer(office: &Office, customer_id: &str) -> Result<CustomerRep
     })
 }
 
+/// The disclosure record with its printable page.
+pub fn customer_report_page(
+    office: &Office,
+    customer_id: &str,
+) -> Result<Printable<CustomerReport>> {
+    let r = report_customer(office, customer_id)?;
+    let html = report::customer_report_html(&r);
+    Ok(Printable { report: r, html })
+}
+
+/// Save a customer's disclosure record as printable HTML (refuses to overwrite).
+pub fn save_customer_report(office: &Office, customer_id: &str, path: &Path) -> Result<SavedFile> {
+    report::check_new(path)?;
+    save_customer_report_html(&report_customer(office, customer_id)?, path)
+}
+
 /// Save the disclosure record as printable HTML (refuses to overwrite).
 pub fn save_customer_report_html(r: &CustomerReport, path: &Path) -> Result<SavedFile> {
     report::check_new(path)?;
@@ -67,46 +85,73 @@ pub fn save_customer_report_html(r: &CustomerReport, path: &Path) -> Result<Save
     report::write_new(path, html.as_bytes(), r.provisions.len())
 }
 
-fn opt_date(s: &Option<String>) -> Result<Option<jiff::civil::Date>> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(crate::dates::parse_date)
-        .transpose()
+fn opt_date(s: &Option<String>) -> Result<Option<Date>> {
+    crate::dates::parse_opt_date(s.as_deref())
 }
 
 /// The handovers a leak query names, as provision rows, and the day of awareness.
-fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, jiff::civil::Date)> {
-    let ids: Vec<String> = q
+fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, Date)> {
+    let rows = office.store.provisions(&leak_query(office, q)?)?;
+    if rows.is_empty() {
+        let contractor = q.contractor_id.as_deref().unwrap_or("the contractor");
+        let period = match (&q.from, &q.to) {
+            (None, None) => String::new(),
+            (f, t) => format!(
+                " between {} and {}",
+                f.as_deref().unwrap_or("the start"),
+                t.as_deref().unwrap_or("today")
+            ),
+        };
+        return Err(Error::invalid(
+            "leak report",
+            format!("{contractor} received no handover{period}: nothing to report"),
+        ));
+    }
+    let today = office.today();
+    let aware = opt_date(&q.aware_on)?.unwrap_or(today);
+    if aware > today {
+        return Err(Error::invalid("aware", format!("{aware} is in the future")));
+    }
+    if let Some(first) = rows.iter().map(|r| r.date).min()
+        && aware < first
+    {
+        return Err(Error::invalid(
+            "aware",
+            format!("{aware} is before the first handover concerned ({first})"),
+        ));
+    }
+    Ok((rows, aware))
+}
+
+/// The provisions a leak query names: the lost handovers (each must exist), or a
+/// contractor's handovers in a period — one or the other.
+fn leak_query(office: &Office, q: &LeakQuery) -> Result<ProvisionQuery> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in q
         .handover_ids
         .iter()
-        .map(|s| s.trim().to_string())
+        .map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .fold(Vec::new(), |mut v, id| {
-            if !v.contains(&id) {
-                v.push(id);
-            }
-            v
-        });
+    {
+        if !ids.iter().any(|x| x == id) {
+            ids.push(id.to_string());
+        }
+    }
     let contractor = q
         .contractor_id
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let (from, to) = (opt_date(&q.from)?, opt_date(&q.to)?);
-    let query = match (ids.is_empty(), contractor) {
-        (false, Some(_)) => {
-            return Err(Error::invalid(
-                "leak report",
-                "name the lost handovers or a contractor, not both",
-            ));
-        }
-        (true, None) => {
-            return Err(Error::invalid(
-                "leak report",
-                "name the lost handovers (--handover) or the contractor (--contractor)",
-            ));
-        }
+    match (ids.is_empty(), contractor) {
+        (false, Some(_)) => Err(Error::invalid(
+            "leak report",
+            "name the lost handovers or a contractor, not both",
+        )),
+        (true, None) => Err(Error::invalid(
+            "leak report",
+            "name the lost handovers (--handover) or the contractor (--contractor)",
+        )),
         (false, None) => {
             if from.is_some() || to.is_some() {
                 return Err(Error::invalid(
@@ -122,56 +167,24 @@ fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, jiff:
                     ));
                 }
             }
-            ProvisionQuery {
+            Ok(ProvisionQuery {
                 handover_ids: ids,
                 ..Default::default()
-            }
+            })
         }
         (true, Some(c)) => {
             if office.store.contractor(c)?.is_none() {
                 return Err(Error::UnknownContractor(c.to_string()));
             }
             let (created_from, created_before) = history::day_range(from, to)?;
-            ProvisionQuery {
+            Ok(ProvisionQuery {
                 contractor_id: Some(c.to_string()),
                 created_from,
                 created_before,
                 ..Default::default()
-            }
+            })
         }
-    };
-    let rows = office.store.provisions(&query)?;
-    if rows.is_empty() {
-        return Err(Error::invalid(
-            "leak report",
-            format!(
-                "{} received no handover{}: nothing to report",
-                contractor.unwrap_or("the contractor"),
-                match (&q.from, &q.to) {
-                    (None, None) => String::new(),
-                    (f, t) => format!(
-                        " between {} and {}",
-                        f.as_deref().unwrap_or("the start"),
-                        t.as_deref().unwrap_or("today")
-                    ),
-                }
-            ),
-        ));
     }
-    let today = office.today();
-    let aware = opt_date(&q.aware_on)?.unwrap_or(today);
-    if aware > today {
-        return Err(Error::invalid("aware", format!("{aware} is in the future")));
-    }
-    if let Some(first) = rows.iter().map(|r| r.date.as_str()).min()
-        && aware.to_string().as_str() < first
-    {
-        return Err(Error::invalid(
-            "aware",
-            format!("{aware} is before the first handover concerned ({first})"),
-        ));
-    }
-    Ok((rows, aware))
 }
 
 /// The leak report for lost handovers or a contractor's handovers; reads only (a preview).
@@ -219,6 +232,51 @@ pub fn record_leak_report(office: &mut Office, q: &LeakQuery) -> Result<LeakRepo
     Ok(r)
 }
 
+/// The leak report with its printable page; reads only (a preview).
+pub fn leak_report_page(office: &Office, q: &LeakQuery) -> Result<Printable<LeakReport>> {
+    let r = leak_report(office, q)?;
+    let html = report::leak_report_html(&r);
+    Ok(Printable { report: r, html })
+}
+
+/// Record the leak report ([`record_leak_report`]) and return it with its printable page.
+pub fn record_leak_report_page(
+    office: &mut Office,
+    q: &LeakQuery,
+) -> Result<Printable<LeakReport>> {
+    let r = record_leak_report(office, q)?;
+    let html = report::leak_report_html(&r);
+    Ok(Printable { report: r, html })
+}
+
+/// Save the leak report of a query as printable HTML or an XLSX workbook (refuses to
+/// overwrite); reads only.
+pub fn save_leak_report(
+    office: &Office,
+    q: &LeakQuery,
+    path: &Path,
+    format: LeakFormat,
+    lang: Lang,
+) -> Result<SavedFile> {
+    report::check_new(path)?;
+    let r = leak_report(office, q)?;
+    match format {
+        LeakFormat::Html => save_leak_report_html(&r, path),
+        LeakFormat::Xlsx => save_leak_report_xlsx(&r, path, lang),
+    }
+}
+
+/// The files a leak report is saved as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LeakFormat {
+    /// The printable page.
+    Html,
+    /// An Excel workbook, one sheet per part.
+    Xlsx,
+}
+
 /// Save the leak report as printable HTML (refuses to overwrite).
 pub fn save_leak_report_html(r: &LeakReport, path: &Path) -> Result<SavedFile> {
     report::check_new(path)?;
@@ -244,23 +302,16 @@ pub fn overdue_report(office: &Office) -> Result<OverdueReport> {
         .collect();
     let mut handovers: Vec<OverdueHandover> = super::overdue_handovers(office)?
         .into_iter()
-        .map(|h| {
-            let late = h
-                .return_by
-                .parse::<jiff::civil::Date>()
-                .map(|d| (today - d).get_days().max(0) as u32)
-                .unwrap_or(0);
-            OverdueHandover {
-                date: history::local_date(&h.created_at),
-                contractor_name: names.get(&h.contractor_id).cloned(),
-                customers: h.customers.len(),
-                handover_id: h.id,
-                contractor_id: h.contractor_id,
-                work_type: h.work_type,
-                method: h.method,
-                return_by: h.return_by,
-                days_overdue: late,
-            }
+        .map(|h| OverdueHandover {
+            date: history::local_date(h.created_at),
+            contractor_name: names.get(&h.contractor_id).cloned(),
+            customers: h.customers.len(),
+            days_overdue: h.days_overdue(today),
+            handover_id: h.id,
+            contractor_id: h.contractor_id,
+            work_type: h.work_type,
+            method: h.method,
+            return_by: h.return_by,
         })
         .collect();
     handovers.sort_by(|a, b| {
@@ -269,7 +320,7 @@ pub fn overdue_report(office: &Office) -> Result<OverdueReport> {
             .then_with(|| a.handover_id.cmp(&b.handover_id))
     });
     Ok(OverdueReport {
-        today: today.to_string(),
+        today,
         handovers,
         requests: requests::overdue_requests(office)?,
     })

@@ -40,24 +40,35 @@ fn save(office: &mut Office, r: Request, kind: &str) -> Result<Request> {
     Ok(r)
 }
 
+/// A request as staff register it (the app's form, the CLI's `request add`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RequestInput {
+    /// 顧客番号
+    pub customer_id: String,
+    /// Everything, or some fields ([`Scope::validate`]).
+    pub scope: Scope,
+    /// Day received (`YYYY-MM-DD` or `YYYY/MM/DD`).
+    pub received: String,
+    /// How it came in.
+    pub channel: Channel,
+    /// Staff note.
+    pub note: Option<String>,
+}
+
 /// Register a customer's opt-out or restriction request: pending, and enforced at once.
-/// `channel` is `phone`, `counter`, `mail`, `web` or the Japanese 電話, 窓口, 郵送, Web.
-pub fn request_add(
-    office: &mut Office,
-    customer_id: &str,
-    scope: Scope,
-    received: &str,
-    channel: &str,
-    note: Option<&str>,
-) -> Result<Request> {
-    let received = crate::dates::parse_date(received)?;
+/// The scope is checked here, whichever front end built it.
+pub fn request_add(office: &mut Office, input: &RequestInput) -> Result<Request> {
+    input.scope.validate()?;
+    let received = crate::dates::parse_date(&input.received)?;
     if received > office.today() {
         return Err(Error::invalid(
             "received",
             format!("{received} is in the future"),
         ));
     }
-    let channel: Channel = channel.parse()?;
+    let customer_id = input.customer_id.trim();
     if office.store.customer(customer_id)?.is_none() {
         return Err(Error::invalid(
             "customer",
@@ -67,10 +78,15 @@ pub fn request_add(
     let r = Request {
         id: office.store.next_request_id(office.today().year())?,
         customer_id: customer_id.into(),
-        scope,
-        received: received.to_string(),
-        channel,
-        note: note.map(str::to_string).filter(|n| !n.trim().is_empty()),
+        scope: input.scope.clone(),
+        received,
+        channel: input.channel,
+        note: input
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
         status: RequestStatus::Pending,
         decided_on: None,
         reason: None,
@@ -79,6 +95,12 @@ pub fn request_add(
         withdrawn_on: None,
     };
     save(office, r, "request.received")
+}
+
+/// The fields a request can withhold on its own ([`Scope::restrictable`]): what the
+/// registration form offers besides "everything".
+pub fn request_fields() -> Vec<crate::Field> {
+    Scope::restrictable()
 }
 
 /// Decide a pending request today: accept, or reject with a reason (required: the customer is
@@ -106,9 +128,13 @@ pub fn request_decide(
 }
 
 /// Record that the customer was told the outcome of a decided request on `date` by `channel`.
-pub fn request_notify(office: &mut Office, id: &str, date: &str, channel: &str) -> Result<Request> {
+pub fn request_notify(
+    office: &mut Office,
+    id: &str,
+    date: &str,
+    channel: Channel,
+) -> Result<Request> {
     let on = crate::dates::parse_date(date)?;
-    let channel: Channel = channel.parse()?;
     let r = find(office, id)?.notified(on, channel, office.today())?;
     save(office, r, "request.notified")
 }
@@ -167,7 +193,7 @@ pub fn overdue_requests(office: &Office) -> Result<Vec<RequestView>> {
         },
     )?;
     v.sort_by(|a, b| {
-        let by = |x: &RequestView| x.due.as_ref().map(|d| d.by.clone());
+        let by = |x: &RequestView| x.due.as_ref().map(|d| d.by);
         by(a)
             .cmp(&by(b))
             .then_with(|| a.request.id.cmp(&b.request.id))
@@ -213,7 +239,9 @@ pub(super) fn views(office: &Office, list: Vec<Request>) -> Result<Vec<RequestVi
         };
         out.push(RequestView {
             customer_name: names[&r.customer_id].clone(),
-            due: r.due(deadline, today)?,
+            due: r.due(deadline, today),
+            enforced: r.status.is_enforced(),
+            actions: r.actions(),
             earlier_handovers,
             request: r,
         });

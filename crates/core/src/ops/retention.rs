@@ -20,13 +20,15 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use jiff::civil::Date;
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::Office;
+use crate::history::local_date;
 use crate::register::FloorPlan;
-use crate::retention::{customer_cutoff, local_day, record_cutoff};
-use crate::store::{EntryRef, PURGE_KIND, Purge};
+use crate::retention::{customer_cutoff, record_cutoff};
+use crate::store::{EntryRef, PURGE_KIND, Purge, Store};
 use crate::{Error, Result};
 
 /// What a purge removes (preview) or removed.
@@ -131,128 +133,26 @@ struct Plan {
 }
 
 fn plan(office: &Office, before: &str) -> Result<Plan> {
-    let day = crate::dates::parse_date(before)?;
-    let today = office.today();
-    if day > today {
-        return Err(Error::invalid(
-            "before",
-            format!(
-                "{day} is in the future: purging ahead of the retention period would delete \
-                 data that must still be kept"
-            ),
-        ));
-    }
+    let day = purge_day(office, before)?;
     let policy = super::policy(office)?;
     let c_cut = customer_cutoff(&policy, day)?;
     let r_cut = record_cutoff(&policy, day)?;
     let store = office.store();
-
-    // Provision records: closed handovers made before the cutoff. Open ones are kept, and so
-    // are their customers.
-    let mut handovers = BTreeSet::new();
-    let mut kept_handovers = Vec::new();
-    let mut in_open: HashSet<String> = HashSet::new();
-    for h in store.handovers(None)? {
-        let made = local_day(&h.created_at).ok_or_else(|| {
-            Error::invalid(
-                "handover",
-                format!(
-                    "{} has an unreadable creation time '{}'",
-                    h.id, h.created_at
-                ),
-            )
-        })?;
-        let past = made < r_cut;
-        if h.closed_on.is_none() {
-            in_open.extend(h.customers.iter().map(|c| c.customer_id.clone()));
-            if past {
-                kept_handovers.push(h.id);
-            }
-        } else if past {
-            handovers.insert(h.id);
-        }
-    }
-
-    // Customers past retention, unless in an open handover.
-    let mut customers = Vec::new();
-    let mut kept_customers = Vec::new();
-    let mut plan_of: HashMap<String, FloorPlan> = HashMap::new();
-    for c in store.customers_ended_before(&c_cut.to_string())? {
-        if in_open.contains(&c.customer_id) {
-            kept_customers.push(c.customer_id);
-        } else {
-            if let Some(p) = c.floor_plan {
-                plan_of.insert(p.sha256.clone(), p);
-            }
-            customers.push(c.customer_id);
-        }
-    }
-    let purged: HashSet<&str> = customers.iter().map(String::as_str).collect();
+    let records = records_past(store, r_cut)?;
+    let people = customers_past(store, c_cut, &records.in_open)?;
+    let purged: HashSet<&str> = people.purged.iter().map(String::as_str).collect();
     let requests: BTreeSet<String> = store
         .requests(None)?
         .into_iter()
         .filter(|r| purged.contains(r.customer_id.as_str()))
         .map(|r| r.id)
         .collect();
-
-    // The entries that hold them: one pass over the ledger, reading only these kinds' payloads.
-    let mut redact = Vec::new();
-    store.for_each_entry_ref(&mut |e: &EntryRef<'_>| {
-        let Some(p) = e.payload else {
-            return Ok(());
-        };
-        let hit = match e.kind {
-            b"handover.created" | b"handover.destroyed" => {
-                #[derive(serde::Deserialize)]
-                #[serde(rename_all = "camelCase")]
-                struct H {
-                    handover_id: String,
-                }
-                serde_json::from_slice::<H>(p).is_ok_and(|h| handovers.contains(&h.handover_id))
-            }
-            k if k.starts_with(b"request.") && !requests.is_empty() => {
-                #[derive(serde::Deserialize)]
-                struct R {
-                    request: Id,
-                }
-                #[derive(serde::Deserialize)]
-                struct Id {
-                    id: String,
-                }
-                serde_json::from_slice::<R>(p).is_ok_and(|r| requests.contains(&r.request.id))
-            }
-            _ => false,
-        };
-        if hit {
-            redact.push(e.seq);
-        }
-        Ok(())
-    })?;
-
-    // Floor plans only the purged customers use.
-    let plans: Vec<FloorPlan> = if plan_of.is_empty() {
-        Vec::new()
-    } else {
-        let mut shared = HashSet::new();
-        for c in store.search_customers("", None)? {
-            if let Some(p) = c.floor_plan
-                && !purged.contains(c.customer_id.as_str())
-            {
-                shared.insert(p.sha256);
-            }
-        }
-        let mut v: Vec<FloorPlan> = plan_of
-            .into_values()
-            .filter(|p| !shared.contains(&p.sha256))
-            .collect();
-        v.sort_by(|a, b| a.sha256.cmp(&b.sha256));
-        v
-    };
-
+    let redact = entries_holding(store, &records.purged, &requests)?;
+    let plans = unshared_plans(store, people.plans, &purged)?;
     let purge = Purge {
-        customers: customers.clone(),
+        customers: people.purged.clone(),
         requests: requests.iter().cloned().collect(),
-        handovers: handovers.iter().cloned().collect(),
+        handovers: records.purged.iter().cloned().collect(),
         redact: redact.clone(),
     };
     let report = PurgeReport {
@@ -262,13 +162,13 @@ fn plan(office: &Office, before: &str) -> Result<Plan> {
         record_retention_years: policy.record_retention_years,
         customer_cutoff: c_cut.to_string(),
         record_cutoff: r_cut.to_string(),
-        customers,
+        customers: people.purged,
         floor_plans: plans.len(),
         requests: purge.requests.clone(),
         handovers: purge.handovers.clone(),
         redacted: redact,
-        kept_customers,
-        kept_handovers,
+        kept_customers: people.kept,
+        kept_handovers: records.kept,
         ledger_seq: None,
         warnings: Vec::new(),
     };
@@ -277,4 +177,147 @@ fn plan(office: &Office, before: &str) -> Result<Plan> {
         purge,
         plans,
     })
+}
+
+/// The day a purge runs up to: not later than today (purging ahead of the retention period
+/// would delete data that must still be kept).
+fn purge_day(office: &Office, before: &str) -> Result<Date> {
+    let day = crate::dates::parse_date(before)?;
+    if day > office.today() {
+        return Err(Error::invalid(
+            "before",
+            format!(
+                "{day} is in the future: purging ahead of the retention period would delete \
+                 data that must still be kept"
+            ),
+        ));
+    }
+    Ok(day)
+}
+
+/// Provision records past retention.
+struct Records {
+    /// Closed handovers made before the cutoff: purged.
+    purged: BTreeSet<String>,
+    /// Open handovers made before the cutoff: kept (the contractor may still hold the data).
+    kept: Vec<String>,
+    /// Customers in an open handover: kept, so that a loss can still be reported to them.
+    in_open: HashSet<String>,
+}
+
+fn records_past(store: &dyn Store, cutoff: Date) -> Result<Records> {
+    let mut r = Records {
+        purged: BTreeSet::new(),
+        kept: Vec::new(),
+        in_open: HashSet::new(),
+    };
+    for h in store.handovers(None)? {
+        let past = local_date(h.created_at) < cutoff;
+        if h.closed_on.is_none() {
+            r.in_open
+                .extend(h.customers.iter().map(|c| c.customer_id.clone()));
+            if past {
+                r.kept.push(h.id);
+            }
+        } else if past {
+            r.purged.insert(h.id);
+        }
+    }
+    Ok(r)
+}
+
+/// Customers past retention.
+struct People {
+    /// Whose contract ended before the cutoff: purged.
+    purged: Vec<String>,
+    /// Likewise, but in an open handover: kept.
+    kept: Vec<String>,
+    /// The floor plans of the purged, by SHA-256.
+    plans: HashMap<String, FloorPlan>,
+}
+
+fn customers_past(store: &dyn Store, cutoff: Date, in_open: &HashSet<String>) -> Result<People> {
+    let mut p = People {
+        purged: Vec::new(),
+        kept: Vec::new(),
+        plans: HashMap::new(),
+    };
+    for c in store.customers_ended_before(&cutoff.to_string())? {
+        if in_open.contains(&c.customer_id) {
+            p.kept.push(c.customer_id);
+        } else {
+            if let Some(plan) = c.floor_plan {
+                p.plans.insert(plan.sha256.clone(), plan);
+            }
+            p.purged.push(c.customer_id);
+        }
+    }
+    Ok(p)
+}
+
+/// The entries that hold the purged handovers and requests: one pass over the ledger, reading
+/// only these kinds' payloads.
+fn entries_holding(
+    store: &dyn Store,
+    handovers: &BTreeSet<String>,
+    requests: &BTreeSet<String>,
+) -> Result<Vec<u64>> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct H {
+        handover_id: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct R {
+        request: Id,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let mut redact = Vec::new();
+    store.for_each_entry_ref(&mut |e: &EntryRef<'_>| {
+        let Some(p) = e.payload else {
+            return Ok(());
+        };
+        let hit = match e.kind {
+            b"handover.created" | b"handover.destroyed" => {
+                serde_json::from_slice::<H>(p).is_ok_and(|h| handovers.contains(&h.handover_id))
+            }
+            k if k.starts_with(b"request.") && !requests.is_empty() => {
+                serde_json::from_slice::<R>(p).is_ok_and(|r| requests.contains(&r.request.id))
+            }
+            _ => false,
+        };
+        if hit {
+            redact.push(e.seq);
+        }
+        Ok(())
+    })?;
+    Ok(redact)
+}
+
+/// Floor plans only the purged customers use, by SHA-256.
+fn unshared_plans(
+    store: &dyn Store,
+    plans: HashMap<String, FloorPlan>,
+    purged: &HashSet<&str>,
+) -> Result<Vec<FloorPlan>> {
+    if plans.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut shared = HashSet::new();
+    for c in store.search_customers("", None)? {
+        if let Some(p) = c.floor_plan
+            && !purged.contains(c.customer_id.as_str())
+        {
+            shared.insert(p.sha256);
+        }
+    }
+    let mut v: Vec<FloorPlan> = plans
+        .into_values()
+        .filter(|p| !shared.contains(&p.sha256))
+        .collect();
+    v.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    Ok(v)
 }

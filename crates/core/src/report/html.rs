@@ -7,8 +7,8 @@ use std::fmt::Write;
 pub(crate) use crate::bundle::esc;
 
 /// `2026-11-23` → `2026年11月23日` (anything else unchanged), escaped, kept on one line.
-pub(crate) fn jdate(date: &str) -> String {
-    nw(&crate::bundle::japanese_date(date))
+pub(crate) fn jdate(date: impl std::fmt::Display) -> String {
+    nw(&crate::bundle::japanese_date(&date.to_string()))
 }
 
 /// A stored RFC 3339 instant as the office-local `2026年11月23日 18:05`, escaped.
@@ -18,7 +18,7 @@ pub(crate) fn jdatetime(at: &str) -> String {
             let z = t.to_zoned_datetime(crate::history::office_tz());
             format!(
                 "{} {}",
-                jdate(&z.date().to_string()),
+                jdate(z.date()),
                 nw(&z.strftime("%H:%M").to_string())
             )
         }
@@ -45,7 +45,7 @@ pub(crate) fn thousands(n: usize) -> String {
 }
 
 /// An optional date, or a dash.
-pub(crate) fn jdate_opt(date: Option<&str>) -> String {
+pub(crate) fn jdate_opt(date: Option<impl std::fmt::Display>) -> String {
     date.map_or_else(|| "—".to_string(), jdate)
 }
 

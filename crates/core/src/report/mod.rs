@@ -71,6 +71,17 @@ pub struct SavedFile {
     pub rows: usize,
 }
 
+/// A report and its printable page: the screen shows exactly what is printed or saved.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Printable<T: TS> {
+    /// The data.
+    pub report: T,
+    /// The page, as printed or saved.
+    pub html: String,
+}
+
 /// History export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -25,6 +25,15 @@ impl Cell {
         s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
     }
 
+    /// A day as data: ISO `YYYY-MM-DD`.
+    pub(crate) fn date(d: jiff::civil::Date) -> Cell {
+        Cell::Text(d.to_string())
+    }
+
+    pub(crate) fn opt_date(d: Option<jiff::civil::Date>) -> Cell {
+        d.map_or(Cell::Empty, Cell::date)
+    }
+
     pub(crate) fn count(n: usize) -> Cell {
         Cell::Number(n as f64)
     }
@@ -101,7 +110,7 @@ pub(crate) fn history(rows: &[ProvisionRow], lang: Lang) -> Table {
             .iter()
             .map(|r| {
                 vec![
-                    Cell::text(&r.date),
+                    Cell::date(r.date),
                     Cell::text(&r.handover_id),
                     Cell::text(&r.customer_id),
                     Cell::opt(r.customer_name.as_deref()),
@@ -114,8 +123,8 @@ pub(crate) fn history(rows: &[ProvisionRow], lang: Lang) -> Table {
                         Lang::Ja => r.basis.label_ja(),
                         Lang::En => r.basis.label_en(),
                     }),
-                    Cell::text(&r.return_by),
-                    Cell::opt(r.closed_on.as_deref()),
+                    Cell::date(r.return_by),
+                    Cell::opt_date(r.closed_on),
                 ]
             })
             .collect(),
@@ -124,12 +133,23 @@ pub(crate) fn history(rows: &[ProvisionRow], lang: Lang) -> Table {
 
 /// The leak report's sheets.
 pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
+    vec![
+        leak_summary(r, lang),
+        leak_customers(r, lang),
+        leak_counts(r, lang),
+        leak_handovers(r, lang),
+        leak_notify(r),
+    ]
+}
+
+/// The summary sheet: awareness, counts, triggers, deadlines.
+fn leak_summary(r: &LeakReport, lang: Lang) -> Table {
     let ja = lang == Lang::Ja;
     let t = |j: &str, e: &str| Cell::text(if ja { j } else { e });
     let mut summary = vec![
         vec![
             t("事態を知った日", "Date of awareness"),
-            Cell::text(&r.aware_on),
+            Cell::date(r.aware_on),
         ],
         vec![
             t("対象の引渡し数", "Handovers concerned"),
@@ -169,16 +189,40 @@ pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
             ),
             yes_no(r.report_required, lang),
         ],
+    ];
+    summary.extend(deadline_rows(r, lang));
+    if r.keys_lost {
+        summary.push(vec![
+            t(
+                "復号鍵・パスフレーズ・復号済みファイルも紛失",
+                "Keys, passphrases or opened files lost too",
+            ),
+            yes_no(true, lang),
+        ]);
+    }
+    Table {
+        ja: "概要",
+        en: "Summary",
+        columns: vec![col("項目", "Item", 40.0), col("内容", "Value", 28.0)],
+        rows: summary,
+    }
+}
+
+/// The deadlines to the regulator.
+fn deadline_rows(r: &LeakReport, lang: Lang) -> Vec<Vec<Cell>> {
+    let ja = lang == Lang::Ja;
+    let t = |j: &str, e: &str| Cell::text(if ja { j } else { e });
+    vec![
         vec![
             t("速報の目安（3日）", "Preliminary report, target (3 days)"),
-            Cell::text(&r.deadlines.preliminary_target),
+            Cell::date(r.deadlines.preliminary_target),
         ],
         vec![
             t(
                 "速報の期限の目安（5日）",
                 "Preliminary report, at the latest (5 days)",
             ),
-            Cell::text(&r.deadlines.preliminary_by),
+            Cell::date(r.deadlines.preliminary_by),
         ],
         vec![
             if ja {
@@ -189,25 +233,15 @@ pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
                     r.deadlines.final_days
                 ))
             },
-            Cell::text(&r.deadlines.final_by),
+            Cell::date(r.deadlines.final_by),
         ],
-    ];
-    if r.keys_lost {
-        summary.push(vec![
-            t(
-                "復号鍵・パスフレーズ・復号済みファイルも紛失",
-                "Keys, passphrases or opened files lost too",
-            ),
-            yes_no(true, lang),
-        ]);
-    }
-    let summary = Table {
-        ja: "概要",
-        en: "Summary",
-        columns: vec![col("項目", "Item", 40.0), col("内容", "Value", 28.0)],
-        rows: summary,
-    };
-    let customers = Table {
+    ]
+}
+
+/// Everyone concerned, their fields and handovers.
+fn leak_customers(r: &LeakReport, lang: Lang) -> Table {
+    let ja = lang == Lang::Ja;
+    Table {
         ja: "対象者",
         en: "Affected customers",
         columns: vec![
@@ -232,8 +266,13 @@ pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
                 ]
             })
             .collect(),
-    };
-    let counts = Table {
+    }
+}
+
+/// People per field.
+fn leak_counts(r: &LeakReport, lang: Lang) -> Table {
+    let ja = lang == Lang::Ja;
+    Table {
         ja: "項目別人数",
         en: "Counts per field",
         columns: vec![
@@ -256,8 +295,12 @@ pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
                 ]
             })
             .collect(),
-    };
-    let handovers = Table {
+    }
+}
+
+/// The handovers concerned, with their protection.
+fn leak_handovers(r: &LeakReport, lang: Lang) -> Table {
+    Table {
         ja: "引渡し",
         en: "Handovers",
         columns: vec![
@@ -278,20 +321,24 @@ pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
             .map(|h| {
                 vec![
                     Cell::text(&h.handover_id),
-                    Cell::text(&h.date),
+                    Cell::date(h.date),
                     Cell::text(h.contractor_name.as_deref().unwrap_or(&h.contractor_id)),
                     Cell::text(work_type_label(h.work_type, lang)),
                     Cell::text(method_label(h.method, lang)),
                     Cell::text(h.protection.label(lang)),
                     yes_no(h.exempt, lang),
                     Cell::count(h.customers),
-                    Cell::text(&h.return_by),
-                    Cell::opt(h.closed_on.as_deref()),
+                    Cell::date(h.return_by),
+                    Cell::opt_date(h.closed_on),
                 ]
             })
             .collect(),
-    };
-    let notify = Table {
+    }
+}
+
+/// The people to write to.
+fn leak_notify(r: &LeakReport) -> Table {
+    Table {
         ja: "通知先",
         en: "Notification list",
         columns: vec![
@@ -312,6 +359,5 @@ pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
                 ]
             })
             .collect(),
-    };
-    vec![summary, customers, counts, handovers, notify]
+    }
 }

@@ -173,10 +173,6 @@ pub trait Store: Send {
     /// Handovers, all or the one with `id`.
     fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>>;
 
-    /// The handovers that included one customer, oldest first; each record's `customers` holds
-    /// only that customer (with the fields they received).
-    fn customer_handovers(&self, customer_id: &str) -> Result<Vec<HandoverRecord>>;
-
     /// Close an open handover (return or destruction confirmed) and record it.
     fn close_handover(
         &mut self,

@@ -130,7 +130,11 @@ impl Ax {
 
     /// A request received `received` by phone.
     pub fn request(&mut self, customer: &str, scope: Scope, received: &str) -> Request {
-        ops::request_add(self.office(), customer, scope, received, "phone", None).unwrap()
+        ops::request_add(
+            self.office(),
+            &crate::support::request_input(customer, scope, received, "phone", None),
+        )
+        .unwrap()
     }
 }
 

@@ -2,8 +2,9 @@
 //! requests, and their floor plan read back from the content-addressed store and checked.
 
 use handover_core::handover::{Method, Selection};
+use handover_core::history::ProvisionRow;
 use handover_core::ops::{self, PackOptions};
-use handover_core::requests::{RequestStatus, Scope};
+use handover_core::requests::{RequestAction, RequestStatus, Scope};
 use handover_core::{ContractorInput, Field, NoProgress, WorkType};
 
 use crate::support::{self, TestOffice};
@@ -57,14 +58,21 @@ fn pack(
     .handover_id
 }
 
+/// The customer page's list of handovers: the customer's history.
+fn customer_history(o: &ops::Office, id: &str) -> handover_core::Result<Vec<ProvisionRow>> {
+    ops::history(
+        o,
+        &ops::HistoryFilter {
+            customer_id: Some(id.into()),
+            ..Default::default()
+        },
+    )
+}
+
 #[test]
 fn a_customers_handovers_list_what_they_received_and_whether_it_is_overdue() {
     let (mut t, ctr) = office_with_contractor();
-    assert!(
-        ops::customer_handovers(&t.office, "C0002")
-            .unwrap()
-            .is_empty()
-    );
+    assert!(customer_history(&t.office, "C0002").unwrap().is_empty());
     let h1 = pack(
         &mut t,
         &ctr,
@@ -75,11 +83,13 @@ fn a_customers_handovers_list_what_they_received_and_whether_it_is_overdue() {
     // C0002 restricts its phone afterwards: the next handover withholds it.
     ops::request_add(
         &mut t.office,
-        "C0002",
-        Scope::Fields(vec![Field::Phone]),
-        "2026-11-23",
-        "電話",
-        None,
+        &crate::support::request_input(
+            "C0002",
+            Scope::Fields(vec![Field::Phone]),
+            "2026-11-23",
+            "電話",
+            None,
+        ),
     )
     .unwrap();
     let h2 = pack(
@@ -91,27 +101,33 @@ fn a_customers_handovers_list_what_they_received_and_whether_it_is_overdue() {
     );
     ops::confirm_destruction(&mut t.office, &h2, "2026-11-23", None).unwrap();
 
-    let list = ops::customer_handovers(&t.office, "C0002").unwrap();
+    let list = customer_history(&t.office, "C0002").unwrap();
     let ids: Vec<&str> = list.iter().map(|h| h.handover_id.as_str()).collect();
     assert_eq!(ids, [h1.as_str(), h2.as_str()], "oldest first");
     assert_eq!(list[0].contractor_name.as_deref(), Some("架空電設株式会社"));
-    assert_eq!(list[0].work_type, "installation");
-    assert_eq!(list[0].method, "transfer");
-    assert_eq!(list[0].encryption, "x25519");
+    assert_eq!(list[0].work_type, WorkType::Installation);
+    assert_eq!(list[0].method, Method::Transfer);
+    assert_eq!(
+        list[0].encryption,
+        handover_core::handover::Encryption::X25519
+    );
     assert!(list[0].fields.contains(&Field::Phone));
     assert_eq!(
         list[1].fields,
         [Field::CustomerId, Field::Name, Field::Address],
         "removal minimal set, phone withheld"
     );
-    assert_eq!(list[1].closed_on.as_deref(), Some("2026-11-23"));
+    assert_eq!(
+        list[1].closed_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-23")
+    );
     assert!(!list[0].overdue, "due today is not overdue yet");
     assert!(!list[1].overdue, "closed");
     // Every entry is the one the ledger recorded.
     let all = ops::handovers(&t.office).unwrap();
     for h in &list {
         let rec = all.iter().find(|r| r.id == h.handover_id).unwrap();
-        assert_eq!(rec.ledger_seq, h.ledger_seq);
+        assert_eq!((rec.return_by, rec.closed_on), (h.return_by, h.closed_on));
         let mine = rec
             .customers
             .iter()
@@ -119,22 +135,12 @@ fn a_customers_handovers_list_what_they_received_and_whether_it_is_overdue() {
             .unwrap();
         assert_eq!(mine.fields, h.fields);
     }
-    // Someone never handed over; someone not in the register.
-    assert!(
-        ops::customer_handovers(&t.office, "C0200")
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        ops::customer_handovers(&t.office, "NOPE")
-            .unwrap()
-            .is_empty()
-    );
+    // Someone never handed over; a typo is refused, not shown as an empty history.
+    assert!(customer_history(&t.office, "C0200").unwrap().is_empty());
+    let e = customer_history(&t.office, "NOPE").unwrap_err();
+    assert!(e.to_string().contains("no customer"), "{e}");
     // C0001 only in the first.
-    assert_eq!(
-        ops::customer_handovers(&t.office, "C0001").unwrap().len(),
-        1
-    );
+    assert_eq!(customer_history(&t.office, "C0001").unwrap().len(), 1);
 }
 
 #[test]
@@ -148,7 +154,7 @@ fn overdue_is_flagged_on_the_customer_page_as_in_the_overdue_list() {
         .with_clock(std::sync::Arc::new(ops::FixedClock(
             "2026-11-25T09:00:00Z".parse().unwrap(),
         )));
-    let list = ops::customer_handovers(&later, "C0004").unwrap();
+    let list = customer_history(&later, "C0004").unwrap();
     assert_eq!(list.len(), 1);
     assert!(list[0].overdue);
     let overdue: Vec<String> = ops::overdue_handovers(&later)
@@ -169,42 +175,51 @@ fn a_customers_requests_are_listed_oldest_first() {
     );
     let a = ops::request_add(
         &mut t.office,
-        "C0010",
-        Scope::All,
-        "2026-11-01",
-        "郵送",
-        None,
+        &crate::support::request_input("C0010", Scope::All, "2026-11-01", "郵送", None),
     )
     .unwrap();
     ops::request_add(
         &mut t.office,
-        "C0011",
-        Scope::All,
-        "2026-11-01",
-        "web",
-        None,
+        &crate::support::request_input("C0011", Scope::All, "2026-11-01", "web", None),
     )
     .unwrap();
     let b = ops::request_add(
         &mut t.office,
-        "C0010",
-        Scope::Fields(vec![Field::Phone, Field::FloorPlan]),
-        "2026-11-20",
-        "窓口",
-        Some("図面は不要とのこと"),
+        &crate::support::request_input(
+            "C0010",
+            Scope::Fields(vec![Field::Phone, Field::FloorPlan]),
+            "2026-11-20",
+            "窓口",
+            Some("図面は不要とのこと"),
+        ),
     )
     .unwrap();
     ops::request_decide(&mut t.office, &a.id, false, Some("契約上必要なため")).unwrap();
     let list = ops::customer_requests(&t.office, "C0010").unwrap();
     assert_eq!(list.len(), 2);
-    assert_eq!(list[0].id, a.id);
-    assert_eq!(list[0].status, RequestStatus::Rejected);
-    assert_eq!(list[0].reason.as_deref(), Some("契約上必要なため"));
-    assert_eq!(list[1].id, b.id);
-    assert_eq!(list[1].channel, handover_core::requests::Channel::Counter);
+    let (rejected, pending) = (&list[0], &list[1]);
+    assert_eq!(rejected.request.id, a.id);
+    assert_eq!(rejected.request.status, RequestStatus::Rejected);
+    assert_eq!(rejected.request.reason.as_deref(), Some("契約上必要なため"));
+    assert_eq!(pending.request.id, b.id);
     assert_eq!(
-        list[1].scope,
+        pending.request.channel,
+        handover_core::requests::Channel::Counter
+    );
+    assert_eq!(
+        pending.request.scope,
         Scope::Fields(vec![Field::Phone, Field::FloorPlan])
+    );
+    // What the page marks as enforced, and the steps each can take, come from the core.
+    assert!(!rejected.enforced && pending.enforced);
+    assert_eq!(rejected.actions, [RequestAction::Notify]);
+    assert_eq!(
+        pending.actions,
+        [
+            RequestAction::Accept,
+            RequestAction::Reject,
+            RequestAction::Withdraw
+        ]
     );
 }
 

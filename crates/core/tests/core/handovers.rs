@@ -156,9 +156,12 @@ impl Hx {
 
     /// Register a request for a customer (received three days ago by phone).
     fn request(&mut self, customer: &str, scope: Scope) -> String {
-        ops::request_add(self.office(), customer, scope, "2026-11-20", "電話", None)
-            .unwrap()
-            .id
+        ops::request_add(
+            self.office(),
+            &crate::support::request_input(customer, scope, "2026-11-20", "電話", None),
+        )
+        .unwrap()
+        .id
     }
 
     fn signing_key(&self) -> String {
@@ -288,7 +291,7 @@ fn prepare_uses_the_minimal_set_of_each_work_type() {
         want.sort();
         assert_eq!(p.fields, want, "{work}");
         assert_eq!(p.work_type, work);
-        assert_eq!(p.date, TODAY);
+        assert_eq!(p.date.to_string(), TODAY);
         assert!(p.extra_fields.is_empty() && p.excluded.is_empty());
         // C0001 has a plan, C0004 has not: each receives the minimal fields it has a value for.
         let c1 = &p.customers[0];
@@ -608,14 +611,14 @@ fn opt_out_requests_pending_and_accepted_exclude_rejected_does_not() {
                 "C0002",
                 ExclusionReason::OptOut {
                     request_id: pending.clone(),
-                    status: "pending".into()
+                    status: handover_core::requests::RequestStatus::Pending
                 }
             ),
             (
                 "C0003",
                 ExclusionReason::OptOut {
                     request_id: accepted,
-                    status: "accepted".into()
+                    status: handover_core::requests::RequestStatus::Accepted
                 }
             ),
         ]
@@ -751,8 +754,8 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
     assert_eq!(r.handover_id, "HO-2026-000001");
     assert_eq!(r.path, out.display().to_string());
     assert_eq!(r.method, Method::Transfer);
-    assert_eq!(r.encryption, "x25519");
-    assert_eq!(r.return_by, DEFAULT_RETURN_BY);
+    assert_eq!(r.encryption, handover_core::handover::Encryption::X25519);
+    assert_eq!(r.return_by.to_string(), DEFAULT_RETURN_BY);
     assert_eq!(r.customers, included.len());
     assert_eq!(r.excluded.len(), 1);
     assert_eq!(r.sha256, sha256_file(&out));
@@ -773,7 +776,7 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
     assert_eq!(opened.manifest.handover_id, r.handover_id);
     assert_eq!(opened.manifest.operator, OPERATOR);
     assert_eq!(opened.manifest.contractor.id, hx.keyed);
-    assert_eq!(opened.manifest.return_by, DEFAULT_RETURN_BY);
+    assert_eq!(opened.manifest.return_by.to_string(), DEFAULT_RETURN_BY);
     assert_eq!(opened.manifest.work_type, "installation");
     let opened_ids: Vec<&str> = opened
         .customers
@@ -958,7 +961,7 @@ fn return_by_can_be_chosen_but_not_in_the_past() {
             },
         )
         .unwrap();
-    assert_eq!(r.return_by, "2027-01-15");
+    assert_eq!(r.return_by.to_string(), "2027-01-15");
     let before = hx.state();
     for bad in ["2026-11-22", "someday"] {
         let e = hx
@@ -1046,7 +1049,7 @@ fn paper_sheet_has_the_header_and_only_the_allowed_fields() {
             },
         )
         .unwrap();
-    assert_eq!(r.encryption, "none");
+    assert_eq!(r.encryption, handover_core::handover::Encryption::None);
     assert!(r.recipients.is_empty());
     assert_eq!(r.sha256, sha256_file(&out));
     assert!(!r.warnings.is_empty());
@@ -1157,7 +1160,10 @@ fn passphrase_bundle_opens_with_the_passphrase_and_warns() {
             },
         )
         .unwrap();
-    assert_eq!(r.encryption, "passphrase");
+    assert_eq!(
+        r.encryption,
+        handover_core::handover::Encryption::Passphrase
+    );
     assert!(r.recipients.is_empty());
     assert!(
         r.warnings.iter().any(|w| w.contains("phone")),
@@ -1504,7 +1510,7 @@ fn confirm_destruction_closes_once() {
     let before = hx.state();
     let h = ops::confirm_destruction(hx.office(), &id, TODAY, Some("シュレッダーで廃棄")).unwrap();
     assert_ne!(hx.state(), before);
-    assert_eq!(h.closed_on.as_deref(), Some(TODAY));
+    assert_eq!(h.closed_on.map(|d| d.to_string()).as_deref(), Some(TODAY));
     assert_eq!(h.closed_note.as_deref(), Some("シュレッダーで廃棄"));
     let e = entries(&hx.t.office).pop().unwrap();
     assert_eq!(e.kind, "handover.destroyed");
@@ -1616,7 +1622,7 @@ fn policy_file_changes_the_minimal_set() {
     // Repair now ships the plan.
     let repair = hx.sel(&hx.keyed, WorkType::Repair, &["C0001"], Method::Transfer);
     let r = hx.pack_to(&repair, "r.age");
-    assert_eq!(r.return_by, "2026-12-03");
+    assert_eq!(r.return_by.to_string(), "2026-12-03");
     let zip = hx.decrypt(Path::new(&r.path));
     assert!(zip_names(&zip).contains(&"floor_plans/C0001.png".to_string()));
     assert!(

@@ -129,7 +129,7 @@ fn history_has_one_row_per_customer_per_handover_and_filters() {
         ]
     );
     let r = &all[1];
-    assert_eq!(r.date, "2026-11-01");
+    assert_eq!(r.date.to_string(), "2026-11-01");
     assert_eq!(r.customer_name.as_deref(), Some("山口\u{3000}彩"));
     assert_eq!(r.contractor_id, s.ax.keyed);
     assert_eq!(r.contractor_name.as_deref(), Some("架空電設株式会社"));
@@ -137,12 +137,18 @@ fn history_has_one_row_per_customer_per_handover_and_filters() {
         (r.work_type, r.method),
         (WorkType::Installation, Method::Transfer)
     );
-    assert_eq!(r.encryption, "x25519");
+    assert_eq!(r.encryption, handover_core::handover::Encryption::X25519);
     assert_eq!(r.basis.label_ja(), "委託");
-    assert_eq!(r.return_by, "2026-12-01");
-    assert_eq!(r.closed_on.as_deref(), Some("2026-11-15"));
+    assert_eq!(r.return_by.to_string(), "2026-12-01");
+    assert_eq!(
+        r.closed_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-15")
+    );
     assert_eq!(all[3].closed_on, None);
-    assert_eq!(all[6].encryption, "passphrase");
+    assert_eq!(
+        all[6].encryption,
+        handover_core::handover::Encryption::Passphrase
+    );
 
     let c2 = ops::history(o, &filter(|f| f.customer_id = Some("C0002".into()))).unwrap();
     assert_eq!(
@@ -264,8 +270,8 @@ fn the_period_follows_the_office_local_day_to_the_second() {
         vec![before.clone(), after.clone()]
     );
     let rows = ops::history(ax.o(), &HistoryFilter::default()).unwrap();
-    assert_eq!(rows[0].date, "2026-11-30");
-    assert_eq!(rows[1].date, "2026-12-01");
+    assert_eq!(rows[0].date.to_string(), "2026-11-30");
+    assert_eq!(rows[1].date.to_string(), "2026-12-01");
 }
 
 #[test]
@@ -393,7 +399,13 @@ fn customer_report_lists_every_provision_and_request() {
         Some("工事に電話連絡が必要なため"),
     )
     .unwrap();
-    ops::request_notify(s.ax.office(), &req.id, "2026-11-23", "mail").unwrap();
+    ops::request_notify(
+        s.ax.office(),
+        &req.id,
+        "2026-11-23",
+        "mail".parse().unwrap(),
+    )
+    .unwrap();
     let before = s.ax.t.snapshot();
     let r = ops::report_customer(s.ax.o(), "C0002").unwrap();
     assert_eq!(s.ax.t.snapshot(), before, "reports write nothing");
@@ -424,7 +436,7 @@ fn customer_report_lists_every_provision_and_request() {
         ]
     );
     assert_eq!(r.requests.len(), 1);
-    assert_eq!(r.generated_on, "2026-11-23");
+    assert_eq!(r.generated_on.to_string(), "2026-11-23");
 
     let html = handover_core::report::customer_report_html(&r);
     for needle in [
@@ -637,11 +649,14 @@ fn leak_by_handovers_counts_people_fields_and_protection() {
     );
     assert!(!r.triggers.payment_data && !r.triggers.sensitive_data);
     assert!(!r.triggers.malice && !r.triggers.over_1000 && !r.report_required);
-    assert_eq!(r.aware_on, "2026-11-23");
-    assert_eq!(r.deadlines.preliminary_target, "2026-11-26");
-    assert_eq!(r.deadlines.preliminary_by, "2026-11-28");
+    assert_eq!(r.aware_on.to_string(), "2026-11-23");
+    assert_eq!(r.deadlines.preliminary_target.to_string(), "2026-11-26");
+    assert_eq!(r.deadlines.preliminary_by.to_string(), "2026-11-28");
     assert_eq!(
-        (r.deadlines.final_by.as_str(), r.deadlines.final_days),
+        (
+            r.deadlines.final_by.to_string().as_str(),
+            r.deadlines.final_days
+        ),
         ("2026-12-23", 30)
     );
     // Letters go to the three whose paper sheet was lost, with the register's address.
@@ -732,10 +747,10 @@ fn leak_by_contractor_and_period_and_the_managers_judgements() {
     assert_eq!(ak.exposed_people, 4);
     assert!(ak.triggers.malice && ak.report_required);
     assert_eq!(ak.notification_list.len(), 4);
-    assert_eq!(ak.deadlines.aware_on, "2026-11-22");
-    assert_eq!(ak.deadlines.preliminary_target, "2026-11-25");
-    assert_eq!(ak.deadlines.preliminary_by, "2026-11-27");
-    assert_eq!(ak.deadlines.final_by, "2027-01-21");
+    assert_eq!(ak.deadlines.aware_on.to_string(), "2026-11-22");
+    assert_eq!(ak.deadlines.preliminary_target.to_string(), "2026-11-25");
+    assert_eq!(ak.deadlines.preliminary_by.to_string(), "2026-11-27");
+    assert_eq!(ak.deadlines.final_by.to_string(), "2027-01-21");
 }
 
 #[test]
@@ -993,27 +1008,27 @@ fn overdue_report_lists_late_returns_and_late_answers() {
     let before = s.ax.t.snapshot();
     let r = ops::overdue_report(s.ax.o()).unwrap();
     assert_eq!(s.ax.t.snapshot(), before);
-    assert_eq!(r.today, "2026-11-23");
+    assert_eq!(r.today.to_string(), "2026-11-23");
     assert_eq!(
         r.handovers
             .iter()
             .map(|h| (
                 h.handover_id.as_str(),
-                h.return_by.as_str(),
+                h.return_by.to_string(),
                 h.days_overdue,
                 h.customers
             ))
             .collect::<Vec<_>>(),
         [
-            (s.ho[1].as_str(), "2026-11-20", 3, 3),
-            (s.ho[2].as_str(), "2026-11-22", 1, 2)
+            (s.ho[1].as_str(), "2026-11-20".to_string(), 3, 3),
+            (s.ho[2].as_str(), "2026-11-22".to_string(), 1, 2)
         ]
     );
     assert_eq!(
         r.handovers[0].contractor_name.as_deref(),
         Some("見本通信工業")
     );
-    assert_eq!(r.handovers[0].date, "2026-11-10");
+    assert_eq!(r.handovers[0].date.to_string(), "2026-11-10");
     assert_eq!(
         r.requests
             .iter()

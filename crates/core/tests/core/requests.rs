@@ -54,11 +54,13 @@ fn each_step_is_saved_with_an_event_holding_the_whole_request() {
     ax.day("2026-11-20");
     let r = ops::request_add(
         ax.office(),
-        "C0002",
-        Scope::Fields(vec![Field::Phone, Field::FloorPlan]),
-        "2026-11-18",
-        "郵送",
-        Some("はがきで受付"),
+        &crate::support::request_input(
+            "C0002",
+            Scope::Fields(vec![Field::Phone, Field::FloorPlan]),
+            "2026-11-18",
+            "郵送",
+            Some("はがきで受付"),
+        ),
     )
     .unwrap();
     assert_eq!(r.id, "REQ-2026-0001");
@@ -73,12 +75,18 @@ fn each_step_is_saved_with_an_event_holding_the_whole_request() {
     ax.day("2026-11-21");
     let r = ops::request_decide(ax.office(), &r.id, true, None).unwrap();
     assert_eq!(r.status, RequestStatus::Accepted);
-    assert_eq!(r.decided_on.as_deref(), Some("2026-11-21"));
+    assert_eq!(
+        r.decided_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-21")
+    );
     assert_eq!(last_event(&ax), ("request.decided".into(), r.clone(), true));
 
     ax.day("2026-11-23");
-    let r = ops::request_notify(ax.office(), &r.id, "2026-11-22", "電話").unwrap();
-    assert_eq!(r.notified_on.as_deref(), Some("2026-11-22"));
+    let r = ops::request_notify(ax.office(), &r.id, "2026-11-22", "電話".parse().unwrap()).unwrap();
+    assert_eq!(
+        r.notified_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-22")
+    );
     assert_eq!(r.notified_channel, Some(Channel::Phone));
     assert_eq!(
         last_event(&ax),
@@ -88,9 +96,15 @@ fn each_step_is_saved_with_an_event_holding_the_whole_request() {
     // Accepted (and notified) requests may be withdrawn.
     let r = ops::request_withdraw(ax.office(), &r.id).unwrap();
     assert_eq!(r.status, RequestStatus::Withdrawn);
-    assert_eq!(r.withdrawn_on.as_deref(), Some("2026-11-23"));
+    assert_eq!(
+        r.withdrawn_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-23")
+    );
     // The notification stays on record.
-    assert_eq!(r.notified_on.as_deref(), Some("2026-11-22"));
+    assert_eq!(
+        r.notified_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-22")
+    );
     assert_eq!(
         last_event(&ax),
         ("request.withdrawn".into(), r.clone(), true)
@@ -110,12 +124,14 @@ fn each_step_is_saved_with_an_event_holding_the_whole_request() {
         ops::request_decide(ax.office(), &q.id, false, Some("  工事の実施に必要なため ")).unwrap();
     assert_eq!(q.status, RequestStatus::Rejected);
     assert_eq!(q.reason.as_deref(), Some("工事の実施に必要なため"));
-    let q = ops::request_notify(ax.office(), &q.id, "2026-11-23", "counter").unwrap();
+    let q =
+        ops::request_notify(ax.office(), &q.id, "2026-11-23", "counter".parse().unwrap()).unwrap();
     assert_eq!(q.notified_channel, Some(Channel::Counter));
 }
 
-#[test]
-fn every_refused_step_changes_nothing() {
+/// Requests in every state, for the refusals: (ax, [pending, accepted, rejected, withdrawn,
+/// notified]).
+fn in_every_state() -> (Ax, [String; 5]) {
     let mut ax = Ax::new();
     ax.day("2026-11-20");
     let pending = ax.request("C0001", Scope::All, "2026-11-19").id;
@@ -127,33 +143,64 @@ fn every_refused_step_changes_nothing() {
     ops::request_withdraw(ax.office(), &withdrawn).unwrap();
     let notified = ax.request("C0005", Scope::All, "2026-11-19").id;
     ops::request_decide(ax.office(), &notified, true, None).unwrap();
-    ops::request_notify(ax.office(), &notified, "2026-11-20", "mail").unwrap();
+    ops::request_notify(
+        ax.office(),
+        &notified,
+        "2026-11-20",
+        "mail".parse().unwrap(),
+    )
+    .unwrap();
 
+    (ax, [pending, accepted, rejected, withdrawn, notified])
+}
+
+#[test]
+fn refused_registrations_change_nothing() {
+    let (mut ax, _) = in_every_state();
     // add
     refused_unchanged(
         &mut ax,
-        |o| ops::request_add(o, "C0001", Scope::All, "2026-11-21", "phone", None),
+        |o| {
+            ops::request_add(
+                o,
+                &crate::support::request_input("C0001", Scope::All, "2026-11-21", "phone", None),
+            )
+        },
         "future",
     );
     refused_unchanged(
         &mut ax,
-        |o| ops::request_add(o, "C9999", Scope::All, "2026-11-20", "phone", None),
+        |o| {
+            ops::request_add(
+                o,
+                &crate::support::request_input("C9999", Scope::All, "2026-11-20", "phone", None),
+            )
+        },
         "no customer",
     );
-    refused_unchanged(
-        &mut ax,
-        |o| ops::request_add(o, "C0001", Scope::All, "2026-11-20", "fax", None),
-        "phone, counter, mail or web",
-    );
+    // A channel is typed: the app cannot send another, the CLI refuses it when parsing.
+    for bad in ["fax", "pigeon"] {
+        let e = bad.parse::<Channel>().unwrap_err().to_string();
+        assert!(e.contains("phone, counter, mail or web"), "{e}");
+    }
     let before = ax.t.snapshot();
     assert_eq!(
-        ops::request_add(ax.office(), "C0001", Scope::All, "11/20", "phone", None)
-            .unwrap_err()
-            .code(),
+        ops::request_add(
+            ax.office(),
+            &crate::support::request_input("C0001", Scope::All, "11/20", "phone", None)
+        )
+        .unwrap_err()
+        .code(),
         "bad_date"
     );
     assert_eq!(ax.t.snapshot(), before);
 
+    ops::verify_ledger(ax.o()).unwrap();
+}
+
+#[test]
+fn refused_decisions_change_nothing() {
+    let (mut ax, [pending, accepted, rejected, withdrawn, notified]) = in_every_state();
     // decide: twice, a rejected one, a withdrawn one, a rejection without a reason
     for id in [&accepted, &rejected, &notified] {
         refused_unchanged(
@@ -188,40 +235,41 @@ fn every_refused_step_changes_nothing() {
         "no request with id REQ-2026-9999",
     );
 
+    ops::verify_ledger(ax.o()).unwrap();
+}
+
+#[test]
+fn refused_notifications_and_withdrawals_change_nothing() {
+    let (mut ax, [pending, accepted, rejected, withdrawn, notified]) = in_every_state();
     // notify: pending (no outcome yet), withdrawn, twice, before the decision, in the future
     refused_unchanged(
         &mut ax,
-        |o| ops::request_notify(o, &pending, "2026-11-20", "phone"),
+        |o| ops::request_notify(o, &pending, "2026-11-20", "phone".parse().unwrap()),
         "not decided yet",
     );
     refused_unchanged(
         &mut ax,
-        |o| ops::request_notify(o, &withdrawn, "2026-11-20", "phone"),
+        |o| ops::request_notify(o, &withdrawn, "2026-11-20", "phone".parse().unwrap()),
         "withdrawn",
     );
     refused_unchanged(
         &mut ax,
-        |o| ops::request_notify(o, &notified, "2026-11-20", "phone"),
+        |o| ops::request_notify(o, &notified, "2026-11-20", "phone".parse().unwrap()),
         "already notified on 2026-11-20",
     );
     refused_unchanged(
         &mut ax,
-        |o| ops::request_notify(o, &accepted, "2026-11-19", "phone"),
+        |o| ops::request_notify(o, &accepted, "2026-11-19", "phone".parse().unwrap()),
         "before REQ-2026-0002 was decided (2026-11-20)",
     );
     refused_unchanged(
         &mut ax,
-        |o| ops::request_notify(o, &accepted, "2026-11-21", "phone"),
+        |o| ops::request_notify(o, &accepted, "2026-11-21", "phone".parse().unwrap()),
         "future",
     );
     refused_unchanged(
         &mut ax,
-        |o| ops::request_notify(o, &accepted, "2026-11-20", "pigeon"),
-        "phone, counter, mail or web",
-    );
-    refused_unchanged(
-        &mut ax,
-        |o| ops::request_notify(o, "REQ-2026-9999", "2026-11-20", "phone"),
+        |o| ops::request_notify(o, "REQ-2026-9999", "2026-11-20", "phone".parse().unwrap()),
         "no request",
     );
 
@@ -241,6 +289,48 @@ fn every_refused_step_changes_nothing() {
         |o| ops::request_withdraw(o, "REQ-2026-9999"),
         "no request",
     );
+    ops::verify_ledger(ax.o()).unwrap();
+}
+
+/// The app sends a request as JSON (`RequestInput`, its scope deserialized by serde, not
+/// parsed from text): the core checks the scope on that path too.
+#[test]
+fn a_scope_sent_by_the_app_is_checked_by_the_core() {
+    let mut ax = Ax::new();
+    ax.day("2026-11-20");
+    let input = |scope: &str| -> ops::RequestInput {
+        serde_json::from_str(&format!(
+            r#"{{"customerId":"C0001","scope":{scope},"received":"2026-11-20","channel":"phone","note":null}}"#
+        ))
+        .unwrap()
+    };
+    for (scope, why) in [
+        (r#"{"kind":"fields","fields":[]}"#, "give `all`"),
+        (
+            r#"{"kind":"fields","fields":["customer_id"]}"#,
+            "customer_id",
+        ),
+        (r#"{"kind":"fields","fields":["card_number"]}"#, "payment"),
+        (r#"{"kind":"fields","fields":["phone","phone"]}"#, "twice"),
+    ] {
+        let i = input(scope);
+        refused_unchanged(&mut ax, |o| ops::request_add(o, &i), why);
+    }
+    // A scope naming no field the app knows does not even deserialize.
+    assert!(
+        serde_json::from_str::<ops::RequestInput>(
+            r#"{"customerId":"C0001","scope":{"kind":"fields","fields":["bank"]},"received":"2026-11-20","channel":"phone","note":null}"#
+        )
+        .is_err()
+    );
+    let ok = ops::request_add(
+        ax.office(),
+        &input(r#"{"kind":"fields","fields":["phone"]}"#),
+    )
+    .unwrap();
+    assert_eq!(ok.scope, Scope::Fields(vec![Field::Phone]));
+    let all = ops::request_add(ax.office(), &input(r#"{"kind":"all"}"#)).unwrap();
+    assert_eq!(all.scope, Scope::All);
     ops::verify_ledger(ax.o()).unwrap();
 }
 
@@ -265,7 +355,7 @@ fn a_withdrawn_request_no_longer_excludes_and_a_pending_one_does() {
         p.excluded[0].reason,
         ExclusionReason::OptOut {
             request_id: all.id.clone(),
-            status: "pending".into()
+            status: handover_core::requests::RequestStatus::Pending
         }
     );
     assert!(!p.customers[0].included.contains(&Field::Phone));
@@ -287,7 +377,7 @@ fn due_on(ax: &mut Ax, id: &str, day: &str) -> Option<(NextStep, String, bool, u
     ops::request(ax.o(), id)
         .unwrap()
         .due
-        .map(|d| (d.step, d.by, d.overdue, d.days_overdue))
+        .map(|d| (d.step, d.by.to_string(), d.overdue, d.days_overdue))
 }
 
 #[test]
@@ -340,7 +430,7 @@ fn overdue_counts_the_deadline_from_the_day_received() {
     assert_eq!(overdue, vec![id.clone()]);
     assert_eq!(ops::overdue_requests(ax.o()).unwrap().len(), 1);
     // Told, even late: nothing is due any more.
-    ops::request_notify(ax.office(), &id, "2026-11-16", "mail").unwrap();
+    ops::request_notify(ax.office(), &id, "2026-11-16", "mail".parse().unwrap()).unwrap();
     assert_eq!(due_on(&mut ax, &id, "2026-11-17"), None);
     assert!(ops::overdue_requests(ax.o()).unwrap().is_empty());
 
@@ -370,15 +460,23 @@ fn the_policy_sets_the_deadline() {
         due_on(&mut ax, &id, "2026-11-13"),
         Some((NextStep::Notify, "2026-11-12".into(), true, 1))
     );
-    // Zero days: due the day it was received.
+    // One day is the least: a policy file saying 0 is refused, never read as "due at once"
+    // (the app's editor refused it before, now the core does, for every way in).
     let policy = Policy {
         notify_deadline_days: 0,
         ..Default::default()
     };
     std::fs::write(ax.o().dir().policy_path(), policy.to_toml()).unwrap();
+    let e = ops::request(ax.o(), &id).unwrap_err().to_string();
+    assert!(e.contains("notify_deadline_days"), "{e}");
+    let policy = Policy {
+        notify_deadline_days: 1,
+        ..Default::default()
+    };
+    std::fs::write(ax.o().dir().policy_path(), policy.to_toml()).unwrap();
     assert_eq!(
-        due_on(&mut ax, &id, "2026-11-10"),
-        Some((NextStep::Notify, "2026-11-09".into(), true, 1))
+        due_on(&mut ax, &id, "2026-11-11"),
+        Some((NextStep::Notify, "2026-11-10".into(), true, 1))
     );
 }
 
@@ -475,14 +573,14 @@ fn a_request_after_a_handover_is_shown_beside_it_and_the_history_keeps_it() {
     );
 
     let v = ops::request(ax.o(), &phone.id).unwrap();
-    let beside: Vec<(&str, &[Field], Option<&str>)> = v
+    let beside: Vec<(&str, &[Field], Option<String>)> = v
         .earlier_handovers
         .iter()
         .map(|e| {
             (
                 e.provision.handover_id.as_str(),
                 e.in_scope.as_slice(),
-                e.provision.closed_on.as_deref(),
+                e.provision.closed_on.map(|d| d.to_string()),
             )
         })
         .collect();
@@ -490,10 +588,13 @@ fn a_request_after_a_handover_is_shown_beside_it_and_the_history_keeps_it() {
         beside,
         vec![
             (ho1.as_str(), &[Field::Phone, Field::FloorPlan][..], None),
-            (ho2.as_str(), &[Field::Phone][..], Some("2026-11-06")),
+            (ho2.as_str(), &[Field::Phone][..], Some("2026-11-06".into())),
         ]
     );
-    assert_eq!(v.earlier_handovers[0].provision.date, "2026-11-01");
+    assert_eq!(
+        v.earlier_handovers[0].provision.date.to_string(),
+        "2026-11-01"
+    );
     assert_eq!(
         v.earlier_handovers[0].provision.contractor_name.as_deref(),
         Some("架空電設株式会社")

@@ -91,22 +91,26 @@ impl World {
         .unwrap();
         let t003_request = ops::request_add(
             &mut o,
-            "T003",
-            Scope::Fields(vec![handover_core::Field::Phone]),
-            "2020-01-09",
-            "phone",
-            Some("電話は夜間のみ（架空）"),
+            &crate::support::request_input(
+                "T003",
+                Scope::Fields(vec![handover_core::Field::Phone]),
+                "2020-01-09",
+                "phone",
+                Some("電話は夜間のみ（架空）"),
+            ),
         )
         .unwrap()
         .id;
         ops::request_decide(&mut o, &t003_request, true, None).unwrap();
         let t001_request = ops::request_add(
             &mut o,
-            "T001",
-            Scope::Fields(vec![handover_core::Field::Email]),
-            "2020-01-09",
-            "counter",
-            None,
+            &crate::support::request_input(
+                "T001",
+                Scope::Fields(vec![handover_core::Field::Email]),
+                "2020-01-09",
+                "counter",
+                None,
+            ),
         )
         .unwrap()
         .id;

@@ -190,3 +190,20 @@ pub fn age_identity_prefix() -> String {
     let id = age::x25519::Identity::generate().to_string();
     id.expose_secret()[..16].to_string()
 }
+
+/// A request as a front end sends it to `ops::request_add` (`channel` by id or Japanese label).
+pub fn request_input(
+    customer: &str,
+    scope: handover_core::requests::Scope,
+    received: &str,
+    channel: &str,
+    note: Option<&str>,
+) -> ops::RequestInput {
+    ops::RequestInput {
+        customer_id: customer.into(),
+        scope,
+        received: received.into(),
+        channel: channel.parse().expect("a channel"),
+        note: note.map(Into::into),
+    }
+}

@@ -127,7 +127,7 @@ fn contractor_choices_say_who_can_receive_today_and_by_which_method() {
     assert_eq!(
         expired.refusal,
         Some(ContractorRefusal::AgreementExpired {
-            expired: "2026-11-22".into()
+            expired: "2026-11-22".parse().unwrap()
         })
     );
     assert!(expired.methods.iter().all(|m| m.refusal == expired.refusal));
@@ -135,7 +135,7 @@ fn contractor_choices_say_who_can_receive_today_and_by_which_method() {
     assert_eq!(
         future.refusal,
         Some(ContractorRefusal::AgreementNotYetValid {
-            signed: "2026-11-24".into()
+            signed: "2026-11-24".parse().unwrap()
         })
     );
 
@@ -162,22 +162,20 @@ fn screening_the_register_finds_exactly_whom_prepare_would_leave_out() {
     let mut w = Wz::new();
     let opt_out = ops::request_add(
         &mut w.t.office,
-        "C0007",
-        Scope::All,
-        "2026-11-20",
-        "電話",
-        None,
+        &crate::support::request_input("C0007", Scope::All, "2026-11-20", "電話", None),
     )
     .unwrap()
     .id;
     // A field restriction does not leave the customer out.
     ops::request_add(
         &mut w.t.office,
-        "C0009",
-        Scope::Fields(vec![Field::Phone]),
-        "2026-11-20",
-        "窓口",
-        None,
+        &crate::support::request_input(
+            "C0009",
+            Scope::Fields(vec![Field::Phone]),
+            "2026-11-20",
+            "窓口",
+            None,
+        ),
     )
     .unwrap();
     // A customer without a phone (the work needs it).
@@ -201,7 +199,7 @@ fn screening_the_register_finds_exactly_whom_prepare_would_leave_out() {
                 "C0007",
                 &ExclusionReason::OptOut {
                     request_id: opt_out.clone(),
-                    status: "pending".into()
+                    status: handover_core::requests::RequestStatus::Pending
                 }
             ),
             (
@@ -287,16 +285,24 @@ fn defaults_and_the_option_check_agree_with_pack() {
     let mut w = Wz::new();
     let d = ops::handover_defaults(&w.t.office).unwrap();
     assert_eq!(
-        (d.today.as_str(), d.return_by.as_str(), d.return_days),
+        (
+            d.today.to_string().as_str(),
+            d.return_by.to_string().as_str(),
+            d.return_days
+        ),
         ("2026-11-23", "2026-12-23", 30)
     );
     let sel = w.sel(&w.keyed, &["C0001"], Method::Transfer);
     assert_eq!(
-        ops::check_pack_options(&w.t.office, &sel, None, None).unwrap(),
+        ops::check_pack_options(&w.t.office, &sel, None, None)
+            .unwrap()
+            .to_string(),
         "2026-12-23"
     );
     assert_eq!(
-        ops::check_pack_options(&w.t.office, &sel, None, Some("2027-01-10")).unwrap(),
+        ops::check_pack_options(&w.t.office, &sel, None, Some("2027-01-10"))
+            .unwrap()
+            .to_string(),
         "2027-01-10"
     );
     let past = ops::check_pack_options(&w.t.office, &sel, None, Some("2026-11-22")).unwrap_err();
@@ -335,11 +341,7 @@ fn defaults_and_the_option_check_agree_with_pack() {
     // Nobody who can be handed over: refused before any file is chosen.
     ops::request_add(
         &mut w.t.office,
-        "C0001",
-        Scope::All,
-        "2026-11-20",
-        "電話",
-        None,
+        &crate::support::request_input("C0001", Scope::All, "2026-11-20", "電話", None),
     )
     .unwrap();
     let e = ops::check_pack_options(&w.t.office, &sel, None, None).unwrap_err();
@@ -367,11 +369,13 @@ fn paper_preview_is_the_sheet_without_an_id_and_writes_nothing() {
     let mut w = Wz::new();
     ops::request_add(
         &mut w.t.office,
-        "C0002",
-        Scope::Fields(vec![Field::Phone]),
-        "2026-11-20",
-        "電話",
-        None,
+        &crate::support::request_input(
+            "C0002",
+            Scope::Fields(vec![Field::Phone]),
+            "2026-11-20",
+            "電話",
+            None,
+        ),
     )
     .unwrap();
     let c2 = w.t.customer("C0002");

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { api } from "../../api";
 import type { Customer } from "../../bindings/Customer";
 import { lang, t } from "../../i18n";
 import { fold } from "../../lib/fold";
 import { formatCount } from "../../lib/format";
-import { matchIds, parseIds } from "../../lib/ids";
 import { visibleWindow } from "../../lib/virtual";
 import { ts } from "../../screens-i18n";
 import type { StepProps } from "./Wizard";
@@ -19,7 +19,13 @@ interface Indexed {
  * Step 3: the customers. Search and tick, or paste a list of ids. Customers the core's
  * screening leaves out for this work type are greyed out with its reason and cannot be ticked.
  */
-export function CustomersStep({ draft, update, known, customers }: StepProps & { customers: Customer[] | null }) {
+export function CustomersStep({
+  draft,
+  update,
+  known,
+  customers,
+  onError,
+}: StepProps & { customers: Customer[] | null; onError: (e: unknown) => void }) {
   const tx = ts();
   const tr = t();
   const [query, setQuery] = useState("");
@@ -36,7 +42,6 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
     () => (customers ?? []).map((c) => ({ c, key: fold([c.customerId, c.name, c.nameKana, c.address, c.phone].join("\u001f")) })),
     [customers],
   );
-  const known_ids = useMemo(() => new Set((customers ?? []).map((c) => c.customerId)), [customers]);
   const selected = useMemo(() => new Set(draft.customers), [draft.customers]);
   const rows = useMemo(() => {
     const q = fold(query);
@@ -63,13 +68,15 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
     const add = rows.map((r) => r.c.customerId).filter((id) => !selected.has(id) && !known.excluded.has(id));
     update({ customers: [...draft.customers, ...add] });
   };
-  const addPasted = () => {
-    const { found, unknown } = matchIds(parseIds(paste), known_ids);
-    const fresh = found.filter((id) => !selected.has(id));
-    update({ customers: [...draft.customers, ...fresh] });
-    setPasteNote({ added: fresh.length, excluded: fresh.filter((id) => known.excluded.has(id)).length, unknown });
-    if (unknown.length === 0) setPaste("");
-  };
+  // The core reads the pasted text (separators, full-width, repeats) and looks the ids up,
+  // exactly as the CLI's --customers does.
+  const addPasted = () =>
+    api.pasteIds(paste).then(({ found, unknown }) => {
+      const fresh = found.filter((id) => !selected.has(id));
+      update({ customers: [...draft.customers, ...fresh] });
+      setPasteNote({ added: fresh.length, excluded: fresh.filter((id) => known.excluded.has(id)).length, unknown });
+      if (unknown.length === 0) setPaste("");
+    }, onError);
   const onListKey = (e: KeyboardEvent) => {
     const target = e.target as HTMLElement;
     const idx = Number(target.dataset.index);
@@ -147,7 +154,7 @@ export function CustomersStep({ draft, update, known, customers }: StepProps & {
             />
           </label>
           <div class="row">
-            <button type="button" class="primary" onClick={addPasted} disabled={parseIds(paste).length === 0} data-testid="paste-add">
+            <button type="button" class="primary" onClick={addPasted} disabled={paste.trim() === ""} data-testid="paste-add">
               {tx.addPasted}
             </button>
             {pasteNote && (

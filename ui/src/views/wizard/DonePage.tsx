@@ -8,6 +8,7 @@ import { lang } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
 import { contractorOf, type Draft, type Known } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";
+import { encryptionLabel } from "./encryption";
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -81,7 +82,7 @@ export function DonePage({
           <dt>{tx.steps.method}</dt>
           <dd>{tx.methods[result.method][0]}</dd>
           <dt>{tx.encryption}</dt>
-          <dd>{result.encryption === "x25519" ? tx.encX25519(Math.max(0, result.recipients.length - 1)) : result.encryption === "passphrase" ? tx.encPassphrase : tx.encNone}</dd>
+          <dd>{encryptionLabel(result.encryption, result.recipients.filter((r) => theirs.has(r)).length)}</dd>
           {result.recipients.length > 0 && (
             <>
               <dt>{tx.recipients}</dt>

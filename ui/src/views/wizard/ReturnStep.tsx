@@ -1,4 +1,5 @@
 import type { HandoverDefaults } from "../../bindings/HandoverDefaults";
+import { DateInput } from "../../components/DateInput";
 import { lang } from "../../i18n";
 import { formatDate } from "../../lib/format";
 import { addDays } from "../../lib/wizard";
@@ -18,13 +19,7 @@ export function ReturnStep({ draft, update, defaults }: StepProps & { defaults: 
       <div class="return-by">
         <label>
           {tx.returnDate}
-          <input
-            type="date"
-            min={defaults.today}
-            value={value}
-            onInput={(e) => update({ returnBy: (e.target as HTMLInputElement).value })}
-            data-testid="return-by"
-          />
+          <DateInput min={defaults.today} value={value} onChange={(iso) => update({ returnBy: iso })} testId="return-by" />
         </label>
         <strong class="big-date" data-testid="return-by-text">
           {formatDate(value, lang.value)}

@@ -6,8 +6,9 @@ import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
 import { SheetFrame } from "../../components/SheetFrame";
 import { fieldLabel, lang } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
-import { contractorOf, selection, usesPassphrase } from "../../lib/wizard";
+import { selection } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";
+import { encryptionLabel } from "./encryption";
 import { withheldText } from "./FieldsStep";
 import type { StepProps } from "./Wizard";
 
@@ -24,9 +25,7 @@ export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { w
   if (!prep) return <p class="muted">{tx.checking}</p>;
 
   const wt = workTypes.find((w) => w.id === prep.workType);
-  const pass = usesPassphrase(draft, known);
   const n = (x: number) => formatCount(x, lang.value);
-  const enc = prep.method === "paper" ? tx.encNone : pass ? tx.encPassphrase : tx.encX25519(prep.contractor.recipients.length);
   return (
     <div data-testid="review-card">
       <p class="lead">{tx.reviewLead}</p>
@@ -45,15 +44,26 @@ export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { w
           </dd>
           <dt>{tx.encryption}</dt>
           <dd data-testid="review-encryption">
-            {enc}
-            {prep.method !== "paper" && !pass && (
-              <div>
-                {contractorOf(draft, known)?.keys.map((k) => (
-                  <span class="fingerprint key-fp" key={k.recipient} title={k.recipient}>
-                    {k.fingerprint}
-                  </span>
+            {encryptionLabel(prep.encryption, prep.recipients.length)}
+            {(prep.recipients.length > 0 || prep.escrow) && (
+              <ul class="plain" data-testid="review-recipients">
+                {prep.recipients.map((k) => (
+                  <li key={k.recipient}>
+                    <span class="fingerprint key-fp" title={k.recipient}>
+                      {k.fingerprint}
+                    </span>
+                    <span class="muted small">{prep.contractor.name}</span>
+                  </li>
                 ))}
-              </div>
+                {prep.escrow && (
+                  <li data-testid="review-escrow">
+                    <span class="fingerprint key-fp" title={prep.escrow.recipient}>
+                      {prep.escrow.fingerprint}
+                    </span>
+                    <span class="muted small">{tx.officeKey}</span>
+                  </li>
+                )}
+              </ul>
             )}
           </dd>
           <dt>{tx.destination}</dt>
@@ -85,7 +95,7 @@ export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { w
           )}
         </dl>
       </div>
-      {pass && (
+      {prep.encryption === "passphrase" && (
         <div class="banner warn ppap">
           <strong>{tx.ppapTitle}</strong>
           <span>{tx.ppap}</span>

@@ -6,16 +6,14 @@ import type { ExclusionReason } from "../../bindings/ExclusionReason";
 import type { FieldOption } from "../../bindings/FieldOption";
 import type { HandoverDefaults } from "../../bindings/HandoverDefaults";
 import type { ImportProgress } from "../../bindings/ImportProgress";
-import type { PackResult } from "../../bindings/PackResult";
+import type { WorkType } from "../../bindings/WorkType";
 import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProgressBar } from "../../components/ProgressBar";
 import { t } from "../../i18n";
-import { ts } from "../../screens-i18n";
 import {
   STEPS,
   afterChange,
-  emptyDraft,
   firstBlocked,
   selection,
   stepProblem,
@@ -25,11 +23,13 @@ import {
   type Problem,
   type StepId,
 } from "../../lib/wizard";
+import { ts } from "../../screens-i18n";
 import { ContractorStep } from "./ContractorStep";
 import { CustomersStep } from "./CustomersStep";
 import { DonePage } from "./DonePage";
 import { FieldsStep } from "./FieldsStep";
 import { MethodStep } from "./MethodStep";
+import { freshProgress, leave, progress, resume } from "./progress";
 import { ReturnStep } from "./ReturnStep";
 import { ReviewStep } from "./ReviewStep";
 import { WorkStep } from "./WorkStep";
@@ -41,121 +41,46 @@ export interface StepProps {
   known: Known;
 }
 
-/**
- * The main flow: a new handover, one question per step, with exactly what leaves the office
- * shown before anything is written. Every refusal shown comes from the core.
- */
-export function Wizard({ onDone }: { onDone: () => void }) {
-  const tx = ts();
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [step, setStep] = useState(0);
-  const [furthest, setFurthest] = useState(0);
+/** What the wizard asks the core for as it runs. */
+interface Loaded {
+  workTypes: WorkTypeInfo[];
+  contractors: ContractorChoice[] | null;
+  customers: Customer[] | null;
+  excluded: Map<string, ExclusionReason>;
+  fields: FieldOption[];
+  defaults: HandoverDefaults | null;
+}
+
+/** The roster, register, defaults and (per work type) screening and fields, from the core. */
+function useLoaded(workType: WorkType | null, onError: (e: unknown) => void): [Loaded, () => void] {
   const [workTypes, setWorkTypes] = useState<WorkTypeInfo[]>([]);
   const [contractors, setContractors] = useState<ContractorChoice[] | null>(null);
   const [customers, setCustomers] = useState<Customer[] | null>(null);
   const [excluded, setExcluded] = useState<Map<string, ExclusionReason>>(new Map());
   const [fields, setFields] = useState<FieldOption[]>([]);
   const [defaults, setDefaults] = useState<HandoverDefaults | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [checking, setChecking] = useState(false);
-  const [creating, setCreating] = useState<ImportProgress | null>(null);
-  const [result, setResult] = useState<PackResult | null>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
-
+  const today = () => {
+    api.handoverContractors().then(setContractors, onError);
+    api.handoverDefaults().then(setDefaults, onError);
+  };
   useEffect(() => {
-    api.workTypes().then(setWorkTypes, setError);
-    api.handoverContractors().then(setContractors, setError);
-    api.customers("").then(setCustomers, setError);
-    api.handoverDefaults().then(setDefaults, setError);
+    api.workTypes().then(setWorkTypes, onError);
+    api.customers("").then(setCustomers, onError);
+    today();
   }, []);
   useEffect(() => {
-    if (!draft.workType) return;
-    api
-      .handoverScreen(draft.workType)
-      .then((list) => setExcluded(new Map(list.map((e) => [e.customerId, e.reason]))), setError);
-    api.handoverFields(draft.workType).then(setFields, setError);
-  }, [draft.workType]);
+    if (!workType) return;
+    api.handoverScreen(workType).then((list) => setExcluded(new Map(list.map((e) => [e.customerId, e.reason]))), onError);
+    api.handoverFields(workType).then(setFields, onError);
+  }, [workType]);
+  return [{ workTypes, contractors, customers, excluded, fields, defaults }, today];
+}
 
-  const known: Known = useMemo(() => ({ contractors: contractors ?? [], excluded }), [contractors, excluded]);
-  const id: StepId = STEPS[step];
-  const update = (change: Partial<Draft>) => {
-    setProblem(null);
-    setError(null);
-    setDraft((d) => afterChange(d, change));
-  };
-  const go = (to: number) => {
-    setProblem(null);
-    setError(null);
-    setStep(to);
-    setFurthest((f) => Math.max(f, to));
-  };
-  useEffect(() => {
-    heading.current?.focus();
-  }, [step, result]);
-
-  /** Leave the step: its own shape first, then what only the core can say. */
-  const next = async () => {
-    if (checking) return;
-    const p = stepProblem(id, draft, known);
-    if (p) {
-      setProblem(p);
-      return;
-    }
-    setChecking(true);
-    setError(null);
-    try {
-      const sel = selection(draft, known);
-      const pass = usesPassphrase(draft, known) ? draft.passphrase : null;
-      if (id === "fields") await api.prepare(sel);
-      if (id === "method") await api.handoverCheck(sel, null, pass);
-      if (id === "returnBy") {
-        const date = await api.handoverCheck(sel, draft.returnBy || null, pass);
-        setDraft((d) => ({ ...d, returnBy: date }));
-      }
-      go(step + 1);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setChecking(false);
-    }
-  };
-  const back = () => step > 0 && go(step - 1);
-
-  const create = () => {
-    if (!draft.out) return;
-    const pass = usesPassphrase(draft, known) ? draft.passphrase : null;
-    setError(null);
-    setCreating({ done: 0, total: null });
-    api
-      .pack(
-        selection(draft, known),
-        { out: draft.out, armor: draft.armor, returnBy: draft.returnBy || null, passphrase: pass },
-        setCreating,
-      )
-      .then((r) => {
-        // The passphrase has done its job: forget it.
-        setDraft((d) => ({ ...d, passphrase: "", passphraseAgain: "" }));
-        setResult(r);
-        onDone();
-      }, setError)
-      .finally(() => setCreating(null));
-  };
-  const startOver = () => {
-    setDraft(emptyDraft());
-    setResult(null);
-    setStep(0);
-    setFurthest(0);
-    setProblem(null);
-    setError(null);
-    api.handoverContractors().then(setContractors, setError);
-    api.handoverDefaults().then(setDefaults, setError);
-  };
-
-  // Alt+←/→ move between steps wherever the focus is (also when nothing is focused).
+/** Alt+←/→ move between steps wherever the focus is (also when nothing is focused). */
+function useStepKeys(enabled: boolean, next: () => void, back: () => void) {
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
   keys.current = (e: KeyboardEvent) => {
-    if (!e.altKey || creating || result) return;
+    if (!e.altKey || !enabled) return;
     if (e.key === "ArrowRight") {
       e.preventDefault();
       next();
@@ -169,6 +94,70 @@ export function Wizard({ onDone }: { onDone: () => void }) {
     window.addEventListener("keydown", on);
     return () => window.removeEventListener("keydown", on);
   }, []);
+}
+
+/**
+ * The main flow: a new handover, one question per step, with exactly what leaves the office
+ * shown before anything is written. Every refusal shown comes from the core. The progress is
+ * kept while the user visits other screens (`progress`).
+ */
+export function Wizard({ onDone }: { onDone: () => void }) {
+  const { draft, step, furthest, result } = progress.value;
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [checking, setChecking] = useState(false);
+  const [creating, setCreating] = useState<ImportProgress | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [loaded, reloadToday] = useLoaded(draft.workType, setError);
+  const known: Known = useMemo(
+    () => ({ contractors: loaded.contractors ?? [], excluded: loaded.excluded }),
+    [loaded.contractors, loaded.excluded],
+  );
+  const id: StepId = STEPS[step];
+
+  // Back on this screen: resume at the first step that needs an answer again; leaving it
+  // forgets the passphrase.
+  useEffect(() => () => void (progress.value = leave(progress.value)), []);
+  useEffect(() => {
+    if (loaded.contractors) progress.value = resume(progress.value, known);
+  }, [loaded.contractors !== null]);
+  useEffect(() => heading.current?.focus(), [step, result]);
+
+  const update = (change: Partial<Draft>) => {
+    setProblem(null);
+    setError(null);
+    progress.value = { ...progress.value, draft: afterChange(progress.value.draft, change) };
+  };
+  const go = (to: number) => {
+    setProblem(null);
+    setError(null);
+    progress.value = { ...progress.value, step: to, furthest: Math.max(progress.value.furthest, to) };
+  };
+  const next = () => leaveStep(id, draft, known, { setProblem, setError, setChecking, checking, go: () => go(step + 1) });
+  const back = () => step > 0 && go(step - 1);
+  useStepKeys(!creating && !result, next, back);
+
+  const create = () => {
+    if (!draft.out) return;
+    const pass = usesPassphrase(draft, known) ? draft.passphrase : null;
+    setError(null);
+    setCreating({ done: 0, total: null });
+    api
+      .pack(selection(draft, known), { out: draft.out, armor: draft.armor, returnBy: draft.returnBy || null, passphrase: pass }, setCreating)
+      .then((r) => {
+        // The passphrase has done its job: forget it.
+        const done = progress.value;
+        progress.value = { ...done, draft: { ...done.draft, passphrase: "", passphraseAgain: "" }, result: r };
+        onDone();
+      }, setError)
+      .finally(() => setCreating(null));
+  };
+  const startOver = () => {
+    progress.value = freshProgress();
+    setProblem(null);
+    setError(null);
+    reloadToday();
+  };
 
   if (result) {
     return (
@@ -177,45 +166,20 @@ export function Wizard({ onDone }: { onDone: () => void }) {
       </section>
     );
   }
-
-  const props: StepProps = { draft, update, known };
   const blocked = firstBlocked(draft, known, STEPS[furthest]);
   return (
     <section class="view wizard" data-testid="wizard">
       <div class="toolbar">
         <h1>{t().navHandover}</h1>
-        <span class="muted small">{tx.stepOf(step + 1, STEPS.length)}</span>
+        <span class="muted small">{ts().stepOf(step + 1, STEPS.length)}</span>
         <span class="spacer" />
         {step > 0 && (
           <button class="link" onClick={startOver} data-testid="wizard-start-over">
-            {tx.startOver}
+            {ts().startOver}
           </button>
         )}
       </div>
-      <nav aria-label={tx.stepOf(step + 1, STEPS.length)}>
-        <ol class="steps" data-testid="wizard-steps">
-          {STEPS.map((s, i) => {
-            const reachable = i <= furthest && (blocked === null || STEPS.indexOf(blocked) >= i);
-            const state = i === step ? "current" : i < step || (i <= furthest && reachable) ? "done" : "todo";
-            return (
-              <li key={s} class={`step ${state}`}>
-                <button
-                  type="button"
-                  disabled={!reachable || i === step || !!creating}
-                  aria-current={i === step ? "step" : undefined}
-                  onClick={() => go(i)}
-                  data-testid={`wizard-step-${s}`}
-                >
-                  <span class="num" aria-hidden="true">
-                    {i < step ? "✓" : i + 1}
-                  </span>
-                  <span class="label">{tx.steps[s]}</span>
-                </button>
-              </li>
-            );
-          })}
-        </ol>
-      </nav>
+      <StepIndicator step={step} furthest={furthest} blocked={blocked} busy={!!creating} go={go} />
       <form
         class="wizard-body"
         onSubmit={(e) => {
@@ -228,56 +192,145 @@ export function Wizard({ onDone }: { onDone: () => void }) {
           <h2 class="step-title" tabIndex={-1} ref={heading}>
             {stepTitle(id)}
           </h2>
-          {id === "work" && <WorkStep {...props} workTypes={workTypes} />}
-          {id === "contractor" && <ContractorStep {...props} loading={contractors === null} />}
-          {id === "customers" && <CustomersStep {...props} customers={customers} />}
-          {id === "fields" && <FieldsStep {...props} options={fields} />}
-          {id === "method" && <MethodStep {...props} today={defaults?.today ?? ""} />}
-          {id === "returnBy" && <ReturnStep {...props} defaults={defaults} />}
-          {id === "review" && <ReviewStep {...props} workTypes={workTypes} onError={setError} />}
+          <StepBody id={id} props={{ draft, update, known }} loaded={loaded} onError={setError} />
         </div>
         <div class="wizard-footer">
-          <div class="messages" aria-live="polite">
-            {problem && (
-              <div class="banner warn" role="alert" data-testid="wizard-problem">
-                {tx.problems[problem]}
-              </div>
-            )}
-            {error && isIpcError(error) && error.code === "cancelled" ? (
-              <div class="banner warn" role="status" data-testid="create-cancelled">
-                {t().errors.cancelled}
-              </div>
-            ) : error ? (
-              <ErrorBanner error={error} />
-            ) : null}
-            {creating && (
-              <ProgressBar
-                label={tx.creating}
-                progress={creating}
-                onCancel={() => api.cancel()}
-                cancelLabel={tx.cancel}
-                testId="create-progress"
-              />
-            )}
-          </div>
-          <div class="nav-buttons">
-            <span class="muted small hint">{tx.keyHint}</span>
-            <button type="button" onClick={back} disabled={step === 0 || !!creating} data-testid="wizard-back">
-              {tx.back}
-            </button>
-            {id !== "review" ? (
-              <button class="primary" type="submit" disabled={checking} data-testid="wizard-next">
-                {checking ? tx.checking : tx.next}
-              </button>
-            ) : (
-              <button class="primary create" type="button" onClick={create} disabled={!!creating} data-testid="create">
-                {tx.create}
-              </button>
-            )}
-          </div>
+          <Messages problem={problem} error={error} creating={creating} />
+          <NavButtons step={step} id={id} checking={checking} creating={!!creating} back={back} create={create} />
         </div>
       </form>
     </section>
+  );
+}
+
+interface LeaveHooks {
+  setProblem: (p: Problem | null) => void;
+  setError: (e: unknown) => void;
+  setChecking: (b: boolean) => void;
+  checking: boolean;
+  go: () => void;
+}
+
+/** Leave a step: its own shape first, then what only the core can say. */
+async function leaveStep(id: StepId, draft: Draft, known: Known, h: LeaveHooks) {
+  if (h.checking) return;
+  const p = stepProblem(id, draft, known);
+  if (p) {
+    h.setProblem(p);
+    return;
+  }
+  h.setChecking(true);
+  h.setError(null);
+  try {
+    const sel = selection(draft, known);
+    const pass = usesPassphrase(draft, known) ? draft.passphrase : null;
+    if (id === "fields") await api.prepare(sel);
+    if (id === "method") await api.handoverCheck(sel, null, pass);
+    if (id === "returnBy") {
+      const date = await api.handoverCheck(sel, draft.returnBy || null, pass);
+      progress.value = { ...progress.value, draft: { ...progress.value.draft, returnBy: date } };
+    }
+    h.go();
+  } catch (e) {
+    h.setError(e);
+  } finally {
+    h.setChecking(false);
+  }
+}
+
+/** The step indicator: done, current and still-to-do steps; reachable ones can be clicked. */
+function StepIndicator(p: { step: number; furthest: number; blocked: StepId | null; busy: boolean; go: (i: number) => void }) {
+  const tx = ts();
+  return (
+    <nav aria-label={tx.stepOf(p.step + 1, STEPS.length)}>
+      <ol class="steps" data-testid="wizard-steps">
+        {STEPS.map((s, i) => {
+          const reachable = i <= p.furthest && (p.blocked === null || STEPS.indexOf(p.blocked) >= i);
+          const state = i === p.step ? "current" : i < p.step || (i <= p.furthest && reachable) ? "done" : "todo";
+          return (
+            <li key={s} class={`step ${state}`}>
+              <button
+                type="button"
+                disabled={!reachable || i === p.step || p.busy}
+                aria-current={i === p.step ? "step" : undefined}
+                onClick={() => p.go(i)}
+                data-testid={`wizard-step-${s}`}
+              >
+                <span class="num" aria-hidden="true">
+                  {i < p.step ? "✓" : i + 1}
+                </span>
+                <span class="label">{tx.steps[s]}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}
+
+/** The page of the current step. */
+function StepBody({ id, props, loaded, onError }: { id: StepId; props: StepProps; loaded: Loaded; onError: (e: unknown) => void }) {
+  switch (id) {
+    case "work":
+      return <WorkStep {...props} workTypes={loaded.workTypes} />;
+    case "contractor":
+      return <ContractorStep {...props} loading={loaded.contractors === null} />;
+    case "customers":
+      return <CustomersStep {...props} customers={loaded.customers} onError={onError} />;
+    case "fields":
+      return <FieldsStep {...props} options={loaded.fields} />;
+    case "method":
+      return <MethodStep {...props} today={loaded.defaults?.today ?? ""} />;
+    case "returnBy":
+      return <ReturnStep {...props} defaults={loaded.defaults} />;
+    case "review":
+      return <ReviewStep {...props} workTypes={loaded.workTypes} onError={onError} />;
+  }
+}
+
+/** Why the step cannot be left, the core's refusal, a cancelled pack, the pack's progress. */
+function Messages({ problem, error, creating }: { problem: Problem | null; error: unknown; creating: ImportProgress | null }) {
+  const tx = ts();
+  return (
+    <div class="messages" aria-live="polite">
+      {problem && (
+        <div class="banner warn" role="alert" data-testid="wizard-problem">
+          {tx.problems[problem]}
+        </div>
+      )}
+      {error && isIpcError(error) && error.code === "cancelled" ? (
+        <div class="banner warn" role="status" data-testid="create-cancelled">
+          {t().errors.cancelled}
+        </div>
+      ) : error ? (
+        <ErrorBanner error={error} />
+      ) : null}
+      {creating && (
+        <ProgressBar label={tx.creating} progress={creating} onCancel={() => api.cancel()} cancelLabel={tx.cancel} testId="create-progress" />
+      )}
+    </div>
+  );
+}
+
+function NavButtons(p: { step: number; id: StepId; checking: boolean; creating: boolean; back: () => void; create: () => void }) {
+  const tx = ts();
+  return (
+    <div class="nav-buttons">
+      <span class="muted small hint">{tx.keyHint}</span>
+      <button type="button" onClick={p.back} disabled={p.step === 0 || p.creating} data-testid="wizard-back">
+        {tx.back}
+      </button>
+      {p.id !== "review" ? (
+        <button class="primary" type="submit" disabled={p.checking} data-testid="wizard-next">
+          {p.checking ? tx.checking : tx.next}
+        </button>
+      ) : (
+        <button class="primary create" type="button" onClick={p.create} disabled={p.creating} data-testid="create">
+          {tx.create}
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -19,7 +19,7 @@ pub(super) fn resolve_return_by(
 ) -> Result<jiff::civil::Date> {
     let return_by = match given.map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => crate::dates::parse_date(d)?,
-        None => today.saturating_add(jiff::Span::new().days(i64::from(policy.return_days))),
+        None => crate::dates::add_days(today, policy.return_days),
     };
     if return_by < today {
         return Err(Error::invalid(
@@ -72,7 +72,7 @@ pub fn check_pack_options(
     sel: &Selection,
     passphrase: Option<&SecretString>,
     return_by: Option<&str>,
-) -> Result<String> {
+) -> Result<jiff::civil::Date> {
     let policy = policy(office)?;
-    checked(office, &policy, sel, passphrase, return_by).map(|(_, d)| d.to_string())
+    checked(office, &policy, sel, passphrase, return_by).map(|(_, d)| d)
 }

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use jiff::civil::Date;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -174,10 +175,12 @@ pub fn field_options(office: &Office, work_type: WorkType) -> Result<Vec<FieldOp
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct HandoverDefaults {
-    /// Today in the office's time zone (YYYY-MM-DD).
-    pub today: String,
+    /// Today in the office's time zone.
+    #[ts(type = "string")]
+    pub today: Date,
     /// The default return-or-destroy date: today + the policy's return days.
-    pub return_by: String,
+    #[ts(type = "string")]
+    pub return_by: Date,
     /// The policy's return days.
     pub return_days: u32,
 }
@@ -186,8 +189,8 @@ pub struct HandoverDefaults {
 pub fn handover_defaults(office: &Office) -> Result<HandoverDefaults> {
     let policy = policy(office)?;
     Ok(HandoverDefaults {
-        today: office.today().to_string(),
-        return_by: resolve_return_by(office.today(), &policy, None)?.to_string(),
+        today: office.today(),
+        return_by: resolve_return_by(office.today(), &policy, None)?,
         return_days: policy.return_days,
     })
 }

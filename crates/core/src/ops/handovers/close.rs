@@ -21,23 +21,14 @@ pub fn confirm_destruction(
         .pop()
         .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
     // The day it was handed over, in the office's time zone (as `today` is).
-    let handed_over = h
-        .created_at
-        .parse::<jiff::Timestamp>()
-        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
-        .map_err(|_| {
-            Error::invalid(
-                "handover",
-                format!("{id} has an unreadable creation time '{}'", h.created_at),
-            )
-        })?;
+    let handed_over = crate::history::local_date(h.created_at);
     if on < handed_over {
         return Err(Error::invalid(
             "date",
             format!("{on} is before {id} was handed over ({handed_over})"),
         ));
     }
-    if let Some(c) = &h.closed_on {
+    if let Some(c) = h.closed_on {
         return Err(Error::invalid(
             "handover",
             format!("{id} was already closed on {c}"),
@@ -61,9 +52,9 @@ pub fn handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
 
 /// Open handovers past their return-or-destroy date.
 pub fn overdue_handovers(office: &Office) -> Result<Vec<HandoverRecord>> {
-    let today = office.today().to_string();
+    let today = office.today();
     Ok(handovers(office)?
         .into_iter()
-        .filter(|h| h.is_overdue(&today))
+        .filter(|h| h.is_overdue(today))
         .collect())
 }

@@ -1,9 +1,11 @@
 //! Writing a bundle or a sheet and recording the handover, all or nothing.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use age::secrecy::SecretString;
-use serde::Serialize;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::super::Office;
@@ -12,10 +14,13 @@ use super::super::policy;
 use super::check::checked;
 use super::prepare::bundle_customers;
 use crate::bundle::{
-    self, BundleKey, Manifest, ManifestContractor, ManifestCustomer, ManifestOffice, PaperHeader,
+    self, BundleCustomer, BundleKey, Manifest, ManifestContractor, ManifestCustomer,
+    ManifestOffice, PaperHeader,
 };
-use crate::handover::{Excluded, HandoverCustomer, HandoverRecord, Method, Selection};
-use crate::keys::{self, recipient_fingerprint};
+use crate::handover::{
+    Encryption, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
+};
+use crate::keys::{self, OfficeKeys, OfficePublicKeys};
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -35,6 +40,35 @@ pub struct PackOptions {
     pub insecure_work_factor: Option<u8>,
 }
 
+/// Where and how to write the handover, as the app sends it.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PackRequest {
+    /// transfer: the file; media: the folder; paper: the HTML sheet.
+    pub out: String,
+    /// ASCII armor.
+    #[serde(default)]
+    pub armor: bool,
+    /// Return-or-destroy date (`YYYY-MM-DD`); empty or absent: from the policy.
+    pub return_by: Option<String>,
+    /// The passphrase of a passphrase bundle.
+    pub passphrase: Option<String>,
+}
+
+impl From<PackRequest> for PackOptions {
+    fn from(r: PackRequest) -> PackOptions {
+        PackOptions {
+            out: PathBuf::from(r.out),
+            armor: r.armor,
+            return_by: r.return_by.filter(|d| !d.trim().is_empty()),
+            // Straight into a secret type: zeroized on drop, never in a Debug or log line.
+            passphrase: r.passphrase.map(Into::into),
+            insecure_work_factor: None,
+        }
+    }
+}
+
 /// What a pack produced and recorded.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -51,10 +85,11 @@ pub struct PackResult {
     pub size: u64,
     /// transfer, media or paper.
     pub method: Method,
-    /// x25519, passphrase or none.
-    pub encryption: String,
+    /// How the data is protected.
+    pub encryption: Encryption,
     /// Return-or-destroy date.
-    pub return_by: String,
+    #[ts(type = "string")]
+    pub return_by: Date,
     /// Customers handed over.
     pub customers: usize,
     /// Customers left out, and why.
@@ -66,6 +101,20 @@ pub struct PackResult {
     pub ledger_seq: u64,
     /// Things the operator must know (the passphrase rule…).
     pub warnings: Vec<String>,
+}
+
+/// Where the file goes, and the journal that undoes a pack killed before it is recorded.
+struct Output<'a> {
+    path: PathBuf,
+    journal: &'a mut Journal,
+}
+
+/// The file a pack wrote, before it is recorded.
+struct Written {
+    path: PathBuf,
+    sha256: String,
+    size: u64,
+    warnings: Vec<String>,
 }
 
 /// Prepare, write the bundle or sheet, and record the handover — all or nothing: if recording
@@ -84,45 +133,101 @@ pub fn pack(
         opts.passphrase.as_ref(),
         opts.return_by.as_deref(),
     )?;
-    let today = office.today();
     let office_keys = keys::load_office_keys(&office.dir)?;
-    let id = office.store.next_handover_id(today.year())?;
-    let created = office.now();
+    let id = office.store.next_handover_id(office.today().year())?;
+    let created = office.now_instant();
+    let manifest = manifest(
+        office,
+        &prep,
+        &id,
+        created,
+        return_by,
+        &office_keys.public(),
+    );
+    let customers = bundle_customers(office, &prep)?;
+    let path = out_path(sel.method, &opts.out, &id)?;
+    // Until the handover is recorded, a kill leaves this journal for the next start to undo
+    // the pack (see `interrupted`).
+    let mut journal = Journal::begin(&office.dir, &id, &path)?;
+    let out = Output {
+        path,
+        journal: &mut journal,
+    };
+    let written = match sel.method {
+        Method::Paper => write_sheet(&manifest, &customers, out)?,
+        Method::Transfer | Method::Media => {
+            let key = bundle_key(&prep, opts, &office_keys)?;
+            let armor = opts.armor;
+            write_bundle(
+                manifest,
+                &customers,
+                &key,
+                armor,
+                out,
+                &office_keys,
+                progress,
+            )?
+        }
+    };
+    let record = handover_record(
+        office,
+        &prep,
+        &id,
+        created,
+        return_by,
+        &written,
+        &office_keys,
+    );
+    let seq = record_it(office, &prep, &record, &written.path)?;
+    drop(journal);
+    Ok(PackResult {
+        handover_id: id,
+        path: written.path.display().to_string(),
+        sha256: written.sha256,
+        size: written.size,
+        method: prep.method,
+        encryption: prep.encryption,
+        return_by,
+        customers: prep.customers.len(),
+        excluded: prep.excluded,
+        recipients: record.recipients,
+        ledger_seq: seq,
+        warnings: written.warnings,
+    })
+}
 
-    let encryption = match (sel.method, sel.passphrase) {
-        (Method::Paper, _) => "none",
-        (_, true) => "passphrase",
-        _ => "x25519",
-    };
-    let contractor = &prep.contractor;
-    let contractor_fps: Vec<String> = if encryption == "x25519" {
-        contractor
-            .recipients
-            .iter()
-            .map(|r| recipient_fingerprint(r))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let office_public = office_keys.public();
-    let manifest = Manifest {
+/// The bundle's manifest: who, what, for whom, and for how long (the entries are added as
+/// they are written).
+fn manifest(
+    office: &Office,
+    prep: &Preparation,
+    id: &str,
+    created: Timestamp,
+    return_by: Date,
+    office_public: &OfficePublicKeys,
+) -> Manifest {
+    Manifest {
         format_version: bundle::FORMAT_VERSION,
-        handover_id: id.clone(),
-        created: created.clone(),
+        handover_id: id.to_string(),
+        created: created.to_string(),
         operator: office.operator.clone(),
         office: ManifestOffice {
             signing_key: office_public.signing_key.clone(),
             recipient_fingerprint: office_public.recipient_fingerprint.clone(),
         },
         contractor: ManifestContractor {
-            id: contractor.id.clone(),
-            name: contractor.name.clone(),
-            key_fingerprints: contractor_fps.clone(),
+            id: prep.contractor.id.clone(),
+            name: prep.contractor.name.clone(),
+            key_fingerprints: prep
+                .recipients
+                .iter()
+                .map(|k| k.fingerprint.clone())
+                .collect(),
         },
-        work_type: sel.work_type.id().into(),
-        method: sel.method.id().into(),
+        work_type: prep.work_type.id().into(),
+        method: prep.method.id().into(),
         return_by: return_by.to_string(),
-        encryption: encryption.into(),
+        encryption: prep.encryption.id().into(),
         customers: prep
             .customers
             .iter()
@@ -132,100 +237,147 @@ pub fn pack(
             })
             .collect(),
         entries: Vec::new(),
-    };
-    let bundle_customers = bundle_customers(office, &prep)?;
-
-    let mut warnings = Vec::new();
-    let path = if sel.method == Method::Media {
-        if !opts.out.is_dir() {
-            return Err(Error::invalid(
-                "media",
-                format!(
-                    "{} is not a folder (pick the USB stick or staging folder)",
-                    opts.out.display()
-                ),
-            ));
-        }
-        opts.out.join(format!("{id}.age"))
-    } else {
-        opts.out.clone()
-    };
-    // Until the handover is recorded, a kill leaves this journal for the next start to undo
-    // the pack (see `interrupted`).
-    let mut journal = Journal::begin(&office.dir, &id, &path)?;
-    let (path, sha256, size) = match sel.method {
-        Method::Paper => {
-            let header = PaperHeader::from_manifest(&manifest)?;
-            let html = bundle::paper_sheet_html(&header, &bundle_customers)?;
-            if path.exists() {
-                return Err(Error::FileExists(path));
-            }
-            use sha2::Digest;
-            let sha = hex::encode(sha2::Sha256::digest(html.as_bytes()));
-            journal.publishing(&sha)?;
-            crate::fsutil::write_atomic(&path, html.as_bytes())?;
-            warnings.push(
-                "the printed sheet is the handover: print it, hand it over, and ask for it back \
-                 or for its destruction by the return date"
-                    .into(),
-            );
-            (path, sha, html.len() as u64)
-        }
-        Method::Transfer | Method::Media => {
-            let key = match (&opts.passphrase, opts.insecure_work_factor) {
-                (Some(p), Some(wf)) => BundleKey::InsecureTestPassphrase {
-                    passphrase: p.clone(),
-                    work_factor: wf,
-                },
-                (Some(p), None) => BundleKey::Passphrase(p.clone()),
-                (None, _) => {
-                    let mut rs = contractor
-                        .recipients
-                        .iter()
-                        .map(|r| keys::parse_recipient(r))
-                        .collect::<Result<Vec<_>>>()?;
-                    rs.push(office_keys.recipient());
-                    BundleKey::Recipients(rs)
-                }
-            };
-            if opts.passphrase.is_some() {
-                warnings.push(
-                    "tell the contractor the passphrase by phone or in person — never in the same \
-                     e-mail or chat as the file (that would be PPAP all over again)"
-                        .into(),
-                );
-            }
-            let sign = |m: &[u8]| office_keys.sign(m);
-            let packed = bundle::pack_to_file_with(
-                &path,
-                manifest,
-                &bundle_customers,
-                &key,
-                opts.armor,
-                &sign,
-                progress,
-                &mut |sha| journal.publishing(sha),
-            )?;
-            (path, packed.sha256, packed.size)
-        }
-    };
-
-    let mut recipients = contractor_fps;
-    if encryption == "x25519" {
-        recipients.push(office_public.recipient_fingerprint.clone());
     }
-    let record = HandoverRecord {
-        id: id.clone(),
-        created_at: created.clone(),
+}
+
+/// Where the file goes: the path given, or for media `<folder>/<id>.age` (the folder must be
+/// one: the USB stick or a staging folder).
+fn out_path(method: Method, out: &Path, id: &str) -> Result<PathBuf> {
+    if method != Method::Media {
+        return Ok(out.to_path_buf());
+    }
+    if !out.is_dir() {
+        return Err(Error::invalid(
+            "media",
+            format!(
+                "{} is not a folder (pick the USB stick or staging folder)",
+                out.display()
+            ),
+        ));
+    }
+    Ok(out.join(format!("{id}.age")))
+}
+
+/// The printed work-order sheet: the HTML is the handover.
+fn write_sheet(
+    manifest: &Manifest,
+    customers: &[BundleCustomer],
+    out: Output<'_>,
+) -> Result<Written> {
+    use sha2::Digest;
+    let header = PaperHeader::from_manifest(manifest)?;
+    let html = bundle::paper_sheet_html(&header, customers)?;
+    if out.path.exists() {
+        return Err(Error::FileExists(out.path));
+    }
+    let sha256 = hex::encode(sha2::Sha256::digest(html.as_bytes()));
+    out.journal.publishing(&sha256)?;
+    crate::fsutil::write_atomic(&out.path, html.as_bytes())?;
+    Ok(Written {
+        path: out.path,
+        sha256,
+        size: html.len() as u64,
+        warnings: vec![
+            "the printed sheet is the handover: print it, hand it over, and ask for it back or \
+             for its destruction by the return date"
+                .into(),
+        ],
+    })
+}
+
+/// What the bundle is encrypted to: the passphrase, or every key of the contractor and the
+/// office's own recipient (so the office can audit what it sent).
+fn bundle_key(
+    prep: &Preparation,
+    opts: &PackOptions,
+    office_keys: &OfficeKeys,
+) -> Result<BundleKey> {
+    Ok(match (&opts.passphrase, opts.insecure_work_factor) {
+        (Some(p), Some(wf)) => BundleKey::InsecureTestPassphrase {
+            passphrase: p.clone(),
+            work_factor: wf,
+        },
+        (Some(p), None) => BundleKey::Passphrase(p.clone()),
+        (None, _) => {
+            let mut rs = prep
+                .recipients
+                .iter()
+                .map(|k| keys::parse_recipient(&k.recipient))
+                .collect::<Result<Vec<_>>>()?;
+            rs.push(office_keys.recipient());
+            BundleKey::Recipients(rs)
+        }
+    })
+}
+
+/// The encrypted, signed bundle.
+fn write_bundle(
+    manifest: Manifest,
+    customers: &[BundleCustomer],
+    key: &BundleKey,
+    armor: bool,
+    out: Output<'_>,
+    office_keys: &OfficeKeys,
+    progress: &mut dyn Progress,
+) -> Result<Written> {
+    let sign = |m: &[u8]| office_keys.sign(m);
+    let journal = out.journal;
+    let packed = bundle::pack_to_file_with(
+        &out.path,
+        manifest,
+        customers,
+        key,
+        armor,
+        &sign,
+        progress,
+        &mut |sha| journal.publishing(sha),
+    )?;
+    let warnings = match key {
+        BundleKey::Recipients(_) => Vec::new(),
+        _ => vec![
+            "tell the contractor the passphrase by phone or in person — never in the same e-mail \
+             or chat as the file (that would be PPAP all over again)"
+                .into(),
+        ],
+    };
+    Ok(Written {
+        path: out.path,
+        sha256: packed.sha256,
+        size: packed.size,
+        warnings,
+    })
+}
+
+/// The handover as the store records it.
+fn handover_record(
+    office: &Office,
+    prep: &Preparation,
+    id: &str,
+    created: Timestamp,
+    return_by: Date,
+    written: &Written,
+    office_keys: &OfficeKeys,
+) -> HandoverRecord {
+    let mut recipients: Vec<String> = prep
+        .recipients
+        .iter()
+        .map(|k| k.fingerprint.clone())
+        .collect();
+    if prep.encryption == Encryption::X25519 {
+        recipients.push(office_keys.public().recipient_fingerprint);
+    }
+    HandoverRecord {
+        id: id.to_string(),
+        created_at: created,
         operator: office.operator.clone(),
-        contractor_id: contractor.id.clone(),
-        work_type: sel.work_type.id().into(),
-        method: sel.method.id().into(),
-        encryption: encryption.into(),
-        return_by: return_by.to_string(),
-        bundle_sha256: Some(sha256.clone()),
-        bundle_size: Some(size),
-        recipients: recipients.clone(),
+        contractor_id: prep.contractor.id.clone(),
+        work_type: prep.work_type,
+        method: prep.method,
+        encryption: prep.encryption,
+        return_by,
+        bundle_sha256: Some(written.sha256.clone()),
+        bundle_size: Some(written.size),
+        recipients,
         closed_on: None,
         closed_note: None,
         ledger_seq: 0,
@@ -237,14 +389,26 @@ pub fn pack(
                 fields: c.included.clone(),
             })
             .collect(),
-    };
+    }
+}
+
+/// Record the handover with its `handover.created` entry; the ledger seq. If recording fails
+/// the written file is removed, so no bundle exists that the ledger does not know.
+fn record_it(
+    office: &mut Office,
+    prep: &Preparation,
+    record: &HandoverRecord,
+    path: &Path,
+) -> Result<u64> {
+    // The payload spells every value as the ledger always has (ids and ISO dates), so that
+    // ledgers written before these were typed verify the same.
     let payload = serde_json::json!({
-        "handoverId": id,
-        "contractor": { "id": contractor.id, "name": contractor.name },
-        "workType": sel.work_type.id(),
-        "method": sel.method.id(),
-        "encryption": encryption,
-        "returnBy": return_by.to_string(),
+        "handoverId": record.id,
+        "contractor": { "id": prep.contractor.id, "name": prep.contractor.name },
+        "workType": record.work_type.id(),
+        "method": record.method.id(),
+        "encryption": record.encryption.id(),
+        "returnBy": record.return_by.to_string(),
         "customers": prep.customers.iter().map(|c| serde_json::json!({
             "customerId": c.customer_id,
             "fields": c.included,
@@ -252,14 +416,14 @@ pub fn pack(
         })).collect::<Vec<_>>(),
         "excluded": prep.excluded,
         "extraFields": prep.extra_fields,
-        "bundleSha256": sha256,
-        "bundleSize": size,
-        "recipients": recipients,
+        "bundleSha256": record.bundle_sha256,
+        "bundleSize": record.bundle_size,
+        "recipients": record.recipients,
         "basis": "委託",
     });
     let mut event = office.event("handover.created", payload);
     // The record's creation time is the entry's: `ledger verify` compares the two.
-    event.at.clone_from(&created);
+    event.at = record.created_at.to_string();
     event.customers = prep
         .customers
         .iter()
@@ -274,26 +438,11 @@ pub fn pack(
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
-    let entry = match office.store.record_handover(&record, event) {
-        Ok(e) => e,
+    match office.store.record_handover(record, event) {
+        Ok(e) => Ok(e.seq),
         Err(e) => {
-            let _ = std::fs::remove_file(&path);
-            return Err(e);
+            let _ = std::fs::remove_file(path);
+            Err(e)
         }
-    };
-    drop(journal);
-    Ok(PackResult {
-        handover_id: id,
-        path: path.display().to_string(),
-        sha256,
-        size,
-        method: sel.method,
-        encryption: encryption.into(),
-        return_by: return_by.to_string(),
-        customers: prep.customers.len(),
-        excluded: prep.excluded,
-        recipients,
-        ledger_seq: entry.seq,
-        warnings,
-    })
+    }
 }

@@ -51,7 +51,7 @@ pub fn paper_sheet(office: &Office, id: &str, path: &Path) -> Result<String> {
         .handovers(Some(id))?
         .pop()
         .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
-    if h.method != Method::Paper.id() {
+    if h.method != Method::Paper {
         return Err(Error::invalid(
             "handover",
             format!("{id} is a {} handover, not a printed sheet", h.method),

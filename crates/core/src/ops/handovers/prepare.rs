@@ -4,8 +4,9 @@
 use super::super::Office;
 use super::super::policy;
 use crate::bundle::BundleCustomer;
-use crate::handover::{self, Preparation, Selection};
-use crate::{Error, Field, Policy, Result};
+use crate::contractors::RecipientKey;
+use crate::handover::{self, Encryption, Preparation, Selection};
+use crate::{Error, Field, Policy, Result, keys};
 
 /// Exactly what a handover would contain, without writing anything.
 pub fn prepare(office: &Office, sel: &Selection) -> Result<Preparation> {
@@ -17,7 +18,17 @@ pub(super) fn prepare_with(
     policy: &Policy,
     sel: &Selection,
 ) -> Result<Preparation> {
-    handover::prepare(office.store(), policy, sel, office.today())
+    let mut prep = handover::prepare(office.store(), policy, sel, office.today())?;
+    if prep.encryption == Encryption::X25519 {
+        // Before the office keys exist there is no escrow to show; pack refuses then.
+        prep.escrow = keys::office_public_keys(&office.dir)
+            .ok()
+            .map(|k| RecipientKey {
+                recipient: k.recipient,
+                fingerprint: k.recipient_fingerprint,
+            });
+    }
+    Ok(prep)
 }
 
 /// The customers of a preparation with exactly the fields they may receive and their stored

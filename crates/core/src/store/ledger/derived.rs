@@ -414,101 +414,10 @@ impl<'s> Checker<'s> {
                 ),
             ));
         };
-        let differ = |column: &str, table: &str, ledger: &str| {
-            Err(mismatch(
-                "handovers",
-                format!(
-                    "handover {}: {column} is '{table}' in the table but '{ledger}' in ledger \
-                     entry {seq}",
-                    row.id
-                ),
-            ))
-        };
-        if row.id != c.handover_id {
-            return differ("the id", &row.id, &c.handover_id);
-        }
-        let at = String::from_utf8_lossy(e.at);
-        let actor = String::from_utf8_lossy(e.actor);
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        let size = |o: Option<i64>| o.map(|s| s.to_string()).unwrap_or_default();
-        for (column, table, ledger) in [
-            ("created_at", row.created_at.clone(), at.into_owned()),
-            ("operator", row.operator.clone(), actor.into_owned()),
-            (
-                "contractor_id",
-                row.contractor_id.clone(),
-                c.contractor.id.clone(),
-            ),
-            ("work_type", row.work_type.clone(), c.work_type.clone()),
-            ("method", row.method.clone(), c.method.clone()),
-            ("encryption", row.encryption.clone(), c.encryption.clone()),
-            ("return_by", row.return_by.clone(), c.return_by.clone()),
-            (
-                "bundle_sha256",
-                opt(&row.bundle_sha256),
-                opt(&c.bundle_sha256),
-            ),
-            ("bundle_size", size(row.bundle_size), size(c.bundle_size)),
-        ] {
-            if table != ledger {
-                return differ(column, &table, &ledger);
-            }
-        }
-        if serde_json::from_str::<Vec<String>>(&row.recipients)
-            .ok()
-            .as_ref()
-            != Some(&c.recipients)
-        {
-            return differ(
-                "recipients",
-                &row.recipients,
-                &serde_json::to_string(&c.recipients).unwrap_or_default(),
-            );
-        }
+        handover_difference(&row, e, &c)?;
         self.report.handovers += 1;
-
         let stored = (self.customers_of)(&row.id)?;
-        for (i, want) in c.customers.iter().enumerate() {
-            let Some(got) = stored.get(i) else {
-                return Err(mismatch(
-                    "handover_customers",
-                    format!(
-                        "customer {} of handover {} (ledger entry {seq}) is missing",
-                        want.customer_id, row.id
-                    ),
-                ));
-            };
-            let fields = want.fields.join(",");
-            if got.customer_id != want.customer_id || got.position != i as i64 {
-                return Err(mismatch(
-                    "handover_customers",
-                    format!(
-                        "handover {}: position {i} holds customer {} but ledger entry {seq} \
-                         recorded {}",
-                        row.id, got.customer_id, want.customer_id
-                    ),
-                ));
-            }
-            if got.fields != fields {
-                return Err(mismatch(
-                    "handover_customers",
-                    format!(
-                        "handover {}, customer {}: the fields are '{}' in the table but '{fields}' \
-                         in ledger entry {seq}",
-                        row.id, got.customer_id, got.fields
-                    ),
-                ));
-            }
-        }
-        if let Some(extra) = stored.get(c.customers.len()) {
-            return Err(mismatch(
-                "handover_customers",
-                format!(
-                    "handover {} lists customer {}, whom ledger entry {seq} did not record",
-                    row.id, extra.customer_id
-                ),
-            ));
-        }
+        customers_difference(&row.id, seq, &c.customers, &stored)?;
         self.report.handover_customers += stored.len() as u64;
         let customers: Vec<String> = c.customers.into_iter().map(|c| c.customer_id).collect();
         self.closures.insert(
@@ -604,54 +513,168 @@ impl<'s> Checker<'s> {
         } else {
             kind.to_string()
         };
-        match expect {
-            Expect::Exactly(mut want) => {
-                want.sort_unstable();
-                want.dedup();
-                // Both sorted: the first difference says which side has the extra customer.
-                let mut w = want.iter().peekable();
-                let mut l = linked.iter().peekable();
-                loop {
-                    match (w.peek(), l.peek()) {
-                        (None, None) => return Ok(()),
-                        (Some(a), Some(b)) if a == b => {
-                            w.next();
-                            l.next();
-                        }
-                        (Some(a), b) if b.is_none_or(|b| a < b) => {
-                            return Err(mismatch(
-                                "ledger_customers",
-                                format!(
-                                    "customer {a} is not linked to ledger entry {seq} ({what}), \
-                                     which concerns them: their history would not show it"
-                                ),
-                            ));
-                        }
-                        (_, Some(b)) => {
-                            return Err(mismatch(
-                                "ledger_customers",
-                                format!(
-                                    "customer {b} is linked to ledger entry {seq} ({what}), \
-                                     which does not concern them"
-                                ),
-                            ));
-                        }
-                        (Some(_), None) => unreachable!("handled above"),
+        linked_difference(seq, &what, expect, &linked)
+    }
+}
+
+/// Does entry `seq` (`what`) link exactly the customers it should in `ledger_customers`?
+fn linked_difference(seq: u64, what: &str, expect: Expect, linked: &[String]) -> Result<()> {
+    match expect {
+        Expect::Exactly(mut want) => {
+            want.sort_unstable();
+            want.dedup();
+            // Both sorted: the first difference says which side has the extra customer.
+            let mut w = want.iter().peekable();
+            let mut l = linked.iter().peekable();
+            loop {
+                match (w.peek(), l.peek()) {
+                    (None, None) => return Ok(()),
+                    (Some(a), Some(b)) if a == b => {
+                        w.next();
+                        l.next();
                     }
+                    (Some(a), b) if b.is_none_or(|b| a < b) => {
+                        return Err(mismatch(
+                            "ledger_customers",
+                            format!(
+                                "customer {a} is not linked to ledger entry {seq} ({what}), \
+                                 which concerns them: their history would not show it"
+                            ),
+                        ));
+                    }
+                    (_, Some(b)) => {
+                        return Err(mismatch(
+                            "ledger_customers",
+                            format!(
+                                "customer {b} is linked to ledger entry {seq} ({what}), \
+                                 which does not concern them"
+                            ),
+                        ));
+                    }
+                    (Some(_), None) => unreachable!("handled above"),
                 }
             }
-            Expect::NamedIn(named) => match linked.iter().find(|c| !named.contains(c)) {
-                Some(c) => Err(mismatch(
-                    "ledger_customers",
-                    format!(
-                        "customer {c} is linked to ledger entry {seq} ({what}), which does not \
-                         name them"
-                    ),
-                )),
-                None => Ok(()),
-            },
+        }
+        Expect::NamedIn(named) => match linked.iter().find(|c| !named.contains(c)) {
+            Some(c) => Err(mismatch(
+                "ledger_customers",
+                format!(
+                    "customer {c} is linked to ledger entry {seq} ({what}), which does not \
+                     name them"
+                ),
+            )),
+            None => Ok(()),
+        },
+    }
+}
+
+/// The first column of a `handovers` row that differs from the entry that recorded it.
+fn handover_difference(row: &HandoverRow, e: &EntryRef<'_>, c: &Created) -> Result<()> {
+    let seq = e.seq;
+    let differ = |column: &str, table: &str, ledger: &str| {
+        Err(mismatch(
+            "handovers",
+            format!(
+                "handover {}: {column} is '{table}' in the table but '{ledger}' in ledger \
+                 entry {seq}",
+                row.id
+            ),
+        ))
+    };
+    if row.id != c.handover_id {
+        return differ("the id", &row.id, &c.handover_id);
+    }
+    let at = String::from_utf8_lossy(e.at);
+    let actor = String::from_utf8_lossy(e.actor);
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let size = |o: Option<i64>| o.map(|s| s.to_string()).unwrap_or_default();
+    for (column, table, ledger) in [
+        ("created_at", row.created_at.clone(), at.into_owned()),
+        ("operator", row.operator.clone(), actor.into_owned()),
+        (
+            "contractor_id",
+            row.contractor_id.clone(),
+            c.contractor.id.clone(),
+        ),
+        ("work_type", row.work_type.clone(), c.work_type.clone()),
+        ("method", row.method.clone(), c.method.clone()),
+        ("encryption", row.encryption.clone(), c.encryption.clone()),
+        ("return_by", row.return_by.clone(), c.return_by.clone()),
+        (
+            "bundle_sha256",
+            opt(&row.bundle_sha256),
+            opt(&c.bundle_sha256),
+        ),
+        ("bundle_size", size(row.bundle_size), size(c.bundle_size)),
+    ] {
+        if table != ledger {
+            return differ(column, &table, &ledger);
         }
     }
+    if serde_json::from_str::<Vec<String>>(&row.recipients)
+        .ok()
+        .as_ref()
+        != Some(&c.recipients)
+    {
+        return differ(
+            "recipients",
+            &row.recipients,
+            &serde_json::to_string(&c.recipients).unwrap_or_default(),
+        );
+    }
+    Ok(())
+}
+
+/// The first `handover_customers` row of handover `id` that differs from what ledger entry
+/// `seq` recorded (a customer missing, moved, with other fields, or one it never recorded).
+fn customers_difference(
+    id: &str,
+    seq: u64,
+    want: &[CreatedCustomer],
+    stored: &[HandoverCustomerRow],
+) -> Result<()> {
+    for (i, want) in want.iter().enumerate() {
+        let Some(got) = stored.get(i) else {
+            return Err(mismatch(
+                "handover_customers",
+                format!(
+                    "customer {} of handover {id} (ledger entry {seq}) is missing",
+                    want.customer_id
+                ),
+            ));
+        };
+        let fields = want.fields.join(",");
+        if got.customer_id != want.customer_id || got.position != i as i64 {
+            return Err(mismatch(
+                "handover_customers",
+                format!(
+                    "handover {id}: position {i} holds customer {} but ledger entry {seq} \
+                     recorded {}",
+                    got.customer_id, want.customer_id
+                ),
+            ));
+        }
+        if got.fields != fields {
+            return Err(mismatch(
+                "handover_customers",
+                format!(
+                    "handover {id}, customer {}: the fields are '{}' in the table but '{fields}' \
+                     in ledger entry {seq}",
+                    got.customer_id, got.fields
+                ),
+            ));
+        }
+    }
+    if let Some(extra) = stored.get(want.len()) {
+        return Err(mismatch(
+            "handover_customers",
+            format!(
+                "handover {id} lists customer {}, whom ledger entry {seq} did not record",
+                extra.customer_id
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Customer ids a payload of an unknown kind names.
@@ -680,18 +703,27 @@ fn request_difference(row: &RequestRow, r: &Request) -> Option<&'static str> {
     let checks: [(&'static str, bool); 11] = [
         ("customer_id", row.customer_id == r.customer_id),
         ("scope", row.scope == r.scope.to_db()),
-        ("received", row.received == r.received),
+        ("received", row.received == r.received.to_string()),
         ("channel", row.channel == r.channel.id()),
         ("note", row.note == r.note),
         ("status", row.status == r.status.as_str()),
-        ("decided_on", row.decided_on == r.decided_on),
+        (
+            "decided_on",
+            row.decided_on == r.decided_on.map(|d| d.to_string()),
+        ),
         ("reason", row.reason == r.reason),
-        ("notified_on", row.notified_on == r.notified_on),
+        (
+            "notified_on",
+            row.notified_on == r.notified_on.map(|d| d.to_string()),
+        ),
         (
             "notified_channel",
             row.notified_channel.as_deref() == r.notified_channel.map(|c| c.id()),
         ),
-        ("withdrawn_on", row.withdrawn_on == r.withdrawn_on),
+        (
+            "withdrawn_on",
+            row.withdrawn_on == r.withdrawn_on.map(|d| d.to_string()),
+        ),
     ];
     checks.into_iter().find(|(_, same)| !same).map(|(c, _)| c)
 }

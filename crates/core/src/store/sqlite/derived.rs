@@ -79,6 +79,17 @@ fn request_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
 }
 
 impl SqliteStore {
+    /// The first `handover_customers` row whose handover is not in the table.
+    fn orphan_customer_row(&self) -> rusqlite::Result<Option<(String, String)>> {
+        let mut s = self.conn.prepare(
+            "SELECT handover_id, customer_id FROM handover_customers \
+             WHERE handover_id NOT IN (SELECT id FROM handovers) \
+             ORDER BY handover_id, position LIMIT 1",
+        )?;
+        let mut rows = s.query_map([], |r| Ok((text(r, 0)?, text(r, 1)?)))?;
+        rows.next().transpose()
+    }
+
     pub(super) fn check_derived_sql(&self) -> Result<DerivedReport> {
         let path = self.path.clone();
         let err = move |source| Error::Store {
@@ -135,20 +146,7 @@ impl SqliteStore {
             Checker::new(Box::new(handovers), Box::new(index), Box::new(customers_of));
         walk_entries(&self.conn, &self.path, &mut |e| checker.entry(e))?;
 
-        let orphan: Option<(String, String)> = {
-            let mut s = self
-                .conn
-                .prepare(
-                    "SELECT handover_id, customer_id FROM handover_customers \
-                     WHERE handover_id NOT IN (SELECT id FROM handovers) \
-                     ORDER BY handover_id, position LIMIT 1",
-                )
-                .map_err(&err)?;
-            let mut rows = s
-                .query_map([], |r| Ok((text(r, 0)?, text(r, 1)?)))
-                .map_err(&err)?;
-            rows.next().transpose().map_err(&err)?
-        };
+        let orphan = self.orphan_customer_row().map_err(&err)?;
         let mut rs = self
             .conn
             .prepare(

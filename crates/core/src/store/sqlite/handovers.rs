@@ -12,33 +12,54 @@ use crate::{Error, Field};
 const REQUEST_COLUMNS: &str = "id, customer_id, scope, received, channel, note, status, \
      decided_on, reason, notified_on, notified_channel, withdrawn_on";
 
+fn conv(i: usize, what: &str, table: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("bad {what} in the {table} table").into(),
+    )
+}
+
+/// Column `i`, stored as text, read as a typed value (a date, an instant, an id).
+pub(super) fn typed<T: std::str::FromStr>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    what: &str,
+    table: &str,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    text.parse().map_err(|_| conv(i, what, table))
+}
+
+/// Like [`typed`], for a column that may be NULL.
+pub(super) fn typed_opt<T: std::str::FromStr>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    what: &str,
+    table: &str,
+) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = r.get(i)?;
+    text.map(|t| t.parse().map_err(|_| conv(i, what, table)))
+        .transpose()
+}
+
 fn request_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
     let scope: String = r.get(2)?;
     let status: String = r.get(6)?;
-    let channel: String = r.get(4)?;
-    let notified_channel: Option<String> = r.get(10)?;
-    let conv = |i: usize, what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("bad {what} in the requests table").into(),
-        )
-    };
+    const T: &str = "requests";
     Ok(Request {
         id: r.get(0)?,
         customer_id: r.get(1)?,
-        scope: scope.parse::<Scope>().map_err(|_| conv(2, "scope"))?,
-        received: r.get(3)?,
-        channel: channel.parse().map_err(|_| conv(4, "channel"))?,
+        scope: Scope::from_db(&scope).ok_or_else(|| conv(2, "scope", T))?,
+        received: typed(r, 3, "received date", T)?,
+        channel: typed(r, 4, "channel", T)?,
         note: r.get(5)?,
-        status: RequestStatus::from_db(&status).ok_or_else(|| conv(6, "status"))?,
-        decided_on: r.get(7)?,
+        status: RequestStatus::from_db(&status).ok_or_else(|| conv(6, "status", T))?,
+        decided_on: typed_opt(r, 7, "decision date", T)?,
         reason: r.get(8)?,
-        notified_on: r.get(9)?,
-        notified_channel: notified_channel
-            .map(|c| c.parse().map_err(|_| conv(10, "notified channel")))
-            .transpose()?,
-        withdrawn_on: r.get(11)?,
+        notified_on: typed_opt(r, 9, "notification date", T)?,
+        notified_channel: typed_opt(r, 10, "notified channel", T)?,
+        withdrawn_on: typed_opt(r, 11, "withdrawal date", T)?,
     })
 }
 
@@ -90,15 +111,15 @@ impl SqliteStore {
             r.id,
             r.customer_id,
             r.scope.to_db(),
-            r.received,
+            r.received.to_string(),
             r.channel.id(),
             r.note,
             r.status.as_str(),
-            r.decided_on,
+            r.decided_on.map(|d| d.to_string()),
             r.reason,
-            r.notified_on,
+            r.notified_on.map(|d| d.to_string()),
             r.notified_channel.map(|c| c.id()),
-            r.withdrawn_on,
+            r.withdrawn_on.map(|d| d.to_string()),
             at
         ])?;
         let e = append_in(&tx, event)?;
@@ -137,13 +158,13 @@ impl SqliteStore {
         ))?
         .execute(params![
             h.id,
-            h.created_at,
+            h.created_at.to_string(),
             h.operator,
             h.contractor_id,
-            h.work_type,
-            h.method,
-            h.encryption,
-            h.return_by,
+            h.work_type.id(),
+            h.method.id(),
+            h.encryption.id(),
+            h.return_by.to_string(),
             h.bundle_sha256,
             h.bundle_size.map(|s| s as i64),
             serde_json::to_string(&h.recipients).unwrap_or_default(),
@@ -192,34 +213,6 @@ impl SqliteStore {
         Ok(list)
     }
 
-    /// The handovers that included `customer_id`, oldest first, each with only that
-    /// customer's entry in `customers` (a handover may hold thousands).
-    pub(super) fn customer_handovers_sql(
-        &self,
-        customer_id: &str,
-    ) -> rusqlite::Result<Vec<HandoverRecord>> {
-        let cols = HANDOVER_COLUMNS
-            .split(", ")
-            .map(|c| format!("h.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {cols}, c.customer_id, c.fields FROM handover_customers c \
-                 JOIN handovers h ON h.id = c.handover_id WHERE c.customer_id = ?1 ORDER BY h.id"
-            ))?
-            .query_map([customer_id], |r| {
-                let mut h = handover_from_row(r)?;
-                let fields: String = r.get(15)?;
-                h.customers = vec![HandoverCustomer {
-                    customer_id: r.get(14)?,
-                    fields: fields_from_db(&fields),
-                }];
-                Ok(h)
-            })?
-            .collect()
-    }
-
     pub(super) fn close_handover_sql(
         &mut self,
         id: &str,
@@ -254,19 +247,20 @@ impl SqliteStore {
 /// A handover row in [`HANDOVER_COLUMNS`] order (its customers are read separately).
 fn handover_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverRecord> {
     let recipients: String = r.get(10)?;
+    const T: &str = "handovers";
     Ok(HandoverRecord {
         id: r.get(0)?,
-        created_at: r.get(1)?,
+        created_at: typed(r, 1, "creation time", T)?,
         operator: r.get(2)?,
         contractor_id: r.get(3)?,
-        work_type: r.get(4)?,
-        method: r.get(5)?,
-        encryption: r.get(6)?,
-        return_by: r.get(7)?,
+        work_type: typed(r, 4, "work type", T)?,
+        method: typed(r, 5, "method", T)?,
+        encryption: typed(r, 6, "encryption", T)?,
+        return_by: typed(r, 7, "return-by date", T)?,
         bundle_sha256: r.get(8)?,
         bundle_size: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
         recipients: serde_json::from_str(&recipients).unwrap_or_default(),
-        closed_on: r.get(11)?,
+        closed_on: typed_opt(r, 11, "closing date", T)?,
         closed_note: r.get(12)?,
         ledger_seq: r.get::<_, i64>(13)? as u64,
         customers: Vec::new(),

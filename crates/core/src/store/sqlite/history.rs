@@ -5,10 +5,10 @@
 //! history of one customer must come from `handover_customers_by_customer`, not a scan of every
 //! handover ever made.
 
-use rusqlite::types::{ToSql, Type};
+use rusqlite::types::ToSql;
 
 use super::SqliteStore;
-use super::handovers::fields_from_db;
+use super::handovers::{fields_from_db, typed, typed_opt};
 use crate::history::{self, Basis, ProvisionQuery, ProvisionRow};
 
 const SELECT: &str = "SELECT h.id, h.created_at, h.contractor_id, k.name, h.work_type, h.method, \
@@ -66,32 +66,25 @@ pub(super) fn provisions_statement(q: &ProvisionQuery) -> (String, Vec<Box<dyn T
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProvisionRow> {
-    let conv = |i: usize, what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            Type::Text,
-            format!("bad {what} in the handovers table").into(),
-        )
-    };
-    let created_at: String = r.get(1)?;
-    let work_type: String = r.get(4)?;
-    let method: String = r.get(5)?;
+    const T: &str = "handovers";
+    let created_at: jiff::Timestamp = typed(r, 1, "creation time", T)?;
     let fields: String = r.get(11)?;
     Ok(ProvisionRow {
-        date: history::local_date(&created_at),
+        date: history::local_date(created_at),
         created_at,
         handover_id: r.get(0)?,
         contractor_id: r.get(2)?,
         contractor_name: r.get(3)?,
-        work_type: work_type.parse().map_err(|_| conv(4, "work type"))?,
-        method: method.parse().map_err(|_| conv(5, "method"))?,
-        encryption: r.get(6)?,
-        return_by: r.get(7)?,
-        closed_on: r.get(8)?,
+        work_type: typed(r, 4, "work type", T)?,
+        method: typed(r, 5, "method", T)?,
+        encryption: typed(r, 6, "encryption", T)?,
+        return_by: typed(r, 7, "return-by date", T)?,
+        closed_on: typed_opt(r, 8, "closing date", T)?,
         customer_id: r.get(9)?,
         customer_name: r.get(10)?,
         fields: fields_from_db(&fields),
         basis: Basis::Entrustment,
+        overdue: false,
     })
 }
 

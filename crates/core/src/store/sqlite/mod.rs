@@ -275,11 +275,6 @@ impl Store for SqliteStore {
         self.handovers_sql(id).map_err(|e| self.err(e))
     }
 
-    fn customer_handovers(&self, customer_id: &str) -> Result<Vec<HandoverRecord>> {
-        self.customer_handovers_sql(customer_id)
-            .map_err(|e| self.err(e))
-    }
-
     fn close_handover(
         &mut self,
         id: &str,

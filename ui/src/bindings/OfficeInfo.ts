@@ -3,9 +3,9 @@ import type { InterruptedPack } from "./InterruptedPack";
 import type { OfficePublicKeys } from "./OfficePublicKeys";
 
 /**
- * What the UI needs to draw its frame.
+ * The office at a glance: the frame of every screen.
  */
-export type AppInfo = { 
+export type OfficeInfo = { 
 /**
  * The data directory in use.
  */
@@ -19,11 +19,11 @@ operator: string,
  */
 customerCount: number, 
 /**
- * The office keys, once `init` has run.
+ * The office keys, once they are created.
  */
 keys: OfficePublicKeys | null, 
 /**
- * Today (YYYY-MM-DD) in the office's time zone.
+ * Today in the office's time zone.
  */
 today: string, 
 /**

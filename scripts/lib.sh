@@ -32,15 +32,26 @@ ensure_app_packages() {
   ensure_packages "${APP_PACKAGES[@]}"
 }
 
-# Install the UI packages at the locked versions, only when node_modules is missing or older
-# than the lock file. Not `npm ci`: npm 11 writes a lock that lists only this platform's
-# optional packages (rollup's native binaries) and `npm ci` then refuses it as out of sync;
-# `npm install --no-save` installs the same locked versions and leaves the lock untouched.
+# Install the UI packages at the locked versions (`npm ci`), only when node_modules is missing
+# or older than the lock file. The lock lists every platform's optional packages (rollup's and
+# esbuild's native binaries), so `npm ci` accepts it on Linux, macOS and Windows alike;
+# tools/npm_lock_complete.py (in scripts/test) keeps it so. npm writes a lock trimmed to this
+# platform when node_modules exists: regenerate it with `npm install --package-lock-only` in a
+# folder holding only package.json and the lock.
 ensure_ui_deps() {
   local ui="$ROOT/ui"
   if [ ! -d "$ui/node_modules" ] || [ "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]; then
-    log "installing UI packages (locked versions)"
-    (cd "$ui" && npm install --no-save --no-audit --no-fund --loglevel=error)
+    log "installing UI packages (npm ci, locked versions)"
+    (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# cargo-deny (licenses, bans, sources of the dependency graph; see deny.toml), built from
+# crates.io only when missing.
+ensure_cargo_deny() {
+  if ! cargo deny --version >/dev/null 2>&1; then
+    log "installing cargo-deny (cargo install --locked)"
+    cargo install --quiet --locked cargo-deny
   fi
 }
 

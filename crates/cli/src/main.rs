@@ -123,81 +123,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_keys(&keys);
             }
         }
-        Command::Import(a) => {
-            let mut office = open(&cli)?;
-            let opts = ImportOptions {
-                sheet: a.sheet.clone(),
-                encoding: a.encoding.parse()?,
-                mappings: a
-                    .map
-                    .iter()
-                    .map(|m| m.parse::<MapOverride>())
-                    .collect::<Result<_, _>>()?,
-                floor_plans_dir: a.floor_plans.clone(),
-                dry_run: a.dry_run,
-                skip_invalid: a.skip_invalid,
-            };
-            let mut bar = progress::Bar::new(!a.json && std::io::stderr().is_terminal());
-            let report = ops::import_register(&mut office, &a.file, &opts, &mut bar);
-            bar.finish();
-            let report = report?;
-            if a.json {
-                print_json(&report)?;
-            } else {
-                print_import(&report);
-            }
-        }
-        Command::Customers(a) => {
-            let office = open(&cli)?;
-            let list = ops::customers(&office, a.query.as_deref().unwrap_or(""), a.limit)?;
-            if a.json {
-                print_json(&list)?;
-            } else {
-                let mut out = std::io::stdout().lock();
-                writeln!(
-                    out,
-                    "顧客番号\t氏名\tフリガナ\t郵便番号\t住所\t電話番号\t図面"
-                )?;
-                for c in &list {
-                    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-                    writeln!(
-                        out,
-                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                        c.customer_id,
-                        o(&c.name),
-                        o(&c.name_kana),
-                        o(&c.postal_code),
-                        o(&c.address),
-                        o(&c.phone),
-                        c.floor_plan.as_ref().map_or("", |f| f.ext.as_str())
-                    )?;
-                }
-                eprintln!("{} customer(s)", list.len());
-            }
-        }
+        Command::Import(a) => import(&cli, a)?,
+        Command::Customers(a) => customers(&cli, a)?,
         Command::Contractor(cmd) => contractor(&cli, cmd)?,
-        Command::Keygen(a) => {
-            let pass = if a.passphrase {
-                Some(progress::read_passphrase()?)
-            } else {
-                None
-            };
-            let recipient = ops::keygen(&a.out, pass.as_ref())?;
-            eprintln!(
-                "Wrote the identity to {}{}. Keep it secret; send the office this public key:",
-                a.out.display(),
-                if pass.is_some() {
-                    " (passphrase-protected)"
-                } else {
-                    ""
-                }
-            );
-            println!("{recipient}");
-            eprintln!(
-                "fingerprint: {}",
-                handover_core::keys::recipient_fingerprint(&recipient)
-            );
-        }
+        Command::Keygen(a) => keygen(a)?,
         Command::Prepare(a) => handovers::prepare(&cli, a)?,
         Command::Pack(a) => handovers::pack(&cli, a)?,
         Command::ConfirmDestruction(a) => handovers::confirm(&cli, a)?,
@@ -211,6 +140,86 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Purge(a) => retention::purge(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn import(cli: &Cli, a: &args::ImportArgs) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let opts = ImportOptions {
+        sheet: a.sheet.clone(),
+        encoding: a.encoding.parse()?,
+        mappings: a
+            .map
+            .iter()
+            .map(|m| m.parse::<MapOverride>())
+            .collect::<Result<_, _>>()?,
+        floor_plans_dir: a.floor_plans.clone(),
+        dry_run: a.dry_run,
+        skip_invalid: a.skip_invalid,
+    };
+    let mut bar = progress::Bar::new(!a.json && std::io::stderr().is_terminal());
+    let report = ops::import_register(&mut office, &a.file, &opts, &mut bar);
+    bar.finish();
+    let report = report?;
+    if a.json {
+        print_json(&report)?;
+    } else {
+        print_import(&report);
+    }
+    Ok(())
+}
+
+fn customers(cli: &Cli, a: &args::CustomersArgs) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let list = ops::customers(&office, a.query.as_deref().unwrap_or(""), a.limit)?;
+    if a.json {
+        print_json(&list)?;
+    } else {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "顧客番号\t氏名\tフリガナ\t郵便番号\t住所\t電話番号\t図面"
+        )?;
+        for c in &list {
+            let o = |v: &Option<String>| v.clone().unwrap_or_default();
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                c.customer_id,
+                o(&c.name),
+                o(&c.name_kana),
+                o(&c.postal_code),
+                o(&c.address),
+                o(&c.phone),
+                c.floor_plan.as_ref().map_or("", |f| f.ext.as_str())
+            )?;
+        }
+        eprintln!("{} customer(s)", list.len());
+    }
+    Ok(())
+}
+
+fn keygen(a: &args::KeygenArgs) -> anyhow::Result<()> {
+    let pass = if a.passphrase {
+        Some(progress::read_passphrase()?)
+    } else {
+        None
+    };
+    let recipient = ops::keygen(&a.out, pass.as_ref())?;
+    eprintln!(
+        "Wrote the identity to {}{}. Keep it secret; send the office this public key:",
+        a.out.display(),
+        if pass.is_some() {
+            " (passphrase-protected)"
+        } else {
+            ""
+        }
+    );
+    println!("{recipient}");
+    eprintln!(
+        "fingerprint: {}",
+        handover_core::keys::recipient_fingerprint(&recipient)
+    );
+    Ok(())
 }
 
 fn print_keys(k: &handover_core::keys::OfficePublicKeys) {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { lang } from "../i18n";
 import { datePattern, displayDate, outOfRange, parseDateText, shiftDate } from "../lib/dates";
 
@@ -23,9 +23,11 @@ interface Props {
 export function DateInput({ value, onChange, min, max, required, testId, ariaLabel }: Props) {
   const l = lang.value;
   const [text, setText] = useState(displayDate(value, l));
-  // Follow the value when it changes from outside (a quick button, a reset) or the language.
+  const input = useRef<HTMLInputElement>(null);
+  // Follow the value when it changes from outside (a quick button, a reset) or the language,
+  // but never under the user's fingers: while the field has the focus, the text is theirs.
   useEffect(() => {
-    if (parseDateText(text) !== value) setText(displayDate(value, l));
+    if (document.activeElement !== input.current && parseDateText(text) !== value) setText(displayDate(value, l));
   }, [value]);
   useEffect(() => setText(displayDate(value, l)), [l]);
 
@@ -49,6 +51,7 @@ export function DateInput({ value, onChange, min, max, required, testId, ariaLab
   };
   return (
     <input
+      ref={input}
       type="text"
       inputMode="numeric"
       autoComplete="off"
@@ -60,7 +63,10 @@ export function DateInput({ value, onChange, min, max, required, testId, ariaLab
       aria-invalid={invalid}
       aria-label={ariaLabel}
       onInput={(e) => typed((e.target as HTMLInputElement).value)}
-      onBlur={() => parsed && !invalid && setText(displayDate(parsed, l))}
+      onBlur={() => {
+        if (parsed && !invalid) setText(displayDate(parsed, l));
+        else if (text.trim() === "") setText(displayDate(value, l));
+      }}
       onKeyDown={onKeyDown}
       data-testid={testId}
       data-iso={parsed ?? ""}

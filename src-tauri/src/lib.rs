@@ -110,3 +110,35 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::import_preview::register_preview,
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    /// The commands `handlers` registers are exactly those build.rs grants the window: a
+    /// command missing there is refused at run time ("not allowed"), one only there is a
+    /// permission for nothing.
+    #[test]
+    fn every_registered_command_is_granted_and_no_other() {
+        let lib = include_str!("lib.rs");
+        let start = lib
+            .find("tauri::generate_handler![")
+            .expect("the handler list");
+        let registered: std::collections::BTreeSet<&str> = lib[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.trim_start().starts_with(']'))
+            .filter_map(|l| l.trim().strip_suffix(','))
+            .filter_map(|l| l.rsplit("::").next())
+            .collect();
+        let build = include_str!("../build.rs");
+        let start = build.find("const COMMANDS").expect("the COMMANDS list");
+        let granted: std::collections::BTreeSet<&str> = build[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.trim_start().starts_with(']'))
+            .filter_map(|l| l.trim().strip_suffix(','))
+            .map(|l| l.trim_matches('"'))
+            .collect();
+        assert!(registered.len() > 50, "{registered:?}");
+        assert_eq!(registered, granted);
+    }
+}

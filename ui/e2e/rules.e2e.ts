@@ -27,7 +27,7 @@ e2e(
     await app.click("wizard-next");
     // Full-width, mixed separators, a repeat and an unknown id: the core reads them.
     await app.click("paste-toggle");
-    await app.type("customer-ids", "Ｃ０００１、C0002 C0002\nC9999");
+    await app.type("customer-ids", "Ｃ０００１、C0002 C0002，C9999");
     await app.click("paste-add");
     await app.waitForText("paste-result", (s) => s.includes("C9999"));
     await app.waitForText("selected-count", (s) => s.includes("2"));

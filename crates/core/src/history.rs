@@ -18,7 +18,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::handover::{Encryption, Method};
+use crate::handover::method::{Encryption, Method};
 use crate::{Error, Field, Result, WorkType};
 
 /// The legal basis of a provision. Handover only ever hands data to contractors doing work

@@ -33,10 +33,9 @@ ALLOWED: dict[tuple[str, str], str] = {
 NOT_YET: dict[str, str] = {
     "crates/core/src/bundle/": "issue 10 (hostile files) splits these",
     "crates/core/src/register/": "issue 10 (hostile files) splits these",
-    # Long scenario tests and benchmark drivers (about 25 functions): not split yet. Run
-    # `tools/long_functions.py --all` to list them.
-    "crates/core/tests/": "scenario tests still to split",
-    "crates/cli/tests/": "scenario tests still to split",
+    "crates/core/tests/core/bundle.rs": "issue 10 (hostile files) rewrites these tests",
+    # The benchmark drivers (5 functions, the ledger's measure() at 381 lines) are not split
+    # yet. `tools/long_functions.py --all` lists them.
     "crates/core/benches/": "benchmark drivers still to split",
 }
 

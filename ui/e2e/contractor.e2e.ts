@@ -52,10 +52,11 @@ it("contractor: key made in the app, handover to a file, opened and verified", a
     await app.browser.$(`button=${tr.addContractor}`).click();
     await app.fill("form input:not([type])", "架空電設株式会社");
     await app.fill("form textarea", recipient);
-    const dates = await app.browser.$$("form input[type=date]");
+    // Our date fields (year first, whatever the locale), typed as staff type them.
+    const dates = await app.browser.$$("form input.date-input");
     expect(dates.length).toBe(2);
-    await app.fill("form label:nth-of-type(5) input", isoDay(-365));
-    await app.fill("form label:nth-of-type(6) input", isoDay(365));
+    await app.type("contractor-signed", isoDay(-365).replaceAll("-", "/"));
+    await app.type("contractor-expires", isoDay(365).replaceAll("-", "/"));
     await app.browser.$(`button=${tr.save}`).click();
     await app.browser.$(".card.status-valid").waitForDisplayed({ timeout: 10_000, timeoutMsg: "the contractor was not added" });
 

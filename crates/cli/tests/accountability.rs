@@ -65,125 +65,99 @@ fn entries(data: &Path) -> String {
         .to_string()
 }
 
-#[test]
-fn a_request_goes_through_every_step_and_every_wrong_step_is_refused() {
-    let (_tmp, data) = office();
-    let today = today();
-    let add = |customer: &str, scope: &str| -> String {
-        ok(
-            &data,
-            &[
-                "request",
-                "add",
-                customer,
-                "--scope",
-                scope,
-                "--received",
-                "2020-01-06",
-                "--channel",
-                "phone",
-            ],
-        )
-        .trim()
-        .to_string()
-    };
-    let id = add("T001", "phone");
+/// `request add CUSTOMER --scope SCOPE`, received 2020-01-06 by phone; the request's id.
+fn add_request(data: &Path, customer: &str, scope: &str) -> String {
+    ok(
+        data,
+        &[
+            "request",
+            "add",
+            customer,
+            "--scope",
+            scope,
+            "--received",
+            "2020-01-06",
+            "--channel",
+            "phone",
+        ],
+    )
+    .trim()
+    .to_string()
+}
+
+/// `request notify ID --date DATE --channel CHANNEL`.
+fn notify_args<'a>(id: &'a str, date: &'a str, channel: &'a str) -> [&'a str; 7] {
+    [
+        "request",
+        "notify",
+        id,
+        "--date",
+        date,
+        "--channel",
+        channel,
+    ]
+}
+
+/// T001's phone restriction, through every step and every wrong one: decided, told, withdrawn.
+fn t001_through_every_step(data: &Path, today: &str) {
+    let id = add_request(data, "T001", "phone");
     assert!(id.starts_with("REQ-") && id.ends_with("-0001"), "{id}");
 
     // Notify before a decision; reject without a reason.
+    refused(data, &notify_args(&id, today, "mail"), "not decided yet");
     refused(
-        &data,
-        &[
-            "request",
-            "notify",
-            &id,
-            "--date",
-            &today,
-            "--channel",
-            "mail",
-        ],
-        "not decided yet",
-    );
-    refused(
-        &data,
+        data,
         &["request", "decide", &id, "--reject"],
         "needs a reason",
     );
     refused(
-        &data,
+        data,
         &["request", "decide", &id, "--reject", "--reason", "  "],
         "needs a reason",
     );
     assert_eq!(
-        ok(&data, &["request", "decide", &id, "--accept"]),
+        ok(data, &["request", "decide", &id, "--accept"]),
         format!("{id} accepted\n")
     );
     refused(
-        &data,
+        data,
         &["request", "decide", &id, "--accept"],
         "already accepted",
     );
 
     // Told the customer: not before the decision (today), not twice.
-    refused(
-        &data,
-        &[
-            "request",
-            "notify",
-            &id,
-            "--date",
-            "2020-01-07",
-            "--channel",
-            "mail",
-        ],
-        "was decided",
-    );
+    refused(data, &notify_args(&id, "2020-01-07", "mail"), "was decided");
     assert_eq!(
-        ok(
-            &data,
-            &[
-                "request",
-                "notify",
-                &id,
-                "--date",
-                &today,
-                "--channel",
-                "郵送"
-            ]
-        ),
+        ok(data, &notify_args(&id, today, "郵送")),
         format!("{id} accepted, customer told on {today} (mail)\n")
     );
-    refused(
-        &data,
-        &[
-            "request",
-            "notify",
-            &id,
-            "--date",
-            &today,
-            "--channel",
-            "mail",
-        ],
-        "already notified",
-    );
+    refused(data, &notify_args(&id, today, "mail"), "already notified");
     let list: serde_json::Value =
-        serde_json::from_str(&ok(&data, &["request", "list", "--json"])).unwrap();
-    assert_eq!(list[0]["request"]["notifiedOn"], today.as_str());
+        serde_json::from_str(&ok(data, &["request", "list", "--json"])).unwrap();
+    assert_eq!(list[0]["request"]["notifiedOn"], today);
     assert_eq!(list[0]["request"]["notifiedChannel"], "mail");
     assert_eq!(list[0]["due"], serde_json::Value::Null);
     assert_eq!(list[0]["customerName"], "試験\u{3000}太郎");
 
     // Withdrawn once.
     assert_eq!(
-        ok(&data, &["request", "withdraw", &id]),
+        ok(data, &["request", "withdraw", &id]),
         format!("{id} withdrawn\n")
     );
-    refused(&data, &["request", "withdraw", &id], "already withdrawn");
+    refused(data, &["request", "withdraw", &id], "already withdrawn");
     refused(
-        &data,
+        data,
         &["request", "decide", &id, "--reject", "--reason", "x"],
         "already withdrawn",
     );
+}
+
+#[test]
+fn a_request_goes_through_every_step_and_every_wrong_step_is_refused() {
+    let (_tmp, data) = office();
+    let today = today();
+    let add = |customer: &str, scope: &str| add_request(&data, customer, scope);
+    t001_through_every_step(&data, &today);
 
     // A pending one may be withdrawn, and then has nothing to tell.
     let p = add("T002", "all");
@@ -191,19 +165,7 @@ fn a_request_goes_through_every_step_and_every_wrong_step_is_refused() {
         serde_json::from_str(&ok(&data, &["request", "withdraw", &p, "--json"])).unwrap();
     assert_eq!(json["status"], "withdrawn");
     assert_eq!(json["withdrawnOn"], today.as_str());
-    refused(
-        &data,
-        &[
-            "request",
-            "notify",
-            &p,
-            "--date",
-            &today,
-            "--channel",
-            "phone",
-        ],
-        "withdrawn",
-    );
+    refused(&data, &notify_args(&p, &today, "phone"), "withdrawn");
 
     // A rejected one cannot be withdrawn; it stays overdue until the customer is told.
     let r = add("T003", "all");
@@ -237,11 +199,10 @@ fn a_request_goes_through_every_step_and_every_wrong_step_is_refused() {
     assert_eq!(entries(&data), "The ledger is intact: 10 entries verified.");
 }
 
-#[test]
-fn the_leak_report_of_a_real_handover_and_its_exports() {
-    let (tmp, data) = office();
+/// A paper handover of T001 and T004 to a second contractor; its id.
+fn paper_handover(tmp: &tempfile::TempDir, data: &Path) -> String {
     ok(
-        &data,
+        data,
         &[
             "contractor",
             "add",
@@ -254,8 +215,8 @@ fn the_leak_report_of_a_real_handover_and_its_exports() {
         ],
     );
     let sheet = tmp.path().join("sheet.html");
-    let ho = ok(
-        &data,
+    ok(
+        data,
         &[
             "pack",
             "--contractor",
@@ -271,7 +232,49 @@ fn the_leak_report_of_a_real_handover_and_its_exports() {
         ],
     )
     .trim()
-    .to_string();
+    .to_string()
+}
+
+/// After the leak report: the history as CSV with English headers, and T004's record.
+fn check_history_and_record_files(tmp: &tempfile::TempDir, data: &Path, ho: &str) {
+    // The history as CSV, English headers.
+    let csv = tmp.path().join("h.csv");
+    ok(
+        data,
+        &["history", "--csv", csv.to_str().unwrap(), "--lang", "en"],
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("\u{feff}Date,Handover ID,Customer ID,Name,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 3);
+    assert!(text.contains(&format!(
+        "{ho},T004,例題 次郎,CTR-0001,見本通信工業,Removal,Paper,"
+    )));
+
+    // The customer's record as HTML.
+    let rec = tmp.path().join("t004.html");
+    ok(
+        data,
+        &[
+            "report",
+            "customer",
+            "T004",
+            "--html",
+            rec.to_str().unwrap(),
+        ],
+    );
+    let page = std::fs::read_to_string(&rec).unwrap();
+    assert!(page.contains("例題 次郎"));
+    assert!(page.contains("撤去工事"));
+    assert!(page.contains(ho));
+}
+
+#[test]
+fn the_leak_report_of_a_real_handover_and_its_exports() {
+    let (tmp, data) = office();
+    let ho = paper_handover(&tmp, &data);
     let before = entries(&data);
     let preview: serde_json::Value = serde_json::from_str(&ok(
         &data,
@@ -328,36 +331,5 @@ fn the_leak_report_of_a_real_handover_and_its_exports() {
     assert!(out.contains("recorded as ledger entry 5"), "{out}");
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
 
-    // The history as CSV, English headers.
-    let csv = tmp.path().join("h.csv");
-    ok(
-        &data,
-        &["history", "--csv", csv.to_str().unwrap(), "--lang", "en"],
-    );
-    let text = std::fs::read_to_string(&csv).unwrap();
-    assert!(
-        text.starts_with("\u{feff}Date,Handover ID,Customer ID,Name,"),
-        "{text}"
-    );
-    assert_eq!(text.lines().count(), 3);
-    assert!(text.contains(&format!(
-        "{ho},T004,例題 次郎,CTR-0001,見本通信工業,Removal,Paper,"
-    )));
-
-    // The customer's record as HTML.
-    let rec = tmp.path().join("t004.html");
-    ok(
-        &data,
-        &[
-            "report",
-            "customer",
-            "T004",
-            "--html",
-            rec.to_str().unwrap(),
-        ],
-    );
-    let page = std::fs::read_to_string(&rec).unwrap();
-    assert!(page.contains("例題 次郎"));
-    assert!(page.contains("撤去工事"));
-    assert!(page.contains(&ho));
+    check_history_and_record_files(&tmp, &data, &ho);
 }

@@ -68,11 +68,26 @@ fn ledger_intact(data: &Path) -> String {
 }
 
 #[cfg(unix)]
-#[test]
-fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let plans = tmp.path().join("plans");
+/// `handover open BUNDLE` with the test contractor's key, trusting the office's signing key.
+fn open_with_test_key(data: &Path, bundle: &Path) -> Output {
+    let trust = data.join("keys/office.signing.pub");
+    let identity = fixtures().join("keys/test-contractor.agekey");
+    let args = [
+        "open",
+        bundle.to_str().unwrap(),
+        "--identity",
+        identity.to_str().unwrap(),
+        "--trust",
+        trust.to_str().unwrap(),
+    ];
+    handover(data, &args).output().unwrap()
+}
+
+/// An office whose register's customers each have a 5 MB floor plan (distinct files: 200 MB
+/// to pack) and the test contractor; the data folder and the customer ids.
+fn big_office(tmp: &Path) -> (PathBuf, Vec<String>) {
+    let data = tmp.join("data");
+    let plans = tmp.join("plans");
     std::fs::create_dir(&plans).unwrap();
 
     // A register whose customers each have a 5 MB plan (distinct files: 200 MB to pack).
@@ -86,7 +101,7 @@ fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
         ));
         ids.push(id);
     }
-    let register = tmp.path().join("register.csv");
+    let register = tmp.join("register.csv");
     std::fs::write(&register, csv).unwrap();
     let recipients = fixtures().join("keys/test-contractor.recipients.txt");
     ok(&data, &["init"]);
@@ -114,6 +129,51 @@ fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
             "2099-03-31",
         ],
     );
+    (data, ids)
+}
+
+/// Kill a pack once it is writing: after the partial file has data, wait a little, then
+/// SIGKILL. If it already finished (fast machine), that run was a complete, recorded pack:
+/// start again on a fresh output with a shorter delay. Returns how many runs finished.
+fn kill_while_writing(data: &Path, pack_args: &[&str], out: &Path, partial: &Path) -> usize {
+    let mut killed = false;
+    let mut finished_runs = 0;
+    for delay_ms in [100u64, 50, 20, 5, 0] {
+        let baseline = handover_count(data);
+        let mut child = handover(data, pack_args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while std::fs::metadata(partial).map_or(true, |m| m.len() == 0)
+            && start.elapsed() < Duration::from_secs(30)
+            && child.try_wait().unwrap().is_none()
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        if status.signal() == Some(9) {
+            killed = true;
+            assert!(!out.exists(), "a killed pack left {}", out.display());
+            assert_eq!(handover_count(data), baseline, "a killed pack was recorded");
+            break;
+        }
+        assert!(status.success(), "pack failed on its own: {status}");
+        finished_runs += 1;
+        assert_eq!(handover_count(data), baseline + 1);
+        std::fs::remove_file(out).unwrap();
+    }
+    assert!(killed, "pack finished every time before it could be killed");
+    finished_runs
+}
+
+#[test]
+fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, ids) = big_office(tmp.path());
     let entries_before = ledger_intact(&data);
     assert_eq!(handover_count(&data), 0);
 
@@ -134,44 +194,7 @@ fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
         out.to_str().unwrap(),
     ];
 
-    // Kill it once it is writing: after the partial file has data, wait a little, then
-    // SIGKILL. If it already finished (fast machine), that run was a complete, recorded pack:
-    // start again on a fresh output with a shorter delay.
-    let mut killed = false;
-    let mut finished_runs = 0;
-    for delay_ms in [100u64, 50, 20, 5, 0] {
-        let baseline = handover_count(&data);
-        let mut child = handover(&data, &pack_args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while std::fs::metadata(&partial).map_or(true, |m| m.len() == 0)
-            && start.elapsed() < Duration::from_secs(30)
-            && child.try_wait().unwrap().is_none()
-        {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        let status = child.wait().unwrap();
-        if status.signal() == Some(9) {
-            killed = true;
-            assert!(!out.exists(), "a killed pack left {}", out.display());
-            assert_eq!(
-                handover_count(&data),
-                baseline,
-                "a killed pack was recorded"
-            );
-            break;
-        }
-        assert!(status.success(), "pack failed on its own: {status}");
-        finished_runs += 1;
-        assert_eq!(handover_count(&data), baseline + 1);
-        std::fs::remove_file(&out).unwrap();
-    }
-    assert!(killed, "pack finished every time before it could be killed");
+    let finished_runs = kill_while_writing(&data, &pack_args, &out, &partial);
 
     // Nothing new in the ledger, and it verifies.
     let report = ledger_intact(&data);
@@ -186,21 +209,7 @@ fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
     }
     // The partial (if any) is not a bundle: it does not open.
     if partial.exists() {
-        let trust = data.join("keys/office.signing.pub");
-        let identity = fixtures().join("keys/test-contractor.agekey");
-        let o = handover(
-            &data,
-            &[
-                "open",
-                partial.to_str().unwrap(),
-                "--identity",
-                identity.to_str().unwrap(),
-                "--trust",
-                trust.to_str().unwrap(),
-            ],
-        )
-        .output()
-        .unwrap();
+        let o = open_with_test_key(&data, &partial);
         assert_eq!(
             o.status.code(),
             Some(5),
@@ -216,19 +225,8 @@ fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
     assert!(id.trim().starts_with("HO-"), "{id}");
     assert!(out.exists() && !partial.exists());
     assert_eq!(handover_count(&data), baseline + 1);
-    let trust = data.join("keys/office.signing.pub");
-    let identity = fixtures().join("keys/test-contractor.agekey");
-    ok(
-        &data,
-        &[
-            "open",
-            out.to_str().unwrap(),
-            "--identity",
-            identity.to_str().unwrap(),
-            "--trust",
-            trust.to_str().unwrap(),
-        ],
-    );
+    let o = open_with_test_key(&data, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(ledger_intact(&data).starts_with("The ledger is intact"));
 }
 
@@ -340,13 +338,12 @@ fn confirm_destruction_today_closes_the_handover_once() {
 /// but not yet recorded. The next command finds the pack's journal, deletes the unrecorded
 /// bundle and says so; the ledger never hears of it.
 #[cfg(unix)]
-#[test]
-fn pack_killed_between_rename_and_record_is_undone_on_the_next_start() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+/// An office with one customer (K001) and the test contractor.
+fn small_office(tmp: &Path) -> PathBuf {
+    let data = tmp.join("data");
     let recipients = fixtures().join("keys/test-contractor.recipients.txt");
     ok(&data, &["init"]);
-    let register = tmp.path().join("register.csv");
+    let register = tmp.join("register.csv");
     std::fs::write(
         &register,
         "顧客番号,氏名,住所,電話番号\nK001,架空 一郎,東京都架空区見本町1-1,03-0000-0001\n",
@@ -368,29 +365,39 @@ fn pack_killed_between_rename_and_record_is_undone_on_the_next_start() {
             "2099-03-31",
         ],
     );
+    data
+}
+
+/// A transfer pack of K001 to `out`.
+fn one_customer_pack(out: &Path) -> [&str; 11] {
+    [
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "removal",
+        "--customers",
+        "K001",
+        "--method",
+        "transfer",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+}
+
+#[test]
+fn pack_killed_between_rename_and_record_is_undone_on_the_next_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = small_office(tmp.path());
     let before = ledger_intact(&data);
     let out = tmp.path().join("b.age");
-    let mut child = handover(
-        &data,
-        &[
-            "pack",
-            "--contractor",
-            "CTR-0001",
-            "--work-type",
-            "removal",
-            "--customers",
-            "K001",
-            "--method",
-            "transfer",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    )
-    .env("HANDOVER_TEST_STALL_BEFORE_RECORD_MS", "60000")
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .unwrap();
+    let pack = one_customer_pack(&out);
+    let mut child = handover(&data, &pack)
+        .env("HANDOVER_TEST_STALL_BEFORE_RECORD_MS", "60000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let start = Instant::now();
     while !out.exists() && start.elapsed() < Duration::from_secs(60) {
         assert!(child.try_wait().unwrap().is_none(), "pack ended early");
@@ -431,21 +438,6 @@ fn pack_killed_between_rename_and_record_is_undone_on_the_next_start() {
     // Said once: the next command has nothing to report, and a pack to the same path works.
     let again = String::from_utf8(ok(&data, &["handovers"]).stderr).unwrap();
     assert!(!again.contains("killed"), "{again}");
-    ok(
-        &data,
-        &[
-            "pack",
-            "--contractor",
-            "CTR-0001",
-            "--work-type",
-            "removal",
-            "--customers",
-            "K001",
-            "--method",
-            "transfer",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    ok(&data, &pack);
     assert_eq!(handover_count(&data), 1);
 }

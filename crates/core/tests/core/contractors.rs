@@ -191,7 +191,7 @@ fn update_changes_and_records_before_and_after() {
 }
 
 #[test]
-fn refused_updates_change_nothing() {
+fn refused_key_changes_and_unknown_ids_change_nothing() {
     let mut t = TestOffice::new();
     let c = ops::contractor_add(&mut t.office, &input(vec![new_recipient()])).unwrap();
     let before = t.snapshot();
@@ -224,6 +224,14 @@ fn refused_updates_change_nothing() {
     assert_eq!(e.code(), "unknown_contractor");
     assert!(e.to_string().contains("CTR-0099"), "{e}");
 
+    assert_eq!(t.snapshot(), before);
+}
+
+#[test]
+fn refused_dates_names_and_empty_changes_change_nothing() {
+    let mut t = TestOffice::new();
+    let c = ops::contractor_add(&mut t.office, &input(vec![new_recipient()])).unwrap();
+    let before = t.snapshot();
     // Expiry moved before signing, or signing moved after expiry.
     for change in [
         ContractorChange {

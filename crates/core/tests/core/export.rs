@@ -142,25 +142,18 @@ fn an_outside_script_verifies_the_export_after_a_purge() {
     assert!(text.contains("OK: 0 entries"), "{text}");
 }
 
-#[test]
-fn the_outside_script_catches_a_tampered_export() {
-    let Some(py) = python() else { return };
-    let w = World::new();
-    let mut o = w.office();
-    let purge = ops::purge(&mut o, "2026-11-23").unwrap();
-    let purge_seq = purge.ledger_seq.unwrap() as usize;
-    let file = w.tmp.path().join("ledger.jsonl");
-    ops::export_ledger(&mut o, &file).unwrap();
-    let good = lines(&file);
-    let n = good.len() - 1;
-    let contractor = good
-        .iter()
-        .position(|l| l["kind"] == "contractor.added")
-        .unwrap();
+type Edit = Box<dyn Fn(&mut Vec<serde_json::Value>)>;
 
-    type Edit = Box<dyn Fn(&mut Vec<serde_json::Value>)>;
-    // (what, the edit, the entry the verifier must name, why)
-    let cases: Vec<(&str, Edit, usize, &str)> = vec![
+/// Ways to tamper with an export: (what, the edit, the entry the verifier must name, why).
+/// `contractor` is the entry that added the contractor, `purge_seq` the purge entry,
+/// `redacted` an entry it redacted, `n` the last entry.
+fn tampering(
+    contractor: usize,
+    purge_seq: usize,
+    redacted: usize,
+    n: usize,
+) -> Vec<(&'static str, Edit, usize, &'static str)> {
+    vec![
         (
             "payload edited",
             Box::new(move |l| {
@@ -182,10 +175,10 @@ fn the_outside_script_catches_a_tampered_export() {
         (
             "redaction marker altered",
             Box::new({
-                let s = purge.redacted[0] as usize;
+                let s = redacted;
                 move |l| l[s]["payload"] = "{\"redacted\":true}".into()
             }),
-            purge.redacted[0] as usize,
+            redacted,
             "payload hash mismatch",
         ),
         (
@@ -221,7 +214,7 @@ fn the_outside_script_catches_a_tampered_export() {
             Box::new(|l| {
                 l.pop();
             }),
-            purge.redacted[0] as usize,
+            redacted,
             "no purge records",
         ),
         (
@@ -230,7 +223,27 @@ fn the_outside_script_catches_a_tampered_export() {
             n,
             "not the head",
         ),
-    ];
+    ]
+}
+
+#[test]
+fn the_outside_script_catches_a_tampered_export() {
+    let Some(py) = python() else { return };
+    let w = World::new();
+    let mut o = w.office();
+    let purge = ops::purge(&mut o, "2026-11-23").unwrap();
+    let purge_seq = purge.ledger_seq.unwrap() as usize;
+    let file = w.tmp.path().join("ledger.jsonl");
+    ops::export_ledger(&mut o, &file).unwrap();
+    let good = lines(&file);
+    let n = good.len() - 1;
+    let contractor = good
+        .iter()
+        .position(|l| l["kind"] == "contractor.added")
+        .unwrap();
+
+    let redacted = purge.redacted[0] as usize;
+    let cases = tampering(contractor, purge_seq, redacted, n);
     for (what, edit, seq, reason) in cases {
         let mut l = good.clone();
         edit(&mut l);

@@ -17,6 +17,7 @@ use handover_core::handover::{
     ExclusionReason, ExtraField, Method, Preparation, Selection, WithheldReason,
 };
 use handover_core::ops::{self, FixedClock, Office, PackOptions, PackResult};
+use handover_core::register::Customer;
 use handover_core::requests::Scope;
 use handover_core::{ContractorInput, DataDir, Error, Field, Flow, NoProgress, Policy, WorkType};
 use sha2::{Digest, Sha256};
@@ -486,8 +487,9 @@ fn contractor_without_keys_gets_paper_or_a_passphrase_only() {
 // ---------------------------------------------------------------------------------------------
 // prepare: excluded customers
 
-#[test]
-fn unknown_duplicate_and_incomplete_customers_are_excluded_with_the_reason() {
+/// An office whose register also holds X001 (complete), X002 without an address, X003
+/// without a phone and X004 without a name.
+fn with_gaps() -> Hx {
     let mut hx = Hx::new();
     // A small register of our own: X002 has no address, X003 no phone, X004 no name.
     let csv = hx.out("gaps.csv");
@@ -501,6 +503,12 @@ fn unknown_duplicate_and_incomplete_customers_are_excluded_with_the_reason() {
     )
     .unwrap();
     hx.t.import_ok(&csv);
+    hx
+}
+
+#[test]
+fn unknown_duplicate_and_incomplete_customers_are_excluded_with_the_reason() {
+    let hx = with_gaps();
     let sel = hx.sel(
         &hx.keyed,
         WorkType::Repair,
@@ -540,7 +548,11 @@ fn unknown_duplicate_and_incomplete_customers_are_excluded_with_the_reason() {
     // A missing non-required field (X004's service) does not exclude; it is withheld.
     let sel = hx.sel(&hx.keyed, WorkType::Repair, &["X001"], Method::Transfer);
     assert_eq!(hx.prepare(&sel).unwrap().customers.len(), 1);
+}
 
+#[test]
+fn a_pack_records_its_exclusions_and_refuses_when_nobody_is_left() {
+    let mut hx = with_gaps();
     // Packing records the exclusions and hands over only the included.
     let sel = hx.sel(
         &hx.keyed,
@@ -770,8 +782,42 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
         handover_core::keys::recipient_fingerprint(&hx.identity.to_public().to_string());
     assert_eq!(r.recipients, vec![contractor_fp.clone(), office_fp.clone()]);
 
+    check_opened(&hx, &out, &r, &prep, &included);
+    let withheld = withheld_values(&stored);
+    check_plaintext(&hx, &out, &stored, &withheld);
+    let fps = [contractor_fp, office_fp];
+    check_recorded(
+        &hx,
+        &r,
+        &prep,
+        &included,
+        &withheld,
+        [req.as_str(), optout.as_str()],
+        &fps,
+    );
+    // The handover row matches.
+    let rows = ops::handovers(&hx.t.office).unwrap();
+    assert_eq!(rows.len(), 1);
+    let h = &rows[0];
+    assert_eq!(h.id, r.handover_id);
+    assert_eq!(h.bundle_sha256.as_deref(), Some(r.sha256.as_str()));
+    assert_eq!(h.ledger_seq, r.ledger_seq);
+    assert_eq!(h.closed_on, None);
+    assert_eq!(h.customers.len(), included.len());
+    let report = ops::verify_ledger(&hx.t.office).unwrap();
+    assert_eq!(report.entries, r.ledger_seq);
+    // The next one gets the next number.
+    let r2 = hx.pack_to(&hx.install(&["C0001"]), "b2.age");
+    assert_eq!(r2.handover_id, "HO-2026-000002");
+    assert_eq!(ops::handovers(&hx.t.office).unwrap().len(), 2);
+    ops::verify_ledger(&hx.t.office).unwrap();
+}
+
+/// The contractor opens a transfer bundle with exactly the fields prepare included, per
+/// customer; the office opens it with its escrow identity; a stranger's key does not.
+fn check_opened(hx: &Hx, out: &Path, r: &PackResult, prep: &Preparation, included: &[&str]) {
     // The contractor opens it…
-    let opened = hx.open(&out, hx.contractor_key()).unwrap();
+    let opened = hx.open(out, hx.contractor_key()).unwrap();
     assert_eq!(opened.sha256, r.sha256);
     assert_eq!(opened.manifest.handover_id, r.handover_id);
     assert_eq!(opened.manifest.operator, OPERATOR);
@@ -805,21 +851,21 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
 
     // …and so does the office, with its escrow identity.
     let office_ids = bundle::read_identity_file(&hx.office_identity_file(), None).unwrap();
-    let audit = hx.open(&out, OpenKey::Identities(office_ids)).unwrap();
+    let audit = hx.open(out, OpenKey::Identities(office_ids)).unwrap();
     assert_eq!(audit.customers, opened.customers);
     // A stranger's key does not, and nothing is written.
     let stranger = age::x25519::Identity::generate();
     let e = hx
-        .open(&out, OpenKey::Identities(vec![Box::new(stranger)]))
+        .open(out, OpenKey::Identities(vec![Box::new(stranger)]))
         .unwrap_err();
     assert_eq!(e.code(), "wrong_key", "{e}");
+}
 
-    // Scan every byte of the plaintext for what was withheld, and for payment data.
-    let zip = hx.decrypt(&out);
-    let hay = haystacks(&zip);
-    let found = |needle: &str| hay.iter().any(|h| contains_bytes(h, needle.as_bytes()));
-    let mut withheld = vec![stored[2].phone.clone().unwrap()]; // C0003 restricted its phone
-    for c in &stored {
+/// What a bundle of the sample customers C0001… (C0003 restricting its phone, C0004 opted
+/// out) must not hold.
+fn withheld_values(stored: &[Customer]) -> Vec<String> {
+    let mut withheld: Vec<String> = vec![stored[2].phone.clone().unwrap()]; // C0003 restricted its phone
+    for c in stored {
         withheld.extend(c.email.clone());
         withheld.extend(c.birth_date.clone());
         withheld.extend(c.name_kana.clone());
@@ -836,7 +882,16 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
         c4.phone.clone().unwrap(),
     ]);
     assert!(withheld.len() > 30);
-    for v in &withheld {
+    withheld
+}
+
+/// Every byte of the plaintext: nothing withheld, no payment data, ASCII entry names.
+fn check_plaintext(hx: &Hx, out: &Path, stored: &[Customer], withheld: &[String]) {
+    // Scan every byte of the plaintext for what was withheld, and for payment data.
+    let zip = hx.decrypt(out);
+    let hay = haystacks(&zip);
+    let found = |needle: &str| hay.iter().any(|h| contains_bytes(h, needle.as_bytes()));
+    for v in withheld {
         assert!(!found(v), "withheld value {v:?} is in the bundle");
     }
     for v in SAMPLE_CARDS.iter().chain(&SAMPLE_BANK) {
@@ -863,7 +918,19 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
     assert!(!names.contains(&"floor_plans/C0004.png".to_string()));
     let archive = zip::ZipArchive::new(Cursor::new(&zip)).unwrap();
     assert!(archive.comment().is_empty());
+}
 
+/// The ledger entry and the handover row of a transfer pack: `requests` are C0003's phone
+/// restriction and C0004's opt-out, `fps` the contractor's and the office's fingerprints.
+fn check_recorded(
+    hx: &Hx,
+    r: &PackResult,
+    prep: &Preparation,
+    included: &[&str],
+    withheld: &[String],
+    [req, optout]: [&str; 2],
+    fps: &[String; 2],
+) {
     // The ledger entry.
     let all = entries(&hx.t.office);
     let e = all.last().unwrap();
@@ -876,12 +943,9 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
     assert_eq!(p["method"], "transfer");
     assert_eq!(p["encryption"], "x25519");
     assert_eq!(p["returnBy"], DEFAULT_RETURN_BY);
-    assert_eq!(p["bundleSha256"], sha256_file(&out));
+    assert_eq!(p["bundleSha256"], r.sha256.clone());
     assert_eq!(p["bundleSize"], r.size);
-    assert_eq!(
-        p["recipients"],
-        serde_json::json!([contractor_fp, office_fp])
-    );
+    assert_eq!(p["recipients"], serde_json::json!(fps));
     assert_eq!(p["basis"], "委託");
     assert_eq!(p["extraFields"], serde_json::json!([]));
     let pc = p["customers"].as_array().unwrap();
@@ -928,23 +992,6 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
     for v in &withheld[..withheld.len() - 4] {
         assert!(!text.contains(v.as_str()), "{v} in the ledger payload");
     }
-    // The handover row matches.
-    let rows = ops::handovers(&hx.t.office).unwrap();
-    assert_eq!(rows.len(), 1);
-    let h = &rows[0];
-    assert_eq!(h.id, r.handover_id);
-    assert_eq!(h.bundle_sha256.as_deref(), Some(r.sha256.as_str()));
-    assert_eq!(h.ledger_seq, r.ledger_seq);
-    assert_eq!(h.closed_on, None);
-    assert_eq!(h.customers.len(), included.len());
-    let report = ops::verify_ledger(&hx.t.office).unwrap();
-    assert_eq!(report.entries, r.ledger_seq);
-
-    // The next one gets the next number.
-    let r2 = hx.pack_to(&hx.install(&["C0001"]), "b2.age");
-    assert_eq!(r2.handover_id, "HO-2026-000002");
-    assert_eq!(ops::handovers(&hx.t.office).unwrap().len(), 2);
-    ops::verify_ledger(&hx.t.office).unwrap();
 }
 
 #[test]
@@ -1097,9 +1144,8 @@ fn paper_sheet_has_the_header_and_only_the_allowed_fields() {
     assert_eq!(hx.state(), before);
 }
 
-#[test]
-fn passphrase_bundle_opens_with_the_passphrase_and_warns() {
-    let mut hx = Hx::new();
+/// A passphrase selection of C0001 and C0002 for the contractor without a key.
+fn passphrase_selection(hx: &Hx) -> Selection {
     let mut sel = hx.sel(
         &hx.keyless,
         WorkType::Repair,
@@ -1107,8 +1153,18 @@ fn passphrase_bundle_opens_with_the_passphrase_and_warns() {
         Method::Transfer,
     );
     sel.passphrase = true;
+    sel
+}
+
+fn pass() -> SecretString {
+    SecretString::from("correct horse battery staple".to_string())
+}
+
+#[test]
+fn a_passphrase_is_given_exactly_for_a_passphrase_bundle_and_long_enough() {
+    let mut hx = Hx::new();
+    let sel = passphrase_selection(&hx);
     let out = hx.out("p.age");
-    let pass = || SecretString::from("correct horse battery staple".to_string());
     // The passphrase must come with a passphrase selection, and only with one.
     let before = hx.state();
     let e = hx
@@ -1148,7 +1204,13 @@ fn passphrase_bundle_opens_with_the_passphrase_and_warns() {
     invalid(e, "8 characters");
     assert_eq!(hx.state(), before);
     assert!(!out.exists());
+}
 
+#[test]
+fn passphrase_bundle_opens_with_the_passphrase_and_warns() {
+    let mut hx = Hx::new();
+    let sel = passphrase_selection(&hx);
+    let out = hx.out("p.age");
     let r = hx
         .pack(
             &sel,

@@ -109,7 +109,7 @@ fn filter(f: impl FnOnce(&mut HistoryFilter)) -> HistoryFilter {
 // History
 
 #[test]
-fn history_has_one_row_per_customer_per_handover_and_filters() {
+fn history_has_one_row_per_customer_per_handover() {
     let s = scenario();
     let o = s.ax.o();
     let [ho1, ho2, ho3, ho4] = &s.ho;
@@ -149,7 +149,13 @@ fn history_has_one_row_per_customer_per_handover_and_filters() {
         all[6].encryption,
         handover_core::handover::Encryption::Passphrase
     );
+}
 
+#[test]
+fn history_filters_by_customer_contractor_work_type_and_period() {
+    let s = scenario();
+    let o = s.ax.o();
+    let [ho1, ho2, ho3, ho4] = &s.ho;
     let c2 = ops::history(o, &filter(|f| f.customer_id = Some("C0002".into()))).unwrap();
     assert_eq!(
         hist(&c2),
@@ -387,6 +393,50 @@ fn history_xlsx_reads_back_with_japanese_sheet_and_headers() {
 // ---------------------------------------------------------------------------------------------
 // The customer's disclosure record
 
+/// The printable disclosure record of C0002 (three provisions, two recipients, a rejected
+/// request told by mail), and saving it.
+fn check_customer_page(s: &Scenario, r: &handover_core::report::CustomerReport) {
+    let html = handover_core::report::customer_report_html(r);
+    for needle in [
+        "個人データの提供記録",
+        "〒330-0057",
+        "2026年11月1日",
+        "2026年11月10日",
+        "2026年11月20日",
+        "架空電設株式会社",
+        "見本通信工業",
+        "東京都架空区見本町1-1",
+        "新規加入・引込工事",
+        "故障修理",
+        "撤去工事",
+        "電子データの伝送",
+        "顧客番号・氏名・住所・電話番号・契約サービス・住宅の図面",
+        "委託",
+        "2026年11月15日</span>に確認",
+        "工事に電話連絡が必要なため",
+        "不承諾",
+        "2026年11月23日</span>（郵送）",
+        "@page { size: A4;",
+    ] {
+        assert!(html.contains(needle), "{needle:?} missing");
+    }
+    assert_eq!(
+        html.matches("<tr><td>").count(),
+        3 + 2 + 1,
+        "3 provisions, 2 recipients, 1 request"
+    );
+    assert!(!html.contains("<script"));
+    // Saved: never over an existing file.
+    let p = s.ax.t.scratch().join("c.html");
+    let saved = ops::save_customer_report_html(r, &p).unwrap();
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), html);
+    assert_eq!(saved.rows, 3);
+    assert_eq!(
+        ops::save_customer_report_html(r, &p).unwrap_err().code(),
+        "file_exists"
+    );
+}
+
 #[test]
 fn customer_report_lists_every_provision_and_request() {
     let mut s = scenario();
@@ -438,45 +488,7 @@ fn customer_report_lists_every_provision_and_request() {
     assert_eq!(r.requests.len(), 1);
     assert_eq!(r.generated_on.to_string(), "2026-11-23");
 
-    let html = handover_core::report::customer_report_html(&r);
-    for needle in [
-        "個人データの提供記録",
-        "〒330-0057",
-        "2026年11月1日",
-        "2026年11月10日",
-        "2026年11月20日",
-        "架空電設株式会社",
-        "見本通信工業",
-        "東京都架空区見本町1-1",
-        "新規加入・引込工事",
-        "故障修理",
-        "撤去工事",
-        "電子データの伝送",
-        "顧客番号・氏名・住所・電話番号・契約サービス・住宅の図面",
-        "委託",
-        "2026年11月15日</span>に確認",
-        "工事に電話連絡が必要なため",
-        "不承諾",
-        "2026年11月23日</span>（郵送）",
-        "@page { size: A4;",
-    ] {
-        assert!(html.contains(needle), "{needle:?} missing");
-    }
-    assert_eq!(
-        html.matches("<tr><td>").count(),
-        3 + 2 + 1,
-        "3 provisions, 2 recipients, 1 request"
-    );
-    assert!(!html.contains("<script"));
-    // Saved: never over an existing file.
-    let p = s.ax.t.scratch().join("c.html");
-    let saved = ops::save_customer_report_html(&r, &p).unwrap();
-    assert_eq!(std::fs::read_to_string(&p).unwrap(), html);
-    assert_eq!(saved.rows, 3);
-    assert_eq!(
-        ops::save_customer_report_html(&r, &p).unwrap_err().code(),
-        "file_exists"
-    );
+    check_customer_page(&s, &r);
 }
 
 #[test]
@@ -600,6 +612,43 @@ fn counts(r: &LeakReport) -> Vec<(Field, usize, usize)> {
         .collect()
 }
 
+/// The letters of the leak of HO1 and HO2: to the three whose paper sheet was lost, with the
+/// register's address.
+fn check_letters(r: &LeakReport) {
+    // Letters go to the three whose paper sheet was lost, with the register's address.
+    assert_eq!(
+        r.notification_list
+            .iter()
+            .map(|n| (
+                n.customer_id.as_str(),
+                n.name.as_deref().unwrap(),
+                n.postal_code.as_deref().unwrap(),
+                n.address.as_deref().unwrap()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "C0002",
+                "山口\u{3000}彩",
+                "330-0057",
+                "埼玉県模擬市サンプル台5丁目3番7号"
+            ),
+            (
+                "C0004",
+                "田中\u{3000}彩",
+                "530-0033",
+                "大阪府仮想市仮想野2丁目8番17号 サンプルコーポ308号室"
+            ),
+            (
+                "C0005",
+                "長谷川\u{3000}千尋",
+                "220-0043",
+                "神奈川県架空市仮想野1丁目25番5号"
+            ),
+        ]
+    );
+}
+
 #[test]
 fn leak_by_handovers_counts_people_fields_and_protection() {
     let s = scenario();
@@ -659,38 +708,7 @@ fn leak_by_handovers_counts_people_fields_and_protection() {
         ),
         ("2026-12-23", 30)
     );
-    // Letters go to the three whose paper sheet was lost, with the register's address.
-    assert_eq!(
-        r.notification_list
-            .iter()
-            .map(|n| (
-                n.customer_id.as_str(),
-                n.name.as_deref().unwrap(),
-                n.postal_code.as_deref().unwrap(),
-                n.address.as_deref().unwrap()
-            ))
-            .collect::<Vec<_>>(),
-        [
-            (
-                "C0002",
-                "山口\u{3000}彩",
-                "330-0057",
-                "埼玉県模擬市サンプル台5丁目3番7号"
-            ),
-            (
-                "C0004",
-                "田中\u{3000}彩",
-                "530-0033",
-                "大阪府仮想市仮想野2丁目8番17号 サンプルコーポ308号室"
-            ),
-            (
-                "C0005",
-                "長谷川\u{3000}千尋",
-                "220-0043",
-                "神奈川県架空市仮想野1丁目25番5号"
-            ),
-        ]
-    );
+    check_letters(&r);
 }
 
 #[test]

@@ -534,8 +534,15 @@ fn filters_by_customer_status_and_overdue() {
     assert_eq!(v[1].customer_name.as_deref(), Some("山口\u{3000}彩"));
 }
 
-#[test]
-fn a_request_after_a_handover_is_shown_beside_it_and_the_history_keeps_it() {
+/// Handovers of C0002 on 11-01 (transfer, open) and 11-05 (paper, destroyed 11-06); then
+/// requests on 11-09 — C0002's phone and floor plan (accepted), C0001's e-mail — and a
+/// handover of C0002 on 11-12. The history as it was before the requests comes along.
+fn earlier_scene() -> (
+    Ax,
+    [String; 3],
+    [Request; 2],
+    Vec<handover_core::history::ProvisionRow>,
+) {
     let mut ax = Ax::new();
     ax.day("2026-11-01");
     let keyed = ax.keyed.clone();
@@ -572,6 +579,12 @@ fn a_request_after_a_handover_is_shown_beside_it_and_the_history_keeps_it() {
         None,
     );
 
+    (ax, [ho1, ho2, ho3], [phone, email], history_before)
+}
+
+#[test]
+fn a_request_after_a_handover_is_shown_beside_it_and_the_history_keeps_it() {
+    let (mut ax, [ho1, ho2, ho3], [phone, email], history_before) = earlier_scene();
     let v = ops::request(ax.o(), &phone.id).unwrap();
     let beside: Vec<(&str, &[Field], Option<String>)> = v
         .earlier_handovers

@@ -203,6 +203,27 @@ fn broken_at(data: &Path, seq: u64, reason: &str) {
 }
 
 #[test]
+fn within_retention_every_notation_of_the_contract_end_is_read() {
+    // At an earlier date everyone is within retention, in every notation (平成30年 → 2018).
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = office_at(&tmp.path().join("data"), "2020-01-10T01:00:00Z");
+    let with_plans = ImportOptions {
+        floor_plans_dir: Some(plans_dir()),
+        ..Default::default()
+    };
+    ops::import_register(
+        &mut o,
+        &register("contract_end.csv"),
+        &with_plans,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let ended = |id: &str| ops::customer(&o, id).unwrap().contract_ended;
+    assert_eq!(ended("T002").as_deref(), Some("2019-03-31"));
+    assert_eq!(ended("T003").as_deref(), Some("2018-03-31"));
+}
+
+#[test]
 fn the_contract_end_column_is_read_in_every_notation_and_never_a_field() {
     let mut t = support::TestOffice::new();
     let r = t
@@ -239,24 +260,6 @@ fn the_contract_end_column_is_read_in_every_notation_and_never_a_field() {
         .unwrap();
     assert!(p.contains("\"pastRetention\":2"), "{p}");
 
-    // At an earlier date everyone is within retention, in every notation (平成30年 → 2018).
-    let tmp = tempfile::tempdir().unwrap();
-    let mut o = office_at(&tmp.path().join("data"), "2020-01-10T01:00:00Z");
-    let with_plans = ImportOptions {
-        floor_plans_dir: Some(plans_dir()),
-        ..Default::default()
-    };
-    ops::import_register(
-        &mut o,
-        &register("contract_end.csv"),
-        &with_plans,
-        &mut NoProgress,
-    )
-    .unwrap();
-    let ended = |id: &str| ops::customer(&o, id).unwrap().contract_ended;
-    assert_eq!(ended("T002").as_deref(), Some("2019-03-31"));
-    assert_eq!(ended("T003").as_deref(), Some("2018-03-31"));
-
     // An unreadable date refuses the row, with its place.
     let bad = t.scratch().join("bad_end.csv");
     std::fs::write(&bad, "顧客番号,氏名,解約日\nT009,試験 九郎,来月末\n").unwrap();
@@ -286,22 +289,12 @@ fn the_contract_end_column_is_read_in_every_notation_and_never_a_field() {
     assert_eq!(t.customer("T004").contract_ended, None);
 }
 
-#[test]
-fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
-    let w = World::new();
-    let mut o = w.office();
-    let before = support::snapshot(&o);
-    let plans_before = std::fs::read_dir(w.data().join("floor_plans"))
-        .unwrap()
-        .count();
-    assert_eq!(
-        plans_before, 2,
-        "T001.png (shared by T001 and T002) and T003.pdf"
-    );
-
+/// The preview of the World's purge: it changes nothing and says exactly what the purge will
+/// do.
+fn check_preview(w: &World, o: &Office, before: &support::Snapshot) -> ops::PurgeReport {
     // The preview changes nothing and says exactly what the purge will do.
-    let preview = ops::purge_preview(&o, "2026-11-23").unwrap();
-    assert_eq!(support::snapshot(&o), before);
+    let preview = ops::purge_preview(o, "2026-11-23").unwrap();
+    assert_eq!(&support::snapshot(o), before);
     assert!(preview.dry_run);
     assert_eq!(preview.customers, vec!["T002", "T003"]);
     assert_eq!(preview.requests, vec![w.t003_request.clone()]);
@@ -318,7 +311,7 @@ fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
     );
     // The entries holding them: the request's two events, the handover's creation and closing.
     let mut want: Vec<u64> = Vec::new();
-    for e in support::entries(&o) {
+    for e in support::entries(o) {
         let p = e.payload.clone().unwrap_or_default();
         if (e.kind.starts_with("request.") && p.contains(&w.t003_request))
             || (e.kind.starts_with("handover.") && p.contains(&w.closed_2020))
@@ -329,29 +322,16 @@ fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
     assert_eq!(want.len(), 4);
     assert_eq!(preview.redacted, want);
 
-    let r = ops::purge(&mut o, "2026-11-23").unwrap();
-    assert!(!r.dry_run);
-    assert_eq!(
-        (r.customers.clone(), r.redacted.clone(), r.handovers.clone()),
-        (
-            preview.customers.clone(),
-            preview.redacted.clone(),
-            preview.handovers.clone()
-        )
-    );
-    let seq = r.ledger_seq.unwrap();
+    preview
+}
 
-    // The chain verifies, reporting the redactions, and the tables agree with it.
-    let v = ops::verify_ledger(&o).unwrap();
-    assert_eq!((v.redacted, v.purges, v.entries), (4, 1, seq));
-    let d = v.derived.unwrap();
-    assert_eq!((d.handovers, d.requests), (2, 1));
-
+/// After the purge: the personal data past retention is gone, the rest untouched.
+fn check_purged_data(w: &World, o: &Office, before: &support::Snapshot) {
     // Personal data is gone; the others are untouched.
-    assert!(ops::customer(&o, "T002").is_err() && ops::customer(&o, "T003").is_err());
+    assert!(ops::customer(o, "T002").is_err() && ops::customer(o, "T003").is_err());
     for id in ["T001", "T004", "T005"] {
         assert_eq!(
-            ops::customer(&o, id).unwrap(),
+            ops::customer(o, id).unwrap(),
             before
                 .customers
                 .iter()
@@ -364,14 +344,14 @@ fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
         .unwrap()
         .collect();
     assert_eq!(plans.len(), 1, "T003.pdf deleted, the shared T001.png kept");
-    let t001_plan = ops::customer(&o, "T001").unwrap().floor_plan.unwrap();
+    let t001_plan = ops::customer(o, "T001").unwrap().floor_plan.unwrap();
     assert!(
         w.data()
             .join("floor_plans")
             .join(t001_plan.file_name())
             .exists()
     );
-    let requests: Vec<String> = ops::handovers(&o)
+    let requests: Vec<String> = ops::handovers(o)
         .unwrap()
         .into_iter()
         .map(|h| h.id)
@@ -385,10 +365,14 @@ fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
         .map(|r| r.id)
         .collect();
     assert_eq!(ids, vec![w.t001_request.clone()]);
+}
 
+/// Redacted entries keep all but their details; the purge entry names nobody; the history by
+/// customer still answers who received what.
+fn check_entries(o: &Office, before: &support::Snapshot, r: &ops::PurgeReport, seq: u64) {
     // Redacted entries keep everything but their details.
     for s in &r.redacted {
-        let e = entry(&o, *s);
+        let e = entry(o, *s);
         let old = before.ledger.iter().find(|x| x.seq == *s).unwrap();
         assert_eq!(e.payload, None);
         assert_eq!(
@@ -397,7 +381,7 @@ fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
         );
     }
     // The purge entry counts, lists seqs, and names nobody.
-    let purge = entry(&o, seq);
+    let purge = entry(o, seq);
     assert_eq!(purge.kind, PURGE_KIND);
     let p: serde_json::Value = serde_json::from_str(purge.payload.as_deref().unwrap()).unwrap();
     assert_eq!(p["redacted"], serde_json::json!(r.redacted));
@@ -426,6 +410,42 @@ fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
     };
     assert_eq!(kinds("T003"), vec!["register.imported"]);
     assert_eq!(kinds("T004"), vec!["register.imported", "handover.created"]);
+}
+
+#[test]
+fn purge_removes_what_is_past_retention_and_the_chain_still_verifies() {
+    let w = World::new();
+    let mut o = w.office();
+    let before = support::snapshot(&o);
+    let plans_before = std::fs::read_dir(w.data().join("floor_plans"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        plans_before, 2,
+        "T001.png (shared by T001 and T002) and T003.pdf"
+    );
+
+    let preview = check_preview(&w, &o, &before);
+    let r = ops::purge(&mut o, "2026-11-23").unwrap();
+    assert!(!r.dry_run);
+    assert_eq!(
+        (r.customers.clone(), r.redacted.clone(), r.handovers.clone()),
+        (
+            preview.customers.clone(),
+            preview.redacted.clone(),
+            preview.handovers.clone()
+        )
+    );
+    let seq = r.ledger_seq.unwrap();
+
+    // The chain verifies, reporting the redactions, and the tables agree with it.
+    let v = ops::verify_ledger(&o).unwrap();
+    assert_eq!((v.redacted, v.purges, v.entries), (4, 1, seq));
+    let d = v.derived.unwrap();
+    assert_eq!((d.handovers, d.requests), (2, 1));
+
+    check_purged_data(&w, &o, &before);
+    check_entries(&o, &before, &r, seq);
 
     // A second purge on the same day finds nothing more, and is recorded too.
     let again = ops::purge(&mut o, "2026-11-23").unwrap();
@@ -533,6 +553,45 @@ fn the_update_guard_lets_only_a_redaction_through() {
     broken_at(&w.data(), 2, "no purge records removing them");
 }
 
+/// A copy of the World's store whose purge entry is re-sealed with `list` as its redactions
+/// (hashes and head recomputed, as someone who knows the format would).
+fn forged_purge_list(w: &World, purge_seq: u64, list: Vec<u64>) -> (tempfile::TempDir, PathBuf) {
+    let (t, data) = w.copy();
+    let o = support::open_at(&data);
+    let purge = entry(&o, purge_seq);
+    let prev = entry(&o, purge_seq - 1);
+    drop(o);
+    let mut payload: serde_json::Value =
+        serde_json::from_str(purge.payload.as_deref().unwrap()).unwrap();
+    payload["redacted"] = serde_json::json!(list);
+    let forged = chain::seal(
+        Some((prev.seq, prev.hash)),
+        &EventDraft {
+            at: purge.at.clone(),
+            kind: purge.kind.clone(),
+            actor: purge.actor.clone(),
+            payload,
+            customers: vec![],
+        },
+    );
+    let conn = Connection::open(data.join("handover.sqlite3")).unwrap();
+    conn.execute_batch("DROP TRIGGER ledger_no_update;")
+        .unwrap();
+    conn.execute(
+        "UPDATE ledger SET payload = ?1, payload_hash = ?2, hash = ?3 WHERE seq = ?4",
+        rusqlite::params![
+            forged.payload,
+            &forged.payload_hash[..],
+            &forged.hash[..],
+            purge_seq as i64
+        ],
+    )
+    .unwrap();
+    conn.execute("UPDATE ledger_head SET hash = ?1", [&forged.hash[..]])
+        .unwrap();
+    (t, data)
+}
+
 #[test]
 fn a_forged_or_undone_redaction_is_caught() {
     let w = World::new();
@@ -591,42 +650,7 @@ fn a_forged_or_undone_redaction_is_caught() {
 
     // The purge entry re-sealed with a forged list (hashes and head recomputed, as someone who
     // knows the format would): the chain holds, but the list must match the redactions.
-    let forge = |list: Vec<u64>| {
-        let (t, data) = w.copy();
-        let o = support::open_at(&data);
-        let purge = entry(&o, purge_seq);
-        let prev = entry(&o, purge_seq - 1);
-        drop(o);
-        let mut payload: serde_json::Value =
-            serde_json::from_str(purge.payload.as_deref().unwrap()).unwrap();
-        payload["redacted"] = serde_json::json!(list);
-        let forged = chain::seal(
-            Some((prev.seq, prev.hash)),
-            &EventDraft {
-                at: purge.at.clone(),
-                kind: purge.kind.clone(),
-                actor: purge.actor.clone(),
-                payload,
-                customers: vec![],
-            },
-        );
-        let conn = Connection::open(data.join("handover.sqlite3")).unwrap();
-        conn.execute_batch("DROP TRIGGER ledger_no_update;")
-            .unwrap();
-        conn.execute(
-            "UPDATE ledger SET payload = ?1, payload_hash = ?2, hash = ?3 WHERE seq = ?4",
-            rusqlite::params![
-                forged.payload,
-                &forged.payload_hash[..],
-                &forged.hash[..],
-                purge_seq as i64
-            ],
-        )
-        .unwrap();
-        conn.execute("UPDATE ledger_head SET hash = ?1", [&forged.hash[..]])
-            .unwrap();
-        (t, data)
-    };
+    let forge = |list: Vec<u64>| forged_purge_list(&w, purge_seq, list);
     // Dropping a seq from the list leaves that entry's NULL unexplained.
     let (_t, data) = forge(r.redacted[1..].to_vec());
     broken_at(&data, r.redacted[0], "no purge records removing them");

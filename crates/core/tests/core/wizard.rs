@@ -157,9 +157,9 @@ fn contractor_choices_say_who_can_receive_today_and_by_which_method() {
     }
 }
 
-#[test]
-fn screening_the_register_finds_exactly_whom_prepare_would_leave_out() {
-    let mut w = Wz::new();
+/// C0007 opts out (pending), C0009 restricts its phone, and X001 is imported without a
+/// phone; the opt-out's id.
+fn opt_out_restriction_and_gap(w: &mut Wz) -> String {
     let opt_out = ops::request_add(
         &mut w.t.office,
         &crate::support::request_input("C0007", Scope::All, "2026-11-20", "電話", None),
@@ -187,6 +187,13 @@ fn screening_the_register_finds_exactly_whom_prepare_would_leave_out() {
     .unwrap();
     w.t.import_ok(&csv);
 
+    opt_out
+}
+
+#[test]
+fn screening_the_register_finds_exactly_whom_prepare_would_leave_out() {
+    let mut w = Wz::new();
+    let opt_out = opt_out_restriction_and_gap(&mut w);
     let screened = ops::screen_customers(&w.t.office, WorkType::Installation).unwrap();
     let got: Vec<(&str, &ExclusionReason)> = screened
         .iter()

@@ -67,6 +67,11 @@ const COMMANDS: &[&str] = &[
     "floor_plan",
     "floor_plan_open",
     "register_preview",
+    "app_about",
+    "log_open",
+    "update_check",
+    "update_install",
+    "bundle_requested",
 ];
 
 /// Write `permissions/app.toml`: the one permission set the main window gets, naming exactly
@@ -91,7 +96,44 @@ fn write_permission_set() {
     }
 }
 
+include!("../packaging/build_commit.rs");
+
+/// The public key offline updates must be signed with (src/update.rs): the OpenSSH Ed25519
+/// public key in the file `HANDOVER_RELEASE_KEY_FILE` names (a release build), else the TEST
+/// ONLY key of tests/fixtures/release-key, and then the app says it is a test build.
+fn emit_release_key() {
+    println!("cargo:rerun-if-env-changed=HANDOVER_RELEASE_KEY_FILE");
+    let given = std::env::var_os("HANDOVER_RELEASE_KEY_FILE").filter(|v| !v.is_empty());
+    let test = given.is_none();
+    let path = given.map(std::path::PathBuf::from).unwrap_or_else(|| {
+        "../tests/fixtures/release-key/handover-TEST-ONLY-release-key.pub".into()
+    });
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "HANDOVER_RELEASE_KEY_FILE: cannot read {}: {e}",
+            path.display()
+        )
+    });
+    let key = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| l.starts_with("ssh-ed25519 "))
+        .unwrap_or_else(|| {
+            panic!(
+                "HANDOVER_RELEASE_KEY_FILE: {} holds no ssh-ed25519 public key \
+                 (make one with ssh-keygen -t ed25519 and give its .pub file)",
+                path.display()
+            )
+        });
+    println!("cargo:rustc-env=HANDOVER_RELEASE_KEY={key}");
+    println!("cargo:rustc-env=HANDOVER_RELEASE_KEY_IS_TEST={test}");
+}
+
 fn main() {
+    emit_commit();
+    emit_release_key();
     write_permission_set();
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -3,18 +3,35 @@
 //! Commands live in [`commands`], one file per area; each calls one `handover_core::ops`
 //! function. The data directory comes from `HANDOVER_DATA_DIR` or the OS data folder and is
 //! shown in the window title, so staff always know which office's data they are looking at.
+//! [`shell`] makes it an installed app's citizen (one window per data folder, the log, the
+//! menu), [`update`] checks offline updates and [`webkit`] works around WebKitGTK's renderer.
 
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod options;
+pub mod shell;
 pub mod state;
+pub mod update;
 pub mod viewing;
+pub mod webkit;
 
-use tauri::Manager;
+use tauri_plugin_window_state::StateFlags;
 
 /// Start the app.
 pub fn run() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(code) = options::handle(&args) {
+        std::process::exit(code);
+    }
+    // Returns only when no restart with the renderer workaround is needed.
+    let webkit_failure = webkit::apply();
     let (config, config_problem) = config::ConfigFile::load(config::ConfigFile::default_path());
+    let lang = config
+        .values
+        .language
+        .clone()
+        .unwrap_or_else(|| "ja".into());
     let state = match state::AppState::open(config, config_problem) {
         Ok(s) => s,
         Err(e) => {
@@ -22,18 +39,42 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let title = format!("Handover — {}", state.dir.root().display());
+    let dir = state.dir.root().to_path_buf();
+    let context = tauri::generate_context!();
+    let instance = shell::instance_id(&context.config().identifier, &dir);
+    let cwd = std::env::current_dir().unwrap_or_default();
     let result = tauri::Builder::default()
+        // First: a second start on the same data folder hands over and exits here.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance)
+                .callback(shell::second_start)
+                .build(),
+        )
+        .plugin(shell::log_plugin())
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(shell::ShellState::default())
+        .on_menu_event(shell::on_menu)
         .setup(move |app| {
-            if let Some(w) = app.get_webview_window("main") {
-                w.set_title(&title)?;
+            log::info!("Handover {} started", shell::VERSION);
+            if let Ok(reason) = std::env::var(webkit::REASON_VAR) {
+                log::info!("WebKit DMA-BUF renderer off: {reason}");
             }
+            if let Some(failure) = &webkit_failure {
+                log::warn!("{failure}");
+            }
+            shell::apply_language(app.handle(), &lang, &dir);
+            shell::request_bundle(app.handle(), &args, &cwd);
             Ok(())
         })
         .invoke_handler(handlers())
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(e) = result {
         eprintln!("Handover stopped: {e}");
         std::process::exit(1);
@@ -108,6 +149,11 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::customer::floor_plan,
         commands::customer::floor_plan_open,
         commands::import_preview::register_preview,
+        commands::system::app_about,
+        commands::system::log_open,
+        commands::system::update_check,
+        commands::system::update_install,
+        commands::system::bundle_requested,
     ]
 }
 

@@ -7,7 +7,9 @@ import type { ContractorChange } from "./bindings/ContractorChange";
 import type { ContractorInput } from "./bindings/ContractorInput";
 import type { Field } from "./bindings/Field";
 import type { LeakFormat } from "./bindings/LeakFormat";
+import type { About } from "./bindings/About";
 import type { OfficeInfo } from "./bindings/OfficeInfo";
+import type { UpdateInfo } from "./bindings/UpdateInfo";
 import type { PastedIds } from "./bindings/PastedIds";
 import type { Customer } from "./bindings/Customer";
 import type { ImportProgress } from "./bindings/ImportProgress";
@@ -162,4 +164,12 @@ export const api = {
   retentionPreview: (before: string) => invoke<PurgeReport>("retention_preview", { before }),
   retentionPurge: (before: string) => invoke<PurgeReport>("retention_purge", { before }),
   exportLedger: (path: string) => invoke<ExportReport>("ledger_export", { path }),
+
+  // The installed app: version, log, offline update, a bundle from the file manager.
+  about: () => invoke<About>("app_about"),
+  logOpen: () => invoke<void>("log_open"),
+  updateCheck: (path: string) => invoke<UpdateInfo>("update_check", { path }),
+  updateInstall: () => invoke<void>("update_install"),
+  /** The bundle the file manager (or a second start) handed over, once; null if none. */
+  bundleRequested: () => invoke<string | null>("bundle_requested"),
 };

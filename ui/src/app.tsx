@@ -1,3 +1,4 @@
+import { listen } from "@tauri-apps/api/event";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api";
 import type { OfficeInfo as AppInfo } from "./bindings/OfficeInfo";
@@ -35,6 +36,9 @@ export function App() {
   const [view, setView] = useState<View>("register");
 
   const [settings, setSettings] = useState<SettingsInfo | null>(null);
+  // A bundle opened from the file manager (at start, or by a second start of the app): shown in
+  // the contractor view; `n` remounts the view for each new one.
+  const [handed, setHanded] = useState<{ path: string; n: number } | null>(null);
 
   const refresh = () => api.appInfo().then(setInfo, setError);
   const refreshSettings = () =>
@@ -46,15 +50,32 @@ export function App() {
     refresh();
     refreshSettings();
   }, []);
+  useEffect(() => {
+    const take = () =>
+      api.bundleRequested().then((path) => {
+        if (!path) return;
+        setHanded((h) => ({ path, n: (h?.n ?? 0) + 1 }));
+        setView("open");
+      }, setError);
+    take();
+    const unlisten = [
+      listen("bundle-requested", take),
+      listen<string>("navigate", (e) => {
+        if (e.payload === "settings") setView("settings");
+      }),
+    ];
+    return () => unlisten.forEach((u) => u.then((f) => f()));
+  }, []);
   const switchLang = (l: Lang) => {
     setLang(l);
     api.setLanguage(l).then(setSettings, setError);
   };
 
-  // The window title (set by the app at start) and the page title both name the data folder.
+  // The window title (set by the app at start and on a language change) and the page title
+  // both name the app in the language and the data folder.
   useEffect(() => {
-    if (settings) document.title = `Handover — ${settings.dataDir}`;
-  }, [settings?.dataDir]);
+    if (settings) document.title = `${lang.value === "ja" ? "ハンドオーバー" : "Handover"} — ${settings.dataDir}`;
+  }, [settings?.dataDir, lang.value]);
 
   const start = startScreen(info, settings, !!error);
   useEffect(() => {
@@ -160,7 +181,9 @@ export function App() {
         {start === "office" && view === "history" && info && <History today={info.today} />}
         {start === "office" && view === "contractors" && <Contractors />}
         {start === "office" && view === "ledger" && <Ledger info={info} />}
-        {(start === "office" || start === "contractor") && view === "open" && <OpenBundle />}
+        {(start === "office" || start === "contractor") && view === "open" && (
+          <OpenBundle key={handed?.n ?? 0} initialBundle={handed?.path} />
+        )}
         {(start === "office" || start === "contractor") && view === "mykey" && <MyKey />}
         {(start === "office" || start === "contractor") && view === "settings" && settings && (
           <Settings settings={settings} office={start === "office"} onLanguage={switchLang} onChanged={refreshSettings} />

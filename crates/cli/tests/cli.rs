@@ -47,3 +47,31 @@ fn cli() {
         cases.skip("tests/cmd/handover_tamper.md");
     }
 }
+
+/// `handover --version` names the workspace version and the commit the binary was built from
+/// (the one checked out, when the tests run in a git checkout).
+#[test]
+fn version_names_the_commit() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--version")
+        .output()
+        .expect("run handover --version");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let given = std::env::var("HANDOVER_COMMIT")
+        .ok()
+        .filter(|c| !c.trim().is_empty());
+    let head = || {
+        std::process::Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let commit = given.or_else(head).unwrap_or_else(|| "unknown".to_string());
+    assert_eq!(
+        text,
+        format!("handover {} ({commit})\n", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -13,4 +13,5 @@ pub mod ledger;
 pub mod office;
 pub mod register;
 pub mod settings;
+pub mod system;
 pub mod wizard;

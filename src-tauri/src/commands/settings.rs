@@ -3,7 +3,7 @@
 
 use handover_core::ops::{self, PolicyForm, PolicyView};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::config::Mode;
@@ -64,13 +64,15 @@ pub fn settings_get(state: State<'_, AppState>) -> CmdResult<SettingsInfo> {
     info(&state)
 }
 
-/// Choose the language.
+/// Choose the language (the menu and the window title follow at once).
 #[tauri::command]
 pub fn settings_set_language(
+    app: AppHandle,
     state: State<'_, AppState>,
     language: String,
 ) -> CmdResult<SettingsInfo> {
     lock(&state.config)?.update(|v| v.set_language(&language))?;
+    crate::shell::apply_language(&app, &language, state.dir.root());
     info(&state)
 }
 

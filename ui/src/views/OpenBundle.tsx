@@ -17,9 +17,10 @@ const OTHER = "";
  * Contractor mode: open a bundle with one's own key and a trusted office key, see what was
  * verified, the customers and floor plans (from memory), print the work list, export.
  */
-export function OpenBundle() {
+export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
   const tr = t();
-  const [bundle, setBundle] = useState("");
+  // A bundle handed over by the file manager is preselected.
+  const [bundle, setBundle] = useState(initialBundle ?? "");
   const [keyKind, setKeyKind] = useState<KeyKind>("file");
   const [keyFile, setKeyFile] = useState("");
   const [keyFilePass, setKeyFilePass] = useState("");

@@ -7,6 +7,7 @@ import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t, type Lang } from "../i18n";
 import { open } from "../lib/dialog";
+import { AboutUpdate } from "./AboutUpdate";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
 
 /** Language, data folder, operator, and (for an office) the policy editor. */
@@ -123,6 +124,7 @@ export function Settings({
           )}
         </dl>
       </article>
+      <AboutUpdate />
       {office ? <PolicyEditor /> : <div class="empty">{tr.stPolicyOfficeOnly}</div>}
     </section>
   );

@@ -9,7 +9,7 @@ pub mod requests;
 
 /// Handover: hand minimal customer data to contractors in age-encrypted bundles, and record it.
 #[derive(Debug, Parser)]
-#[command(name = "handover", version, about, after_help = EXIT_CODES)]
+#[command(name = "handover", version = VERSION, about, after_help = EXIT_CODES)]
 pub struct Cli {
     /// The office's data folder (store, keys, floor plans) [default: HANDOVER_DATA_DIR, else the
     /// OS data folder]
@@ -24,6 +24,14 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The version and the commit it was built from (`handover 0.1.0 (1a2b3c4)`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("HANDOVER_COMMIT"),
+    ")"
+);
 
 pub const EXIT_CODES: &str = "Exit codes: 0 success · 1 failure (I/O, store) · 2 wrong usage · \
 3 input refused (invalid register rows, bad key, bad date…) · 5 verification failed (ledger or \

@@ -35,10 +35,8 @@ pub fn handle(args: &[String]) -> Option<i32> {
                 2
             }
         }),
-        Some(other) if other.starts_with('-') => {
-            eprintln!("unknown option {other}\n\n{HELP}");
-            Some(2)
-        }
+        // Anything else starts the app: WebKitWebDriver adds `--automation` in the e2e tests,
+        // GTK takes options of its own.
         _ => None,
     }
 }
@@ -65,5 +63,39 @@ fn verify_update(file: &Path) -> i32 {
             eprintln!("{}", e.message);
             if e.code == "io" { 1 } else { 5 }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(args: &[&str]) -> Vec<String> {
+        std::iter::once("handover-desktop")
+            .chain(args.iter().copied())
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn only_the_windowless_options_are_handled() {
+        assert_eq!(handle(&argv(&["--version"])), Some(0));
+        assert_eq!(handle(&argv(&["--help"])), Some(0));
+        assert_eq!(handle(&argv(&[])), None);
+        assert_eq!(handle(&argv(&["HO-2026-000001.age"])), None);
+        // WebKitWebDriver starts the app with --automation: the app must start.
+        assert_eq!(handle(&argv(&["--automation"])), None);
+    }
+
+    #[test]
+    fn verify_update_takes_exactly_one_file_and_reports_by_exit_code() {
+        assert_eq!(handle(&argv(&["--verify-update"])), Some(2));
+        assert_eq!(handle(&argv(&["--verify-update", "a", "b"])), Some(2));
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("handover_9.9.9_amd64.deb");
+        let m = missing.to_str().unwrap();
+        assert_eq!(handle(&argv(&["--verify-update", m])), Some(1));
+        std::fs::write(&missing, b"not signed").unwrap();
+        assert_eq!(handle(&argv(&["--verify-update", m])), Some(5));
     }
 }

@@ -178,10 +178,10 @@ pub fn apply_language<R: Runtime>(app: &AppHandle<R>, lang: &str, data_dir: &Pat
         }
         Err(e) => log::warn!("cannot build the menu: {e}"),
     }
-    if let Some(w) = app.get_webview_window("main") {
-        if let Err(e) = w.set_title(&title(lang, data_dir)) {
-            log::warn!("cannot set the title: {e}");
-        }
+    if let Some(w) = app.get_webview_window("main")
+        && let Err(e) = w.set_title(&title(lang, data_dir))
+    {
+        log::warn!("cannot set the title: {e}");
     }
 }
 

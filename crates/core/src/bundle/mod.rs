@@ -100,7 +100,7 @@ pub struct BundleCustomer {
 pub enum BundleKey {
     /// To age X25519 recipients: the contractor's keys and the office's escrow key.
     Recipients(Vec<age::x25519::Recipient>),
-    /// To one passphrase (age scrypt, work factor tuned to about a second on this machine).
+    /// To one passphrase (age scrypt, work factor 2^18: 256 MiB, about a second).
     Passphrase(SecretString),
     /// Tests only: a passphrase with a chosen (cheap) scrypt work factor. Never use this for a
     /// real bundle.

@@ -38,6 +38,7 @@ use super::manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY,
     SIGNATURE_ENTRY, check_entry_name,
 };
+use super::pack::{MAX_OPEN_WORK_FACTOR, PACK_WORK_FACTOR};
 use crate::{Error, Field, Result, fsutil, keys};
 
 /// Safety limits applied while opening a bundle (zip-bomb and resource protection).
@@ -212,7 +213,8 @@ fn open_with(
 ) -> Result<OpenedBundle> {
     let reject = |reason: String| rejected(bundle, reason);
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
-    let armored = sniff(&mut file, bundle)?;
+    let armor_skip = sniff(&mut file, bundle)?;
+    let armored = armor_skip.is_some();
 
     // Where temporary files go: a hidden folder inside `out`, else the system's temp folder.
     let mut created_out = false;
@@ -239,10 +241,17 @@ fn open_with(
         let (source, bundle_sha256) = if let (true, Some(staging)) = (armored, &staging) {
             let path = staging.path().join("bundle.age");
             let mut tmp = fsutil::create_new_private(&path)?;
-            let mut reader = age::armor::ArmoredReader::new(HashingReader {
+            let mut hashing = HashingReader {
                 inner: file,
                 state: hash.clone(),
-            });
+            };
+            // Leading blank lines (a mail client's) are part of the file as received, so they
+            // are hashed, but the armor starts after them.
+            let mut blank = vec![0u8; armor_skip.unwrap_or(0)];
+            hashing
+                .read_exact(&mut blank)
+                .map_err(|e| Error::io("cannot read", bundle, e))?;
+            let mut reader = age::armor::ArmoredReader::new(hashing);
             io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
                 io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::BundleDamaged {
                     path: bundle.to_path_buf(),
@@ -257,6 +266,8 @@ fn open_with(
         } else {
             (file, None)
         };
+        let mut source = source;
+        check_age_header(&mut source, bundle)?;
         let hashing = HashingReader {
             inner: source,
             state: if bundle_sha256.is_some() {
@@ -323,8 +334,9 @@ fn open_with(
     result
 }
 
-/// Is the file armored (`true`), binary age (`false`), or not age at all (error)?
-fn sniff(file: &mut File, path: &Path) -> Result<bool> {
+/// Is the file armored (`Some(bytes of leading white space)`), binary age (`None`), or not
+/// age at all (error)?
+fn sniff(file: &mut File, path: &Path) -> Result<Option<usize>> {
     let mut head = [0u8; 64];
     let mut n = 0;
     while n < head.len() {
@@ -339,13 +351,60 @@ fn sniff(file: &mut File, path: &Path) -> Result<bool> {
         .map_err(|e| Error::io("cannot read", path, e))?;
     let head = &head[..n];
     if head.starts_with(AGE_MAGIC) {
-        return Ok(false);
+        return Ok(None);
     }
     let trimmed = head.trim_ascii_start();
     if trimmed.starts_with(ARMOR_BEGIN) {
-        return Ok(true);
+        return Ok(Some(head.len() - trimmed.len()));
     }
     Err(Error::NotAnAgeFile(path.to_path_buf()))
+}
+
+/// Largest age header accepted. Ours is under 1 KiB (one stanza per contractor key and the
+/// office's); the cap keeps the age crate's header parser, which re-reads the header once per
+/// line (quadratic, rage issue 368), far under a millisecond budget.
+const MAX_AGE_HEADER: usize = 16 * 1024;
+/// Most recipient stanzas accepted (a contractor with many keys, plus the office's).
+const MAX_AGE_STANZAS: usize = 64;
+/// Most header lines: each stanza is at most a few lines (X25519 and scrypt stanzas are 2).
+const MAX_AGE_HEADER_LINES: usize = 4 * MAX_AGE_STANZAS + 2;
+
+/// Bound the binary age header (size, stanzas, lines) before the age crate parses it.
+fn check_age_header(file: &mut File, path: &Path) -> Result<()> {
+    let mut head = Vec::with_capacity(MAX_AGE_HEADER);
+    (&mut *file)
+        .take(MAX_AGE_HEADER as u64)
+        .read_to_end(&mut head)
+        .and_then(|_| file.seek(SeekFrom::Start(0)))
+        .map_err(|e| Error::io("cannot read", path, e))?;
+    let Some(end) = head.windows(4).position(|w| w == b"\n---") else {
+        if head.len() < MAX_AGE_HEADER {
+            // A short file without the MAC line: age says it is truncated or malformed.
+            return Ok(());
+        }
+        return Err(rejected(
+            path,
+            format!(
+                "its age header is longer than {} KiB (a Handover bundle's is under 1 KiB): \
+                 refused before decrypting",
+                MAX_AGE_HEADER / 1024
+            ),
+        ));
+    };
+    let lines = head[..end].split(|&b| b == b'\n');
+    let (count, stanzas) = lines.fold((0usize, 0usize), |(n, s), l| {
+        (n + 1, s + usize::from(l.starts_with(b"-> ")))
+    });
+    if stanzas > MAX_AGE_STANZAS || count > MAX_AGE_HEADER_LINES {
+        return Err(rejected(
+            path,
+            format!(
+                "its age header has {stanzas} recipient stanzas in {count} lines; at most \
+                 {MAX_AGE_STANZAS} stanzas in {MAX_AGE_HEADER_LINES} lines are accepted"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Counts and hashes what is read, until its state is taken.
@@ -415,7 +474,8 @@ fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -
                     "it is encrypted to age keys, not to a passphrase: use your key file",
                 ));
             }
-            let id = age::scrypt::Identity::new(p);
+            let mut id = age::scrypt::Identity::new(p);
+            id.set_max_work_factor(MAX_OPEN_WORK_FACTOR);
             decryptor.decrypt(std::iter::once(&id as &dyn age::Identity))
         }
     };
@@ -427,14 +487,26 @@ fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -
         age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed if scrypt => {
             Error::WrongPassphrase(path.to_path_buf())
         }
-        age::DecryptError::ExcessiveWork { .. } => Error::BundleRejected {
+        age::DecryptError::ExcessiveWork { required, .. } => Error::BundleRejected {
             path: path.to_path_buf(),
-            reason: "its passphrase protection asks for an unreasonable amount of work".into(),
+            reason: format!(
+                "its passphrase protection asks for scrypt work 2^{required} ({} MiB of memory); \
+                 Handover bundles use 2^{PACK_WORK_FACTOR} ({} MiB) and are opened up to \
+                 2^{MAX_OPEN_WORK_FACTOR} ({} MiB)",
+                scrypt_mib(required),
+                scrypt_mib(PACK_WORK_FACTOR),
+                scrypt_mib(MAX_OPEN_WORK_FACTOR)
+            ),
         },
         age::DecryptError::InvalidMac => damaged("the age header was modified (MAC mismatch)"),
         age::DecryptError::Io(e) => Error::io("cannot read", path, e),
         _ => damaged("the age header is malformed"),
     })
+}
+
+/// Memory scrypt needs at work factor 2^`log_n` with age's r = 8: 128 · r · N bytes.
+fn scrypt_mib(log_n: u8) -> u64 {
+    (1024u64 << log_n.min(40)) >> 20
 }
 
 fn damaged(path: &Path, e: &io::Error) -> Error {

@@ -17,6 +17,8 @@ use handover_core::{Error, Field, Flow, NoProgress, keys};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod hostile;
+
 // ---------------------------------------------------------------------------------------------
 // Fixture
 

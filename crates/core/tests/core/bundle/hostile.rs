@@ -1,0 +1,100 @@
+//! Hostile bundles (issue 10): files an attacker makes by hand — age headers and zips written
+//! byte by byte, manifests signed with the office key as if it were stolen — each refused,
+//! bounded or cleaned up, with a clear message and nothing written.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use age::secrecy::SecretString;
+use handover_core::bundle::OpenKey;
+
+use super::{Fx, files_in, refused, three};
+
+/// A binary age file written by hand: the v1 magic, these stanza lines, a (wrong) MAC and a
+/// payload. Nothing is encrypted: the opener must refuse it from the header alone.
+fn hand_made_age(fx: &Fx, name: &str, stanzas: &str) -> PathBuf {
+    let mut bytes = b"age-encryption.org/v1\n".to_vec();
+    bytes.extend_from_slice(stanzas.as_bytes());
+    bytes.extend_from_slice(format!("--- {}\n", "A".repeat(43)).as_bytes());
+    bytes.extend_from_slice(&[0u8; 16 + 64]);
+    let p = fx.path(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[track_caller]
+fn quick(start: Instant) {
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+}
+
+#[test]
+fn huge_age_headers_are_refused_before_age_parses_them() {
+    let fx = Fx::new();
+    let stanza = format!("-> X25519 {}\n{}\n", "A".repeat(43), "A".repeat(43));
+    for (name, stanzas, expect) in [
+        // 8,000 stanzas (a 700 KB file): 15 s in the age crate's quadratic parser.
+        ("stanzas.age", stanza.repeat(8_000), "KiB"),
+        // Few bytes, many stanzas.
+        ("many.age", "-> a\n".repeat(300), "stanzas"),
+        // Short body lines: many lines in a small header.
+        (
+            "lines.age",
+            format!("-> X25519 {}\n{}", "A".repeat(43), "AA\n".repeat(2_000)),
+            "lines",
+        ),
+    ] {
+        let p = hand_made_age(&fx, name, &stanzas);
+        let t = Instant::now();
+        let e = refused(&fx, &p, "bundle_rejected");
+        quick(t);
+        assert!(e.to_string().contains(expect), "{name}: {e}");
+    }
+}
+
+#[test]
+fn scrypt_work_factor_is_capped_and_the_cost_is_stated() {
+    let fx = Fx::new();
+    // The C2SP age test vector scrypt_work_factor_23: 8 GiB and 28 s before this cap.
+    let stanza = format!("-> scrypt {} 23\n{}\n", "A".repeat(22), "A".repeat(43));
+    let p = hand_made_age(&fx, "scrypt23.age", &stanza);
+    let out = fx.path("out23");
+    let t = Instant::now();
+    let e = handover_core::bundle::open_bundle(
+        &p,
+        OpenKey::Passphrase(SecretString::from("guess".to_string())),
+        &fx.signing.verifying_key(),
+        Some(&out),
+        &handover_core::bundle::Limits::default(),
+    )
+    .unwrap_err();
+    quick(t);
+    assert_eq!(e.code(), "bundle_rejected", "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("2^23") && text.contains("8192 MiB") && text.contains("2^20"),
+        "{text}"
+    );
+    assert!(
+        !out.exists(),
+        "the output folder was created for a refused bundle"
+    );
+}
+
+#[test]
+fn armored_bundle_after_blank_lines_opens_and_hashes_as_received() {
+    let fx = Fx::new();
+    let (p, _) = fx
+        .pack_with("a.age", &three(&fx), &fx.recipients(), true)
+        .unwrap();
+    let mut bytes = b"\r\n\n  \t\n".to_vec();
+    bytes.extend_from_slice(&std::fs::read(&p).unwrap());
+    let q = fx.path("blank.age");
+    std::fs::write(&q, &bytes).unwrap();
+    let opened = fx.open(&q, None).unwrap();
+    use sha2::Digest;
+    assert_eq!(opened.sha256, hex::encode(sha2::Sha256::digest(&bytes)));
+    let out = fx.path("out-blank");
+    fx.open(&q, Some(&out)).unwrap();
+    assert!(!files_in(&out).is_empty());
+}

@@ -807,10 +807,9 @@ fn read_manifest<R: Read + Seek>(
         reason,
     };
     if !keys::verify_signature(trusted, &bytes, &sig) {
-        // Say whose key it was, if the manifest names one that does verify.
-        let claimed = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v["office"]["signingKey"].as_str().map(str::to_string))
+        // Say whose key it was, if the manifest names one that does verify. Until the
+        // signature holds, only that one string is read: no JSON tree of a forged manifest.
+        let claimed = claimed_signing_key(&bytes)
             .and_then(|k| keys::parse_signing_key(&k).ok())
             .filter(|k| keys::verify_signature(k, &bytes, &sig));
         return Err(bad_sig(match claimed {
@@ -822,39 +821,13 @@ fn read_manifest<R: Read + Seek>(
             None => "the manifest signature is invalid: the manifest was altered or forged".into(),
         }));
     }
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        rejected(
-            path,
-            format!(
-                "manifest.json is not valid JSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    match value
-        .get("formatVersion")
-        .and_then(serde_json::Value::as_u64)
-    {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
-        Some(found) => {
-            return Err(Error::BundleVersion {
-                path: path.to_path_buf(),
-                found,
-                supported: FORMAT_VERSION,
-            });
-        }
-        None => return Err(rejected(path, "manifest.json has no format version")),
-    }
-    let manifest: Manifest = serde_json::from_value(value).map_err(|e| {
-        // Never echo the offending value: only where it is.
-        rejected(
-            path,
-            format!(
-                "manifest.json does not have the expected shape ({:?} error)",
-                e.classify()
-            ),
-        )
+    let manifest = parse_manifest(&bytes).map_err(|e| match e {
+        ManifestError::Version(found) => Error::BundleVersion {
+            path: path.to_path_buf(),
+            found,
+            supported: FORMAT_VERSION,
+        },
+        ManifestError::Refused(reason) => rejected(path, reason),
     })?;
     if keys::parse_signing_key(&manifest.office.signing_key).ok() != Some(*trusted) {
         return Err(bad_sig(
@@ -866,6 +839,84 @@ fn read_manifest<R: Read + Seek>(
         bytes,
         signature: sig,
     })
+}
+
+/// The `office.signingKey` a manifest claims, read without building a JSON tree (unknown
+/// fields are skipped, not stored).
+fn claimed_signing_key(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Claim {
+        office: Option<ClaimOffice>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ClaimOffice {
+        signing_key: Option<String>,
+    }
+    serde_json::from_slice::<Claim>(bytes)
+        .ok()?
+        .office?
+        .signing_key
+}
+
+/// Why a signed manifest is refused.
+pub(crate) enum ManifestError {
+    /// Another format version.
+    Version(u64),
+    /// Not the manifest the format describes.
+    Refused(String),
+}
+
+/// Parse a manifest's exact bytes: the format version first, then the whole manifest straight
+/// from the bytes (serde refuses duplicate and unknown keys; no intermediate tree), then the
+/// values the opener relies on: an RFC 3339 creation time and an ISO return date.
+pub(crate) fn parse_manifest(bytes: &[u8]) -> std::result::Result<Manifest, ManifestError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Version {
+        format_version: Option<u64>,
+    }
+    let version = serde_json::from_slice::<Version>(bytes).map_err(|e| {
+        ManifestError::Refused(format!(
+            "manifest.json is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    match version.format_version {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(found) => return Err(ManifestError::Version(found)),
+        None => {
+            return Err(ManifestError::Refused(
+                "manifest.json has no format version".into(),
+            ));
+        }
+    }
+    let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| {
+        // Never echo the offending value: only where it is, and a duplicate key's name.
+        let what = if e.to_string().contains("duplicate field") {
+            "has a key twice in one object"
+        } else {
+            "does not have the expected shape"
+        };
+        ManifestError::Refused(format!(
+            "manifest.json {what} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if manifest.created.parse::<jiff::Timestamp>().is_err() {
+        return Err(ManifestError::Refused(
+            "manifest.json: the creation time is not an RFC 3339 time".into(),
+        ));
+    }
+    if manifest.return_by.len() != 10 || manifest.return_by.parse::<jiff::civil::Date>().is_err() {
+        return Err(ManifestError::Refused(
+            "manifest.json: the return date is not a YYYY-MM-DD date".into(),
+        ));
+    }
+    Ok(manifest)
 }
 
 /// The zip entries and the manifest's list must agree exactly (sizes included).

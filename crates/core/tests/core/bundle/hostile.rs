@@ -98,3 +98,90 @@ fn armored_bundle_after_blank_lines_opens_and_hashes_as_received() {
     fx.open(&q, Some(&out)).unwrap();
     assert!(!files_in(&out).is_empty());
 }
+
+/// A zip whose manifest is these exact bytes, signed with the office key (as if stolen).
+fn signed_raw(fx: &Fx, manifest: &[u8], entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    signed_by(&fx.signing, manifest, entries)
+}
+
+fn signed_by(
+    key: &ed25519_dalek::SigningKey,
+    manifest: &[u8],
+    entries: &[(String, Vec<u8>)],
+) -> Vec<u8> {
+    use ed25519_dalek::Signer;
+    let mut all = vec![
+        ("manifest.json".to_string(), manifest.to_vec()),
+        (
+            "manifest.sig".to_string(),
+            key.sign(manifest).to_bytes().to_vec(),
+        ),
+    ];
+    all.extend(entries.iter().cloned());
+    super::build_zip(&all)
+}
+
+/// The genuine manifest's bytes, with `edit` applied to its text.
+fn edited_manifest(fx: &Fx, edit: impl Fn(String) -> String) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+    let (p, _) = fx.pack(&format!("m-{}.age", rand::random::<u32>()), &three(fx));
+    let all = super::zip_entries(&fx.decrypt(&p));
+    let text = String::from_utf8(all[0].1.clone()).unwrap();
+    (edit(text).into_bytes(), all[2..].to_vec())
+}
+
+#[test]
+fn signed_manifests_with_loose_json_or_odd_values_are_refused() {
+    let fx = Fx::new();
+    for (name, edit, expect) in [
+        (
+            "dup.age",
+            Box::new(|t: String| t.replacen("{", "{\n  \"operator\": \"偽\",", 1))
+                as Box<dyn Fn(String) -> String>,
+            "a key twice",
+        ),
+        (
+            "dup-nested.age",
+            Box::new(|t: String| {
+                t.replacen("\"office\": {", "\"office\": {\"signingKey\": \"x\",", 1)
+            }),
+            "a key twice",
+        ),
+        (
+            // Sliced at byte 10 by the old CLI: a panic after the files were moved into place.
+            "created.age",
+            Box::new(|t: String| t.replace("2026-04-10T10:00:00+09:00", "２０２６年４月１０日")),
+            "creation time",
+        ),
+        (
+            "return.age",
+            Box::new(|t: String| t.replace("\"2026-05-10\"", "\"2026-5-10\"")),
+            "return date",
+        ),
+    ] {
+        let (m, entries) = edited_manifest(&fx, edit);
+        let p = fx.seal(name, &signed_raw(&fx, &m, &entries));
+        let e = refused(&fx, &p, "bundle_rejected");
+        assert!(e.to_string().contains(expect), "{name}: {e}");
+    }
+}
+
+#[test]
+fn a_forged_manifest_is_not_parsed_into_a_tree() {
+    let fx = Fx::new();
+    // 8 MiB of nested arrays: a JSON tree of it costs hundreds of MB; the opener only looks for
+    // the claimed signing key (skipping the rest) and says the signature is invalid.
+    let (m, entries) = edited_manifest(&fx, |t| {
+        t.replacen(
+            "{",
+            &format!("{{\"junk\": [{}],", vec!["[[[[1]]]]"; 800_000].join(",")),
+            1,
+        )
+    });
+    // Signed by a forger's key, while it names the office's: forged.
+    let forger = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let p = fx.seal("forged.age", &signed_by(&forger, &m, &entries));
+    let t = Instant::now();
+    let e = refused(&fx, &p, "bad_signature");
+    quick(t);
+    assert!(e.to_string().contains("invalid"), "{e}");
+}

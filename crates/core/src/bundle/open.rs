@@ -217,18 +217,11 @@ fn open_with(
     let armored = armor_skip.is_some();
 
     // Where temporary files go: a hidden folder inside `out`, else the system's temp folder.
-    let mut created_out = false;
-    if let Some(out) = out {
-        if !out.exists() {
-            fsutil::create_private_dir(out)?;
-            created_out = true;
-        } else if !out.is_dir() {
-            return Err(Error::invalid(
-                "output folder",
-                format!("{} is not a folder", out.display()),
-            ));
-        }
-    }
+    // The folders made for `out` (it and any missing parents) are removed again on refusal.
+    let created = match out {
+        Some(o) => prepare_out(o)?,
+        None => Vec::new(),
+    };
     let result = (|| {
         let staging = match out {
             Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
@@ -328,10 +321,93 @@ fn open_with(
             sha256: bundle_sha256,
         })
     })();
-    if let (Err(_), true, Some(out)) = (&result, created_out, out) {
-        let _ = fs::remove_dir(out);
+    if result.is_err() {
+        for d in created.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
     }
     result
+}
+
+/// Check `out` and create it if missing: it must be a real folder, not a symbolic link (the
+/// files would go elsewhere than the folder named). Returns the folders created, outermost
+/// first.
+fn prepare_out(out: &Path) -> Result<Vec<PathBuf>> {
+    match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let to = fs::read_link(out).unwrap_or_default();
+            return Err(Error::invalid(
+                "output folder",
+                format!(
+                    "{} is a symbolic link (to {}): give the folder itself, so that it is clear \
+                     where the plaintext goes",
+                    out.display(),
+                    to.display()
+                ),
+            ));
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::invalid(
+                "output folder",
+                format!("{} is not a folder", out.display()),
+            ));
+        }
+        Ok(_) => return Ok(Vec::new()),
+        Err(_) => {}
+    }
+    let mut missing: Vec<PathBuf> = out
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .take_while(|a| fs::symlink_metadata(a).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    let mut created = Vec::new();
+    for d in &missing {
+        let mut b = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        if let Err(e) = b.create(d) {
+            for c in created.iter().rev() {
+                let _ = fs::remove_dir(c);
+            }
+            return Err(Error::io("cannot create the folder", d, e));
+        }
+        created.push(d.clone());
+    }
+    Ok(created)
+}
+
+/// Where entry `name` goes under `out`, if nothing is in the way: no component under `out` may
+/// be a symbolic link or a file (nothing is ever written through a link), and the file itself
+/// must not exist (nothing is replaced).
+fn check_target(out: &Path, name: &str) -> Result<PathBuf> {
+    let parts: Vec<&str> = name.split('/').collect();
+    let mut p = out.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        p.push(part);
+        let Ok(m) = fs::symlink_metadata(&p) else {
+            // Missing: this folder or file is made by the opener itself.
+            return Ok(out.join(name));
+        };
+        if i + 1 == parts.len() {
+            return Err(Error::FileExists(p));
+        }
+        if m.file_type().is_symlink() || !m.is_dir() {
+            return Err(Error::invalid(
+                "output folder",
+                format!(
+                    "{} is a symbolic link or a file, not a folder: Handover never writes \
+                     through a link inside the output folder; remove it or choose another folder",
+                    p.display()
+                ),
+            ));
+        }
+    }
+    Ok(p)
 }
 
 /// Is the file armored (`Some(bytes of leading white space)`), binary age (`None`), or not
@@ -1005,10 +1081,7 @@ fn check_entries<R: Read + Seek>(
 
 fn check_no_collisions(names: &[String], out: &Path) -> Result<()> {
     for n in names {
-        let target = out.join(n);
-        if fs::symlink_metadata(&target).is_ok() {
-            return Err(Error::FileExists(target));
-        }
+        check_target(out, n)?;
     }
     Ok(())
 }
@@ -1189,8 +1262,9 @@ fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<P
     let mut made_dirs: Vec<PathBuf> = Vec::new();
     let res = (|| {
         for name in names {
-            let target = out.join(name);
-            if let Some(parent) = target.parent().filter(|p| !p.exists()) {
+            // Again, just before the move: nothing may have become a link in between.
+            let target = check_target(out, name)?;
+            if let Some(parent) = target.parent().filter(|p| fs::symlink_metadata(p).is_err()) {
                 fsutil::create_private_dir(parent)?;
                 made_dirs.push(parent.to_path_buf());
             }

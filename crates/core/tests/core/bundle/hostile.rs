@@ -185,3 +185,50 @@ fn a_forged_manifest_is_not_parsed_into_a_tree() {
     quick(t);
     assert!(e.to_string().contains("invalid"), "{e}");
 }
+
+#[test]
+fn nothing_is_written_through_a_symlink_under_out() {
+    let fx = Fx::new();
+    let (p, _) = fx.pack("b.age", &three(&fx));
+    let elsewhere = fx.path("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+
+    // out/floor_plans -> ../elsewhere: refused before anything is extracted.
+    let out = fx.path("out-link");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", out.join("floor_plans")).unwrap();
+    let e = fx.open(&p, Some(&out)).unwrap_err();
+    assert_eq!(e.code(), "invalid", "{e}");
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    assert!(files_in(&elsewhere).is_empty());
+    assert_eq!(files_in(&out), vec![out.join("floor_plans")]);
+
+    // --out itself a link: refused, saying where it points.
+    let link = fx.path("out-is-link");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    let e = fx.open(&p, Some(&link)).unwrap_err();
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    assert!(e.to_string().contains("elsewhere"), "{e}");
+    assert!(files_in(&elsewhere).is_empty());
+
+    // A file where the floor-plan folder goes.
+    let out = fx.path("out-file");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("floor_plans"), b"x").unwrap();
+    let e = fx.open(&p, Some(&out)).unwrap_err();
+    assert_eq!(e.code(), "invalid", "{e}");
+    assert_eq!(files_in(&out), vec![out.join("floor_plans")]);
+}
+
+#[test]
+fn a_refused_open_removes_the_folders_it_made_for_out() {
+    let fx = Fx::new();
+    let p = hand_made_age(&fx, "h.age", &"-> a\n".repeat(300));
+    let out = fx.path("a/b/c");
+    fx.open(&p, Some(&out)).unwrap_err();
+    assert!(!fx.path("a").exists(), "parents of --out were left behind");
+    // A genuine one makes them, and they stay.
+    let (g, _) = fx.pack("g.age", &three(&fx));
+    fx.open(&g, Some(&out)).unwrap();
+    assert!(out.join("customers.csv").is_file());
+}

@@ -64,7 +64,7 @@ use crate::register::Customer;
 pub use manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest,
     ManifestContractor, ManifestCustomer, ManifestEntry, ManifestOffice, README_ENTRY,
-    SIGNATURE_ENTRY, check_entry_name,
+    SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
 };
 pub use open::{
     FieldValue, InMemoryFiles, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle,

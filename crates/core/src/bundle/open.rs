@@ -36,7 +36,7 @@ use zeroize::Zeroizing;
 use super::files::{Staging, move_no_replace};
 use super::manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY,
-    SIGNATURE_ENTRY, check_entry_name,
+    SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
 };
 use super::pack::{MAX_OPEN_WORK_FACTOR, PACK_WORK_FACTOR};
 use crate::{Error, Field, Result, fsutil, keys};
@@ -748,6 +748,7 @@ fn check_structure<R: Read + Seek>(
         ));
     }
     let mut names = Vec::with_capacity(zip.len());
+    let mut folded = std::collections::HashSet::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
         let meta = zip
@@ -769,6 +770,18 @@ fn check_structure<R: Read + Seek>(
                 format!(
                     "entry '{}' would escape the output folder: {why}",
                     name.escape_default()
+                ),
+            ));
+        }
+        if let Err(why) = check_entry_in_format(&name) {
+            return Err(rejected(path, format!("entry '{name}' {why}")));
+        }
+        if !folded.insert(name.to_ascii_lowercase()) {
+            return Err(rejected(
+                path,
+                format!(
+                    "entry {name} differs from another only in upper and lower case (one \
+                     file on Windows and macOS)"
                 ),
             ));
         }

@@ -232,3 +232,33 @@ fn a_refused_open_removes_the_folders_it_made_for_out() {
     fx.open(&g, Some(&out)).unwrap();
     assert!(out.join("customers.csv").is_file());
 }
+
+#[test]
+fn only_the_format_entries_are_accepted_even_when_signed() {
+    let fx = Fx::new();
+    let (manifest, entries) = super::genuine_entries(&fx);
+    for (i, (name, expect)) in [
+        ("autorun.inf", "not an entry of the bundle format"),
+        ("evil.exe", "not an entry of the bundle format"),
+        ("CON", "not an entry of the bundle format"),
+        ("README.txt.", "not an entry of the bundle format"),
+        ("floor_plans/CON.png", "device name"),
+        ("floor_plans/x.exe", "type other than"),
+        ("floor_plans/a/b/c/d.png", "not a floor plan name"),
+        // Verify-only and --out agree: a file named like the plans' folder is refused by both.
+        ("floor_plans", "not an entry of the bundle format"),
+        ("Customers.csv", "not an entry of the bundle format"),
+        ("floor_plans/c0001.png", "upper and lower case"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut with = entries.clone();
+        with.push((name.to_string(), b"x".to_vec()));
+        let p = fx.seal(&format!("set{i}.age"), &fx.signed_zip(&manifest, &with));
+        let e = fx.open(&p, None).unwrap_err();
+        assert!(e.to_string().contains(expect), "{name}: {e}");
+        let e = refused(&fx, &p, "bundle_rejected");
+        assert!(e.to_string().contains(expect), "{name}: {e}");
+    }
+}

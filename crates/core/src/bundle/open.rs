@@ -309,6 +309,7 @@ fn open_with(
             bundle,
         )?;
         let customers = read_customers(&json, &signed.manifest).map_err(reject)?;
+        check_csv(&customers, &signed.manifest).map_err(reject)?;
         let written = match (out, &content) {
             (Some(out), Some(content)) => move_into_place(content, out, &names)?,
             _ => Vec::new(),
@@ -1266,6 +1267,37 @@ fn read_customers(json: &[u8], m: &Manifest) -> std::result::Result<Vec<OpenedCu
             })
         })
         .collect()
+}
+
+/// `customers.csv` must be exactly what the office's pack makes from `customers.json` (same
+/// values, formulas defused): a spreadsheet shows what the bundle holds, and never runs a
+/// signed `=HYPERLINK(…)`.
+fn check_csv(customers: &[OpenedCustomer], m: &Manifest) -> std::result::Result<(), String> {
+    let cols: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| m.customers.iter().any(|c| c.fields.contains(f)))
+        .collect();
+    let rows = customers.iter().zip(&m.customers).map(|(c, mc)| {
+        cols.iter()
+            .map(|&f| {
+                if mc.fields.contains(&f) {
+                    c.get(f).unwrap_or("")
+                } else {
+                    ""
+                }
+            })
+            .collect()
+    });
+    let expected = super::content::csv_from_rows(&cols, rows).map_err(|e| e.to_string())?;
+    let listed = m.entry(CSV_ENTRY).map(|e| e.sha256.as_str());
+    if listed != Some(hex::encode(Sha256::digest(&expected)).as_str()) {
+        return Err(
+            "customers.csv does not match customers.json (a spreadsheet would show other \
+             values than the bundle holds, or run a formula)"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// Move the checked files from staging into `out`, never replacing anything; on failure undo

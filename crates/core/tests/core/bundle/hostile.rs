@@ -262,3 +262,35 @@ fn only_the_format_entries_are_accepted_even_when_signed() {
         assert!(e.to_string().contains(expect), "{name}: {e}");
     }
 }
+
+#[test]
+fn a_signed_csv_that_differs_from_the_json_is_refused() {
+    let fx = Fx::new();
+    let (manifest, entries) = super::genuine_entries(&fx);
+    let csv_at = entries
+        .iter()
+        .position(|(n, _)| n == "customers.csv")
+        .unwrap();
+    let csv = String::from_utf8(entries[csv_at].1.clone()).unwrap();
+    for (i, edit) in [
+        // A formula the pack would have defused, validly signed.
+        csv.replacen("山田 太郎 C0001", "=HYPERLINK(\"http://x.invalid\")", 1),
+        // Another value than customers.json holds.
+        csv.replacen("山田 太郎 C0001", "山田 次郎 C0001", 1),
+        // A row less.
+        csv.lines().take(3).collect::<Vec<_>>().join("\r\n") + "\r\n",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_ne!(edit, csv);
+        let mut with = entries.clone();
+        with[csv_at].1 = edit.into_bytes();
+        let p = fx.seal(&format!("csv{i}.age"), &fx.signed_zip(&manifest, &with));
+        let e = refused(&fx, &p, "bundle_rejected");
+        assert!(
+            e.to_string().contains("customers.csv does not match"),
+            "{e}"
+        );
+    }
+}

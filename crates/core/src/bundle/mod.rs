@@ -68,7 +68,7 @@ pub use manifest::{
 };
 pub use open::{
     FieldValue, InMemoryFiles, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle,
-    open_bundle_in_memory, read_identity_file,
+    open_bundle_expecting, open_bundle_in_memory, read_identity_file,
 };
 pub(crate) use pack::check_passphrase;
 pub use pack::{pack_to_file, pack_to_file_with};

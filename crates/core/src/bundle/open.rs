@@ -142,7 +142,29 @@ pub fn open_bundle(
     out: Option<&Path>,
     limits: &Limits,
 ) -> Result<OpenedBundle> {
-    open_with(bundle, key, trusted_office_key, out, limits, None)
+    open_with(bundle, key, trusted_office_key, out, limits, None, None)
+}
+
+/// [`open_bundle`] of a bundle that was opened (for viewing) before: refused with
+/// [`Error::BundleChanged`], before anything is written, unless the file's SHA-256 is still
+/// `expected_sha256`.
+pub fn open_bundle_expecting(
+    bundle: &Path,
+    key: OpenKey,
+    trusted_office_key: &VerifyingKey,
+    out: Option<&Path>,
+    limits: &Limits,
+    expected_sha256: &str,
+) -> Result<OpenedBundle> {
+    open_with(
+        bundle,
+        key,
+        trusted_office_key,
+        out,
+        limits,
+        None,
+        Some(expected_sha256),
+    )
 }
 
 /// The floor plans of an authenticated bundle, held in memory for viewing (never on disk).
@@ -199,6 +221,7 @@ pub fn open_bundle_in_memory(
         None,
         limits,
         Some(&mut keep),
+        None,
     )?;
     Ok((opened, keep))
 }
@@ -210,6 +233,7 @@ fn open_with(
     out: Option<&Path>,
     limits: &Limits,
     keep: Option<&mut InMemoryFiles>,
+    expect: Option<&str>,
 ) -> Result<OpenedBundle> {
     let reject = |reason: String| rejected(bundle, reason);
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
@@ -278,6 +302,9 @@ fn open_with(
                 hex::encode(h.finalize())
             }
         };
+        if expect.is_some_and(|x| x != bundle_sha256) {
+            return Err(Error::BundleChanged(bundle.to_path_buf()));
+        }
         plain
             .seek(SeekFrom::Start(0))
             .map_err(|e| damaged(bundle, &e))?;

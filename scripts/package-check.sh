@@ -6,18 +6,21 @@ ok() { printf '  ok  %s\n' "$*" >&2; }
 
 # The package's files, control fields and maintainer scripts.
 check_contents() {
-  local list; list="$(dpkg-deb -c "$DEB" | awk '{print $6}')"
-  for f in ./usr/bin/handover-desktop ./usr/bin/handover ./usr/share/applications/Handover.desktop \
-    ./usr/share/mime/packages/handover.xml ./usr/share/icons/hicolor/128x128/apps/handover-desktop.png; do
+  # Paths as dpkg-deb lists them, with or without the leading "./" (it depends on the builder).
+  local list; list="$(dpkg-deb -c "$DEB" | awk '{print $6}' | sed 's#^\./##; /^$/d')"
+  for f in usr/bin/handover-desktop usr/bin/handover usr/share/applications/Handover.desktop \
+    usr/share/mime/packages/handover.xml usr/share/icons/hicolor/128x128/apps/handover-desktop.png; do
     grep -qx "$f" <<<"$list" || fail "$f is not in the package"
   done
   ok "files: the app, the CLI, the .desktop entry, the MIME type, the icons"
-  if grep -E '^\./(home|root|var|etc)/' <<<"$list"; then fail "the package writes outside /usr"; fi
+  if grep -vE '^usr(/|$)' <<<"$list"; then fail "the package writes outside /usr"; fi
   [ "$(dpkg-deb -f "$DEB" Package)" = handover ] || fail "Package is not handover"
   [ "$(dpkg-deb -f "$DEB" Version)" = "$VERSION" ] || fail "Version is not the workspace's $VERSION"
   local depends; depends="$(dpkg-deb -f "$DEB" Depends)"
   grep -q 'libwebkit2gtk-4.1-0' <<<"$depends" || fail "Depends lacks libwebkit2gtk-4.1-0: $depends"
   grep -q 'fonts-noto-cjk | fonts-ipafont-gothic' <<<"$depends" || fail "Depends lacks a CJK font: $depends"
+  local twice; twice="$(tr ',' '\n' <<<"$depends" | sed 's/^ *//; s/ *$//' | sort | uniq -d)"
+  [ -z "$twice" ] || fail "Depends names $twice twice: $depends"
   ok "control: handover $VERSION, Depends: $depends"
   local control; control="$(mktemp -d)"
   dpkg-deb -e "$DEB" "$control"
@@ -41,7 +44,8 @@ check_desktop() {
   local mime="$WORK/mime"
   mkdir -p "$mime/packages"
   cp "$PKG_ROOT/usr/share/mime/packages/handover.xml" "$mime/packages/"
-  update-mime-database "$mime" || fail "update-mime-database refused handover.xml"
+  # (It notes that the folder is not on XDG_DATA_DIRS: true, and beside the point here.)
+  local out; out="$(update-mime-database "$mime" 2>&1)" || fail "update-mime-database refused handover.xml: $out"
   grep -q 'application/x-handover-bundle:\*\.age' "$mime/globs2" || fail "*.age is not application/x-handover-bundle"
   ok "shared-mime-info: *.age is application/x-handover-bundle"
 }
@@ -88,7 +92,7 @@ make_office() {
     --recipients-file tests/fixtures/keys/test-contractor.recipients.txt \
     --agreement-signed 2020-04-01 --agreement-expires 2099-03-31 >/dev/null
   "$cli" pack --contractor CTR-0001 --work-type repair --customers C0001 --method transfer \
-    --out "$WORK/HO-bundle.age" --return-by 2099-12-31 >/dev/null
+    --out "$WORK/HO-bundle.age" --return-by 2099-12-31 >/dev/null 2>"$WORK/pack.out"
   "$cli" customers --json >"$WORK/customers.json"
 }
 
@@ -115,11 +119,12 @@ start_display() {
   DBUS_PID="$(sed -n 2p <<<"$bus")"
 }
 
+# Stops what start_display and check_running_app started (by their ids), once.
 stop_display() {
-  [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
-  [ -n "${DBUS_PID:-}" ] && kill "$DBUS_PID" 2>/dev/null
-  [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null
-  return 0
+  if [ -n "${APP_PID:-}" ]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
+  if [ -n "${DBUS_PID:-}" ]; then kill "$DBUS_PID" 2>/dev/null || true; fi
+  if [ -n "${XVFB_PID:-}" ]; then kill "$XVFB_PID" 2>/dev/null || true; wait "$XVFB_PID" 2>/dev/null || true; fi
+  APP_PID="" DBUS_PID="" XVFB_PID=""
 }
 
 # The installed app under Xvfb: it starts (timed), shows the register; a second start with a
@@ -194,6 +199,6 @@ package_check() {
   check_running_app
   stop_display
   local size; size="$(du -k "$DEB" | cut -f1)"
-  log "package check passed: $(basename "$DEB") $(( size / 1024 )).$(( size % 1024 * 10 / 1024 )) MiB, installed $(dpkg-deb -f "$DEB" Installed-Size) KiB, build ${BUILD_SECONDS} s, cold start ${COLD_START_MS} ms"
+  log "package check passed: $(basename "$DEB") $(( size / 1024 )).$(( size % 1024 * 10 / 1024 )) MiB, installed $(dpkg-deb -f "$DEB" Installed-Size) KiB${BUILD_SECONDS:+, build ${BUILD_SECONDS} s}, cold start ${COLD_START_MS} ms"
   rm -rf "$WORK"
 }

@@ -162,6 +162,10 @@ check_log() {
   grep -q "Handover $VERSION .* started" "$logf" || fail "the log does not record the start"
   grep -q 'a second start was handed to this window' "$logf" || fail "the log does not record the second start"
   grep -q 'a bundle file was handed to the app' "$logf" || fail "the bundle was not handed over"
+  if [ ! -e /dev/dri ] && [ -z "${WEBKIT_DISABLE_DMABUF_RENDERER:-}" ]; then
+    grep -q 'WebKit DMA-BUF renderer off: no /dev/dri' "$logf" || fail "no /dev/dri, yet the app kept WebKit's DMA-BUF renderer"
+    ok "no /dev/dri here: the app turned WebKit's DMA-BUF renderer off by itself"
+  fi
   # Every value of the register (names, kana, phones, addresses, ids; not dates, which the
 # timestamps could match) and the bundle's path: none in the log.
   python3 - "$WORK/customers.json" "$logf" "$WORK/HO-bundle.age" <<'PY' || fail "customer data in the log"

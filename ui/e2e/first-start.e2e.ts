@@ -5,7 +5,8 @@ import { e2e } from "./harness";
 e2e("first start: office keys, sample register of 300, search narrows it", async (app) => {
   await app.waitFor("first-start");
   expect(await app.text("first-start-data-dir")).toBe(app.data);
-  expect(await app.browser.getTitle()).toBe(`Handover — ${app.data}`);
+  // The window's title is in the app's language (Japanese until the user picks English).
+  expect(await app.browser.getTitle()).toBe(`ハンドオーバー — ${app.data}`);
   await app.click("choose-office");
   // The operator comes from HANDOVER_OPERATOR here, so the field is fixed.
   expect(await app.byId("operator").isEnabled()).toBe(false);

@@ -154,6 +154,10 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     XDG_CACHE_HOME: join(home, "xdg-cache"),
     // No accessibility bus under Xvfb: keep GTK from waiting for one.
     NO_AT_BRIDGE: "1",
+    // Without /dev/dri the app turns WebKit's DMA-BUF renderer off (webkit.rs), and then
+    // WebKitWebDriver's screenshots never answer. "0" is a user's choice, which the app keeps:
+    // the tests run WebKit's default renderer (scripts/package --check runs the workaround).
+    WEBKIT_DISABLE_DMABUF_RENDERER: "0",
     ...opts.env,
   };
   const driver: ChildProcess = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {

@@ -47,6 +47,11 @@ it("settings: policy saved and recorded, refused numbers blocked, language kept"
 
     await app.click("lang-en");
     await app.waitForText("nav-settings", (s) => s === "Settings");
+    // The window's title follows the language (the native menu is rebuilt with it).
+    await app.browser.waitUntil(async () => (await app.browser.getTitle()) === `Handover — ${app.data}`, {
+      timeout: 5_000,
+      timeoutMsg: "the title did not follow the language",
+    });
   });
   // A new start: English again, from the settings file.
   await withApp("language kept", { home }, async (app) => {

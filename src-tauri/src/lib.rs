@@ -22,6 +22,14 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // An export stopped by Ctrl-C, SIGTERM or SIGHUP removes its staging folder (plaintext)
+    // before the app exits, as the CLI's open does.
+    handover_core::bundle::exit_cleanly_on_signals(|p| {
+        eprintln!(
+            "interrupted: removed the partly exported files in {}",
+            handover_core::text::escape_controls(&p.display().to_string())
+        );
+    });
     let title = format!("Handover — {}", state.dir.root().display());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

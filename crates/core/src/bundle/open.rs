@@ -18,7 +18,11 @@
 //!
 //! Entries are extracted into a hidden staging folder inside `out` while they are checked, and
 //! moved into place (never replacing a file) only when all of the above passed. On any failure
-//! the staging folder is removed and `out` is as it was.
+//! the staging folder is removed and `out` is as it was. A signal handler that calls
+//! [`super::interrupt_opens`] (the CLI's, on Ctrl-C, SIGTERM and SIGHUP) stops a running open
+//! and removes its staging folder; one left by an open that was killed outright (SIGKILL, power
+//! cut) holds no lock any more, and the next open into the same folder removes it and says so
+//! ([`OpenedBundle::removed_stale`]).
 
 use std::cell::RefCell;
 use std::fs::{self, File};
@@ -33,7 +37,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use super::files::{Staging, move_no_replace};
+use super::files::{Staging, interrupted, move_no_replace, remove_stale_staging};
 use super::manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY,
     SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
@@ -69,10 +73,37 @@ impl Default for Limits {
 
 /// The key that opens a bundle.
 pub enum OpenKey {
-    /// age identities (the contractor's key file, or the office's escrow identity).
-    Identities(Vec<Box<dyn age::Identity>>),
+    /// age X25519 identities (the contractor's key file, or the office's escrow identity). One
+    /// of them must be a recipient the signed manifest lists.
+    Identities(Vec<age::x25519::Identity>),
     /// The passphrase of a passphrase bundle.
     Passphrase(SecretString),
+}
+
+/// How an open is asked for, beyond the file, the key and the trusted office key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Resource limits.
+    pub limits: Limits,
+    /// The day the return-or-destroy date is compared with: today, in the local time zone.
+    pub today: jiff::civil::Date,
+    /// Open even though the return-or-destroy date has passed (the contractor said so:
+    /// `--past-return-date`, or yes when the app asked). Recorded in
+    /// [`OpenedBundle::opened_past_return_date`].
+    pub past_return_date: bool,
+}
+
+impl Default for OpenOptions {
+    /// Default limits, today, and no opening past the return date.
+    fn default() -> Self {
+        OpenOptions {
+            limits: Limits::default(),
+            today: jiff::Timestamp::now()
+                .to_zoned_datetime(jiff::tz::TimeZone::system())
+                .date(),
+            past_return_date: false,
+        }
+    }
 }
 
 /// One field value of an opened customer.
@@ -123,6 +154,13 @@ pub struct OpenedBundle {
     pub written: Vec<PathBuf>,
     /// SHA-256 of the bundle file as received (matches the office's record of what it sent).
     pub sha256: String,
+    /// Staging folders an earlier open into the same folder left when it was killed (they may
+    /// have held plaintext), removed by this open.
+    #[ts(type = "string[]")]
+    pub removed_stale: Vec<PathBuf>,
+    /// Opened after its return-or-destroy date, because the contractor said so (what a later
+    /// receipt records).
+    pub opened_past_return_date: bool,
 }
 
 const AGE_MAGIC: &[u8] = b"age-encryption.org/";
@@ -142,7 +180,23 @@ pub fn open_bundle(
     out: Option<&Path>,
     limits: &Limits,
 ) -> Result<OpenedBundle> {
-    open_with(bundle, key, trusted_office_key, out, limits, None, None)
+    let opts = OpenOptions {
+        limits: *limits,
+        ..OpenOptions::default()
+    };
+    open_bundle_with(bundle, key, trusted_office_key, out, &opts)
+}
+
+/// [`open_bundle`] with options: the day to compare the return date with, and whether the
+/// contractor agreed to open past it.
+pub fn open_bundle_with(
+    bundle: &Path,
+    key: OpenKey,
+    trusted_office_key: &VerifyingKey,
+    out: Option<&Path>,
+    opts: &OpenOptions,
+) -> Result<OpenedBundle> {
+    open_with(bundle, key, trusted_office_key, out, opts, None, None)
 }
 
 /// [`open_bundle`] of a bundle that was opened (for viewing) before: refused with
@@ -153,7 +207,7 @@ pub fn open_bundle_expecting(
     key: OpenKey,
     trusted_office_key: &VerifyingKey,
     out: Option<&Path>,
-    limits: &Limits,
+    opts: &OpenOptions,
     expected_sha256: &str,
 ) -> Result<OpenedBundle> {
     open_with(
@@ -161,7 +215,7 @@ pub fn open_bundle_expecting(
         key,
         trusted_office_key,
         out,
-        limits,
+        opts,
         None,
         Some(expected_sha256),
     )
@@ -207,7 +261,7 @@ pub fn open_bundle_in_memory(
     bundle: &Path,
     key: OpenKey,
     trusted_office_key: &VerifyingKey,
-    limits: &Limits,
+    opts: &OpenOptions,
     budget: u64,
 ) -> Result<(OpenedBundle, InMemoryFiles)> {
     let mut keep = InMemoryFiles {
@@ -219,7 +273,7 @@ pub fn open_bundle_in_memory(
         key,
         trusted_office_key,
         None,
-        limits,
+        opts,
         Some(&mut keep),
         None,
     )?;
@@ -231,11 +285,21 @@ fn open_with(
     key: OpenKey,
     trusted_office_key: &VerifyingKey,
     out: Option<&Path>,
-    limits: &Limits,
+    opts: &OpenOptions,
     keep: Option<&mut InMemoryFiles>,
     expect: Option<&str>,
 ) -> Result<OpenedBundle> {
+    let limits = &opts.limits;
     let reject = |reason: String| rejected(bundle, reason);
+    // Who is opening: the fingerprints of the given keys (none for a passphrase).
+    let holder = match &key {
+        OpenKey::Identities(ids) => Some(
+            ids.iter()
+                .map(|i| keys::recipient_fingerprint(&i.to_public().to_string()))
+                .collect::<Vec<_>>(),
+        ),
+        OpenKey::Passphrase(_) => None,
+    };
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
     let armor_skip = sniff(&mut file, bundle)?;
     let armored = armor_skip.is_some();
@@ -246,6 +310,15 @@ fn open_with(
         Some(o) => prepare_out(o)?,
         None => Vec::new(),
     };
+    // Staging left by an open that was killed (SIGKILL, power cut): plaintext, removed now.
+    let removed_stale = match out {
+        Some(o) => remove_stale_staging(o, STAGING_PREFIX),
+        None => Vec::new(),
+    };
+    if armored {
+        // Ciphertext only, but nobody's any more.
+        remove_stale_staging(&std::env::temp_dir(), STAGING_PREFIX);
+    }
     let result = (|| {
         let staging = match out {
             Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
@@ -317,6 +390,8 @@ fn open_with(
         let names = check_structure(&mut zip, limits, bundle)?;
         let signed = read_manifest(&mut zip, trusted_office_key, limits, bundle)?;
         check_entries(&signed.manifest, &names, &mut zip, limits, bundle)?;
+        check_addressee(&signed.manifest, holder.as_deref(), bundle)?;
+        let past_return_date = check_return_date(&signed.manifest, opts, bundle)?;
 
         let content = staging
             .as_ref()
@@ -347,6 +422,8 @@ fn open_with(
             customers,
             written,
             sha256: bundle_sha256,
+            removed_stale,
+            opened_past_return_date: past_return_date,
         })
     })();
     if result.is_err() {
@@ -570,7 +647,7 @@ fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -
                     "it is protected by a passphrase, not encrypted to a key: enter the passphrase",
                 ));
             }
-            decryptor.decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity))
+            decryptor.decrypt(ids.iter().map(|i| i as &dyn age::Identity))
         }
         OpenKey::Passphrase(p) => {
             if !scrypt {
@@ -634,6 +711,9 @@ fn authenticate<R: Read>(plain: &mut R, path: &Path, limits: &Limits) -> Result<
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
     loop {
+        if interrupted() {
+            return Err(Error::Cancelled);
+        }
         let n = match plain.read(&mut buf) {
             Ok(0) => return Ok(total),
             Ok(n) => n,
@@ -1036,6 +1116,65 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> std::result::Result<Manifest, Mani
     Ok(manifest)
 }
 
+/// The bundle must be for whoever opens it: one of the given keys is a recipient the signed
+/// manifest lists (the contractor's keys, or the office's escrow key), and a passphrase opens
+/// only a bundle the manifest says is a passphrase bundle. Anyone can re-encrypt a signed
+/// bundle's zip to another key; this says so instead of "verified".
+fn check_addressee(m: &Manifest, holder: Option<&[String]>, path: &Path) -> Result<()> {
+    let made_for = format!("{} ({})", m.contractor.name, m.contractor.id);
+    match holder {
+        Some(prints) => {
+            let listed = |p: &String| {
+                m.encryption != "passphrase"
+                    && (*p == m.office.recipient_fingerprint
+                        || m.contractor.key_fingerprints.contains(p))
+            };
+            if !prints.iter().any(listed) {
+                return Err(Error::NotTheRecipient {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "the office made it for {made_for}, and your key (fingerprint {}) is                          not one it was encrypted to: someone re-encrypted it. Ask the office                          for a bundle made for you",
+                        prints.first().map(String::as_str).unwrap_or("-")
+                    ),
+                });
+            }
+        }
+        None if m.encryption != "passphrase" => {
+            return Err(Error::NotTheRecipient {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "the office encrypted it to the keys of {made_for}, but this copy is                      protected by a passphrase: someone re-encrypted it"
+                ),
+            });
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// Past the manifest's return-or-destroy date, the bundle opens only if the contractor said so
+/// (`--past-return-date`; the app asks). Returns whether it is past that date.
+fn check_return_date(m: &Manifest, opts: &OpenOptions, path: &Path) -> Result<bool> {
+    // A malformed date was already refused when the manifest was parsed.
+    let Ok(return_by) = m.return_by.parse::<jiff::civil::Date>() else {
+        return Err(rejected(
+            path,
+            "manifest.json: the return date is not a date",
+        ));
+    };
+    if opts.today <= return_by {
+        return Ok(false);
+    }
+    if !opts.past_return_date {
+        return Err(Error::PastReturnDate {
+            path: path.to_path_buf(),
+            handover_id: m.handover_id.clone(),
+            return_by: m.return_by.clone(),
+        });
+    }
+    Ok(true)
+}
+
 /// The zip entries and the manifest's list must agree exactly (sizes included).
 fn check_entries<R: Read + Seek>(
     m: &Manifest,
@@ -1172,6 +1311,9 @@ fn extract<R: Read + Seek>(
             }
         }
         loop {
+            if interrupted() {
+                return Err(Error::Cancelled);
+            }
             let n = match f.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
@@ -1213,8 +1355,26 @@ fn extract<R: Read + Seek>(
         if let (Some(k), Some(bytes)) = (keep.as_deref_mut(), kept) {
             k.files.push((name.clone(), bytes));
         }
+        if name == CSV_ENTRY && dest.is_some() {
+            test_stall();
+        }
     }
     Ok(json)
+}
+
+/// Test-only (debug builds): hold an extraction once `customers.csv` is in staging, so that the
+/// signal test can interrupt it exactly there. Compiled out of releases.
+fn test_stall() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("HANDOVER_TEST_STALL_AFTER_CSV_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        let until = std::time::Instant::now() + std::time::Duration::from_millis(ms);
+        while std::time::Instant::now() < until && !interrupted() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
 }
 
 /// An entry that fails to read: a zip bomb (more bytes than declared: the zip reader stops it
@@ -1334,6 +1494,9 @@ fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<P
     let mut made_dirs: Vec<PathBuf> = Vec::new();
     let res = (|| {
         for name in names {
+            if interrupted() {
+                return Err(Error::Cancelled);
+            }
             // Again, just before the move: nothing may have become a link in between.
             let target = check_target(out, name)?;
             if let Some(parent) = target.parent().filter(|p| fs::symlink_metadata(p).is_err()) {
@@ -1371,7 +1534,7 @@ fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<P
 pub fn read_identity_file(
     path: &Path,
     passphrase: Option<&SecretString>,
-) -> Result<Vec<Box<dyn age::Identity>>> {
+) -> Result<Vec<age::x25519::Identity>> {
     const MAX: u64 = 1 << 20;
     let bad = |reason: &str| Error::BadKeyFile {
         path: path.to_path_buf(),
@@ -1412,10 +1575,21 @@ pub fn read_identity_file(
     } else {
         bytes
     };
-    let ids = age::IdentityFile::from_buffer(&text[..])
-        .map_err(|e| bad(&e.to_string()))?
-        .into_identities()
-        .map_err(|e| bad(&e.to_string()))?;
+    let text = std::str::from_utf8(&text).map_err(|_| bad("it is not a text file"))?;
+    let mut ids = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let id = line.parse::<age::x25519::Identity>().map_err(|_| {
+            bad(&format!(
+                "line {} is not an age X25519 identity (AGE-SECRET-KEY-1…)",
+                n + 1
+            ))
+        })?;
+        ids.push(id);
+    }
     if ids.is_empty() {
         return Err(bad("it holds no age identity"));
     }

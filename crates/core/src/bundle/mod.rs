@@ -53,6 +53,7 @@ mod manifest;
 mod open;
 mod pack;
 mod paper;
+mod zip_layout;
 
 use std::path::PathBuf;
 

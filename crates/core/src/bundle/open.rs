@@ -381,7 +381,8 @@ fn open_with(
         plain
             .seek(SeekFrom::Start(0))
             .map_err(|e| damaged(bundle, &e))?;
-        precheck_directory(&mut plain, plain_len, limits, bundle)?;
+        let dir = precheck_directory(&mut plain, plain_len, limits, bundle)?;
+        super::zip_layout::check_layout(&mut plain, &dir).map_err(reject)?;
         let config = zip::read::Config {
             archive_offset: zip::read::ArchiveOffset::Known(0),
         };
@@ -753,13 +754,14 @@ fn rejected(path: &Path, reason: impl Into<String>) -> Error {
 }
 
 /// Check the entry count and directory size in the end record before the zip reader loads the
-/// central directory into memory. A Handover zip has no archive comment.
+/// central directory into memory. A Handover zip has no archive comment. Returns where the
+/// directory and the end records are.
 fn precheck_directory<R: Read + Seek>(
     r: &mut R,
     len: u64,
     limits: &Limits,
     path: &Path,
-) -> Result<()> {
+) -> Result<super::zip_layout::Directory> {
     let not_zip = || {
         rejected(
             path,
@@ -788,6 +790,8 @@ fn precheck_directory<R: Read + Seek>(
         return Err(not_zip());
     }
     let (mut entries, mut cd_size) = (le16(&eocd, 10), le32(&eocd, 12));
+    let mut cd_start = le32(&eocd, 16);
+    let mut end_start = len - 22;
     if entries == 0xFFFF || cd_size == 0xFFFF_FFFF || le32(&eocd, 16) == 0xFFFF_FFFF {
         if len < 22 + 20 {
             return Err(not_zip());
@@ -808,6 +812,14 @@ fn precheck_directory<R: Read + Seek>(
         }
         entries = le64(&rec, 32);
         cd_size = le64(&rec, 40);
+        cd_start = le64(&rec, 48);
+        if at + 56 != len - 22 - 20 {
+            return Err(rejected(
+                path,
+                "the zip holds bytes between its end records",
+            ));
+        }
+        end_start = at;
     }
     if entries > limits.max_entries as u64 {
         return Err(too_large(
@@ -824,7 +836,11 @@ fn precheck_directory<R: Read + Seek>(
             format!("the zip directory is {cd_size} bytes, far more than its entries need"),
         ));
     }
-    Ok(())
+    Ok(super::zip_layout::Directory {
+        start: cd_start,
+        size: cd_size,
+        end_start,
+    })
 }
 
 /// Entry names in zip order, after checking the structure and the declared sizes.

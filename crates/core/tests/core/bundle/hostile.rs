@@ -294,3 +294,63 @@ fn a_signed_csv_that_differs_from_the_json_is_refused() {
         );
     }
 }
+
+/// `zip` with `junk` inserted at byte `at` (an entry's start, or the directory's), and every
+/// offset past it in the directory and end record moved along: a well-formed zip whose entries
+/// all verify, with bytes that belong to none of them.
+fn with_stray_bytes(zip: &[u8], at: usize, junk: &[u8]) -> Vec<u8> {
+    let le32 = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap()) as usize;
+    let le16 = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let mut z = zip.to_vec();
+    let eocd = z.len() - 22;
+    let cd = le32(&z, eocd + 16);
+    let mut i = cd;
+    while i < eocd {
+        let off = le32(&z, i + 42);
+        if off >= at {
+            z[i + 42..i + 46].copy_from_slice(&((off + junk.len()) as u32).to_le_bytes());
+        }
+        i += 46 + le16(&z, i + 28) + le16(&z, i + 30) + le16(&z, i + 32);
+    }
+    if cd >= at {
+        z[eocd + 16..eocd + 20].copy_from_slice(&((cd + junk.len()) as u32).to_le_bytes());
+    }
+    z.splice(at..at, junk.iter().copied());
+    z
+}
+
+#[test]
+fn bytes_outside_every_zip_entry_are_refused() {
+    let fx = Fx::new();
+    let (manifest, entries) = super::genuine_entries(&fx);
+    let zip = fx.signed_zip(&manifest, &entries);
+    let third = {
+        let mut a = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+        a.by_index_raw(2).unwrap().header_start() as usize
+    };
+    let cd = {
+        let n = zip.len() - 22;
+        u32::from_le_bytes(zip[n + 16..n + 20].try_into().unwrap()) as usize
+    };
+    // Sanity: the helper keeps a zip the stock reader accepts, and the untouched one opens.
+    let gap = with_stray_bytes(&zip, third, b"hidden message");
+    assert_eq!(super::zip_entries(&gap), super::zip_entries(&zip));
+    fx.open(&fx.seal("clean.age", &zip), None).unwrap();
+    for (name, bytes, expect) in [
+        ("gap.age", gap, "14 bytes that belong to no entry"),
+        (
+            "before-dir.age",
+            with_stray_bytes(&zip, cd, b"tail"),
+            "4 bytes that belong to no entry",
+        ),
+        (
+            "prefix.age",
+            [b"MZ".as_slice(), &zip].concat(),
+            "the zip holds",
+        ),
+    ] {
+        let p = fx.seal(name, &bytes);
+        let e = refused(&fx, &p, "bundle_rejected");
+        assert!(e.to_string().contains(expect), "{name}: {e}");
+    }
+}

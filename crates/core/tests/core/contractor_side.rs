@@ -253,3 +253,30 @@ fn export_of_a_bundle_that_changed_since_viewing_writes_nothing() {
     .unwrap();
     assert!(!done.written.is_empty());
 }
+
+#[test]
+fn the_office_key_counts_only_if_pinned_or_its_fingerprint_confirmed() {
+    let k = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let text = handover_core::keys::format_signing_key(&k.verifying_key());
+    let print = handover_core::keys::fingerprint(k.verifying_key().as_bytes());
+    // Typed and neither pinned nor confirmed: refused, asking for the comparison.
+    let e = ops::trust_for_opening(&text, &[], None).unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert!(e.to_string().contains(&print), "{e}");
+    // Confirmed with another key's fingerprint: refused.
+    let e = ops::trust_for_opening(&text, &[], Some("0000-0000-0000-0000")).unwrap_err();
+    assert!(e.to_string().contains("not this key's"), "{e}");
+    // Confirmed, or pinned: this key.
+    assert_eq!(
+        ops::trust_for_opening(&text, &[], Some(&print))
+            .unwrap()
+            .signing_key,
+        text
+    );
+    assert_eq!(
+        ops::trust_for_opening(&text, std::slice::from_ref(&text), None)
+            .unwrap()
+            .fingerprint,
+        print
+    );
+}

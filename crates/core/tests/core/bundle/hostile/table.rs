@@ -75,43 +75,10 @@ fn with_entry(fx: &Fx, file: &str, name: &str) -> PathBuf {
     fx.seal(file, &fx.signed_zip(&manifest, &entries))
 }
 
-fn rows(fx: &Fx) -> Vec<Row> {
+/// Points 1 and 2: the age header, before any key is tried.
+fn envelope_rows(fx: &Fx) -> Vec<Row> {
     let stanza = format!("-> X25519 {}\n{}\n", "A".repeat(43), "A".repeat(43));
     let scrypt23 = format!("-> scrypt {} 23\n{}\n", "A".repeat(22), "A".repeat(43));
-    let forger = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-    let (m, e) = edited_manifest(fx, |t| {
-        t.replacen(
-            "{",
-            &format!("{{\"junk\": [{}],", vec!["[[[[1]]]]"; 800_000].join(",")),
-            1,
-        )
-    });
-    let forged = fx.seal("t-forged.age", &signed_by(&forger, &m, &e));
-    let signed_edit = |file: &str, edit: fn(String) -> String| {
-        let (m, e) = edited_manifest(fx, edit);
-        fx.seal(file, &signed_raw(fx, &m, &e))
-    };
-    let (manifest, entries) = genuine_entries(fx);
-    let csv_at = entries
-        .iter()
-        .position(|(n, _)| n == "customers.csv")
-        .unwrap();
-    let mut formula = entries.clone();
-    let csv = String::from_utf8(formula[csv_at].1.clone()).unwrap();
-    formula[csv_at].1 = csv
-        .replacen("山田 太郎 C0001", "=HYPERLINK(\"http://x.invalid\")", 1)
-        .into_bytes();
-    let zip = fx.signed_zip(&manifest, &entries);
-    let third = {
-        let mut a = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
-        a.by_index_raw(2).unwrap().header_start() as usize
-    };
-    let other = age::x25519::Identity::generate();
-    let to_other =
-        age::Encryptor::with_recipients(std::iter::once(&other.to_public() as &dyn age::Recipient))
-            .unwrap();
-    let (genuine, _) = fx.pack("t-genuine.age", &three(fx));
-
     vec![
         row(
             1,
@@ -137,6 +104,25 @@ fn rows(fx: &Fx) -> Vec<Row> {
                 "8192 MiB",
             )
         },
+    ]
+}
+
+/// Points 4, 7 and 12: the manifest, forged or signed with the stolen key.
+fn manifest_rows(fx: &Fx) -> Vec<Row> {
+    let forger = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let (m, e) = edited_manifest(fx, |t| {
+        t.replacen(
+            "{",
+            &format!("{{\"junk\": [{}],", vec!["[[[[1]]]]"; 800_000].join(",")),
+            1,
+        )
+    });
+    let forged = fx.seal("t-forged.age", &signed_by(&forger, &m, &e));
+    let signed_edit = |file: &str, edit: fn(String) -> String| {
+        let (m, e) = edited_manifest(fx, edit);
+        fx.seal(file, &signed_raw(fx, &m, &e))
+    };
+    vec![
         row(
             4,
             "non-ASCII creation time",
@@ -153,6 +139,36 @@ fn rows(fx: &Fx) -> Vec<Row> {
             "bad_signature",
             "invalid",
         ),
+        row(
+            12,
+            "duplicate JSON key",
+            signed_edit("t-dup.age", |t| {
+                t.replacen("{", "{\n  \"operator\": \"偽\",", 1)
+            }),
+            "bundle_rejected",
+            "a key twice",
+        ),
+    ]
+}
+
+/// Points 9, 10, 12 and 13: the zip's entries and bytes, signed with the stolen key.
+fn entry_rows(fx: &Fx) -> Vec<Row> {
+    let (manifest, entries) = genuine_entries(fx);
+    let csv_at = entries
+        .iter()
+        .position(|(n, _)| n == "customers.csv")
+        .unwrap();
+    let mut formula = entries.clone();
+    let csv = String::from_utf8(formula[csv_at].1.clone()).unwrap();
+    formula[csv_at].1 = csv
+        .replacen("山田 太郎 C0001", "=HYPERLINK(\"http://x.invalid\")", 1)
+        .into_bytes();
+    let zip = fx.signed_zip(&manifest, &entries);
+    let third = {
+        let mut a = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+        a.by_index_raw(2).unwrap().header_start() as usize
+    };
+    vec![
         row(
             9,
             "autorun.inf",
@@ -195,6 +211,31 @@ fn rows(fx: &Fx) -> Vec<Row> {
             "bundle_rejected",
             "customers.csv does not match",
         ),
+        row(
+            12,
+            "bytes between entries",
+            fx.seal("t-gap.age", &with_stray_bytes(&zip, third, b"hidden")),
+            "bundle_rejected",
+            "belong to no entry",
+        ),
+        row(
+            13,
+            "a file named like the plans' folder",
+            with_entry(fx, "t-folder.age", "floor_plans"),
+            "bundle_rejected",
+            "not an entry of the bundle format",
+        ),
+    ]
+}
+
+/// Points 11 and 14: an authentic bundle, opened by the wrong person, too late, or changed.
+fn recipient_rows(fx: &Fx) -> Vec<Row> {
+    let other = age::x25519::Identity::generate();
+    let to_other =
+        age::Encryptor::with_recipients(std::iter::once(&other.to_public() as &dyn age::Recipient))
+            .unwrap();
+    let (genuine, _) = fx.pack("t-genuine.age", &three(fx));
+    vec![
         Row {
             key: Key::Other(other),
             ..row(
@@ -215,29 +256,6 @@ fn rows(fx: &Fx) -> Vec<Row> {
                 "--past-return-date",
             )
         },
-        row(
-            12,
-            "duplicate JSON key",
-            signed_edit("t-dup.age", |t| {
-                t.replacen("{", "{\n  \"operator\": \"偽\",", 1)
-            }),
-            "bundle_rejected",
-            "a key twice",
-        ),
-        row(
-            12,
-            "bytes between entries",
-            fx.seal("t-gap.age", &with_stray_bytes(&zip, third, b"hidden")),
-            "bundle_rejected",
-            "belong to no entry",
-        ),
-        row(
-            13,
-            "a file named like the plans' folder",
-            with_entry(fx, "t-folder.age", "floor_plans"),
-            "bundle_rejected",
-            "not an entry of the bundle format",
-        ),
         Row {
             viewed: Some("0".repeat(64)),
             ..row(
@@ -249,6 +267,14 @@ fn rows(fx: &Fx) -> Vec<Row> {
             )
         },
     ]
+}
+
+fn rows(fx: &Fx) -> Vec<Row> {
+    let mut all = envelope_rows(fx);
+    all.extend(manifest_rows(fx));
+    all.extend(entry_rows(fx));
+    all.extend(recipient_rows(fx));
+    all
 }
 
 fn open(fx: &Fx, r: &Row, out: Option<&Path>) -> handover_core::Error {

@@ -49,6 +49,8 @@
 
 mod content;
 pub(crate) mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 mod manifest;
 mod open;
 mod pack;

@@ -1056,7 +1056,7 @@ fn read_manifest<R: Read + Seek>(
 
 /// The `office.signingKey` a manifest claims, read without building a JSON tree (unknown
 /// fields are skipped, not stored).
-fn claimed_signing_key(bytes: &[u8]) -> Option<String> {
+pub(super) fn claimed_signing_key(bytes: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Claim {

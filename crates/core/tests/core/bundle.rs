@@ -17,7 +17,9 @@ use handover_core::{Error, Field, Flow, NoProgress, keys};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod cost;
 mod hostile;
+mod random_input;
 
 // ---------------------------------------------------------------------------------------------
 // Fixture

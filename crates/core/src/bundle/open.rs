@@ -280,6 +280,18 @@ pub fn open_bundle_in_memory(
     Ok((opened, keep))
 }
 
+/// What one open is asked to do, passed along its steps.
+struct Request<'a> {
+    bundle: &'a Path,
+    trusted: &'a VerifyingKey,
+    out: Option<&'a Path>,
+    opts: &'a OpenOptions,
+    /// The SHA-256 the file must still have (an export after viewing).
+    expect: Option<&'a str>,
+    /// The fingerprints of the keys given (none for a passphrase).
+    holder: Option<Vec<String>>,
+}
+
 fn open_with(
     bundle: &Path,
     key: OpenKey,
@@ -289,9 +301,6 @@ fn open_with(
     keep: Option<&mut InMemoryFiles>,
     expect: Option<&str>,
 ) -> Result<OpenedBundle> {
-    let limits = &opts.limits;
-    let reject = |reason: String| rejected(bundle, reason);
-    // Who is opening: the fingerprints of the given keys (none for a passphrase).
     let holder = match &key {
         OpenKey::Identities(ids) => Some(
             ids.iter()
@@ -300,9 +309,16 @@ fn open_with(
         ),
         OpenKey::Passphrase(_) => None,
     };
+    let req = Request {
+        bundle,
+        trusted: trusted_office_key,
+        out,
+        opts,
+        expect,
+        holder,
+    };
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
     let armor_skip = sniff(&mut file, bundle)?;
-    let armored = armor_skip.is_some();
 
     // Where temporary files go: a hidden folder inside `out`, else the system's temp folder.
     // The folders made for `out` (it and any missing parents) are removed again on refusal.
@@ -315,124 +331,177 @@ fn open_with(
         Some(o) => remove_stale_staging(o, STAGING_PREFIX),
         None => Vec::new(),
     };
-    if armored {
+    if armor_skip.is_some() {
         // Ciphertext only, but nobody's any more.
         remove_stale_staging(&std::env::temp_dir(), STAGING_PREFIX);
     }
-    let result = (|| {
-        let staging = match out {
-            Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
-            None if armored => Some(Staging::create(&std::env::temp_dir(), STAGING_PREFIX)?),
-            None => None,
-        };
-        let hash = Rc::new(RefCell::new(Some((Sha256::new(), 0u64))));
-        // Armored input is first decoded into a temporary binary file (still ciphertext): the
-        // armored reader can only seek by re-reading from the start, and zip reading seeks.
-        let (source, bundle_sha256) = if let (true, Some(staging)) = (armored, &staging) {
-            let path = staging.path().join("bundle.age");
-            let mut tmp = fsutil::create_new_private(&path)?;
-            let mut hashing = HashingReader {
-                inner: file,
-                state: hash.clone(),
-            };
-            // Leading blank lines (a mail client's) are part of the file as received, so they
-            // are hashed, but the armor starts after them.
-            let mut blank = vec![0u8; armor_skip.unwrap_or(0)];
-            hashing
-                .read_exact(&mut blank)
-                .map_err(|e| Error::io("cannot read", bundle, e))?;
-            let mut reader = age::armor::ArmoredReader::new(hashing);
-            io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
-                io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::BundleDamaged {
-                    path: bundle.to_path_buf(),
-                    reason: format!("the ASCII armor is broken: {e}"),
-                },
-                _ => Error::io("cannot decode the armored bundle into", &path, e),
-            })?;
-            let (h, _) = hash.borrow_mut().take().unwrap_or_default();
-            drop(tmp);
-            let f = File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
-            (f, Some(hex::encode(h.finalize())))
-        } else {
-            (file, None)
-        };
-        let mut source = source;
-        check_age_header(&mut source, bundle)?;
-        let hashing = HashingReader {
-            inner: source,
-            state: if bundle_sha256.is_some() {
-                Rc::new(RefCell::new(None))
-            } else {
-                hash.clone()
-            },
-        };
-        let mut plain = decrypt(hashing, key, bundle)?;
-        let plain_len = authenticate(&mut plain, bundle, limits)?;
-        let bundle_sha256 = match bundle_sha256 {
-            Some(h) => h,
-            None => {
-                let (h, _) = hash.borrow_mut().take().unwrap_or_default();
-                hex::encode(h.finalize())
-            }
-        };
-        if expect.is_some_and(|x| x != bundle_sha256) {
-            return Err(Error::BundleChanged(bundle.to_path_buf()));
-        }
-        plain
-            .seek(SeekFrom::Start(0))
-            .map_err(|e| damaged(bundle, &e))?;
-        let dir = precheck_directory(&mut plain, plain_len, limits, bundle)?;
-        super::zip_layout::check_layout(&mut plain, &dir).map_err(reject)?;
-        let config = zip::read::Config {
-            archive_offset: zip::read::ArchiveOffset::Known(0),
-        };
-        let mut zip = zip::ZipArchive::with_config(config, plain)
-            .map_err(|e| reject(format!("the decrypted content is not a valid zip ({e})")))?;
-        let names = check_structure(&mut zip, limits, bundle)?;
-        let signed = read_manifest(&mut zip, trusted_office_key, limits, bundle)?;
-        check_entries(&signed.manifest, &names, &mut zip, limits, bundle)?;
-        check_addressee(&signed.manifest, holder.as_deref(), bundle)?;
-        let past_return_date = check_return_date(&signed.manifest, opts, bundle)?;
-
-        let content = staging
-            .as_ref()
-            .filter(|_| out.is_some())
-            .map(|s| s.path().join("content"));
-        if let Some(c) = &content {
-            fsutil::create_private_dir(c)?;
-            check_no_collisions(&names, out.unwrap_or(c))?;
-        }
-        let json = extract(
-            &mut zip,
-            &names,
-            &signed,
-            content.as_deref(),
-            keep,
-            limits,
-            bundle,
-        )?;
-        let customers = read_customers(&json, &signed.manifest).map_err(reject)?;
-        check_csv(&customers, &signed.manifest).map_err(reject)?;
-        let written = match (out, &content) {
-            (Some(out), Some(content)) => move_into_place(content, out, &names)?,
-            _ => Vec::new(),
-        };
-        drop(staging);
-        Ok(OpenedBundle {
-            manifest: signed.manifest,
-            customers,
-            written,
-            sha256: bundle_sha256,
-            removed_stale,
-            opened_past_return_date: past_return_date,
-        })
-    })();
+    let result = open_steps(&req, file, armor_skip, key, keep).map(|mut o| {
+        o.removed_stale = removed_stale;
+        o
+    });
     if result.is_err() {
         for d in created.iter().rev() {
             let _ = fs::remove_dir(d);
         }
     }
     result
+}
+
+/// The four steps, with a staging folder that is removed on every way out.
+fn open_steps(
+    req: &Request<'_>,
+    file: File,
+    armor_skip: Option<usize>,
+    key: OpenKey,
+    keep: Option<&mut InMemoryFiles>,
+) -> Result<OpenedBundle> {
+    let (bundle, out) = (req.bundle, req.out);
+    let staging = match out {
+        Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
+        None if armor_skip.is_some() => {
+            Some(Staging::create(&std::env::temp_dir(), STAGING_PREFIX)?)
+        }
+        None => None,
+    };
+    let (plain, plain_len, bundle_sha256) =
+        decrypt_and_authenticate(req, file, armor_skip, staging.as_ref(), key)?;
+    let (mut zip, names, signed, past_return_date) = read_signed_zip(req, plain, plain_len)?;
+
+    let content = staging
+        .as_ref()
+        .filter(|_| out.is_some())
+        .map(|s| s.path().join("content"));
+    if let Some(c) = &content {
+        fsutil::create_private_dir(c)?;
+        check_no_collisions(&names, out.unwrap_or(c))?;
+    }
+    let limits = &req.opts.limits;
+    let json = extract(
+        &mut zip,
+        &names,
+        &signed,
+        content.as_deref(),
+        keep,
+        limits,
+        bundle,
+    )?;
+    let reject = |reason: String| rejected(bundle, reason);
+    let customers = read_customers(&json, &signed.manifest).map_err(reject)?;
+    check_csv(&customers, &signed.manifest).map_err(reject)?;
+    let written = match (out, &content) {
+        (Some(out), Some(content)) => move_into_place(content, out, &names)?,
+        _ => Vec::new(),
+    };
+    drop(staging);
+    Ok(OpenedBundle {
+        manifest: signed.manifest,
+        customers,
+        written,
+        sha256: bundle_sha256,
+        removed_stale: Vec::new(),
+        opened_past_return_date: past_return_date,
+    })
+}
+
+/// Step 1, age: decode the armor (if any) into staging, bound the header, decrypt, read the
+/// whole payload once (age authenticates it), and hash the file as received. Returns the
+/// plaintext reader, its length and the file's SHA-256.
+fn decrypt_and_authenticate(
+    req: &Request<'_>,
+    file: File,
+    armor_skip: Option<usize>,
+    staging: Option<&Staging>,
+    key: OpenKey,
+) -> Result<(Plain<File>, u64, String)> {
+    let bundle = req.bundle;
+    let hash = Rc::new(RefCell::new(Some((Sha256::new(), 0u64))));
+    let (mut source, armored_sha256) = match (armor_skip, staging) {
+        (Some(skip), Some(staging)) => {
+            let (f, h) = decode_armor(file, skip, staging, &hash, bundle)?;
+            (f, Some(h))
+        }
+        _ => (file, None),
+    };
+    check_age_header(&mut source, bundle)?;
+    let hashing = HashingReader {
+        inner: source,
+        state: if armored_sha256.is_some() {
+            Rc::new(RefCell::new(None))
+        } else {
+            hash.clone()
+        },
+    };
+    let mut plain = decrypt(hashing, key, bundle)?;
+    let plain_len = authenticate(&mut plain, bundle, &req.opts.limits)?;
+    let sha256 = armored_sha256.unwrap_or_else(|| {
+        let (h, _) = hash.borrow_mut().take().unwrap_or_default();
+        hex::encode(h.finalize())
+    });
+    if req.expect.is_some_and(|x| x != sha256) {
+        return Err(Error::BundleChanged(bundle.to_path_buf()));
+    }
+    plain
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| damaged(bundle, &e))?;
+    Ok((plain, plain_len, sha256))
+}
+
+/// Decode an armored bundle into a binary file in staging (still ciphertext): the armored
+/// reader can only seek by re-reading from the start, and zip reading seeks. Leading blank
+/// lines (a mail client's) are part of the file as received, so they are hashed, but the armor
+/// starts after them. Returns the binary file and the SHA-256 of the file as received.
+fn decode_armor(
+    file: File,
+    skip: usize,
+    staging: &Staging,
+    hash: &Rc<RefCell<Option<(Sha256, u64)>>>,
+    bundle: &Path,
+) -> Result<(File, String)> {
+    let path = staging.path().join("bundle.age");
+    let mut tmp = fsutil::create_new_private(&path)?;
+    let mut hashing = HashingReader {
+        inner: file,
+        state: hash.clone(),
+    };
+    let mut blank = vec![0u8; skip];
+    hashing
+        .read_exact(&mut blank)
+        .map_err(|e| Error::io("cannot read", bundle, e))?;
+    let mut reader = age::armor::ArmoredReader::new(hashing);
+    io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::BundleDamaged {
+            path: bundle.to_path_buf(),
+            reason: format!("the ASCII armor is broken: {e}"),
+        },
+        _ => Error::io("cannot decode the armored bundle into", &path, e),
+    })?;
+    let (h, _) = hash.borrow_mut().take().unwrap_or_default();
+    drop(tmp);
+    let f = File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+    Ok((f, hex::encode(h.finalize())))
+}
+
+type SignedZip = (zip::ZipArchive<Plain<File>>, Vec<String>, Signed, bool);
+
+/// Steps 2 and 3: the zip's layout and structure, the manifest's signature, the entries it
+/// lists, whom it is for and until when. Returns the zip, its entry names, the signed manifest
+/// and whether it is opened past its return date.
+fn read_signed_zip(req: &Request<'_>, mut plain: Plain<File>, len: u64) -> Result<SignedZip> {
+    let (bundle, limits) = (req.bundle, &req.opts.limits);
+    let reject = |reason: String| rejected(bundle, reason);
+    let dir = precheck_directory(&mut plain, len, limits, bundle)?;
+    super::zip_layout::check_layout(&mut plain, &dir).map_err(reject)?;
+    let config = zip::read::Config {
+        archive_offset: zip::read::ArchiveOffset::Known(0),
+    };
+    let mut zip = zip::ZipArchive::with_config(config, plain)
+        .map_err(|e| reject(format!("the decrypted content is not a valid zip ({e})")))?;
+    let names = check_structure(&mut zip, limits, bundle)?;
+    let signed = read_manifest(&mut zip, req.trusted, limits, bundle)?;
+    check_entries(&signed.manifest, &names, &mut zip, limits, bundle)?;
+    check_addressee(&signed.manifest, req.holder.as_deref(), bundle)?;
+    let past_return_date = check_return_date(&signed.manifest, req.opts, bundle)?;
+    Ok((zip, names, signed, past_return_date))
 }
 
 /// Check `out` and create it if missing: it must be a real folder, not a symbolic link (the

@@ -186,3 +186,23 @@ fn random_and_mutated_inputs_never_panic_hang_or_leave_files() {
     eprintln!("runs per kind: {runs:?}");
     assert!(runs.iter().all(|&n| n > 0), "{runs:?}");
 }
+
+/// Fuzzing finding (fuzz/artifacts/zip/crash-fb78…): a zip whose directory places an entry
+/// past the data made the opener seek past the end of the decrypted stream, where the age
+/// reader panics. Now refused.
+#[test]
+fn zip_entry_placed_past_the_data_is_refused_not_a_panic() {
+    let fx = Fx::new();
+    let scratch = fx.path("fuzz");
+    std::fs::create_dir(&scratch).unwrap();
+    let setup = FuzzSetup {
+        identity: fx.contractor.clone(),
+        office_key: fx.signing.verifying_key(),
+        scratch,
+    };
+    let crash = include_bytes!(
+        "../../../../../fuzz/artifacts/zip/crash-fb7878177043743262e794ad3c4839318eecad63"
+    );
+    let e = open_zip_bytes(&setup, crash).unwrap_err();
+    assert_eq!(e.code(), "bundle_rejected", "{e}");
+}

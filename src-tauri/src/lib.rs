@@ -39,6 +39,14 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // An export stopped by Ctrl-C, SIGTERM or SIGHUP removes its staging folder (plaintext)
+    // before the app exits, as the CLI's open does.
+    handover_core::bundle::exit_cleanly_on_signals(|p| {
+        eprintln!(
+            "interrupted: removed the partly exported files in {}",
+            handover_core::text::escape_controls(&p.display().to_string())
+        );
+    });
     let dir = state.dir.root().to_path_buf();
     let context = tauri::generate_context!();
     let instance = shell::instance_id(&context.config().identifier, &dir);

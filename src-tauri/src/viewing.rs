@@ -47,4 +47,7 @@ pub struct ViewSession {
     pub sha256: String,
     /// Its floor plans.
     pub plans: InMemoryFiles,
+    /// It was opened past its return-or-destroy date, as the contractor agreed (the export
+    /// needs the same answer; a later receipt records it).
+    pub past_return_date: bool,
 }

@@ -216,7 +216,26 @@ pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
         };
         OpenKey::Identities(ids)
     };
-    let b = ops::open_bundle(&a.bundle, key, &a.trust, a.out.as_deref())?;
+    // Ctrl-C, SIGTERM or SIGHUP: stop, remove the staging folder (it may hold customers.csv).
+    handover_core::bundle::exit_cleanly_on_signals(|p| {
+        errln!(
+            "interrupted: removed the partly extracted files in {}",
+            p.display()
+        );
+    });
+    let b = ops::open_bundle(
+        &a.bundle,
+        key,
+        &a.trust,
+        a.out.as_deref(),
+        a.past_return_date,
+    )?;
+    for p in &b.removed_stale {
+        errln!(
+            "removed {}: plaintext left by an earlier open that was killed before it could clean up",
+            p.display()
+        );
+    }
     if a.json {
         return print_json(&b);
     }
@@ -235,6 +254,12 @@ pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
         m.work_type,
         m.return_by
     );
+    if b.opened_past_return_date {
+        errln!(
+            "opened past its return-or-destroy date ({}), as you asked (--past-return-date)",
+            m.return_by
+        );
+    }
     outln!("{} customer(s):", b.customers.len());
     for c in &b.customers {
         let vals: Vec<String> = c.values.iter().map(|v| v.value.clone()).collect();

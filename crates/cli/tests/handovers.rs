@@ -441,3 +441,120 @@ fn pack_killed_between_rename_and_record_is_undone_on_the_next_start() {
     ok(&data, &pack);
     assert_eq!(handover_count(&data), 1);
 }
+
+/// The staging folders (`.handover-partial-*`) directly in `out`.
+fn staging_in(out: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(out)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(".handover-partial-"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `handover open … --out out`, held (debug builds) once `customers.csv` is in staging; returns
+/// the child once that file exists.
+#[cfg(unix)]
+fn open_held_after_csv(data: &Path, bundle: &Path, out: &Path) -> std::process::Child {
+    let mut child = open_cmd(data, bundle, out)
+        .env("HANDOVER_TEST_STALL_AFTER_CSV_MS", "60000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !staging_in(out)
+        .iter()
+        .any(|s| s.join("content/customers.csv").is_file())
+    {
+        assert!(child.try_wait().unwrap().is_none(), "open ended early");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no staging appeared"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child
+}
+
+/// Issue 10, point 8: an open interrupted by SIGTERM or Ctrl-C removes its staging folder
+/// (which holds `customers.csv` in plaintext); one killed by SIGKILL cannot, and the next open
+/// into the same folder removes it and says so.
+#[cfg(unix)]
+#[test]
+fn interrupted_open_leaves_no_plaintext() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = basic_office(tmp.path());
+    let bundle = tmp.path().join("b.age");
+    let mut pack = one_customer_pack(&bundle);
+    pack[6] = "T001,T003";
+    ok(&data, &pack);
+
+    for (signal, code) in [("-TERM", 143), ("-INT", 130), ("-HUP", 129)] {
+        let out = tmp.path().join(format!("out{signal}"));
+        let child = open_held_after_csv(&data, &bundle, &out);
+        let st = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{signal}: {stderr}");
+        assert!(
+            o.status.code() == Some(code) || o.status.code() == Some(1),
+            "{signal}: {:?} {stderr}",
+            o.status
+        );
+        // The open made `out`: gone again, or (if the exit came first) empty.
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{signal} left {left:?}");
+    }
+
+    // SIGKILL: the staging folder, with the plaintext CSV, stays…
+    let out = tmp.path().join("out-kill");
+    let mut child = open_held_after_csv(&data, &bundle, &out);
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().signal(), Some(9));
+    let stale = staging_in(&out);
+    assert_eq!(stale.len(), 1);
+    assert!(stale[0].join("content/customers.csv").is_file());
+    // …until the next open into that folder, which removes it and says so.
+    let o = open_cmd(&data, &bundle, &out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("removed {}", stale[0].display())) && stderr.contains("killed"),
+        "{stderr}"
+    );
+    assert!(staging_in(&out).is_empty());
+    assert!(out.join("customers.csv").is_file());
+}
+
+/// `handover open BUNDLE --identity <test contractor> --trust <office> --out OUT`.
+#[cfg(unix)]
+fn open_cmd(data: &Path, bundle: &Path, out: &Path) -> Command {
+    let trust = data.join("keys/office.signing.pub");
+    let identity = fixtures().join("keys/test-contractor.agekey");
+    handover(
+        data,
+        &[
+            "open",
+            bundle.to_str().unwrap(),
+            "--identity",
+            identity.to_str().unwrap(),
+            "--trust",
+            trust.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+}

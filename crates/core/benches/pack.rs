@@ -622,6 +622,7 @@ fn child(phase: &str, args: &Args) -> Result<(), BoxError> {
                 OpenKey::Identities(ids),
                 &trust.display().to_string(),
                 Some(out),
+                false,
             )?;
             println!(
                 "RESULT\tcustomers={} files={}",

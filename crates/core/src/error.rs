@@ -240,6 +240,29 @@ pub enum Error {
     )]
     BundleChanged(PathBuf),
 
+    /// An authentic bundle, but not made for the key (or passphrase) that opened it.
+    #[error("{path} was refused: {reason}; nothing was extracted")]
+    NotTheRecipient {
+        /// The bundle.
+        path: PathBuf,
+        /// Whom it was made for, and why this key is not one of them.
+        reason: String,
+    },
+
+    /// The bundle's return-or-destroy date has passed, and the contractor did not say to open
+    /// it all the same.
+    #[error(
+        "{path}: handover {handover_id} was to be returned or destroyed by {return_by}, so it is          not opened; if the office asked you to keep using it, open it with --past-return-date          (the app asks), which is recorded"
+    )]
+    PastReturnDate {
+        /// The bundle.
+        path: PathBuf,
+        /// The handover.
+        handover_id: String,
+        /// The date (YYYY-MM-DD).
+        return_by: String,
+    },
+
     /// The bundle exceeds a safety limit (entry count or size: zip-bomb protection).
     #[error("{path} was refused: {reason}; nothing was extracted")]
     BundleTooLarge {
@@ -284,6 +307,8 @@ impl Error {
             Error::BundleRejected { .. } => "bundle_rejected",
             Error::BundleTooLarge { .. } => "bundle_too_large",
             Error::BundleChanged(_) => "bundle_changed",
+            Error::NotTheRecipient { .. } => "not_the_recipient",
+            Error::PastReturnDate { .. } => "past_return_date",
         }
     }
 
@@ -303,6 +328,7 @@ impl Error {
                 | Error::BundleVersion { .. }
                 | Error::BundleRejected { .. }
                 | Error::BundleTooLarge { .. }
+                | Error::NotTheRecipient { .. }
         )
     }
 
@@ -321,6 +347,7 @@ impl Error {
                 | Error::KeysMissing(_)
                 | Error::BadKeyFile { .. }
                 | Error::IdentityPassphraseRequired(_)
+                | Error::PastReturnDate { .. }
         )
     }
 

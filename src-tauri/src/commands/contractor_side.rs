@@ -140,6 +140,12 @@ pub struct BundleOpenRequest {
     pub passphrase: Option<String>,
     /// The office signing key the contractor trusts (`ed25519:…`, or its file).
     pub trust: String,
+    /// For a key that is not pinned: the fingerprint the contractor confirmed matches the one
+    /// the office read out (the core refuses an unpinned key without it).
+    pub trust_confirmed: Option<String>,
+    /// Open even though the return-or-destroy date has passed (the contractor said yes when
+    /// asked).
+    pub past_return_date: bool,
 }
 
 /// A floor plan of the bundle being viewed.
@@ -179,6 +185,8 @@ pub struct BundleView {
     pub office_pinned: Option<PinnedKey>,
     /// The floor plans.
     pub floor_plans: Vec<PlanInfo>,
+    /// Opened past its return-or-destroy date, as the contractor agreed.
+    pub past_return_date: bool,
 }
 
 fn key_source(r: &BundleOpenRequest) -> CmdResult<KeySource> {
@@ -208,9 +216,20 @@ pub fn bundle_view(
     request: BundleOpenRequest,
 ) -> CmdResult<BundleView> {
     let source = key_source(&request)?;
-    let office = ops::trusted_office_key(&request.trust)?;
+    let pins: Vec<String> = lock(&state.config)?
+        .values
+        .trusted_keys
+        .iter()
+        .map(|p| p.signing_key.clone())
+        .collect();
+    let office = ops::trust_for_opening(&request.trust, &pins, request.trust_confirmed.as_deref())?;
     let bundle = PathBuf::from(&request.bundle);
-    let opened = ops::open_bundle_for_viewing(&bundle, source.open_key()?, &office.signing_key)?;
+    let opened = ops::open_bundle_for_viewing(
+        &bundle,
+        source.open_key()?,
+        &office.signing_key,
+        request.past_return_date,
+    )?;
     let in_memory: Vec<&str> = opened
         .floor_plans
         .files
@@ -251,6 +270,7 @@ pub fn bundle_view(
         office: office.clone(),
         office_pinned,
         floor_plans,
+        past_return_date: opened.bundle.opened_past_return_date,
     };
     *lock(&state.session)? = Some(ViewSession {
         bundle,
@@ -258,6 +278,7 @@ pub fn bundle_view(
         trust: office.signing_key,
         sha256: opened.bundle.sha256,
         plans: opened.floor_plans,
+        past_return_date: opened.bundle.opened_past_return_date,
     });
     Ok(view)
 }
@@ -292,6 +313,9 @@ pub struct ExportResult {
     pub folder: String,
     /// The files written (plaintext).
     pub files: Vec<String>,
+    /// Staging folders of an earlier export into the same folder that was killed (possibly
+    /// plaintext), removed by this one.
+    pub removed_stale: Vec<String>,
 }
 
 /// Write the bundle being viewed into a folder, in plaintext (verified again first; nothing is
@@ -311,11 +335,17 @@ pub fn bundle_export(state: State<'_, AppState>, out: String) -> CmdResult<Expor
         &s.trust,
         Path::new(&out),
         &s.sha256,
+        s.past_return_date,
     )?;
     Ok(ExportResult {
         folder: out,
         files: opened
             .written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        removed_stale: opened
+            .removed_stale
             .iter()
             .map(|p| p.display().to_string())
             .collect(),
@@ -361,6 +391,8 @@ mod tests {
             identity_passphrase: None,
             passphrase: passphrase.map(Into::into),
             trust: String::new(),
+            trust_confirmed: None,
+            past_return_date: false,
         };
         assert!(matches!(
             key_source(&req(Some("k.txt"), None)),

@@ -23,4 +23,14 @@ passphrase: string | null,
 /**
  * The office signing key the contractor trusts (`ed25519:…`, or its file).
  */
-trust: string, };
+trust: string, 
+/**
+ * For a key that is not pinned: the fingerprint the contractor confirmed matches the one
+ * the office read out (the core refuses an unpinned key without it).
+ */
+trustConfirmed: string | null, 
+/**
+ * Open even though the return-or-destroy date has passed (the contractor said yes when
+ * asked).
+ */
+pastReturnDate: boolean, };

@@ -36,4 +36,8 @@ officePinned: PinnedKey | null,
 /**
  * The floor plans.
  */
-floorPlans: Array<PlanInfo>, };
+floorPlans: Array<PlanInfo>, 
+/**
+ * Opened past its return-or-destroy date, as the contractor agreed.
+ */
+pastReturnDate: boolean, };

@@ -11,4 +11,9 @@ folder: string,
 /**
  * The files written (plaintext).
  */
-files: Array<string>, };
+files: Array<string>, 
+/**
+ * Staging folders of an earlier export into the same folder that was killed (possibly
+ * plaintext), removed by this one.
+ */
+removedStale: Array<string>, };

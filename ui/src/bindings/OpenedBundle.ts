@@ -21,4 +21,14 @@ written: string[],
 /**
  * SHA-256 of the bundle file as received (matches the office's record of what it sent).
  */
-sha256: string, };
+sha256: string, 
+/**
+ * Staging folders an earlier open into the same folder left when it was killed (they may
+ * have held plaintext), removed by this open.
+ */
+removedStale: string[], 
+/**
+ * Opened after its return-or-destroy date, because the contractor said so (what a later
+ * receipt records).
+ */
+openedPastReturnDate: boolean, };

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../api";
+import { api, isIpcError } from "../api";
 import type { BundleView } from "../bindings/BundleView";
 import type { ExportResult } from "../bindings/ExportResult";
 import type { PinnedKey } from "../bindings/PinnedKey";
@@ -35,6 +35,7 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
   const [view, setView] = useState<BundleView | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [askPast, setAskPast] = useState(false);
 
   useEffect(() => {
     api.trustPins().then((p) => {
@@ -75,8 +76,11 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
     const p = await open({ title: tr.obTrust, filters: [{ name: "key", extensions: ["pub", "txt"] }] }).catch(setError);
     if (p) checkTrust(p);
   };
-  const openBundle = () => {
+  // The core decides whether the key may be trusted (pinned, or this fingerprint confirmed)
+  // and whether a bundle past its return date opens (only when the contractor said yes).
+  const openBundle = (pastReturnDate = false) => {
     setError(null);
+    setAskPast(false);
     setBusy(true);
     setView(null);
     api
@@ -86,8 +90,13 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
         identityPassphrase: keyKind === "file" && keyFilePass ? keyFilePass : null,
         passphrase: keyKind === "passphrase" ? passphrase : null,
         trust: trustKey,
+        trustConfirmed: pinChoice === OTHER && confirmed && trust ? trust.key.fingerprint : null,
+        pastReturnDate,
       })
-      .then(setView, setError)
+      .then(setView, (e) => {
+        if (isIpcError(e) && e.code === "past_return_date") setAskPast(true);
+        setError(e);
+      })
       .finally(() => setBusy(false));
   };
   const close = () => {
@@ -207,6 +216,14 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
             )}
           </fieldset>
           {error ? <ErrorBanner error={error} /> : null}
+          {askPast && (
+            <div class="banner warn" role="alert" data-testid="past-return-date">
+              <div>{tr.obPastAsk}</div>
+              <button type="button" class="warn" onClick={() => openBundle(true)} data-testid="open-past-return-date">
+                {tr.obPastOpen}
+              </button>
+            </div>
+          )}
           <div class="actions">
             <button class="primary" type="submit" disabled={busy || !bundle || !keyOk || !trustOk} data-testid="open">
               {busy ? tr.obOpening : tr.obOpen}
@@ -276,6 +293,11 @@ function Opened({ view, onClose, onPinned }: { view: BundleView; onClose: () => 
 
   return (
     <>
+      {view.pastReturnDate && (
+        <div class="banner warn no-print" role="status" data-testid="opened-past-return-date">
+          {tr.obPastOpened}
+        </div>
+      )}
       <div class="banner ok verified no-print" role="status" data-testid="verified">
         <div>
           <strong>✓ {tr.obVerified}</strong>
@@ -347,6 +369,9 @@ function Opened({ view, onClose, onPinned }: { view: BundleView; onClose: () => 
         {exported && (
           <div class="banner ok" role="status" data-testid="exported">
             {tr.obExportDone(exported.files.length, exported.folder)}
+            {exported.removedStale.map((f) => (
+              <div key={f}>{tr.obStaleRemoved(f)}</div>
+            ))}
           </div>
         )}
       </article>

@@ -196,6 +196,9 @@ pub struct OpenArgs {
     /// Write the verified files into this folder
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Open it even though its return-or-destroy date has passed (recorded)
+    #[arg(long)]
+    pub past_return_date: bool,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,

@@ -49,10 +49,13 @@
 
 mod content;
 pub(crate) mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 mod manifest;
 mod open;
 mod pack;
 mod paper;
+mod zip_layout;
 
 use std::path::PathBuf;
 
@@ -61,14 +64,16 @@ use age::secrecy::SecretString;
 use crate::Field;
 use crate::register::Customer;
 
+pub use files::{exit_cleanly_on_signals, interrupt as interrupt_opens};
 pub use manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest,
     ManifestContractor, ManifestCustomer, ManifestEntry, ManifestOffice, README_ENTRY,
     SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
 };
 pub use open::{
-    FieldValue, InMemoryFiles, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle,
-    open_bundle_expecting, open_bundle_in_memory, read_identity_file,
+    FieldValue, InMemoryFiles, Limits, OpenKey, OpenOptions, OpenedBundle, OpenedCustomer,
+    open_bundle, open_bundle_expecting, open_bundle_in_memory, open_bundle_with,
+    read_identity_file,
 };
 pub(crate) use pack::check_passphrase;
 pub use pack::{pack_to_file, pack_to_file_with};

@@ -18,7 +18,11 @@
 //!
 //! Entries are extracted into a hidden staging folder inside `out` while they are checked, and
 //! moved into place (never replacing a file) only when all of the above passed. On any failure
-//! the staging folder is removed and `out` is as it was.
+//! the staging folder is removed and `out` is as it was. A signal handler that calls
+//! [`super::interrupt_opens`] (the CLI's, on Ctrl-C, SIGTERM and SIGHUP) stops a running open
+//! and removes its staging folder; one left by an open that was killed outright (SIGKILL, power
+//! cut) holds no lock any more, and the next open into the same folder removes it and says so
+//! ([`OpenedBundle::removed_stale`]).
 
 use std::cell::RefCell;
 use std::fs::{self, File};
@@ -33,7 +37,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use super::files::{Staging, move_no_replace};
+use super::files::{Staging, interrupted, move_no_replace, remove_stale_staging};
 use super::manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY,
     SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
@@ -69,10 +73,37 @@ impl Default for Limits {
 
 /// The key that opens a bundle.
 pub enum OpenKey {
-    /// age identities (the contractor's key file, or the office's escrow identity).
-    Identities(Vec<Box<dyn age::Identity>>),
+    /// age X25519 identities (the contractor's key file, or the office's escrow identity). One
+    /// of them must be a recipient the signed manifest lists.
+    Identities(Vec<age::x25519::Identity>),
     /// The passphrase of a passphrase bundle.
     Passphrase(SecretString),
+}
+
+/// How an open is asked for, beyond the file, the key and the trusted office key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Resource limits.
+    pub limits: Limits,
+    /// The day the return-or-destroy date is compared with: today, in the local time zone.
+    pub today: jiff::civil::Date,
+    /// Open even though the return-or-destroy date has passed (the contractor said so:
+    /// `--past-return-date`, or yes when the app asked). Recorded in
+    /// [`OpenedBundle::opened_past_return_date`].
+    pub past_return_date: bool,
+}
+
+impl Default for OpenOptions {
+    /// Default limits, today, and no opening past the return date.
+    fn default() -> Self {
+        OpenOptions {
+            limits: Limits::default(),
+            today: jiff::Timestamp::now()
+                .to_zoned_datetime(jiff::tz::TimeZone::system())
+                .date(),
+            past_return_date: false,
+        }
+    }
 }
 
 /// One field value of an opened customer.
@@ -123,6 +154,13 @@ pub struct OpenedBundle {
     pub written: Vec<PathBuf>,
     /// SHA-256 of the bundle file as received (matches the office's record of what it sent).
     pub sha256: String,
+    /// Staging folders an earlier open into the same folder left when it was killed (they may
+    /// have held plaintext), removed by this open.
+    #[ts(type = "string[]")]
+    pub removed_stale: Vec<PathBuf>,
+    /// Opened after its return-or-destroy date, because the contractor said so (what a later
+    /// receipt records).
+    pub opened_past_return_date: bool,
 }
 
 const AGE_MAGIC: &[u8] = b"age-encryption.org/";
@@ -142,7 +180,23 @@ pub fn open_bundle(
     out: Option<&Path>,
     limits: &Limits,
 ) -> Result<OpenedBundle> {
-    open_with(bundle, key, trusted_office_key, out, limits, None, None)
+    let opts = OpenOptions {
+        limits: *limits,
+        ..OpenOptions::default()
+    };
+    open_bundle_with(bundle, key, trusted_office_key, out, &opts)
+}
+
+/// [`open_bundle`] with options: the day to compare the return date with, and whether the
+/// contractor agreed to open past it.
+pub fn open_bundle_with(
+    bundle: &Path,
+    key: OpenKey,
+    trusted_office_key: &VerifyingKey,
+    out: Option<&Path>,
+    opts: &OpenOptions,
+) -> Result<OpenedBundle> {
+    open_with(bundle, key, trusted_office_key, out, opts, None, None)
 }
 
 /// [`open_bundle`] of a bundle that was opened (for viewing) before: refused with
@@ -153,7 +207,7 @@ pub fn open_bundle_expecting(
     key: OpenKey,
     trusted_office_key: &VerifyingKey,
     out: Option<&Path>,
-    limits: &Limits,
+    opts: &OpenOptions,
     expected_sha256: &str,
 ) -> Result<OpenedBundle> {
     open_with(
@@ -161,7 +215,7 @@ pub fn open_bundle_expecting(
         key,
         trusted_office_key,
         out,
-        limits,
+        opts,
         None,
         Some(expected_sha256),
     )
@@ -207,7 +261,7 @@ pub fn open_bundle_in_memory(
     bundle: &Path,
     key: OpenKey,
     trusted_office_key: &VerifyingKey,
-    limits: &Limits,
+    opts: &OpenOptions,
     budget: u64,
 ) -> Result<(OpenedBundle, InMemoryFiles)> {
     let mut keep = InMemoryFiles {
@@ -219,11 +273,23 @@ pub fn open_bundle_in_memory(
         key,
         trusted_office_key,
         None,
-        limits,
+        opts,
         Some(&mut keep),
         None,
     )?;
     Ok((opened, keep))
+}
+
+/// What one open is asked to do, passed along its steps.
+struct Request<'a> {
+    bundle: &'a Path,
+    trusted: &'a VerifyingKey,
+    out: Option<&'a Path>,
+    opts: &'a OpenOptions,
+    /// The SHA-256 the file must still have (an export after viewing).
+    expect: Option<&'a str>,
+    /// The fingerprints of the keys given (none for a passphrase).
+    holder: Option<Vec<String>>,
 }
 
 fn open_with(
@@ -231,14 +297,28 @@ fn open_with(
     key: OpenKey,
     trusted_office_key: &VerifyingKey,
     out: Option<&Path>,
-    limits: &Limits,
+    opts: &OpenOptions,
     keep: Option<&mut InMemoryFiles>,
     expect: Option<&str>,
 ) -> Result<OpenedBundle> {
-    let reject = |reason: String| rejected(bundle, reason);
+    let holder = match &key {
+        OpenKey::Identities(ids) => Some(
+            ids.iter()
+                .map(|i| keys::recipient_fingerprint(&i.to_public().to_string()))
+                .collect::<Vec<_>>(),
+        ),
+        OpenKey::Passphrase(_) => None,
+    };
+    let req = Request {
+        bundle,
+        trusted: trusted_office_key,
+        out,
+        opts,
+        expect,
+        holder,
+    };
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
     let armor_skip = sniff(&mut file, bundle)?;
-    let armored = armor_skip.is_some();
 
     // Where temporary files go: a hidden folder inside `out`, else the system's temp folder.
     // The folders made for `out` (it and any missing parents) are removed again on refusal.
@@ -246,115 +326,182 @@ fn open_with(
         Some(o) => prepare_out(o)?,
         None => Vec::new(),
     };
-    let result = (|| {
-        let staging = match out {
-            Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
-            None if armored => Some(Staging::create(&std::env::temp_dir(), STAGING_PREFIX)?),
-            None => None,
-        };
-        let hash = Rc::new(RefCell::new(Some((Sha256::new(), 0u64))));
-        // Armored input is first decoded into a temporary binary file (still ciphertext): the
-        // armored reader can only seek by re-reading from the start, and zip reading seeks.
-        let (source, bundle_sha256) = if let (true, Some(staging)) = (armored, &staging) {
-            let path = staging.path().join("bundle.age");
-            let mut tmp = fsutil::create_new_private(&path)?;
-            let mut hashing = HashingReader {
-                inner: file,
-                state: hash.clone(),
-            };
-            // Leading blank lines (a mail client's) are part of the file as received, so they
-            // are hashed, but the armor starts after them.
-            let mut blank = vec![0u8; armor_skip.unwrap_or(0)];
-            hashing
-                .read_exact(&mut blank)
-                .map_err(|e| Error::io("cannot read", bundle, e))?;
-            let mut reader = age::armor::ArmoredReader::new(hashing);
-            io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
-                io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::BundleDamaged {
-                    path: bundle.to_path_buf(),
-                    reason: format!("the ASCII armor is broken: {e}"),
-                },
-                _ => Error::io("cannot decode the armored bundle into", &path, e),
-            })?;
-            let (h, _) = hash.borrow_mut().take().unwrap_or_default();
-            drop(tmp);
-            let f = File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
-            (f, Some(hex::encode(h.finalize())))
-        } else {
-            (file, None)
-        };
-        let mut source = source;
-        check_age_header(&mut source, bundle)?;
-        let hashing = HashingReader {
-            inner: source,
-            state: if bundle_sha256.is_some() {
-                Rc::new(RefCell::new(None))
-            } else {
-                hash.clone()
-            },
-        };
-        let mut plain = decrypt(hashing, key, bundle)?;
-        let plain_len = authenticate(&mut plain, bundle, limits)?;
-        let bundle_sha256 = match bundle_sha256 {
-            Some(h) => h,
-            None => {
-                let (h, _) = hash.borrow_mut().take().unwrap_or_default();
-                hex::encode(h.finalize())
-            }
-        };
-        if expect.is_some_and(|x| x != bundle_sha256) {
-            return Err(Error::BundleChanged(bundle.to_path_buf()));
-        }
-        plain
-            .seek(SeekFrom::Start(0))
-            .map_err(|e| damaged(bundle, &e))?;
-        precheck_directory(&mut plain, plain_len, limits, bundle)?;
-        let config = zip::read::Config {
-            archive_offset: zip::read::ArchiveOffset::Known(0),
-        };
-        let mut zip = zip::ZipArchive::with_config(config, plain)
-            .map_err(|e| reject(format!("the decrypted content is not a valid zip ({e})")))?;
-        let names = check_structure(&mut zip, limits, bundle)?;
-        let signed = read_manifest(&mut zip, trusted_office_key, limits, bundle)?;
-        check_entries(&signed.manifest, &names, &mut zip, limits, bundle)?;
-
-        let content = staging
-            .as_ref()
-            .filter(|_| out.is_some())
-            .map(|s| s.path().join("content"));
-        if let Some(c) = &content {
-            fsutil::create_private_dir(c)?;
-            check_no_collisions(&names, out.unwrap_or(c))?;
-        }
-        let json = extract(
-            &mut zip,
-            &names,
-            &signed,
-            content.as_deref(),
-            keep,
-            limits,
-            bundle,
-        )?;
-        let customers = read_customers(&json, &signed.manifest).map_err(reject)?;
-        check_csv(&customers, &signed.manifest).map_err(reject)?;
-        let written = match (out, &content) {
-            (Some(out), Some(content)) => move_into_place(content, out, &names)?,
-            _ => Vec::new(),
-        };
-        drop(staging);
-        Ok(OpenedBundle {
-            manifest: signed.manifest,
-            customers,
-            written,
-            sha256: bundle_sha256,
-        })
-    })();
+    // Staging left by an open that was killed (SIGKILL, power cut): plaintext, removed now.
+    let removed_stale = match out {
+        Some(o) => remove_stale_staging(o, STAGING_PREFIX),
+        None => Vec::new(),
+    };
+    if armor_skip.is_some() {
+        // Ciphertext only, but nobody's any more.
+        remove_stale_staging(&std::env::temp_dir(), STAGING_PREFIX);
+    }
+    let result = open_steps(&req, file, armor_skip, key, keep).map(|mut o| {
+        o.removed_stale = removed_stale;
+        o
+    });
     if result.is_err() {
         for d in created.iter().rev() {
             let _ = fs::remove_dir(d);
         }
     }
     result
+}
+
+/// The four steps, with a staging folder that is removed on every way out.
+fn open_steps(
+    req: &Request<'_>,
+    file: File,
+    armor_skip: Option<usize>,
+    key: OpenKey,
+    keep: Option<&mut InMemoryFiles>,
+) -> Result<OpenedBundle> {
+    let (bundle, out) = (req.bundle, req.out);
+    let staging = match out {
+        Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
+        None if armor_skip.is_some() => {
+            Some(Staging::create(&std::env::temp_dir(), STAGING_PREFIX)?)
+        }
+        None => None,
+    };
+    let (plain, plain_len, bundle_sha256) =
+        decrypt_and_authenticate(req, file, armor_skip, staging.as_ref(), key)?;
+    let (mut zip, names, signed, past_return_date) = read_signed_zip(req, plain, plain_len)?;
+
+    let content = staging
+        .as_ref()
+        .filter(|_| out.is_some())
+        .map(|s| s.path().join("content"));
+    if let Some(c) = &content {
+        fsutil::create_private_dir(c)?;
+        check_no_collisions(&names, out.unwrap_or(c))?;
+    }
+    let limits = &req.opts.limits;
+    let json = extract(
+        &mut zip,
+        &names,
+        &signed,
+        content.as_deref(),
+        keep,
+        limits,
+        bundle,
+    )?;
+    let reject = |reason: String| rejected(bundle, reason);
+    let customers = read_customers(&json, &signed.manifest).map_err(reject)?;
+    check_csv(&customers, &signed.manifest).map_err(reject)?;
+    let written = match (out, &content) {
+        (Some(out), Some(content)) => move_into_place(content, out, &names)?,
+        _ => Vec::new(),
+    };
+    drop(staging);
+    Ok(OpenedBundle {
+        manifest: signed.manifest,
+        customers,
+        written,
+        sha256: bundle_sha256,
+        removed_stale: Vec::new(),
+        opened_past_return_date: past_return_date,
+    })
+}
+
+/// Step 1, age: decode the armor (if any) into staging, bound the header, decrypt, read the
+/// whole payload once (age authenticates it), and hash the file as received. Returns the
+/// plaintext reader, its length and the file's SHA-256.
+fn decrypt_and_authenticate(
+    req: &Request<'_>,
+    file: File,
+    armor_skip: Option<usize>,
+    staging: Option<&Staging>,
+    key: OpenKey,
+) -> Result<(Plain<File>, u64, String)> {
+    let bundle = req.bundle;
+    let hash = Rc::new(RefCell::new(Some((Sha256::new(), 0u64))));
+    let (mut source, armored_sha256) = match (armor_skip, staging) {
+        (Some(skip), Some(staging)) => {
+            let (f, h) = decode_armor(file, skip, staging, &hash, bundle)?;
+            (f, Some(h))
+        }
+        _ => (file, None),
+    };
+    check_age_header(&mut source, bundle)?;
+    let hashing = HashingReader {
+        inner: source,
+        state: if armored_sha256.is_some() {
+            Rc::new(RefCell::new(None))
+        } else {
+            hash.clone()
+        },
+    };
+    let mut plain = decrypt(hashing, key, bundle)?;
+    let plain_len = authenticate(&mut plain, bundle, &req.opts.limits)?;
+    let sha256 = armored_sha256.unwrap_or_else(|| {
+        let (h, _) = hash.borrow_mut().take().unwrap_or_default();
+        hex::encode(h.finalize())
+    });
+    if req.expect.is_some_and(|x| x != sha256) {
+        return Err(Error::BundleChanged(bundle.to_path_buf()));
+    }
+    plain
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| damaged(bundle, &e))?;
+    Ok((plain, plain_len, sha256))
+}
+
+/// Decode an armored bundle into a binary file in staging (still ciphertext): the armored
+/// reader can only seek by re-reading from the start, and zip reading seeks. Leading blank
+/// lines (a mail client's) are part of the file as received, so they are hashed, but the armor
+/// starts after them. Returns the binary file and the SHA-256 of the file as received.
+fn decode_armor(
+    file: File,
+    skip: usize,
+    staging: &Staging,
+    hash: &Rc<RefCell<Option<(Sha256, u64)>>>,
+    bundle: &Path,
+) -> Result<(File, String)> {
+    let path = staging.path().join("bundle.age");
+    let mut tmp = fsutil::create_new_private(&path)?;
+    let mut hashing = HashingReader {
+        inner: file,
+        state: hash.clone(),
+    };
+    let mut blank = vec![0u8; skip];
+    hashing
+        .read_exact(&mut blank)
+        .map_err(|e| Error::io("cannot read", bundle, e))?;
+    let mut reader = age::armor::ArmoredReader::new(hashing);
+    io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::BundleDamaged {
+            path: bundle.to_path_buf(),
+            reason: format!("the ASCII armor is broken: {e}"),
+        },
+        _ => Error::io("cannot decode the armored bundle into", &path, e),
+    })?;
+    let (h, _) = hash.borrow_mut().take().unwrap_or_default();
+    drop(tmp);
+    let f = File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+    Ok((f, hex::encode(h.finalize())))
+}
+
+type SignedZip = (zip::ZipArchive<Plain<File>>, Vec<String>, Signed, bool);
+
+/// Steps 2 and 3: the zip's layout and structure, the manifest's signature, the entries it
+/// lists, whom it is for and until when. Returns the zip, its entry names, the signed manifest
+/// and whether it is opened past its return date.
+fn read_signed_zip(req: &Request<'_>, mut plain: Plain<File>, len: u64) -> Result<SignedZip> {
+    let (bundle, limits) = (req.bundle, &req.opts.limits);
+    let reject = |reason: String| rejected(bundle, reason);
+    let dir = precheck_directory(&mut plain, len, limits, bundle)?;
+    super::zip_layout::check_layout(&mut plain, &dir).map_err(reject)?;
+    let config = zip::read::Config {
+        archive_offset: zip::read::ArchiveOffset::Known(0),
+    };
+    let mut zip = zip::ZipArchive::with_config(config, plain)
+        .map_err(|e| reject(format!("the decrypted content is not a valid zip ({e})")))?;
+    let names = check_structure(&mut zip, limits, bundle)?;
+    let signed = read_manifest(&mut zip, req.trusted, limits, bundle)?;
+    check_entries(&signed.manifest, &names, &mut zip, limits, bundle)?;
+    check_addressee(&signed.manifest, req.holder.as_deref(), bundle)?;
+    let past_return_date = check_return_date(&signed.manifest, req.opts, bundle)?;
+    Ok((zip, names, signed, past_return_date))
 }
 
 /// Check `out` and create it if missing: it must be a real folder, not a symbolic link (the
@@ -570,7 +717,7 @@ fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -
                     "it is protected by a passphrase, not encrypted to a key: enter the passphrase",
                 ));
             }
-            decryptor.decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity))
+            decryptor.decrypt(ids.iter().map(|i| i as &dyn age::Identity))
         }
         OpenKey::Passphrase(p) => {
             if !scrypt {
@@ -634,6 +781,9 @@ fn authenticate<R: Read>(plain: &mut R, path: &Path, limits: &Limits) -> Result<
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
     loop {
+        if interrupted() {
+            return Err(Error::Cancelled);
+        }
         let n = match plain.read(&mut buf) {
             Ok(0) => return Ok(total),
             Ok(n) => n,
@@ -673,13 +823,14 @@ fn rejected(path: &Path, reason: impl Into<String>) -> Error {
 }
 
 /// Check the entry count and directory size in the end record before the zip reader loads the
-/// central directory into memory. A Handover zip has no archive comment.
+/// central directory into memory. A Handover zip has no archive comment. Returns where the
+/// directory and the end records are.
 fn precheck_directory<R: Read + Seek>(
     r: &mut R,
     len: u64,
     limits: &Limits,
     path: &Path,
-) -> Result<()> {
+) -> Result<super::zip_layout::Directory> {
     let not_zip = || {
         rejected(
             path,
@@ -708,6 +859,8 @@ fn precheck_directory<R: Read + Seek>(
         return Err(not_zip());
     }
     let (mut entries, mut cd_size) = (le16(&eocd, 10), le32(&eocd, 12));
+    let mut cd_start = le32(&eocd, 16);
+    let mut end_start = len - 22;
     if entries == 0xFFFF || cd_size == 0xFFFF_FFFF || le32(&eocd, 16) == 0xFFFF_FFFF {
         if len < 22 + 20 {
             return Err(not_zip());
@@ -728,6 +881,14 @@ fn precheck_directory<R: Read + Seek>(
         }
         entries = le64(&rec, 32);
         cd_size = le64(&rec, 40);
+        cd_start = le64(&rec, 48);
+        if at + 56 != len - 22 - 20 {
+            return Err(rejected(
+                path,
+                "the zip holds bytes between its end records",
+            ));
+        }
+        end_start = at;
     }
     if entries > limits.max_entries as u64 {
         return Err(too_large(
@@ -744,7 +905,11 @@ fn precheck_directory<R: Read + Seek>(
             format!("the zip directory is {cd_size} bytes, far more than its entries need"),
         ));
     }
-    Ok(())
+    Ok(super::zip_layout::Directory {
+        start: cd_start,
+        size: cd_size,
+        end_start,
+    })
 }
 
 /// Entry names in zip order, after checking the structure and the declared sizes.
@@ -960,7 +1125,7 @@ fn read_manifest<R: Read + Seek>(
 
 /// The `office.signingKey` a manifest claims, read without building a JSON tree (unknown
 /// fields are skipped, not stored).
-fn claimed_signing_key(bytes: &[u8]) -> Option<String> {
+pub(super) fn claimed_signing_key(bytes: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Claim {
@@ -1034,6 +1199,65 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> std::result::Result<Manifest, Mani
         ));
     }
     Ok(manifest)
+}
+
+/// The bundle must be for whoever opens it: one of the given keys is a recipient the signed
+/// manifest lists (the contractor's keys, or the office's escrow key), and a passphrase opens
+/// only a bundle the manifest says is a passphrase bundle. Anyone can re-encrypt a signed
+/// bundle's zip to another key; this says so instead of "verified".
+fn check_addressee(m: &Manifest, holder: Option<&[String]>, path: &Path) -> Result<()> {
+    let made_for = format!("{} ({})", m.contractor.name, m.contractor.id);
+    match holder {
+        Some(prints) => {
+            let listed = |p: &String| {
+                m.encryption != "passphrase"
+                    && (*p == m.office.recipient_fingerprint
+                        || m.contractor.key_fingerprints.contains(p))
+            };
+            if !prints.iter().any(listed) {
+                return Err(Error::NotTheRecipient {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "the office made it for {made_for}, and your key (fingerprint {}) is                          not one it was encrypted to: someone re-encrypted it. Ask the office                          for a bundle made for you",
+                        prints.first().map(String::as_str).unwrap_or("-")
+                    ),
+                });
+            }
+        }
+        None if m.encryption != "passphrase" => {
+            return Err(Error::NotTheRecipient {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "the office encrypted it to the keys of {made_for}, but this copy is                      protected by a passphrase: someone re-encrypted it"
+                ),
+            });
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// Past the manifest's return-or-destroy date, the bundle opens only if the contractor said so
+/// (`--past-return-date`; the app asks). Returns whether it is past that date.
+fn check_return_date(m: &Manifest, opts: &OpenOptions, path: &Path) -> Result<bool> {
+    // A malformed date was already refused when the manifest was parsed.
+    let Ok(return_by) = m.return_by.parse::<jiff::civil::Date>() else {
+        return Err(rejected(
+            path,
+            "manifest.json: the return date is not a date",
+        ));
+    };
+    if opts.today <= return_by {
+        return Ok(false);
+    }
+    if !opts.past_return_date {
+        return Err(Error::PastReturnDate {
+            path: path.to_path_buf(),
+            handover_id: m.handover_id.clone(),
+            return_by: m.return_by.clone(),
+        });
+    }
+    Ok(true)
 }
 
 /// The zip entries and the manifest's list must agree exactly (sizes included).
@@ -1172,6 +1396,9 @@ fn extract<R: Read + Seek>(
             }
         }
         loop {
+            if interrupted() {
+                return Err(Error::Cancelled);
+            }
             let n = match f.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
@@ -1213,8 +1440,26 @@ fn extract<R: Read + Seek>(
         if let (Some(k), Some(bytes)) = (keep.as_deref_mut(), kept) {
             k.files.push((name.clone(), bytes));
         }
+        if name == CSV_ENTRY && dest.is_some() {
+            test_stall();
+        }
     }
     Ok(json)
+}
+
+/// Test-only (debug builds): hold an extraction once `customers.csv` is in staging, so that the
+/// signal test can interrupt it exactly there. Compiled out of releases.
+fn test_stall() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("HANDOVER_TEST_STALL_AFTER_CSV_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        let until = std::time::Instant::now() + std::time::Duration::from_millis(ms);
+        while std::time::Instant::now() < until && !interrupted() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
 }
 
 /// An entry that fails to read: a zip bomb (more bytes than declared: the zip reader stops it
@@ -1334,6 +1579,9 @@ fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<P
     let mut made_dirs: Vec<PathBuf> = Vec::new();
     let res = (|| {
         for name in names {
+            if interrupted() {
+                return Err(Error::Cancelled);
+            }
             // Again, just before the move: nothing may have become a link in between.
             let target = check_target(out, name)?;
             if let Some(parent) = target.parent().filter(|p| fs::symlink_metadata(p).is_err()) {
@@ -1371,7 +1619,7 @@ fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<P
 pub fn read_identity_file(
     path: &Path,
     passphrase: Option<&SecretString>,
-) -> Result<Vec<Box<dyn age::Identity>>> {
+) -> Result<Vec<age::x25519::Identity>> {
     const MAX: u64 = 1 << 20;
     let bad = |reason: &str| Error::BadKeyFile {
         path: path.to_path_buf(),
@@ -1412,10 +1660,21 @@ pub fn read_identity_file(
     } else {
         bytes
     };
-    let ids = age::IdentityFile::from_buffer(&text[..])
-        .map_err(|e| bad(&e.to_string()))?
-        .into_identities()
-        .map_err(|e| bad(&e.to_string()))?;
+    let text = std::str::from_utf8(&text).map_err(|_| bad("it is not a text file"))?;
+    let mut ids = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let id = line.parse::<age::x25519::Identity>().map_err(|_| {
+            bad(&format!(
+                "line {} is not an age X25519 identity (AGE-SECRET-KEY-1…)",
+                n + 1
+            ))
+        })?;
+        ids.push(id);
+    }
     if ids.is_empty() {
         return Err(bad("it holds no age identity"));
     }

@@ -45,6 +45,41 @@ pub fn trusted_office_key(key_or_path: &str) -> Result<TrustedKey> {
     })
 }
 
+/// The office key an open verifies with: the rule the app shares with the CLI. The key is
+/// always the contractor's own choice, never the bundle's claim; on the command line, typing
+/// `--trust KEY` (read back by phone) is that choice. In the app, where a key can be pasted or
+/// chosen from the pinned ones, it counts only if it is pinned (`pinned`: the signing keys the
+/// contractor pinned after comparing fingerprints) or if the contractor confirmed, for this
+/// open, that its fingerprint is the one the office read out (`confirmed_fingerprint`, which
+/// must be this key's). Anything else is refused before the bundle is read.
+pub fn trust_for_opening(
+    key_or_path: &str,
+    pinned: &[String],
+    confirmed_fingerprint: Option<&str>,
+) -> Result<TrustedKey> {
+    let key = trusted_office_key(key_or_path)?;
+    if pinned.contains(&key.signing_key) {
+        return Ok(key);
+    }
+    match confirmed_fingerprint.map(str::trim) {
+        Some(f) if f == key.fingerprint => Ok(key),
+        Some(f) => Err(Error::invalid(
+            "trust",
+            format!(
+                "the fingerprint confirmed ({f}) is not this key's ({}): check the key again",
+                key.fingerprint
+            ),
+        )),
+        None => Err(Error::invalid(
+            "trust",
+            format!(
+                "this office key (fingerprint {}) is not pinned: compare its fingerprint with the                  one the office read out, and confirm it, before opening",
+                key.fingerprint
+            ),
+        )),
+    }
+}
+
 /// The key that opens a bundle: the contractor's identity file (with its passphrase, if it has
 /// one), or the passphrase of a passphrase bundle. Exactly one of the two must be given.
 pub fn contractor_key(
@@ -78,19 +113,31 @@ pub struct OpenedForViewing {
     pub floor_plans: InMemoryFiles,
 }
 
+/// The options of a contractor's open: today's date, and whether the contractor agreed to open
+/// a bundle past its return-or-destroy date.
+fn options(past_return_date: bool) -> bundle::OpenOptions {
+    bundle::OpenOptions {
+        past_return_date,
+        ..bundle::OpenOptions::default()
+    }
+}
+
 /// Decrypt and verify a bundle for viewing: like `handover open` without `--out`, plus the
-/// floor plans in memory. Nothing is written (no plaintext anywhere on disk).
+/// floor plans in memory. Nothing is written (no plaintext anywhere on disk). Past its
+/// return-or-destroy date it is refused (`past_return_date`) unless `past_return_date` says
+/// the contractor agreed.
 pub fn open_bundle_for_viewing(
     bundle_path: &Path,
     key: OpenKey,
     trusted_office_key: &str,
+    past_return_date: bool,
 ) -> Result<OpenedForViewing> {
     let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
     let (bundle, floor_plans) = bundle::open_bundle_in_memory(
         bundle_path,
         key,
         &vk,
-        &bundle::Limits::default(),
+        &options(past_return_date),
         PREVIEW_BUDGET,
     )?;
     Ok(OpenedForViewing {
@@ -99,15 +146,17 @@ pub fn open_bundle_for_viewing(
     })
 }
 
-/// Open a bundle on the contractor's side (no office data needed).
+/// Open a bundle on the contractor's side (no office data needed). Past its return-or-destroy
+/// date it is refused unless `past_return_date` (`--past-return-date`).
 pub fn open_bundle(
     bundle: &Path,
     key: bundle::OpenKey,
     trusted_office_key: &str,
     out: Option<&Path>,
+    past_return_date: bool,
 ) -> Result<bundle::OpenedBundle> {
     let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
-    bundle::open_bundle(bundle, key, &vk, out, &bundle::Limits::default())
+    bundle::open_bundle_with(bundle, key, &vk, out, &options(past_return_date))
 }
 
 /// Write a bundle that was opened for viewing into `out`: refused (`bundle_changed`) before
@@ -118,6 +167,7 @@ pub fn export_viewed_bundle(
     trusted_office_key: &str,
     out: &Path,
     viewed_sha256: &str,
+    past_return_date: bool,
 ) -> Result<bundle::OpenedBundle> {
     let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
     bundle::open_bundle_expecting(
@@ -125,7 +175,7 @@ pub fn export_viewed_bundle(
         key,
         &vk,
         Some(out),
-        &bundle::Limits::default(),
+        &options(past_return_date),
         viewed_sha256,
     )
 }

@@ -17,7 +17,9 @@ use handover_core::{Error, Field, Flow, NoProgress, keys};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod cost;
 mod hostile;
+mod random_input;
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
@@ -66,7 +68,7 @@ impl Fx {
             },
             work_type: "installation".into(),
             method: "transfer".into(),
-            return_by: "2026-05-10".into(),
+            return_by: "2099-05-10".into(),
             encryption: String::new(),
             customers: vec![],
             entries: vec![],
@@ -78,7 +80,7 @@ impl Fx {
     }
 
     fn contractor_key(&self) -> OpenKey {
-        OpenKey::Identities(vec![Box::new(self.contractor.clone())])
+        OpenKey::Identities(vec![self.contractor.clone()])
     }
 
     /// Store a floor plan the way import does: `<sha256>.<ext>` in the store.
@@ -358,7 +360,7 @@ fn round_trip_with_contractor_and_office_keys() {
     assert!(csv.contains("C0001,山田 太郎 C0001,"));
     assert!(csv.contains(",floor_plans/C0001.png,"));
     let readme = String::from_utf8(entries[2].1.clone()).unwrap();
-    assert!(readme.contains("HO-2026-0001") && readme.contains("2026年5月10日"));
+    assert!(readme.contains("HO-2026-0001") && readme.contains("2099年5月10日"));
     assert!(readme.contains("架空電設株式会社") && readme.contains("機密"));
 
     // The contractor opens it into a folder.
@@ -406,7 +408,7 @@ fn round_trip_with_contractor_and_office_keys() {
     // The office can audit with its escrow identity; verify-only writes nothing.
     let audit = bundle::open_bundle(
         &path,
-        OpenKey::Identities(vec![Box::new(fx.office.clone())]),
+        OpenKey::Identities(vec![fx.office.clone()]),
         &fx.signing.verifying_key(),
         None,
         &Limits::default(),
@@ -494,7 +496,7 @@ fn wrong_identity_is_refused_and_nothing_is_written() {
     let out = fx.path("never-created");
     let e = bundle::open_bundle(
         &path,
-        OpenKey::Identities(vec![Box::new(age::x25519::Identity::generate())]),
+        OpenKey::Identities(vec![age::x25519::Identity::generate()]),
         &fx.signing.verifying_key(),
         Some(&out),
         &Limits::default(),
@@ -828,7 +830,7 @@ fn resigned_bundles_are_refused() {
     // An edited manifest under the original signature.
     let mut all = zip_entries(&fx.decrypt(&path));
     let text = String::from_utf8(all[0].1.clone()).unwrap();
-    all[0].1 = text.replace("2026-05-10", "2027-05-10").into_bytes();
+    all[0].1 = text.replace("2099-05-10", "2098-05-10").into_bytes();
     let p = fx.seal("edited.age", &build_zip(&all));
     refused(&fx, &p, "bad_signature");
 }

@@ -133,7 +133,7 @@ fn viewing_keeps_the_plans_in_memory_and_writes_nothing() {
     let key_file = cx.key_file();
     let before = scratch_files(&cx.t.scratch());
     let key = ops::contractor_key(Some(&key_file), None, None).unwrap();
-    let v = ops::open_bundle_for_viewing(&cx.bundle, key, &cx.signing_key()).unwrap();
+    let v = ops::open_bundle_for_viewing(&cx.bundle, key, &cx.signing_key(), false).unwrap();
     assert_eq!(
         scratch_files(&cx.t.scratch()),
         before,
@@ -164,7 +164,7 @@ fn viewing_keeps_the_plans_in_memory_and_writes_nothing() {
     assert_eq!(&v.floor_plans.files[1].1[..], &cx.stored_plan("C0021")[..]);
     // The same customers as the CLI's verify-only open.
     let key = ops::contractor_key(Some(&cx.key_file()), None, None).unwrap();
-    let plain = ops::open_bundle(&cx.bundle, key, &cx.signing_key(), None).unwrap();
+    let plain = ops::open_bundle(&cx.bundle, key, &cx.signing_key(), None, false).unwrap();
     assert_eq!(plain.customers, v.bundle.customers);
     assert!(
         v.bundle.customers[0]
@@ -184,7 +184,7 @@ fn plans_past_the_memory_budget_are_listed_not_kept() {
         &cx.bundle,
         key,
         &vk,
-        &handover_core::bundle::Limits::default(),
+        &handover_core::bundle::OpenOptions::default(),
         png,
     )
     .unwrap();
@@ -205,6 +205,7 @@ fn viewing_refuses_a_wrong_office_key_or_a_tampered_bundle() {
         &cx.bundle,
         key,
         &handover_core::keys::format_signing_key(&other.verifying_key()),
+        false,
     )
     .unwrap_err();
     assert_eq!(e.code(), "bad_signature", "{e}");
@@ -215,7 +216,7 @@ fn viewing_refuses_a_wrong_office_key_or_a_tampered_bundle() {
     let bad = cx.t.scratch().join("tampered.age");
     std::fs::write(&bad, bytes).unwrap();
     let key = ops::contractor_key(Some(&cx.key_file()), None, None).unwrap();
-    let e = ops::open_bundle_for_viewing(&bad, key, &cx.signing_key()).unwrap_err();
+    let e = ops::open_bundle_for_viewing(&bad, key, &cx.signing_key(), false).unwrap_err();
     assert_eq!(e.code(), "bundle_damaged", "{e}");
 }
 
@@ -223,13 +224,20 @@ fn viewing_refuses_a_wrong_office_key_or_a_tampered_bundle() {
 fn export_of_a_bundle_that_changed_since_viewing_writes_nothing() {
     let cx = sent();
     let key = ops::contractor_key(Some(&cx.key_file()), None, None).unwrap();
-    let viewed = ops::open_bundle_for_viewing(&cx.bundle, key, &cx.signing_key()).unwrap();
+    let viewed = ops::open_bundle_for_viewing(&cx.bundle, key, &cx.signing_key(), false).unwrap();
     let out = cx.t.scratch().join("export/here");
     // The file on disk is another authentic bundle than the one viewed (its SHA-256 differs).
     let key = ops::contractor_key(Some(&cx.key_file()), None, None).unwrap();
     let shown_before = "0".repeat(64);
-    let e = ops::export_viewed_bundle(&cx.bundle, key, &cx.signing_key(), &out, &shown_before)
-        .unwrap_err();
+    let e = ops::export_viewed_bundle(
+        &cx.bundle,
+        key,
+        &cx.signing_key(),
+        &out,
+        &shown_before,
+        false,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "bundle_changed", "{e}");
     assert!(!out.exists() && !out.parent().unwrap().exists(), "{e}");
     // The same file exports.
@@ -240,7 +248,35 @@ fn export_of_a_bundle_that_changed_since_viewing_writes_nothing() {
         &cx.signing_key(),
         &out,
         &viewed.bundle.sha256,
+        false,
     )
     .unwrap();
     assert!(!done.written.is_empty());
+}
+
+#[test]
+fn the_office_key_counts_only_if_pinned_or_its_fingerprint_confirmed() {
+    let k = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let text = handover_core::keys::format_signing_key(&k.verifying_key());
+    let print = handover_core::keys::fingerprint(k.verifying_key().as_bytes());
+    // Typed and neither pinned nor confirmed: refused, asking for the comparison.
+    let e = ops::trust_for_opening(&text, &[], None).unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert!(e.to_string().contains(&print), "{e}");
+    // Confirmed with another key's fingerprint: refused.
+    let e = ops::trust_for_opening(&text, &[], Some("0000-0000-0000-0000")).unwrap_err();
+    assert!(e.to_string().contains("not this key's"), "{e}");
+    // Confirmed, or pinned: this key.
+    assert_eq!(
+        ops::trust_for_opening(&text, &[], Some(&print))
+            .unwrap()
+            .signing_key,
+        text
+    );
+    assert_eq!(
+        ops::trust_for_opening(&text, std::slice::from_ref(&text), None)
+            .unwrap()
+            .fingerprint,
+        print
+    );
 }

@@ -170,7 +170,7 @@ impl Hx {
     }
 
     fn contractor_key(&self) -> OpenKey {
-        OpenKey::Identities(vec![Box::new(self.identity.clone())])
+        OpenKey::Identities(vec![self.identity.clone()])
     }
 
     fn office_identity_file(&self) -> PathBuf {
@@ -178,7 +178,7 @@ impl Hx {
     }
 
     fn open(&self, path: &Path, key: OpenKey) -> handover_core::Result<OpenedBundle> {
-        ops::open_bundle(path, key, &self.signing_key(), None)
+        ops::open_bundle(path, key, &self.signing_key(), None, false)
     }
 
     /// The decrypted zip, with the age crate directly (not through the code under test).
@@ -856,7 +856,7 @@ fn check_opened(hx: &Hx, out: &Path, r: &PackResult, prep: &Preparation, include
     // A stranger's key does not, and nothing is written.
     let stranger = age::x25519::Identity::generate();
     let e = hx
-        .open(out, OpenKey::Identities(vec![Box::new(stranger)]))
+        .open(out, OpenKey::Identities(vec![stranger]))
         .unwrap_err();
     assert_eq!(e.code(), "wrong_key", "{e}");
 }

@@ -10,9 +10,11 @@ use handover_core::bundle::OpenKey;
 
 use super::{Fx, files_in, refused, three};
 
+mod table;
+
 /// A binary age file written by hand: the v1 magic, these stanza lines, a (wrong) MAC and a
 /// payload. Nothing is encrypted: the opener must refuse it from the header alone.
-fn hand_made_age(fx: &Fx, name: &str, stanzas: &str) -> PathBuf {
+pub(super) fn hand_made_age(fx: &Fx, name: &str, stanzas: &str) -> PathBuf {
     let mut bytes = b"age-encryption.org/v1\n".to_vec();
     bytes.extend_from_slice(stanzas.as_bytes());
     bytes.extend_from_slice(format!("--- {}\n", "A".repeat(43)).as_bytes());
@@ -100,11 +102,11 @@ fn armored_bundle_after_blank_lines_opens_and_hashes_as_received() {
 }
 
 /// A zip whose manifest is these exact bytes, signed with the office key (as if stolen).
-fn signed_raw(fx: &Fx, manifest: &[u8], entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(super) fn signed_raw(fx: &Fx, manifest: &[u8], entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     signed_by(&fx.signing, manifest, entries)
 }
 
-fn signed_by(
+pub(super) fn signed_by(
     key: &ed25519_dalek::SigningKey,
     manifest: &[u8],
     entries: &[(String, Vec<u8>)],
@@ -122,7 +124,10 @@ fn signed_by(
 }
 
 /// The genuine manifest's bytes, with `edit` applied to its text.
-fn edited_manifest(fx: &Fx, edit: impl Fn(String) -> String) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+pub(super) fn edited_manifest(
+    fx: &Fx,
+    edit: impl Fn(String) -> String,
+) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
     let (p, _) = fx.pack(&format!("m-{}.age", rand::random::<u32>()), &three(fx));
     let all = super::zip_entries(&fx.decrypt(&p));
     let text = String::from_utf8(all[0].1.clone()).unwrap();
@@ -154,7 +159,7 @@ fn signed_manifests_with_loose_json_or_odd_values_are_refused() {
         ),
         (
             "return.age",
-            Box::new(|t: String| t.replace("\"2026-05-10\"", "\"2026-5-10\"")),
+            Box::new(|t: String| t.replace("\"2099-05-10\"", "\"2099-5-10\"")),
             "return date",
         ),
     ] {
@@ -293,4 +298,171 @@ fn a_signed_csv_that_differs_from_the_json_is_refused() {
             "{e}"
         );
     }
+}
+
+/// `zip` with `junk` inserted at byte `at` (an entry's start, or the directory's), and every
+/// offset past it in the directory and end record moved along: a well-formed zip whose entries
+/// all verify, with bytes that belong to none of them.
+pub(super) fn with_stray_bytes(zip: &[u8], at: usize, junk: &[u8]) -> Vec<u8> {
+    let le32 = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap()) as usize;
+    let le16 = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let mut z = zip.to_vec();
+    let eocd = z.len() - 22;
+    let cd = le32(&z, eocd + 16);
+    let mut i = cd;
+    while i < eocd {
+        let off = le32(&z, i + 42);
+        if off >= at {
+            z[i + 42..i + 46].copy_from_slice(&((off + junk.len()) as u32).to_le_bytes());
+        }
+        i += 46 + le16(&z, i + 28) + le16(&z, i + 30) + le16(&z, i + 32);
+    }
+    if cd >= at {
+        z[eocd + 16..eocd + 20].copy_from_slice(&((cd + junk.len()) as u32).to_le_bytes());
+    }
+    z.splice(at..at, junk.iter().copied());
+    z
+}
+
+#[test]
+fn bytes_outside_every_zip_entry_are_refused() {
+    let fx = Fx::new();
+    let (manifest, entries) = super::genuine_entries(&fx);
+    let zip = fx.signed_zip(&manifest, &entries);
+    let third = {
+        let mut a = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+        a.by_index_raw(2).unwrap().header_start() as usize
+    };
+    let cd = {
+        let n = zip.len() - 22;
+        u32::from_le_bytes(zip[n + 16..n + 20].try_into().unwrap()) as usize
+    };
+    // Sanity: the helper keeps a zip the stock reader accepts, and the untouched one opens.
+    let gap = with_stray_bytes(&zip, third, b"hidden message");
+    assert_eq!(super::zip_entries(&gap), super::zip_entries(&zip));
+    fx.open(&fx.seal("clean.age", &zip), None).unwrap();
+    for (name, bytes, expect) in [
+        ("gap.age", gap, "14 bytes that belong to no entry"),
+        (
+            "before-dir.age",
+            with_stray_bytes(&zip, cd, b"tail"),
+            "4 bytes that belong to no entry",
+        ),
+        (
+            "prefix.age",
+            [b"MZ".as_slice(), &zip].concat(),
+            "the zip holds",
+        ),
+    ] {
+        let p = fx.seal(name, &bytes);
+        let e = refused(&fx, &p, "bundle_rejected");
+        assert!(e.to_string().contains(expect), "{name}: {e}");
+    }
+}
+
+/// The genuine zip of a three-customer bundle, re-encrypted by someone who decrypted it.
+pub(super) fn reencrypted(fx: &Fx, name: &str, to: age::Encryptor) -> PathBuf {
+    use std::io::Write;
+    let (p, _) = fx.pack(&format!("orig-{name}"), &three(fx));
+    let zip = fx.decrypt(&p);
+    let path = fx.path(name);
+    let mut w = to
+        .wrap_output(std::fs::File::create(&path).unwrap())
+        .unwrap();
+    w.write_all(&zip).unwrap();
+    w.finish().unwrap();
+    path
+}
+
+#[test]
+fn a_bundle_re_encrypted_to_someone_else_is_refused() {
+    let fx = Fx::new();
+    let other = age::x25519::Identity::generate();
+    let to_other =
+        age::Encryptor::with_recipients(std::iter::once(&other.to_public() as &dyn age::Recipient))
+            .unwrap();
+    let p = reencrypted(&fx, "other.age", to_other);
+    let out = fx.path("out-other");
+    let e = handover_core::bundle::open_bundle(
+        &p,
+        OpenKey::Identities(vec![other]),
+        &fx.signing.verifying_key(),
+        Some(&out),
+        &handover_core::bundle::Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "not_the_recipient", "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("架空電設株式会社 (CTR-0001)") && text.contains("re-encrypted"),
+        "{text}"
+    );
+    assert!(!out.exists(), "{e}");
+
+    // Re-encrypted to a passphrase, while the manifest says keys.
+    let mut scrypt = age::scrypt::Recipient::new(SecretString::from("pw".to_string()));
+    scrypt.set_work_factor(10);
+    let to_pass =
+        age::Encryptor::with_recipients(std::iter::once(&scrypt as &dyn age::Recipient)).unwrap();
+    let p = reencrypted(&fx, "pass.age", to_pass);
+    let e = handover_core::bundle::open_bundle(
+        &p,
+        OpenKey::Passphrase(SecretString::from("pw".to_string())),
+        &fx.signing.verifying_key(),
+        None,
+        &handover_core::bundle::Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "not_the_recipient", "{e}");
+    assert!(e.to_string().contains("passphrase"), "{e}");
+
+    // The office's escrow identity counts as a recipient.
+    let (g, _) = fx.pack("g.age", &three(&fx));
+    handover_core::bundle::open_bundle(
+        &g,
+        OpenKey::Identities(vec![fx.office.clone()]),
+        &fx.signing.verifying_key(),
+        None,
+        &handover_core::bundle::Limits::default(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn past_the_return_date_only_when_the_contractor_says_so() {
+    use handover_core::bundle::{OpenOptions, open_bundle_with};
+    let fx = Fx::new();
+    let (p, _) = fx.pack("late.age", &three(&fx));
+    let on = |today: &str, past: bool, out: Option<&std::path::Path>| {
+        open_bundle_with(
+            &p,
+            fx.contractor_key(),
+            &fx.signing.verifying_key(),
+            out,
+            &OpenOptions {
+                today: today.parse().unwrap(),
+                past_return_date: past,
+                ..OpenOptions::default()
+            },
+        )
+    };
+    // On the return date itself: opens, nothing to record.
+    assert!(
+        !on("2099-05-10", false, None)
+            .unwrap()
+            .opened_past_return_date
+    );
+    // The day after: refused, nothing written, the date and the way out named.
+    let out = fx.path("out-late");
+    let e = on("2099-05-11", false, Some(&out)).unwrap_err();
+    assert_eq!(e.code(), "past_return_date", "{e}");
+    assert!(
+        e.to_string().contains("2099-05-10") && e.to_string().contains("--past-return-date"),
+        "{e}"
+    );
+    assert!(!out.exists());
+    // Said yes: opens, and says so for the receipt.
+    let opened = on("2099-05-11", true, Some(&out)).unwrap();
+    assert!(opened.opened_past_return_date);
+    assert!(out.join("customers.csv").is_file());
 }

@@ -19,6 +19,7 @@ mod fsutil;
 pub mod handover;
 pub mod history;
 pub mod keys;
+pub mod operators;
 pub mod ops;
 pub mod policy;
 pub mod progress;

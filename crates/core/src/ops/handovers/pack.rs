@@ -134,7 +134,12 @@ pub fn pack(
         opts.return_by.as_deref(),
     )?;
     let office_keys = keys::load_office_keys(&office.dir)?;
-    let id = office.store.next_handover_id(office.today().year())?;
+    // Refuse what can be refused before an id is taken for good (ids are never given twice,
+    // so a refusal after this point leaves a gap in the numbering).
+    if sel.method != Method::Media && opts.out.exists() {
+        return Err(Error::FileExists(opts.out.clone()));
+    }
+    let id = office.store.reserve_handover_id(office.today().year())?;
     let created = office.now_instant();
     let manifest = manifest(
         office,
@@ -438,7 +443,8 @@ fn record_it(
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
-    match office.store.record_handover(record, event) {
+    let recheck = |now: &dyn crate::store::Recheck| crate::handover::recheck(prep, now);
+    match office.store.record_handover(record, event, &recheck) {
         Ok(e) => Ok(e.seq),
         Err(e) => {
             let _ = std::fs::remove_file(path);

@@ -17,7 +17,7 @@ pub enum StoreChoice {
     /// The embedded store of a one-PC office, in the data folder.
     Embedded,
     /// The office's PostgreSQL server.
-    Server(Target),
+    Server(Box<Target>),
 }
 
 impl StoreChoice {
@@ -30,7 +30,7 @@ impl StoreChoice {
             .filter(|s| !s.is_empty())
         {
             None => Ok(StoreChoice::Embedded),
-            Some(url) => Ok(StoreChoice::Server(Target::parse(url)?)),
+            Some(url) => Ok(StoreChoice::Server(Box::new(Target::parse(url)?))),
         }
     }
 

@@ -17,7 +17,7 @@ use crate::support::{clock, request_input};
 
 /// An office folder (this PC's keys and settings) on the shared store, signed in as `login`.
 fn sign_in(pg: &PgDb, dir: &std::path::Path, login: &str) -> handover_core::Result<Office> {
-    let choice = StoreChoice::Server(Target::parse(&pg.url(login))?);
+    let choice = StoreChoice::Server(Box::new(Target::parse(&pg.url(login))?));
     ops::open_office(DataDir::new(dir), &choice, Some(&PgDb::password()), None)
         .map(|o| o.with_clock(Arc::new(clock())))
 }
@@ -201,7 +201,7 @@ fn a_disabled_operator_cannot_sign_in_and_a_typed_name_never_stands_in_for_a_log
     let Some(s) = Shared::new() else { return };
     let mut owner = s.office("owner");
     let staff_dir = s.tmp.path().join("staff-pc");
-    let choice = StoreChoice::Server(Target::parse(&s.pg.url(&s.pg.login("staff"))).unwrap());
+    let choice = StoreChoice::Server(Box::new(Target::parse(&s.pg.url(&s.pg.login("staff"))).unwrap()));
     let e = ops::open_office(
         DataDir::new(&staff_dir),
         &choice,
@@ -251,7 +251,7 @@ fn init_wants_an_empty_utf8_database_and_its_owner() {
     // Signing in to a database without an office says what to do.
     let e = ops::open_office(
         DataDir::new(tmp.path().join("a")),
-        &StoreChoice::Server(target.clone()),
+        &StoreChoice::Server(Box::new(target.clone())),
         Some(&PgDb::password()),
         None,
     )

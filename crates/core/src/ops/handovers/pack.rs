@@ -134,11 +134,7 @@ pub fn pack(
         opts.return_by.as_deref(),
     )?;
     let office_keys = keys::load_office_keys(&office.dir)?;
-    // Refuse what can be refused before an id is taken for good (ids are never given twice,
-    // so a refusal after this point leaves a gap in the numbering).
-    if sel.method != Method::Media && opts.out.exists() {
-        return Err(Error::FileExists(opts.out.clone()));
-    }
+    out_free(sel.method, &opts.out)?;
     let id = office.store.reserve_handover_id(office.today().year())?;
     let created = office.now_instant();
     let manifest = manifest(
@@ -247,6 +243,15 @@ fn manifest(
 
 /// Where the file goes: the path given, or for media `<folder>/<id>.age` (the folder must be
 /// one: the USB stick or a staging folder).
+/// Refuse an output file that exists before an id is taken for good (ids are never given
+/// twice, so a refusal after that leaves a gap in the numbering).
+fn out_free(method: Method, out: &Path) -> Result<()> {
+    if method != Method::Media && out.exists() {
+        return Err(Error::FileExists(out.to_path_buf()));
+    }
+    Ok(())
+}
+
 fn out_path(method: Method, out: &Path, id: &str) -> Result<PathBuf> {
     if method != Method::Media {
         return Ok(out.to_path_buf());

@@ -131,7 +131,7 @@ impl Target {
     pub fn password_known(&self) -> bool {
         self.has_password()
             || std::env::var("PGPASSWORD").is_ok_and(|p| !p.is_empty())
-            || self.from_password_file().is_some()
+            || self.password_from_file().is_some()
     }
 
     /// Connect, with `password` if the URL has none (else `PGPASSWORD`, else the password
@@ -143,7 +143,7 @@ impl Target {
                 config.password(p.expose_secret().as_bytes());
             } else if let Some(p) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()) {
                 config.password(p.as_bytes());
-            } else if let Some(p) = self.from_password_file() {
+            } else if let Some(p) = self.password_from_file() {
                 config.password(p.expose_secret().as_bytes());
             }
         }
@@ -195,7 +195,7 @@ impl Target {
 
     /// The password for this host, port, database and user in the password file, if the file
     /// is private to its owner.
-    fn from_password_file(&self) -> Option<SecretString> {
+    fn password_from_file(&self) -> Option<SecretString> {
         let path = std::env::var_os("PGPASSFILE")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pgpass")))?;

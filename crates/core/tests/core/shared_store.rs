@@ -201,7 +201,9 @@ fn a_disabled_operator_cannot_sign_in_and_a_typed_name_never_stands_in_for_a_log
     let Some(s) = Shared::new() else { return };
     let mut owner = s.office("owner");
     let staff_dir = s.tmp.path().join("staff-pc");
-    let choice = StoreChoice::Server(Box::new(Target::parse(&s.pg.url(&s.pg.login("staff"))).unwrap()));
+    let choice = StoreChoice::Server(Box::new(
+        Target::parse(&s.pg.url(&s.pg.login("staff"))).unwrap(),
+    ));
     let e = ops::open_office(
         DataDir::new(&staff_dir),
         &choice,

@@ -60,7 +60,7 @@ fn labels(fields: &[Field]) -> String {
 }
 
 fn print_preparation(p: &Preparation) {
-    println!(
+    outln!(
         "{} → {} ({}), work: {} {}, method: {}",
         p.date,
         p.contractor.name,
@@ -69,13 +69,13 @@ fn print_preparation(p: &Preparation) {
         p.work_type,
         p.method.id()
     );
-    println!("fields: {}", labels(&p.fields));
+    outln!("fields: {}", labels(&p.fields));
     for x in &p.extra_fields {
-        println!("  extra {} — reason: {}", x.field.label_ja(), x.reason);
+        outln!("  extra {} — reason: {}", x.field.label_ja(), x.reason);
     }
-    println!("{} customer(s) included:", p.customers.len());
+    outln!("{} customer(s) included:", p.customers.len());
     for c in &p.customers {
-        println!(
+        outln!(
             "  {} {}  receives: {}",
             c.customer_id,
             c.name.as_deref().unwrap_or(""),
@@ -89,11 +89,11 @@ fn print_preparation(p: &Preparation) {
                 WithheldReason::NotNeeded => continue,
                 WithheldReason::NoData => "no data in the register".into(),
             };
-            println!("    withheld {}: {why}", w.field.label_ja());
+            outln!("    withheld {}: {why}", w.field.label_ja());
         }
     }
     if !p.excluded.is_empty() {
-        println!("{} customer(s) excluded:", p.excluded.len());
+        outln!("{} customer(s) excluded:", p.excluded.len());
         for e in &p.excluded {
             let why = match &e.reason {
                 ExclusionReason::UnknownCustomer => "not in the register".to_string(),
@@ -105,7 +105,7 @@ fn print_preparation(p: &Preparation) {
                     format!("no {} in the register", field.label_ja())
                 }
             };
-            println!("  {}: {why}", e.customer_id);
+            outln!("  {}: {why}", e.customer_id);
         }
     }
 }
@@ -144,8 +144,8 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&r);
     }
-    println!("{}", r.handover_id);
-    eprintln!(
+    outln!("{}", r.handover_id);
+    errln!(
         "wrote {} ({} bytes, {}; {} customer(s), {} excluded), return or destroy by {}",
         r.path,
         r.size,
@@ -154,11 +154,11 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
         r.excluded.len(),
         r.return_by
     );
-    eprintln!("sha256 {}", r.sha256);
+    errln!("sha256 {}", r.sha256);
     for w in &r.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
-    eprintln!("recorded as ledger entry {}", r.ledger_seq);
+    errln!("recorded as ledger entry {}", r.ledger_seq);
     Ok(())
 }
 
@@ -166,7 +166,7 @@ pub fn confirm(cli: &crate::args::Cli, a: &ConfirmArgs) -> anyhow::Result<()> {
     let mut office = open(cli)?;
     let h = ops::confirm_destruction(&mut office, &a.id, &a.date, a.note.as_deref())?;
     let on = h.closed_on.map(|d| d.to_string()).unwrap_or_default();
-    println!("{} closed on {on}", h.id);
+    outln!("{} closed on {on}", h.id);
     Ok(())
 }
 
@@ -181,7 +181,7 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
         return print_json(&list);
     }
     for h in &list {
-        println!(
+        outln!(
             "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {}",
             h.id,
             handover_core::history::local_date(h.created_at),
@@ -195,7 +195,7 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
                 .map_or("OPEN".to_string(), |d| format!("closed {d}"))
         );
     }
-    eprintln!("{} handover(s)", list.len());
+    errln!("{} handover(s)", list.len());
     Ok(())
 }
 
@@ -221,24 +221,27 @@ pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
         return print_json(&b);
     }
     let m = &b.manifest;
-    println!("Verified: signed by the trusted office key; every file matches the manifest.");
-    println!(
+    outln!("Verified: signed by the trusted office key; every file matches the manifest.");
+    outln!(
         "handover {}  created {}  by {}",
         m.handover_id,
-        &m.created[..m.created.len().min(10)],
+        m.created.get(..10).unwrap_or(&m.created),
         m.operator
     );
-    println!(
+    outln!(
         "contractor {} ({})  work {}  return or destroy by {}",
-        m.contractor.name, m.contractor.id, m.work_type, m.return_by
+        m.contractor.name,
+        m.contractor.id,
+        m.work_type,
+        m.return_by
     );
-    println!("{} customer(s):", b.customers.len());
+    outln!("{} customer(s):", b.customers.len());
     for c in &b.customers {
         let vals: Vec<String> = c.values.iter().map(|v| v.value.clone()).collect();
-        println!("  {}", vals.join("  "));
+        outln!("  {}", vals.join("  "));
     }
     if let Some(out) = &a.out {
-        eprintln!(
+        errln!(
             "wrote {} file(s) to {} — this is plaintext customer data: keep it safe and destroy it after the work",
             b.written.len(),
             out.display()

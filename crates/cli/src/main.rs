@@ -4,6 +4,9 @@
 //! result; the rules live in the core. Exit codes are documented in `--help` (see
 //! [`args::EXIT_CODES`]).
 
+#[macro_use]
+mod term;
+
 mod args;
 mod handovers;
 mod operators;
@@ -29,16 +32,16 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let core = err.downcast_ref::<Error>();
-            eprintln!("error: {}", message(&err));
+            errln!("error: {}", message(&err));
             if let Some(Error::RegisterRejected {
                 problems, count, ..
             }) = core
             {
                 for p in problems {
-                    eprintln!("  {p}");
+                    errln!("  {p}");
                 }
                 if problems.len() < *count {
-                    eprintln!("  … and {} more", count - problems.len());
+                    errln!("  … and {} more", count - problems.len());
                 }
             }
             ExitCode::from(match core {
@@ -82,13 +85,14 @@ pub(crate) fn open(cli: &Cli) -> anyhow::Result<Office> {
     )?;
     for p in office.interrupted_packs() {
         if p.recorded {
-            eprintln!(
+            errln!(
                 "note: handover {} to {} was recorded, but its pack was killed while tidying up; \
                  nothing to undo",
-                p.handover_id, p.out
+                p.handover_id,
+                p.out
             );
         } else {
-            eprintln!(
+            errln!(
                 "warning: a pack to {} (would have been {}) was killed before it was recorded; {}",
                 p.out,
                 p.handover_id,
@@ -193,7 +197,7 @@ fn customers(cli: &Cli, a: &args::CustomersArgs) -> anyhow::Result<()> {
                 c.floor_plan.as_ref().map_or("", |f| f.ext.as_str())
             )?;
         }
-        eprintln!("{} customer(s)", list.len());
+        errln!("{} customer(s)", list.len());
     }
     Ok(())
 }
@@ -205,7 +209,7 @@ fn keygen(a: &args::KeygenArgs) -> anyhow::Result<()> {
         None
     };
     let recipient = ops::keygen(&a.out, pass.as_ref())?;
-    eprintln!(
+    errln!(
         "Wrote the identity to {}{}. Keep it secret; send the office this public key:",
         a.out.display(),
         if pass.is_some() {
@@ -214,8 +218,8 @@ fn keygen(a: &args::KeygenArgs) -> anyhow::Result<()> {
             ""
         }
     );
-    println!("{recipient}");
-    eprintln!(
+    outln!("{recipient}");
+    errln!(
         "fingerprint: {}",
         handover_core::keys::recipient_fingerprint(&recipient)
     );
@@ -223,12 +227,12 @@ fn keygen(a: &args::KeygenArgs) -> anyhow::Result<()> {
 }
 
 pub(crate) fn print_keys(k: &handover_core::keys::OfficePublicKeys) {
-    println!("Office recipient (bundles are also encrypted to it):");
-    println!("  {}", k.recipient);
-    println!("  fingerprint {}", k.recipient_fingerprint);
-    println!("Office signing key (contractors pin it to check bundles):");
-    println!("  {}", k.signing_key);
-    println!("  fingerprint {}", k.signing_fingerprint);
+    outln!("Office recipient (bundles are also encrypted to it):");
+    outln!("  {}", k.recipient);
+    outln!("  fingerprint {}", k.recipient_fingerprint);
+    outln!("Office signing key (contractors pin it to check bundles):");
+    outln!("  {}", k.signing_key);
+    outln!("  fingerprint {}", k.signing_fingerprint);
 }
 
 fn print_import(r: &handover_core::register::ImportReport) {
@@ -237,7 +241,7 @@ fn print_import(r: &handover_core::register::ImportReport) {
     } else {
         "Imported"
     };
-    println!(
+    outln!(
         "{what}: {}{} — {} rows: {} added, {} updated, {} unchanged, {} rejected; {} floor plan(s)",
         r.file,
         r.sheet
@@ -252,32 +256,32 @@ fn print_import(r: &handover_core::register::ImportReport) {
         r.floor_plans
     );
     if let Some(e) = &r.encoding {
-        println!("  encoding: {e}");
+        outln!("  encoding: {e}");
     }
     if !r.dropped_payment_columns.is_empty() {
-        println!(
+        outln!(
             "  payment columns dropped, never stored: {}",
             r.dropped_payment_columns.join(", ")
         );
     }
     if !r.unknown_columns.is_empty() {
-        println!(
+        outln!(
             "  unknown columns ignored: {}",
             r.unknown_columns.join(", ")
         );
     }
     if r.past_retention > 0 {
-        println!(
+        outln!(
             "  {} customer(s) whose contract ended longer ago than the policy keeps data: not \
              stored",
             r.past_retention
         );
     }
     for p in &r.problems {
-        println!("  skipped: {p}");
+        outln!("  skipped: {p}");
     }
     if let Some(seq) = r.ledger_seq {
-        println!("  recorded as ledger entry {seq}");
+        outln!("  recorded as ledger entry {seq}");
     }
 }
 
@@ -318,7 +322,7 @@ fn contractor(cli: &Cli, cmd: &ContractorCmd) -> anyhow::Result<()> {
             if a.json {
                 print_json(&list)?;
             } else if list.is_empty() {
-                eprintln!("No contractors yet: add one with `handover contractor add`.");
+                errln!("No contractors yet: add one with `handover contractor add`.");
             } else {
                 for c in &list {
                     print_contractor(c, office.today());
@@ -354,21 +358,22 @@ fn print_contractor(c: &handover_core::Contractor, today: jiff::civil::Date) {
         ExpiringSoon => "valid, expires within 30 days",
         Expired => "EXPIRED",
     };
-    println!("{}  {}", c.id, c.name);
+    outln!("{}  {}", c.id, c.name);
     if let Some(a) = &c.address {
-        println!("  address: {a}");
+        outln!("  address: {a}");
     }
     if let Some(a) = &c.contact {
-        println!("  contact: {a}");
+        outln!("  contact: {a}");
     }
-    println!(
+    outln!(
         "  agreement: signed {}, expires {} ({status})",
-        c.agreement_signed, c.agreement_expires
+        c.agreement_signed,
+        c.agreement_expires
     );
     if c.recipients.is_empty() {
-        println!("  keys: none (paper or passphrase handovers only)");
+        outln!("  keys: none (paper or passphrase handovers only)");
     }
     for k in c.keys() {
-        println!("  key {}  fingerprint {}", k.recipient, k.fingerprint);
+        outln!("  key {}  fingerprint {}", k.recipient, k.fingerprint);
     }
 }

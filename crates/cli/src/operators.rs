@@ -69,10 +69,10 @@ pub(crate) fn init(cli: &Cli, json: bool) -> anyhow::Result<()> {
         return print_json(&report);
     }
     match shared {
-        None => println!("Initialized the office in {}", report.data_dir),
+        None => outln!("Initialized the office in {}", report.data_dir),
         Some(loc) => {
-            println!("Initialized the shared office on {loc}; you are its first admin");
-            println!("This PC's office keys are in {}", report.data_dir);
+            outln!("Initialized the shared office on {loc}; you are its first admin");
+            outln!("This PC's office keys are in {}", report.data_dir);
         }
     }
     print_keys(&report.keys);
@@ -111,13 +111,13 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
                     &serde_json::json!({ "name": a.name, "role": role, "ledgerSeq": e.seq }),
                 )?;
             } else {
-                println!(
+                outln!(
                     "{} may now sign in as {} ({})",
                     a.name,
                     role.id(),
                     role.label_ja()
                 );
-                eprintln!("recorded as ledger entry {}", e.seq);
+                errln!("recorded as ledger entry {}", e.seq);
             }
         }
         OperatorCmd::List(a) => {
@@ -128,15 +128,15 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
             } else {
                 for p in &people {
                     let state = if p.active { "" } else { "  (disabled)" };
-                    println!("{:<32} {}{state}", p.name, p.role.id());
+                    outln!("{:<32} {}{state}", p.name, p.role.id());
                 }
             }
         }
         OperatorCmd::Disable(a) => {
             let mut office = open(cli)?;
             let e = ops::operator_disable(&mut office, &a.name)?;
-            println!("{} can no longer sign in", a.name);
-            eprintln!("recorded as ledger entry {}", e.seq);
+            outln!("{} can no longer sign in", a.name);
+            errln!("recorded as ledger entry {}", e.seq);
         }
     }
     Ok(())

@@ -9,7 +9,7 @@ use crate::args::reports::{CustomerReportArgs, HistoryArgs, LeakArgs, ReportCmd}
 use crate::{open, print_json, requests};
 
 fn wrote(s: &SavedFile) {
-    eprintln!("wrote {} ({} bytes, {} row(s))", s.path, s.bytes, s.rows);
+    errln!("wrote {} ({} bytes, {} row(s))", s.path, s.bytes, s.rows);
 }
 
 pub fn history(cli: &Cli, a: &HistoryArgs) -> anyhow::Result<()> {
@@ -35,11 +35,11 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> anyhow::Result<()> {
     if a.csv.is_some() || a.xlsx.is_some() {
         return Ok(());
     }
-    println!(
+    outln!(
         "提供日\t引渡し番号\t顧客番号\t氏名\t委託先\t工事の種類\t提供方法\t提供項目\t根拠\t返却・廃棄期限\t返却・廃棄"
     );
     for r in &rows {
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}\t{} {}\t{}\t{}\t{}\t{}\t{}\t{}",
             r.date,
             r.handover_id,
@@ -56,7 +56,7 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> anyhow::Result<()> {
                 .map_or_else(|| "未確認".to_string(), |d| d.to_string())
         );
     }
-    eprintln!("{} row(s)", rows.len());
+    errln!("{} row(s)", rows.len());
     Ok(())
 }
 
@@ -81,15 +81,15 @@ fn customer(cli: &Cli, a: &CustomerReportArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let c = r.customer.as_ref();
-    println!(
+    outln!(
         "顧客番号 {}  {}",
         r.customer_id,
         c.and_then(|c| c.name.as_deref())
             .unwrap_or("(no longer in the register)")
     );
-    println!("{} provision(s):", r.provisions.len());
+    outln!("{} provision(s):", r.provisions.len());
     for p in &r.provisions {
-        println!(
+        outln!(
             "  {}  {}  {} {}  {}  {}  {}  {}  return by {}  {}",
             p.date,
             p.handover_id,
@@ -105,9 +105,9 @@ fn customer(cli: &Cli, a: &CustomerReportArgs) -> anyhow::Result<()> {
                 .map_or("open".to_string(), |d| format!("returned/destroyed {d}"))
         );
     }
-    println!("{} request(s):", r.requests.len());
+    outln!("{} request(s):", r.requests.len());
     for v in &r.requests {
-        print!("  ");
+        out!("  ");
         requests::print_view(v);
     }
     Ok(())
@@ -150,14 +150,14 @@ fn yes(b: bool) -> &'static str {
 }
 
 fn print_leak(r: &LeakReport) {
-    println!(
+    outln!(
         "{} handover(s), {} people concerned, {} of them not protected by encryption",
         r.handovers.len(),
         r.people,
         r.exposed_people
     );
     for h in &r.handovers {
-        println!(
+        outln!(
             "  {}  {}  {} {}  {}  {}  {} customer(s){}",
             h.handover_id,
             h.date,
@@ -169,8 +169,8 @@ fn print_leak(r: &LeakReport) {
             if h.exempt { "  exempt" } else { "" }
         );
     }
-    println!("aware on {}", r.aware_on);
-    println!(
+    outln!("aware on {}", r.aware_on);
+    outln!(
         "triggers: sensitive data {} · payment data {} · suspected malice {} · more than 1,000 people {}",
         yes(r.triggers.sensitive_data),
         yes(r.triggers.payment_data),
@@ -179,14 +179,19 @@ fn print_leak(r: &LeakReport) {
     );
     let d = &r.deadlines;
     if r.report_required {
-        println!(
+        outln!(
             "report to the regulator: REQUIRED — preliminary by {} (at the latest {}), final by {} ({} days)",
-            d.preliminary_target, d.preliminary_by, d.final_by, d.final_days
+            d.preliminary_target,
+            d.preliminary_by,
+            d.final_by,
+            d.final_days
         );
     } else {
-        println!(
+        outln!(
             "report to the regulator: not required (if it were: preliminary by {}–{}, final by {})",
-            d.preliminary_target, d.preliminary_by, d.final_by
+            d.preliminary_target,
+            d.preliminary_by,
+            d.final_by
         );
     }
     let counts: Vec<String> = r
@@ -194,13 +199,13 @@ fn print_leak(r: &LeakReport) {
         .iter()
         .map(|c| format!("{} {} ({})", c.field.label_ja(), c.people, c.exposed_people))
         .collect();
-    println!("people per field (not protected): {}", counts.join(" · "));
-    println!(
+    outln!("people per field (not protected): {}", counts.join(" · "));
+    outln!(
         "notification list: {} customer(s)",
         r.notification_list.len()
     );
     for n in &r.notification_list {
-        println!(
+        outln!(
             "  {}  {}  〒{}  {}",
             n.customer_id,
             n.name.as_deref().unwrap_or(""),
@@ -209,7 +214,7 @@ fn print_leak(r: &LeakReport) {
         );
     }
     if let Some(seq) = r.ledger_seq {
-        println!("recorded as ledger entry {seq}");
+        outln!("recorded as ledger entry {seq}");
     }
 }
 
@@ -219,13 +224,13 @@ fn overdue(cli: &Cli, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(&r);
     }
-    println!(
+    outln!(
         "{} handover(s) past their return-or-destroy date on {}:",
         r.handovers.len(),
         r.today
     );
     for h in &r.handovers {
-        println!(
+        outln!(
             "  {}  {}  {} {}  {}  {}  {} customer(s)  return by {} — {} day(s) late",
             h.handover_id,
             h.date,
@@ -238,9 +243,9 @@ fn overdue(cli: &Cli, json: bool) -> anyhow::Result<()> {
             h.days_overdue
         );
     }
-    println!("{} request(s) overdue:", r.requests.len());
+    outln!("{} request(s) overdue:", r.requests.len());
     for v in &r.requests {
-        print!("  ");
+        out!("  ");
         requests::print_view(v);
     }
     Ok(())

@@ -13,7 +13,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
         if json {
             print_json(r)
         } else {
-            println!("{} {}", r.id, r.status.as_str());
+            outln!("{} {}", r.id, r.status.as_str());
             Ok(())
         }
     };
@@ -30,7 +30,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
             if a.json {
                 print_json(&r)?;
             } else {
-                println!("{}", r.id);
+                outln!("{}", r.id);
             }
         }
         RequestCmd::Decide(a) => {
@@ -42,7 +42,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
             if a.json {
                 print_json(&r)?;
             } else {
-                println!(
+                outln!(
                     "{} {}, customer told on {} ({})",
                     r.id,
                     r.status.as_str(),
@@ -68,7 +68,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<()> {
                 for v in &list {
                     print_view(v);
                 }
-                eprintln!("{} request(s)", list.len());
+                errln!("{} request(s)", list.len());
             }
         }
     }
@@ -110,11 +110,11 @@ pub fn print_view(v: &RequestView) {
             line.push_str(&format!(" — OVERDUE by {} day(s)", due.days_overdue));
         }
     }
-    println!("{line}");
+    outln!("{line}");
     for e in &v.earlier_handovers {
         let p = &e.provision;
         let labels: Vec<&str> = e.in_scope.iter().map(|f| f.label_ja()).collect();
-        println!(
+        outln!(
             "    earlier handover {} on {} to {} {}: {} ({})",
             p.handover_id,
             p.date,

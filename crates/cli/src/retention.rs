@@ -11,7 +11,7 @@ pub fn verify(cli: &Cli, a: &JsonFlag) -> anyhow::Result<()> {
     if a.json {
         return print_json(&report);
     }
-    println!(
+    outln!(
         "The ledger is intact: {} entries verified{}.",
         report.entries,
         if report.redacted > 0 {
@@ -24,14 +24,17 @@ pub fn verify(cli: &Cli, a: &JsonFlag) -> anyhow::Result<()> {
         }
     );
     if let Some(d) = &report.derived {
-        println!(
+        outln!(
             "The tables agree with it: {} handover(s) with {} customer row(s), {} request(s), {} \
              per-customer index row(s).",
-            d.handovers, d.handover_customers, d.requests, d.ledger_customers
+            d.handovers,
+            d.handover_customers,
+            d.requests,
+            d.ledger_customers
         );
     }
     if let Some(h) = report.head {
-        println!("head: {h}");
+        outln!("head: {h}");
     }
     Ok(())
 }
@@ -42,16 +45,18 @@ pub fn export(cli: &Cli, a: &LedgerExportArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&r);
     }
-    println!(
+    outln!(
         "Exported {} ledger entries to {} ({} bytes)",
-        r.entries, r.path, r.size
+        r.entries,
+        r.path,
+        r.size
     );
-    println!("  sha256: {}", r.sha256);
+    outln!("  sha256: {}", r.sha256);
     if let Some(h) = &r.head {
-        println!("  head:   {h}");
+        outln!("  head:   {h}");
     }
-    println!("  recorded as ledger entry {}", r.ledger_seq);
-    println!(
+    outln!("  recorded as ledger entry {}", r.ledger_seq);
+    outln!(
         "  check it anywhere with: python3 tools/verify_ledger_export.py {}",
         r.path
     );
@@ -81,7 +86,7 @@ pub fn purge(cli: &Cli, a: &PurgeArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&r);
     }
-    println!(
+    outln!(
         "{} past retention before {}:",
         if r.dry_run {
             "Dry run (nothing changed): would purge what is"
@@ -90,7 +95,7 @@ pub fn purge(cli: &Cli, a: &PurgeArgs) -> anyhow::Result<()> {
         },
         r.before
     );
-    println!(
+    outln!(
         "  customer data (contract ended before {}, {} years): {} customer(s){}; {} floor plan \
          file(s); {} request(s)",
         r.customer_cutoff,
@@ -104,7 +109,7 @@ pub fn purge(cli: &Cli, a: &PurgeArgs) -> anyhow::Result<()> {
         r.floor_plans,
         r.requests.len()
     );
-    println!(
+    outln!(
         "  provision records (handovers made before {}, {} years): {} handover(s){}",
         r.record_cutoff,
         r.record_retention_years,
@@ -116,7 +121,7 @@ pub fn purge(cli: &Cli, a: &PurgeArgs) -> anyhow::Result<()> {
         }
     );
     let seqs: Vec<String> = r.redacted.iter().map(u64::to_string).collect();
-    println!(
+    outln!(
         "  ledger entries redacted: {}{}",
         r.redacted.len(),
         if seqs.is_empty() {
@@ -126,22 +131,22 @@ pub fn purge(cli: &Cli, a: &PurgeArgs) -> anyhow::Result<()> {
         }
     );
     if !r.kept_customers.is_empty() {
-        println!(
+        outln!(
             "  kept, still in an open handover: customer(s) {}",
             list(&r.kept_customers)
         );
     }
     if !r.kept_handovers.is_empty() {
-        println!(
+        outln!(
             "  kept, still open (no return or destruction confirmed): handover(s) {}",
             list(&r.kept_handovers)
         );
     }
     if let Some(seq) = r.ledger_seq {
-        println!("  recorded as ledger entry {seq}");
+        outln!("  recorded as ledger entry {seq}");
     }
     for w in &r.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     Ok(())
 }

@@ -262,6 +262,14 @@ pub enum Error {
         reason: String,
     },
 
+    /// The bundle file is no longer the one that was opened for viewing (checked before
+    /// anything is written).
+    #[error(
+        "{0} changed after it was opened: nothing was written; open it again to see what it \
+         holds now"
+    )]
+    BundleChanged(PathBuf),
+
     /// The bundle exceeds a safety limit (entry count or size: zip-bomb protection).
     #[error("{path} was refused: {reason}; nothing was extracted")]
     BundleTooLarge {
@@ -310,6 +318,7 @@ impl Error {
             Error::BundleVersion { .. } => "bundle_version",
             Error::BundleRejected { .. } => "bundle_rejected",
             Error::BundleTooLarge { .. } => "bundle_too_large",
+            Error::BundleChanged(_) => "bundle_changed",
         }
     }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use age::secrecy::{ExposeSecret, SecretString};
-use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -100,15 +100,24 @@ pub fn parse_signing_key(s: &str) -> Result<VerifyingKey> {
         .map_err(|_| bad("is not hex"))?
         .try_into()
         .map_err(|_| bad("is not 32 bytes (64 hex digits)"))?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| bad("is not a valid Ed25519 public key"))
+    let vk =
+        VerifyingKey::from_bytes(&bytes).map_err(|_| bad("is not a valid Ed25519 public key"))?;
+    // A small-order point: signatures by such a "key" can be forged for many messages.
+    if vk.is_weak() {
+        return Err(bad(
+            "is a weak (small-order) Ed25519 key that no office would have: do not trust it",
+        ));
+    }
+    Ok(vk)
 }
 
-/// Check an Ed25519 signature.
+/// Check an Ed25519 signature, strictly: weak keys and non-canonical or malleable signatures
+/// are refused (`verify_strict`), so one manifest has exactly one valid signature per key.
 pub fn verify_signature(vk: &VerifyingKey, message: &[u8], signature: &[u8]) -> bool {
     let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
         return false;
     };
-    vk.verify(message, &sig).is_ok()
+    !vk.is_weak() && vk.verify_strict(message, &sig).is_ok()
 }
 
 /// A short fingerprint to read aloud: the first 8 bytes of SHA-256, as `ABCD-EF01-2345-6789`.
@@ -315,6 +324,16 @@ mod tests {
         let s = format_signing_key(&sk.verifying_key());
         assert_eq!(parse_signing_key(&s).unwrap(), sk.verifying_key());
         assert!(parse_signing_key("ed25519:zz").is_err());
+        // The neutral element (a small-order point) decodes, but is never a trusted key, and
+        // nothing verifies under it.
+        let weak = format!("ed25519:01{}", "00".repeat(31));
+        let e = parse_signing_key(&weak).unwrap_err();
+        assert!(e.to_string().contains("weak"), "{e}");
+        let vk = VerifyingKey::from_bytes(&hex::decode(&weak[8..]).unwrap().try_into().unwrap())
+            .unwrap();
+        let mut sig = [0u8; 64];
+        sig[0] = 1; // R = neutral element, s = 0: verifies under `verify`, not `verify_strict`
+        assert!(!verify_signature(&vk, b"any message", &sig));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod report;
 pub mod requests;
 pub mod retention;
 pub mod store;
+pub mod text;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

@@ -295,30 +295,23 @@ pub struct ExportResult {
 }
 
 /// Write the bundle being viewed into a folder, in plaintext (verified again first; nothing is
-/// written unless every check passes, and no existing file is replaced).
+/// written unless every check passes and the file is still the one on screen, and no existing
+/// file is replaced).
 #[tauri::command(async)]
 pub fn bundle_export(state: State<'_, AppState>, out: String) -> CmdResult<ExportResult> {
     let session = lock(&state.session)?;
     let s = session
         .as_ref()
         .ok_or_else(|| IpcError::new("invalid", "no bundle is open"))?;
-    let opened = ops::open_bundle(
+    // The core refuses (bundle_changed) before writing anything if the file is not the one
+    // on screen.
+    let opened = ops::export_viewed_bundle(
         &s.bundle,
         s.key.open_key()?,
         &s.trust,
-        Some(Path::new(&out)),
+        Path::new(&out),
+        &s.sha256,
     )?;
-    if opened.sha256 != s.sha256 {
-        // Still an authentic bundle of the office (it verified), but not the one on screen.
-        return Err(IpcError::new(
-            "bundle_changed",
-            format!(
-                "{} changed after it was opened; the files written to {out} are of the new \
-                 version: open it again to see what they hold",
-                s.bundle.display()
-            ),
-        ));
-    }
     Ok(ExportResult {
         folder: out,
         files: opened

@@ -158,6 +158,28 @@ pub(crate) fn columns(selected: &[Selected<'_>]) -> Vec<Field> {
 /// CR) is prefixed with `'` (OWASP "CSV injection"); `customers.json` keeps the exact values.
 pub(crate) fn customers_csv(selected: &[Selected<'_>]) -> Result<Vec<u8>> {
     let cols = columns(selected);
+    csv_from_rows(
+        &cols,
+        selected.iter().map(|s| {
+            cols.iter()
+                .map(|&f| {
+                    if s.fields.contains(&f) {
+                        s.value(f).unwrap_or("")
+                    } else {
+                        ""
+                    }
+                })
+                .collect()
+        }),
+    )
+}
+
+/// The CSV bytes of these columns and rows (one cell per column), formulas defused. The opener
+/// makes the same bytes from `customers.json` to check the `customers.csv` it received.
+pub(crate) fn csv_from_rows<'a>(
+    cols: &[Field],
+    rows: impl Iterator<Item = Vec<&'a str>>,
+) -> Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new()
@@ -167,16 +189,9 @@ pub(crate) fn customers_csv(selected: &[Selected<'_>]) -> Result<Vec<u8>> {
             |e: csv::Error| Error::io("cannot write", CSV_ENTRY, std::io::Error::other(e));
         w.write_record(cols.iter().map(|f| f.label_ja()))
             .map_err(csv_err)?;
-        for s in selected {
-            w.write_record(cols.iter().map(|&f| {
-                let v = if s.fields.contains(&f) {
-                    s.value(f).unwrap_or("")
-                } else {
-                    ""
-                };
-                defuse_formula(v).into_owned()
-            }))
-            .map_err(csv_err)?;
+        for row in rows {
+            w.write_record(row.iter().map(|v| defuse_formula(v).into_owned()))
+                .map_err(csv_err)?;
         }
         w.flush()
             .map_err(|e| Error::io("cannot write", CSV_ENTRY, e))?;

@@ -155,6 +155,59 @@ pub fn check_entry_name(name: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// Floor-plan extensions a bundle may carry (those import accepts).
+pub const FLOOR_PLAN_EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "pdf"];
+
+/// Is this one of the entries the format defines: the five fixed files, or
+/// `floor_plans/<customer id>.<png|jpg|jpeg|pdf>`, with a name that is valid on Windows and
+/// macOS too (no device name such as `CON` or `com1.png`, no trailing dot or space)? Assumes
+/// [`check_entry_name`] passed.
+pub fn check_entry_in_format(name: &str) -> std::result::Result<(), &'static str> {
+    if [
+        MANIFEST_ENTRY,
+        SIGNATURE_ENTRY,
+        README_ENTRY,
+        CSV_ENTRY,
+        JSON_ENTRY,
+    ]
+    .contains(&name)
+    {
+        return Ok(());
+    }
+    let Some(file) = name
+        .strip_prefix(FLOOR_PLAN_DIR)
+        .and_then(|r| r.strip_prefix('/'))
+    else {
+        return Err(
+            "is not an entry of the bundle format (only manifest.json, manifest.sig, \
+                    README.txt, customers.csv, customers.json and floor_plans/<id>.<ext>)",
+        );
+    };
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return Err("is a floor plan without an extension");
+    };
+    if file.contains('/') || stem.is_empty() {
+        return Err("is not a floor plan name (floor_plans/<customer id>.<ext>)");
+    }
+    if !FLOOR_PLAN_EXTENSIONS.contains(&ext) {
+        return Err("is a floor plan of a type other than png, jpg, jpeg or pdf");
+    }
+    if stem.ends_with(['.', ' ']) {
+        return Err("ends its name with a dot, which Windows drops");
+    }
+    let device = stem.split('.').next().unwrap_or(stem).to_ascii_uppercase();
+    let numbered = |p: &str| {
+        device
+            .strip_prefix(p)
+            .is_some_and(|d| d.len() == 1 && d.as_bytes()[0].is_ascii_digit())
+    };
+    if ["CON", "PRN", "AUX", "NUL"].contains(&device.as_str()) || numbered("COM") || numbered("LPT")
+    {
+        return Err("is a Windows device name (CON, PRN, AUX, NUL, COM1, LPT1…)");
+    }
+    Ok(())
+}
+
 /// The entry name of a customer's floor plan.
 pub(crate) fn floor_plan_entry(customer_id: &str, ext: &str) -> String {
     format!("{FLOOR_PLAN_DIR}/{customer_id}.{ext}")
@@ -190,6 +243,37 @@ mod tests {
             "a\0b",
         ] {
             assert!(check_entry_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_format_entries_pass() {
+        for ok in [
+            "manifest.json",
+            "README.txt",
+            "customers.csv",
+            "floor_plans/C0001.pdf",
+            "floor_plans/C-1.jpeg",
+        ] {
+            assert_eq!(check_entry_in_format(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "autorun.inf",
+            "evil.exe",
+            "CON",
+            "README.txt.",
+            "readme.txt",
+            "floor_plans",
+            "floor_plans/a/b.png",
+            "floor_plans/x.exe",
+            "floor_plans/CON.png",
+            "floor_plans/com1.pdf",
+            "floor_plans/lpt9.x.png",
+            "floor_plans/.png",
+            "floor_plans/noext",
+            "other/C0001.png",
+        ] {
+            assert!(check_entry_in_format(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -64,11 +64,11 @@ use crate::register::Customer;
 pub use manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest,
     ManifestContractor, ManifestCustomer, ManifestEntry, ManifestOffice, README_ENTRY,
-    SIGNATURE_ENTRY, check_entry_name,
+    SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
 };
 pub use open::{
     FieldValue, InMemoryFiles, Limits, OpenKey, OpenedBundle, OpenedCustomer, open_bundle,
-    open_bundle_in_memory, read_identity_file,
+    open_bundle_expecting, open_bundle_in_memory, read_identity_file,
 };
 pub(crate) use pack::check_passphrase;
 pub use pack::{pack_to_file, pack_to_file_with};
@@ -100,7 +100,7 @@ pub struct BundleCustomer {
 pub enum BundleKey {
     /// To age X25519 recipients: the contractor's keys and the office's escrow key.
     Recipients(Vec<age::x25519::Recipient>),
-    /// To one passphrase (age scrypt, work factor tuned to about a second on this machine).
+    /// To one passphrase (age scrypt, work factor 2^18: 256 MiB, about a second).
     Passphrase(SecretString),
     /// Tests only: a passphrase with a chosen (cheap) scrypt work factor. Never use this for a
     /// real bundle.

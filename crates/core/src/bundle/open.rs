@@ -36,8 +36,9 @@ use zeroize::Zeroizing;
 use super::files::{Staging, move_no_replace};
 use super::manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, README_ENTRY,
-    SIGNATURE_ENTRY, check_entry_name,
+    SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
 };
+use super::pack::{MAX_OPEN_WORK_FACTOR, PACK_WORK_FACTOR};
 use crate::{Error, Field, Result, fsutil, keys};
 
 /// Safety limits applied while opening a bundle (zip-bomb and resource protection).
@@ -141,7 +142,29 @@ pub fn open_bundle(
     out: Option<&Path>,
     limits: &Limits,
 ) -> Result<OpenedBundle> {
-    open_with(bundle, key, trusted_office_key, out, limits, None)
+    open_with(bundle, key, trusted_office_key, out, limits, None, None)
+}
+
+/// [`open_bundle`] of a bundle that was opened (for viewing) before: refused with
+/// [`Error::BundleChanged`], before anything is written, unless the file's SHA-256 is still
+/// `expected_sha256`.
+pub fn open_bundle_expecting(
+    bundle: &Path,
+    key: OpenKey,
+    trusted_office_key: &VerifyingKey,
+    out: Option<&Path>,
+    limits: &Limits,
+    expected_sha256: &str,
+) -> Result<OpenedBundle> {
+    open_with(
+        bundle,
+        key,
+        trusted_office_key,
+        out,
+        limits,
+        None,
+        Some(expected_sha256),
+    )
 }
 
 /// The floor plans of an authenticated bundle, held in memory for viewing (never on disk).
@@ -198,6 +221,7 @@ pub fn open_bundle_in_memory(
         None,
         limits,
         Some(&mut keep),
+        None,
     )?;
     Ok((opened, keep))
 }
@@ -209,24 +233,19 @@ fn open_with(
     out: Option<&Path>,
     limits: &Limits,
     keep: Option<&mut InMemoryFiles>,
+    expect: Option<&str>,
 ) -> Result<OpenedBundle> {
     let reject = |reason: String| rejected(bundle, reason);
     let mut file = File::open(bundle).map_err(|e| Error::io("cannot read", bundle, e))?;
-    let armored = sniff(&mut file, bundle)?;
+    let armor_skip = sniff(&mut file, bundle)?;
+    let armored = armor_skip.is_some();
 
     // Where temporary files go: a hidden folder inside `out`, else the system's temp folder.
-    let mut created_out = false;
-    if let Some(out) = out {
-        if !out.exists() {
-            fsutil::create_private_dir(out)?;
-            created_out = true;
-        } else if !out.is_dir() {
-            return Err(Error::invalid(
-                "output folder",
-                format!("{} is not a folder", out.display()),
-            ));
-        }
-    }
+    // The folders made for `out` (it and any missing parents) are removed again on refusal.
+    let created = match out {
+        Some(o) => prepare_out(o)?,
+        None => Vec::new(),
+    };
     let result = (|| {
         let staging = match out {
             Some(o) => Some(Staging::create(o, STAGING_PREFIX)?),
@@ -239,10 +258,17 @@ fn open_with(
         let (source, bundle_sha256) = if let (true, Some(staging)) = (armored, &staging) {
             let path = staging.path().join("bundle.age");
             let mut tmp = fsutil::create_new_private(&path)?;
-            let mut reader = age::armor::ArmoredReader::new(HashingReader {
+            let mut hashing = HashingReader {
                 inner: file,
                 state: hash.clone(),
-            });
+            };
+            // Leading blank lines (a mail client's) are part of the file as received, so they
+            // are hashed, but the armor starts after them.
+            let mut blank = vec![0u8; armor_skip.unwrap_or(0)];
+            hashing
+                .read_exact(&mut blank)
+                .map_err(|e| Error::io("cannot read", bundle, e))?;
+            let mut reader = age::armor::ArmoredReader::new(hashing);
             io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
                 io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::BundleDamaged {
                     path: bundle.to_path_buf(),
@@ -257,6 +283,8 @@ fn open_with(
         } else {
             (file, None)
         };
+        let mut source = source;
+        check_age_header(&mut source, bundle)?;
         let hashing = HashingReader {
             inner: source,
             state: if bundle_sha256.is_some() {
@@ -274,6 +302,9 @@ fn open_with(
                 hex::encode(h.finalize())
             }
         };
+        if expect.is_some_and(|x| x != bundle_sha256) {
+            return Err(Error::BundleChanged(bundle.to_path_buf()));
+        }
         plain
             .seek(SeekFrom::Start(0))
             .map_err(|e| damaged(bundle, &e))?;
@@ -305,6 +336,7 @@ fn open_with(
             bundle,
         )?;
         let customers = read_customers(&json, &signed.manifest).map_err(reject)?;
+        check_csv(&customers, &signed.manifest).map_err(reject)?;
         let written = match (out, &content) {
             (Some(out), Some(content)) => move_into_place(content, out, &names)?,
             _ => Vec::new(),
@@ -317,14 +349,98 @@ fn open_with(
             sha256: bundle_sha256,
         })
     })();
-    if let (Err(_), true, Some(out)) = (&result, created_out, out) {
-        let _ = fs::remove_dir(out);
+    if result.is_err() {
+        for d in created.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
     }
     result
 }
 
-/// Is the file armored (`true`), binary age (`false`), or not age at all (error)?
-fn sniff(file: &mut File, path: &Path) -> Result<bool> {
+/// Check `out` and create it if missing: it must be a real folder, not a symbolic link (the
+/// files would go elsewhere than the folder named). Returns the folders created, outermost
+/// first.
+fn prepare_out(out: &Path) -> Result<Vec<PathBuf>> {
+    match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let to = fs::read_link(out).unwrap_or_default();
+            return Err(Error::invalid(
+                "output folder",
+                format!(
+                    "{} is a symbolic link (to {}): give the folder itself, so that it is clear \
+                     where the plaintext goes",
+                    out.display(),
+                    to.display()
+                ),
+            ));
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::invalid(
+                "output folder",
+                format!("{} is not a folder", out.display()),
+            ));
+        }
+        Ok(_) => return Ok(Vec::new()),
+        Err(_) => {}
+    }
+    let mut missing: Vec<PathBuf> = out
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .take_while(|a| fs::symlink_metadata(a).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    let mut created = Vec::new();
+    for d in &missing {
+        let mut b = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        if let Err(e) = b.create(d) {
+            for c in created.iter().rev() {
+                let _ = fs::remove_dir(c);
+            }
+            return Err(Error::io("cannot create the folder", d, e));
+        }
+        created.push(d.clone());
+    }
+    Ok(created)
+}
+
+/// Where entry `name` goes under `out`, if nothing is in the way: no component under `out` may
+/// be a symbolic link or a file (nothing is ever written through a link), and the file itself
+/// must not exist (nothing is replaced).
+fn check_target(out: &Path, name: &str) -> Result<PathBuf> {
+    let parts: Vec<&str> = name.split('/').collect();
+    let mut p = out.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        p.push(part);
+        let Ok(m) = fs::symlink_metadata(&p) else {
+            // Missing: this folder or file is made by the opener itself.
+            return Ok(out.join(name));
+        };
+        if i + 1 == parts.len() {
+            return Err(Error::FileExists(p));
+        }
+        if m.file_type().is_symlink() || !m.is_dir() {
+            return Err(Error::invalid(
+                "output folder",
+                format!(
+                    "{} is a symbolic link or a file, not a folder: Handover never writes \
+                     through a link inside the output folder; remove it or choose another folder",
+                    p.display()
+                ),
+            ));
+        }
+    }
+    Ok(p)
+}
+
+/// Is the file armored (`Some(bytes of leading white space)`), binary age (`None`), or not
+/// age at all (error)?
+fn sniff(file: &mut File, path: &Path) -> Result<Option<usize>> {
     let mut head = [0u8; 64];
     let mut n = 0;
     while n < head.len() {
@@ -339,13 +455,60 @@ fn sniff(file: &mut File, path: &Path) -> Result<bool> {
         .map_err(|e| Error::io("cannot read", path, e))?;
     let head = &head[..n];
     if head.starts_with(AGE_MAGIC) {
-        return Ok(false);
+        return Ok(None);
     }
     let trimmed = head.trim_ascii_start();
     if trimmed.starts_with(ARMOR_BEGIN) {
-        return Ok(true);
+        return Ok(Some(head.len() - trimmed.len()));
     }
     Err(Error::NotAnAgeFile(path.to_path_buf()))
+}
+
+/// Largest age header accepted. Ours is under 1 KiB (one stanza per contractor key and the
+/// office's); the cap keeps the age crate's header parser, which re-reads the header once per
+/// line (quadratic, rage issue 368), far under a millisecond budget.
+const MAX_AGE_HEADER: usize = 16 * 1024;
+/// Most recipient stanzas accepted (a contractor with many keys, plus the office's).
+const MAX_AGE_STANZAS: usize = 64;
+/// Most header lines: each stanza is at most a few lines (X25519 and scrypt stanzas are 2).
+const MAX_AGE_HEADER_LINES: usize = 4 * MAX_AGE_STANZAS + 2;
+
+/// Bound the binary age header (size, stanzas, lines) before the age crate parses it.
+fn check_age_header(file: &mut File, path: &Path) -> Result<()> {
+    let mut head = Vec::with_capacity(MAX_AGE_HEADER);
+    (&mut *file)
+        .take(MAX_AGE_HEADER as u64)
+        .read_to_end(&mut head)
+        .and_then(|_| file.seek(SeekFrom::Start(0)))
+        .map_err(|e| Error::io("cannot read", path, e))?;
+    let Some(end) = head.windows(4).position(|w| w == b"\n---") else {
+        if head.len() < MAX_AGE_HEADER {
+            // A short file without the MAC line: age says it is truncated or malformed.
+            return Ok(());
+        }
+        return Err(rejected(
+            path,
+            format!(
+                "its age header is longer than {} KiB (a Handover bundle's is under 1 KiB): \
+                 refused before decrypting",
+                MAX_AGE_HEADER / 1024
+            ),
+        ));
+    };
+    let lines = head[..end].split(|&b| b == b'\n');
+    let (count, stanzas) = lines.fold((0usize, 0usize), |(n, s), l| {
+        (n + 1, s + usize::from(l.starts_with(b"-> ")))
+    });
+    if stanzas > MAX_AGE_STANZAS || count > MAX_AGE_HEADER_LINES {
+        return Err(rejected(
+            path,
+            format!(
+                "its age header has {stanzas} recipient stanzas in {count} lines; at most \
+                 {MAX_AGE_STANZAS} stanzas in {MAX_AGE_HEADER_LINES} lines are accepted"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Counts and hashes what is read, until its state is taken.
@@ -415,7 +578,8 @@ fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -
                     "it is encrypted to age keys, not to a passphrase: use your key file",
                 ));
             }
-            let id = age::scrypt::Identity::new(p);
+            let mut id = age::scrypt::Identity::new(p);
+            id.set_max_work_factor(MAX_OPEN_WORK_FACTOR);
             decryptor.decrypt(std::iter::once(&id as &dyn age::Identity))
         }
     };
@@ -427,14 +591,26 @@ fn decrypt<R: Read + Seek>(input: HashingReader<R>, key: OpenKey, path: &Path) -
         age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed if scrypt => {
             Error::WrongPassphrase(path.to_path_buf())
         }
-        age::DecryptError::ExcessiveWork { .. } => Error::BundleRejected {
+        age::DecryptError::ExcessiveWork { required, .. } => Error::BundleRejected {
             path: path.to_path_buf(),
-            reason: "its passphrase protection asks for an unreasonable amount of work".into(),
+            reason: format!(
+                "its passphrase protection asks for scrypt work 2^{required} ({} MiB of memory); \
+                 Handover bundles use 2^{PACK_WORK_FACTOR} ({} MiB) and are opened up to \
+                 2^{MAX_OPEN_WORK_FACTOR} ({} MiB)",
+                scrypt_mib(required),
+                scrypt_mib(PACK_WORK_FACTOR),
+                scrypt_mib(MAX_OPEN_WORK_FACTOR)
+            ),
         },
         age::DecryptError::InvalidMac => damaged("the age header was modified (MAC mismatch)"),
         age::DecryptError::Io(e) => Error::io("cannot read", path, e),
         _ => damaged("the age header is malformed"),
     })
+}
+
+/// Memory scrypt needs at work factor 2^`log_n` with age's r = 8: 128 · r · N bytes.
+fn scrypt_mib(log_n: u8) -> u64 {
+    (1024u64 << log_n.min(40)) >> 20
 }
 
 fn damaged(path: &Path, e: &io::Error) -> Error {
@@ -600,6 +776,7 @@ fn check_structure<R: Read + Seek>(
         ));
     }
     let mut names = Vec::with_capacity(zip.len());
+    let mut folded = std::collections::HashSet::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
         let meta = zip
@@ -621,6 +798,18 @@ fn check_structure<R: Read + Seek>(
                 format!(
                     "entry '{}' would escape the output folder: {why}",
                     name.escape_default()
+                ),
+            ));
+        }
+        if let Err(why) = check_entry_in_format(&name) {
+            return Err(rejected(path, format!("entry '{name}' {why}")));
+        }
+        if !folded.insert(name.to_ascii_lowercase()) {
+            return Err(rejected(
+                path,
+                format!(
+                    "entry {name} differs from another only in upper and lower case (one \
+                     file on Windows and macOS)"
                 ),
             ));
         }
@@ -735,10 +924,9 @@ fn read_manifest<R: Read + Seek>(
         reason,
     };
     if !keys::verify_signature(trusted, &bytes, &sig) {
-        // Say whose key it was, if the manifest names one that does verify.
-        let claimed = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v["office"]["signingKey"].as_str().map(str::to_string))
+        // Say whose key it was, if the manifest names one that does verify. Until the
+        // signature holds, only that one string is read: no JSON tree of a forged manifest.
+        let claimed = claimed_signing_key(&bytes)
             .and_then(|k| keys::parse_signing_key(&k).ok())
             .filter(|k| keys::verify_signature(k, &bytes, &sig));
         return Err(bad_sig(match claimed {
@@ -750,39 +938,13 @@ fn read_manifest<R: Read + Seek>(
             None => "the manifest signature is invalid: the manifest was altered or forged".into(),
         }));
     }
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        rejected(
-            path,
-            format!(
-                "manifest.json is not valid JSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    match value
-        .get("formatVersion")
-        .and_then(serde_json::Value::as_u64)
-    {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
-        Some(found) => {
-            return Err(Error::BundleVersion {
-                path: path.to_path_buf(),
-                found,
-                supported: FORMAT_VERSION,
-            });
-        }
-        None => return Err(rejected(path, "manifest.json has no format version")),
-    }
-    let manifest: Manifest = serde_json::from_value(value).map_err(|e| {
-        // Never echo the offending value: only where it is.
-        rejected(
-            path,
-            format!(
-                "manifest.json does not have the expected shape ({:?} error)",
-                e.classify()
-            ),
-        )
+    let manifest = parse_manifest(&bytes).map_err(|e| match e {
+        ManifestError::Version(found) => Error::BundleVersion {
+            path: path.to_path_buf(),
+            found,
+            supported: FORMAT_VERSION,
+        },
+        ManifestError::Refused(reason) => rejected(path, reason),
     })?;
     if keys::parse_signing_key(&manifest.office.signing_key).ok() != Some(*trusted) {
         return Err(bad_sig(
@@ -794,6 +956,84 @@ fn read_manifest<R: Read + Seek>(
         bytes,
         signature: sig,
     })
+}
+
+/// The `office.signingKey` a manifest claims, read without building a JSON tree (unknown
+/// fields are skipped, not stored).
+fn claimed_signing_key(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Claim {
+        office: Option<ClaimOffice>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ClaimOffice {
+        signing_key: Option<String>,
+    }
+    serde_json::from_slice::<Claim>(bytes)
+        .ok()?
+        .office?
+        .signing_key
+}
+
+/// Why a signed manifest is refused.
+pub(crate) enum ManifestError {
+    /// Another format version.
+    Version(u64),
+    /// Not the manifest the format describes.
+    Refused(String),
+}
+
+/// Parse a manifest's exact bytes: the format version first, then the whole manifest straight
+/// from the bytes (serde refuses duplicate and unknown keys; no intermediate tree), then the
+/// values the opener relies on: an RFC 3339 creation time and an ISO return date.
+pub(crate) fn parse_manifest(bytes: &[u8]) -> std::result::Result<Manifest, ManifestError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Version {
+        format_version: Option<u64>,
+    }
+    let version = serde_json::from_slice::<Version>(bytes).map_err(|e| {
+        ManifestError::Refused(format!(
+            "manifest.json is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    match version.format_version {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(found) => return Err(ManifestError::Version(found)),
+        None => {
+            return Err(ManifestError::Refused(
+                "manifest.json has no format version".into(),
+            ));
+        }
+    }
+    let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| {
+        // Never echo the offending value: only where it is, and a duplicate key's name.
+        let what = if e.to_string().contains("duplicate field") {
+            "has a key twice in one object"
+        } else {
+            "does not have the expected shape"
+        };
+        ManifestError::Refused(format!(
+            "manifest.json {what} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if manifest.created.parse::<jiff::Timestamp>().is_err() {
+        return Err(ManifestError::Refused(
+            "manifest.json: the creation time is not an RFC 3339 time".into(),
+        ));
+    }
+    if manifest.return_by.len() != 10 || manifest.return_by.parse::<jiff::civil::Date>().is_err() {
+        return Err(ManifestError::Refused(
+            "manifest.json: the return date is not a YYYY-MM-DD date".into(),
+        ));
+    }
+    Ok(manifest)
 }
 
 /// The zip entries and the manifest's list must agree exactly (sizes included).
@@ -882,10 +1122,7 @@ fn check_entries<R: Read + Seek>(
 
 fn check_no_collisions(names: &[String], out: &Path) -> Result<()> {
     for n in names {
-        let target = out.join(n);
-        if fs::symlink_metadata(&target).is_ok() {
-            return Err(Error::FileExists(target));
-        }
+        check_target(out, n)?;
     }
     Ok(())
 }
@@ -1059,6 +1296,37 @@ fn read_customers(json: &[u8], m: &Manifest) -> std::result::Result<Vec<OpenedCu
         .collect()
 }
 
+/// `customers.csv` must be exactly what the office's pack makes from `customers.json` (same
+/// values, formulas defused): a spreadsheet shows what the bundle holds, and never runs a
+/// signed `=HYPERLINK(…)`.
+fn check_csv(customers: &[OpenedCustomer], m: &Manifest) -> std::result::Result<(), String> {
+    let cols: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| m.customers.iter().any(|c| c.fields.contains(f)))
+        .collect();
+    let rows = customers.iter().zip(&m.customers).map(|(c, mc)| {
+        cols.iter()
+            .map(|&f| {
+                if mc.fields.contains(&f) {
+                    c.get(f).unwrap_or("")
+                } else {
+                    ""
+                }
+            })
+            .collect()
+    });
+    let expected = super::content::csv_from_rows(&cols, rows).map_err(|e| e.to_string())?;
+    let listed = m.entry(CSV_ENTRY).map(|e| e.sha256.as_str());
+    if listed != Some(hex::encode(Sha256::digest(&expected)).as_str()) {
+        return Err(
+            "customers.csv does not match customers.json (a spreadsheet would show other \
+             values than the bundle holds, or run a formula)"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
 /// Move the checked files from staging into `out`, never replacing anything; on failure undo
 /// the moves already made.
 fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
@@ -1066,8 +1334,9 @@ fn move_into_place(content: &Path, out: &Path, names: &[String]) -> Result<Vec<P
     let mut made_dirs: Vec<PathBuf> = Vec::new();
     let res = (|| {
         for name in names {
-            let target = out.join(name);
-            if let Some(parent) = target.parent().filter(|p| !p.exists()) {
+            // Again, just before the move: nothing may have become a link in between.
+            let target = check_target(out, name)?;
+            if let Some(parent) = target.parent().filter(|p| fs::symlink_metadata(p).is_err()) {
                 fsutil::create_private_dir(parent)?;
                 made_dirs.push(parent.to_path_buf());
             }

@@ -33,6 +33,14 @@ use sha2::{Digest, Sha256};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+/// log2 of the scrypt work factor of a passphrase bundle: 2^18 takes 256 MiB and about half a
+/// second to a second on an office PC. Fixed rather than calibrated to the packing machine, so
+/// that the opener can cap what it accepts.
+pub(crate) const PACK_WORK_FACTOR: u8 = 18;
+/// The most scrypt work an opener accepts (2^20: 1 GiB, four times a pack's): a hostile
+/// passphrase bundle asking for more (the C2SP vector asks 2^23: 8 GiB) is refused at once.
+pub(crate) const MAX_OPEN_WORK_FACTOR: u8 = 20;
+
 use super::content::{self, Header, Selected};
 use super::files::{RemoveOnDrop, create_partial, move_no_replace};
 use super::manifest::{
@@ -618,7 +626,12 @@ fn encrypt_loop(
             age::Encryptor::with_recipients(rs.iter().map(|r| r as &dyn age::Recipient))
                 .map_err(|e| Error::Encrypt(e.to_string()))?
         }
-        BundleKey::Passphrase(p) => age::Encryptor::with_user_passphrase(p.clone()),
+        BundleKey::Passphrase(p) => {
+            let mut r = age::scrypt::Recipient::new(p.clone());
+            r.set_work_factor(PACK_WORK_FACTOR);
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .map_err(|e| Error::Encrypt(e.to_string()))?
+        }
         BundleKey::InsecureTestPassphrase {
             passphrase,
             work_factor,

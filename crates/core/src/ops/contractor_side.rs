@@ -110,6 +110,26 @@ pub fn open_bundle(
     bundle::open_bundle(bundle, key, &vk, out, &bundle::Limits::default())
 }
 
+/// Write a bundle that was opened for viewing into `out`: refused (`bundle_changed`) before
+/// anything is written if the file is no longer the one whose SHA-256 was shown.
+pub fn export_viewed_bundle(
+    bundle: &Path,
+    key: bundle::OpenKey,
+    trusted_office_key: &str,
+    out: &Path,
+    viewed_sha256: &str,
+) -> Result<bundle::OpenedBundle> {
+    let vk = keys::parse_signing_key(&read_key_arg(trusted_office_key)?)?;
+    bundle::open_bundle_expecting(
+        bundle,
+        key,
+        &vk,
+        Some(out),
+        &bundle::Limits::default(),
+        viewed_sha256,
+    )
+}
+
 /// A key given on the command line, or the path of a file holding it (`office.signing.pub`).
 fn read_key_arg(s: &str) -> Result<String> {
     let p = Path::new(s);

@@ -239,7 +239,23 @@ impl State<'_> {
             };
             match value {
                 Ok(v) => {
-                    if v.as_deref().is_some_and(norm::contains_card_number) {
+                    let control = v.as_deref().and_then(|t| {
+                        t.chars()
+                            .find(|&ch| ch != '\r' && crate::text::is_control(ch))
+                    });
+                    if let Some(ch) = control {
+                        // A terminal or a viewer would act on it (ESC, OSC 52, C1, bidi).
+                        self.problem(
+                            row.number,
+                            Some(i),
+                            format!(
+                                "this cell holds the control character U+{:04X}, which a screen \
+                                 would act on rather than show: remove it from the register",
+                                ch as u32
+                            ),
+                        );
+                        ok = false;
+                    } else if v.as_deref().is_some_and(norm::contains_card_number) {
                         self.problem(
                             row.number,
                             Some(i),

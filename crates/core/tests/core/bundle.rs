@@ -17,6 +17,8 @@ use handover_core::{Error, Field, Flow, NoProgress, keys};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod hostile;
+
 // ---------------------------------------------------------------------------------------------
 // Fixture
 
@@ -845,13 +847,17 @@ fn structure_and_listing_problems_are_refused() {
 
     // An entry not in the manifest (appended after signing).
     let mut z = zip_entries(&fx.decrypt(&p));
-    z.push(("extra.txt".into(), b"surprise".to_vec()));
+    z.push(("floor_plans/C0009.png".into(), b"surprise".to_vec()));
     let e = refused(
         &fx,
         &fx.seal("extra.age", &build_zip(&z)),
         "bundle_rejected",
     );
-    assert!(e.to_string().contains("extra.txt is not listed"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("floor_plans/C0009.png is not listed"),
+        "{e}"
+    );
 
     // A listed entry missing.
     let mut z = zip_entries(&fx.decrypt(&p));

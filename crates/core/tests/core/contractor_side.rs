@@ -218,3 +218,29 @@ fn viewing_refuses_a_wrong_office_key_or_a_tampered_bundle() {
     let e = ops::open_bundle_for_viewing(&bad, key, &cx.signing_key()).unwrap_err();
     assert_eq!(e.code(), "bundle_damaged", "{e}");
 }
+
+#[test]
+fn export_of_a_bundle_that_changed_since_viewing_writes_nothing() {
+    let cx = sent();
+    let key = ops::contractor_key(Some(&cx.key_file()), None, None).unwrap();
+    let viewed = ops::open_bundle_for_viewing(&cx.bundle, key, &cx.signing_key()).unwrap();
+    let out = cx.t.scratch().join("export/here");
+    // The file on disk is another authentic bundle than the one viewed (its SHA-256 differs).
+    let key = ops::contractor_key(Some(&cx.key_file()), None, None).unwrap();
+    let shown_before = "0".repeat(64);
+    let e = ops::export_viewed_bundle(&cx.bundle, key, &cx.signing_key(), &out, &shown_before)
+        .unwrap_err();
+    assert_eq!(e.code(), "bundle_changed", "{e}");
+    assert!(!out.exists() && !out.parent().unwrap().exists(), "{e}");
+    // The same file exports.
+    let key = ops::contractor_key(Some(&cx.key_file()), None, None).unwrap();
+    let done = ops::export_viewed_bundle(
+        &cx.bundle,
+        key,
+        &cx.signing_key(),
+        &out,
+        &viewed.bundle.sha256,
+    )
+    .unwrap();
+    assert!(!done.written.is_empty());
+}

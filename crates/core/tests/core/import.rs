@@ -1234,3 +1234,38 @@ fn a_card_number_hidden_in_notes_is_refused() {
         &["４１１１－１１１１".to_string(), "で支払い".to_string()],
     );
 }
+
+#[test]
+fn control_characters_in_text_are_refused_with_row_and_column() {
+    let mut t = TestOffice::new();
+    let dir = t.scratch();
+    // An OSC 52 sequence (writes the terminal's clipboard) in a name, a C1 CSI in a note, a
+    // bidi override in an address; a line break in a note is layout and is kept.
+    std::fs::write(
+        dir.join("ctl.csv"),
+        "顧客番号,氏名,住所,備考\r\n\
+         T001,\"山田\u{1b}]52;c;ZXZpbA==\u{7}太郎\",東京都,\"1行目\n2行目\"\r\n\
+         T002,佐藤 花子,\"東京\u{202e}都\",\"a\u{9b}31m\"\r\n\
+         T003,鈴木 一郎,大阪府,\"ok\r\nok\"\r\n",
+    )
+    .unwrap();
+    let e = t
+        .import(&dir.join("ctl.csv"), &ImportOptions::default())
+        .unwrap_err();
+    let Error::RegisterRejected {
+        problems, count, ..
+    } = &e
+    else {
+        panic!("{e:?}");
+    };
+    // Two rows refused (T002 starts on line 4: T001's note spans two lines), three cells.
+    assert_eq!(*count, 2, "{problems:?}");
+    let at: Vec<(u32, Option<&str>)> = problems
+        .iter()
+        .map(|p| (p.row, p.column.as_deref()))
+        .collect();
+    assert_eq!(at, vec![(2, Some("B")), (4, Some("C")), (4, Some("D"))]);
+    assert!(problems[0].message.contains("U+001B"), "{}", problems[0]);
+    assert!(problems[1].message.contains("U+202E"), "{}", problems[1]);
+    assert_eq!(t.office.store().customer_count().unwrap(), 0);
+}

@@ -142,6 +142,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ledger(LedgerCmd::Export(a)) => retention::export(&cli, a)?,
         Command::Purge(a) => retention::purge(&cli, a)?,
         Command::Operator(cmd) => operators::operator(&cli, cmd)?,
+        Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
+        Command::Join(a) => operators::join(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }

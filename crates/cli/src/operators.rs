@@ -1,15 +1,13 @@
 //! The shared store from the terminal: choosing it, signing in, `init` on a server, and the
 //! office's operators.
 
-use std::io::{IsTerminal, Read};
-
 use age::secrecy::SecretString;
 use anyhow::{Context, bail};
 use handover_core::Error;
 use handover_core::operators::Role;
 use handover_core::ops::{self, StoreChoice};
 
-use crate::args::{Cli, OperatorCmd};
+use crate::args::{Cli, ExportKeysArgs, JoinArgs, OperatorCmd};
 use crate::{data_dir, open, print_json, print_keys};
 
 /// `--store`, else `HANDOVER_STORE`, else the embedded store; `--operator` only with the latter.
@@ -79,31 +77,11 @@ pub(crate) fn init(cli: &Cli, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The new operator's password: twice on a terminal, else the first line of stdin.
-fn new_password() -> anyhow::Result<SecretString> {
-    if std::io::stdin().is_terminal() {
-        let a = rpassword::prompt_password("New operator's password: ")?;
-        let b = rpassword::prompt_password("Again: ")?;
-        if a != b {
-            bail!("the two passwords differ; nothing was changed");
-        }
-        return Ok(a.into());
-    }
-    let mut text = String::new();
-    std::io::stdin()
-        .take(4096)
-        .read_to_string(&mut text)
-        .context("reading the new password from stdin")?;
-    let line = text.lines().next().unwrap_or("").to_string();
-    zeroize::Zeroize::zeroize(&mut text);
-    Ok(line.into())
-}
-
 pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
     match cmd {
         OperatorCmd::Add(a) => {
             let role: Role = a.role.parse()?;
-            let password = new_password()?;
+            let password = crate::progress::read_passphrase()?;
             let mut office = open(cli)?;
             let e = ops::operator_add(&mut office, &a.name, role, &password)?;
             if a.json {
@@ -139,5 +117,45 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
             errln!("recorded as ledger entry {}", e.seq);
         }
     }
+    Ok(())
+}
+
+pub(crate) fn export_keys(cli: &Cli, a: &ExportKeysArgs) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let passphrase = crate::progress::read_passphrase()?;
+    let e = ops::export_office_keys(&mut office, &a.file, &passphrase)?;
+    outln!(
+        "wrote the office keys to {}, encrypted to the passphrase: give the file and the \
+         passphrase separately to the PC that joins (`handover join URL --keys FILE`)",
+        a.file.display()
+    );
+    errln!("recorded as ledger entry {}", e.seq);
+    Ok(())
+}
+
+pub(crate) fn join(cli: &Cli, a: &JoinArgs) -> anyhow::Result<()> {
+    if cli.store.is_some() {
+        bail!("join takes the store URL as its argument; drop --store");
+    }
+    let choice = StoreChoice::from_arg_or_env(Some(&a.url))?;
+    let password = store_password(&choice)?;
+    let passphrase = crate::progress::read_passphrase_once()?;
+    let office = ops::join(
+        data_dir(cli)?,
+        &choice,
+        password.as_ref(),
+        &a.keys,
+        &passphrase,
+    )?;
+    outln!(
+        "this PC is set up for the shared office {} as {}; its office keys are in {}",
+        office.store().location(),
+        office.operator(),
+        office.dir().root().display()
+    );
+    outln!(
+        "from now on: --store {} (or HANDOVER_STORE), with your own password",
+        office.store().location()
+    );
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! own logins, and many processes appending to one chain at once.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 // The core tests' fixture, shared: the CLI uses part of it.
@@ -278,4 +278,153 @@ fn ledger_len(pg: &PgDb) -> usize {
         .unwrap()
         .parse()
         .unwrap()
+}
+
+/// Runs `cmd` with `stdin` written to it and returns what it did.
+fn with_stdin(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `handover join URL --keys FILE` on the PC whose data folder is `data`, as `suzuki`.
+fn join(pg: &PgDb, data: &Path, keys: &Path, pass: &str) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+    c.arg("--data-dir")
+        .arg(data)
+        .args(["join", &pg.url(&pg.login("suzuki")), "--keys"])
+        .arg(keys)
+        .env("PGPASSWORD", pg::PASSWORD);
+    with_stdin(c, pass)
+}
+
+/// A one-PC office of its own in `data`, whose keys are exported to the returned file.
+fn foreign_office_keys(data: &Path, pass: &str) -> PathBuf {
+    let h = |args: &[&str], stdin: &str| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+        c.arg("--data-dir")
+            .arg(data)
+            .args(args)
+            .env("HANDOVER_OPERATOR", "someone")
+            .env_remove("HANDOVER_STORE");
+        with_stdin(c, stdin)
+    };
+    assert!(h(&["init"], "").status.success());
+    let foreign = data.with_extension("keys.age");
+    let out = h(&["office", "export-keys", foreign.to_str().unwrap()], pass);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    foreign
+}
+
+fn assert_code(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn only_the_admin_exports_the_office_keys_and_they_are_never_in_clear() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let keys = tmp.path().join("office-keys.age");
+    let pass = "a long passphrase for the keys\n";
+    // The server refuses the entry for staff, and nothing is left behind then.
+    let file = keys.to_str().unwrap();
+    let out = run(
+        &pg,
+        &first,
+        &pg.login("sato"),
+        &["office", "export-keys", file],
+        pass,
+    );
+    assert_code(&out, 4);
+    assert!(!keys.exists());
+    ok(
+        &pg,
+        &first,
+        &pg.owner(),
+        &["office", "export-keys", file],
+        pass,
+    );
+    let text = std::fs::read_to_string(&keys).unwrap();
+    assert!(
+        text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"),
+        "{text}"
+    );
+    assert!(!text.contains("AGE-SECRET-KEY"));
+}
+
+#[test]
+fn a_new_pc_joins_with_the_exported_keys_and_only_the_offices_own() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let keys = tmp.path().join("office-keys.age");
+    let pass = "a long passphrase for the keys\n";
+    let file = keys.to_str().unwrap();
+    ok(
+        &pg,
+        &first,
+        &pg.owner(),
+        &["office", "export-keys", file],
+        pass,
+    );
+
+    let second = tmp.path().join("second-pc");
+    assert_code(&join(&pg, &second, &keys, "not the passphrase\n"), 3);
+    assert!(!second.join("keys/office.agekey").exists());
+    // Another office's keys are refused, and not installed.
+    let foreign = foreign_office_keys(&tmp.path().join("other-office"), pass);
+    let out = join(&pg, &second, &foreign, pass);
+    assert_code(&out, 3);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another office"));
+    assert!(!second.join("keys/office.agekey").exists());
+    // The office's own keys: installed, and the new PC packs with them.
+    assert_code(&join(&pg, &second, &keys, pass), 0);
+    let bundle = tmp.path().join("from-second.age");
+    let pack = [
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "repair",
+        "--customers",
+        "C0001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    ok(&pg, &second, &pg.login("suzuki"), &pack, "");
+    let kinds = pg
+        .psql(&pg.owner(), "SELECT string_agg(kind || ' ' || actor, ',' ORDER BY seq) FROM ledger WHERE kind IN ('office.keys_exported', 'pc.joined')")
+        .unwrap();
+    let expected = format!(
+        "office.keys_exported {},pc.joined {}",
+        pg.owner(),
+        pg.login("suzuki")
+    );
+    assert_eq!(kinds, expected);
 }

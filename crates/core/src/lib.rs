@@ -18,6 +18,7 @@ pub mod fields;
 mod fsutil;
 pub mod handover;
 pub mod history;
+pub mod key_transfer;
 pub mod keys;
 pub mod operators;
 pub mod ops;

@@ -78,6 +78,34 @@ pub enum Command {
     /// The people of a shared office: their logins and roles (admin)
     #[command(subcommand)]
     Operator(OperatorCmd),
+    /// The office's keys, for the other PCs of a shared office
+    #[command(subcommand)]
+    Office(OfficeCmd),
+    /// Set up this PC for a shared office: install the office keys from `office export-keys`
+    /// (passphrase from stdin or asked), sign in, check the keys are the office's, record it
+    Join(JoinArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficeCmd {
+    /// Write the office keys to FILE, encrypted to a passphrase (asked twice, or one line of
+    /// stdin); recorded
+    ExportKeys(ExportKeysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportKeysArgs {
+    /// The file to write (never over an existing one)
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// The office's store (postgres://LOGIN@HOST:PORT/DB?sslmode=…)
+    pub url: String,
+    /// The key file from `handover office export-keys`
+    #[arg(long, value_name = "FILE")]
+    pub keys: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -146,3 +146,82 @@ pub fn operator_disable(office: &mut Office, name: &str) -> Result<LedgerEntry> 
     let ev = office.event("operator.disabled", serde_json::json!({ "name": name }));
     office.store.disable_operator(name, ev)
 }
+
+/// Write this PC's office keys to `out`, encrypted to a passphrase, for another PC of the
+/// office (`join`); recorded, since whoever holds the file and its passphrase can sign bundles
+/// and read every one the office sent.
+pub fn export_office_keys(
+    office: &mut Office,
+    out: &std::path::Path,
+    passphrase: &SecretString,
+) -> Result<LedgerEntry> {
+    let public = crate::key_transfer::export(&office.dir, out, passphrase)?;
+    let ev = office.event(
+        "office.keys_exported",
+        serde_json::json!({ "signingFingerprint": public.signing_fingerprint }),
+    );
+    office.store.append(ev).inspect_err(|_| {
+        let _ = std::fs::remove_file(out);
+    })
+}
+
+/// Set up this PC for a shared office: install the office keys from `keys_file` (made by
+/// [`export_office_keys`]), sign in, check that the keys are the office's own (those its
+/// `office.initialized` entry recorded), and record the new PC.
+pub fn join(
+    dir: DataDir,
+    choice: &StoreChoice,
+    password: Option<&SecretString>,
+    keys_file: &std::path::Path,
+    passphrase: &SecretString,
+) -> Result<Office> {
+    if !matches!(choice, StoreChoice::Server(_)) {
+        return Err(Error::invalid(
+            "store",
+            "join sets up a PC of a shared office: give the office's --store URL",
+        ));
+    }
+    let store = choice.open(&dir, password)?;
+    let recorded = office_signing_key(store.as_ref())?;
+    dir.ensure()?;
+    let created = jiff::Timestamp::now().to_string();
+    let public = crate::key_transfer::import(&dir, keys_file, passphrase, &created)?;
+    if public.signing_key != recorded {
+        for f in [crate::keys::IDENTITY_FILE, crate::keys::SIGNING_FILE] {
+            let _ = std::fs::remove_file(dir.keys_dir().join(f));
+        }
+        return Err(Error::invalid(
+            "keys",
+            format!(
+                "{} holds the keys of another office (signing key {}), not those of {}: \
+                 nothing was installed",
+                keys_file.display(),
+                public.signing_fingerprint,
+                store.location()
+            ),
+        ));
+    }
+    let mut office = Office::with_store(dir, store, "")?;
+    let ev = office.event(
+        "pc.joined",
+        serde_json::json!({ "signingFingerprint": public.signing_fingerprint }),
+    );
+    office.store.append(ev)?;
+    Ok(office)
+}
+
+/// The signing key the office recorded when it was created.
+fn office_signing_key(store: &dyn Store) -> Result<String> {
+    let mut key = None;
+    store.for_each_entry(&mut |e| {
+        if key.is_none() && e.kind == "office.initialized" {
+            key = e
+                .payload
+                .as_deref()
+                .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+                .and_then(|v| v["signingKey"].as_str().map(str::to_string));
+        }
+        Ok(())
+    })?;
+    key.ok_or_else(|| Error::StoreNoOffice(store.location()))
+}

@@ -152,7 +152,7 @@ CREATE FUNCTION handover_is(r TEXT) RETURNS BOOLEAN
 CREATE FUNCTION handover_kind_role(kind TEXT) RETURNS TEXT
     LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE
-        WHEN kind LIKE 'operator.%' OR kind = 'office.initialized' THEN 'admin'
+        WHEN kind LIKE 'operator.%' OR kind LIKE 'office.%' THEN 'admin'
         WHEN kind IN ('request.decided', 'request.notified', 'request.withdrawn',
                       'policy.changed', 'retention.purged', 'ledger.exported', 'report.leak')
           OR kind LIKE 'contractor.%' THEN 'manager'

@@ -9,6 +9,7 @@ mod term;
 
 mod args;
 mod handovers;
+mod operators;
 mod progress;
 mod reports;
 mod requests;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(match core {
                 Some(e) if e.is_verification_failure() => 5,
+                Some(e) if e.is_denied() => 4,
                 Some(e) if e.is_bad_input() => 3,
                 _ => 1,
             })
@@ -68,13 +70,19 @@ fn message(err: &anyhow::Error) -> String {
     out
 }
 
-fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
+pub(crate) fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
     Ok(DataDir::resolve(cli.data_dir.as_deref())?)
 }
 
 pub(crate) fn open(cli: &Cli) -> anyhow::Result<Office> {
-    let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
-    let office = Office::open(data_dir(cli)?, operator)?;
+    let choice = operators::store_choice(cli)?;
+    let password = operators::store_password(&choice)?;
+    let office = ops::open_office(
+        data_dir(cli)?,
+        &choice,
+        password.as_ref(),
+        cli.operator.as_deref(),
+    )?;
     for p in office.interrupted_packs() {
         if p.recorded {
             errln!(
@@ -108,16 +116,7 @@ pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Init(a) => {
-            let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
-            let (_, report) = ops::init(data_dir(&cli)?, &operator)?;
-            if a.json {
-                print_json(&report)?;
-            } else {
-                outln!("Initialized the office in {}", report.data_dir);
-                print_keys(&report.keys);
-            }
-        }
+        Command::Init(a) => operators::init(&cli, a.json)?,
         Command::Keys(a) => {
             let office = open(&cli)?;
             let keys = ops::office_keys(&office)?;
@@ -142,6 +141,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ledger(LedgerCmd::Verify(a)) => retention::verify(&cli, a)?,
         Command::Ledger(LedgerCmd::Export(a)) => retention::export(&cli, a)?,
         Command::Purge(a) => retention::purge(&cli, a)?,
+        Command::Operator(cmd) => operators::operator(&cli, cmd)?,
+        Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
+        Command::Join(a) => operators::join(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -226,7 +228,7 @@ fn keygen(a: &args::KeygenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_keys(k: &handover_core::keys::OfficePublicKeys) {
+pub(crate) fn print_keys(k: &handover_core::keys::OfficePublicKeys) {
     outln!("Office recipient (bundles are also encrypted to it):");
     outln!("  {}", k.recipient);
     outln!("  fingerprint {}", k.recipient_fingerprint);

@@ -399,7 +399,7 @@ fn contractor() -> Contractor {
 fn apply(store: &mut SqliteStore, ev: Ev) -> handover_core::Result<()> {
     match ev {
         Ev::Append(d) => store.append(d).map(drop),
-        Ev::Handover(h, d) => store.record_handover(&h, d).map(drop),
+        Ev::Handover(h, d) => store.record_handover(&h, d, &|_| Ok(())).map(drop),
         Ev::Close(id, on, d) => {
             let note = d.payload["note"].as_str().map(str::to_string);
             store.close_handover(&id, &on, note.as_deref(), d).map(drop)
@@ -579,17 +579,18 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
 
     // 1. Append -----------------------------------------------------------------------------
     let mut store = SqliteStore::open(&real_path)?;
-    store.insert_contractor(
-        &contractor(),
-        "2026-01-01T00:00:00Z",
-        EventDraft {
+    store.add_contractor("2026-01-01T00:00:00Z", &mut |id| {
+        let mut c = contractor();
+        c.id = id.to_string();
+        let event = EventDraft {
             at: "2026-01-01T00:00:00Z".into(),
             kind: "contractor.added".into(),
             actor: OPERATOR.into(),
-            payload: serde_json::json!({ "id": CONTRACTOR }),
+            payload: serde_json::json!({ "id": id }),
             customers: vec![],
-        },
-    )?;
+        };
+        Ok((c, event))
+    })?;
     let mut proto = proto_open(&proto_path)?;
     let mut gen_real = Gen::new(args.customers);
     let mut gen_proto = Gen::new(args.customers);

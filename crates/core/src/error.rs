@@ -26,24 +26,54 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The SQLite store could not be used.
-    #[error("the store in {path} cannot be used: {source}")]
+    /// The store (the SQLite file or the PostgreSQL server) could not be used.
+    #[error("the store {location} cannot be used: {source}")]
     Store {
-        /// The database file.
-        path: PathBuf,
-        /// SQLite's reason.
+        /// The database file, or the server and database (never a password).
+        location: String,
+        /// The database's reason.
         #[source]
-        source: rusqlite::Error,
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
+
+    /// The database refused a change because the signed-in person's role does not allow it.
+    #[error("{location} refused this: {reason}")]
+    StoreDenied {
+        /// The server and database.
+        location: String,
+        /// The server's reason, in words (which role is needed).
+        reason: String,
+    },
+
+    /// The shared store cannot be reached or signed in to.
+    #[error("cannot reach the office store {location}: {reason}")]
+    StoreUnavailable {
+        /// The server and database.
+        location: String,
+        /// Why (connection refused, wrong password…), with what to check.
+        reason: String,
+    },
+
+    /// `init` or `store copy` on a database that already holds an office.
+    #[error("{0} already holds a Handover office: refusing to touch it (use an empty database)")]
+    StoreNotEmpty(String),
+
+    /// The shared store holds no office yet.
+    #[error("{0} holds no Handover office yet: its owner runs `handover init` against it first")]
+    StoreNoOffice(String),
+
+    /// Something a pack relied on changed on another PC before it was recorded.
+    #[error("{0}: nothing was recorded and the bundle was deleted; prepare the handover again")]
+    ChangedMeanwhile(String),
 
     /// The store was written by a newer Handover.
     #[error(
-        "the store in {path} has schema version {found}, but this Handover understands only up to \
-         {supported}: install the newer Handover that wrote it"
+        "the store {location} has schema version {found}, but this Handover understands only up \
+         to {supported}: install the newer Handover that wrote it"
     )]
     StoreTooNew {
-        /// The database file.
-        path: PathBuf,
+        /// The database file, or the server and database.
+        location: String,
         /// The schema version found in the file.
         found: u32,
         /// The newest schema version this build knows.
@@ -280,6 +310,11 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Store { .. } => "store",
             Error::StoreTooNew { .. } => "store_too_new",
+            Error::StoreDenied { .. } => "store_denied",
+            Error::StoreUnavailable { .. } => "store_unavailable",
+            Error::StoreNotEmpty(_) => "store_not_empty",
+            Error::StoreNoOffice(_) => "store_no_office",
+            Error::ChangedMeanwhile(_) => "changed_meanwhile",
             Error::NoDataDir => "no_data_dir",
             Error::KeysExist(_) => "keys_exist",
             Error::KeysMissing(_) => "keys_missing",
@@ -348,7 +383,25 @@ impl Error {
                 | Error::BadKeyFile { .. }
                 | Error::IdentityPassphraseRequired(_)
                 | Error::PastReturnDate { .. }
+                | Error::StoreNotEmpty(_)
+                | Error::ChangedMeanwhile(_)
         )
+    }
+
+    /// Did the database refuse this because of the signed-in person's role?
+    pub fn is_denied(&self) -> bool {
+        matches!(self, Error::StoreDenied { .. })
+    }
+
+    /// A store failure at `location` (a file path or a server), whatever the backend.
+    pub(crate) fn store(
+        location: impl std::fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Store {
+            location: location.to_string(),
+            source: Box::new(source),
+        }
     }
 
     pub(crate) fn io(
@@ -363,7 +416,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// An input refused, naming the field and why (what the user can correct).
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Invalid {
             field: field.into(),
             reason: reason.into(),

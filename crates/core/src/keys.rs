@@ -24,8 +24,8 @@ use zeroize::Zeroizing;
 use crate::fsutil;
 use crate::{DataDir, Error, Result};
 
-const IDENTITY_FILE: &str = "office.agekey";
-const SIGNING_FILE: &str = "office.signing.key";
+pub(crate) const IDENTITY_FILE: &str = "office.agekey";
+pub(crate) const SIGNING_FILE: &str = "office.signing.key";
 const RECIPIENT_FILE: &str = "office.recipient.txt";
 const VERIFYING_FILE: &str = "office.signing.pub";
 const SIGNING_PREFIX: &str = "ed25519:";
@@ -144,6 +144,18 @@ pub fn parse_recipient(s: &str) -> Result<age::x25519::Recipient> {
 
 /// Create the office keys in the data directory; refuses if either secret exists.
 pub fn create_office_keys(dir: &DataDir, created: &str) -> Result<OfficePublicKeys> {
+    let identity = age::x25519::Identity::generate();
+    let signing = SigningKey::generate(&mut rand::rngs::OsRng);
+    write_office_keys(dir, &identity, &signing, created)
+}
+
+/// Write the office's secret and public key files (0600 secrets, never over existing ones).
+pub(crate) fn write_office_keys(
+    dir: &DataDir,
+    identity: &age::x25519::Identity,
+    signing: &SigningKey,
+    created: &str,
+) -> Result<OfficePublicKeys> {
     let keys = dir.keys_dir();
     fsutil::create_private_dir(&keys)?;
     let id_path = keys.join(IDENTITY_FILE);
@@ -151,10 +163,7 @@ pub fn create_office_keys(dir: &DataDir, created: &str) -> Result<OfficePublicKe
     if id_path.exists() || sig_path.exists() {
         return Err(Error::KeysExist(keys));
     }
-    let identity = age::x25519::Identity::generate();
-    let signing = SigningKey::generate(&mut rand::rngs::OsRng);
     let public = public_keys(&identity.to_public().to_string(), &signing.verifying_key());
-
     let id_text = Zeroizing::new(format!(
         "# Handover office escrow identity (age X25519). Keep this file secret and backed up:\n\
          # it decrypts every bundle this office has sent.\n# created: {created}\n\
@@ -234,7 +243,7 @@ pub fn office_public_keys(dir: &DataDir) -> Result<OfficePublicKeys> {
     Ok(load_office_keys(dir)?.public())
 }
 
-fn read_secret(path: &Path) -> Result<Zeroizing<String>> {
+pub(crate) fn read_secret(path: &Path) -> Result<Zeroizing<String>> {
     std::fs::read_to_string(path)
         .map(Zeroizing::new)
         .map_err(|e| Error::io("cannot read the key file", path, e))
@@ -279,9 +288,18 @@ pub fn keygen(out: &Path, passphrase: Option<&SecretString>, created: &str) -> R
     Ok(recipient)
 }
 
-fn encrypt_with_passphrase(file: std::fs::File, pass: &SecretString, data: &[u8]) -> Result<()> {
+pub(crate) fn encrypt_with_passphrase(
+    file: std::fs::File,
+    pass: &SecretString,
+    data: &[u8],
+) -> Result<()> {
     use age::armor::{ArmoredWriter, Format};
-    let enc = age::Encryptor::with_user_passphrase(pass.clone());
+    // The bundles' fixed work factor rather than one calibrated to this PC: the PC that
+    // decrypts caps what it accepts (crate::bundle::MAX_OPEN_WORK_FACTOR).
+    let mut r = age::scrypt::Recipient::new(pass.clone());
+    r.set_work_factor(crate::bundle::PACK_WORK_FACTOR);
+    let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+        .map_err(|e| Error::Encrypt(e.to_string()))?;
     let io = |e: std::io::Error| Error::Encrypt(e.to_string());
     let armored = ArmoredWriter::wrap_output(file, Format::AsciiArmor).map_err(io)?;
     let mut w = enc.wrap_output(armored).map_err(io)?;

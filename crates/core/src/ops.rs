@@ -17,6 +17,7 @@ mod register_preview;
 mod reports;
 mod requests;
 mod retention;
+mod shared_store;
 
 pub use contractor_side::*;
 pub use customer_page::*;
@@ -31,6 +32,7 @@ pub use register_preview::*;
 pub use reports::*;
 pub use requests::*;
 pub use retention::*;
+pub use shared_store::*;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -97,18 +99,45 @@ impl std::fmt::Debug for Office {
 }
 
 impl Office {
-    /// Open the office in `dir`, creating the folder and the store if needed.
+    /// Open the office in `dir` on its embedded store, creating the folder and the store if
+    /// needed.
     pub fn open(dir: DataDir, operator: impl Into<String>) -> Result<Office> {
         dir.ensure()?;
         let store = SqliteStore::open(&dir.db_path())?;
-        let operator = operator.into();
-        if operator.trim().is_empty() {
-            return Err(Error::invalid("operator", "the operator's name is empty"));
-        }
-        let interrupted = interrupted::recover(&dir, &store)?;
+        Office::with_store(dir, Box::new(store), operator)
+    }
+
+    /// Open the office in `dir` (this PC's keys, settings and journals) on a store chosen
+    /// outside: the embedded one, or a shared server. On a store that signs people in, the
+    /// operator is the signed-in person and `operator` must be empty or the same name: a typed
+    /// name must never stand in for a login.
+    pub fn with_store(
+        dir: DataDir,
+        store: Box<dyn Store>,
+        operator: impl Into<String>,
+    ) -> Result<Office> {
+        dir.ensure()?;
+        let typed = operator.into();
+        let operator = match store.session_operator() {
+            Some(signed_in) if typed.trim().is_empty() || typed == signed_in => signed_in,
+            Some(signed_in) => {
+                return Err(Error::invalid(
+                    "operator",
+                    format!(
+                        "on the shared store {} the operator is the signed-in login                          ({signed_in}), not a typed name: drop --operator/HANDOVER_OPERATOR,                          or sign in as {typed}",
+                        store.location()
+                    ),
+                ));
+            }
+            None if typed.trim().is_empty() => {
+                return Err(Error::invalid("operator", "the operator's name is empty"));
+            }
+            None => typed,
+        };
+        let interrupted = interrupted::recover(&dir, store.as_ref())?;
         Ok(Office {
             dir,
-            store: Box::new(store),
+            store,
             operator,
             clock: Arc::new(SystemClock),
             interrupted,
@@ -325,12 +354,14 @@ pub fn customer(office: &Office, id: &str) -> Result<Customer> {
 
 /// Add a contractor to the roster.
 pub fn contractor_add(office: &mut Office, input: &ContractorInput) -> Result<Contractor> {
-    let id = office.store.next_contractor_id()?;
-    let c = input.validate(id)?;
-    let ev = office.event("contractor.added", contractor_payload(&c));
-    let now = office.now();
-    office.store.insert_contractor(&c, &now, ev)?;
-    Ok(c)
+    let template = office.event("contractor.added", serde_json::Value::Null);
+    let now = template.at.clone();
+    office.store.add_contractor(&now, &mut |id| {
+        let c = input.validate(id.to_string())?;
+        let mut ev = template.clone();
+        ev.payload = contractor_payload(&c);
+        Ok((c, ev))
+    })
 }
 
 /// Change a contractor; the ledger records the old and the new data.

@@ -17,9 +17,16 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
 
     /// Who is operating, as recorded in the ledger [default: HANDOVER_OPERATOR, else the login
-    /// name]
+    /// name]. Embedded store only: on a shared store the signed-in login is the operator
     #[arg(long, global = true, value_name = "NAME")]
     pub operator: Option<String>,
+
+    /// The office's shared PostgreSQL store, as a libpq URL
+    /// (postgres://LOGIN@HOST:PORT/DB?sslmode=verify-full) [default: HANDOVER_STORE, else the
+    /// embedded store in the data folder]. The password comes from the URL, PGPASSWORD,
+    /// ~/.pgpass, or is asked for
+    #[arg(long, global = true, value_name = "URL")]
+    pub store: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -34,8 +41,8 @@ pub const VERSION: &str = concat!(
 );
 
 pub const EXIT_CODES: &str = "Exit codes: 0 success · 1 failure (I/O, store) · 2 wrong usage · \
-3 input refused (invalid register rows, bad key, bad date…) · 5 verification failed (ledger or \
-bundle tampered, wrong key)";
+3 input refused (invalid register rows, bad key, bad date…) · 4 refused by the shared store \
+(your role does not allow it) · 5 verification failed (ledger or bundle tampered, wrong key)";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -76,6 +83,67 @@ pub enum Command {
     /// Delete personal data and provision records past their retention period (policy), and
     /// record it
     Purge(PurgeArgs),
+    /// The people of a shared office: their logins and roles (admin)
+    #[command(subcommand)]
+    Operator(OperatorCmd),
+    /// The office's keys, for the other PCs of a shared office
+    #[command(subcommand)]
+    Office(OfficeCmd),
+    /// Set up this PC for a shared office: install the office keys from `office export-keys`
+    /// (passphrase from stdin or asked), sign in, check the keys are the office's, record it
+    Join(JoinArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficeCmd {
+    /// Write the office keys to FILE, encrypted to a passphrase (asked twice, or one line of
+    /// stdin); recorded
+    ExportKeys(ExportKeysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportKeysArgs {
+    /// The file to write (never over an existing one)
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// The office's store (postgres://LOGIN@HOST:PORT/DB?sslmode=…)
+    pub url: String,
+    /// The key file from `handover office export-keys`
+    #[arg(long, value_name = "FILE")]
+    pub keys: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCmd {
+    /// Create a login with a role; the new password is read from stdin (asked twice on a
+    /// terminal), and the server receives only its SCRAM verifier
+    Add(OperatorAddArgs),
+    /// List the office's logins, their roles and whether they may sign in
+    List(JsonFlag),
+    /// Stop a login from signing in (its entries stay, under its name)
+    Disable(OperatorNameArg),
+}
+
+#[derive(Debug, Args)]
+pub struct OperatorAddArgs {
+    /// Login name (lower-case letters, digits, '_', '.', '-'; e.g. tanaka.h)
+    pub name: String,
+    /// staff (import, pack, register requests), manager (also decide requests, roster, purge,
+    /// export), admin (also operators)
+    #[arg(long)]
+    pub role: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OperatorNameArg {
+    /// Login name
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

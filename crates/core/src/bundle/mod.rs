@@ -76,6 +76,7 @@ pub use open::{
     read_identity_file,
 };
 pub(crate) use pack::check_passphrase;
+pub(crate) use pack::{MAX_OPEN_WORK_FACTOR, PACK_WORK_FACTOR};
 pub use pack::{pack_to_file, pack_to_file_with};
 
 /// Remove a `.partial` bundle left by a pack that died (no process holds it locked).

@@ -8,11 +8,13 @@
 mod eligibility;
 pub mod method;
 mod prepare;
+mod recheck;
 mod record;
 
 pub use eligibility::{ContractorRefusal, agreement_refusal, contractor_refusal, decide_customer};
 pub use method::{Encryption, Method};
 pub use prepare::prepare;
+pub use recheck::recheck;
 pub use record::{HandoverCustomer, HandoverRecord};
 
 use jiff::civil::Date;

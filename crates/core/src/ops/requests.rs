@@ -76,7 +76,7 @@ pub fn request_add(office: &mut Office, input: &RequestInput) -> Result<Request>
         ));
     }
     let r = Request {
-        id: office.store.next_request_id(office.today().year())?,
+        id: String::new(),
         customer_id: customer_id.into(),
         scope: input.scope.clone(),
         received,
@@ -94,7 +94,20 @@ pub fn request_add(office: &mut Office, input: &RequestInput) -> Result<Request>
         notified_channel: None,
         withdrawn_on: None,
     };
-    save(office, r, "request.received")
+    let template = office.event("request.received", serde_json::Value::Null);
+    let now = template.at.clone();
+    let year = office.today().year();
+    let (r, _) = office.store.add_request(year, &now, &mut |id| {
+        let r = Request {
+            id: id.to_string(),
+            ..r.clone()
+        };
+        let mut event = template.clone();
+        event.payload = serde_json::json!({ "request": r });
+        event.customers = vec![r.customer_id.clone()];
+        Ok((r, event))
+    })?;
+    Ok(r)
 }
 
 /// The fields a request can withhold on its own ([`Scope::restrictable`]): what the

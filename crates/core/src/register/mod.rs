@@ -17,6 +17,7 @@ pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, sniff as sniff_floor_plan};
 pub use headers::{ColumnReport, MapOverride, column_letter};
 pub use import::{ImportOptions, ImportReport, RowProblem, import_register};
 pub use index::SearchIndex;
+pub(crate) use model::search_text;
 pub use model::{Customer, FloorPlan};
 pub(crate) use normalize::push_search_key;
 pub use normalize::search_key;

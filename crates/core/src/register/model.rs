@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::push_search_key;
 use crate::Field;
 
 /// A floor plan attached to a customer, stored in the data directory by content hash.
@@ -113,4 +114,23 @@ impl Customer {
             f => self.text(f).is_some_and(|v| !v.is_empty()),
         }
     }
+}
+
+/// The folded id, name, kana, address and phone, then the phone's digits, joined by U+001F.
+pub(crate) fn search_text(c: &Customer) -> String {
+    let mut out = String::with_capacity(256);
+    push_search_key(&mut out, &c.customer_id);
+    for part in [&c.name, &c.name_kana, &c.address, &c.phone] {
+        out.push('\u{1f}');
+        push_search_key(&mut out, part.as_deref().unwrap_or(""));
+    }
+    out.push('\u{1f}');
+    out.extend(
+        c.phone
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .filter(char::is_ascii_digit),
+    );
+    out
 }

@@ -10,19 +10,37 @@
 //! [`ledger`]; [`sqlite`] is the embedded backend of a one-PC office.
 
 pub mod ledger;
+pub mod postgres;
 mod sqlite;
 
 pub use ledger::{
     ChainReport, DerivedReport, EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier,
     VerifyReport, verify_chain,
 };
+pub use postgres::PgStore;
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
+use crate::operators::{Operator, Role};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
-use crate::{Contractor, Result};
+use crate::{Contractor, Error, Result};
+
+/// What a pack relied on when it was prepared, read again inside the recording transaction
+/// after the write lock is taken: an opt-out accepted on another PC in the meantime, or a
+/// changed contractor, refuses the pack instead of being recorded past.
+pub trait Recheck {
+    /// A customer's pending or accepted requests, as the store holds them now.
+    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>>;
+
+    /// The contractor as the store holds it now.
+    fn contractor(&self, id: &str) -> Result<Option<Contractor>>;
+}
+
+/// Builds a record once the store has allocated its id (inside the recording transaction, so
+/// that two PCs never get the same id): the record and the ledger event that records it.
+pub type Build<'a, T> = &'a mut dyn FnMut(&str) -> Result<(T, EventDraft)>;
 
 /// What an upsert did to a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +109,44 @@ pub trait ImportTx {
 
 /// Where an office's register, roster and ledger are kept.
 pub trait Store: Send {
+    /// Where the store is, for messages: the file, or the server and database (never a
+    /// password).
+    fn location(&self) -> String;
+
+    /// The person the database signed in, when the database itself knows (a shared store):
+    /// it, not a typed name, is the actor of every entry.
+    fn session_operator(&self) -> Option<String> {
+        None
+    }
+
+    /// The signed-in person's role on a shared store.
+    fn session_role(&self) -> Result<Option<Role>> {
+        Ok(None)
+    }
+
+    /// The office's people (a shared store; the embedded store has no sign-in).
+    fn operators(&self) -> Result<Vec<Operator>> {
+        Err(no_operators(&self.location()))
+    }
+
+    /// Create a person's login with a role (its password as a SCRAM verifier) and record it.
+    fn add_operator(
+        &mut self,
+        name: &str,
+        role: Role,
+        verifier: &str,
+        event: EventDraft,
+    ) -> Result<LedgerEntry> {
+        let _ = (name, role, verifier, event);
+        Err(no_operators(&self.location()))
+    }
+
+    /// Stop a person from signing in again, and record it.
+    fn disable_operator(&mut self, name: &str, event: EventDraft) -> Result<LedgerEntry> {
+        let _ = (name, event);
+        Err(no_operators(&self.location()))
+    }
+
     /// Start an import transaction.
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>>;
 
@@ -116,11 +172,9 @@ pub trait Store: Send {
     /// One contractor.
     fn contractor(&self, id: &str) -> Result<Option<Contractor>>;
 
-    /// The id the next contractor will get.
-    fn next_contractor_id(&self) -> Result<String>;
-
-    /// Add a contractor (its id must be new) and record it.
-    fn insert_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()>;
+    /// Add a contractor under the next free id (`CTR-0001`), allocated in the recording
+    /// transaction, and record it.
+    fn add_contractor(&mut self, at: &str, build: Build<'_, Contractor>) -> Result<Contractor>;
 
     /// Replace a contractor's data and record it.
     fn update_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()>;
@@ -158,17 +212,32 @@ pub trait Store: Send {
     /// All requests, or one customer's.
     fn requests(&self, customer_id: Option<&str>) -> Result<Vec<Request>>;
 
-    /// Insert or replace a request and record the change.
+    /// Register a new request under the next free id of `year` (`REQ-2026-0001`), allocated
+    /// in the recording transaction, and record it.
+    fn add_request(
+        &mut self,
+        year: i16,
+        at: &str,
+        build: Build<'_, Request>,
+    ) -> Result<(Request, LedgerEntry)>;
+
+    /// Replace an existing request (a decision, a notification, a withdrawal) and record it.
     fn save_request(&mut self, r: &Request, at: &str, event: EventDraft) -> Result<LedgerEntry>;
 
-    /// The id the next request of `year` gets (`REQ-2026-0001`).
-    fn next_request_id(&self, year: i16) -> Result<String>;
+    /// Take the next handover id of `year` (`HO-2026-000001`) for good: the bundle carries it
+    /// before it is recorded, so it is reserved in a transaction of its own, and a pack that is
+    /// refused leaves a gap rather than an id two PCs could share.
+    fn reserve_handover_id(&mut self, year: i16) -> Result<String>;
 
-    /// The id the next handover of `year` gets (`HO-2026-000001`).
-    fn next_handover_id(&self, year: i16) -> Result<String>;
-
-    /// Record a handover and its ledger entry together; returns the entry.
-    fn record_handover(&mut self, h: &HandoverRecord, event: EventDraft) -> Result<LedgerEntry>;
+    /// Record a handover and its ledger entry together; returns the entry. `recheck` runs
+    /// first, inside the transaction and under the ledger's write lock; if it refuses, nothing
+    /// is recorded.
+    fn record_handover(
+        &mut self,
+        h: &HandoverRecord,
+        event: EventDraft,
+        recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
+    ) -> Result<LedgerEntry>;
 
     /// Handovers, all or the one with `id`.
     fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>>;
@@ -186,6 +255,21 @@ pub trait Store: Send {
     /// handover id, then the customer's position in the handover). A query naming a customer
     /// must be answered from an index on the customer, never by scanning every handover.
     fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>>;
+}
+
+/// Field ids stored comma-separated (what a handover gave each customer).
+pub(crate) fn fields_from_db(s: &str) -> Vec<crate::Field> {
+    s.split(',').filter_map(crate::Field::from_id).collect()
+}
+
+fn no_operators(location: &str) -> Error {
+    Error::invalid(
+        "operator",
+        format!(
+            "{location} is the embedded store of one PC: it has no sign-in and no operators \
+             (an office with several PCs uses a PostgreSQL store: see the README)"
+        ),
+    )
 }
 
 /// Walk the whole chain and compare it with the recorded head, then compare the derived tables

@@ -134,7 +134,8 @@ pub fn pack(
         opts.return_by.as_deref(),
     )?;
     let office_keys = keys::load_office_keys(&office.dir)?;
-    let id = office.store.next_handover_id(office.today().year())?;
+    out_free(sel.method, &opts.out)?;
+    let id = office.store.reserve_handover_id(office.today().year())?;
     let created = office.now_instant();
     let manifest = manifest(
         office,
@@ -242,6 +243,15 @@ fn manifest(
 
 /// Where the file goes: the path given, or for media `<folder>/<id>.age` (the folder must be
 /// one: the USB stick or a staging folder).
+/// Refuse an output file that exists before an id is taken for good (ids are never given
+/// twice, so a refusal after that leaves a gap in the numbering).
+fn out_free(method: Method, out: &Path) -> Result<()> {
+    if method != Method::Media && out.exists() {
+        return Err(Error::FileExists(out.to_path_buf()));
+    }
+    Ok(())
+}
+
 fn out_path(method: Method, out: &Path, id: &str) -> Result<PathBuf> {
     if method != Method::Media {
         return Ok(out.to_path_buf());
@@ -438,7 +448,8 @@ fn record_it(
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
-    match office.store.record_handover(record, event) {
+    let recheck = |now: &dyn crate::store::Recheck| crate::handover::recheck(prep, now);
+    match office.store.record_handover(record, event, &recheck) {
         Ok(e) => Ok(e.seq),
         Err(e) => {
             let _ = std::fs::remove_file(path);

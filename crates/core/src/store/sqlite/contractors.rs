@@ -3,8 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
+use super::ids::next_in;
 use super::ledger::append_in;
-use crate::store::EventDraft;
+use crate::store::{Build, EventDraft};
 use crate::{Contractor, Error, Result};
 
 fn contractor_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<Contractor> {
@@ -72,28 +73,18 @@ impl SqliteStore {
             .map_err(|e| self.err(e))
     }
 
-    pub(super) fn next_contractor_id_sql(&self) -> Result<String> {
-        let n: i64 = self
-            .conn
-            .query_row(
-                "SELECT coalesce(max(CAST(substr(id, 5) AS INTEGER)), 0) FROM contractors \
-                 WHERE id LIKE 'CTR-%'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(format!("CTR-{:04}", n + 1))
-    }
-
-    pub(super) fn insert_contractor_sql(
+    pub(super) fn add_contractor_sql(
         &mut self,
-        c: &Contractor,
         at: &str,
-        event: EventDraft,
-    ) -> Result<()> {
+        build: Build<'_, Contractor>,
+    ) -> Result<Contractor> {
         let path = self.path.clone();
-        let mut run = || -> rusqlite::Result<()> {
-            let tx = self.conn.savepoint()?;
+        let err = move |source| Error::store(path.display(), source);
+        let tx = self.conn.savepoint().map_err(&err)?;
+        let id = next_in(&tx, "contractors", "CTR-", 4).map_err(&err)?;
+        // A refusal from `build` drops the savepoint: the id is not taken.
+        let (c, event) = build(&id)?;
+        let run = || -> rusqlite::Result<()> {
             tx.execute(
                 "INSERT INTO contractors (id, name, address, contact, agreement_signed, \
                  agreement_expires, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -107,11 +98,13 @@ impl SqliteStore {
                     at
                 ],
             )?;
-            write_recipients(&tx, c)?;
+            write_recipients(&tx, &c)?;
             append_in(&tx, &event)?;
-            tx.commit()
+            Ok(())
         };
-        run().map_err(|source| Error::Store { path, source })
+        run().map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(c)
     }
 
     pub(super) fn update_contractor_sql(
@@ -145,7 +138,7 @@ impl SqliteStore {
         };
         run().map_err(|source| match source {
             rusqlite::Error::QueryReturnedNoRows => Error::UnknownContractor(c.id.clone()),
-            source => Error::Store { path, source },
+            source => Error::store(path.display(), source),
         })
     }
 }

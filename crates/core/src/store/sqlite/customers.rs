@@ -3,7 +3,7 @@
 use rusqlite::{CachedStatement, OptionalExtension, params};
 
 use super::SqliteStore;
-use crate::register::{Customer, FloorPlan, push_search_key, search_key};
+use crate::register::{Customer, FloorPlan, search_key, search_text};
 use crate::store::ColumnSet;
 use crate::{Field, Result};
 
@@ -161,25 +161,6 @@ pub(super) fn customer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Custo
         floor_plan,
         contract_ended: r.get(15)?,
     })
-}
-
-/// The folded id, name, kana, address and phone, then the phone's digits, joined by U+001F.
-pub(super) fn search_text(c: &Customer) -> String {
-    let mut out = String::with_capacity(256);
-    push_search_key(&mut out, &c.customer_id);
-    for part in [&c.name, &c.name_kana, &c.address, &c.phone] {
-        out.push('\u{1f}');
-        push_search_key(&mut out, part.as_deref().unwrap_or(""));
-    }
-    out.push('\u{1f}');
-    out.extend(
-        c.phone
-            .as_deref()
-            .unwrap_or("")
-            .chars()
-            .filter(char::is_ascii_digit),
-    );
-    out
 }
 
 impl SqliteStore {

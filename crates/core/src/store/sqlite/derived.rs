@@ -92,10 +92,7 @@ impl SqliteStore {
 
     pub(super) fn check_derived_sql(&self) -> Result<DerivedReport> {
         let path = self.path.clone();
-        let err = move |source| Error::Store {
-            path: path.clone(),
-            source,
-        };
+        let err = move |source| Error::store(path.display(), source);
         let mut hs = self
             .conn
             .prepare(

@@ -1,13 +1,15 @@
 //! SQL for handovers and requests.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
+use super::ids::next_in;
 use super::ledger::append_in;
 use crate::handover::{HandoverCustomer, HandoverRecord};
 use crate::requests::{Request, RequestStatus, Scope};
-use crate::store::{EventDraft, LedgerEntry};
-use crate::{Error, Field};
+use crate::store::fields_from_db;
+use crate::store::{Build, EventDraft, LedgerEntry};
+use crate::{Error, Result};
 
 const REQUEST_COLUMNS: &str = "id, customer_id, scope, received, channel, note, status, \
      decided_on, reason, notified_on, notified_channel, withdrawn_on";
@@ -63,10 +65,6 @@ fn request_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
     })
 }
 
-pub(super) fn fields_from_db(s: &str) -> Vec<Field> {
-    s.split(',').filter_map(Field::from_id).collect()
-}
-
 const HANDOVER_COLUMNS: &str = "id, created_at, operator, contractor_id, work_type, method, \
      encryption, return_by, bundle_sha256, bundle_size, recipients, closed_on, closed_note, ledger_seq";
 
@@ -98,53 +96,66 @@ impl SqliteStore {
         event: &EventDraft,
     ) -> rusqlite::Result<LedgerEntry> {
         let tx = self.conn.savepoint()?;
-        tx.prepare_cached(
-            "INSERT INTO requests (id, customer_id, scope, received, channel, note, status, \
+        write_request(&tx, r, at)?;
+        let e = append_in(&tx, event)?;
+        tx.commit()?;
+        Ok(e)
+    }
+
+    pub(super) fn add_request_sql(
+        &mut self,
+        year: i16,
+        at: &str,
+        build: Build<'_, Request>,
+    ) -> Result<(Request, LedgerEntry)> {
+        let path = self.path.clone();
+        let err = move |source| Error::store(path.display(), source);
+        let tx = self.conn.savepoint().map_err(&err)?;
+        let id = next_in(&tx, "requests", &format!("REQ-{year}-"), 4).map_err(&err)?;
+        let (r, event) = build(&id)?;
+        write_request(&tx, &r, at).map_err(&err)?;
+        let e = append_in(&tx, &event).map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok((r, e))
+    }
+
+    pub(super) fn reserve_handover_id_sql(&mut self, year: i16) -> rusqlite::Result<String> {
+        let tx = self.conn.savepoint()?;
+        let id = next_in(&tx, "handovers", &format!("HO-{year}-"), 6)?;
+        tx.commit()?;
+        Ok(id)
+    }
+}
+
+fn write_request(tx: &Connection, r: &Request, at: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO requests (id, customer_id, scope, received, channel, note, status, \
              decided_on, reason, notified_on, notified_channel, withdrawn_on, created_at, \
              updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) \
              ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, status = excluded.status, \
              note = excluded.note, decided_on = excluded.decided_on, reason = excluded.reason, \
              notified_on = excluded.notified_on, notified_channel = excluded.notified_channel, \
              withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at",
-        )?
-        .execute(params![
-            r.id,
-            r.customer_id,
-            r.scope.to_db(),
-            r.received.to_string(),
-            r.channel.id(),
-            r.note,
-            r.status.as_str(),
-            r.decided_on.map(|d| d.to_string()),
-            r.reason,
-            r.notified_on.map(|d| d.to_string()),
-            r.notified_channel.map(|c| c.id()),
-            r.withdrawn_on.map(|d| d.to_string()),
-            at
-        ])?;
-        let e = append_in(&tx, event)?;
-        tx.commit()?;
-        Ok(e)
-    }
+    )?
+    .execute(params![
+        r.id,
+        r.customer_id,
+        r.scope.to_db(),
+        r.received.to_string(),
+        r.channel.id(),
+        r.note,
+        r.status.as_str(),
+        r.decided_on.map(|d| d.to_string()),
+        r.reason,
+        r.notified_on.map(|d| d.to_string()),
+        r.notified_channel.map(|c| c.id()),
+        r.withdrawn_on.map(|d| d.to_string()),
+        at
+    ])?;
+    Ok(())
+}
 
-    pub(super) fn next_id_sql(
-        &self,
-        table: &str,
-        prefix: &str,
-        width: usize,
-    ) -> rusqlite::Result<String> {
-        let start = prefix.len() as i64 + 1;
-        let n: i64 = self.conn.query_row(
-            &format!(
-                "SELECT coalesce(max(CAST(substr(id, {start}) AS INTEGER)), 0) FROM {table} \
-                 WHERE id LIKE ?1"
-            ),
-            [format!("{prefix}%")],
-            |r| r.get(0),
-        )?;
-        Ok(format!("{prefix}{:0width$}", n + 1))
-    }
-
+impl SqliteStore {
     pub(super) fn record_handover_sql(
         &mut self,
         h: &HandoverRecord,

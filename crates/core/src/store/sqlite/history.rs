@@ -8,8 +8,9 @@
 use rusqlite::types::ToSql;
 
 use super::SqliteStore;
-use super::handovers::{fields_from_db, typed, typed_opt};
+use super::handovers::{typed, typed_opt};
 use crate::history::{self, Basis, ProvisionQuery, ProvisionRow};
+use crate::store::fields_from_db;
 
 const SELECT: &str = "SELECT h.id, h.created_at, h.contractor_id, k.name, h.work_type, h.method, \
      h.encryption, h.return_by, h.closed_on, hc.customer_id, c.name, hc.fields \

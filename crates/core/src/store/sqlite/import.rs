@@ -58,10 +58,7 @@ struct SqliteImport<'a> {
 
 impl SqliteImport<'_> {
     fn err(&self, source: rusqlite::Error) -> Error {
-        Error::Store {
-            path: self.path.to_path_buf(),
-            source,
-        }
+        Error::store(self.path.display(), source)
     }
 
     fn upsert_inner(
@@ -145,10 +142,7 @@ impl ImportTx for SqliteImport<'_> {
 
     fn commit(self: Box<Self>, event: EventDraft) -> Result<LedgerEntry> {
         let path = self.path;
-        let err = |source| Error::Store {
-            path: path.to_path_buf(),
-            source,
-        };
+        let err = |source| Error::store(path.display(), source);
         let SqliteImport {
             select,
             upsert,
@@ -193,10 +187,7 @@ impl ImportTx for SqliteImport<'_> {
 impl SqliteStore {
     pub(super) fn begin_import_sql(&mut self) -> Result<Box<dyn ImportTx + '_>> {
         let path = &self.path;
-        let err = |source| Error::Store {
-            path: path.clone(),
-            source,
-        };
+        let err = |source| Error::store(path.display(), source);
         // `&mut self` is held for as long as the import lives, so no other transaction can
         // start on this connection; taking it shared lets the statements live beside the
         // transaction.

@@ -43,10 +43,7 @@ pub(super) fn walk_entries(
     path: &Path,
     f: &mut dyn FnMut(&chain::EntryRef<'_>) -> Result<()>,
 ) -> Result<()> {
-    let err = |source| Error::Store {
-        path: path.to_path_buf(),
-        source,
-    };
+    let err = |source| Error::store(path.display(), source);
     let mut stmt = conn.prepare(LEDGER_IN_ORDER).map_err(err)?;
     let mut rows = stmt.query([]).map_err(err)?;
     while let Some(r) = rows.next().map_err(err)? {
@@ -135,7 +132,7 @@ impl SqliteStore {
             tx.commit()?;
             Ok(e)
         };
-        run().map_err(|source| Error::Store { path, source })
+        run().map_err(|source| Error::store(path.display(), source))
     }
 
     pub(super) fn for_each_entry_sql(

@@ -7,6 +7,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_handovers.sql"),
     include_str!("migrations/0003_accountability.sql"),
     include_str!("migrations/0004_retention.sql"),
+    include_str!("migrations/0005_id_counters.sql"),
 ];
 
 /// The schema version this build writes.

@@ -12,6 +12,7 @@ mod customers;
 mod derived;
 mod handovers;
 mod history;
+mod ids;
 mod import;
 mod ledger;
 mod migrate;
@@ -21,7 +22,7 @@ use ledger::{head_in, walk_entries};
 use migrate::MIGRATIONS;
 pub use migrate::SCHEMA_VERSION;
 
-use super::{EventDraft, Hash, ImportTx, LedgerEntry, Store};
+use super::{Build, EventDraft, Hash, ImportTx, LedgerEntry, Recheck, Store};
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::register::{Customer, FloorPlan};
@@ -53,10 +54,7 @@ impl SqliteStore {
     ///
     /// Refuses a store written by a newer Handover rather than guessing at its schema.
     pub fn open(path: &Path) -> Result<Self> {
-        let err = |source| Error::Store {
-            path: path.to_path_buf(),
-            source,
-        };
+        let err = |source| Error::store(path.display(), source);
         let mut conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
@@ -69,7 +67,7 @@ impl SqliteStore {
             .map_err(err)?;
         if version > SCHEMA_VERSION {
             return Err(Error::StoreTooNew {
-                path: path.to_path_buf(),
+                location: path.display().to_string(),
                 found: version,
                 supported: SCHEMA_VERSION,
             });
@@ -149,14 +147,26 @@ impl SqliteStore {
     }
 
     fn err(&self, source: rusqlite::Error) -> Error {
-        Error::Store {
-            path: self.path.clone(),
-            source,
-        }
+        Error::store(self.path.display(), source)
+    }
+}
+
+impl Recheck for SqliteStore {
+    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
+        self.enforced_requests_sql(customer_id)
+            .map_err(|e| self.err(e))
+    }
+
+    fn contractor(&self, id: &str) -> Result<Option<Contractor>> {
+        self.contractor_sql(id)
     }
 }
 
 impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
         self.begin_import_sql()
     }
@@ -189,12 +199,8 @@ impl Store for SqliteStore {
         self.contractor_sql(id)
     }
 
-    fn next_contractor_id(&self) -> Result<String> {
-        self.next_contractor_id_sql()
-    }
-
-    fn insert_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()> {
-        self.insert_contractor_sql(c, at, event)
+    fn add_contractor(&mut self, at: &str, build: Build<'_, Contractor>) -> Result<Contractor> {
+        self.add_contractor_sql(at, build)
     }
 
     fn update_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()> {
@@ -251,24 +257,48 @@ impl Store for SqliteStore {
             .map_err(|e| self.err(e))
     }
 
-    fn next_request_id(&self, year: i16) -> Result<String> {
-        self.next_id_sql("requests", &format!("REQ-{year}-"), 4)
-            .map_err(|e| self.err(e))
+    fn add_request(
+        &mut self,
+        year: i16,
+        at: &str,
+        build: Build<'_, Request>,
+    ) -> Result<(Request, LedgerEntry)> {
+        self.add_request_sql(year, at, build)
     }
 
-    fn next_handover_id(&self, year: i16) -> Result<String> {
-        self.next_id_sql("handovers", &format!("HO-{year}-"), 6)
-            .map_err(|e| self.err(e))
+    fn reserve_handover_id(&mut self, year: i16) -> Result<String> {
+        self.reserve_handover_id_sql(year).map_err(|e| self.err(e))
     }
 
-    fn record_handover(&mut self, h: &HandoverRecord, event: EventDraft) -> Result<LedgerEntry> {
-        if self.handover_exists_sql(&h.id).map_err(|e| self.err(e))? {
-            return Err(Error::invalid(
-                "handover",
-                format!("{} is already recorded", h.id),
-            ));
+    fn record_handover(
+        &mut self,
+        h: &HandoverRecord,
+        event: EventDraft,
+        recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
+    ) -> Result<LedgerEntry> {
+        // The recheck and the record share one write transaction (BEGIN IMMEDIATE takes the
+        // write lock first), so no other process can register an opt-out in between.
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| self.err(e))?;
         }
-        self.record_handover_sql(h, &event).map_err(|e| self.err(e))
+        let result = (|| {
+            recheck(self)?;
+            if self.handover_exists_sql(&h.id).map_err(|e| self.err(e))? {
+                return Err(Error::invalid(
+                    "handover",
+                    format!("{} is already recorded", h.id),
+                ));
+            }
+            self.record_handover_sql(h, &event).map_err(|e| self.err(e))
+        })();
+        if own {
+            let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            self.conn.execute_batch(end).map_err(|e| self.err(e))?;
+        }
+        result
     }
 
     fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>> {

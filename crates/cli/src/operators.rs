@@ -1,0 +1,161 @@
+//! The shared store from the terminal: choosing it, signing in, `init` on a server, and the
+//! office's operators.
+
+use age::secrecy::SecretString;
+use anyhow::{Context, bail};
+use handover_core::Error;
+use handover_core::operators::Role;
+use handover_core::ops::{self, StoreChoice};
+
+use crate::args::{Cli, ExportKeysArgs, JoinArgs, OperatorCmd};
+use crate::{data_dir, open, print_json, print_keys};
+
+/// `--store`, else `HANDOVER_STORE`, else the embedded store; `--operator` only with the latter.
+pub(crate) fn store_choice(cli: &Cli) -> anyhow::Result<StoreChoice> {
+    let choice = StoreChoice::from_arg_or_env(cli.store.as_deref())?;
+    if let (StoreChoice::Server(t), Some(_)) = (&choice, &cli.operator) {
+        return Err(Error::invalid(
+            "operator",
+            format!(
+                "--operator names the operator of the embedded store only: on the shared store \
+                 {} every entry names the login that signed in ({}), as the server records it; \
+                 to act as someone else, sign in as them (--store postgres://LOGIN@…)",
+                t.location(),
+                t.user()
+            ),
+        )
+        .into());
+    }
+    Ok(choice)
+}
+
+/// The store password, asked for on the terminal when the URL, `PGPASSWORD` and the password
+/// file have none.
+pub(crate) fn store_password(choice: &StoreChoice) -> anyhow::Result<Option<SecretString>> {
+    let StoreChoice::Server(t) = choice else {
+        return Ok(None);
+    };
+    if !choice.needs_password() {
+        return Ok(None);
+    }
+    let pw = rpassword::prompt_password(format!("Password for {}: ", t.location())).with_context(
+        || {
+            format!(
+                "no password for {}: set PGPASSWORD or a ~/.pgpass line, or run in a terminal",
+                t.location()
+            )
+        },
+    )?;
+    Ok(Some(pw.into()))
+}
+
+/// `init`: the embedded store in the data folder, or a shared office on an empty database.
+pub(crate) fn init(cli: &Cli, json: bool) -> anyhow::Result<()> {
+    let choice = store_choice(cli)?;
+    let (report, shared) = match &choice {
+        StoreChoice::Embedded => {
+            let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
+            (ops::init(data_dir(cli)?, &operator)?.1, None)
+        }
+        StoreChoice::Server(t) => {
+            let password = store_password(&choice)?;
+            let (_, report) = ops::init_shared(data_dir(cli)?, t, password.as_ref())?;
+            (report, Some(t.location()))
+        }
+    };
+    if json {
+        return print_json(&report);
+    }
+    match shared {
+        None => outln!("Initialized the office in {}", report.data_dir),
+        Some(loc) => {
+            outln!("Initialized the shared office on {loc}; you are its first admin");
+            outln!("This PC's office keys are in {}", report.data_dir);
+        }
+    }
+    print_keys(&report.keys);
+    Ok(())
+}
+
+pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
+    match cmd {
+        OperatorCmd::Add(a) => {
+            let role: Role = a.role.parse()?;
+            let password = crate::progress::read_passphrase()?;
+            let mut office = open(cli)?;
+            let e = ops::operator_add(&mut office, &a.name, role, &password)?;
+            if a.json {
+                print_json(
+                    &serde_json::json!({ "name": a.name, "role": role, "ledgerSeq": e.seq }),
+                )?;
+            } else {
+                outln!(
+                    "{} may now sign in as {} ({})",
+                    a.name,
+                    role.id(),
+                    role.label_ja()
+                );
+                errln!("recorded as ledger entry {}", e.seq);
+            }
+        }
+        OperatorCmd::List(a) => {
+            let office = open(cli)?;
+            let people = ops::operator_list(&office)?;
+            if a.json {
+                print_json(&people)?;
+            } else {
+                for p in &people {
+                    let state = if p.active { "" } else { "  (disabled)" };
+                    outln!("{:<32} {}{state}", p.name, p.role.id());
+                }
+            }
+        }
+        OperatorCmd::Disable(a) => {
+            let mut office = open(cli)?;
+            let e = ops::operator_disable(&mut office, &a.name)?;
+            outln!("{} can no longer sign in", a.name);
+            errln!("recorded as ledger entry {}", e.seq);
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn export_keys(cli: &Cli, a: &ExportKeysArgs) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let passphrase = crate::progress::read_passphrase()?;
+    let e = ops::export_office_keys(&mut office, &a.file, &passphrase)?;
+    outln!(
+        "wrote the office keys to {}, encrypted to the passphrase: give the file and the \
+         passphrase separately to the PC that joins (`handover join URL --keys FILE`)",
+        a.file.display()
+    );
+    errln!("recorded as ledger entry {}", e.seq);
+    Ok(())
+}
+
+pub(crate) fn join(cli: &Cli, a: &JoinArgs) -> anyhow::Result<()> {
+    if cli.store.is_some() {
+        bail!("join takes the store URL as its argument; drop --store");
+    }
+    let choice = StoreChoice::from_arg_or_env(Some(&a.url))?;
+    let password = store_password(&choice)?;
+    let passphrase = crate::progress::read_passphrase_once()?;
+    let office = ops::join(
+        data_dir(cli)?,
+        &choice,
+        password.as_ref(),
+        &a.keys,
+        &passphrase,
+    )?;
+    outln!(
+        "this PC is set up for the shared office {} as {}; its office keys are in {}",
+        office.store().location(),
+        office.operator(),
+        office.dir().root().display()
+    );
+    outln!(
+        "from now on: --store {} (or HANDOVER_STORE), with your own password",
+        office.store().location()
+    );
+    Ok(())
+}

@@ -1,0 +1,430 @@
+//! The shared office from the terminal, as the README's "An office with several PCs" runs it:
+//! `init` against an empty database, operators added by the admin, people signed in by their
+//! own logins, and many processes appending to one chain at once.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+// The core tests' fixture, shared: the CLI uses part of it.
+#[allow(dead_code)]
+#[path = "../../core/tests/core/pg.rs"]
+mod pg;
+
+use pg::PgDb;
+
+/// Run `handover` signed in as `login` (password through PGPASSWORD, as an office would with
+/// ~/.pgpass), with `stdin` piped in.
+fn run(pg: &PgDb, data: &Path, login: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--store")
+        .arg(pg.url(login))
+        .args(args)
+        .env("PGPASSWORD", pg::PASSWORD)
+        .env_remove("HANDOVER_STORE")
+        .env_remove("HANDOVER_OPERATOR")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run handover");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for handover")
+}
+
+#[track_caller]
+fn ok(pg: &PgDb, data: &Path, login: &str, args: &[&str], stdin: &str) -> String {
+    let out = run(pg, data, login, args, stdin);
+    assert!(
+        out.status.success(),
+        "{login}: handover {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A shared office with two staff and a manager, a contractor and the sample register.
+fn office(pg: &PgDb, data: &Path) -> String {
+    let owner = pg.owner();
+    ok(pg, data, &owner, &["init"], "");
+    for (who, role) in [
+        ("sato", "staff"),
+        ("suzuki", "staff"),
+        ("tanaka", "manager"),
+    ] {
+        ok(
+            pg,
+            data,
+            &owner,
+            &["operator", "add", &pg.login(who), "--role", role],
+            &format!("{}\n", pg::PASSWORD),
+        );
+    }
+    let key = age_recipient();
+    ok(
+        pg,
+        data,
+        &pg.login("tanaka"),
+        &[
+            "contractor",
+            "add",
+            "--name",
+            "架空電設株式会社",
+            "--recipient",
+            &key,
+            "--agreement-signed",
+            "2020-04-01",
+            "--agreement-expires",
+            "2099-03-31",
+        ],
+        "",
+    );
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample/sample_register.xlsx");
+    ok(
+        pg,
+        data,
+        &pg.login("sato"),
+        &["import", sample.to_str().unwrap()],
+        "",
+    );
+    key
+}
+
+fn age_recipient() -> String {
+    "age1rpx8vqxx3yqrvez393lhw7sy9dd9wzjp3d7ma3pcfvhg25rclycs65j6h4".into()
+}
+
+#[test]
+fn people_sign_in_as_themselves_and_the_server_holds_them_to_their_role() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    office(&pg, &data);
+    let sato = pg.login("sato");
+    // A typed operator name on a shared store: wrong usage, nothing done.
+    let out = run(
+        &pg,
+        &data,
+        &sato,
+        &["--operator", "tanaka", "customers"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signed in"));
+    ok(
+        &pg,
+        &data,
+        &sato,
+        &[
+            "request",
+            "add",
+            "C0005",
+            "--scope",
+            "all",
+            "--received",
+            "2026-12-01",
+            "--channel",
+            "phone",
+        ],
+        "",
+    );
+    // Staff may not decide: the server refuses, exit code 4.
+    let out = run(
+        &pg,
+        &data,
+        &sato,
+        &["request", "decide", "REQ-2026-0001", "--accept"],
+        "",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("staff role"));
+    ok(
+        &pg,
+        &data,
+        &pg.login("tanaka"),
+        &["request", "decide", "REQ-2026-0001", "--accept"],
+        "",
+    );
+    // Staff may not add people either.
+    let out = run(
+        &pg,
+        &data,
+        &sato,
+        &["operator", "add", "someone", "--role", "staff"],
+        "pw-pw-pw-pw-pw\n",
+    );
+    assert_eq!(out.status.code(), Some(4));
+    let list = ok(&pg, &data, &pg.owner(), &["operator", "list"], "");
+    assert!(
+        list.contains(&format!("{sato} ")) && list.contains("manager"),
+        "{list}"
+    );
+    let verify = ok(&pg, &data, &sato, &["ledger", "verify"], "");
+    assert!(verify.contains("intact"), "{verify}");
+}
+
+#[test]
+fn a_wrong_password_signs_nobody_in() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    ok(&pg, &data, &pg.owner(), &["init"], "");
+    let sato = pg.owner();
+    // A wrong password: no sign-in.
+    let out = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--store", &pg.url(&sato), "customers"])
+        .env("PGPASSWORD", "wrong")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sign-in refused"));
+}
+
+#[test]
+fn eight_processes_appending_at_once_make_one_chain_with_every_entry() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    office(&pg, &data);
+    let before = ledger_len(&pg);
+    const WORKERS: usize = 8;
+    const EACH: usize = 100;
+    std::thread::scope(|s| {
+        for w in 0..WORKERS {
+            let (pg, data) = (&pg, &data);
+            s.spawn(move || {
+                let login = pg.login(if w % 2 == 0 { "sato" } else { "suzuki" });
+                for i in 0..EACH {
+                    let customer = format!("C{:04}", 1 + (w * EACH + i) % 300);
+                    if i % 10 == 0 {
+                        let out = data.parent().unwrap().join(format!("w{w}-{i}.age"));
+                        ok(
+                            pg,
+                            data,
+                            &login,
+                            &[
+                                "pack",
+                                "--contractor",
+                                "CTR-0001",
+                                "--work-type",
+                                "repair",
+                                "--customers",
+                                &customer,
+                                "--method",
+                                "transfer",
+                                "--out",
+                                out.to_str().unwrap(),
+                                "--return-by",
+                                "2099-12-31",
+                            ],
+                            "",
+                        );
+                    } else {
+                        ok(
+                            pg,
+                            data,
+                            &login,
+                            &[
+                                "request",
+                                "add",
+                                &customer,
+                                "--scope",
+                                "phone",
+                                "--received",
+                                "2026-12-01",
+                                "--channel",
+                                "phone",
+                            ],
+                            "",
+                        );
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(ledger_len(&pg), before + WORKERS * EACH);
+    let verify = ok(&pg, &data, &pg.login("tanaka"), &["ledger", "verify"], "");
+    assert!(verify.contains("intact"), "{verify}");
+    // Every id given once: 80 handovers and 720 requests, numbered without a repeat.
+    let ids = pg
+        .psql(&pg.owner(), "SELECT count(DISTINCT id) FROM handovers")
+        .unwrap();
+    assert_eq!(ids, (WORKERS * EACH / 10).to_string());
+    let ids = pg
+        .psql(&pg.owner(), "SELECT count(DISTINCT id) FROM requests")
+        .unwrap();
+    assert_eq!(ids, (WORKERS * EACH * 9 / 10).to_string());
+}
+
+fn ledger_len(pg: &PgDb) -> usize {
+    pg.psql(&pg.owner(), "SELECT count(*) FROM ledger")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Runs `cmd` with `stdin` written to it and returns what it did.
+fn with_stdin(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `handover join URL --keys FILE` on the PC whose data folder is `data`, as `suzuki`.
+fn join(pg: &PgDb, data: &Path, keys: &Path, pass: &str) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+    c.arg("--data-dir")
+        .arg(data)
+        .args(["join", &pg.url(&pg.login("suzuki")), "--keys"])
+        .arg(keys)
+        .env("PGPASSWORD", pg::PASSWORD);
+    with_stdin(c, pass)
+}
+
+/// A one-PC office of its own in `data`, whose keys are exported to the returned file.
+fn foreign_office_keys(data: &Path, pass: &str) -> PathBuf {
+    let h = |args: &[&str], stdin: &str| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+        c.arg("--data-dir")
+            .arg(data)
+            .args(args)
+            .env("HANDOVER_OPERATOR", "someone")
+            .env_remove("HANDOVER_STORE");
+        with_stdin(c, stdin)
+    };
+    assert!(h(&["init"], "").status.success());
+    let foreign = data.with_extension("keys.age");
+    let out = h(&["office", "export-keys", foreign.to_str().unwrap()], pass);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    foreign
+}
+
+fn assert_code(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn only_the_admin_exports_the_office_keys_and_they_are_never_in_clear() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let keys = tmp.path().join("office-keys.age");
+    let pass = "a long passphrase for the keys\n";
+    // The server refuses the entry for staff, and nothing is left behind then.
+    let file = keys.to_str().unwrap();
+    let out = run(
+        &pg,
+        &first,
+        &pg.login("sato"),
+        &["office", "export-keys", file],
+        pass,
+    );
+    assert_code(&out, 4);
+    assert!(!keys.exists());
+    ok(
+        &pg,
+        &first,
+        &pg.owner(),
+        &["office", "export-keys", file],
+        pass,
+    );
+    let text = std::fs::read_to_string(&keys).unwrap();
+    assert!(
+        text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"),
+        "{text}"
+    );
+    assert!(!text.contains("AGE-SECRET-KEY"));
+}
+
+#[test]
+fn a_new_pc_joins_with_the_exported_keys_and_only_the_offices_own() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let keys = tmp.path().join("office-keys.age");
+    let pass = "a long passphrase for the keys\n";
+    let file = keys.to_str().unwrap();
+    ok(
+        &pg,
+        &first,
+        &pg.owner(),
+        &["office", "export-keys", file],
+        pass,
+    );
+
+    let second = tmp.path().join("second-pc");
+    assert_code(&join(&pg, &second, &keys, "not the passphrase\n"), 3);
+    assert!(!second.join("keys/office.agekey").exists());
+    // Another office's keys are refused, and not installed.
+    let foreign = foreign_office_keys(&tmp.path().join("other-office"), pass);
+    let out = join(&pg, &second, &foreign, pass);
+    assert_code(&out, 3);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another office"));
+    assert!(!second.join("keys/office.agekey").exists());
+    // The office's own keys: installed, and the new PC packs with them.
+    assert_code(&join(&pg, &second, &keys, pass), 0);
+    let bundle = tmp.path().join("from-second.age");
+    let pack = [
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "repair",
+        "--customers",
+        "C0001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    ok(&pg, &second, &pg.login("suzuki"), &pack, "");
+    let kinds = pg
+        .psql(&pg.owner(), "SELECT string_agg(kind || ' ' || actor, ',' ORDER BY seq) FROM ledger WHERE kind IN ('office.keys_exported', 'pc.joined')")
+        .unwrap();
+    let expected = format!(
+        "office.keys_exported {},pc.joined {}",
+        pg.owner(),
+        pg.login("suzuki")
+    );
+    assert_eq!(kinds, expected);
+}

@@ -1,0 +1,227 @@
+//! Choosing the office's store, and the people of a shared one.
+//!
+//! Nothing set: the embedded store in the data folder. A `postgres://` URL (`--store`,
+//! `HANDOVER_STORE`, the app's settings): the office's server, signed in as the URL's login.
+
+use age::secrecy::{ExposeSecret, SecretString};
+
+use super::Office;
+use crate::operators::{Operator, Role, check_name};
+use crate::store::postgres::{PgStore, Target};
+use crate::store::{LedgerEntry, SqliteStore, Store};
+use crate::{DataDir, Error, Result};
+
+/// Which store an office uses.
+#[derive(Debug, Clone)]
+pub enum StoreChoice {
+    /// The embedded store of a one-PC office, in the data folder.
+    Embedded,
+    /// The office's PostgreSQL server.
+    Server(Box<Target>),
+}
+
+impl StoreChoice {
+    /// From a `--store` value, else `HANDOVER_STORE`, else the embedded store.
+    pub fn from_arg_or_env(arg: Option<&str>) -> Result<StoreChoice> {
+        let env = std::env::var("HANDOVER_STORE").ok();
+        match arg
+            .or(env.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => Ok(StoreChoice::Embedded),
+            Some(url) => Ok(StoreChoice::Server(Box::new(Target::parse(url)?))),
+        }
+    }
+
+    /// Will connecting need a password typed now (none in the URL, `PGPASSWORD` or the
+    /// password file)?
+    pub fn needs_password(&self) -> bool {
+        match self {
+            StoreChoice::Embedded => false,
+            StoreChoice::Server(t) => !t.password_known(),
+        }
+    }
+
+    /// The login and server, for a password prompt.
+    pub fn describe(&self, dir: &DataDir) -> String {
+        match self {
+            StoreChoice::Embedded => dir.db_path().display().to_string(),
+            StoreChoice::Server(t) => t.location(),
+        }
+    }
+
+    /// Open the chosen store (signing in to a server).
+    pub fn open(&self, dir: &DataDir, password: Option<&SecretString>) -> Result<Box<dyn Store>> {
+        match self {
+            StoreChoice::Embedded => {
+                dir.ensure()?;
+                Ok(Box::new(SqliteStore::open(&dir.db_path())?))
+            }
+            StoreChoice::Server(t) => Ok(Box::new(PgStore::connect(t, password)?)),
+        }
+    }
+}
+
+/// Open the office on the chosen store. On a shared store the operator is the signed-in login,
+/// and a typed `operator` (other than that login) is refused.
+pub fn open_office(
+    dir: DataDir,
+    choice: &StoreChoice,
+    password: Option<&SecretString>,
+    operator: Option<&str>,
+) -> Result<Office> {
+    match choice {
+        StoreChoice::Embedded => Office::open(
+            dir,
+            operator.map_or_else(super::default_operator, str::to_string),
+        ),
+        StoreChoice::Server(_) => {
+            let store = choice.open(&dir, password)?;
+            Office::with_store(dir, store, operator.unwrap_or_default())
+        }
+    }
+}
+
+/// Create the office on an empty PostgreSQL database (as its owner, who becomes the first
+/// admin) and this PC's office keys.
+pub fn init_shared(
+    dir: DataDir,
+    target: &Target,
+    password: Option<&SecretString>,
+) -> Result<(Office, super::InitReport)> {
+    dir.ensure()?;
+    if crate::keys::office_keys_exist(&dir) {
+        return Err(Error::invalid(
+            "init",
+            format!(
+                "{} already holds office keys: a new shared office needs a data folder of its \
+                 own (--data-dir)",
+                dir.root().display()
+            ),
+        ));
+    }
+    let store = PgStore::init(target, password)?;
+    let mut office = Office::with_store(dir, Box::new(store), "")?;
+    let keys = super::create_office_keys(&mut office)?;
+    let report = super::InitReport {
+        data_dir: office.dir.root().display().to_string(),
+        keys,
+    };
+    Ok((office, report))
+}
+
+/// Create a person's login with a role, and record it (admin only; the server decides).
+pub fn operator_add(
+    office: &mut Office,
+    name: &str,
+    role: Role,
+    password: &SecretString,
+) -> Result<LedgerEntry> {
+    let name = check_name(name)?;
+    let pw = password.expose_secret();
+    if pw.chars().count() < 12 {
+        return Err(Error::invalid(
+            "password",
+            "a password of at least 12 characters is needed",
+        ));
+    }
+    // The server receives a SCRAM verifier, never the password itself.
+    let verifier = postgres_protocol::password::scram_sha_256(pw.as_bytes());
+    let ev = office.event(
+        "operator.added",
+        serde_json::json!({ "name": name, "role": role.id() }),
+    );
+    office.store.add_operator(name, role, &verifier, ev)
+}
+
+/// The office's people and their roles.
+pub fn operator_list(office: &Office) -> Result<Vec<Operator>> {
+    office.store.operators()
+}
+
+/// Stop a person from signing in, and record it (admin only).
+pub fn operator_disable(office: &mut Office, name: &str) -> Result<LedgerEntry> {
+    let name = check_name(name)?;
+    let ev = office.event("operator.disabled", serde_json::json!({ "name": name }));
+    office.store.disable_operator(name, ev)
+}
+
+/// Write this PC's office keys to `out`, encrypted to a passphrase, for another PC of the
+/// office (`join`); recorded, since whoever holds the file and its passphrase can sign bundles
+/// and read every one the office sent.
+pub fn export_office_keys(
+    office: &mut Office,
+    out: &std::path::Path,
+    passphrase: &SecretString,
+) -> Result<LedgerEntry> {
+    let public = crate::key_transfer::export(&office.dir, out, passphrase)?;
+    let ev = office.event(
+        "office.keys_exported",
+        serde_json::json!({ "signingFingerprint": public.signing_fingerprint }),
+    );
+    office.store.append(ev).inspect_err(|_| {
+        let _ = std::fs::remove_file(out);
+    })
+}
+
+/// Set up this PC for a shared office: install the office keys from `keys_file` (made by
+/// [`export_office_keys`]), sign in, check that the keys are the office's own (those its
+/// `office.initialized` entry recorded), and record the new PC.
+pub fn join(
+    dir: DataDir,
+    choice: &StoreChoice,
+    password: Option<&SecretString>,
+    keys_file: &std::path::Path,
+    passphrase: &SecretString,
+) -> Result<Office> {
+    if !matches!(choice, StoreChoice::Server(_)) {
+        return Err(Error::invalid(
+            "store",
+            "join sets up a PC of a shared office: give the office's --store URL",
+        ));
+    }
+    let store = choice.open(&dir, password)?;
+    let recorded = office_signing_key(store.as_ref())?;
+    dir.ensure()?;
+    let created = jiff::Timestamp::now().to_string();
+    let public = crate::key_transfer::import(&dir, keys_file, passphrase, &created)?;
+    if public.signing_key != recorded {
+        for f in [crate::keys::IDENTITY_FILE, crate::keys::SIGNING_FILE] {
+            let _ = std::fs::remove_file(dir.keys_dir().join(f));
+        }
+        return Err(Error::invalid(
+            "keys",
+            format!(
+                "{} holds the keys of another office (signing key {}), not those of {}: \
+                 nothing was installed",
+                keys_file.display(),
+                public.signing_fingerprint,
+                store.location()
+            ),
+        ));
+    }
+    let mut office = Office::with_store(dir, store, "")?;
+    let ev = office.event(
+        "pc.joined",
+        serde_json::json!({ "signingFingerprint": public.signing_fingerprint }),
+    );
+    office.store.append(ev)?;
+    Ok(office)
+}
+
+/// The signing key the office recorded when it was created.
+fn office_signing_key(store: &dyn Store) -> Result<String> {
+    let mut key = None;
+    store.for_each_entry(&mut |e| {
+        if key.is_none() && e.kind == "office.initialized" {
+            key = e
+                .payload
+                .as_deref()
+                .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+                .and_then(|v| v["signingKey"].as_str().map(str::to_string));
+        }
+        Ok(())
+    })?;
+    key.ok_or_else(|| Error::StoreNoOffice(store.location()))
+}

@@ -1,0 +1,849 @@
+//! The shared store of an office with several PCs: one PostgreSQL database (15 or later).
+//!
+//! Differences from the embedded store, all decided by the server rather than by this code:
+//! each person signs in with their own login, and that login (`session_user`) is the actor of
+//! every entry; entries go in only through `ledger_append()`, sealed under the head row's lock,
+//! so appends from many PCs serialise and the chain never forks; what a role may do is granted
+//! in the schema (migrations/0001_office.sql), so plain `psql` is held to the same rules.
+//! Ids are given out from `id_counters` inside the recording transaction.
+
+use std::cell::RefCell;
+
+use postgres::Client;
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+
+mod connect;
+mod derived;
+mod import;
+mod rows;
+mod schema;
+
+pub use connect::{Target, is_url};
+pub use schema::SCHEMA_VERSION;
+
+use super::{Build, EventDraft, Hash, ImportTx, LedgerEntry, Purge, Recheck, Store};
+use crate::handover::HandoverRecord;
+use crate::history::{ProvisionQuery, ProvisionRow};
+use crate::operators::{Operator, Role};
+use crate::register::{Customer, FloorPlan};
+use crate::requests::Request;
+use crate::store::ledger::chain;
+use crate::{Contractor, Error, Result};
+
+/// The PostgreSQL implementation of [`Store`].
+pub struct PgStore {
+    client: RefCell<Client>,
+    location: String,
+    user: String,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+/// A driver error in the store's terms: refused by a role, unreachable or signed out, or
+/// anything else.
+pub(super) fn classify(location: &str, e: postgres::Error) -> Error {
+    let reason = |db: &postgres::error::DbError| db.message().to_string();
+    match e.code() {
+        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::StoreDenied {
+            location: location.into(),
+            reason: e.as_db_error().map(reason).unwrap_or_default(),
+        },
+        Some(c)
+            if *c == SqlState::INVALID_PASSWORD
+                || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
+        {
+            Error::StoreUnavailable {
+                location: location.into(),
+                reason: format!(
+                    "sign-in refused ({}): check the login name and password",
+                    e.as_db_error().map(reason).unwrap_or_default()
+                ),
+            }
+        }
+        Some(_) => Error::store(location, e),
+        None if e.is_closed()
+            || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) =>
+        {
+            Error::StoreUnavailable {
+                location: location.into(),
+                reason: format!("{e}: is the server running and reachable from this PC?"),
+            }
+        }
+        None if e.to_string().contains("password missing") => Error::StoreUnavailable {
+            location: location.into(),
+            reason: "a password is needed (in the URL, PGPASSWORD, ~/.pgpass or typed when \
+                     asked)"
+                .into(),
+        },
+        None => Error::store(location, e),
+    }
+}
+
+/// Driver results in the store's terms.
+pub(super) trait At<T> {
+    fn at(self, location: &str) -> Result<T>;
+}
+
+impl<T> At<T> for std::result::Result<T, postgres::Error> {
+    fn at(self, location: &str) -> Result<T> {
+        self.map_err(|e| classify(location, e))
+    }
+}
+
+/// Append an entry in the caller's transaction, through the server's sealing function.
+pub(super) fn append_in(c: &mut Client, e: &EventDraft, loc: &str) -> Result<LedgerEntry> {
+    let payload = e.payload.to_string();
+    let row = c
+        .query_one(
+            &format!(
+                "SELECT {} FROM ledger_append($1, $2, $3, $4)",
+                rows::LEDGER_COLUMNS
+            ),
+            &[&e.at, &e.kind, &payload, &e.customers],
+        )
+        .at(loc)?;
+    rows::entry(&row, loc)
+}
+
+/// The next `{prefix}{n:0width$}`, from the counter row (locked until the transaction ends)
+/// or past the highest id stored.
+fn next_in(c: &mut Client, table: &str, prefix: &str, width: usize, loc: &str) -> Result<String> {
+    let start = prefix.len() as i32 + 1;
+    let stored: i64 = c
+        .query_one(
+            &format!(
+                "SELECT coalesce(max(substr(id, {start})::BIGINT), 0) FROM {table} \
+                 WHERE id LIKE $1 AND substr(id, {start}) ~ '^[0-9]+$'"
+            ),
+            &[&format!("{prefix}%")],
+        )
+        .at(loc)?
+        .get(0);
+    let n: i64 = c
+        .query_one(
+            "INSERT INTO id_counters (prefix, n) VALUES ($1, $2::BIGINT + 1) \
+             ON CONFLICT (prefix) DO UPDATE SET n = greatest(id_counters.n, $2::BIGINT) + 1 \
+             RETURNING n",
+            &[&prefix, &stored],
+        )
+        .at(loc)?
+        .get(0);
+    Ok(format!("{prefix}{n:0width$}"))
+}
+
+impl PgStore {
+    /// Sign in to the office's store. Refuses a database without an office (run `init`) and a
+    /// schema newer than this build understands.
+    pub fn connect(
+        target: &Target,
+        password: Option<&age::secrecy::SecretString>,
+    ) -> Result<PgStore> {
+        let client = target.connect(password)?;
+        let store = PgStore {
+            client: RefCell::new(client),
+            location: target.location(),
+            user: target.user().to_string(),
+        };
+        schema::check(&mut store.client.borrow_mut(), &store.location)?;
+        Ok(store)
+    }
+
+    /// Create the office's schema and roles in an empty database, as its owner (a login with
+    /// CREATEROLE), who becomes the first admin. Refused on a database that holds anything.
+    pub fn init(target: &Target, password: Option<&age::secrecy::SecretString>) -> Result<PgStore> {
+        let mut client = target.connect(password)?;
+        schema::create(&mut client, &target.location())?;
+        Ok(PgStore {
+            client: RefCell::new(client),
+            location: target.location(),
+            user: target.user().to_string(),
+        })
+    }
+
+    /// Run `f` in one transaction: all of it lands, or nothing.
+    fn tx<T>(&self, f: impl FnOnce(&mut Client, &str) -> Result<T>) -> Result<T> {
+        let mut c = self.client.borrow_mut();
+        c.batch_execute("BEGIN").at(&self.location)?;
+        match f(&mut c, &self.location) {
+            Ok(v) => {
+                c.batch_execute("COMMIT").at(&self.location)?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = c.batch_execute("ROLLBACK");
+                drop(c);
+                Err(self.explain_denied(e))
+            }
+        }
+    }
+
+    /// A refusal by the server, with who is signed in and their role (what to ask for).
+    fn explain_denied(&self, e: Error) -> Error {
+        match e {
+            Error::StoreDenied { location, reason } => {
+                let role = self
+                    .session_role()
+                    .ok()
+                    .flatten()
+                    .map_or("no".to_string(), |r| r.id().to_string());
+                Error::StoreDenied {
+                    location,
+                    reason: format!(
+                        "{reason} ({} signs in with the {role} role; ask someone whose role \
+                         allows it)",
+                        self.user
+                    ),
+                }
+            }
+            e => e,
+        }
+    }
+
+    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>> {
+        self.client
+            .borrow_mut()
+            .query(sql, params)
+            .at(&self.location)
+    }
+
+    fn recipients(&self, id: &str) -> Result<Vec<String>> {
+        Ok(self
+            .query(
+                "SELECT recipient FROM contractor_recipients WHERE contractor_id = $1 \
+                 ORDER BY position",
+                &[&id],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn contractors_where(
+        &self,
+        cond: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Contractor>> {
+        let rows = self.query(
+            &format!(
+                "SELECT {} FROM contractors {cond} ORDER BY id",
+                rows::CONTRACTOR_COLUMNS
+            ),
+            params,
+        )?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.get(0);
+                rows::contractor(r, self.recipients(&id)?, &self.location)
+            })
+            .collect()
+    }
+
+    fn requests_where(&self, cond: &str, id: &str) -> Result<Vec<Request>> {
+        let params: &[&(dyn ToSql + Sync)] = if cond.is_empty() { &[] } else { &[&id] };
+        self.query(
+            &format!(
+                "SELECT {} FROM requests {cond} ORDER BY id",
+                rows::REQUEST_COLUMNS
+            ),
+            params,
+        )?
+        .iter()
+        .map(|r| rows::request(r, &self.location))
+        .collect()
+    }
+}
+
+fn write_recipients(c: &mut Client, k: &Contractor, loc: &str) -> Result<()> {
+    c.execute(
+        "DELETE FROM contractor_recipients WHERE contractor_id = $1",
+        &[&k.id],
+    )
+    .at(loc)?;
+    for (i, r) in k.recipients.iter().enumerate() {
+        c.execute(
+            "INSERT INTO contractor_recipients (contractor_id, position, recipient) \
+             VALUES ($1, $2, $3)",
+            &[&k.id, &(i as i32), r],
+        )
+        .at(loc)?;
+    }
+    Ok(())
+}
+
+/// Write a request: `sql` is [`rows::INSERT_REQUEST`] or [`rows::UPSERT_REQUEST`].
+fn write_request(c: &mut Client, sql: &str, r: &Request, at: &str, loc: &str) -> Result<()> {
+    let p = rows::request_params(r);
+    let mut refs: Vec<&(dyn ToSql + Sync)> = p.iter().map(|b| b.as_ref() as _).collect();
+    refs.push(&at);
+    c.execute(sql, &refs).at(loc)?;
+    Ok(())
+}
+
+fn write_handover(c: &mut Client, h: &HandoverRecord, seq: u64, loc: &str) -> Result<()> {
+    let recipients = serde_json::to_string(&h.recipients).unwrap_or_default();
+    c.execute(
+        &format!(
+            "INSERT INTO handovers ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             NULL, NULL, $12)",
+            rows::HANDOVER_COLUMNS
+        ),
+        &[
+            &h.id,
+            &h.created_at.to_string(),
+            &h.operator,
+            &h.contractor_id,
+            &h.work_type.id(),
+            &h.method.id(),
+            &h.encryption.id(),
+            &h.return_by.to_string(),
+            &h.bundle_sha256,
+            &h.bundle_size.map(|s| s as i64),
+            &recipients,
+            &(seq as i64),
+        ],
+    )
+    .at(loc)?;
+    let stmt = c
+        .prepare(
+            "INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .at(loc)?;
+    for (i, hc) in h.customers.iter().enumerate() {
+        let fields = hc
+            .fields
+            .iter()
+            .map(|f| f.id())
+            .collect::<Vec<_>>()
+            .join(",");
+        c.execute(&stmt, &[&h.id, &hc.customer_id, &(i as i32), &fields])
+            .at(loc)?;
+    }
+    Ok(())
+}
+
+/// The recheck of a pack, read through the recording transaction's connection.
+struct InTx<'c> {
+    client: RefCell<&'c mut Client>,
+    loc: &'c str,
+}
+
+impl Recheck for InTx<'_> {
+    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
+        self.client
+            .borrow_mut()
+            .query(
+                &format!(
+                    "SELECT {} FROM requests WHERE customer_id = $1 \
+                     AND status IN ('pending', 'accepted') ORDER BY id",
+                    rows::REQUEST_COLUMNS
+                ),
+                &[&customer_id],
+            )
+            .at(self.loc)?
+            .iter()
+            .map(|r| rows::request(r, self.loc))
+            .collect()
+    }
+
+    fn contractor(&self, id: &str) -> Result<Option<Contractor>> {
+        let mut c = self.client.borrow_mut();
+        let Some(row) = c
+            .query_opt(
+                &format!(
+                    "SELECT {} FROM contractors WHERE id = $1",
+                    rows::CONTRACTOR_COLUMNS
+                ),
+                &[&id],
+            )
+            .at(self.loc)?
+        else {
+            return Ok(None);
+        };
+        let recipients = c
+            .query(
+                "SELECT recipient FROM contractor_recipients WHERE contractor_id = $1 \
+                 ORDER BY position",
+                &[&id],
+            )
+            .at(self.loc)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        rows::contractor(&row, recipients, self.loc).map(Some)
+    }
+}
+
+impl Store for PgStore {
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    fn session_operator(&self) -> Option<String> {
+        Some(self.user.clone())
+    }
+
+    fn session_role(&self) -> Result<Option<Role>> {
+        let rows = self.query("SELECT role FROM operators WHERE name = session_user", &[])?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.get::<_, String>(0).parse().ok()))
+    }
+
+    fn operators(&self) -> Result<Vec<Operator>> {
+        self.query(
+            "SELECT name, role, active FROM operators ORDER BY name",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            let role: String = r.get(1);
+            Ok(Operator {
+                name: r.get(0),
+                role: role.parse()?,
+                active: r.get(2),
+            })
+        })
+        .collect()
+    }
+
+    fn add_operator(
+        &mut self,
+        name: &str,
+        role: Role,
+        verifier: &str,
+        event: EventDraft,
+    ) -> Result<LedgerEntry> {
+        self.tx(|c, loc| {
+            c.execute(
+                "SELECT operator_create($1, $2, $3)",
+                &[&name, &role.id(), &verifier],
+            )
+            .map_err(|e| match e.code() {
+                Some(s) if *s == SqlState::DUPLICATE_OBJECT => {
+                    Error::invalid("operator", format!("a login named {name} already exists"))
+                }
+                _ => classify(loc, e),
+            })?;
+            append_in(c, &event, loc)
+        })
+    }
+
+    fn disable_operator(&mut self, name: &str, event: EventDraft) -> Result<LedgerEntry> {
+        self.tx(|c, loc| {
+            c.execute("SELECT operator_disable($1)", &[&name])
+                .map_err(|e| match e.code() {
+                    Some(s) if *s == SqlState::INVALID_PARAMETER_VALUE => Error::invalid(
+                        "operator",
+                        e.as_db_error()
+                            .map(|d| d.message().to_string())
+                            .unwrap_or_default(),
+                    ),
+                    _ => classify(loc, e),
+                })?;
+            append_in(c, &event, loc)
+        })
+    }
+
+    fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        import::begin(self.client.get_mut(), &self.location)
+    }
+
+    fn customer(&self, id: &str) -> Result<Option<Customer>> {
+        let rows = self.query(
+            &format!(
+                "SELECT {} FROM customers WHERE customer_id = $1",
+                rows::CUSTOMER_COLUMNS
+            ),
+            &[&id],
+        )?;
+        rows.first()
+            .map(|r| rows::customer(r, &self.location))
+            .transpose()
+    }
+
+    fn search_customers(&self, query: &str, limit: Option<usize>) -> Result<Vec<Customer>> {
+        let key = crate::register::search_key(query);
+        let limit = limit.map(|l| l as i64);
+        let rows = if key.is_empty() {
+            self.query(
+                &format!(
+                    "SELECT {} FROM customers ORDER BY customer_id LIMIT $1",
+                    rows::CUSTOMER_COLUMNS
+                ),
+                &[&limit],
+            )?
+        } else {
+            let pattern = format!(
+                "%{}%",
+                key.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            self.query(
+                &format!(
+                    "SELECT {} FROM customers WHERE search LIKE $1 ESCAPE '\\' \
+                     ORDER BY customer_id LIMIT $2",
+                    rows::CUSTOMER_COLUMNS
+                ),
+                &[&pattern, &limit],
+            )?
+        };
+        rows.iter()
+            .map(|r| rows::customer(r, &self.location))
+            .collect()
+    }
+
+    fn customer_count(&self) -> Result<u64> {
+        let rows = self.query("SELECT count(*) FROM customers", &[])?;
+        Ok(rows[0].get::<_, i64>(0) as u64)
+    }
+
+    fn customer_search_keys(&self) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .query(
+                "SELECT customer_id, search FROM customers ORDER BY customer_id",
+                &[],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    fn floor_plans_in_use(&self) -> Result<Vec<FloorPlan>> {
+        Ok(self
+            .query(
+                "SELECT DISTINCT floor_plan_sha256, floor_plan_ext, floor_plan_size \
+                 FROM customers WHERE floor_plan_sha256 IS NOT NULL",
+                &[],
+            )?
+            .iter()
+            .map(|r| FloorPlan {
+                sha256: r.get(0),
+                ext: r.get(1),
+                size: r.get::<_, i64>(2) as u64,
+            })
+            .collect())
+    }
+
+    fn contractors(&self) -> Result<Vec<Contractor>> {
+        self.contractors_where("", &[])
+    }
+
+    fn contractor(&self, id: &str) -> Result<Option<Contractor>> {
+        Ok(self
+            .contractors_where("WHERE id = $1", &[&id])?
+            .into_iter()
+            .next())
+    }
+
+    fn add_contractor(&mut self, at: &str, build: Build<'_, Contractor>) -> Result<Contractor> {
+        self.tx(|c, loc| {
+            let id = next_in(c, "contractors", "CTR-", 4, loc)?;
+            let (k, event) = build(&id)?;
+            c.execute(
+                "INSERT INTO contractors (id, name, address, contact, agreement_signed, \
+                 agreement_expires, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                &[
+                    &k.id,
+                    &k.name,
+                    &k.address,
+                    &k.contact,
+                    &k.agreement_signed.to_string(),
+                    &k.agreement_expires.to_string(),
+                    &at,
+                ],
+            )
+            .at(loc)?;
+            write_recipients(c, &k, loc)?;
+            append_in(c, &event, loc)?;
+            Ok(k)
+        })
+    }
+
+    fn update_contractor(&mut self, k: &Contractor, at: &str, event: EventDraft) -> Result<()> {
+        self.tx(|c, loc| {
+            let n = c
+                .execute(
+                    "UPDATE contractors SET name = $2, address = $3, contact = $4, \
+                     agreement_signed = $5, agreement_expires = $6, updated_at = $7 WHERE id = $1",
+                    &[
+                        &k.id,
+                        &k.name,
+                        &k.address,
+                        &k.contact,
+                        &k.agreement_signed.to_string(),
+                        &k.agreement_expires.to_string(),
+                        &at,
+                    ],
+                )
+                .at(loc)?;
+            if n != 1 {
+                return Err(Error::UnknownContractor(k.id.clone()));
+            }
+            write_recipients(c, k, loc)?;
+            append_in(c, &event, loc).map(drop)
+        })
+    }
+
+    fn append(&mut self, event: EventDraft) -> Result<LedgerEntry> {
+        self.tx(|c, loc| append_in(c, &event, loc))
+    }
+
+    fn for_each_entry(&self, f: &mut dyn FnMut(LedgerEntry) -> Result<()>) -> Result<()> {
+        let loc = self.location.clone();
+        self.for_each_entry_ref(&mut |e| {
+            let _ = &loc;
+            f(LedgerEntry {
+                seq: e.seq,
+                at: String::from_utf8_lossy(e.at).into_owned(),
+                kind: String::from_utf8_lossy(e.kind).into_owned(),
+                actor: String::from_utf8_lossy(e.actor).into_owned(),
+                payload: e.payload.map(|p| String::from_utf8_lossy(p).into_owned()),
+                payload_hash: e.payload_hash.try_into().unwrap_or([0xff; 32]),
+                prev_hash: e.prev_hash.try_into().unwrap_or([0xff; 32]),
+                hash: e.hash.try_into().unwrap_or([0xff; 32]),
+            })
+        })
+    }
+
+    fn for_each_entry_ref(
+        &self,
+        f: &mut dyn FnMut(&chain::EntryRef<'_>) -> Result<()>,
+    ) -> Result<()> {
+        derived::walk(&mut self.client.borrow_mut(), &self.location, f)
+    }
+
+    fn check_derived(&self) -> Result<super::DerivedReport> {
+        let mut c = self.client.borrow_mut();
+        derived::check(&mut c, &self.location)
+    }
+
+    fn customers_ended_before(&self, date: &str) -> Result<Vec<Customer>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM customers WHERE contract_ended IS NOT NULL \
+                 AND contract_ended < $1 ORDER BY customer_id",
+                rows::CUSTOMER_COLUMNS
+            ),
+            &[&date],
+        )?
+        .iter()
+        .map(|r| rows::customer(r, &self.location))
+        .collect()
+    }
+
+    fn purge(&mut self, p: &Purge, event: EventDraft) -> Result<LedgerEntry> {
+        self.tx(|c, loc| {
+            let gone = |what: String| {
+                Error::invalid(
+                    "purge",
+                    format!(
+                        "{what} is already gone: the store changed while the purge was \
+                         prepared; nothing was purged — run it again"
+                    ),
+                )
+            };
+            for id in &p.customers {
+                if c.execute("DELETE FROM customers WHERE customer_id = $1", &[id])
+                    .at(loc)?
+                    != 1
+                {
+                    return Err(gone(format!("customer {id}")));
+                }
+            }
+            for id in &p.requests {
+                if c.execute("DELETE FROM requests WHERE id = $1", &[id])
+                    .at(loc)?
+                    != 1
+                {
+                    return Err(gone(format!("request {id}")));
+                }
+            }
+            for id in &p.handovers {
+                c.execute(
+                    "DELETE FROM handover_customers WHERE handover_id = $1",
+                    &[id],
+                )
+                .at(loc)?;
+                if c.execute("DELETE FROM handovers WHERE id = $1", &[id])
+                    .at(loc)?
+                    != 1
+                {
+                    return Err(gone(format!("handover {id}")));
+                }
+            }
+            // The purge entry first: the server redacts only what the entry in this very
+            // transaction lists, for the manager who appended it.
+            let e = append_in(c, &event, loc)?;
+            let n: i64 = c
+                .query_one("SELECT ledger_redact($1)", &[&(e.seq as i64)])
+                .at(loc)?
+                .get(0);
+            if n as usize != p.redact.len() {
+                return Err(gone("the details of a ledger entry".into()));
+            }
+            Ok(e)
+        })
+    }
+
+    fn ledger_head(&self) -> Result<Option<(u64, Hash)>> {
+        let rows = self.query("SELECT seq, hash FROM ledger_head WHERE id = 1", &[])?;
+        Ok(rows.first().and_then(|r| {
+            let seq = r.get::<_, i64>(0) as u64;
+            let hash: &[u8] = r.get(1);
+            (seq > 0).then(|| (seq, hash.try_into().unwrap_or([0xff; 32])))
+        }))
+    }
+
+    fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>> {
+        self.query(
+            "SELECT l.seq, l.at, l.kind, l.actor, l.payload, l.payload_hash, l.prev_hash, l.hash \
+             FROM ledger_customers c JOIN ledger l ON l.seq = c.seq \
+             WHERE c.customer_id = $1 ORDER BY l.seq",
+            &[&customer_id],
+        )?
+        .iter()
+        .map(|r| rows::entry(r, &self.location))
+        .collect()
+    }
+
+    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
+        self.requests_where(
+            "WHERE customer_id = $1 AND status IN ('pending', 'accepted')",
+            customer_id,
+        )
+    }
+
+    fn requests(&self, customer_id: Option<&str>) -> Result<Vec<Request>> {
+        match customer_id {
+            Some(id) => self.requests_where("WHERE customer_id = $1", id),
+            None => self.requests_where("", ""),
+        }
+    }
+
+    fn add_request(
+        &mut self,
+        year: i16,
+        at: &str,
+        build: Build<'_, Request>,
+    ) -> Result<(Request, LedgerEntry)> {
+        self.tx(|c, loc| {
+            let id = next_in(c, "requests", &format!("REQ-{year}-"), 4, loc)?;
+            let (r, event) = build(&id)?;
+            write_request(c, rows::INSERT_REQUEST, &r, at, loc)?;
+            let e = append_in(c, &event, loc)?;
+            Ok((r, e))
+        })
+    }
+
+    fn save_request(&mut self, r: &Request, at: &str, event: EventDraft) -> Result<LedgerEntry> {
+        self.tx(|c, loc| {
+            write_request(c, rows::UPSERT_REQUEST, r, at, loc)?;
+            append_in(c, &event, loc)
+        })
+    }
+
+    fn reserve_handover_id(&mut self, year: i16) -> Result<String> {
+        self.tx(|c, loc| next_in(c, "handovers", &format!("HO-{year}-"), 6, loc))
+    }
+
+    fn record_handover(
+        &mut self,
+        h: &HandoverRecord,
+        event: EventDraft,
+        recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
+    ) -> Result<LedgerEntry> {
+        self.tx(|c, loc| {
+            // The ledger's lock first: every later statement sees the opt-outs committed before
+            // it, and none can commit until this pack is recorded or refused.
+            c.execute("SELECT ledger_lock()", &[]).at(loc)?;
+            {
+                let view = InTx {
+                    client: RefCell::new(&mut *c),
+                    loc,
+                };
+                recheck(&view)?;
+            }
+            if c.query_opt("SELECT 1 FROM handovers WHERE id = $1", &[&h.id])
+                .at(loc)?
+                .is_some()
+            {
+                return Err(Error::invalid(
+                    "handover",
+                    format!("{} is already recorded", h.id),
+                ));
+            }
+            let e = append_in(c, &event, loc)?;
+            write_handover(c, h, e.seq, loc)?;
+            Ok(e)
+        })
+    }
+
+    fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>> {
+        let rows = self.query(
+            &format!(
+                "SELECT {} FROM handovers WHERE $1::TEXT IS NULL OR id = $1 ORDER BY id",
+                rows::HANDOVER_COLUMNS
+            ),
+            &[&id],
+        )?;
+        let mut list = rows
+            .iter()
+            .map(|r| rows::handover(r, &self.location))
+            .collect::<Result<Vec<_>>>()?;
+        for h in &mut list {
+            h.customers = self
+                .query(
+                    "SELECT customer_id, fields FROM handover_customers WHERE handover_id = $1 \
+                     ORDER BY position",
+                    &[&h.id],
+                )?
+                .iter()
+                .map(|r| rows::handover_customer(r, &self.location))
+                .collect::<Result<_>>()?;
+        }
+        Ok(list)
+    }
+
+    fn close_handover(
+        &mut self,
+        id: &str,
+        on: &str,
+        note: Option<&str>,
+        event: EventDraft,
+    ) -> Result<LedgerEntry> {
+        self.tx(|c, loc| {
+            let n = c
+                .execute(
+                    "UPDATE handovers SET closed_on = $2, closed_note = $3 \
+                     WHERE id = $1 AND closed_on IS NULL",
+                    &[&id, &on, &note],
+                )
+                .at(loc)?;
+            if n != 1 {
+                return Err(Error::invalid(
+                    "handover",
+                    format!("no open handover with id {id}"),
+                ));
+            }
+            append_in(c, &event, loc)
+        })
+    }
+
+    fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>> {
+        let (sql, params) = rows::provisions_statement(q);
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as _).collect();
+        self.query(&sql, &refs)?
+            .iter()
+            .map(|r| rows::provision(r, &self.location))
+            .collect()
+    }
+}

@@ -1,0 +1,111 @@
+//! The shared store's schema: created once by `init` (numbered migrations and the roles), and
+//! checked at every sign-in.
+
+use postgres::Client;
+
+use super::At;
+use crate::{Error, Result};
+
+/// Migrations, in order; the schema's version is how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_office.sql")];
+
+/// Roles and grants (after the migrations).
+const ROLES: &str = include_str!("migrations/roles.sql");
+
+/// The newest schema this build knows.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// At sign-in: an office is there, and its schema is one this build understands.
+pub(super) fn check(c: &mut Client, loc: &str) -> Result<()> {
+    let exists: bool = c
+        .query_one(
+            "SELECT to_regclass('public.handover_schema') IS NOT NULL",
+            &[],
+        )
+        .at(loc)?
+        .get(0);
+    if !exists {
+        return Err(Error::StoreNoOffice(loc.into()));
+    }
+    let found: i32 = c
+        .query_one("SELECT max(version) FROM handover_schema", &[])
+        .at(loc)?
+        .get(0);
+    let found = found as u32;
+    if found > SCHEMA_VERSION {
+        return Err(Error::StoreTooNew {
+            location: loc.into(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found < SCHEMA_VERSION {
+        return Err(Error::invalid(
+            "store",
+            format!(
+                "{loc} has schema version {found}; this Handover needs {SCHEMA_VERSION}: the \
+                 database's owner upgrades it with `handover init --store URL`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// In one transaction: refuse anything but an empty UTF-8 database owned by the signed-in
+/// login, then create the tables, functions and roles.
+pub(super) fn create(c: &mut Client, loc: &str) -> Result<()> {
+    c.batch_execute("BEGIN").at(loc)?;
+    let result = (|| {
+        let row = c
+            .query_one(
+                "SELECT pg_encoding_to_char(d.encoding), \
+                        pg_get_userbyid(d.datdba) = session_user, \
+                        (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = session_user), \
+                        (SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace \
+                          WHERE n.nspname = 'public') \
+                   FROM pg_database d WHERE d.datname = current_database()",
+                &[],
+            )
+            .at(loc)?;
+        let (encoding, owner, createrole, objects): (String, bool, bool, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        if objects > 0 {
+            return Err(Error::StoreNotEmpty(loc.into()));
+        }
+        let denied = |reason: &str| Error::StoreDenied {
+            location: loc.into(),
+            reason: reason.into(),
+        };
+        if !owner {
+            return Err(denied(
+                "init runs as the database's owner (CREATE DATABASE … OWNER this login)",
+            ));
+        }
+        if !createrole {
+            return Err(denied(
+                "init needs a login with CREATEROLE (ALTER ROLE … CREATEROLE), to create the \
+                 office's roles and, later, its operators",
+            ));
+        }
+        if encoding != "UTF8" {
+            return Err(Error::invalid(
+                "store",
+                format!(
+                    "{loc} uses the {encoding} encoding; Handover stores Japanese text and needs \
+                     a UTF8 database (CREATE DATABASE … ENCODING 'UTF8')"
+                ),
+            ));
+        }
+        for sql in MIGRATIONS {
+            c.batch_execute(sql).at(loc)?;
+        }
+        c.batch_execute(ROLES).at(loc)
+    })();
+    match result {
+        Ok(()) => c.batch_execute("COMMIT").at(loc),
+        Err(e) => {
+            let _ = c.batch_execute("ROLLBACK");
+            Err(e)
+        }
+    }
+}

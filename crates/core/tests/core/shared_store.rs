@@ -1,0 +1,404 @@
+//! The shared office on PostgreSQL, through `ops` as the CLI and the app call them: init as the
+//! database's owner, operators and their roles, every entry naming the signed-in login, rights
+//! enforced by the server (also against plain `psql`), tampering caught by verify, and an
+//! opt-out accepted while a pack waits refusing that pack (on both backends).
+
+use std::sync::Arc;
+
+use handover_core::handover::{Method, Selection};
+use handover_core::operators::Role;
+use handover_core::ops::{self, Office, PackOptions, StoreChoice};
+use handover_core::requests::Scope;
+use handover_core::store::postgres::Target;
+use handover_core::{ContractorInput, DataDir, Error, NoProgress, WorkType};
+
+use crate::pg::PgDb;
+use crate::support::{clock, request_input};
+
+/// An office folder (this PC's keys and settings) on the shared store, signed in as `login`.
+fn sign_in(pg: &PgDb, dir: &std::path::Path, login: &str) -> handover_core::Result<Office> {
+    let choice = StoreChoice::Server(Box::new(Target::parse(&pg.url(login))?));
+    ops::open_office(DataDir::new(dir), &choice, Some(&PgDb::password()), None)
+        .map(|o| o.with_clock(Arc::new(clock())))
+}
+
+/// A shared office created by the owner, with a staff member and a manager; returns the
+/// owner's office folder (holding the keys every packing PC needs).
+struct Shared {
+    pg: PgDb,
+    tmp: tempfile::TempDir,
+}
+
+impl Shared {
+    fn new() -> Option<Shared> {
+        let pg = PgDb::fresh()?;
+        let tmp = tempfile::tempdir().unwrap();
+        let target = Target::parse(&pg.url(&pg.owner())).unwrap();
+        let (mut owner, _) = ops::init_shared(
+            DataDir::new(tmp.path().join("owner")),
+            &target,
+            Some(&PgDb::password()),
+        )
+        .expect("init on an empty database");
+        for (who, role) in [("staff", Role::Staff), ("manager", Role::Manager)] {
+            ops::operator_add(&mut owner, &pg.login(who), role, &PgDb::password())
+                .expect("the owner is the first admin");
+        }
+        Some(Shared { pg, tmp })
+    }
+
+    /// The office as `who` (`owner`, `staff`, `manager`), in the owner's folder (same keys).
+    fn office(&self, who: &str) -> Office {
+        let login = if who == "owner" {
+            self.pg.owner()
+        } else {
+            self.pg.login(who)
+        };
+        sign_in(&self.pg, &self.tmp.path().join("owner"), &login).expect("sign in")
+    }
+}
+
+fn contractor_input(recipient: &str) -> ContractorInput {
+    ContractorInput {
+        name: "架空電設株式会社".into(),
+        address: None,
+        contact: None,
+        recipients: vec![recipient.into()],
+        agreement_signed: "2020-04-01".into(),
+        agreement_expires: "2099-03-31".into(),
+    }
+}
+
+fn selection(contractor: &str, customers: &[&str]) -> Selection {
+    Selection {
+        contractor_id: contractor.into(),
+        work_type: WorkType::Installation,
+        customers: customers.iter().map(|s| s.to_string()).collect(),
+        extra_fields: vec![],
+        method: Method::Transfer,
+        passphrase: false,
+    }
+}
+
+#[test]
+fn every_entry_names_the_signed_in_login_and_the_chain_verifies() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    assert_eq!(staff.operator(), s.pg.login("staff"));
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&key)).unwrap();
+    assert_eq!(k.id, "CTR-0001");
+    let out = s.tmp.path().join("b.age");
+    let packed = ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001", "C0002"]),
+        &PackOptions {
+            out: out.clone(),
+            ..Default::default()
+        },
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert_eq!(packed.handover_id, "HO-2026-000001");
+    let r = ops::request_add(
+        &mut staff,
+        &request_input("C0003", Scope::All, "2026-11-20", "電話", None),
+    )
+    .unwrap();
+    ops::request_decide(&mut manager, &r.id, true, None).unwrap();
+
+    let report = ops::verify_ledger(&staff).unwrap();
+    assert_eq!(report.entries, 8, "{report:?}");
+    let actors: Vec<(String, String)> = crate::support::entries(&staff)
+        .into_iter()
+        .map(|e| (e.kind, e.actor))
+        .collect();
+    let (o, st, m) = (s.pg.owner(), s.pg.login("staff"), s.pg.login("manager"));
+    let expected = [
+        ("office.initialized", &o),
+        ("operator.added", &o),
+        ("operator.added", &o),
+        ("register.imported", &st),
+        ("contractor.added", &m),
+        ("handover.created", &st),
+        ("request.received", &st),
+        ("request.decided", &m),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, a)| (k.to_string(), a.to_string()))
+        .collect();
+    assert_eq!(actors, expected);
+    // Another PC sees the same store: the pack and the decision made elsewhere.
+    assert_eq!(ops::handovers(&manager).unwrap().len(), 1);
+    assert!(
+        staff.store().enforced_requests("C0003").unwrap()[0]
+            .status
+            .as_str()
+            == "accepted"
+    );
+}
+
+#[test]
+fn the_server_refuses_what_a_role_may_not_do_and_nothing_changes() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    let before = staff.store().ledger_head().unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let e = ops::contractor_add(&mut staff, &contractor_input(&key)).unwrap_err();
+    assert!(e.is_denied(), "{e}");
+    assert!(e.to_string().contains("staff role"), "{e}");
+    let e = ops::operator_add(
+        &mut manager,
+        &s.pg.login("x"),
+        Role::Staff,
+        &PgDb::password(),
+    )
+    .unwrap_err();
+    assert!(e.is_denied(), "{e}");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let r = ops::request_add(
+        &mut staff,
+        &request_input("C0003", Scope::All, "2026-11-20", "電話", None),
+    )
+    .unwrap();
+    let head = staff.store().ledger_head().unwrap();
+    let e = ops::request_decide(&mut staff, &r.id, true, None).unwrap_err();
+    assert!(e.is_denied(), "{e}");
+    assert_eq!(staff.store().ledger_head().unwrap(), head);
+    assert_eq!(
+        staff.store().requests(None).unwrap()[0].status.as_str(),
+        "pending"
+    );
+    assert!(staff.store().contractors().unwrap().is_empty());
+    assert_ne!(before, head);
+    // The roster as the admin sees it.
+    let owner = s.office("owner");
+    let people: Vec<(String, Role, bool)> = ops::operator_list(&owner)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.name, p.role, p.active))
+        .collect();
+    assert!(
+        people.contains(&(s.pg.login("staff"), Role::Staff, true)),
+        "{people:?}"
+    );
+    assert!(
+        people.contains(&(s.pg.login("manager"), Role::Manager, true)),
+        "{people:?}"
+    );
+    assert!(
+        people.contains(&(s.pg.owner(), Role::Admin, true)),
+        "{people:?}"
+    );
+}
+
+#[test]
+fn a_disabled_operator_cannot_sign_in_and_a_typed_name_never_stands_in_for_a_login() {
+    let Some(s) = Shared::new() else { return };
+    let mut owner = s.office("owner");
+    let staff_dir = s.tmp.path().join("staff-pc");
+    let choice = StoreChoice::Server(Box::new(
+        Target::parse(&s.pg.url(&s.pg.login("staff"))).unwrap(),
+    ));
+    let e = ops::open_office(
+        DataDir::new(&staff_dir),
+        &choice,
+        Some(&PgDb::password()),
+        Some("someone.else"),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("signed-in login"), "{e}");
+    let e = ops::operator_disable(&mut owner, &s.pg.owner()).unwrap_err();
+    assert!(e.is_bad_input(), "one cannot disable oneself: {e}");
+    ops::operator_disable(&mut owner, &s.pg.login("staff")).unwrap();
+    let e = sign_in(&s.pg, &staff_dir, &s.pg.login("staff")).unwrap_err();
+    assert_eq!(e.code(), "store_unavailable", "{e}");
+    let e = sign_in(&s.pg, &staff_dir, &s.pg.login("nobody")).unwrap_err();
+    assert_eq!(e.code(), "store_unavailable", "{e}");
+    let last = crate::support::entries(&owner).pop().unwrap();
+    assert_eq!(last.kind, "operator.disabled");
+}
+
+#[test]
+fn init_wants_an_empty_utf8_database_and_its_owner() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let target = Target::parse(&pg.url(&pg.owner())).unwrap();
+    // Not the owner: refused, nothing created.
+    pg.as_superuser(&format!(
+        "CREATE ROLE {}_other LOGIN CREATEROLE PASSWORD '{}'",
+        pg.db,
+        crate::pg::PASSWORD
+    ));
+    let other = Target::parse(&pg.url(&format!("{}_other", pg.db))).unwrap();
+    let e = ops::init_shared(
+        DataDir::new(tmp.path().join("a")),
+        &other,
+        Some(&PgDb::password()),
+    )
+    .unwrap_err();
+    assert!(e.is_denied(), "{e}");
+    assert_eq!(
+        pg.psql(
+            &pg.owner(),
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        )
+        .unwrap(),
+        "0"
+    );
+    // Signing in to a database without an office says what to do.
+    let e = ops::open_office(
+        DataDir::new(tmp.path().join("a")),
+        &StoreChoice::Server(Box::new(target.clone())),
+        Some(&PgDb::password()),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "store_no_office", "{e}");
+    // Something in it already: refused.
+    pg.psql(&pg.owner(), "CREATE TABLE mine (x int)").unwrap();
+    let e = ops::init_shared(
+        DataDir::new(tmp.path().join("b")),
+        &target,
+        Some(&PgDb::password()),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "store_not_empty", "{e}");
+    pg.psql(&pg.owner(), "DROP TABLE mine").unwrap();
+    ops::init_shared(
+        DataDir::new(tmp.path().join("c")),
+        &target,
+        Some(&PgDb::password()),
+    )
+    .unwrap();
+    let e = ops::init_shared(
+        DataDir::new(tmp.path().join("d")),
+        &target,
+        Some(&PgDb::password()),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "store_not_empty", "{e}");
+    // A schema from a newer Handover is refused at sign-in.
+    pg.as_superuser("UPDATE handover_schema SET version = 99");
+    let e = sign_in(&pg, &tmp.path().join("c"), &pg.owner()).unwrap_err();
+    assert_eq!(e.code(), "store_too_new", "{e}");
+}
+
+#[test]
+fn plain_psql_as_any_role_cannot_rewrite_the_ledger_or_decide_requests() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    ops::request_add(
+        &mut staff,
+        &request_input("C0003", Scope::All, "2026-11-20", "電話", None),
+    )
+    .unwrap();
+    let head = staff.store().ledger_head().unwrap();
+    let (st, m, o) = (s.pg.login("staff"), s.pg.login("manager"), s.pg.owner());
+    let refused = |login: &str, sql: &str| {
+        let e =
+            s.pg.psql(login, sql)
+                .expect_err(&format!("{login} may not: {sql}"));
+        assert!(
+            e.contains("permission denied")
+                || e.contains("append-only")
+                || e.contains("needs the")
+                || e.contains("redacted only"),
+            "{login}: {sql}: {e}"
+        );
+    };
+    for login in [&st, &m, &o] {
+        refused(login, "UPDATE ledger SET actor = 'someone' WHERE seq = 2");
+        refused(login, "DELETE FROM ledger WHERE seq = 2");
+        refused(login, "TRUNCATE ledger");
+        refused(login, "UPDATE ledger SET payload = NULL WHERE seq = 2");
+    }
+    for login in [&st, &m] {
+        refused(
+            login,
+            "INSERT INTO ledger VALUES (99, 'x', 'x', 'x', NULL, '\\x00', '\\x00', '\\x00')",
+        );
+        refused(login, "UPDATE ledger_head SET seq = 1");
+        refused(login, "SELECT ledger_redact(2)");
+    }
+    refused(&st, "UPDATE requests SET status = 'accepted'");
+    refused(
+        &st,
+        "SELECT * FROM ledger_append('2026-11-23T09:00:00Z', 'request.decided', '{}', '{}')",
+    );
+    refused(
+        &st,
+        "INSERT INTO requests VALUES ('REQ-X', 'C0001', 'all', '2026-11-20', 'phone', NULL, \
+         'accepted', NULL, NULL, NULL, NULL, 'x', 'x', NULL)",
+    );
+    refused(
+        &st,
+        "INSERT INTO contractors VALUES ('CTR-9', 'x', NULL, NULL, 'x', 'x', 'x', 'x')",
+    );
+    refused(
+        &m,
+        "SELECT operator_create('x', 'staff', 'SCRAM-SHA-256$x')",
+    );
+    // What the roles may do, they may: a staff login appends an entry through the function,
+    // and the entry names it, whatever it claims.
+    let out =
+        s.pg.psql(
+            &st,
+            "SELECT actor FROM ledger_append('2026-11-23T09:00:00Z', 'report.note', '{}', '{}')",
+        )
+        .unwrap();
+    assert_eq!(out, st);
+    assert_ne!(staff.store().ledger_head().unwrap(), head);
+    assert!(ops::verify_ledger(&staff).is_ok());
+}
+
+#[test]
+fn tampering_by_the_owner_with_raw_sql_is_caught_by_verify() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    for c in ["C0001", "C0002", "C0003"] {
+        ops::request_add(
+            &mut staff,
+            &request_input(c, Scope::All, "2026-11-20", "電話", None),
+        )
+        .unwrap();
+    }
+    assert!(ops::verify_ledger(&staff).is_ok());
+    let o = s.pg.owner();
+    // The owner may switch the guard off (it owns the table); verify still sees every change.
+    let raw = |sql: &str| {
+        s.pg.psql(
+            &o,
+            &format!(
+                "ALTER TABLE ledger DISABLE TRIGGER ledger_no_change; {sql}; \
+                 ALTER TABLE ledger ENABLE TRIGGER ledger_no_change"
+            ),
+        )
+        .unwrap()
+    };
+    let broken_at = |what: &str| match ops::verify_ledger(&staff) {
+        Err(Error::LedgerBroken { seq, .. }) => seq,
+        other => panic!("{what}: {other:?}"),
+    };
+    raw("UPDATE ledger SET actor = 'someone' WHERE seq = 5");
+    assert_eq!(broken_at("an edited actor"), 5);
+    raw(&format!(
+        "UPDATE ledger SET actor = '{}' WHERE seq = 5",
+        s.pg.login("staff")
+    ));
+    assert!(ops::verify_ledger(&staff).is_ok(), "restored");
+    raw("UPDATE ledger SET seq = -seq WHERE seq IN (3, 4); \
+         UPDATE ledger SET seq = 4 WHERE seq = -3; UPDATE ledger SET seq = 3 WHERE seq = -4");
+    assert_eq!(broken_at("two entries swapped"), 3);
+    raw("UPDATE ledger SET seq = -seq WHERE seq IN (3, 4); \
+         UPDATE ledger SET seq = 4 WHERE seq = -3; UPDATE ledger SET seq = 3 WHERE seq = -4");
+    assert!(ops::verify_ledger(&staff).is_ok(), "restored");
+    raw("DELETE FROM ledger WHERE seq = 6");
+    assert!(broken_at("a deleted entry") >= 6);
+}

@@ -1,26 +1,36 @@
-//! What the app keeps between commands: the open office, the cancel flag of a running
-//! import, the app's settings and the bundle a contractor is viewing. The core knows nothing
-//! of this.
+//! What the app keeps between commands: the open office (or why there is none: not signed in
+//! to the office server yet), the store it is on, the cancel flag of a running import, the
+//! app's settings and the bundle a contractor is viewing. The core knows nothing of this.
 
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
+use age::secrecy::SecretString;
 use handover_core::DataDir;
-use handover_core::ops::{CustomerSearch, Office};
+use handover_core::ops::{self, CustomerSearch, Office, StoreChoice};
 
 use crate::config::ConfigFile;
 use crate::error::{CmdResult, IpcError};
 use crate::viewing::ViewSession;
 
-/// Where the data directory came from (shown in Settings).
+/// Where the data directory, or the store, came from (shown in Settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DirSource {
-    /// `HANDOVER_DATA_DIR`.
+    /// `HANDOVER_DATA_DIR` (`HANDOVER_STORE`).
     Env,
     /// The settings file.
     Config,
-    /// The OS data folder.
+    /// The OS data folder (this PC's own store).
     Default,
+}
+
+/// The store the office is on, and where that choice came from.
+#[derive(Debug, Clone)]
+pub struct StoreSetting {
+    /// This PC's own store, or the office's server.
+    pub choice: StoreChoice,
+    /// `HANDOVER_STORE`, the settings, or neither.
+    pub source: DirSource,
 }
 
 /// The app's state, managed by Tauri.
@@ -31,6 +41,9 @@ pub struct AppState {
     pub dir_source: DirSource,
     /// Is the operator fixed by `HANDOVER_OPERATOR`?
     pub operator_from_env: bool,
+    /// The store in use (changed by Settings without a restart).
+    store: Mutex<StoreSetting>,
+    /// The office, or why there is none (not signed in, a damaged store…).
     office: Mutex<Result<Office, IpcError>>,
     /// Set by `register_cancel`; polled by a running import.
     pub cancel: AtomicBool,
@@ -81,15 +94,43 @@ impl AppState {
         };
         let operator_from_env =
             std::env::var("HANDOVER_OPERATOR").is_ok_and(|v| !v.trim().is_empty());
-        let operator = match (&config.values.operator, operator_from_env) {
-            (Some(name), false) if !name.trim().is_empty() => name.clone(),
-            _ => handover_core::ops::default_operator(),
+        let (store, office) = match initial_store(&config) {
+            Ok(store) => {
+                let office = match store.choice {
+                    StoreChoice::Embedded => {
+                        Office::open(dir.clone(), embedded_operator(&config, operator_from_env))
+                            .map_err(IpcError::from)
+                    }
+                    StoreChoice::Server(_) => Err(signed_out(&store.choice)),
+                };
+                (store, office)
+            }
+            // A wrong `HANDOVER_STORE` stops the app, as it stops the CLI.
+            Err(e) if std::env::var("HANDOVER_STORE").is_ok_and(|v| !v.trim().is_empty()) => {
+                return Err(format!("HANDOVER_STORE: {}", e.message));
+            }
+            // A hand-edited URL in the settings: nothing is opened in its place, and Settings
+            // can choose again.
+            Err(e) => (
+                StoreSetting {
+                    choice: StoreChoice::Embedded,
+                    source: DirSource::Config,
+                },
+                Err(IpcError::new(
+                    &e.code,
+                    format!(
+                        "the office server in the settings cannot be used ({}): choose it again \
+                         in Settings, or use this PC's own store",
+                        e.message
+                    ),
+                )),
+            ),
         };
-        let office = Office::open(dir.clone(), operator).map_err(IpcError::from);
         Ok(AppState {
             dir,
             dir_source,
             operator_from_env,
+            store: Mutex::new(store),
             office: Mutex::new(office),
             cancel: AtomicBool::new(false),
             config: Mutex::new(config),
@@ -108,11 +149,154 @@ impl AppState {
         }
     }
 
-    /// Reopen the office with another operator (first start, settings).
+    /// Run `f` with the open office unless another command is using it (a light check that
+    /// must never queue behind an import or a pack): None then.
+    pub fn try_with<T>(&self, f: impl FnOnce(&Office) -> CmdResult<T>) -> CmdResult<Option<T>> {
+        match self.office.try_lock() {
+            Ok(guard) => match guard.as_ref() {
+                Ok(office) => f(office).map(Some),
+                Err(e) => Err(e.clone()),
+            },
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Poisoned(_)) => Err(poisoned()),
+        }
+    }
+
+    /// The store in use.
+    pub fn store(&self) -> CmdResult<StoreSetting> {
+        Ok(lock(&self.store)?.clone())
+    }
+
+    /// Reopen the office with another operator (first start, settings); this PC's own store
+    /// only: on the office server the operator is the signed-in login.
     pub fn set_operator(&self, name: &str) -> CmdResult<()> {
+        let store = lock(&self.store)?;
+        if let Some(server) = store.choice.server() {
+            return Err(IpcError::new(
+                "invalid",
+                format!(
+                    "on the office server {} every entry names the login that signed in: sign \
+                     in as another person instead",
+                    server.location()
+                ),
+            ));
+        }
         let mut guard = lock(&self.office)?;
         let office = Office::open(self.dir.clone(), name.trim())?;
         *guard = Ok(office);
         Ok(())
     }
+
+    /// Sign in to the office server as `login` (with `password`, else `PGPASSWORD` or
+    /// `~/.pgpass`). A refusal (wrong password, server down) changes nothing.
+    pub fn sign_in(&self, login: &str, password: Option<&SecretString>) -> CmdResult<()> {
+        let store = lock(&self.store)?;
+        let choice = store.choice.as_login(login)?;
+        // HANDOVER_OPERATOR, if set, must be that login (the core says why otherwise).
+        let typed = std::env::var("HANDOVER_OPERATOR").ok();
+        let office = ops::open_office(self.dir.clone(), &choice, password, typed.as_deref())?;
+        *lock(&self.office)? = Ok(office);
+        *lock(&self.search)? = CustomerSearch::new();
+        Ok(())
+    }
+
+    /// Sign out of the office server: the connection is closed and nothing is shown until
+    /// someone signs in.
+    pub fn sign_out(&self) -> CmdResult<()> {
+        let store = lock(&self.store)?;
+        if store.choice.server().is_none() {
+            return Err(IpcError::new(
+                "invalid",
+                "this PC's own store has no sign-in",
+            ));
+        }
+        *lock(&self.office)? = Err(signed_out(&store.choice));
+        *lock(&self.search)? = CustomerSearch::new();
+        Ok(())
+    }
+
+    /// Use the office server at `url` from now on (saved in the settings without a password;
+    /// refused with one): the window asks who signs in.
+    pub fn connect(&self, url: &str) -> CmdResult<()> {
+        let mut store = lock(&self.store)?;
+        refuse_if_env(&store)?;
+        let choice = StoreChoice::for_settings(url)?;
+        lock(&self.config)?.update(|v| v.set_store(Some(url)))?;
+        *store = StoreSetting {
+            choice,
+            source: DirSource::Config,
+        };
+        *lock(&self.office)? = Err(signed_out(&store.choice));
+        *lock(&self.search)? = CustomerSearch::new();
+        Ok(())
+    }
+
+    /// Go back to this PC's own store (in the data folder).
+    pub fn use_embedded(&self) -> CmdResult<()> {
+        let mut store = lock(&self.store)?;
+        refuse_if_env(&store)?;
+        let mut config = lock(&self.config)?;
+        let office = Office::open(
+            self.dir.clone(),
+            embedded_operator(&config, self.operator_from_env),
+        )?;
+        config.update(|v| v.set_store(None))?;
+        *store = StoreSetting {
+            choice: StoreChoice::Embedded,
+            source: DirSource::Default,
+        };
+        *lock(&self.office)? = Ok(office);
+        *lock(&self.search)? = CustomerSearch::new();
+        Ok(())
+    }
+}
+
+/// `HANDOVER_STORE`, else the settings, else this PC's own store.
+fn initial_store(config: &ConfigFile) -> CmdResult<StoreSetting> {
+    if std::env::var("HANDOVER_STORE").is_ok_and(|v| !v.trim().is_empty()) {
+        return Ok(StoreSetting {
+            choice: StoreChoice::from_arg_or_env(None)?,
+            source: DirSource::Env,
+        });
+    }
+    Ok(match config.values.store.as_deref() {
+        Some(url) => StoreSetting {
+            choice: StoreChoice::for_settings(url)?,
+            source: DirSource::Config,
+        },
+        None => StoreSetting {
+            choice: StoreChoice::Embedded,
+            source: DirSource::Default,
+        },
+    })
+}
+
+/// The operator of this PC's own store: `HANDOVER_OPERATOR`, else the settings, else the
+/// login name.
+fn embedded_operator(config: &ConfigFile, from_env: bool) -> String {
+    match (&config.values.operator, from_env) {
+        (Some(name), false) if !name.trim().is_empty() => name.clone(),
+        _ => ops::default_operator(),
+    }
+}
+
+/// Why there is no office yet on a server.
+fn signed_out(choice: &StoreChoice) -> IpcError {
+    IpcError::new(
+        "signed_out",
+        format!(
+            "sign in to the office server {} first",
+            choice.server().map(|t| t.location()).unwrap_or_default()
+        ),
+    )
+}
+
+fn refuse_if_env(store: &StoreSetting) -> CmdResult<()> {
+    if store.source == DirSource::Env {
+        return Err(IpcError::new(
+            "invalid",
+            "the store is set by HANDOVER_STORE for this session",
+        ));
+    }
+    Ok(())
 }

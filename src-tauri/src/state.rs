@@ -64,6 +64,17 @@ fn poisoned() -> IpcError {
     )
 }
 
+/// Run `f` on a thread of its own, outside the async runtime Tauri runs commands on. The office
+/// server's client (the synchronous `postgres` crate) drives a runtime of its own, and blocking
+/// on one from inside another panics; so everything that may touch the store or drop an open
+/// office (closing its connection) goes through here. A thread costs little next to a round trip.
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
 /// Lock a mutex, turning a poisoned lock into an error the UI can show.
 pub fn lock<T>(m: &Mutex<T>) -> CmdResult<MutexGuard<'_, T>> {
     m.lock().map_err(|_| poisoned())
@@ -141,20 +152,27 @@ impl AppState {
     }
 
     /// Run `f` with the open office.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Office) -> CmdResult<T>) -> CmdResult<T> {
+    pub fn with<T: Send>(
+        &self,
+        f: impl FnOnce(&mut Office) -> CmdResult<T> + Send,
+    ) -> CmdResult<T> {
         let mut guard = lock(&self.office)?;
         match guard.as_mut() {
-            Ok(office) => f(office),
+            Ok(office) => off_runtime(|| f(office)),
             Err(e) => Err(e.clone()),
         }
     }
 
     /// Run `f` with the open office unless another command is using it (a light check that
     /// must never queue behind an import or a pack): None then.
-    pub fn try_with<T>(&self, f: impl FnOnce(&Office) -> CmdResult<T>) -> CmdResult<Option<T>> {
+    pub fn try_with<T: Send>(
+        &self,
+        f: impl FnOnce(&Office) -> CmdResult<T> + Send,
+    ) -> CmdResult<Option<T>> {
         match self.office.try_lock() {
-            Ok(guard) => match guard.as_ref() {
-                Ok(office) => f(office).map(Some),
+            // `&mut`: an open office may move to another thread, not be shared.
+            Ok(mut guard) => match guard.as_mut() {
+                Ok(office) => off_runtime(move || f(office)).map(Some),
                 Err(e) => Err(e.clone()),
             },
             Err(TryLockError::WouldBlock) => Ok(None),
@@ -170,6 +188,10 @@ impl AppState {
     /// Reopen the office with another operator (first start, settings); this PC's own store
     /// only: on the office server the operator is the signed-in login.
     pub fn set_operator(&self, name: &str) -> CmdResult<()> {
+        off_runtime(|| self.set_operator_here(name))
+    }
+
+    fn set_operator_here(&self, name: &str) -> CmdResult<()> {
         let store = lock(&self.store)?;
         if let Some(server) = store.choice.server() {
             return Err(IpcError::new(
@@ -190,6 +212,10 @@ impl AppState {
     /// Sign in to the office server as `login` (with `password`, else `PGPASSWORD` or
     /// `~/.pgpass`). A refusal (wrong password, server down) changes nothing.
     pub fn sign_in(&self, login: &str, password: Option<&SecretString>) -> CmdResult<()> {
+        off_runtime(|| self.sign_in_here(login, password))
+    }
+
+    fn sign_in_here(&self, login: &str, password: Option<&SecretString>) -> CmdResult<()> {
         let store = lock(&self.store)?;
         let choice = store.choice.as_login(login)?;
         // HANDOVER_OPERATOR, if set, must be that login (the core says why otherwise).
@@ -203,6 +229,10 @@ impl AppState {
     /// Sign out of the office server: the connection is closed and nothing is shown until
     /// someone signs in.
     pub fn sign_out(&self) -> CmdResult<()> {
+        off_runtime(|| self.sign_out_here())
+    }
+
+    fn sign_out_here(&self) -> CmdResult<()> {
         let store = lock(&self.store)?;
         if store.choice.server().is_none() {
             return Err(IpcError::new(
@@ -218,6 +248,10 @@ impl AppState {
     /// Use the office server at `url` from now on (saved in the settings without a password;
     /// refused with one): the window asks who signs in.
     pub fn connect(&self, url: &str) -> CmdResult<()> {
+        off_runtime(|| self.connect_here(url))
+    }
+
+    fn connect_here(&self, url: &str) -> CmdResult<()> {
         let mut store = lock(&self.store)?;
         refuse_if_env(&store)?;
         let choice = StoreChoice::for_settings(url)?;
@@ -233,6 +267,10 @@ impl AppState {
 
     /// Go back to this PC's own store (in the data folder).
     pub fn use_embedded(&self) -> CmdResult<()> {
+        off_runtime(|| self.use_embedded_here())
+    }
+
+    fn use_embedded_here(&self) -> CmdResult<()> {
         let mut store = lock(&self.store)?;
         refuse_if_env(&store)?;
         let mut config = lock(&self.config)?;

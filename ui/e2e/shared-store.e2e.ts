@@ -101,13 +101,13 @@ if (!ADMIN && !REQUIRED) {
         expect(JSON.parse(settingsFile).store).toBe(url(staff));
 
         // A wrong password: a clear refusal, still signed out.
-        await app.nav("register");
-        await app.waitFor("sign-in");
         await app.type("sign-in-password", "not the password");
         await app.click("sign-in-submit");
         await app.waitForText("error", (s) => s.length > 0, 20_000);
         expect(await app.byId("session").isExisting()).toBe(false);
         expect(await app.browser.$('[data-testid="sign-in-password"]').getValue()).toBe("");
+        expect(await app.text("error")).toContain("サインイン");
+        await app.screenshot("shared-store-wrong-password");
 
         // The right one: the header names the login the server checked, and its role.
         await app.type("sign-in-password", PASSWORD);

@@ -1,6 +1,6 @@
 import { listen } from "@tauri-apps/api/event";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "./api";
+import { api, isIpcError } from "./api";
 import type { OfficeInfo as AppInfo } from "./bindings/OfficeInfo";
 import type { SettingsInfo } from "./bindings/SettingsInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
@@ -49,7 +49,11 @@ export function App() {
       setInfo(i);
       setError(null);
       rights.value = i.rights;
-    }, setError);
+    }, (e) => {
+      // Signed out of the office server: nothing of the office stays on screen.
+      if (isIpcError(e) && e.code === "signed_out") setInfo(null);
+      setError(e);
+    });
   const refreshSettings = () =>
     api.settings().then((s) => {
       setSettings(s);
@@ -136,10 +140,13 @@ export function App() {
       setLost(null);
       rights.value = ALL_RIGHTS;
     }, setError);
+  // Another store was chosen in Settings: the window starts over on it (the sign-in screen for
+  // a server).
   const storeChanged = () => {
     refreshSettings();
     refresh();
     storeRevision.value++;
+    setView("register");
   };
 
   const tr = t();
@@ -187,7 +194,7 @@ export function App() {
             </span>
           )}
           {info?.server && settings?.store.signedIn && (
-            <span title={info.server} data-testid="session">
+            <span class="session" title={info.server} data-testid="session">
               {tr.signedInAs}: <strong data-testid="session-user">{info.operator}</strong>
               {info.role && <span class="chip" data-testid="session-role">{tr.roleNames[info.role]}</span>}
               <button class="link" onClick={signOut} data-testid="sign-out">

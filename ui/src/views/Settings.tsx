@@ -153,15 +153,10 @@ function StoreSetting({ settings, onChanged }: { settings: SettingsInfo; onChang
   const tr = t();
   const store = settings.store;
   const [url, setUrl] = useState(store.configuredUrl ?? "");
-  const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const run = (p: Promise<unknown>, connected: boolean) => {
+  const run = (p: Promise<unknown>) => {
     setError(null);
-    setDone(false);
-    p.then(() => {
-      setDone(connected);
-      onChanged();
-    }, setError);
+    p.then(onChanged, setError);
   };
   return (
     <div data-testid="store-setting">
@@ -181,10 +176,10 @@ function StoreSetting({ settings, onChanged }: { settings: SettingsInfo; onChang
           class="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            run(api.storeConnect(url.trim()), true);
+            run(api.storeConnect(url.trim()));
           }}
         >
-          <label class="muted">
+          <label class="muted stack">
             {tr.stStoreConnectTitle} — {tr.stStoreUrl}
             <input
               value={url}
@@ -201,17 +196,12 @@ function StoreSetting({ settings, onChanged }: { settings: SettingsInfo; onChang
               {tr.stStoreConnect}
             </button>
             {(store.server || store.source === "config") && (
-              <button type="button" class="link" onClick={() => run(api.storeUseEmbedded(), false)} data-testid="store-use-own">
+              <button type="button" class="link" onClick={() => run(api.storeUseEmbedded())} data-testid="store-use-own">
                 {tr.stStoreUseOwn}
               </button>
             )}
           </div>
         </form>
-      )}
-      {done && (
-        <div class="banner ok" role="status" data-testid="store-connected">
-          {tr.stStoreConnected}
-        </div>
       )}
       {error ? <ErrorBanner error={error} /> : null}
     </div>

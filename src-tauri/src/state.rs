@@ -338,3 +338,85 @@ fn refuse_if_env(store: &StoreSetting) -> CmdResult<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An app whose settings choose the data folder and the store (no environment needed).
+    fn app(dir: &std::path::Path, store: Option<&str>) -> AppState {
+        let (mut config, _) = ConfigFile::load(Some(dir.join("config.json")));
+        config
+            .update(|v| {
+                v.data_dir = Some(dir.join("data").display().to_string());
+                v.operator = Some("試験 係員".into());
+                v.store = store.map(str::to_string);
+                Ok(())
+            })
+            .unwrap();
+        AppState::open(config, None).unwrap()
+    }
+
+    fn code<T>(r: CmdResult<T>) -> String {
+        r.err().map(|e| e.code).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_server_store_opens_nothing_until_someone_signs_in_and_refusals_change_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Port 1 on this PC: nothing listens, the connection is refused at once.
+        let server = "postgres://sato@127.0.0.1:1/office?sslmode=disable";
+        let state = app(tmp.path(), Some(server));
+        assert_eq!(state.store().unwrap().source, DirSource::Config);
+        assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
+
+        // A server that cannot be reached, an empty login: refused, still signed out.
+        let pw = SecretString::from("correct horse battery");
+        assert_eq!(code(state.sign_in("sato", Some(&pw))), "store_unavailable");
+        assert_eq!(code(state.sign_in("  ", Some(&pw))), "invalid");
+        assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
+        // The operator is the login on a server, never a typed name.
+        assert!(
+            state
+                .set_operator("someone")
+                .unwrap_err()
+                .message
+                .contains("login")
+        );
+
+        // A URL with a password is refused and the settings keep the old one.
+        let err = state
+            .connect("postgres://sato:secret@127.0.0.1:1/office")
+            .unwrap_err();
+        assert!(err.message.contains("password"), "{}", err.message);
+        let saved = std::fs::read_to_string(tmp.path().join("config.json")).unwrap();
+        assert!(
+            saved.contains(server) && !saved.contains("secret"),
+            "{saved}"
+        );
+
+        // Back to this PC's own store: open at once, no sign-in, and saved.
+        state.use_embedded().unwrap();
+        assert_eq!(
+            state.with(|o| Ok(o.operator().to_string())).unwrap(),
+            "試験 係員"
+        );
+        assert_eq!(code(state.sign_out()), "invalid");
+        assert_eq!(lock(&state.config).unwrap().values.store, None);
+
+        // And to the server again: the office closes until someone signs in.
+        state.connect(server).unwrap();
+        assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
+        assert_eq!(code(state.try_with(|_| Ok(()))), "signed_out");
+    }
+
+    #[test]
+    fn a_damaged_server_url_in_the_settings_opens_nothing_in_its_place() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = app(tmp.path(), Some("mysql://sato@db/office"));
+        let err = state.with(|_| Ok(())).unwrap_err();
+        assert!(err.message.contains("Settings"), "{}", err.message);
+        state.use_embedded().unwrap();
+        assert!(state.with(|_| Ok(())).is_ok());
+    }
+}

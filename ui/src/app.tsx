@@ -215,6 +215,12 @@ export function App() {
               {officeNav.map(navButton)}
             </>
           )}
+          {start === "signin" && (
+            <>
+              <div class="navsection">{tr.navSectionOffice}</div>
+              {navButton(["register", tr.siSubmit])}
+            </>
+          )}
           <div class="navsection">{tr.navSectionContractor}</div>
           {contractorNav.map(navButton)}
           <span class="spacer" />

@@ -5,11 +5,12 @@
 //
 // Needs the throwaway cluster of scripts/pg-cluster (HANDOVER_TEST_PG_ADMIN; scripts/test starts
 // it). Skipped without it, unless HANDOVER_REQUIRE_PG=1 (scripts/test), where it fails instead.
+// The same live refresh on this PC's own store runs always.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { CLI_BIN, ROOT, cleanup, isoDay, newHome, reportFailure, startApp, wizardToFile, type App } from "./harness";
+import { CLI_BIN, ROOT, cleanup, cli, e2e, isoDay, newHome, reportFailure, startApp, wizardToFile, type App } from "./harness";
 
 const ADMIN = process.env.HANDOVER_TEST_PG_ADMIN ?? "";
 const REQUIRED = process.env.HANDOVER_REQUIRE_PG === "1";
@@ -173,3 +174,21 @@ if (!ADMIN && !REQUIRED) {
     180_000,
   );
 }
+
+e2e(
+  "this PC's own store: what a CLI process records shows without a restart",
+  async (app) => {
+    await app.nav("requests");
+    await app.waitFor("requests-tab-pending");
+    expect(await app.browser.$('[data-testid^="request-REQ-"]').isExisting()).toBe(false);
+    cli(app.data, "request", "add", "C0005", "--scope", "all", "--received", isoDay(), "--channel", "counter");
+    const card = app.browser.$('[data-testid^="request-REQ-"]');
+    await card.waitForDisplayed({ timeout: 15_000, timeoutMsg: "the CLI's request did not show" });
+    expect(await card.getText()).toContain("C0005");
+    // On this PC's own store nobody signs in, and every step is offered.
+    expect(await app.byId("session").isExisting()).toBe(false);
+    const reqId = ((await card.getAttribute("data-testid")) ?? "").replace("request-", "");
+    await app.waitFor(`accept-${reqId}`);
+  },
+  { seed: "office+sample" },
+);

@@ -77,6 +77,12 @@ impl Rights {
 /// The office at a glance.
 pub fn office_info(office: &Office) -> Result<OfficeInfo> {
     let role = office.store().session_role()?;
+    let shared = office.store().session_operator().is_some();
+    // A login the roster does not know is offered the least (the server decides anyway).
+    let acting = match (shared, role) {
+        (true, None) => Some(Role::Staff),
+        (_, r) => r,
+    };
     Ok(OfficeInfo {
         data_dir: office.dir().root().display().to_string(),
         operator: office.operator().to_string(),
@@ -84,12 +90,9 @@ pub fn office_info(office: &Office) -> Result<OfficeInfo> {
         keys: office_keys(office).ok(),
         today: office.today(),
         interrupted_packs: office.interrupted_packs().to_vec(),
-        server: office
-            .store()
-            .session_operator()
-            .map(|_| office.store().location()),
+        server: shared.then(|| office.store().location()),
         role,
-        rights: Rights::of(role),
+        rights: Rights::of(acting),
     })
 }
 

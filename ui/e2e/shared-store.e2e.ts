@@ -153,6 +153,16 @@ if (!ADMIN && !REQUIRED) {
         expect(await app.byId(`accept-${reqId}`).isExisting()).toBe(false);
         await app.screenshot("shared-store-requests");
 
+        // The server drops the connection: said once, and signing in again carries on.
+        psql(ADMIN, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${staff}'`);
+        await app.waitFor("connection-lost", 15_000);
+        await app.screenshot("shared-store-connection-lost");
+        await app.click("sign-in-again");
+        await app.type("sign-in-password", PASSWORD);
+        await app.click("sign-in-submit");
+        await app.waitForText("session-user", (s) => s === staff, 20_000);
+        expect(await app.byId("connection-lost").isExisting()).toBe(false);
+
         // Signing out closes the office until someone signs in again.
         await app.click("sign-out");
         await app.waitFor("sign-in");

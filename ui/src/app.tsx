@@ -237,7 +237,7 @@ export function App() {
         {lost && start === "office" ? (
           <div class="banner error" role="alert" data-testid="connection-lost">
             <span>{tr.connectionLost}</span>
-            <button class="primary" onClick={signOut}>
+            <button class="primary" onClick={signOut} data-testid="sign-in-again">
               {tr.signInAgain}
             </button>
           </div>

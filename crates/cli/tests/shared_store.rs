@@ -428,3 +428,84 @@ fn a_new_pc_joins_with_the_exported_keys_and_only_the_offices_own() {
     );
     assert_eq!(kinds, expected);
 }
+
+/// Pack C0001 as `sato`, held between putting the bundle in place and recording it while
+/// `gate` exists (a debug-only hook), and return once the bundle is in place: the window in
+/// which another PC can change what the pack relied on.
+fn pack_held_before_recording(
+    pg: &PgDb,
+    data: &Path,
+    out: &Path,
+    gate: &Path,
+) -> std::process::Child {
+    std::fs::write(gate, b"").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--store")
+        .arg(pg.url(&pg.login("sato")))
+        .args(["pack", "--contractor", "CTR-0001", "--work-type", "repair"])
+        .args(["--customers", "C0001", "--method", "transfer", "--out"])
+        .arg(out)
+        .args(["--return-by", "2099-12-31"])
+        .env("PGPASSWORD", pg::PASSWORD)
+        .env("HANDOVER_TEST_HOLD_BEFORE_RECORD_WHILE", gate)
+        .env_remove("HANDOVER_STORE")
+        .env_remove("HANDOVER_OPERATOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !out.exists() {
+        assert!(child.try_wait().unwrap().is_none(), "the pack ended early");
+        assert!(start.elapsed().as_secs() < 60, "the bundle never appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child
+}
+
+#[test]
+fn an_opt_out_registered_on_another_pc_while_a_pack_waits_refuses_the_pack() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let second = tmp.path().join("second-pc");
+    let before = ledger_len(&pg);
+    let out = tmp.path().join("raced.age");
+    let gate = tmp.path().join("hold");
+    let child = pack_held_before_recording(&pg, &first, &out, &gate);
+    // Another PC, another person: the customer opts out of everything.
+    let request = [
+        "request",
+        "add",
+        "C0001",
+        "--scope",
+        "all",
+        "--received",
+        "2026-01-05",
+        "--channel",
+        "phone",
+    ];
+    ok(&pg, &second, &pg.login("suzuki"), &request, "");
+    std::fs::remove_file(&gate).unwrap();
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("C0001") && stderr.contains("withheld"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "the refused bundle is still there");
+    // Only the request was recorded; the chain holds.
+    assert_eq!(ledger_len(&pg), before + 1);
+    let kinds = pg
+        .psql(
+            &pg.owner(),
+            "SELECT count(*) FROM ledger WHERE kind = 'handover.created'",
+        )
+        .unwrap();
+    assert_eq!(kinds, "0");
+    ok(&pg, &first, &pg.login("sato"), &["ledger", "verify"], "");
+}

@@ -10,6 +10,7 @@ mod term;
 mod args;
 mod handovers;
 mod operators;
+mod policy;
 mod progress;
 mod reports;
 mod requests;
@@ -144,6 +145,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Operator(cmd) => operators::operator(&cli, cmd)?,
         Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
         Command::Join(a) => operators::join(&cli, a)?,
+        Command::Policy(cmd) => policy::policy(&cli, cmd)?,
     }
     Ok(ExitCode::SUCCESS)
 }

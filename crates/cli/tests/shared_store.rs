@@ -509,3 +509,35 @@ fn an_opt_out_registered_on_another_pc_while_a_pack_waits_refuses_the_pack() {
     assert_eq!(kinds, "0");
     ok(&pg, &first, &pg.login("sato"), &["ledger", "verify"], "");
 }
+
+#[test]
+fn the_policy_is_the_offices_one_for_every_pc_and_only_a_manager_changes_it() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let shown = ok(&pg, &first, &pg.login("sato"), &["policy", "show"], "");
+    assert!(shown.contains("return_days = 30"), "{shown}");
+    let file = tmp.path().join("policy.toml");
+    std::fs::write(&file, shown.replace("return_days = 30", "return_days = 10")).unwrap();
+    let set = ["policy", "set", file.to_str().unwrap()];
+    // Staff: refused by the server, nothing recorded.
+    let before = ledger_len(&pg);
+    assert_code(&run(&pg, &first, &pg.login("sato"), &set, ""), 4);
+    assert_eq!(ledger_len(&pg), before);
+    ok(&pg, &first, &pg.login("tanaka"), &set, "");
+    // Another PC sees it at once; a policy.toml beside its data folder speaks for nobody.
+    let second = tmp.path().join("second-pc");
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(second.join("policy.toml"), "return_days = 99\n").unwrap();
+    let there = ok(&pg, &second, &pg.login("suzuki"), &["policy", "show"], "");
+    assert!(there.contains("return_days = 10"), "{there}");
+    assert!(second.join("policy.toml").exists());
+    let actor = pg
+        .psql(
+            &pg.owner(),
+            "SELECT actor FROM ledger WHERE kind = 'policy.changed'",
+        )
+        .unwrap();
+    assert_eq!(actor, pg.login("tanaka"));
+}

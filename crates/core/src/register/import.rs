@@ -347,7 +347,7 @@ pub fn import_register(
     };
     let store_dir = dir.floor_plans_dir();
     crate::fsutil::create_private_dir(&store_dir)?;
-    let policy = crate::Policy::load(&dir.policy_path())?;
+    let policy = crate::Policy::of_office(&*store, dir)?;
     let retention_cutoff = match crate::retention::local_day(now) {
         Some(today) => Some(crate::retention::customer_cutoff(&policy, today)?.to_string()),
         None => None,

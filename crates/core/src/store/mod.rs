@@ -206,6 +206,15 @@ pub trait Store: Send {
     /// Entries concerning one customer, oldest first.
     fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>>;
 
+    /// The newest entry of one kind (e.g. the last `policy.changed`: the policy in force).
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>>;
+
+    /// Is this a store several PCs share? Then nothing beside this PC's data folder (a
+    /// `policy.toml` left from a one-PC office) speaks for the office.
+    fn is_shared(&self) -> bool {
+        false
+    }
+
     /// A customer's requests that are pending or accepted (those are enforced).
     fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>>;
 

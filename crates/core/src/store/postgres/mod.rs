@@ -715,6 +715,23 @@ impl Store for PgStore {
         .collect()
     }
 
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM ledger WHERE kind = $1 ORDER BY seq DESC LIMIT 1",
+                rows::LEDGER_COLUMNS
+            ),
+            &[&kind],
+        )?
+        .first()
+        .map(|r| rows::entry(r, &self.location))
+        .transpose()
+    }
+
+    fn is_shared(&self) -> bool {
+        true
+    }
+
     fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
         self.requests_where(
             "WHERE customer_id = $1 AND status IN ('pending', 'accepted')",

@@ -71,6 +71,9 @@ CREATE TABLE ledger (
     hash         BYTEA NOT NULL
 );
 
+-- The newest entry of a kind (the last policy.changed is the policy in force).
+CREATE INDEX ledger_by_kind ON ledger (kind, seq);
+
 -- Always exactly one row (seq 0 and 32 zero bytes before the first entry): appends lock it.
 CREATE TABLE ledger_head (
     id   INTEGER PRIMARY KEY CHECK (id = 1),

@@ -135,6 +135,40 @@ fn run() -> Result<(), BoxError> {
         None => default_dir(),
     };
     std::fs::create_dir_all(&dir)?;
+    let file = generated_register(&args, &dir)?;
+    if args.generate_only {
+        println!("{}", file.display());
+        return Ok(());
+    }
+    let size = std::fs::metadata(&file)?.len();
+    println!(
+        "file: {} ({:.1} MiB, {} data rows, {} columns); {} CPUs; best of {} runs",
+        file.display(),
+        size as f64 / (1024.0 * 1024.0),
+        args.rows,
+        HEADERS.len(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        args.repeat
+    );
+    let mut results = run_phases(&args, &file, &dir)?;
+    for (label, secs, kib) in &args.external {
+        results.push((
+            label.clone(),
+            PhaseResult {
+                secs: *secs,
+                cpu: None,
+                peak_kib: *kib,
+                note: String::new(),
+            },
+        ));
+    }
+    print_table(&results, args.rows);
+    Ok(())
+}
+
+/// The register to import, generated into `dir` once (named by its size and the generator's
+/// version, so a changed generator makes a new one).
+fn generated_register(args: &Args, dir: &Path) -> Result<PathBuf, BoxError> {
     let file = dir.join(format!(
         "register-{}{}-v{GENERATOR_VERSION}.xlsx",
         args.rows,
@@ -150,24 +184,17 @@ fn run() -> Result<(), BoxError> {
         let r = spawn(phase, &file, None, args.rows)?;
         eprintln!("  generated in {:.2} s", r.secs);
     }
-    if args.generate_only {
-        println!("{}", file.display());
-        return Ok(());
-    }
-    let size = std::fs::metadata(&file)?.len();
-    println!(
-        "file: {} ({:.1} MiB, {} data rows, {} columns); {} CPUs; best of {} runs",
-        file.display(),
-        size as f64 / (1024.0 * 1024.0),
-        args.rows,
-        HEADERS.len(),
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        args.repeat
-    );
+    Ok(file)
+}
 
-    // Each phase runs `--repeat` times, interleaved (so that a burst of other work on the
-    // machine hits one run of each rather than every run of one); the fastest run counts, and
-    // the largest peak RSS.
+/// Each phase runs `--repeat` times, interleaved (so that a burst of other work on the machine
+/// hits one run of each rather than every run of one); the fastest run counts, and the largest
+/// peak RSS.
+fn run_phases(
+    args: &Args,
+    file: &Path,
+    dir: &Path,
+) -> Result<Vec<(String, PhaseResult)>, BoxError> {
     let mut phases: Vec<(&str, &str, Option<PhaseResult>)> = vec![
         ("process baseline (no work)", "baseline", None),
         ("calamine worksheet_range", "calamine-range", None),
@@ -190,18 +217,10 @@ fn run() -> Result<(), BoxError> {
             eprintln!("round {round}/{}…", args.repeat);
             let _ = std::fs::remove_dir_all(&data);
             for (_, phase, best) in phases.iter_mut() {
-                let r = spawn(phase, &file, Some(&data), args.rows)?;
+                let r = spawn(phase, file, Some(&data), args.rows)?;
                 *best = Some(match best.take() {
                     None => r,
-                    Some(b) => PhaseResult {
-                        secs: b.secs.min(r.secs),
-                        cpu: match (b.cpu, r.cpu) {
-                            (Some(x), Some(y)) => Some(x.min(y)),
-                            (x, y) => x.or(y),
-                        },
-                        peak_kib: b.peak_kib.max(r.peak_kib),
-                        note: b.note,
-                    },
+                    Some(b) => b.best_with(r),
                 });
             }
         }
@@ -210,23 +229,10 @@ fn run() -> Result<(), BoxError> {
     let ran = run_all(&mut phases);
     let _ = std::fs::remove_dir_all(&data);
     ran?;
-    let mut results: Vec<(String, PhaseResult)> = phases
+    Ok(phases
         .into_iter()
         .filter_map(|(label, _, r)| r.map(|r| (label.to_string(), r)))
-        .collect();
-    for (label, secs, kib) in &args.external {
-        results.push((
-            label.clone(),
-            PhaseResult {
-                secs: *secs,
-                cpu: None,
-                peak_kib: *kib,
-                note: String::new(),
-            },
-        ));
-    }
-    print_table(&results, args.rows);
-    Ok(())
+        .collect())
 }
 
 /// `<target>/bench-import` next to the bench executable (`<target>/release/deps/import-…`),
@@ -244,6 +250,21 @@ struct PhaseResult {
     cpu: Option<f64>,
     peak_kib: Option<u64>,
     note: String,
+}
+
+impl PhaseResult {
+    /// The fastest time and CPU of two runs, the larger peak memory, the first run's note.
+    fn best_with(self, r: PhaseResult) -> PhaseResult {
+        PhaseResult {
+            secs: self.secs.min(r.secs),
+            cpu: match (self.cpu, r.cpu) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            },
+            peak_kib: self.peak_kib.max(r.peak_kib),
+            note: self.note,
+        }
+    }
 }
 
 /// Run one phase in a child process (this executable again) and read what it reports.

@@ -552,6 +552,29 @@ struct DecodingReader<R> {
     lines: std::rc::Rc<std::cell::RefCell<LineBreaks>>,
 }
 
+impl<R> DecodingReader<R> {
+    fn new(
+        inner: R,
+        enc: &'static encoding_rs::Encoding,
+        bytes_read: std::rc::Rc<std::cell::Cell<u64>>,
+        lines: std::rc::Rc<std::cell::RefCell<LineBreaks>>,
+    ) -> Self {
+        DecodingReader {
+            inner,
+            // BOM handling: encoding_rs strips a UTF-8 BOM with the BOM-sniffing decoder.
+            decoder: enc.new_decoder_with_bom_removal(),
+            inbuf: vec![0; 1 << 16],
+            in_start: 0,
+            in_end: 0,
+            eof: false,
+            out: Vec::new(),
+            out_pos: 0,
+            bytes_read,
+            lines,
+        }
+    }
+}
+
 /// Where the line breaks of the decoded text are, so that a CSV record can be given the line
 /// number a person sees. (The csv crate's own line count is one short for every record after
 /// a CRLF — what Excel writes — because it counts the `\n` only when reading the next record.)
@@ -649,26 +672,18 @@ fn read_delimited(
     let (enc, delimiter) = (sniffed.encoding, sniffed.delimiter);
     let bytes_read = std::rc::Rc::new(std::cell::Cell::new(0u64));
     let lines = std::rc::Rc::new(std::cell::RefCell::new(LineBreaks::default()));
-    let reader = DecodingReader {
-        inner: std::io::Cursor::new(head).chain(BufReader::with_capacity(1 << 16, file)),
-        // BOM handling: encoding_rs strips a UTF-8 BOM with the BOM-sniffing decoder.
-        decoder: enc.new_decoder_with_bom_removal(),
-        inbuf: vec![0; 1 << 16],
-        in_start: 0,
-        in_end: 0,
-        eof: false,
-        out: Vec::new(),
-        out_pos: 0,
-        bytes_read: bytes_read.clone(),
-        lines: lines.clone(),
-    };
+    let reader = DecodingReader::new(
+        std::io::Cursor::new(head).chain(BufReader::with_capacity(1 << 16, file)),
+        enc,
+        bytes_read.clone(),
+        lines.clone(),
+    );
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(reader);
     let mut record = csv::StringRecord::new();
-    let enc_name = sniffed.bare_encoding_name();
     let mut line = 0u32;
     loop {
         let more = csv.read_record(&mut record).map_err(|e| {
@@ -693,19 +708,7 @@ fn read_delimited(
             .saturating_sub(inner)
             .max(line + 1);
         if record.iter().any(|f| f.contains('\u{FFFD}')) {
-            let row = line;
-            return Err(bad(
-                path,
-                format!(
-                    "row {row}: characters that are not valid {enc_name}; {}",
-                    if enc == encoding_rs::SHIFT_JIS {
-                        "if the file was saved as UTF-8, pass --encoding utf-8"
-                    } else {
-                        "if the file was saved by Japanese Excel (CSV, not CSV UTF-8), pass \
-                         --encoding shift_jis"
-                    }
-                ),
-            ));
+            return Err(not_decodable(path, line, &sniffed));
         }
         if record.iter().all(str::is_empty) {
             continue;
@@ -726,6 +729,23 @@ fn read_delimited(
         sheet: None,
         encoding: Some(sniffed.encoding_name().into()),
     })
+}
+
+/// A row holding bytes that the file's encoding cannot decode: say which encoding to try.
+fn not_decodable(path: &Path, row: u32, sniffed: &TextKind) -> Error {
+    bad(
+        path,
+        format!(
+            "row {row}: characters that are not valid {}; {}",
+            sniffed.bare_encoding_name(),
+            if sniffed.encoding == encoding_rs::SHIFT_JIS {
+                "if the file was saved as UTF-8, pass --encoding utf-8"
+            } else {
+                "if the file was saved by Japanese Excel (CSV, not CSV UTF-8), pass \
+                 --encoding shift_jis"
+            }
+        ),
+    )
 }
 
 /// The first 64 KiB of a text file, from which its encoding and delimiter are guessed.

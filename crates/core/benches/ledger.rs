@@ -626,7 +626,7 @@ struct Appended {
     proto_rate: f64,
 }
 
-/// 1. Append: the same generated events, in batches of one transaction each.
+/// Step 1, Append: the same generated events, in batches of one transaction each.
 fn append_phase(args: &Args, st: &mut Stores, real_path: &Path) -> Result<Appended, BoxError> {
     st.store.add_contractor("2026-01-01T00:00:00Z", &mut |id| {
         let mut c = contractor();
@@ -717,7 +717,7 @@ struct Verified {
     best_derived: Duration,
 }
 
-/// 2. Verify: the chain, the derived tables, and the anchor's chain.
+/// Step 2, Verify: the chain, the derived tables, and the anchor's chain.
 fn verify_phase(args: &Args, st: &Stores, a: &Appended) -> Result<Verified, BoxError> {
     let entries = a.entries;
     let (mut best_chain, mut best_derived, mut best_proto) =
@@ -819,7 +819,7 @@ struct History {
     proto_rows: usize,
 }
 
-/// 3. History by customer. Each customer is asked twice in a row: the first query reads its
+/// Step 3, history by customer. Each customer is asked twice in a row: the first query reads its
 /// pages from wherever they are (on a VM that pages out idle file cache within seconds, often
 /// the disk); the second finds them in memory, which isolates the query's own cost.
 fn history_phase(args: &Args, st: &Stores) -> Result<History, BoxError> {
@@ -878,7 +878,7 @@ struct Commits {
     cpu: Lat,
 }
 
-/// 4. Durable commits, one at a time.
+/// Step 4, durable commits, one at a time.
 fn commit_phase(args: &Args, st: &mut Stores, entries: u64) -> Result<Commits, BoxError> {
     let (mut ho_lat, mut small_lat, mut proto_commit) = (Vec::new(), Vec::new(), Vec::new());
     let mut g = Gen::new(args.customers);

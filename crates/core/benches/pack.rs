@@ -235,7 +235,7 @@ fn q(p: &Path) -> String {
 }
 
 impl Rounds<'_> {
-    /// 1. Handover pack into `bundle`; also the pack's own time, as the phase reports it.
+    /// Step 1, Handover pack into `bundle`; also the pack's own time, as the phase reports it.
     fn pack(&self, bundle: &Path) -> Result<(Measured, Option<f64>), BoxError> {
         let mut cmd = Command::new(&self.exe);
         cmd.arg("--phase")
@@ -253,7 +253,7 @@ impl Rounds<'_> {
         Ok((m, internal))
     }
 
-    /// 2. Anchor (a): age on a zip built beforehand, untimed.
+    /// Step 2: Anchor (a): age on a zip built beforehand, untimed.
     fn anchor_prebuilt_zip(&self) -> Result<Measured, BoxError> {
         let (run, data) = (self.run, &self.setup.data);
         let zip = run.join("prebuilt.zip");
@@ -282,7 +282,7 @@ impl Rounds<'_> {
         Ok(m)
     }
 
-    /// 3. Anchor (b): zip piped into age.
+    /// Step 3: Anchor (b): zip piped into age.
     fn anchor_piped_zip(&self) -> Result<Measured, BoxError> {
         let out = self.run.join("b.age");
         let m = measure_sh(
@@ -299,7 +299,7 @@ impl Rounds<'_> {
         Ok(m)
     }
 
-    /// 4. Handover open (verify + extract) of the bundle packed in 1.
+    /// Step 4, Handover open (verify + extract) of the bundle packed in 1.
     fn open(&self, bundle: &Path) -> Result<Measured, BoxError> {
         let dest = self.run.join("open-handover");
         let mut cmd = Command::new(&self.exe);
@@ -319,7 +319,7 @@ impl Rounds<'_> {
         Ok(m)
     }
 
-    /// 5. The stock tools on the same bundle.
+    /// Step 5, the stock tools on the same bundle.
     fn stock_open(&self, bundle: &Path) -> Result<Measured, BoxError> {
         let dest = self.run.join("open-stock");
         let tmp = self.run.join("stock.zip");

@@ -213,7 +213,9 @@ impl State<'_> {
                         ok = false;
                     }
                 },
-                ColumnRole::Field(Field::FloorPlan) if !matches!(cell, Cell::Error(_)) => {
+                ColumnRole::Field(Field::FloorPlan)
+                    if !matches!(cell, Cell::Error(_) | Cell::Uncomputed) =>
+                {
                     plan_name = norm::clean(&cell_text(cell));
                 }
                 ColumnRole::Field(field) => {
@@ -234,8 +236,8 @@ impl State<'_> {
         cell: &Cell<'_>,
         c: &mut Customer,
     ) -> bool {
-        if let Cell::Error(e) = cell {
-            self.problem(row, Some(i), format!("the cell holds an error ({e})"));
+        if let Some(why) = no_value(cell) {
+            self.problem(row, Some(i), why);
             return false;
         }
         let text = cell_text(cell);
@@ -337,8 +339,22 @@ fn contract_ended(cell: &Cell<'_>) -> std::result::Result<Option<String>, String
         Cell::Date(d) => Ok(Some((*d).to_string())),
         Cell::Number(n) => norm::date_from_serial(*n),
         Cell::Text(s) => norm::date(s),
-        Cell::Error(e) => Err(format!("the cell holds an error ({e})")),
+        Cell::Error(_) | Cell::Uncomputed => Err(no_value(cell).unwrap_or_default()),
         Cell::Empty => Ok(None),
+    }
+}
+
+/// Why a formula cell gives no value to import, if it does not: it holds an error, or its
+/// value was never computed.
+fn no_value(cell: &Cell<'_>) -> Option<String> {
+    match cell {
+        Cell::Error(e) => Some(format!("the cell holds an error ({e})")),
+        Cell::Uncomputed => Some(
+            "the cell holds a formula whose value was never computed (the file was written by \
+             a program, not saved by Excel): open the file in Excel, save it, and import again"
+                .into(),
+        ),
+        _ => None,
     }
 }
 

@@ -249,7 +249,7 @@ fn preview_columns(m: &ColumnMap, mappings: &[MapOverride]) -> Vec<PreviewColumn
 /// A cell as staff see it in Excel: whole numbers without a decimal point.
 fn cell_text(c: &Cell<'_>) -> String {
     match c {
-        Cell::Empty => String::new(),
+        Cell::Empty | Cell::Uncomputed => String::new(),
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
         Cell::Number(n) => n.to_string(),
         Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.trim().to_string(),
@@ -263,6 +263,7 @@ enum Owned {
     Number(f64),
     Date(String),
     Error(String),
+    Uncomputed,
 }
 
 impl Owned {
@@ -273,6 +274,7 @@ impl Owned {
             Cell::Number(n) => Owned::Number(*n),
             Cell::Date(s) => Owned::Date((*s).to_string()),
             Cell::Error(s) => Owned::Error((*s).to_string()),
+            Cell::Uncomputed => Owned::Uncomputed,
         }
     }
 
@@ -283,6 +285,7 @@ impl Owned {
             Owned::Number(n) => Cell::Number(*n),
             Owned::Date(s) => Cell::Date(s),
             Owned::Error(s) => Cell::Error(s),
+            Owned::Uncomputed => Cell::Uncomputed,
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum Cell<'a> {
     Date(&'a str),
     /// A formula error (`#N/A`…).
     Error(&'a str),
+    /// A formula whose value was never computed: the file was written by a program that
+    /// stores formulas without their results, and never opened and saved in Excel (xlsx).
+    Uncomputed,
 }
 
 /// The text encoding of a CSV/TSV file.
@@ -97,6 +100,7 @@ enum Slot {
     Number(f64),
     Date(Span),
     Error(Span),
+    Uncomputed,
 }
 
 /// Rows read and not visited yet, a batch at a time: their text in one string, their cells in
@@ -156,6 +160,7 @@ impl Rows {
                 Slot::Number(n) => Cell::Number(n),
                 Slot::Date(Span(a, b)) => Cell::Date(&text[a..b]),
                 Slot::Error(Span(a, b)) => Cell::Error(&text[a..b]),
+                Slot::Uncomputed => Cell::Uncomputed,
             })
             .collect();
         let mut start = 0;
@@ -480,6 +485,16 @@ pub fn describe(path: &Path, sheet: Option<&str>, encoding: TextEncoding) -> Res
     })
 }
 
+/// No value, or the empty text some writers give a formula as its result.
+fn is_blank(v: &DataRef<'_>) -> bool {
+    match v {
+        DataRef::Empty => true,
+        DataRef::String(s) => s.is_empty(),
+        DataRef::SharedString(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
 fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<SourceInfo> {
     let mut book = open_book(path)?;
     let name = pick_sheet(&book, path, sheet)?;
@@ -491,11 +506,23 @@ fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<Sou
         Sheets::Xlsx(x) => {
             let mut cells = x.worksheet_cells_reader(&name).map_err(|e| sheet_err(&e))?;
             let total = Some(u64::from(cells.dimensions().end.0) + 1);
-            while let Some(c) = cells.next_cell().map_err(|e| sheet_err(&e))? {
-                let ((r, col), v) = (c.get_position(), c.get_value());
-                if !matches!(v, DataRef::Empty) {
+            // With the formula, to tell a formula whose value was never computed from an empty
+            // cell (shared formulas are not expanded: only whether there is one matters).
+            while let Some(c) = cells
+                .next_cell_with_formula_metadata()
+                .map_err(|e| sheet_err(&e))?
+            {
+                let ((r, col), v) = (c.pos, &c.value);
+                let uncomputed = c.formula.is_some() && is_blank(v);
+                if uncomputed || !matches!(v, DataRef::Empty) {
+                    // The row first: finishing the previous one may hand the batch over, which
+                    // empties the text buffer the slot's text goes into.
                     out.sheet_row(r, total)?;
-                    let slot = out.rows.slot_from_ref(v);
+                    let slot = if uncomputed {
+                        Slot::Uncomputed
+                    } else {
+                        out.rows.slot_from_ref(v)
+                    };
                     out.rows.set(col as usize, slot);
                 }
             }

@@ -10,7 +10,7 @@ import type { WorkType } from "../../bindings/WorkType";
 import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProgressBar } from "../../components/ProgressBar";
-import { t } from "../../i18n";
+import { errorHeadline, t } from "../../i18n";
 import {
   STEPS,
   afterChange,
@@ -301,7 +301,7 @@ function Messages({ problem, error, creating }: { problem: Problem | null; error
       )}
       {error && isIpcError(error) && error.code === "cancelled" ? (
         <div class="banner warn" role="status" data-testid="create-cancelled">
-          {t().errors.cancelled}
+          {errorHeadline("cancelled")}
         </div>
       ) : error ? (
         <ErrorBanner error={error} />

@@ -1255,7 +1255,7 @@ fn check_addressee(m: &Manifest, holder: Option<&[String]>, path: &Path) -> Resu
     match holder {
         Some(prints) => {
             let listed = |p: &String| {
-                m.encryption != "passphrase"
+                m.encryption != crate::handover::Encryption::Passphrase.id()
                     && (*p == m.office.recipient_fingerprint
                         || m.contractor.key_fingerprints.contains(p))
             };
@@ -1269,7 +1269,7 @@ fn check_addressee(m: &Manifest, holder: Option<&[String]>, path: &Path) -> Resu
                 });
             }
         }
-        None if m.encryption != "passphrase" => {
+        None if m.encryption != crate::handover::Encryption::Passphrase.id() => {
             return Err(Error::NotTheRecipient {
                 path: path.to_path_buf(),
                 reason: format!(

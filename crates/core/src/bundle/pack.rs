@@ -48,6 +48,7 @@ use super::manifest::{
     ManifestEntry, README_ENTRY, SIGNATURE_ENTRY,
 };
 use super::{BundleCustomer, BundleKey, Limits, PackedBundle};
+use crate::handover::Encryption;
 use crate::keys;
 use crate::register::floor_plans;
 use crate::{Error, Flow, Progress, Result, WorkType, fsutil};
@@ -118,9 +119,12 @@ pub fn pack_to_file_with(
     check_customer_count(selected.len(), &limits)?;
     manifest.format_version = FORMAT_VERSION;
     manifest.encryption = match key {
-        BundleKey::Recipients(_) => "x25519",
-        BundleKey::Passphrase(_) | BundleKey::InsecureTestPassphrase { .. } => "passphrase",
+        BundleKey::Recipients(_) => Encryption::X25519,
+        BundleKey::Passphrase(_) | BundleKey::InsecureTestPassphrase { .. } => {
+            Encryption::Passphrase
+        }
     }
+    .id()
     .into();
     check_manifest(&manifest)?;
     check_key(&manifest, key)?;
@@ -203,7 +207,7 @@ impl TextEntries {
             work_type: &manifest.work_type,
             return_by: &manifest.return_by,
             customers: selected.len(),
-            passphrase: manifest.encryption == "passphrase",
+            passphrase: manifest.encryption == Encryption::Passphrase.id(),
         });
         Ok(TextEntries {
             readme,

@@ -2,7 +2,8 @@
 // stable code (bindings/messages.ts, the table the CLI prints too); the core's English sentence
 // is the detail.
 import { signal } from "@preact/signals";
-import { HEADLINES } from "./bindings/messages";
+import { HEADLINES, PACK_WARNINGS } from "./bindings/messages";
+import type { PackWarning } from "./bindings/PackWarning";
 
 export type Lang = "ja" | "en";
 
@@ -448,6 +449,11 @@ export function fieldLabel(f: string): string {
 /** The headline of an error code in the current language, if the core knows the code. */
 export function errorHeadline(code: string): string | undefined {
   return HEADLINES[lang.value][code];
+}
+
+/** What the operator must know once a pack is done, in the current language (the core's text). */
+export function packWarning(w: PackWarning): string {
+  return PACK_WARNINGS[lang.value][w];
 }
 
 export function t(): Dict {

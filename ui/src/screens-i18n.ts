@@ -171,7 +171,6 @@ const ja = {
   recipients: "開ける鍵（指紋）",
   officeKey: "事務所の鍵（監査用）",
   print: "印刷する…",
-  printNote: "印刷した作業指示書が引き渡しそのものです。期限までに返却または廃棄の報告を受けてください。",
   newHandover: "続けて新しい引き渡しを作成",
   warnings: "注意",
 
@@ -401,7 +400,6 @@ const en: Dict = {
   recipients: "Keys that open it (fingerprints)",
   officeKey: "the office's key (for audits)",
   print: "Print…",
-  printNote: "The printed sheet is the handover itself. Ask for its return or destruction by the date.",
   newHandover: "Create another handover",
   warnings: "Note",
   importTitle: "Import a customer register",

@@ -8,6 +8,7 @@
 //! (written by this module's `export_messages` test, like the ts-rs bindings), so there is no
 //! second copy to drift.
 
+use crate::ops::PackWarning;
 use crate::report::Lang;
 
 /// The headline of one error code.
@@ -301,6 +302,42 @@ impl crate::Error {
     }
 }
 
+impl PackWarning {
+    /// Every warning, for the app's table.
+    pub const ALL: [PackWarning; 2] = [
+        PackWarning::PassphraseSeparately,
+        PackWarning::PaperIsTheHandover,
+    ];
+
+    /// Its code (what the app receives).
+    pub fn code(self) -> &'static str {
+        match self {
+            PackWarning::PassphraseSeparately => "passphrase_separately",
+            PackWarning::PaperIsTheHandover => "paper_is_the_handover",
+        }
+    }
+
+    /// What the operator reads, in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (ja, en) = match self {
+            PackWarning::PassphraseSeparately => (
+                "パスフレーズは電話か対面で伝えてください。ファイルと同じメールやチャットで送ると、いわゆる PPAP と同じで暗号化の意味がありません。",
+                "Tell the contractor the passphrase by phone or in person, never in the same \
+                 e-mail or chat as the file: that would be PPAP all over again.",
+            ),
+            PackWarning::PaperIsTheHandover => (
+                "印刷した作業指示書が引き渡しそのものです。期限までに返却または廃棄の報告を受けてください。",
+                "The printed sheet is the handover itself: print it, hand it over, and ask for its \
+                 return or destruction by the date.",
+            ),
+        };
+        match lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
 /// The language of a terminal's messages from its locale variables, as the C library reads
 /// them: the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set and not empty decides;
 /// Japanese when it names `ja` (`ja_JP.UTF-8`, `ja`), English otherwise or when none is set.
@@ -320,6 +357,7 @@ pub fn headlines_ts() -> String {
     let mut out = String::from(
         "// Written by handover_core::messages (its export_messages test). Do not edit: change \
          crates/core/src/messages.rs.\n\n\
+         import type { PackWarning } from \"./PackWarning\";\n\n\
          /** What a person reads when a command fails, per error code and language. */\n\
          export const HEADLINES: Record<\"ja\" | \"en\", Record<string, string>> = {\n",
     );
@@ -327,6 +365,18 @@ pub fn headlines_ts() -> String {
         out.push_str(&format!("  {name}: {{\n"));
         for h in HEADLINES {
             out.push_str(&format!("    {}: {},\n", h.code, quote(h.text(lang))));
+        }
+        out.push_str("  },\n");
+    }
+    out.push_str("};\n\n");
+    out.push_str(
+        "/** What the operator must know once a pack is done, per warning and language. */\n\
+         export const PACK_WARNINGS: Record<\"ja\" | \"en\", Record<PackWarning, string>> = {\n",
+    );
+    for (lang, name) in [(Lang::Ja, "ja"), (Lang::En, "en")] {
+        out.push_str(&format!("  {name}: {{\n"));
+        for w in PackWarning::ALL {
+            out.push_str(&format!("    {}: {},\n", w.code(), quote(w.text(lang))));
         }
         out.push_str("  },\n");
     }
@@ -455,6 +505,23 @@ mod tests {
             Lang::Ja
         );
         assert_eq!(locale_lang(env(&[("LANG", "jam_JM")])), Lang::En);
+    }
+
+    #[test]
+    fn a_pack_warning_reaches_the_app_as_its_code_with_a_text_in_each_language() {
+        for w in PackWarning::ALL {
+            assert_eq!(
+                serde_json::to_value(w).unwrap(),
+                serde_json::json!(w.code())
+            );
+            assert!(w.text(Lang::Ja).chars().any(|c| c > '\u{3000}'));
+            assert!(w.text(Lang::En).is_ascii(), "{}", w.text(Lang::En));
+        }
+        assert!(
+            PackWarning::PassphraseSeparately
+                .text(Lang::En)
+                .contains("by phone")
+        );
     }
 
     /// Writes the app's copy of the table (as the ts-rs `export_bindings` tests write the

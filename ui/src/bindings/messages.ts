@@ -1,5 +1,7 @@
 // Written by handover_core::messages (its export_messages test). Do not edit: change crates/core/src/messages.rs.
 
+import type { PackWarning } from "./PackWarning";
+
 /** What a person reads when a command fails, per error code and language. */
 export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
   ja: {
@@ -99,5 +101,17 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     update_no_dpkg: "Updates cannot be handled on this computer (Debian or Ubuntu's dpkg is needed).",
     update_not_authorized: "The administrator's password was not given, so nothing was installed.",
     update_install: "The update could not be installed.",
+  },
+};
+
+/** What the operator must know once a pack is done, per warning and language. */
+export const PACK_WARNINGS: Record<"ja" | "en", Record<PackWarning, string>> = {
+  ja: {
+    passphrase_separately: "パスフレーズは電話か対面で伝えてください。ファイルと同じメールやチャットで送ると、いわゆる PPAP と同じで暗号化の意味がありません。",
+    paper_is_the_handover: "印刷した作業指示書が引き渡しそのものです。期限までに返却または廃棄の報告を受けてください。",
+  },
+  en: {
+    passphrase_separately: "Tell the contractor the passphrase by phone or in person, never in the same e-mail or chat as the file: that would be PPAP all over again.",
+    paper_is_the_handover: "The printed sheet is the handover itself: print it, hand it over, and ask for its return or destruction by the date.",
   },
 };

@@ -8,6 +8,7 @@
 mod term;
 
 mod args;
+mod failure;
 mod handovers;
 mod operators;
 mod policy;
@@ -23,7 +24,7 @@ use anyhow::Context;
 use clap::Parser;
 use handover_core::ops::{self, Office};
 use handover_core::register::{ImportOptions, MapOverride};
-use handover_core::{ContractorChange, ContractorInput, DataDir, Error};
+use handover_core::{ContractorChange, ContractorInput, DataDir};
 
 use args::{Cli, Command, ContractorCmd, LedgerCmd};
 
@@ -31,44 +32,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(err) => {
-            let core = err.downcast_ref::<Error>();
-            errln!("error: {}", message(&err));
-            if let Some(Error::RegisterRejected {
-                problems, count, ..
-            }) = core
-            {
-                for p in problems {
-                    errln!("  {p}");
-                }
-                if problems.len() < *count {
-                    errln!("  … and {} more", count - problems.len());
-                }
-            }
-            ExitCode::from(match core {
-                Some(e) if e.is_verification_failure() => 5,
-                Some(e) if e.is_denied() => 4,
-                Some(e) if e.is_bad_input() => 3,
-                _ => 1,
-            })
-        }
+        Err(err) => failure::report(&err),
     }
-}
-
-/// The error and its causes, `outer: inner`, leaving out a cause its parent already quotes
-/// (core errors include their source's text in their own message).
-fn message(err: &anyhow::Error) -> String {
-    let mut out = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            if !out.is_empty() {
-                out.push_str(": ");
-            }
-            out.push_str(&text);
-        }
-    }
-    out
 }
 
 pub(crate) fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {

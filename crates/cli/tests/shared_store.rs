@@ -541,3 +541,129 @@ fn the_policy_is_the_offices_one_for_every_pc_and_only_a_manager_changes_it() {
         .unwrap();
     assert_eq!(actor, pg.login("tanaka"));
 }
+
+/// Every file under `dir` (none of them a floor plan, on a PC of a shared office).
+fn plan_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(plan_files_under(&p));
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("png" | "jpg" | "pdf")
+        ) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The sample register imported again with its floor plans (by `sato`), and the test
+/// contractor added (CTR-0002, by `tanaka`); the folder of the plans.
+fn import_plans_and_test_contractor(pg: &PgDb, first: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let sample = root.join("sample");
+    let register = sample.join("sample_register.xlsx");
+    let plans = sample.join("floor_plans");
+    let import = [
+        "import",
+        register.to_str().unwrap(),
+        "--floor-plans",
+        plans.to_str().unwrap(),
+    ];
+    ok(pg, first, &pg.login("sato"), &import, "");
+    let stored = pg
+        .psql(&pg.owner(), "SELECT count(*) FROM floor_plans")
+        .unwrap();
+    assert_ne!(stored, "0");
+    let recipients = root.join("tests/fixtures/keys/test-contractor.recipients.txt");
+    let contractor = [
+        "contractor",
+        "add",
+        "--name",
+        "見本工事株式会社",
+        "--recipients-file",
+        recipients.to_str().unwrap(),
+        "--agreement-signed",
+        "2020-04-01",
+        "--agreement-expires",
+        "2099-03-31",
+    ];
+    ok(pg, first, &pg.login("tanaka"), &contractor, "");
+    plans
+}
+
+/// `handover open BUNDLE --out OUT` as the test contractor, trusting `trust`.
+fn open_as_test_contractor(bundle: &Path, trust: &Path, out: &Path) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("open")
+        .arg(bundle)
+        .arg("--identity")
+        .arg(root.join("tests/fixtures/keys/test-contractor.agekey"))
+        .arg("--trust")
+        .arg(trust)
+        .arg("--out")
+        .arg(out)
+        .env_remove("HANDOVER_STORE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn floor_plans_live_in_the_store_and_a_pack_on_another_pc_carries_them() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let plans = import_plans_and_test_contractor(&pg, &first);
+    let keys = tmp.path().join("office-keys.age");
+    let pass = "a long passphrase for the keys\n";
+    let export = ["office", "export-keys", keys.to_str().unwrap()];
+    ok(&pg, &first, &pg.owner(), &export, pass);
+    let second = tmp.path().join("second-pc");
+    assert_code(&join(&pg, &second, &keys, pass), 0);
+    let bundle = tmp.path().join("plans.age");
+    let pack = [
+        "pack",
+        "--contractor",
+        "CTR-0002",
+        "--work-type",
+        "wiring",
+        "--customers",
+        "C0001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    ok(&pg, &second, &pg.login("suzuki"), &pack, "");
+    // Neither PC holds a floor plan: the store does.
+    assert_eq!(plan_files_under(&first), Vec::<PathBuf>::new());
+    assert_eq!(plan_files_under(&second), Vec::<PathBuf>::new());
+    // The contractor opens it: the plan is the register's, byte for byte.
+    let out = tmp.path().join("opened");
+    let opened = open_as_test_contractor(&bundle, &second.join("keys/office.signing.pub"), &out);
+    assert_code(&opened, 0);
+    assert_eq!(
+        std::fs::read(out.join("floor_plans/C0001.png")).unwrap(),
+        std::fs::read(plans.join("C0001.png")).unwrap()
+    );
+    // A plan altered on the server is refused: nothing written, nothing recorded.
+    pg.psql(
+        &pg.owner(),
+        "UPDATE floor_plan_chunks SET data = overlay(data placing '\\x00'::bytea from 100) \
+         WHERE n = 0",
+    )
+    .unwrap();
+    let before = ledger_len(&pg);
+    let again = tmp.path().join("altered.age");
+    let mut pack = pack;
+    pack[10] = again.to_str().unwrap();
+    assert_code(&run(&pg, &second, &pg.login("suzuki"), &pack, ""), 5);
+    assert!(!again.exists());
+    assert_eq!(ledger_len(&pg), before);
+}

@@ -111,6 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
         Command::Join(a) => operators::join(&cli, a)?,
         Command::Policy(cmd) => policy::policy(&cli, cmd)?,
+        Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }

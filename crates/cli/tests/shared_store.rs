@@ -667,3 +667,127 @@ fn floor_plans_live_in_the_store_and_a_pack_on_another_pc_carries_them() {
     assert!(!again.exists());
     assert_eq!(ledger_len(&pg), before);
 }
+
+/// `handover` on the one-PC office in `data` (no server), as the typed operator `yamada`.
+fn local(data: &Path, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+    c.arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("HANDOVER_OPERATOR", "yamada")
+        .env("PGPASSWORD", pg::PASSWORD)
+        .env_remove("HANDOVER_STORE");
+    with_stdin(c, "")
+}
+
+/// A one-PC office with floor plans, policy changes, a request and a purge that redacted an
+/// entry (as `tests/cmd/ledger_retention.md` makes it).
+fn one_pc_office_with_history(data: &Path) {
+    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/ledger_retention.in");
+    let reg = fx.join("registers");
+    let keep30 = fx.join("policy/keep_customers_30_years.toml");
+    let keep5 = fx.join("policy/keep_customers_5_years.toml");
+    let register = reg.join("contract_end.csv");
+    let plans = reg.join("floor_plans");
+    let (keep30, keep5, register, plans) = (
+        keep30.to_str().unwrap(),
+        keep5.to_str().unwrap(),
+        register.to_str().unwrap(),
+        plans.to_str().unwrap(),
+    );
+    let steps: [&[&str]; 6] = [
+        &["init"],
+        &["policy", "set", keep30],
+        &["import", register, "--floor-plans", plans],
+        &[
+            "request",
+            "add",
+            "T003",
+            "--scope",
+            "phone",
+            "--received",
+            "2026-01-02",
+            "--channel",
+            "phone",
+        ],
+        &["policy", "set", keep5],
+        &["purge", "--before", "2026-01-01"],
+    ];
+    for args in steps {
+        assert_code(&local(data, args), 0);
+    }
+}
+
+#[test]
+fn a_one_pc_office_moves_to_the_server_whole_and_both_verify_to_one_head() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    one_pc_office_with_history(&data);
+    let verify = |args: &[&str]| {
+        let out = local(&data, args);
+        assert_code(&out, 0);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find(|l| l.starts_with("head:"))
+            .unwrap()
+            .to_string()
+    };
+    let head = verify(&["ledger", "verify"]);
+    let url = pg.url(&pg.owner());
+    let copied = local(&data, &["store", "copy", "--to", &url, "--json"]);
+    assert_code(&copied, 0);
+    let r: serde_json::Value = serde_json::from_slice(&copied.stdout).unwrap();
+    assert_eq!(format!("head: {}", r["head"].as_str().unwrap()), head);
+    assert!(r["floorPlans"].as_u64().unwrap() >= 1, "{r}");
+    // The server's own verify (chain, redaction by the purge, derived tables) ends on it too.
+    assert_eq!(verify(&["--store", &url, "ledger", "verify"]), head);
+    let policy = String::from_utf8(local(&data, &["--store", &url, "policy", "show"]).stdout);
+    assert!(policy.unwrap().contains("customer_retention_years = 5"));
+    // Its plans come from the server now: a pack with one reads it from there.
+    let recipients = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/keys/test-contractor.recipients.txt");
+    let add = [
+        "--store",
+        &url,
+        "contractor",
+        "add",
+        "--name",
+        "見本工事",
+        "--recipients-file",
+        recipients.to_str().unwrap(),
+        "--agreement-signed",
+        "2020-04-01",
+        "--agreement-expires",
+        "2099-03-31",
+    ];
+    assert_code(&local(&data, &add), 0);
+    let bundle = tmp.path().join("after-copy.age");
+    let pack = [
+        "--store",
+        &url,
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "wiring",
+        "--customers",
+        "T001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    assert_code(&local(&data, &pack), 0);
+    // A database that holds an office is refused, and left as it was.
+    let before = ledger_len(&pg);
+    let again = local(&data, &["store", "copy", "--to", &url]);
+    assert_code(&again, 3);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds"),
+        "{again:?}"
+    );
+    assert_eq!(ledger_len(&pg), before);
+}

@@ -15,6 +15,7 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 
 mod connect;
+pub mod copy;
 mod derived;
 mod import;
 mod plans;
@@ -174,6 +175,28 @@ impl PgStore {
     /// taken over.
     fn client(&self) -> MutexGuard<'_, Client> {
         self.client.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// [`PgStore::init`], filled with a one-PC office's store (`db`, its floor plans in
+    /// `plans_dir`) in the same transaction: see [`copy`].
+    pub fn init_from_sqlite(
+        target: &Target,
+        password: Option<&age::secrecy::SecretString>,
+        db: &std::path::Path,
+        plans_dir: &std::path::Path,
+    ) -> Result<(PgStore, copy::Copied)> {
+        let mut client = target.connect(password)?;
+        let mut copied = None;
+        schema::create_then(&mut client, &target.location(), |c, loc| {
+            copied = Some(copy::from_sqlite(c, loc, db, plans_dir)?);
+            Ok(())
+        })?;
+        let store = PgStore {
+            client: Arc::new(Mutex::new(client)),
+            location: target.location(),
+            user: target.user().to_string(),
+        };
+        Ok((store, copied.unwrap_or_default()))
     }
 
     /// Run `f` in one transaction: all of it lands, or nothing.

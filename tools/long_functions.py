@@ -12,7 +12,6 @@ Prints `path:line: name is N lines (limit 80)` for each one and exits 1 if there
 exits 0 otherwise. Standard library only, so the test command can run it anywhere.
 
     tools/long_functions.py crates src-tauri/src
-    tools/long_functions.py --all      # also what NOT_YET leaves out for now
 """
 
 from __future__ import annotations
@@ -26,17 +25,6 @@ LIMIT = 80
 # (path relative to the repository root, function name): why it may be longer.
 ALLOWED: dict[tuple[str, str], str] = {
     ("crates/core/src/fields.rs", "aliases"): "data table: every header spelling of every field",
-}
-
-# Folders whose functions are not checked yet, with why. Temporary: the helper of issue 10
-# ("hostile") is rewriting bundle/ and register/ and splits their long functions there.
-NOT_YET: dict[str, str] = {
-    "crates/core/src/bundle/": "issue 10 (hostile files) splits these",
-    "crates/core/src/register/": "issue 10 (hostile files) splits these",
-    "crates/core/tests/core/bundle.rs": "issue 10 (hostile files) rewrites these tests",
-    # The benchmark drivers (5 functions, the ledger's measure() at 381 lines) are not split
-    # yet. `tools/long_functions.py --all` lists them.
-    "crates/core/benches/": "benchmark drivers still to split",
 }
 
 FN_RE = re.compile(r"(?<![\w])fn\s+([A-Za-z_][A-Za-z0-9_]*)")
@@ -130,9 +118,8 @@ def functions(text: str):
         yield m.group(1), line_at[m.start()], line_at[min(k, len(code))]
 
 
-def main(roots: list[str], everything: bool = False) -> int:
+def main(roots: list[str]) -> int:
     repo = Path(__file__).resolve().parent.parent
-    skipped = () if everything else tuple(NOT_YET)
     long = []
     for r in roots:
         for f in sorted(Path(r).rglob("*.rs")):
@@ -140,7 +127,7 @@ def main(roots: list[str], everything: bool = False) -> int:
                 rel = f.resolve().relative_to(repo).as_posix()
             except ValueError:  # outside the repository (the checker's own tests)
                 rel = f.as_posix()
-            if "/target/" in f"/{rel}" or rel.startswith(skipped):
+            if "/target/" in f"/{rel}":
                 continue
             for name, first, last in functions(f.read_text(encoding="utf-8")):
                 length = last - first + 1
@@ -159,5 +146,4 @@ def main(roots: list[str], everything: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--all"]
-    sys.exit(main(args or ["crates", "src-tauri/src"], everything="--all" in sys.argv))
+    sys.exit(main(sys.argv[1:] or ["crates", "src-tauri/src"]))

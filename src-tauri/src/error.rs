@@ -1,5 +1,6 @@
-//! What the UI receives when a command fails: a stable code it localizes, and the core's
-//! English sentence as a fallback. Never a Rust debug dump.
+//! What the UI receives when a command fails: a stable code, whose headline the UI takes from
+//! the core's catalogue (`ui/src/bindings/messages.ts`), and the core's English sentence as
+//! the detail. Never a Rust debug dump.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -11,7 +12,7 @@ use ts_rs::TS;
 pub struct IpcError {
     /// Stable code (`bad_register`, `keys_missing`…; see `handover_core::Error::code`).
     pub code: String,
-    /// A sentence for the user (English; the UI shows its own Japanese text per code).
+    /// The detail, in English; the UI leads with the code's headline from `messages`.
     pub message: String,
     /// Per-row problems, for a refused import.
     pub problems: Vec<handover_core::register::RowProblem>,

@@ -1,6 +1,9 @@
-// UI text, Japanese first with an English option. Error messages are chosen by the core's
-// stable error code; the core's English sentence is only a fallback.
+// UI text, Japanese first with an English option. An error's headline is the core's, by its
+// stable code (bindings/messages.ts, the table the CLI prints too); the core's English sentence
+// is the detail.
 import { signal } from "@preact/signals";
+import { HEADLINES, PACK_WARNINGS } from "./bindings/messages";
+import type { PackWarning } from "./bindings/PackWarning";
 
 export type Lang = "ja" | "en";
 
@@ -119,7 +122,6 @@ const ja = {
   stDataDirDefaultNext: "次回の起動から既定のデータフォルダを使います。Handover を再起動してください。",
   stSave: "保存する",
   stSaved: "保存しました",
-  stMode: "このパソコンの使い方",
   stPolicy: "引き渡しのポリシー",
   stPolicyHint: "工事の種類ごとに、業者に渡す最小限の項目を選びます。顧客番号は常に含まれ、支払い情報（口座・カード）は選べません。変更は記録に残ります。",
   stReturnDays: "返却・廃棄期限（日数）",
@@ -154,19 +156,13 @@ const ja = {
   navHandover: "新しい引き渡し",
   workType: "工事の種類",
   contractor: "委託業者",
-  customersToSend: "顧客番号（カンマ・空白・改行区切りで貼り付け）",
   extraFields: "追加項目（最小限の項目以外。理由の記入が必要です）",
-  reasonFor: "理由",
   method: "引き渡し方法",
-  methodTransfer: "電子データの伝送（.age ファイル）",
-  methodMedia: "電子記録媒体（USB メモリ等のフォルダ）",
-  methodPaper: "紙（作業指示書を印刷）",
   armor: "テキスト形式（メール・チャット用）",
   usePassphrase: "パスフレーズで暗号化（鍵のない業者向けの代替手段）",
   passphrase: "パスフレーズ（8文字以上）",
   ppap: "パスフレーズは必ず電話など別の経路で伝えてください。ファイルと同じメールで送るとPPAPと同じです。",
   returnBy: "返却・廃棄期限（空欄なら規定日数）",
-  review: "内容を確認する",
   reviewTitle: "業者が受け取る内容",
   included: "提供する項目",
   withheld: "提供しない項目",
@@ -175,13 +171,8 @@ const ja = {
   done: "引き渡しを作成し、記録しました",
   handoverId: "引き渡し番号",
   savedTo: "保存先",
-  invalidContractor: "選択できません",
   reasonRequest: (id: string) => `お客様の申し出 ${id}`,
   reasonNoData: "台帳にデータなし",
-  exclUnknown: "台帳にありません",
-  exclDuplicate: "重複",
-  exclOptOut: (id: string, st: string) => `提供停止の申し出 ${id}（${st === "pending" ? "審査中" : "承認済"}）`,
-  exclMissing: (f: string) => `${f} が台帳にありません`,
   appName: "Handover 工事業者への顧客情報引き渡し",
   navRegister: "顧客台帳",
   navContractors: "委託業者",
@@ -250,53 +241,6 @@ const ja = {
   colPhone: "電話番号",
   colService: "契約サービス",
   colPlan: "図面",
-  errors: {
-    io: "ファイルを読み書きできませんでした。",
-    store: "データベースを使用できませんでした。",
-    store_too_new: "このデータは新しいバージョンの Handover で作成されています。Handover を更新してください。",
-    signed_out: "事務所サーバにサインインしてください。",
-    store_denied: "事務所サーバがこの操作を拒否しました。あなたの役割では行えません。何も変更していません。",
-    store_unavailable: "事務所サーバに接続・サインインできません。ログイン名とパスワード、サーバが動いているかを確認してください。何も変更していません。",
-    store_no_office: "このデータベースにはまだ事務所がありません。所有者が先に handover init を実行してください。",
-    store_not_empty: "このデータベースにはすでに事務所があります。",
-    changed_meanwhile: "準備の後に、別のパソコンで申し出や委託業者が変更されました。何も記録せず、作成したファイルは削除しました。もう一度準備してください。",
-    keys_exist: "事務所の鍵はすでに存在します（上書きしません）。",
-    keys_missing: "事務所の鍵がありません。先に鍵を作成してください。",
-    bad_recipient: "公開鍵の形式が正しくありません（age1 で始まる62文字）。",
-    bad_date: "日付の形式が正しくありません（YYYY-MM-DD）。",
-    invalid: "入力内容に誤りがあります。",
-    unknown_contractor: "その委託業者は登録されていません。",
-    bad_register: "台帳ファイルを読み込めませんでした。",
-    register_rejected: "問題のある行があるため、何も取り込んでいません。修正してから再度取り込んでください。",
-    cancelled: "中止しました。何も変更していません。",
-    ledger_broken: "記録が改ざんされているか破損しています。",
-    file_exists: "同じ名前のファイルがすでにあります（上書きしません）。別の名前か場所を選んでください。",
-    bad_key_file: "鍵ファイルを読み込めませんでした。",
-    not_age_file: "引き渡しファイル（age 形式）ではありません。",
-    wrong_key: "この鍵では開けません。自分の鍵ファイルを選んだか、事務所が登録済みの鍵を使ったか確認してください。",
-    wrong_passphrase: "パスフレーズが違います。",
-    identity_passphrase_required: "この鍵ファイルはパスフレーズで保護されています。鍵ファイルのパスフレーズを入力してください。",
-    bundle_damaged: "ファイルが壊れているか、途中で切れているか、改変されています。何も書き出していません。",
-    bad_signature: "事務所の署名を確認できません。信頼する鍵と違う鍵で署名されたか、内容が改変されています。何も書き出していません。",
-    bundle_version: "このファイルは新しい形式です。Handover を更新してください。",
-    bundle_rejected: "このファイルの内容は Handover の引き渡しファイルとして正しくありません。何も書き出していません。",
-    bundle_too_large: "ファイルの内容が安全のための上限を超えています。何も書き出していません。",
-    bundle_changed: "開いた後にファイルが変更されました。もう一度開いてください。",
-    not_the_recipient: "このファイルはあなた宛てに作られたものではありません（別の鍵で暗号化し直されています）。事務所にあなた宛てのファイルを依頼してください。何も書き出していません。",
-    past_return_date: "このファイルは返却・廃棄期限を過ぎています。",
-    e2e_dialog: "テスト用のダイアログ応答に誤りがあります。",
-    internal: "内部エラーが発生しました。Handover を再起動してください。",
-    derived_mismatch: "記録から作られた表（引渡し・申し出・顧客別索引）が記録と一致しません。データベースが直接編集されています。",
-    floor_plan_changed: "保存されている図面が取り込み後に変更されています。図面を取り込み直してください。",
-    cannot_open: "このパソコンでは、フォルダやファイルを開くアプリを起動できませんでした。",
-    update_unsigned: "署名ファイル（.sig）が見つからないため、この更新ファイルは使えません。.deb と .sig を同じ場所に置いてください。何もインストールしていません。",
-    update_bad_signature: "署名を確認できないため、この更新ファイルは使えません。Handover の配布元が作ったものではないか、作成後に改変されています。何もインストールしていません。",
-    update_not_handover: "この署名済みファイルは Handover のパッケージではありません。何もインストールしていません。",
-    update_older: "この更新ファイルは、いま使っている版より古い版です。何もインストールしていません。",
-    update_no_dpkg: "このパソコンでは更新ファイルを扱えません（Debian / Ubuntu の dpkg が必要です）。",
-    update_not_authorized: "管理者のパスワードが入力されなかったため、インストールしていません。",
-    update_install: "更新をインストールできませんでした。",
-  } as Record<string, string>,
 };
 
 type Dict = typeof ja;
@@ -416,7 +360,6 @@ const en: Dict = {
   stDataDirDefaultNext: "From the next start Handover uses the default data folder. Restart Handover.",
   stSave: "Save",
   stSaved: "Saved",
-  stMode: "How this computer uses Handover",
   stPolicy: "Handover policy",
   stPolicyHint: "For each work type, the minimal fields a contractor receives. The customer ID is always included; payment data (bank, card) can never be chosen. Changes are recorded in the ledger.",
   stReturnDays: "Return-or-destroy period (days)",
@@ -451,19 +394,13 @@ const en: Dict = {
   navHandover: "New handover",
   workType: "Work type",
   contractor: "Contractor",
-  customersToSend: "Customer IDs (paste, separated by commas, spaces or newlines)",
   extraFields: "Extra fields (outside the minimal set; each needs a reason)",
-  reasonFor: "Reason",
   method: "Method",
-  methodTransfer: "Electronic transfer (.age file)",
-  methodMedia: "Electronic media (a folder on a USB stick…)",
-  methodPaper: "Paper (print a work order)",
   armor: "Text (ASCII armor) for e-mail or chat",
   usePassphrase: "Encrypt with a passphrase (fallback for a contractor without a key)",
   passphrase: "Passphrase (8 characters or more)",
   ppap: "Tell the passphrase by phone or in person — never in the same e-mail as the file (that is PPAP again).",
   returnBy: "Return-or-destroy date (blank: the policy default)",
-  review: "Review",
   reviewTitle: "What the contractor will receive",
   included: "Provided",
   withheld: "Withheld",
@@ -472,13 +409,8 @@ const en: Dict = {
   done: "The handover was created and recorded",
   handoverId: "Handover id",
   savedTo: "Saved to",
-  invalidContractor: "not selectable",
   reasonRequest: (id: string) => `customer's request ${id}`,
   reasonNoData: "no data in the register",
-  exclUnknown: "not in the register",
-  exclDuplicate: "duplicate",
-  exclOptOut: (id: string, st: string) => `opt-out request ${id} (${st})`,
-  exclMissing: (f: string) => `no ${f} in the register`,
   appName: "Handover — customer data for contractors",
   navRegister: "Customers",
   navContractors: "Contractors",
@@ -547,53 +479,6 @@ const en: Dict = {
   colPhone: "Phone",
   colService: "Service",
   colPlan: "Plan",
-  errors: {
-    io: "A file could not be read or written.",
-    store: "The database could not be used.",
-    store_too_new: "This data was written by a newer Handover. Please update Handover.",
-    signed_out: "Sign in to the office server.",
-    store_denied: "The office server refused this: your role does not allow it. Nothing was changed.",
-    store_unavailable: "Cannot reach or sign in to the office server. Check the login and password and that the server is running. Nothing was changed.",
-    store_no_office: "This database holds no office yet: its owner runs handover init first.",
-    store_not_empty: "This database already holds an office.",
-    changed_meanwhile: "A request or the contractor changed on another PC after the preparation. Nothing was recorded and the bundle was deleted. Prepare again.",
-    keys_exist: "The office keys already exist (they are never overwritten).",
-    keys_missing: "The office keys are missing. Create them first.",
-    bad_recipient: "That is not an age public key (age1…, 62 characters).",
-    bad_date: "That is not a date (YYYY-MM-DD).",
-    invalid: "Some input is not valid.",
-    unknown_contractor: "No such contractor.",
-    bad_register: "The register file could not be read.",
-    register_rejected: "Some rows have problems, so nothing was imported. Fix them and import again.",
-    cancelled: "Cancelled. Nothing was changed.",
-    ledger_broken: "The ledger has been tampered with or is damaged.",
-    file_exists: "A file of that name already exists (it is never overwritten). Choose another name or place.",
-    bad_key_file: "The key file could not be read.",
-    not_age_file: "This is not a handover bundle (age file).",
-    wrong_key: "This key does not open it. Check that you chose your own key file and that the office used your enrolled key.",
-    wrong_passphrase: "Wrong passphrase.",
-    identity_passphrase_required: "This key file is protected by a passphrase: enter the key file passphrase.",
-    bundle_damaged: "The file is damaged, truncated or altered. Nothing was written.",
-    bad_signature: "The office signature does not verify: it was signed with another key than the one you trust, or altered. Nothing was written.",
-    bundle_version: "This bundle has a newer format. Please update Handover.",
-    bundle_rejected: "The content of this file is not a valid Handover bundle. Nothing was written.",
-    bundle_too_large: "The content exceeds the safety limits. Nothing was written.",
-    bundle_changed: "The file changed after it was opened. Open it again.",
-    not_the_recipient: "This file was not made for you (someone re-encrypted it to another key). Ask the office for a bundle made for you. Nothing was written.",
-    past_return_date: "This file is past its return-or-destroy date.",
-    e2e_dialog: "A test dialog answer is wrong.",
-    internal: "Something went wrong inside Handover. Restart it.",
-    derived_mismatch: "A table built from the ledger (handovers, requests, per-customer index) disagrees with it: the database was edited directly.",
-    floor_plan_changed: "The stored floor plan was changed after it was imported. Import the plan again.",
-    cannot_open: "No program could be started to open the folder or file on this computer.",
-    update_unsigned: "The update file cannot be used: its signature (.sig) is missing. Put the .deb and its .sig in the same place. Nothing was installed.",
-    update_bad_signature: "The update file cannot be used: its signature does not verify. It was not made by Handover's publisher, or it was altered. Nothing was installed.",
-    update_not_handover: "This signed file is not a Handover package. Nothing was installed.",
-    update_older: "This update is older than the version in use. Nothing was installed.",
-    update_no_dpkg: "Updates cannot be handled on this computer (Debian or Ubuntu's dpkg is needed).",
-    update_not_authorized: "The administrator's password was not given, so nothing was installed.",
-    update_install: "The update could not be installed.",
-  },
 };
 
 const stored = (typeof localStorage !== "undefined" && localStorage.getItem("lang")) as Lang | null;
@@ -615,6 +500,16 @@ const FIELDS_EN: Record<string, string> = {
 /** A field's label in the current language. */
 export function fieldLabel(f: string): string {
   return (lang.value === "ja" ? FIELDS_JA : FIELDS_EN)[f] ?? f;
+}
+
+/** The headline of an error code in the current language, if the core knows the code. */
+export function errorHeadline(code: string): string | undefined {
+  return HEADLINES[lang.value][code];
+}
+
+/** What the operator must know once a pack is done, in the current language (the core's text). */
+export function packWarning(w: PackWarning): string {
+  return PACK_WARNINGS[lang.value][w];
 }
 
 export function t(): Dict {

@@ -171,9 +171,7 @@ const ja = {
   recipients: "開ける鍵（指紋）",
   officeKey: "事務所の鍵（監査用）",
   print: "印刷する…",
-  printNote: "印刷した作業指示書が引き渡しそのものです。期限までに返却または廃棄の報告を受けてください。",
   newHandover: "続けて新しい引き渡しを作成",
-  toRegister: "顧客台帳へ戻る",
   warnings: "注意",
 
   // Import dialog
@@ -217,8 +215,6 @@ const ja = {
   cancelledNothing: "中止しました。台帳は変更していません。",
   close: "閉じる",
   backToMapping: "列の割り当てに戻る",
-  progressRows: (done: string, total: string) => `${done} / ${total}`,
-
   // Customer page
   backToList: "← 一覧に戻る",
   customerData: "登録内容",
@@ -255,7 +251,6 @@ const ja = {
   reqStatus: { pending: "審査中", accepted: "承認", rejected: "不承認", withdrawn: "取り下げ" } as Record<string, string>,
   methodShort: { transfer: "伝送", media: "媒体", paper: "紙" } as Record<string, string>,
   byPassphrase: "（パスフレーズ）",
-  openCustomer: "開く",
 };
 
 type Dict = typeof ja;
@@ -405,9 +400,7 @@ const en: Dict = {
   recipients: "Keys that open it (fingerprints)",
   officeKey: "the office's key (for audits)",
   print: "Print…",
-  printNote: "The printed sheet is the handover itself. Ask for its return or destruction by the date.",
   newHandover: "Create another handover",
-  toRegister: "Back to the register",
   warnings: "Note",
   importTitle: "Import a customer register",
   importSteps: ["Columns", "Check", "Import"],
@@ -449,7 +442,6 @@ const en: Dict = {
   cancelledNothing: "Cancelled. The register was not changed.",
   close: "Close",
   backToMapping: "Back to the columns",
-  progressRows: (done, total) => `${done} / ${total}`,
   backToList: "← Back to the list",
   customerData: "Registered data",
   floorPlan: "Floor plan",
@@ -485,7 +477,6 @@ const en: Dict = {
   reqStatus: { pending: "Pending", accepted: "Accepted", rejected: "Rejected", withdrawn: "Withdrawn" },
   methodShort: { transfer: "Transfer", media: "Media", paper: "Paper" },
   byPassphrase: " (passphrase)",
-  openCustomer: "Open",
 };
 
 /** The screens' texts in the current language. */

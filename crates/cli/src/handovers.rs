@@ -155,8 +155,12 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
         r.return_by
     );
     errln!("sha256 {}", r.sha256);
+    let lang = crate::failure::lang();
     for w in &r.warnings {
-        errln!("warning: {w}");
+        match lang {
+            handover_core::report::Lang::Ja => errln!("注意: {}", w.text(lang)),
+            handover_core::report::Lang::En => errln!("warning: {}", w.text(lang)),
+        }
     }
     errln!("recorded as ledger entry {}", r.ledger_seq);
     Ok(())

@@ -8,8 +8,10 @@
 mod term;
 
 mod args;
+mod failure;
 mod handovers;
 mod operators;
+mod policy;
 mod progress;
 mod reports;
 mod requests;
@@ -22,7 +24,7 @@ use anyhow::Context;
 use clap::Parser;
 use handover_core::ops::{self, Office};
 use handover_core::register::{ImportOptions, MapOverride};
-use handover_core::{ContractorChange, ContractorInput, DataDir, Error};
+use handover_core::{ContractorChange, ContractorInput, DataDir};
 
 use args::{Cli, Command, ContractorCmd, LedgerCmd};
 
@@ -30,44 +32,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(err) => {
-            let core = err.downcast_ref::<Error>();
-            errln!("error: {}", message(&err));
-            if let Some(Error::RegisterRejected {
-                problems, count, ..
-            }) = core
-            {
-                for p in problems {
-                    errln!("  {p}");
-                }
-                if problems.len() < *count {
-                    errln!("  … and {} more", count - problems.len());
-                }
-            }
-            ExitCode::from(match core {
-                Some(e) if e.is_verification_failure() => 5,
-                Some(e) if e.is_denied() => 4,
-                Some(e) if e.is_bad_input() => 3,
-                _ => 1,
-            })
-        }
+        Err(err) => failure::report(&err),
     }
-}
-
-/// The error and its causes, `outer: inner`, leaving out a cause its parent already quotes
-/// (core errors include their source's text in their own message).
-fn message(err: &anyhow::Error) -> String {
-    let mut out = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            if !out.is_empty() {
-                out.push_str(": ");
-            }
-            out.push_str(&text);
-        }
-    }
-    out
 }
 
 pub(crate) fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
@@ -144,6 +110,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Operator(cmd) => operators::operator(&cli, cmd)?,
         Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
         Command::Join(a) => operators::join(&cli, a)?,
+        Command::Policy(cmd) => policy::policy(&cli, cmd)?,
+        Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }

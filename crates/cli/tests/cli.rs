@@ -18,7 +18,10 @@ fn cli() {
     cases
         .env("HANDOVER_OPERATOR", "tester")
         .env("NO_COLOR", "1")
-        .case("tests/cmd/*.md");
+        // English whatever the developer's locale; the Japanese case sets its own.
+        .env("LC_ALL", "C")
+        .case("tests/cmd/*.md")
+        .case("tests/cmd/*.toml");
     let sqlite3 = Path::new("/usr/bin/sqlite3");
     let cp = Path::new("/usr/bin/cp");
     if sqlite3.exists() && cp.exists() {

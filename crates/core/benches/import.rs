@@ -135,6 +135,40 @@ fn run() -> Result<(), BoxError> {
         None => default_dir(),
     };
     std::fs::create_dir_all(&dir)?;
+    let file = generated_register(&args, &dir)?;
+    if args.generate_only {
+        println!("{}", file.display());
+        return Ok(());
+    }
+    let size = std::fs::metadata(&file)?.len();
+    println!(
+        "file: {} ({:.1} MiB, {} data rows, {} columns); {} CPUs; best of {} runs",
+        file.display(),
+        size as f64 / (1024.0 * 1024.0),
+        args.rows,
+        HEADERS.len(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        args.repeat
+    );
+    let mut results = run_phases(&args, &file, &dir)?;
+    for (label, secs, kib) in &args.external {
+        results.push((
+            label.clone(),
+            PhaseResult {
+                secs: *secs,
+                cpu: None,
+                peak_kib: *kib,
+                note: String::new(),
+            },
+        ));
+    }
+    print_table(&results, args.rows);
+    Ok(())
+}
+
+/// The register to import, generated into `dir` once (named by its size and the generator's
+/// version, so a changed generator makes a new one).
+fn generated_register(args: &Args, dir: &Path) -> Result<PathBuf, BoxError> {
     let file = dir.join(format!(
         "register-{}{}-v{GENERATOR_VERSION}.xlsx",
         args.rows,
@@ -150,24 +184,17 @@ fn run() -> Result<(), BoxError> {
         let r = spawn(phase, &file, None, args.rows)?;
         eprintln!("  generated in {:.2} s", r.secs);
     }
-    if args.generate_only {
-        println!("{}", file.display());
-        return Ok(());
-    }
-    let size = std::fs::metadata(&file)?.len();
-    println!(
-        "file: {} ({:.1} MiB, {} data rows, {} columns); {} CPUs; best of {} runs",
-        file.display(),
-        size as f64 / (1024.0 * 1024.0),
-        args.rows,
-        HEADERS.len(),
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        args.repeat
-    );
+    Ok(file)
+}
 
-    // Each phase runs `--repeat` times, interleaved (so that a burst of other work on the
-    // machine hits one run of each rather than every run of one); the fastest run counts, and
-    // the largest peak RSS.
+/// Each phase runs `--repeat` times, interleaved (so that a burst of other work on the machine
+/// hits one run of each rather than every run of one); the fastest run counts, and the largest
+/// peak RSS.
+fn run_phases(
+    args: &Args,
+    file: &Path,
+    dir: &Path,
+) -> Result<Vec<(String, PhaseResult)>, BoxError> {
     let mut phases: Vec<(&str, &str, Option<PhaseResult>)> = vec![
         ("process baseline (no work)", "baseline", None),
         ("calamine worksheet_range", "calamine-range", None),
@@ -190,18 +217,10 @@ fn run() -> Result<(), BoxError> {
             eprintln!("round {round}/{}…", args.repeat);
             let _ = std::fs::remove_dir_all(&data);
             for (_, phase, best) in phases.iter_mut() {
-                let r = spawn(phase, &file, Some(&data), args.rows)?;
+                let r = spawn(phase, file, Some(&data), args.rows)?;
                 *best = Some(match best.take() {
                     None => r,
-                    Some(b) => PhaseResult {
-                        secs: b.secs.min(r.secs),
-                        cpu: match (b.cpu, r.cpu) {
-                            (Some(x), Some(y)) => Some(x.min(y)),
-                            (x, y) => x.or(y),
-                        },
-                        peak_kib: b.peak_kib.max(r.peak_kib),
-                        note: b.note,
-                    },
+                    Some(b) => b.best_with(r),
                 });
             }
         }
@@ -210,23 +229,10 @@ fn run() -> Result<(), BoxError> {
     let ran = run_all(&mut phases);
     let _ = std::fs::remove_dir_all(&data);
     ran?;
-    let mut results: Vec<(String, PhaseResult)> = phases
+    Ok(phases
         .into_iter()
         .filter_map(|(label, _, r)| r.map(|r| (label.to_string(), r)))
-        .collect();
-    for (label, secs, kib) in &args.external {
-        results.push((
-            label.clone(),
-            PhaseResult {
-                secs: *secs,
-                cpu: None,
-                peak_kib: *kib,
-                note: String::new(),
-            },
-        ));
-    }
-    print_table(&results, args.rows);
-    Ok(())
+        .collect())
 }
 
 /// `<target>/bench-import` next to the bench executable (`<target>/release/deps/import-…`),
@@ -244,6 +250,21 @@ struct PhaseResult {
     cpu: Option<f64>,
     peak_kib: Option<u64>,
     note: String,
+}
+
+impl PhaseResult {
+    /// The fastest time and CPU of two runs, the larger peak memory, the first run's note.
+    fn best_with(self, r: PhaseResult) -> PhaseResult {
+        PhaseResult {
+            secs: self.secs.min(r.secs),
+            cpu: match (self.cpu, r.cpu) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            },
+            peak_kib: self.peak_kib.max(r.peak_kib),
+            note: self.note,
+        }
+    }
 }
 
 /// Run one phase in a child process (this executable again) and read what it reports.
@@ -859,7 +880,7 @@ fn to_hiragana(s: &str) -> String {
 
 /// Write the register: title in row 1, headers in row 3, `rows` customers from row 4.
 fn generate(path: &Path, rows: usize, inline_strings: bool) -> Result<(), BoxError> {
-    use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, Workbook};
+    use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook};
 
     let tmp = path.with_extension("xlsx.part");
     let mut book = Workbook::new();
@@ -877,9 +898,11 @@ fn generate(path: &Path, rows: usize, inline_strings: bool) -> Result<(), BoxErr
         .set_bold()
         .set_background_color(Color::RGB(0xD9D9D9))
         .set_align(FormatAlign::Center);
-    let text = Format::new().set_num_format("@");
-    let date = Format::new().set_num_format("yyyy/m/d");
-    let number = Format::new().set_num_format("0");
+    let formats = CellFormats {
+        text: Format::new().set_num_format("@"),
+        date: Format::new().set_num_format("yyyy/m/d"),
+        number: Format::new().set_num_format("0"),
+    };
 
     // Low-memory mode keeps shared strings (as Excel writes them) but flushes each row;
     // constant-memory mode writes the strings inline in the sheet (as some exporters do), so
@@ -903,162 +926,257 @@ fn generate(path: &Path, rows: usize, inline_strings: bool) -> Result<(), BoxErr
     let hw = halfwidth_table();
     let mut rng = Rng(20_251_123);
     for i in 1..=rows {
-        let r = 2 + i as u32;
-        let cid = format!("C{i:06}");
-        let gender = *rng.weighted(&[("男性", 48), ("女性", 48), ("回答しない", 4)], |g| g.1);
+        let mut row = FakeRow::new(&mut rng, i);
+        row.mess_up(i, &hw);
+        row.write(ws, 2 + i as u32, &formats)?;
+    }
+    book.save(&tmp)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// The number formats of the data cells: text, date and whole number.
+struct CellFormats {
+    text: rust_xlsxwriter::Format,
+    date: rust_xlsxwriter::Format,
+    number: rust_xlsxwriter::Format,
+}
+
+/// One made-up customer, as the generator writes it (the draws from the generator's random
+/// numbers are made in a fixed order, so that a register of N rows is always the same file).
+struct FakeRow {
+    cid: String,
+    gender: &'static str,
+    fam: Name,
+    giv: Name,
+    name: String,
+    kana: String,
+    postal: String,
+    area: &'static str,
+    address: String,
+    /// 丁目, 番, 号 of the address.
+    block: (u32, u32, u32),
+    phone: String,
+    /// The last four digits of the phone number.
+    line: u32,
+    /// The phone as a number cell (Excel dropped its leading zero), for some rows.
+    phone_number: Option<f64>,
+    birth: (u32, u32, u32),
+    email: Option<String>,
+    occupation: Option<&'static str>,
+    service: &'static str,
+    note: Option<&'static str>,
+    bank: Option<String>,
+    card: Option<String>,
+}
+
+impl FakeRow {
+    fn new(rng: &mut Rng, i: usize) -> FakeRow {
+        let gender = rng
+            .weighted(&[("男性", 48), ("女性", 48), ("回答しない", 4)], |g| g.1)
+            .0;
         let fam = *rng.pick(FAMILY);
-        let pool = match gender.0 {
+        let pool = match gender {
             "男性" => GIVEN_M,
             "女性" => GIVEN_F,
             _ if rng.unit() < 0.5 => GIVEN_M,
             _ => GIVEN_F,
         };
         let giv = *rng.pick(pool);
-        let mut name = format!("{}\u{3000}{}", fam.0, giv.0);
-        let mut kana = format!("{} {}", fam.1, giv.1);
-
-        let &(pref, zip3, area, _) = rng.weighted(PREFS, |p| p.3);
-        let mut postal = format!("{zip3}-{:04}", rng.int(1, 99));
-        let city = rng.pick(if pref == "東京都" {
-            CITIES_TOKYO
-        } else {
-            CITIES
-        });
-        let town = rng.pick(TOWNS);
-        let (chome, ban, go) = (rng.int(1, 5), rng.int(1, 30), rng.int(1, 20));
-        let mut address = format!("{pref}{city}{town}{chome}丁目{ban}番{go}号");
-        let building = if rng.unit() < 0.3 {
-            format!(
-                "\u{3000}{}{}{:02}号室",
-                rng.pick(BUILDINGS),
-                rng.int(1, 5),
-                rng.int(1, 9)
-            )
-        } else {
-            String::new()
-        };
-        address.push_str(&building);
-
-        let mobile = rng.unit() < 0.55;
-        let line = rng.int(0, 9999);
-        let mut phone = if mobile {
-            format!("{}-0000-{line:04}", rng.pick(&["090", "080", "070"]))
-        } else if area.len() == 2 {
-            format!("{area}-0000-{line:04}")
-        } else {
-            format!("{area}-000-{line:04}")
-        };
-        let mut phone_number: Option<f64> = None;
-
+        let (postal, area, address, block) = fake_address(rng);
+        let (phone, line) = fake_phone(rng, area);
         // Born 1940-01-01 ..= 2004-12-31.
-        let (by, bm, bd) = (rng.int(1940, 2004), rng.int(1, 12), rng.int(1, 28));
-        let age = 2025 - by;
-
-        let mut email = (rng.unit() < 0.75).then(|| {
+        let birth = (rng.int(1940, 2004), rng.int(1, 12), rng.int(1, 28));
+        let email = (rng.unit() < 0.75).then(|| {
             let local = match rng.int(0, 2) {
                 0 => format!("{}.{}", giv.2, fam.2),
-                1 => format!("{}{:02}", fam.2, by % 100),
+                1 => format!("{}{:02}", fam.2, birth.0 % 100),
                 _ => format!("{}{}", &giv.2[..1], fam.2),
             };
             // Unique like the sample's (which counts up on a clash): the row number does it.
             format!("{local}{i}@{}", rng.pick(EMAIL_DOMAINS))
         });
-
-        let occupation = if age < 23 && rng.unit() < 0.7 {
-            Some("学生")
-        } else if age >= 67 && rng.unit() < 0.7 {
-            Some("年金生活")
-        } else if rng.unit() < 0.1 {
-            None
-        } else {
-            Some(*rng.pick(OCCUPATIONS))
-        };
+        let kana = format!("{} {}", fam.1, giv.1);
+        let occupation = fake_occupation(rng, 2025 - birth.0);
         let service = rng.weighted(SERVICES, |s| s.1).0;
         let note = (rng.unit() < 0.15).then(|| *rng.pick(NOTES));
-
-        let (mut bank, mut card) = (None, None);
-        let p = rng.unit();
-        if p < 0.50 {
-            let kind = if rng.unit() < 0.9 { "普通" } else { "当座" };
-            bank = Some(format!(
-                "{} {} {kind} 0000{} {kana}",
-                rng.pick(BANKS),
-                rng.pick(BRANCHES),
-                rng.int(100, 999)
-            ));
-        } else if p < 0.95 {
-            let c = *rng.pick(TEST_CARDS);
-            card = Some(if rng.unit() < 0.1 {
-                format!("{}-{}-{}-{}", &c[..4], &c[4..8], &c[8..12], &c[12..])
-            } else {
-                c.to_string()
-            });
+        let (bank, card) = fake_payment(rng, &kana);
+        FakeRow {
+            cid: format!("C{i:06}"),
+            gender,
+            fam,
+            giv,
+            name: format!("{}\u{3000}{}", fam.0, giv.0),
+            kana,
+            postal,
+            area,
+            address,
+            block,
+            phone,
+            line,
+            phone_number: None,
+            birth,
+            email,
+            occupation,
+            service,
+            note,
+            bank,
+            card,
         }
+    }
 
+    /// Spoil the row the way real registers are spoiled, for the rows [`mess_kind`] picks.
+    fn mess_up(&mut self, i: usize, hw: &std::collections::HashMap<char, char>) {
+        let (line, area) = (self.line, self.area);
         match mess_kind(i) {
             Some("phone_fullwidth") => {
-                phone = fullwidth_digits(&format!("090-0000-{line:04}"));
+                self.phone = fullwidth_digits(&format!("090-0000-{line:04}"));
             }
-            Some("postal_fullwidth") => postal = fullwidth_digits(&postal),
-            Some("kana_halfwidth") => kana = halfwidth_kana(&kana, &hw),
-            Some("kana_hiragana") => kana = to_hiragana(&kana),
+            Some("postal_fullwidth") => self.postal = fullwidth_digits(&self.postal),
+            Some("kana_halfwidth") => self.kana = halfwidth_kana(&self.kana, hw),
+            Some("kana_hiragana") => self.kana = to_hiragana(&self.kana),
             Some("name_padded") => {
-                name = format!("\u{3000}{name}\u{3000}");
-                address.push('\u{3000}');
+                self.name = format!("\u{3000}{}\u{3000}", self.name);
+                self.address.push('\u{3000}');
             }
             Some("phone_number_cell") => {
                 // Excel dropped the leading 0 of 090-0000-NNNN.
-                phone_number = Some(9_000_000_000.0 + f64::from(line));
+                self.phone_number = Some(9_000_000_000.0 + f64::from(line));
             }
-            Some("postal_mark") => postal = format!("〒{postal}"),
-            Some("postal_no_hyphen") => postal = postal.replace('-', ""),
+            Some("postal_mark") => self.postal = format!("〒{}", self.postal),
+            Some("postal_no_hyphen") => self.postal = self.postal.replace('-', ""),
             Some("address_fullwidth") => {
+                let (chome, ban, go) = self.block;
                 let base = format!("{chome}丁目{ban}番{go}号");
-                address = address.replace(&base, &fullwidth_digits(&format!("{chome}-{ban}-{go}")));
+                self.address = self
+                    .address
+                    .replace(&base, &fullwidth_digits(&format!("{chome}-{ban}-{go}")));
             }
             Some("phone_parentheses") => {
                 let mid = if area.len() == 2 { "0000" } else { "000" };
-                phone = format!("{area}({mid}){line:04}");
+                self.phone = format!("{area}({mid}){line:04}");
             }
             Some("name_halfwidth_space") => {
-                name = name.replace('\u{3000}', " ");
-                let e = email.unwrap_or_else(|| format!("{}.{}{i}@example.jp", giv.2, fam.2));
+                self.name = self.name.replace('\u{3000}', " ");
+                let (giv, fam) = (self.giv, self.fam);
+                let e = self
+                    .email
+                    .take()
+                    .unwrap_or_else(|| format!("{}.{}{i}@example.jp", giv.2, fam.2));
                 let (local, dom) = e.split_once('@').unwrap_or((&e, "example.jp"));
-                email = Some(format!("{local}@{} ", dom.to_uppercase()));
+                self.email = Some(format!("{local}@{} ", dom.to_uppercase()));
             }
             _ => {}
         }
-
-        ws.write_string_with_format(r, 0, &cid, &text)?;
-        ws.write_string_with_format(r, 1, &name, &text)?;
-        ws.write_string_with_format(r, 2, &kana, &text)?;
-        ws.write_string_with_format(r, 3, &postal, &text)?;
-        ws.write_string_with_format(r, 4, &address, &text)?;
-        match phone_number {
-            Some(n) => ws.write_number_with_format(r, 5, n, &number)?,
-            None => ws.write_string_with_format(r, 5, &phone, &text)?,
-        };
-        if let Some(e) = &email {
-            ws.write_string_with_format(r, 6, e, &text)?;
-        }
-        let birth = ExcelDateTime::from_ymd(by as u16, bm as u8, bd as u8)?;
-        ws.write_datetime_with_format(r, 7, &birth, &date)?;
-        ws.write_string_with_format(r, 8, gender.0, &text)?;
-        if let Some(o) = occupation {
-            ws.write_string_with_format(r, 9, o, &text)?;
-        }
-        ws.write_string_with_format(r, 10, service, &text)?;
-        if let Some(n) = note {
-            ws.write_string_with_format(r, 11, n, &text)?;
-        }
-        if let Some(b) = &bank {
-            ws.write_string_with_format(r, 12, b, &text)?;
-        }
-        if let Some(c) = &card {
-            ws.write_string_with_format(r, 13, c, &text)?;
-        }
     }
-    book.save(&tmp)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+
+    fn write(
+        &self,
+        ws: &mut rust_xlsxwriter::Worksheet,
+        r: u32,
+        f: &CellFormats,
+    ) -> Result<(), BoxError> {
+        let text = &f.text;
+        ws.write_string_with_format(r, 0, &self.cid, text)?;
+        ws.write_string_with_format(r, 1, &self.name, text)?;
+        ws.write_string_with_format(r, 2, &self.kana, text)?;
+        ws.write_string_with_format(r, 3, &self.postal, text)?;
+        ws.write_string_with_format(r, 4, &self.address, text)?;
+        match self.phone_number {
+            Some(n) => ws.write_number_with_format(r, 5, n, &f.number)?,
+            None => ws.write_string_with_format(r, 5, &self.phone, text)?,
+        };
+        let optional = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, value: Option<&str>| {
+            value.map_or(Ok(()), |v| {
+                ws.write_string_with_format(r, col, v, text).map(|_| ())
+            })
+        };
+        // In column order: the shared strings are numbered in the order they are written.
+        optional(ws, 6, self.email.as_deref())?;
+        let (by, bm, bd) = self.birth;
+        let birth = rust_xlsxwriter::ExcelDateTime::from_ymd(by as u16, bm as u8, bd as u8)?;
+        ws.write_datetime_with_format(r, 7, &birth, &f.date)?;
+        ws.write_string_with_format(r, 8, self.gender, text)?;
+        optional(ws, 9, self.occupation)?;
+        ws.write_string_with_format(r, 10, self.service, text)?;
+        optional(ws, 11, self.note)?;
+        optional(ws, 12, self.bank.as_deref())?;
+        optional(ws, 13, self.card.as_deref())?;
+        Ok(())
+    }
+}
+
+/// Postal code, area code, address (with a building for some) and its block numbers.
+fn fake_address(rng: &mut Rng) -> (String, &'static str, String, (u32, u32, u32)) {
+    let &(pref, zip3, area, _) = rng.weighted(PREFS, |p| p.3);
+    let postal = format!("{zip3}-{:04}", rng.int(1, 99));
+    let city = rng.pick(if pref == "東京都" {
+        CITIES_TOKYO
+    } else {
+        CITIES
+    });
+    let town = rng.pick(TOWNS);
+    let (chome, ban, go) = (rng.int(1, 5), rng.int(1, 30), rng.int(1, 20));
+    let mut address = format!("{pref}{city}{town}{chome}丁目{ban}番{go}号");
+    if rng.unit() < 0.3 {
+        address.push_str(&format!(
+            "\u{3000}{}{}{:02}号室",
+            rng.pick(BUILDINGS),
+            rng.int(1, 5),
+            rng.int(1, 9)
+        ));
+    }
+    (postal, area, address, (chome, ban, go))
+}
+
+/// A mobile or fixed-line number in a range no one has (0000 exchange), and its last digits.
+fn fake_phone(rng: &mut Rng, area: &str) -> (String, u32) {
+    let mobile = rng.unit() < 0.55;
+    let line = rng.int(0, 9999);
+    let phone = if mobile {
+        format!("{}-0000-{line:04}", rng.pick(&["090", "080", "070"]))
+    } else if area.len() == 2 {
+        format!("{area}-0000-{line:04}")
+    } else {
+        format!("{area}-000-{line:04}")
+    };
+    (phone, line)
+}
+
+fn fake_occupation(rng: &mut Rng, age: u32) -> Option<&'static str> {
+    if age < 23 && rng.unit() < 0.7 {
+        Some("学生")
+    } else if age >= 67 && rng.unit() < 0.7 {
+        Some("年金生活")
+    } else if rng.unit() < 0.1 {
+        None
+    } else {
+        Some(*rng.pick(OCCUPATIONS))
+    }
+}
+
+/// A bank account (half the rows) or a test card number (most of the rest): the payment data
+/// the import must drop.
+fn fake_payment(rng: &mut Rng, kana: &str) -> (Option<String>, Option<String>) {
+    let p = rng.unit();
+    if p < 0.50 {
+        let kind = if rng.unit() < 0.9 { "普通" } else { "当座" };
+        let bank = format!(
+            "{} {} {kind} 0000{} {kana}",
+            rng.pick(BANKS),
+            rng.pick(BRANCHES),
+            rng.int(100, 999)
+        );
+        (Some(bank), None)
+    } else if p < 0.95 {
+        let c = *rng.pick(TEST_CARDS);
+        let card = if rng.unit() < 0.1 {
+            format!("{}-{}-{}-{}", &c[..4], &c[4..8], &c[8..12], &c[12..])
+        } else {
+            c.to_string()
+        };
+        (None, Some(card))
+    } else {
+        (None, None)
+    }
 }

@@ -567,6 +567,14 @@ fn run() -> Result<(), BoxError> {
     result
 }
 
+/// The two stores measured side by side: the Handover ledger and the anchor (a single-table
+/// hash chain), with the anchor's last sequence number and hash.
+struct Stores {
+    store: SqliteStore,
+    proto: Connection,
+    last: (i64, [u8; 32]),
+}
+
 fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
     let real_path = dir.join("handover.sqlite3");
     let proto_path = dir.join("proto.sqlite3");
@@ -576,10 +584,51 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
         args.customers,
         dir.display()
     );
+    let mut stores = Stores {
+        store: SqliteStore::open(&real_path)?,
+        proto: proto_open(&proto_path)?,
+        last: (0i64, [0u8; 32]),
+    };
+    let appended = append_phase(args, &mut stores, &real_path)?;
+    let verified = verify_phase(args, &stores, &appended)?;
+    let history = history_phase(args, &stores)?;
+    let commits = commit_phase(args, &mut stores, appended.entries)?;
+    // The store still verifies with all of that on top.
+    store::verify(&stores.store)?;
+    // Closed, so that the sizes are the databases' own (the WAL checkpointed away).
+    drop(stores);
+    let sizes = (
+        dir_size(&[real_path.clone(), dir.join("handover.sqlite3-wal")]),
+        dir_size(&[proto_path.clone(), dir.join("proto.sqlite3-wal")]),
+    );
+    let rule = "-".repeat(100);
+    println!();
+    println!(
+        "{:<44} {:>16} {:>16} {:>9}  target",
+        "", "Handover ledger", "anchor (proto)", "ratio"
+    );
+    println!("{rule}");
+    print_rates(&appended, &verified);
+    print_history(&history);
+    print_commits(&commits);
+    println!("{rule}");
+    print_footer(args, &history, sizes);
+    Ok(())
+}
 
-    // 1. Append -----------------------------------------------------------------------------
-    let mut store = SqliteStore::open(&real_path)?;
-    store.add_contractor("2026-01-01T00:00:00Z", &mut |id| {
+/// What appending cost: events per second in each store, and how many entries there are.
+struct Appended {
+    /// Events appended (whole batches).
+    n: f64,
+    /// Entries in the ledger (the events and the contractor added first).
+    entries: u64,
+    real_rate: f64,
+    proto_rate: f64,
+}
+
+/// Step 1, Append: the same generated events, in batches of one transaction each.
+fn append_phase(args: &Args, st: &mut Stores, real_path: &Path) -> Result<Appended, BoxError> {
+    st.store.add_contractor("2026-01-01T00:00:00Z", &mut |id| {
         let mut c = contractor();
         c.id = id.to_string();
         let event = EventDraft {
@@ -591,18 +640,17 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
         };
         Ok((c, event))
     })?;
-    let mut proto = proto_open(&proto_path)?;
     let mut gen_real = Gen::new(args.customers);
     let mut gen_proto = Gen::new(args.customers);
     let (mut t_real, mut t_proto) = (Duration::ZERO, Duration::ZERO);
-    let mut last = (0i64, [0u8; 32]);
     let mut payload_bytes = 0u64;
     let batches = args.events / BATCH;
     for b in 0..batches {
         // The real store: events generated (untimed), then applied in one transaction.
         let evs: Vec<Ev> = (0..BATCH).map(|_| gen_real.next()).collect();
         let t = Instant::now();
-        store.batch(|s| evs.into_iter().try_for_each(|ev| apply(s, ev)))?;
+        st.store
+            .batch(|s| evs.into_iter().try_for_each(|ev| apply(s, ev)))?;
         t_real += t.elapsed();
         // The anchor: the same events' payload texts (serialized untimed).
         let rows: Vec<ProtoRow> = (0..BATCH)
@@ -620,7 +668,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             })
             .collect();
         let t = Instant::now();
-        proto_append(&mut proto, &rows, &mut last)?;
+        proto_append(&mut st.proto, &rows, &mut st.last)?;
         t_proto += t.elapsed();
         if (b + 1) % 20 == 0 {
             eprintln!("  appended {} events…", (b + 1) * BATCH);
@@ -629,75 +677,59 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
     // Both logs back into their databases before anything is read: the later phases measure a
     // store at rest, not one still being checkpointed from the bulk load.
     eprintln!("  checkpointing…");
-    store.checkpoint()?;
-    proto.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    st.store.checkpoint()?;
+    st.proto
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     let n = (batches * BATCH) as f64;
-    let real_rate = n / t_real.as_secs_f64();
-    let proto_rate = n / t_proto.as_secs_f64();
-    let index_rows: i64 = Connection::open(&real_path)?.query_row(
+    let index_rows: i64 = Connection::open(real_path)?.query_row(
         "SELECT count(*) FROM ledger_customers",
         [],
         |r| r.get(0),
     )?;
-    let open_handovers = gen_real.open.len();
     eprintln!(
         "  {} handovers ({} still open), {} requests, {} index rows, payloads {:.0} MB",
         gen_real.handovers,
-        open_handovers,
+        gen_real.open.len(),
         gen_real.requests,
         index_rows,
         payload_bytes as f64 / 1e6
     );
+    Ok(Appended {
+        n,
+        entries: batches as u64 * BATCH as u64 + 1,
+        real_rate: n / t_real.as_secs_f64(),
+        proto_rate: n / t_proto.as_secs_f64(),
+    })
+}
 
-    // 2. Verify ------------------------------------------------------------------------------
-    let entries = batches as u64 * BATCH as u64 + 1;
+/// The best verify times of `--repeat` rounds.
+struct Verified {
+    chain_rate: f64,
+    proto_verify_rate: f64,
+    full_rate: f64,
+    /// CPU seconds (all threads) of the fastest round: what the work costs whatever else the
+    /// machine is doing.
+    cpu_chain: f64,
+    cpu_proto: f64,
+    /// Per entry, for the CPU figures.
+    entries: u64,
+    n: f64,
+    best_derived: Duration,
+}
+
+/// Step 2, Verify: the chain, the derived tables, and the anchor's chain.
+fn verify_phase(args: &Args, st: &Stores, a: &Appended) -> Result<Verified, BoxError> {
+    let entries = a.entries;
     let (mut best_chain, mut best_derived, mut best_proto) =
         (Duration::MAX, Duration::MAX, Duration::MAX);
-    // CPU seconds (all threads) of the fastest round: what the work costs whatever else the
-    // machine is doing.
     let (mut cpu_chain, mut cpu_proto) = (0.0f64, 0.0f64);
     for round in 1..=args.repeat {
         eprintln!("  verify round {round}/{}…", args.repeat);
         if args.breakdown && round == 1 {
-            let per = |c0: f64| (cpu_secs() - c0) * 1e6 / entries as f64;
-            let c0 = cpu_secs();
-            let mut x = 0usize;
-            store.for_each_entry_ref(&mut |e| {
-                x += e.at.len();
-                Ok(())
-            })?;
-            eprintln!(
-                "  verify breakdown, CPU per entry: walk only {:.3} µs",
-                per(c0)
-            );
-            let c0 = cpu_secs();
-            store.for_each_entry_ref(&mut |e| {
-                let h: [u8; 32] = Sha256::digest(e.payload.unwrap_or_default()).into();
-                x += h[0] as usize;
-                Ok(())
-            })?;
-            eprintln!("    + payload hash: {:.3} µs", per(c0));
-            let c0 = cpu_secs();
-            store.for_each_entry_ref(&mut |e| {
-                let h: [u8; 32] = Sha256::digest(e.payload.unwrap_or_default()).into();
-                let g = handover_core::store::ledger::chain::entry_hash_bytes(
-                    e.seq, e.at, e.kind, e.actor, &h, &h,
-                );
-                x += g[0] as usize;
-                Ok(())
-            })?;
-            eprintln!("    + entry hash: {:.3} µs", per(c0));
-            let c0 = cpu_secs();
-            let mut v = handover_core::store::Verifier::default();
-            store.for_each_entry_ref(&mut |e| v.push_ref(e))?;
-            eprintln!(
-                "    the Verifier on one thread (links, head, redaction rules): {:.3} µs ({})",
-                per(c0),
-                x % 10
-            );
+            verify_breakdown(&st.store, entries)?;
         }
         let (t, c) = (Instant::now(), cpu_secs());
-        let r = store::verify_chain(&store)?;
+        let r = store::verify_chain(&st.store)?;
         if t.elapsed() < best_chain {
             best_chain = t.elapsed();
             cpu_chain = cpu_secs() - c;
@@ -706,7 +738,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             return Err(format!("verified {} entries, expected {entries}", r.entries).into());
         }
         let t = Instant::now();
-        let d = store.check_derived()?;
+        let d = st.store.check_derived()?;
         best_derived = best_derived.min(t.elapsed());
         if round == 1 {
             eprintln!(
@@ -715,37 +747,98 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             );
         }
         let (t, c) = (Instant::now(), cpu_secs());
-        let pn = proto_verify(&proto)?;
+        let pn = proto_verify(&st.proto)?;
         if t.elapsed() < best_proto {
             best_proto = t.elapsed();
             cpu_proto = cpu_secs() - c;
         }
-        if pn != n as u64 {
+        if pn != a.n as u64 {
             return Err(format!("anchor verified {pn} rows").into());
         }
     }
-    let chain_rate = entries as f64 / best_chain.as_secs_f64();
-    let proto_verify_rate = n / best_proto.as_secs_f64();
-    let full_rate = entries as f64 / (best_chain + best_derived).as_secs_f64();
+    Ok(Verified {
+        chain_rate: entries as f64 / best_chain.as_secs_f64(),
+        proto_verify_rate: a.n / best_proto.as_secs_f64(),
+        full_rate: entries as f64 / (best_chain + best_derived).as_secs_f64(),
+        cpu_chain,
+        cpu_proto,
+        entries,
+        n: a.n,
+        best_derived,
+    })
+}
 
-    // 3. History by customer -----------------------------------------------------------------
+/// `--breakdown`: the CPU per entry of each step of the chain walk, added one at a time.
+fn verify_breakdown(store: &SqliteStore, entries: u64) -> Result<(), BoxError> {
+    let per = |c0: f64| (cpu_secs() - c0) * 1e6 / entries as f64;
+    let c0 = cpu_secs();
+    let mut x = 0usize;
+    store.for_each_entry_ref(&mut |e| {
+        x += e.at.len();
+        Ok(())
+    })?;
+    eprintln!(
+        "  verify breakdown, CPU per entry: walk only {:.3} µs",
+        per(c0)
+    );
+    let c0 = cpu_secs();
+    store.for_each_entry_ref(&mut |e| {
+        let h: [u8; 32] = Sha256::digest(e.payload.unwrap_or_default()).into();
+        x += h[0] as usize;
+        Ok(())
+    })?;
+    eprintln!("    + payload hash: {:.3} µs", per(c0));
+    let c0 = cpu_secs();
+    store.for_each_entry_ref(&mut |e| {
+        let h: [u8; 32] = Sha256::digest(e.payload.unwrap_or_default()).into();
+        let g = handover_core::store::ledger::chain::entry_hash_bytes(
+            e.seq, e.at, e.kind, e.actor, &h, &h,
+        );
+        x += g[0] as usize;
+        Ok(())
+    })?;
+    eprintln!("    + entry hash: {:.3} µs", per(c0));
+    let c0 = cpu_secs();
+    let mut v = handover_core::store::Verifier::default();
+    store.for_each_entry_ref(&mut |e| v.push_ref(e))?;
+    eprintln!(
+        "    the Verifier on one thread (links, head, redaction rules): {:.3} µs ({})",
+        per(c0),
+        x % 10
+    );
+    Ok(())
+}
+
+/// History latencies, first asked and asked again, and the rows each store returned.
+struct History {
+    real: Lat,
+    proto: Lat,
+    real_hot: Lat,
+    proto_hot: Lat,
+    real_rows: usize,
+    proto_rows: usize,
+}
+
+/// Step 3, history by customer. Each customer is asked twice in a row: the first query reads its
+/// pages from wherever they are (on a VM that pages out idle file cache within seconds, often
+/// the disk); the second finds them in memory, which isolates the query's own cost.
+fn history_phase(args: &Args, st: &Stores) -> Result<History, BoxError> {
     let mut rng = Rng(0x1234_5678_9abc_def1);
     let ids: Vec<String> = (0..args.queries)
         .map(|_| format!("C{:06}", 1 + rng.below(u64::from(args.customers))))
         .collect();
-    // Each customer is asked twice in a row: the first query reads its pages from wherever
-    // they are (on a VM that pages out idle file cache within seconds, often the disk); the
-    // second finds them in memory, which isolates the query's own cost.
     let (mut real_lat, mut proto_lat) = (Vec::new(), Vec::new());
     let (mut real_warm, mut proto_warm) = (Vec::new(), Vec::new());
     let (mut real_rows, mut proto_rows) = (0usize, 0usize);
     // The first query prepares the statement.
-    store.entries_for_customer(&ids[0])?;
-    let mut q = proto.prepare("SELECT seq, at, kind, payload FROM proto WHERE customer = ?1")?;
+    st.store.entries_for_customer(&ids[0])?;
+    let mut q = st
+        .proto
+        .prepare("SELECT seq, at, kind, payload FROM proto WHERE customer = ?1")?;
     for id in &ids {
         for warm in [false, true] {
             let t = Instant::now();
-            let v = store.entries_for_customer(id)?;
+            let v = st.store.entries_for_customer(id)?;
             let d = t.elapsed();
             if warm {
                 real_warm.push(d);
@@ -766,11 +859,27 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             }
         }
     }
-    drop(q);
-    let (real_hist, proto_hist) = (lat(real_lat), lat(proto_lat));
-    let (real_hot, proto_hot) = (lat(real_warm), lat(proto_warm));
+    Ok(History {
+        real: lat(real_lat),
+        proto: lat(proto_lat),
+        real_hot: lat(real_warm),
+        proto_hot: lat(proto_warm),
+        real_rows,
+        proto_rows,
+    })
+}
 
-    // 4. Durable commits -----------------------------------------------------------------------
+/// Commit latencies: a 100-customer handover, one small event, the anchor's one-row commit,
+/// and the handover without its commit.
+struct Commits {
+    handover: Lat,
+    small: Lat,
+    proto: Lat,
+    cpu: Lat,
+}
+
+/// Step 4, durable commits, one at a time.
+fn commit_phase(args: &Args, st: &mut Stores, entries: u64) -> Result<Commits, BoxError> {
     let (mut ho_lat, mut small_lat, mut proto_commit) = (Vec::new(), Vec::new(), Vec::new());
     let mut g = Gen::new(args.customers);
     g.handovers = 900_000;
@@ -778,7 +887,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
     for _ in 0..args.commits {
         let ev = g.handover(Some(100));
         let t = Instant::now();
-        apply(&mut store, ev)?;
+        apply(&mut st.store, ev)?;
         ho_lat.push(t.elapsed());
         let d = g.draft(
             "contractor.updated",
@@ -786,7 +895,7 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             vec![],
         );
         let t = Instant::now();
-        store.append(d)?;
+        st.store.append(d)?;
         small_lat.push(t.elapsed());
         let row = ProtoRow {
             at: "2026-12-01T00:00:00Z".into(),
@@ -795,14 +904,13 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             payload: "{\"note\":\"一件だけの記録\"}".into(),
         };
         let t = Instant::now();
-        proto_append(&mut proto, std::slice::from_ref(&row), &mut last)?;
+        proto_append(&mut st.proto, std::slice::from_ref(&row), &mut st.last)?;
         proto_commit.push(t.elapsed());
     }
-    let (ho, small, pc) = (lat(ho_lat), lat(small_lat), lat(proto_commit));
     // The same 100-customer handovers inside one open transaction: what recording costs
     // without the commit and its fsync (CPU and page writes), to tell the two apart.
     let mut cpu_lat = Vec::new();
-    store.batch(|s| {
+    st.store.batch(|s| {
         for _ in 0..args.commits {
             let ev = g.handover(Some(100));
             let t = Instant::now();
@@ -811,81 +919,80 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
         }
         Ok(())
     })?;
-    let cpu = lat(cpu_lat);
-    // The store still verifies with all of that on top.
-    store::verify(&store)?;
-    // Closed, so that the sizes are the databases' own (the WAL checkpointed away).
-    drop(store);
-    drop(proto);
-    let real_size = dir_size(&[real_path.clone(), dir.join("handover.sqlite3-wal")]);
-    let proto_size = dir_size(&[proto_path.clone(), dir.join("proto.sqlite3-wal")]);
+    Ok(Commits {
+        handover: lat(ho_lat),
+        small: lat(small_lat),
+        proto: lat(proto_commit),
+        cpu: lat(cpu_lat),
+    })
+}
 
-    // Report -----------------------------------------------------------------------------------
-    let rule = "-".repeat(100);
-    println!();
-    println!(
-        "{:<44} {:>16} {:>16} {:>9}  target",
-        "", "Handover ledger", "anchor (proto)", "ratio"
-    );
-    println!("{rule}");
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT MET" }
+}
+
+fn print_rates(a: &Appended, v: &Verified) {
     println!(
         "{:<44} {:>12.0} /s {:>12.0} /s {:>8.2}x",
         "append, 10,000 events per transaction",
-        real_rate,
-        proto_rate,
-        real_rate / proto_rate
+        a.real_rate,
+        a.proto_rate,
+        a.real_rate / a.proto_rate
     );
-    let verdict = |ok: bool| if ok { "met" } else { "NOT MET" };
     println!(
         "{:<44} {:>12.0} /s {:>12.0} /s {:>8.2}x  ≥ 1,000,000/s: {}",
         "ledger verify: the chain",
-        chain_rate,
-        proto_verify_rate,
-        chain_rate / proto_verify_rate,
-        verdict(chain_rate >= 1e6)
+        v.chain_rate,
+        v.proto_verify_rate,
+        v.chain_rate / v.proto_verify_rate,
+        verdict(v.chain_rate >= 1e6)
     );
+    let entries = v.entries as f64;
     println!(
         "{:<44} {:>11.2} µs {:>13.2} µs {:>8.2}x",
         "ledger verify: the chain, CPU per entry",
-        cpu_chain * 1e6 / entries as f64,
-        cpu_proto * 1e6 / n,
-        (cpu_chain / entries as f64) / (cpu_proto / n)
+        v.cpu_chain * 1e6 / entries,
+        v.cpu_proto * 1e6 / v.n,
+        (v.cpu_chain / entries) / (v.cpu_proto / v.n)
     );
     println!(
         "{:<44} {:>13.2} s {:>16}",
         "ledger verify: derived tables (apart)",
-        best_derived.as_secs_f64(),
+        v.best_derived.as_secs_f64(),
         "-"
     );
     println!(
         "{:<44} {:>12.0} /s {:>16}",
-        "ledger verify: chain + derived", full_rate, "-"
+        "ledger verify: chain + derived", v.full_rate, "-"
     );
+}
+
+fn print_history(h: &History) {
     println!(
         "{:<44} {:>11.1} µs {:>13.1} µs {:>8.2}x",
         "history of one customer, p50",
-        us(real_hist.p50),
-        us(proto_hist.p50),
-        us(real_hist.p50) / us(proto_hist.p50)
+        us(h.real.p50),
+        us(h.proto.p50),
+        us(h.real.p50) / us(h.proto.p50)
     );
     println!(
         "{:<44} {:>11.1} µs {:>13.1} µs {:>8.2}x  < 1 ms: {}",
         "history of one customer, p99",
-        us(real_hist.p99),
-        us(proto_hist.p99),
-        us(real_hist.p99) / us(proto_hist.p99),
-        verdict(real_hist.p99 < Duration::from_millis(1))
+        us(h.real.p99),
+        us(h.proto.p99),
+        us(h.real.p99) / us(h.proto.p99),
+        verdict(h.real.p99 < Duration::from_millis(1))
     );
     for (what, r, p) in [
         (
             "history, asked again at once (in memory), p50",
-            real_hot.p50,
-            proto_hot.p50,
+            h.real_hot.p50,
+            h.proto_hot.p50,
         ),
         (
             "history, asked again at once (in memory), p99",
-            real_hot.p99,
-            proto_hot.p99,
+            h.real_hot.p99,
+            h.proto_hot.p99,
         ),
     ] {
         println!(
@@ -896,6 +1003,10 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
             us(r) / us(p)
         );
     }
+}
+
+fn print_commits(c: &Commits) {
+    let (ho, small, pc) = (&c.handover, &c.small, &c.proto);
     println!(
         "{:<44} {:>11.2} ms {:>13.2} ms {:>8.2}x",
         "durable commit: 100-customer handover, p50",
@@ -914,29 +1025,29 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
     println!(
         "{:<44} {:>11.2} ms / {:.2} ms (p50 / p99), no anchor",
         "100-customer handover without its commit",
-        ms(cpu.p50),
-        ms(cpu.p99)
+        ms(c.cpu.p50),
+        ms(c.cpu.p99)
     );
-    println!(
-        "{:<44} {:>11.2} ms {:>13.2} ms {:>8.2}x",
-        "durable commit: one small event, p50",
-        ms(small.p50),
-        ms(pc.p50),
-        ms(small.p50) / ms(pc.p50)
-    );
-    println!(
-        "{:<44} {:>11.2} ms {:>13.2} ms {:>8.2}x",
-        "durable commit: one small event, p99",
-        ms(small.p99),
-        ms(pc.p99),
-        ms(small.p99) / ms(pc.p99)
-    );
-    println!("{rule}");
+    for (what, r, p) in [
+        ("durable commit: one small event, p50", small.p50, pc.p50),
+        ("durable commit: one small event, p99", small.p99, pc.p99),
+    ] {
+        println!(
+            "{:<44} {:>11.2} ms {:>13.2} ms {:>8.2}x",
+            what,
+            ms(r),
+            ms(p),
+            ms(r) / ms(p)
+        );
+    }
+}
+
+fn print_footer(args: &Args, h: &History, (real_size, proto_size): (u64, u64)) {
     println!(
         "rows per history query: {:.1} (Handover: every customer of every entry is indexed) vs \
          {:.1} (anchor: the first customer only)",
-        real_rows as f64 / args.queries as f64,
-        proto_rows as f64 / args.queries as f64
+        h.real_rows as f64 / args.queries as f64,
+        h.proto_rows as f64 / args.queries as f64
     );
     println!(
         "store size: {:.0} MB (ledger + derived tables + indexes) vs {:.0} MB (anchor)",
@@ -947,5 +1058,4 @@ fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
         "verify: best of {}; history: {} queries; durable commits: {} samples each",
         args.repeat, args.queries, args.commits
     );
-    Ok(())
 }

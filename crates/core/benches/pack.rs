@@ -188,10 +188,12 @@ fn bench(args: &Args, run: &Path) -> Result<(), BoxError> {
         args.repeat,
         run.display()
     );
-    let exe = std::env::current_exe()?;
-    let data = &setup.data;
-    let q = |p: &Path| shell_quote(&p.display().to_string());
-
+    let rounds = Rounds {
+        exe: std::env::current_exe()?,
+        run,
+        setup: &setup,
+        customers: args.customers,
+    };
     let mut results: Vec<(&str, Option<Measured>)> = vec![
         ("handover pack (fsync)", None),
         ("(a) age -r prebuilt.zip; sync", None),
@@ -205,26 +207,55 @@ fn bench(args: &Args, run: &Path) -> Result<(), BoxError> {
         eprintln!("round {round}/{}…", args.repeat);
         let bundle = run.join("handover.age");
         let _ = std::fs::remove_file(&bundle);
+        let (m, internal) = rounds.pack(&bundle)?;
+        pack_internal = internal.map_or(pack_internal, |s| pack_internal.min(s));
+        bundle_size = std::fs::metadata(&bundle)?.len();
+        keep_best(&mut results[0].1, m);
+        keep_best(&mut results[1].1, rounds.anchor_prebuilt_zip()?);
+        keep_best(&mut results[2].1, rounds.anchor_piped_zip()?);
+        keep_best(&mut results[3].1, rounds.open(&bundle)?);
+        keep_best(&mut results[4].1, rounds.stock_open(&bundle)?);
+        std::fs::remove_file(&bundle)?;
+    }
+    print_table(&results, mb, pack_internal, bundle_size);
+    Ok(())
+}
 
-        // 1. Handover pack.
-        let mut cmd = Command::new(&exe);
+/// What each timed step of a round needs: this executable (for the pack and open phases),
+/// the run folder and the office built for it.
+struct Rounds<'a> {
+    exe: PathBuf,
+    run: &'a Path,
+    setup: &'a Setup,
+    customers: usize,
+}
+
+fn q(p: &Path) -> String {
+    shell_quote(&p.display().to_string())
+}
+
+impl Rounds<'_> {
+    /// Step 1, Handover pack into `bundle`; also the pack's own time, as the phase reports it.
+    fn pack(&self, bundle: &Path) -> Result<(Measured, Option<f64>), BoxError> {
+        let mut cmd = Command::new(&self.exe);
         cmd.arg("--phase")
             .arg("pack")
             .arg("--data-dir")
-            .arg(data)
+            .arg(&self.setup.data)
             .arg("--out")
-            .arg(&bundle);
-        let (m, note) = measure(run, cmd)?;
-        if let Some(secs) = note
+            .arg(bundle);
+        let (m, note) = measure(self.run, cmd)?;
+        let internal = note
             .split_whitespace()
             .find_map(|w| w.strip_prefix("pack_secs="))
-        {
-            pack_internal = pack_internal.min(secs.parse()?);
-        }
-        bundle_size = std::fs::metadata(&bundle)?.len();
-        keep_best(&mut results[0].1, m);
+            .map(str::parse)
+            .transpose()?;
+        Ok((m, internal))
+    }
 
-        // 2. Anchor (a): the zip built beforehand, untimed.
+    /// Step 2: Anchor (a): age on a zip built beforehand, untimed.
+    fn anchor_prebuilt_zip(&self) -> Result<Measured, BoxError> {
+        let (run, data) = (self.run, &self.setup.data);
         let zip = run.join("prebuilt.zip");
         let out = run.join("a.age");
         let status = Command::new("zip")
@@ -240,71 +271,74 @@ fn bench(args: &Args, run: &Path) -> Result<(), BoxError> {
             run,
             &format!(
                 "age -r {} -o {} {} && sync {}",
-                setup.recipient,
+                self.setup.recipient,
                 q(&out),
                 q(&zip),
                 q(&out)
             ),
         )?;
-        keep_best(&mut results[1].1, m);
         std::fs::remove_file(&out)?;
         std::fs::remove_file(&zip)?;
+        Ok(m)
+    }
 
-        // 3. Anchor (b): zip piped into age.
-        let out = run.join("b.age");
+    /// Step 3: Anchor (b): zip piped into age.
+    fn anchor_piped_zip(&self) -> Result<Measured, BoxError> {
+        let out = self.run.join("b.age");
         let m = measure_sh(
-            run,
+            self.run,
             &format!(
                 "cd {} && zip -0 -q -r -X - floor_plans | age -r {} -o {} && sync {}",
-                q(data),
-                setup.recipient,
+                q(&self.setup.data),
+                self.setup.recipient,
                 q(&out),
                 q(&out)
             ),
         )?;
-        keep_best(&mut results[2].1, m);
         std::fs::remove_file(&out)?;
+        Ok(m)
+    }
 
-        // 4. Handover open (verify + extract) of the bundle from 1.
-        let dest = run.join("open-handover");
-        let mut cmd = Command::new(&exe);
+    /// Step 4, Handover open (verify + extract) of the bundle packed in 1.
+    fn open(&self, bundle: &Path) -> Result<Measured, BoxError> {
+        let dest = self.run.join("open-handover");
+        let mut cmd = Command::new(&self.exe);
         cmd.arg("--phase")
             .arg("open")
             .arg("--path")
-            .arg(&bundle)
+            .arg(bundle)
             .arg("--identity")
-            .arg(&setup.identity)
+            .arg(&self.setup.identity)
             .arg("--trust")
-            .arg(&setup.trust)
+            .arg(&self.setup.trust)
             .arg("--out")
             .arg(&dest);
-        let (m, note) = measure_then_sync(run, cmd)?;
-        check_extracted(&dest, args.customers, &note)?;
-        keep_best(&mut results[3].1, m);
+        let (m, note) = measure_then_sync(self.run, cmd)?;
+        check_extracted(&dest, self.customers, &note)?;
         std::fs::remove_dir_all(&dest)?;
+        Ok(m)
+    }
 
-        // 5. The stock tools on the same bundle.
-        let dest = run.join("open-stock");
-        let tmp = run.join("stock.zip");
+    /// Step 5, the stock tools on the same bundle.
+    fn stock_open(&self, bundle: &Path) -> Result<Measured, BoxError> {
+        let dest = self.run.join("open-stock");
+        let tmp = self.run.join("stock.zip");
         let m = measure_sh(
-            run,
+            self.run,
             &format!(
                 "age -d -i {} -o {} {} && unzip -q {} -d {} && rm {} && sync",
-                q(&setup.identity),
+                q(&self.setup.identity),
                 q(&tmp),
-                q(&bundle),
+                q(bundle),
                 q(&tmp),
                 q(&dest),
                 q(&tmp)
             ),
         )?;
-        check_extracted(&dest, args.customers, "")?;
-        keep_best(&mut results[4].1, m);
+        check_extracted(&dest, self.customers, "")?;
         std::fs::remove_dir_all(&dest)?;
-        std::fs::remove_file(&bundle)?;
+        Ok(m)
     }
-    print_table(&results, mb, pack_internal, bundle_size);
-    Ok(())
 }
 
 fn keep_best(best: &mut Option<Measured>, m: Measured) {
@@ -498,23 +532,7 @@ fn build_office(args: &Args, run: &Path) -> Result<Setup, BoxError> {
         },
     )?;
 
-    // Plans: the PNG signature, then xorshift bytes (a different stream per customer, so that
-    // none is stored twice).
-    let mut csv = String::from("顧客番号,氏名,住所,電話番号,契約サービス\n");
-    let mut buf = vec![0u8; args.plan_bytes];
-    for i in 1..=args.customers {
-        let id = customer_id(i);
-        fill_plan(&mut buf, i as u64);
-        std::fs::write(src.join(format!("{id}.png")), &buf)?;
-        csv.push_str(&format!(
-            "{id},見本 {i}号,東京都架空市見本町{}-{},03-0000-{:04},ケーブルテレビ\n",
-            i / 100 + 1,
-            i % 100 + 1,
-            i % 10_000
-        ));
-    }
-    let register = run.join("register.csv");
-    std::fs::write(&register, csv)?;
+    let register = write_register(args, run, &src)?;
     let generated = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let report = ops::import_register(
@@ -554,6 +572,27 @@ fn build_office(args: &Args, run: &Path) -> Result<Setup, BoxError> {
         trust,
         plan_bytes_total: (args.customers * args.plan_bytes) as u64,
     })
+}
+
+/// The register (CSV) and one plan per customer in `src`: the PNG signature, then xorshift
+/// bytes (a different stream per customer, so that none is stored twice).
+fn write_register(args: &Args, run: &Path, src: &Path) -> Result<PathBuf, BoxError> {
+    let mut csv = String::from("顧客番号,氏名,住所,電話番号,契約サービス\n");
+    let mut buf = vec![0u8; args.plan_bytes];
+    for i in 1..=args.customers {
+        let id = customer_id(i);
+        fill_plan(&mut buf, i as u64);
+        std::fs::write(src.join(format!("{id}.png")), &buf)?;
+        csv.push_str(&format!(
+            "{id},見本 {i}号,東京都架空市見本町{}-{},03-0000-{:04},ケーブルテレビ\n",
+            i / 100 + 1,
+            i % 100 + 1,
+            i % 10_000
+        ));
+    }
+    let register = run.join("register.csv");
+    std::fs::write(&register, csv)?;
+    Ok(register)
 }
 
 fn customer_id(i: usize) -> String {

@@ -2,8 +2,10 @@
 //!
 //! Every variant is a sentence a clerk or a contractor can act on: it says what went wrong and
 //! where (file, sheet, row, column), never how the program is built. Secrets (passphrases,
-//! identities) and customer values are never part of a message. The UI localizes by
-//! [`Error::code`], a stable identifier, so messages here can change without breaking it.
+//! identities) and customer values are never part of a message, and neither is a command or an
+//! option (the app shows these sentences too; the CLI adds its own hints by code). Both the CLI
+//! and the app lead with the headline of [`Error::code`] in the person's language
+//! ([`crate::messages`]); the sentence here is the detail.
 
 use std::path::PathBuf;
 
@@ -59,7 +61,7 @@ pub enum Error {
     StoreNotEmpty(String),
 
     /// The shared store holds no office yet.
-    #[error("{0} holds no Handover office yet: its owner runs `handover init` against it first")]
+    #[error("{0} holds no Handover office yet: its owner creates the office in it first")]
     StoreNoOffice(String),
 
     /// Something a pack relied on changed on another PC before it was recorded.
@@ -81,7 +83,7 @@ pub enum Error {
     },
 
     /// No usable data directory could be found.
-    #[error("no data directory: pass --data-dir or set HANDOVER_DATA_DIR")]
+    #[error("no data folder was given, and none was found")]
     NoDataDir,
 
     /// `init` was run where keys already exist.
@@ -92,7 +94,7 @@ pub enum Error {
     KeysExist(PathBuf),
 
     /// An operation needs the office keys but `init` has not been run.
-    #[error("the office keys are missing in {0}: run `handover init` first")]
+    #[error("the office keys are missing in {0}")]
     KeysMissing(PathBuf),
 
     /// A key file exists but cannot be parsed.
@@ -128,7 +130,7 @@ pub enum Error {
     },
 
     /// A contractor id is not in the roster.
-    #[error("no contractor with id {0}: `handover contractor list` shows the roster")]
+    #[error("no contractor with id {0}")]
     UnknownContractor(String),
 
     /// The import file cannot be read as a register at all.

@@ -55,8 +55,8 @@ pub fn import(
     let f =
         std::fs::File::open(file).map_err(|e| Error::io("cannot read the key file", file, e))?;
     let reader = age::armor::ArmoredReader::new(std::io::BufReader::new(f));
-    let decryptor = age::Decryptor::new(reader)
-        .map_err(|_| bad("not an age file from `handover office export-keys`"))?;
+    let decryptor =
+        age::Decryptor::new(reader).map_err(|_| bad("not an age file of exported office keys"))?;
     let mut id = age::scrypt::Identity::new(passphrase.clone());
     id.set_max_work_factor(MAX_OPEN_WORK_FACTOR);
     let mut r = decryptor

@@ -20,6 +20,7 @@ pub mod handover;
 pub mod history;
 pub mod key_transfer;
 pub mod keys;
+pub mod messages;
 pub mod operators;
 pub mod ops;
 pub mod policy;

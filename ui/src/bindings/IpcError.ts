@@ -10,7 +10,7 @@ export type IpcError = {
  */
 code: string, 
 /**
- * A sentence for the user (English; the UI shows its own Japanese text per code).
+ * The detail, in English; the UI leads with the code's headline from `messages`.
  */
 message: string, 
 /**

@@ -2,6 +2,7 @@
 import type { Encryption } from "./Encryption";
 import type { Excluded } from "./Excluded";
 import type { Method } from "./Method";
+import type { PackWarning } from "./PackWarning";
 
 /**
  * What a pack produced and recorded.
@@ -52,6 +53,7 @@ recipients: Array<string>,
  */
 ledgerSeq: number, 
 /**
- * Things the operator must know (the passphrase rule…).
+ * Things the operator must know (the passphrase rule…): their text, in either language,
+ * is [`PackWarning::text`].
  */
-warnings: Array<string>, };
+warnings: Array<PackWarning>, };

@@ -1,11 +1,11 @@
 import { isIpcError } from "../api";
-import { t } from "../i18n";
+import { errorHeadline, t } from "../i18n";
 
 /** An error as a sentence a clerk understands, with the detail (file, row…) underneath. */
 export function ErrorBanner({ error }: { error: unknown }) {
   const tr = t();
   if (isIpcError(error)) {
-    const headline = tr.errors[error.code] ?? error.message;
+    const headline = errorHeadline(error.code) ?? error.message;
     return (
       <div class="banner error" role="alert" data-testid="error">
         <strong>{headline}</strong>

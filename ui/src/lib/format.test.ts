@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate } from "./format";
+import { formatDate, formatDateTime } from "./format";
 
 describe("formatDate", () => {
   it("writes Japanese dates without zero padding", () => {
@@ -11,5 +11,13 @@ describe("formatDate", () => {
   it("passes through what it cannot read and blanks nothing", () => {
     expect(formatDate("someday", "ja")).toBe("someday");
     expect(formatDate(null, "ja")).toBe("");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("writes a moment in the UI's order, never the system's", () => {
+    const at = new Date(2026, 11, 5, 9, 5, 30);
+    expect(formatDateTime(at, "ja")).toBe("2026年12月5日 9:05");
+    expect(formatDateTime(at, "en")).toBe("5 Dec 2026 9:05");
   });
 });

@@ -12,6 +12,14 @@ export function formatDate(iso: string | null | undefined, lang: Lang): string {
   return lang === "ja" ? `${y}年${mo}月${d}日` : `${d} ${MONTHS[mo - 1]} ${y}`;
 }
 
+/** A moment on this computer's clock, to the minute, in the UI's order whatever the system
+ * locale: `2026年12月5日 9:05` or `5 Dec 2026 9:05`. */
+export function formatDateTime(at: Date, lang: Lang): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const iso = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+  return `${formatDate(iso, lang)} ${at.getHours()}:${pad(at.getMinutes())}`;
+}
+
 export function formatCount(n: number, lang: Lang): string {
   return n.toLocaleString(lang === "ja" ? "ja-JP" : "en-US");
 }

@@ -61,6 +61,8 @@ function useImportRun(request: (dryRun: boolean) => ImportRequest) {
   return { phase, setPhase, progress, checked, rejected, report, error, setError, run };
 }
 
+type ImportRun = ReturnType<typeof useImportRun>;
+
 /**
  * Importing a register: the file's sheets, the detected header row and column mapping (the
  * importer's own detection, with overrides sent as `HEADER=FIELD`), the first rows, then a check
@@ -88,6 +90,7 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
     skipInvalid,
   });
   const im = useImportRun(request);
+  // The preview again whenever the file, sheet, encoding or a mapping changes.
   const mappingKey = JSON.stringify(Object.entries(overrides).sort());
   useEffect(() => {
     setLoading(true);
@@ -108,16 +111,7 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
   return (
     <div class="modal-backdrop" onKeyDown={(e) => e.key === "Escape" && close()}>
       <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="import-title" ref={dialog} data-testid="import-dialog">
-        <header class="modal-head">
-          <h2 id="import-title">{tx.importTitle}</h2>
-          <code class="path small" title={path}>
-            {path}
-          </code>
-          <span class="spacer" />
-          <button class="link" type="button" onClick={close} disabled={busy} aria-label={tx.close} data-testid="import-close">
-            ✕
-          </button>
-        </header>
+        <DialogHead path={path} close={close} busy={busy} />
         <ImportSteps phase={im.phase} />
         <div class="modal-body">
           <RunError error={im.error} />
@@ -136,38 +130,68 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
               <FloorPlansOption dir={plansDir} onDir={setPlansDir} />
             </>
           )}
-          {busy && (
-            <ProgressBar
-              label={im.phase === "checking" ? tx.checkingFile : tx.importingRows}
-              progress={im.progress}
-              onCancel={() => api.cancel()}
-              cancelLabel={tx.cancel}
-              testId="import-progress"
-            />
-          )}
+          {busy && <RunProgress phase={im.phase} progress={im.progress} />}
           {im.phase === "checked" && im.checked && <CheckPassed r={im.checked} />}
           {im.phase === "checked" && im.rejected && <CheckRefused e={im.rejected} skipInvalid={skipInvalid} onSkipInvalid={setSkipInvalid} />}
           {im.phase === "done" && im.report && <Imported r={im.report} />}
         </div>
-        <footer class="modal-foot">
-          {im.phase === "checked" && (
-            <button type="button" onClick={() => im.setPhase("mapping")} data-testid="import-back">
-              {tx.backToMapping}
-            </button>
-          )}
-          <span class="spacer" />
-          <FooterAction
-            phase={im.phase}
-            canCheck={!!preview && !loading && preview.headerRow !== null}
-            refused={!!im.rejected}
-            skipInvalid={skipInvalid}
-            checked={im.checked}
-            run={im.run}
-            close={close}
-          />
-        </footer>
+        <DialogFoot im={im} canCheck={!!preview && !loading && preview.headerRow !== null} skipInvalid={skipInvalid} close={close} />
       </div>
     </div>
+  );
+}
+
+/** The dialog's title, the file, and the close button (disabled while a run is going). */
+function DialogHead({ path, close, busy }: { path: string; close: () => void; busy: boolean }) {
+  const tx = ts();
+  return (
+    <header class="modal-head">
+      <h2 id="import-title">{tx.importTitle}</h2>
+      <code class="path small" title={path}>
+        {path}
+      </code>
+      <span class="spacer" />
+      <button class="link" type="button" onClick={close} disabled={busy} aria-label={tx.close} data-testid="import-close">
+        ✕
+      </button>
+    </header>
+  );
+}
+
+/** Back to the mapping after a check, and the step's action. */
+function DialogFoot({ im, canCheck, skipInvalid, close }: { im: ImportRun; canCheck: boolean; skipInvalid: boolean; close: () => void }) {
+  return (
+    <footer class="modal-foot">
+      {im.phase === "checked" && (
+        <button type="button" onClick={() => im.setPhase("mapping")} data-testid="import-back">
+          {ts().backToMapping}
+        </button>
+      )}
+      <span class="spacer" />
+      <FooterAction
+        phase={im.phase}
+        canCheck={canCheck}
+        refused={!!im.rejected}
+        skipInvalid={skipInvalid}
+        checked={im.checked}
+        run={im.run}
+        close={close}
+      />
+    </footer>
+  );
+}
+
+/** The check's or the import's progress, with cancel. */
+function RunProgress({ phase, progress }: { phase: Phase; progress: ImportProgress | null }) {
+  const tx = ts();
+  return (
+    <ProgressBar
+      label={phase === "checking" ? tx.checkingFile : tx.importingRows}
+      progress={progress}
+      onCancel={() => api.cancel()}
+      cancelLabel={tx.cancel}
+      testId="import-progress"
+    />
   );
 }
 

@@ -7,7 +7,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { DateInput } from "../components/DateInput";
 import { lang, t } from "../i18n";
 import { save } from "../lib/dialog";
-import { formatDate } from "../lib/format";
+import { formatDate, formatDateTime } from "../lib/format";
 import { rights } from "../lib/live";
 import { tl } from "../text/ledger";
 
@@ -16,13 +16,13 @@ export function Ledger({ info }: { info: AppInfo | null }) {
   const tr = t();
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [at, setAt] = useState<string | null>(null);
+  const [at, setAt] = useState<Date | null>(null);
   const verify = () => {
     setError(null);
     setReport(null);
     api.verifyLedger().then((r) => {
       setReport(r);
-      setAt(new Date().toLocaleString());
+      setAt(new Date());
     }, setError);
   };
   return (
@@ -39,7 +39,7 @@ export function Ledger({ info }: { info: AppInfo | null }) {
         <div class="banner ok" role="status" data-testid="verify-ok">
           <strong>{tr.verifyOk(report.entries)}</strong>
           <div class="muted">
-            {at} · {tr.verifyHead}: <code>{report.head ?? "—"}</code>
+            {at && formatDateTime(at, lang.value)} · {tr.verifyHead}: <code>{report.head ?? "—"}</code>
           </div>
           {report.derived && (
             <div class="muted" data-testid="verify-derived">

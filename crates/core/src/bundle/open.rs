@@ -822,6 +822,27 @@ fn rejected(path: &Path, reason: impl Into<String>) -> Error {
     }
 }
 
+fn le16(b: &[u8], at: usize) -> u64 {
+    u64::from(u16::from_le_bytes([b[at], b[at + 1]]))
+}
+
+fn le32(b: &[u8], at: usize) -> u64 {
+    u64::from(u32::from_le_bytes(
+        b[at..at + 4].try_into().unwrap_or_default(),
+    ))
+}
+
+fn le64(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default())
+}
+
+fn not_a_zip(path: &Path) -> Error {
+    rejected(
+        path,
+        "the decrypted content is not a Handover zip (no end record)",
+    )
+}
+
 /// Check the entry count and directory size in the end record before the zip reader loads the
 /// central directory into memory. A Handover zip has no archive comment. Returns where the
 /// directory and the end records are.
@@ -831,64 +852,27 @@ fn precheck_directory<R: Read + Seek>(
     limits: &Limits,
     path: &Path,
 ) -> Result<super::zip_layout::Directory> {
-    let not_zip = || {
-        rejected(
-            path,
-            "the decrypted content is not a Handover zip (no end record)",
-        )
-    };
     if len < 22 {
-        return Err(not_zip());
+        return Err(not_a_zip(path));
     }
     let mut read_at = |pos: u64, buf: &mut [u8]| -> Result<()> {
         r.seek(SeekFrom::Start(pos))
             .and_then(|_| r.read_exact(buf))
             .map_err(|e| damaged(path, &e))
     };
-    let le16 = |b: &[u8], at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
-    let le32 = |b: &[u8], at: usize| {
-        u64::from(u32::from_le_bytes(
-            b[at..at + 4].try_into().unwrap_or_default(),
-        ))
-    };
-    let le64 =
-        |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
     let mut eocd = [0u8; 22];
     read_at(len - 22, &mut eocd)?;
     if eocd[..4] != [0x50, 0x4b, 0x05, 0x06] || le16(&eocd, 20) != 0 {
-        return Err(not_zip());
+        return Err(not_a_zip(path));
     }
-    let (mut entries, mut cd_size) = (le16(&eocd, 10), le32(&eocd, 12));
-    let mut cd_start = le32(&eocd, 16);
-    let mut end_start = len - 22;
-    if entries == 0xFFFF || cd_size == 0xFFFF_FFFF || le32(&eocd, 16) == 0xFFFF_FFFF {
-        if len < 22 + 20 {
-            return Err(not_zip());
-        }
-        let mut loc = [0u8; 20];
-        read_at(len - 22 - 20, &mut loc)?;
-        if loc[..4] != [0x50, 0x4b, 0x06, 0x07] {
-            return Err(not_zip());
-        }
-        let at = le64(&loc, 8);
-        if at.checked_add(56).is_none_or(|end| end > len) {
-            return Err(not_zip());
-        }
-        let mut rec = [0u8; 56];
-        read_at(at, &mut rec)?;
-        if rec[..4] != [0x50, 0x4b, 0x06, 0x06] {
-            return Err(not_zip());
-        }
-        entries = le64(&rec, 32);
-        cd_size = le64(&rec, 40);
-        cd_start = le64(&rec, 48);
-        if at + 56 != len - 22 - 20 {
-            return Err(rejected(
-                path,
-                "the zip holds bytes between its end records",
-            ));
-        }
-        end_start = at;
+    let mut entries = le16(&eocd, 10);
+    let mut dir = super::zip_layout::Directory {
+        start: le32(&eocd, 16),
+        size: le32(&eocd, 12),
+        end_start: len - 22,
+    };
+    if entries == 0xFFFF || dir.size == 0xFFFF_FFFF || dir.start == 0xFFFF_FFFF {
+        (entries, dir) = zip64_directory(&mut read_at, len, path)?;
     }
     if entries > limits.max_entries as u64 {
         return Err(too_large(
@@ -899,17 +883,54 @@ fn precheck_directory<R: Read + Seek>(
             ),
         ));
     }
-    if cd_size > (limits.max_entries as u64).saturating_mul(1024) {
+    if dir.size > (limits.max_entries as u64).saturating_mul(1024) {
         return Err(too_large(
             path,
-            format!("the zip directory is {cd_size} bytes, far more than its entries need"),
+            format!(
+                "the zip directory is {} bytes, far more than its entries need",
+                dir.size
+            ),
         ));
     }
-    Ok(super::zip_layout::Directory {
-        start: cd_start,
-        size: cd_size,
-        end_start,
-    })
+    Ok(dir)
+}
+
+/// The entry count and directory of a zip64 end record, which must sit right before its
+/// locator and the classic end record.
+fn zip64_directory(
+    read_at: &mut dyn FnMut(u64, &mut [u8]) -> Result<()>,
+    len: u64,
+    path: &Path,
+) -> Result<(u64, super::zip_layout::Directory)> {
+    if len < 22 + 20 {
+        return Err(not_a_zip(path));
+    }
+    let mut loc = [0u8; 20];
+    read_at(len - 22 - 20, &mut loc)?;
+    if loc[..4] != [0x50, 0x4b, 0x06, 0x07] {
+        return Err(not_a_zip(path));
+    }
+    let at = le64(&loc, 8);
+    if at.checked_add(56).is_none_or(|end| end > len) {
+        return Err(not_a_zip(path));
+    }
+    let mut rec = [0u8; 56];
+    read_at(at, &mut rec)?;
+    if rec[..4] != [0x50, 0x4b, 0x06, 0x06] {
+        return Err(not_a_zip(path));
+    }
+    if at + 56 != len - 22 - 20 {
+        return Err(rejected(
+            path,
+            "the zip holds bytes between its end records",
+        ));
+    }
+    let dir = super::zip_layout::Directory {
+        start: le64(&rec, 48),
+        size: le64(&rec, 40),
+        end_start: at,
+    };
+    Ok((le64(&rec, 32), dir))
 }
 
 /// Entry names in zip order, after checking the structure and the declared sizes.
@@ -947,28 +968,7 @@ fn check_structure<R: Read + Seek>(
         let meta = zip
             .by_index_data(i)
             .map_err(|e| rejected(path, format!("entry #{} cannot be read ({e})", i + 1)))?;
-        let Some(name) = std::str::from_utf8(meta.name_raw())
-            .ok()
-            .filter(|n| n.is_ascii())
-            .map(str::to_string)
-        else {
-            return Err(rejected(
-                path,
-                format!("entry #{} has a name that is not plain ASCII", i + 1),
-            ));
-        };
-        if let Err(why) = check_entry_name(&name) {
-            return Err(rejected(
-                path,
-                format!(
-                    "entry '{}' would escape the output folder: {why}",
-                    name.escape_default()
-                ),
-            ));
-        }
-        if let Err(why) = check_entry_in_format(&name) {
-            return Err(rejected(path, format!("entry '{name}' {why}")));
-        }
+        let name = checked_entry_name(meta.name_raw(), i, path)?;
         if !folded.insert(name.to_ascii_lowercase()) {
             return Err(rejected(
                 path,
@@ -978,34 +978,12 @@ fn check_structure<R: Read + Seek>(
                 ),
             ));
         }
-        if meta.encrypted() {
-            return Err(rejected(path, format!("entry {name} uses zip encryption")));
-        }
-        if !meta.is_file() || meta.is_symlink() {
-            return Err(rejected(path, format!("entry {name} is not a plain file")));
-        }
-        if !matches!(
-            meta.compression(),
-            zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
-        ) {
-            return Err(rejected(
-                path,
-                format!("entry {name} uses an unsupported compression method"),
-            ));
-        }
-        let size = meta.size();
         let cap = if i == 0 {
             limits.max_manifest_size
         } else {
             limits.max_entry_size
         };
-        if size > cap {
-            return Err(too_large(
-                path,
-                format!("entry {name} declares {size} bytes; the limit is {cap}"),
-            ));
-        }
-        total = total.saturating_add(size);
+        total = total.saturating_add(checked_entry_kind(&meta, &name, cap, path)?);
         if total > limits.max_total_size {
             return Err(too_large(
                 path,
@@ -1018,6 +996,75 @@ fn check_structure<R: Read + Seek>(
         drop(meta);
         names.push(name);
     }
+    check_signed_first(&names, path)?;
+    zip.validate_header_consistency()
+        .map_err(|e| rejected(path, format!("the zip structure is inconsistent ({e})")))?;
+    Ok(names)
+}
+
+/// The `i`th entry's name, if it is plain ASCII, stays inside the output folder and is one of
+/// the format's entries.
+fn checked_entry_name(raw: &[u8], i: usize, path: &Path) -> Result<String> {
+    let Some(name) = std::str::from_utf8(raw)
+        .ok()
+        .filter(|n| n.is_ascii())
+        .map(str::to_string)
+    else {
+        return Err(rejected(
+            path,
+            format!("entry #{} has a name that is not plain ASCII", i + 1),
+        ));
+    };
+    if let Err(why) = check_entry_name(&name) {
+        return Err(rejected(
+            path,
+            format!(
+                "entry '{}' would escape the output folder: {why}",
+                name.escape_default()
+            ),
+        ));
+    }
+    if let Err(why) = check_entry_in_format(&name) {
+        return Err(rejected(path, format!("entry '{name}' {why}")));
+    }
+    Ok(name)
+}
+
+/// An entry must be a plain, unencrypted file, stored or deflated, declaring at most `cap`
+/// bytes. Returns its declared size.
+fn checked_entry_kind(
+    meta: &zip::read::ZipFileEntry<'_>,
+    name: &str,
+    cap: u64,
+    path: &Path,
+) -> Result<u64> {
+    if meta.encrypted() {
+        return Err(rejected(path, format!("entry {name} uses zip encryption")));
+    }
+    if !meta.is_file() || meta.is_symlink() {
+        return Err(rejected(path, format!("entry {name} is not a plain file")));
+    }
+    if !matches!(
+        meta.compression(),
+        zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+    ) {
+        return Err(rejected(
+            path,
+            format!("entry {name} uses an unsupported compression method"),
+        ));
+    }
+    let size = meta.size();
+    if size > cap {
+        return Err(too_large(
+            path,
+            format!("entry {name} declares {size} bytes; the limit is {cap}"),
+        ));
+    }
+    Ok(size)
+}
+
+/// The manifest comes first and its signature second.
+fn check_signed_first(names: &[String], path: &Path) -> Result<()> {
     if names.first().map(String::as_str) != Some(MANIFEST_ENTRY) {
         return Err(rejected(
             path,
@@ -1038,9 +1085,7 @@ fn check_structure<R: Read + Seek>(
             },
         ));
     }
-    zip.validate_header_consistency()
-        .map_err(|e| rejected(path, format!("the zip structure is inconsistent ({e})")))?;
-    Ok(names)
+    Ok(())
 }
 
 /// Read an entry fully into memory (it is already known to be within `cap`).
@@ -1210,7 +1255,7 @@ fn check_addressee(m: &Manifest, holder: Option<&[String]>, path: &Path) -> Resu
     match holder {
         Some(prints) => {
             let listed = |p: &String| {
-                m.encryption != "passphrase"
+                m.encryption != crate::handover::Encryption::Passphrase.id()
                     && (*p == m.office.recipient_fingerprint
                         || m.contractor.key_fingerprints.contains(p))
             };
@@ -1224,7 +1269,7 @@ fn check_addressee(m: &Manifest, holder: Option<&[String]>, path: &Path) -> Resu
                 });
             }
         }
-        None if m.encryption != "passphrase" => {
+        None if m.encryption != crate::handover::Encryption::Passphrase.id() => {
             return Err(Error::NotTheRecipient {
                 path: path.to_path_buf(),
                 reason: format!(
@@ -1268,6 +1313,12 @@ fn check_entries<R: Read + Seek>(
     limits: &Limits,
     path: &Path,
 ) -> Result<()> {
+    check_listed(m, limits, path)?;
+    check_against_zip(m, names, zip, path)
+}
+
+/// The manifest's list itself: names inside the output folder, each once, within the limits.
+fn check_listed(m: &Manifest, limits: &Limits, path: &Path) -> Result<()> {
     let mut listed = std::collections::HashSet::new();
     let mut total = 0u64;
     for e in &m.entries {
@@ -1304,6 +1355,17 @@ fn check_entries<R: Read + Seek>(
             "the manifest lists too many bytes in all".into(),
         ));
     }
+    Ok(())
+}
+
+/// Every zip entry after the signature is listed with its declared size, every listed entry is
+/// in the zip, and the three text files are there.
+fn check_against_zip<R: Read + Seek>(
+    m: &Manifest,
+    names: &[String],
+    zip: &mut zip::ZipArchive<R>,
+    path: &Path,
+) -> Result<()> {
     for (i, name) in names.iter().enumerate().skip(2) {
         let Some(e) = m.entry(name) else {
             return Err(rejected(
@@ -1379,50 +1441,18 @@ fn extract<R: Read + Seek>(
         let mut f = zip
             .by_index(i)
             .map_err(|e| rejected(path, format!("entry {name} cannot be read ({e})")))?;
-        let mut hasher = Sha256::new();
-        let mut count = 0u64;
-        // A floor plan to keep in memory for viewing, if it fits the budget.
-        let mut kept: Option<Zeroizing<Vec<u8>>> = None;
-        if let (Some(k), Some(e)) = (keep.as_deref_mut(), expected)
-            && name
-                .strip_prefix(FLOOR_PLAN_DIR)
-                .is_some_and(|rest| rest.starts_with('/'))
-        {
-            if e.size <= k.budget {
-                k.budget -= e.size;
-                kept = Some(Zeroizing::new(Vec::with_capacity(e.size as usize)));
-            } else {
-                k.skipped.push(name.clone());
-            }
-        }
-        loop {
-            if interrupted() {
-                return Err(Error::Cancelled);
-            }
-            let n = match f.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(entry_read_error(path, name, cap, &e)),
-            };
-            count += n as u64;
-            if count > cap {
-                return Err(too_large(
-                    path,
-                    format!("entry {name} decompresses to more than the {cap} bytes it declares"),
-                ));
-            }
-            hasher.update(&buf[..n]);
+        let mut kept = keep_slot(keep.as_deref_mut(), expected, name);
+        let source = EntrySource { name, cap, path };
+        let (count, digest) = source.stream(&mut f, &mut buf, &mut |chunk| {
             if name == JSON_ENTRY {
-                json.extend_from_slice(&buf[..n]);
+                json.extend_from_slice(chunk);
             }
             if let Some(k) = kept.as_mut() {
-                k.extend_from_slice(&buf[..n]);
+                k.extend_from_slice(chunk);
             }
-            sink.write_all(&buf[..n])
-                .map_err(|e| Error::io("cannot write", name.as_str(), e))?;
-        }
-        let digest = hex::encode(hasher.finalize());
+            sink.write_all(chunk)
+                .map_err(|e| Error::io("cannot write", name.as_str(), e))
+        })?;
         let ok = match expected {
             Some(e) => count == e.size && digest == e.sha256,
             // The manifest and signature were already read and checked: same bytes again?
@@ -1445,6 +1475,72 @@ fn extract<R: Read + Seek>(
         }
     }
     Ok(json)
+}
+
+/// A buffer to keep a floor plan in memory for viewing, if it fits what is left of the budget
+/// (a plan that does not is listed as skipped).
+fn keep_slot(
+    keep: Option<&mut InMemoryFiles>,
+    expected: Option<&super::manifest::ManifestEntry>,
+    name: &str,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let (k, e) = (keep?, expected?);
+    if !name
+        .strip_prefix(FLOOR_PLAN_DIR)
+        .is_some_and(|rest| rest.starts_with('/'))
+    {
+        return None;
+    }
+    if e.size <= k.budget {
+        k.budget -= e.size;
+        Some(Zeroizing::new(Vec::with_capacity(e.size as usize)))
+    } else {
+        k.skipped.push(name.to_string());
+        None
+    }
+}
+
+/// One zip entry being read: its name, the most bytes it may decompress to, and the bundle.
+struct EntrySource<'a> {
+    name: &'a str,
+    cap: u64,
+    path: &'a Path,
+}
+
+impl EntrySource<'_> {
+    /// Read the entry to its end, handing each chunk to `out`; stops when interrupted or past
+    /// the cap. Returns the byte count and the SHA-256.
+    fn stream(
+        &self,
+        f: &mut dyn Read,
+        buf: &mut [u8],
+        out: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<(u64, String)> {
+        let EntrySource { name, cap, path } = *self;
+        let mut hasher = Sha256::new();
+        let mut count = 0u64;
+        loop {
+            if interrupted() {
+                return Err(Error::Cancelled);
+            }
+            let n = match f.read(buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(entry_read_error(path, name, cap, &e)),
+            };
+            count += n as u64;
+            if count > cap {
+                return Err(too_large(
+                    path,
+                    format!("entry {name} decompresses to more than the {cap} bytes it declares"),
+                ));
+            }
+            hasher.update(&buf[..n]);
+            out(&buf[..n])?;
+        }
+        Ok((count, hex::encode(hasher.finalize())))
+    }
 }
 
 /// Test-only (debug builds): hold an extraction once `customers.csv` is in staging, so that the

@@ -48,6 +48,7 @@ use super::manifest::{
     ManifestEntry, README_ENTRY, SIGNATURE_ENTRY,
 };
 use super::{BundleCustomer, BundleKey, Limits, PackedBundle};
+use crate::handover::Encryption;
 use crate::keys;
 use crate::register::floor_plans;
 use crate::{Error, Flow, Progress, Result, WorkType, fsutil};
@@ -115,43 +116,119 @@ pub fn pack_to_file_with(
 ) -> Result<PackedBundle> {
     let selected = content::select(customers)?;
     let limits = Limits::default();
-    if selected.len() + 5 > limits.max_entries {
-        return Err(Error::invalid(
-            "customers",
-            format!(
-                "{} customers are too many for one bundle (at most {}): split the handover",
-                selected.len(),
-                limits.max_entries - 5
-            ),
-        ));
-    }
+    check_customer_count(selected.len(), &limits)?;
     manifest.format_version = FORMAT_VERSION;
     manifest.encryption = match key {
-        BundleKey::Recipients(_) => "x25519",
-        BundleKey::Passphrase(_) | BundleKey::InsecureTestPassphrase { .. } => "passphrase",
+        BundleKey::Recipients(_) => Encryption::X25519,
+        BundleKey::Passphrase(_) | BundleKey::InsecureTestPassphrase { .. } => {
+            Encryption::Passphrase
+        }
     }
+    .id()
     .into();
     check_manifest(&manifest)?;
     check_key(&manifest, key)?;
     let mtime = zip_time(&manifest.created);
+    let texts = TextEntries::make(&manifest, &selected)?;
+    list_contents(&mut manifest, &selected, &texts.all());
+    for s in &selected {
+        check_plan_on_disk(s)?;
+    }
+    let (manifest_bytes, signature) = signed_manifest(&manifest, sign, &limits)?;
 
-    // The text entries, made first so that the manifest can list their hashes.
-    let readme = content::readme(&Header {
-        handover_id: &manifest.handover_id,
-        created: &manifest.created,
-        contractor: &manifest.contractor.name,
-        work_type: &manifest.work_type,
-        return_by: &manifest.return_by,
-        customers: selected.len(),
-        passphrase: manifest.encryption == "passphrase",
-    });
-    let csv = content::customers_csv(&selected)?;
-    let json = content::customers_json(&selected)?;
-    let texts: [(&str, &[u8]); 3] = [
-        (README_ENTRY, &readme),
-        (CSV_ENTRY, &csv),
-        (JSON_ENTRY, &json),
-    ];
+    if std::fs::symlink_metadata(out).is_ok() {
+        return Err(Error::FileExists(out.to_path_buf()));
+    }
+    let partial = fsutil::partial_path(out);
+    // Locked while open: a `.partial` left by a killed pack is told from one being written.
+    let file = create_partial(&partial)?;
+    let mut cleanup = RemoveOnDrop(Some(partial.clone()));
+
+    let texts = texts.all();
+    let total = manifest_bytes.len() as u64
+        + 64
+        + texts.iter().map(|(_, b)| b.len() as u64).sum::<u64>()
+        + manifest.entries.iter().skip(3).map(|e| e.size).sum::<u64>();
+    let entries = Entries {
+        manifest: &manifest_bytes,
+        signature: &signature,
+        texts: &texts,
+        selected: &selected,
+        mtime,
+    };
+    let stages = Stages {
+        partial: &partial,
+        key,
+        armor,
+    };
+    let (file, sha256, size) = stages.run(file, &entries, total, progress)?;
+    file.sync_all()
+        .map_err(|e| Error::io("cannot write", &partial, e))?;
+    before_publish(&sha256)?;
+    // Keep the file (and its lock) open until it is in place.
+    move_no_replace(&partial, out)?;
+    cleanup.0 = None;
+    drop(file);
+    fsutil::sync_parent(out);
+    Ok(PackedBundle {
+        sha256,
+        size,
+        manifest,
+    })
+}
+
+/// A bundle holds five fixed entries besides one plan per customer at most.
+fn check_customer_count(selected: usize, limits: &Limits) -> Result<()> {
+    if selected + 5 > limits.max_entries {
+        return Err(Error::invalid(
+            "customers",
+            format!(
+                "{selected} customers are too many for one bundle (at most {}): split the handover",
+                limits.max_entries - 5
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The text entries, made in memory first so that the manifest can list their hashes.
+struct TextEntries {
+    readme: Vec<u8>,
+    csv: Vec<u8>,
+    json: Vec<u8>,
+}
+
+impl TextEntries {
+    fn make(manifest: &Manifest, selected: &[Selected<'_>]) -> Result<Self> {
+        let readme = content::readme(&Header {
+            handover_id: &manifest.handover_id,
+            created: &manifest.created,
+            contractor: &manifest.contractor.name,
+            work_type: &manifest.work_type,
+            return_by: &manifest.return_by,
+            customers: selected.len(),
+            passphrase: manifest.encryption == Encryption::Passphrase.id(),
+        });
+        Ok(TextEntries {
+            readme,
+            csv: content::customers_csv(selected)?,
+            json: content::customers_json(selected)?,
+        })
+    }
+
+    /// Name and bytes of each, in the order the zip holds them.
+    fn all(&self) -> [(&'static str, &[u8]); 3] {
+        [
+            (README_ENTRY, &self.readme),
+            (CSV_ENTRY, &self.csv),
+            (JSON_ENTRY, &self.json),
+        ]
+    }
+}
+
+/// The manifest's customers and entries: the text files by their hashes, then each floor plan
+/// by the hash recorded when it was stored.
+fn list_contents(manifest: &mut Manifest, selected: &[Selected<'_>], texts: &[(&str, &[u8]); 3]) {
     manifest.customers = selected
         .iter()
         .map(|s| ManifestCustomer {
@@ -177,11 +254,16 @@ pub fn pack_to_file_with(
                 }),
         )
         .collect();
-    for s in &selected {
-        check_plan_on_disk(s)?;
-    }
+}
 
-    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
+/// The manifest's exact bytes and their signature, checked against the signing key the
+/// manifest names before anything is written.
+fn signed_manifest(
+    manifest: &Manifest,
+    sign: &dyn Fn(&[u8]) -> [u8; 64],
+    limits: &Limits,
+) -> Result<(Vec<u8>, [u8; 64])> {
+    let mut manifest_bytes = serde_json::to_vec_pretty(manifest)
         .map_err(|e| Error::io("cannot write", MANIFEST_ENTRY, e.into()))?;
     manifest_bytes.push(b'\n');
     if manifest_bytes.len() as u64 > limits.max_manifest_size {
@@ -198,91 +280,79 @@ pub fn pack_to_file_with(
             "the manifest was signed with a key other than the office signing key it names",
         ));
     }
+    Ok((manifest_bytes, signature))
+}
 
-    if std::fs::symlink_metadata(out).is_ok() {
-        return Err(Error::FileExists(out.to_path_buf()));
+/// The three stages after the zip: encrypting into the partial file, and hashing what is
+/// written.
+struct Stages<'a> {
+    partial: &'a Path,
+    key: &'a BundleKey,
+    armor: bool,
+}
+
+impl Stages<'_> {
+    /// zip (this thread) → encryption thread → writing thread, each hand-over a bounded
+    /// channel of 1 MiB buffers (recycled through the `spare` channels). Returns the partial
+    /// file, the ciphertext's SHA-256 and its size.
+    fn run(
+        &self,
+        file: File,
+        entries: &Entries<'_>,
+        total: u64,
+        progress: &mut dyn Progress,
+    ) -> Result<(File, String, u64)> {
+        let Stages {
+            partial,
+            key,
+            armor,
+        } = *self;
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel::<Msg>(QUEUE);
+            let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(QUEUE + 2);
+            // Hashing is quicker than encrypting: a shorter queue keeps it fed.
+            let (ctx, crx) = sync_channel::<Msg>(HASH_QUEUE);
+            let (cspare_tx, cspare_rx) = sync_channel::<Vec<u8>>(HASH_QUEUE + 2);
+            let (wb_tx, wb_rx) = sync_channel::<()>(1);
+            if let Ok(f) = file.try_clone() {
+                scope.spawn(move || writeback_loop(f, wb_rx));
+            }
+            let encryptor = scope.spawn(move || {
+                let sink = TeeWriter {
+                    file,
+                    hash: ChannelWriter::new(ctx, cspare_rx),
+                    unsynced: 0,
+                    writeback: wb_tx,
+                };
+                encrypt_loop(rx, spare_tx, sink, key, armor, partial)
+            });
+            let hasher = scope.spawn(move || hash_loop(crx, cspare_tx));
+            let zipped = write_zip(ChannelWriter::new(tx, spare_rx), entries, total, progress);
+            let encrypted = encryptor
+                .join()
+                .unwrap_or_else(|_| Err(Error::Encrypt("the encryption thread panicked".into())));
+            let hashed = hasher
+                .join()
+                .unwrap_or_else(|_| Err(Error::Encrypt("the hashing thread panicked".into())));
+            first_failure(zipped, encrypted, hashed)
+        })
     }
-    let partial = fsutil::partial_path(out);
-    // Locked while open: a `.partial` left by a killed pack is told from one being written.
-    let file = create_partial(&partial)?;
-    let mut cleanup = RemoveOnDrop(Some(partial.clone()));
+}
 
-    let total = manifest_bytes.len() as u64
-        + 64
-        + texts.iter().map(|(_, b)| b.len() as u64).sum::<u64>()
-        + manifest.entries.iter().skip(3).map(|e| e.size).sum::<u64>();
-    let entries = Entries {
-        manifest: &manifest_bytes,
-        signature: &signature,
-        texts: &texts,
-        selected: &selected,
-        mtime,
-    };
-    let (file, sha256, size) = std::thread::scope(|scope| {
-        // zip (this thread) → encryption thread → writing thread, each hand-over a bounded
-        // channel of 1 MiB buffers (recycled through the `spare` channels).
-        let (tx, rx) = sync_channel::<Msg>(QUEUE);
-        let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(QUEUE + 2);
-        // Hashing is quicker than encrypting: a shorter queue keeps it fed.
-        let (ctx, crx) = sync_channel::<Msg>(HASH_QUEUE);
-        let (cspare_tx, cspare_rx) = sync_channel::<Vec<u8>>(HASH_QUEUE + 2);
-        let partial = partial.as_path();
-        let (wb_tx, wb_rx) = sync_channel::<()>(1);
-        if let Ok(f) = file.try_clone() {
-            scope.spawn(move || writeback_loop(f, wb_rx));
-        }
-        let encryptor = scope.spawn(move || {
-            let hash = ChannelWriter {
-                tx: ctx,
-                spare: cspare_rx,
-                buf: Vec::with_capacity(CHUNK),
-                aborted: Rc::new(Cell::new(false)),
-            };
-            let sink = TeeWriter {
-                file,
-                hash,
-                unsynced: 0,
-                writeback: wb_tx,
-            };
-            encrypt_loop(rx, spare_tx, sink, key, armor, partial)
-        });
-        let hasher = scope.spawn(move || hash_loop(crx, cspare_tx));
-        let zip_out = ChannelWriter {
-            tx,
-            spare: spare_rx,
-            buf: Vec::with_capacity(CHUNK),
-            aborted: Rc::new(Cell::new(false)),
-        };
-        let zipped = write_zip(zip_out, &entries, total, progress);
-        let encrypted = encryptor
-            .join()
-            .unwrap_or_else(|_| Err(Error::Encrypt("the encryption thread panicked".into())));
-        let hashed = hasher
-            .join()
-            .unwrap_or_else(|_| Err(Error::Encrypt("the hashing thread panicked".into())));
-        // A stage that fails makes the stages before it stop with a broken pipe and the ones
-        // after it stop as cancelled: report the stage that failed first, which says what really
-        // happened (a changed plan, cancellation, disk full…).
-        match (zipped, encrypted, hashed) {
-            (Ok(()), Ok(file), Ok((sha256, size))) => Ok((file, sha256, size)),
-            (Err(e @ (Error::Cancelled | Error::FloorPlanChanged { .. })), _, _) => Err(e),
-            (_, Err(e), _) if !matches!(e, Error::Cancelled) => Err(e),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
-        }
-    })?;
-    file.sync_all()
-        .map_err(|e| Error::io("cannot write", &partial, e))?;
-    before_publish(&sha256)?;
-    // Keep the file (and its lock) open until it is in place.
-    move_no_replace(&partial, out)?;
-    cleanup.0 = None;
-    drop(file);
-    fsutil::sync_parent(out);
-    Ok(PackedBundle {
-        sha256,
-        size,
-        manifest,
-    })
+/// A stage that fails makes the stages before it stop with a broken pipe and the ones after
+/// it stop as cancelled: report the stage that failed first, which says what really happened
+/// (a changed plan, cancellation, disk full…).
+fn first_failure(
+    zipped: Result<()>,
+    encrypted: Result<File>,
+    hashed: Result<(String, u64)>,
+) -> Result<(File, String, u64)> {
+    match (zipped, encrypted, hashed) {
+        (Ok(()), Ok(file), Ok((sha256, size))) => Ok((file, sha256, size)),
+        (Err(e @ (Error::Cancelled | Error::FloorPlanChanged { .. })), _, _) => Err(e),
+        (_, Err(e), _) if !matches!(e, Error::Cancelled) => Err(e),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+    }
 }
 
 fn check_manifest(m: &Manifest) -> Result<()> {
@@ -363,11 +433,13 @@ pub(crate) fn check_passphrase(p: &SecretString) -> Result<()> {
 
 /// Fail early (before writing anything) if a plan is missing or its size changed.
 fn check_plan_on_disk(s: &Selected<'_>) -> Result<()> {
-    let Some(p) = &s.plan else { return Ok(()) };
-    let meta = std::fs::metadata(p.path)
-        .map_err(|e| Error::io("cannot read the stored floor plan", p.path, e))?;
+    let Some(p) = s.plan.as_ref().filter(|p| p.stream.is_none()) else {
+        return Ok(());
+    };
+    let meta = std::fs::metadata(&p.path)
+        .map_err(|e| Error::io("cannot read the stored floor plan", &*p.path, e))?;
     if !meta.is_file() || meta.len() != p.meta.size {
-        return Err(plan_changed(s, p.path));
+        return Err(plan_changed(s, &p.path));
     }
     Ok(())
 }
@@ -415,21 +487,17 @@ fn write_zip(
 ) -> Result<()> {
     let aborted = writer.aborted.clone();
     let mut zip = zip::ZipWriter::new_stream(writer);
+    let mut tick = Ticker {
+        done: 0,
+        total,
+        progress,
+    };
     let res = (|| {
         let text = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .last_modified_time(e.mtime)
             .unix_permissions(0o600);
         let stored = text.compression_method(CompressionMethod::Stored);
-        let zip_err = |name: &str, err: zip::result::ZipError| match err {
-            zip::result::ZipError::Io(io) => pipe_error(name, io),
-            other => Error::Encrypt(format!("cannot write {name} into the bundle: {other}")),
-        };
-        let mut done = 0u64;
-        let mut tick = |done: u64| match progress.update(done, Some(total)) {
-            Flow::Continue => Ok(()),
-            Flow::Cancel => Err(Error::Cancelled),
-        };
         let small: [(&str, &[u8], SimpleFileOptions); 2] = [
             (MANIFEST_ENTRY, e.manifest, text),
             (SIGNATURE_ENTRY, e.signature, stored),
@@ -441,56 +509,14 @@ fn write_zip(
             zip.start_file(name, opts)
                 .map_err(|err| zip_err(name, err))?;
             zip.write_all(bytes).map_err(|err| pipe_error(name, err))?;
-            done += bytes.len() as u64;
-            tick(done)?;
+            tick.add(bytes.len() as u64)?;
         }
         let mut buf = vec![0u8; READ_BUF];
         for s in e.selected {
-            let Some(p) = &s.plan else { continue };
-            zip.start_file(p.entry.as_str(), stored)
-                .map_err(|err| zip_err(&p.entry, err))?;
-            let mut f = File::open(p.path)
-                .map_err(|err| Error::io("cannot read the stored floor plan", p.path, err))?;
-            // A sealed plan (unchanged since it was hashed) is copied without hashing it again;
-            // the seal is checked on the open file before and after the copy, so a write in
-            // between is noticed. Any other plan is hashed while copied, and sealed if it matches.
-            let sealed = |f: &File| {
-                f.metadata()
-                    .is_ok_and(|m| floor_plans::is_sealed(&m, p.meta.size))
-            };
-            let mut hasher = (!sealed(&f)).then(Sha256::new);
-            let mut n_total = 0u64;
-            loop {
-                let n = match f.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(err) => {
-                        return Err(Error::io("cannot read the stored floor plan", p.path, err));
-                    }
-                };
-                n_total += n as u64;
-                if n_total > p.meta.size {
-                    return Err(plan_changed(s, p.path));
-                }
-                if let Some(h) = hasher.as_mut() {
-                    h.update(&buf[..n]);
-                }
-                zip.write_all(&buf[..n])
-                    .map_err(|err| pipe_error(&p.entry, err))?;
-                done += n as u64;
-                tick(done)?;
-            }
-            let intact = n_total == p.meta.size
-                && match hasher {
-                    Some(h) => hex::encode(h.finalize()) == p.meta.sha256,
-                    None => sealed(&f),
-                };
-            if !intact {
-                return Err(plan_changed(s, p.path));
-            }
-            if !sealed(&f) {
-                floor_plans::seal(&f);
+            if let Some(p) = &s.plan {
+                zip.start_file(p.entry.as_str(), stored)
+                    .map_err(|err| zip_err(&p.entry, err))?;
+                copy_plan(&mut zip, s, p, &mut buf, &mut tick)?;
             }
         }
         Ok(())
@@ -507,6 +533,130 @@ fn write_zip(
             drop(zip);
             Err(err)
         }
+    }
+}
+
+/// Bytes zipped so far, reported to the caller's progress, which may cancel.
+struct Ticker<'a> {
+    done: u64,
+    total: u64,
+    progress: &'a mut dyn Progress,
+}
+
+impl Ticker<'_> {
+    fn add(&mut self, n: u64) -> Result<()> {
+        self.done += n;
+        match self.progress.update(self.done, Some(self.total)) {
+            Flow::Continue => Ok(()),
+            Flow::Cancel => Err(Error::Cancelled),
+        }
+    }
+}
+
+/// Copy one stored floor plan into the zip's current entry. A sealed plan (unchanged since it
+/// was hashed) is copied without hashing it again; the seal is checked on the open file before
+/// and after the copy, so a write in between is noticed. Any other plan is hashed while copied,
+/// and sealed if it matches. A plan whose bytes differ from the recorded ones aborts the pack.
+fn copy_plan(
+    zip: &mut zip::ZipWriter<zip::write::StreamWriter<ChannelWriter>>,
+    s: &Selected<'_>,
+    p: &content::PlanRef<'_>,
+    buf: &mut [u8],
+    tick: &mut Ticker<'_>,
+) -> Result<()> {
+    if let Some(stream) = p.stream {
+        return copy_streamed_plan(zip, s, p, stream.open(), buf, tick);
+    }
+    let mut f = File::open(&p.path)
+        .map_err(|err| Error::io("cannot read the stored floor plan", &*p.path, err))?;
+    let sealed = |f: &File| {
+        f.metadata()
+            .is_ok_and(|m| floor_plans::is_sealed(&m, p.meta.size))
+    };
+    let mut hasher = (!sealed(&f)).then(Sha256::new);
+    let mut n_total = 0u64;
+    loop {
+        let n = match f.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => {
+                return Err(Error::io(
+                    "cannot read the stored floor plan",
+                    &*p.path,
+                    err,
+                ));
+            }
+        };
+        n_total += n as u64;
+        if n_total > p.meta.size {
+            return Err(plan_changed(s, &p.path));
+        }
+        if let Some(h) = hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
+        zip.write_all(&buf[..n])
+            .map_err(|err| pipe_error(&p.entry, err))?;
+        tick.add(n as u64)?;
+    }
+    let intact = n_total == p.meta.size
+        && match hasher {
+            Some(h) => hex::encode(h.finalize()) == p.meta.sha256,
+            None => sealed(&f),
+        };
+    if !intact {
+        return Err(plan_changed(s, &p.path));
+    }
+    if !sealed(&f) {
+        floor_plans::seal(&f);
+    }
+    Ok(())
+}
+
+/// A plan a shared store serves: hashed while copied (nothing can seal it), and refused unless
+/// its size and SHA-256 are the register's.
+fn copy_streamed_plan(
+    zip: &mut zip::ZipWriter<zip::write::StreamWriter<ChannelWriter>>,
+    s: &Selected<'_>,
+    p: &content::PlanRef<'_>,
+    mut from: Box<dyn Read + Send>,
+    buf: &mut [u8],
+    tick: &mut Ticker<'_>,
+) -> Result<()> {
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    loop {
+        let n = match from.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => {
+                return Err(Error::io(
+                    "cannot read the stored floor plan",
+                    &*p.path,
+                    err,
+                ));
+            }
+        };
+        total += n as u64;
+        if total > p.meta.size {
+            return Err(plan_changed(s, &p.path));
+        }
+        hasher.update(&buf[..n]);
+        zip.write_all(&buf[..n])
+            .map_err(|err| pipe_error(&p.entry, err))?;
+        tick.add(n as u64)?;
+    }
+    if total != p.meta.size || hex::encode(hasher.finalize()) != p.meta.sha256 {
+        return Err(plan_changed(s, &p.path));
+    }
+    Ok(())
+}
+
+fn zip_err(name: &str, err: zip::result::ZipError) -> Error {
+    match err {
+        zip::result::ZipError::Io(io) => pipe_error(name, io),
+        other => Error::Encrypt(format!("cannot write {name} into the bundle: {other}")),
     }
 }
 
@@ -536,6 +686,15 @@ struct ChannelWriter {
 }
 
 impl ChannelWriter {
+    fn new(tx: SyncSender<Msg>, spare: Receiver<Vec<u8>>) -> Self {
+        ChannelWriter {
+            tx,
+            spare,
+            buf: Vec::with_capacity(CHUNK),
+            aborted: Rc::new(Cell::new(false)),
+        }
+    }
+
     fn send(&mut self) -> io::Result<()> {
         let fresh = match self.spare.try_recv() {
             Ok(b) => b,

@@ -23,12 +23,7 @@ fn find(office: &Office, id: &str) -> Result<Request> {
         .requests(None)?
         .into_iter()
         .find(|r| r.id == id)
-        .ok_or_else(|| {
-            Error::invalid(
-                "request",
-                format!("no request with id {id} (`handover request list` shows them)"),
-            )
-        })
+        .ok_or_else(|| Error::invalid("request", format!("no request with id {id}")))
 }
 
 /// Save a request with its ledger event (`kind`, payload `{"request": r}`).

@@ -147,7 +147,7 @@ pub fn header_text(c: &Cell<'_>) -> String {
     match c {
         Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.trim().to_string(),
         Cell::Number(n) => n.to_string(),
-        Cell::Empty => String::new(),
+        Cell::Empty | Cell::Uncomputed => String::new(),
     }
 }
 

@@ -14,10 +14,10 @@ use super::headers::{
     header_text,
 };
 use super::normalize as norm;
-use super::source::{Cell, RawRow, TextEncoding, read_rows_pipelined};
-use super::{Customer, normalize_id};
+use super::source::{Cell, RawRow, SourceInfo, TextEncoding, read_rows_pipelined};
+use super::{Customer, FloorPlan, normalize_id};
 use crate::progress::{Flow, Progress};
-use crate::store::{ColumnSet, EventDraft, Store, Upsert};
+use crate::store::{ColumnSet, EventDraft, ImportTx, Store, Upsert};
 use crate::{DataDir, Error, Field, Result};
 
 /// At most this many problems are listed (all are counted).
@@ -139,6 +139,11 @@ struct State<'a> {
     unchanged: usize,
     floor_plans: usize,
     new_files: Vec<PathBuf>,
+    /// The store keeps floor plans itself (a shared store): they are inspected, not copied
+    /// into this PC's data folder, and handed to the import's transaction.
+    plans_in_store: bool,
+    /// The plan of the customer just read, for the store to take (with its source file).
+    plan_for_store: Option<(FloorPlan, PathBuf)>,
     index: FloorPlanIndex,
     register_dir: PathBuf,
     store_dir: PathBuf,
@@ -165,115 +170,7 @@ impl State<'_> {
     fn customer(&mut self, row: &RawRow<'_>) -> Option<Customer> {
         let map = self.map.clone()?;
         let mut c = Customer::default();
-        let mut ok = true;
-        let mut plan_name = None;
-        for (i, role) in map.roles.iter().enumerate() {
-            let cell = row.cells.get(i).unwrap_or(&Cell::Empty);
-            if *role == ColumnRole::ContractEnded {
-                // Read like a birth date (和暦, Excel serials, 2020/3/31…); kept for retention.
-                let v = match cell {
-                    Cell::Date(d) => Ok(Some((*d).to_string())),
-                    Cell::Number(n) => norm::date_from_serial(*n),
-                    Cell::Text(s) => norm::date(s),
-                    Cell::Error(e) => Err(format!("the cell holds an error ({e})")),
-                    Cell::Empty => Ok(None),
-                };
-                match v {
-                    Ok(v) => c.contract_ended = v,
-                    Err(e) => {
-                        self.problem(row.number, Some(i), e);
-                        ok = false;
-                    }
-                }
-                continue;
-            }
-            let ColumnRole::Field(field) = *role else {
-                continue;
-            };
-            if let Cell::Error(e) = cell {
-                self.problem(
-                    row.number,
-                    Some(i),
-                    format!("the cell holds an error ({e})"),
-                );
-                ok = false;
-                continue;
-            }
-            let text: Cow<'_, str> = match cell {
-                Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-                    Cow::Owned(format!("{n:.0}"))
-                }
-                // What `header_text` gives, without copying.
-                Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => Cow::Borrowed(s.trim()),
-                other => Cow::Owned(header_text(other)),
-            };
-            let value: std::result::Result<Option<String>, String> = match field {
-                Field::CustomerId => match normalize_id(&text) {
-                    Ok(id) => {
-                        c.customer_id = id;
-                        continue;
-                    }
-                    Err(e) => Err(e),
-                },
-                Field::NameKana => Ok(norm::kana(&text)),
-                Field::PostalCode => match cell {
-                    Cell::Number(n) => norm::postal_code_from_number(*n),
-                    _ => norm::postal_code(&text),
-                },
-                Field::Phone => match cell {
-                    Cell::Number(n) => norm::phone_from_number(*n),
-                    _ => norm::phone(&text),
-                },
-                Field::Email => norm::email(&text),
-                Field::BirthDate => match cell {
-                    Cell::Date(d) => Ok(Some((*d).to_string())),
-                    Cell::Number(n) => norm::date_from_serial(*n),
-                    _ => norm::date(&text),
-                },
-                Field::Address => Ok(norm::clean(&norm::nfkc(&text))),
-                Field::FloorPlan => {
-                    plan_name = norm::clean(&text);
-                    continue;
-                }
-                _ => Ok(norm::clean(&text)),
-            };
-            match value {
-                Ok(v) => {
-                    let control = v.as_deref().and_then(|t| {
-                        t.chars()
-                            .find(|&ch| ch != '\r' && crate::text::is_control(ch))
-                    });
-                    if let Some(ch) = control {
-                        // A terminal or a viewer would act on it (ESC, OSC 52, C1, bidi).
-                        self.problem(
-                            row.number,
-                            Some(i),
-                            format!(
-                                "this cell holds the control character U+{:04X}, which a screen \
-                                 would act on rather than show: remove it from the register",
-                                ch as u32
-                            ),
-                        );
-                        ok = false;
-                    } else if v.as_deref().is_some_and(norm::contains_card_number) {
-                        self.problem(
-                            row.number,
-                            Some(i),
-                            "this cell seems to hold a credit-card number; payment data is never \
-                             stored — remove it from the register"
-                                .into(),
-                        );
-                        ok = false;
-                    } else if let Some(slot) = c.text_slot(field) {
-                        *slot = v;
-                    }
-                }
-                Err(e) => {
-                    self.problem(row.number, Some(i), e);
-                    ok = false;
-                }
-            }
-        }
+        let (ok, plan_name) = self.read_cells(row, &map, &mut c);
         if c.customer_id.is_empty() {
             return None;
         }
@@ -297,6 +194,119 @@ impl State<'_> {
             self.past_retention += 1;
             return None;
         }
+        self.attach_plan(row.number, &map, &mut c, plan_name)?;
+        Some(c)
+    }
+
+    /// Read every mapped cell of a row into `c`. Returns whether all were valid, and the
+    /// floor-plan file the row names, if any.
+    fn read_cells(
+        &mut self,
+        row: &RawRow<'_>,
+        map: &ColumnMap,
+        c: &mut Customer,
+    ) -> (bool, Option<String>) {
+        let mut ok = true;
+        let mut plan_name = None;
+        for (i, role) in map.roles.iter().enumerate() {
+            let cell = row.cells.get(i).unwrap_or(&Cell::Empty);
+            match *role {
+                ColumnRole::ContractEnded => match contract_ended(cell) {
+                    Ok(v) => c.contract_ended = v,
+                    Err(e) => {
+                        self.problem(row.number, Some(i), e);
+                        ok = false;
+                    }
+                },
+                ColumnRole::Field(Field::FloorPlan)
+                    if !matches!(cell, Cell::Error(_) | Cell::Uncomputed) =>
+                {
+                    plan_name = norm::clean(&cell_text(cell));
+                }
+                ColumnRole::Field(field) => {
+                    ok &= self.read_field(row.number, i, field, cell, c);
+                }
+                _ => {}
+            }
+        }
+        (ok, plan_name)
+    }
+
+    /// Read one field's cell into `c`, recording a problem if it is invalid.
+    fn read_field(
+        &mut self,
+        row: u32,
+        i: usize,
+        field: Field,
+        cell: &Cell<'_>,
+        c: &mut Customer,
+    ) -> bool {
+        if let Some(why) = no_value(cell) {
+            self.problem(row, Some(i), why);
+            return false;
+        }
+        let text = cell_text(cell);
+        if field == Field::CustomerId {
+            return match normalize_id(&text) {
+                Ok(id) => {
+                    c.customer_id = id;
+                    true
+                }
+                Err(e) => {
+                    self.problem(row, Some(i), e);
+                    false
+                }
+            };
+        }
+        let v = match normalized(field, cell, &text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.problem(row, Some(i), e);
+                return false;
+            }
+        };
+        let control = v.as_deref().and_then(|t| {
+            t.chars()
+                .find(|&ch| ch != '\r' && crate::text::is_control(ch))
+        });
+        if let Some(ch) = control {
+            // A terminal or a viewer would act on it (ESC, OSC 52, C1, bidi).
+            self.problem(
+                row,
+                Some(i),
+                format!(
+                    "this cell holds the control character U+{:04X}, which a screen would act on \
+                     rather than show: remove it from the register",
+                    ch as u32
+                ),
+            );
+            return false;
+        }
+        if v.as_deref().is_some_and(norm::contains_card_number) {
+            self.problem(
+                row,
+                Some(i),
+                "this cell seems to hold a credit-card number; payment data is never stored — \
+                 remove it from the register"
+                    .into(),
+            );
+            return false;
+        }
+        if let Some(slot) = c.text_slot(field) {
+            *slot = v;
+        }
+        true
+    }
+
+    /// Store (or, in a dry run, inspect) the floor plan the row names, or the one found for the
+    /// customer in the floor-plan folder. `None` (with a problem recorded) if it cannot be.
+    fn attach_plan(
+        &mut self,
+        row: u32,
+        map: &ColumnMap,
+        c: &mut Customer,
+        plan_name: Option<String>,
+    ) -> Option<()> {
         let plan_path = match plan_name {
             Some(n) => Some(self.index.resolve(&n, &self.register_dir)),
             None => self
@@ -304,27 +314,93 @@ impl State<'_> {
                 .for_customer(&c.customer_id)
                 .map(Path::to_path_buf),
         };
-        if let Some(p) = plan_path {
-            let res = if self.opts.dry_run {
-                floor_plans::inspect(&p).map(|f| (f, false))
-            } else {
-                floor_plans::store(&p, &self.store_dir)
-            };
-            match res {
-                Ok((plan, new)) => {
-                    if new {
-                        self.new_files.push(self.store_dir.join(plan.file_name()));
-                    }
-                    c.floor_plan = Some(plan);
-                    self.floor_plans += 1;
+        let Some(p) = plan_path else { return Some(()) };
+        let res = if self.opts.dry_run || self.plans_in_store {
+            floor_plans::inspect(&p).map(|f| (f, false))
+        } else {
+            floor_plans::store(&p, &self.store_dir)
+        };
+        match res {
+            Ok((plan, new)) => {
+                if new {
+                    self.new_files.push(self.store_dir.join(plan.file_name()));
                 }
-                Err(e) => {
-                    self.problem(row.number, map.column_of(Field::FloorPlan), e);
-                    return None;
+                if self.plans_in_store && !self.opts.dry_run {
+                    self.plan_for_store = Some((plan.clone(), p));
                 }
+                c.floor_plan = Some(plan);
+                self.floor_plans += 1;
+                Some(())
+            }
+            Err(e) => {
+                self.problem(row, map.column_of(Field::FloorPlan), e);
+                None
             }
         }
-        Some(c)
+    }
+}
+
+/// The contract-end date, read like a birth date (和暦, Excel serials, 2020/3/31…); kept for
+/// retention.
+fn contract_ended(cell: &Cell<'_>) -> std::result::Result<Option<String>, String> {
+    match cell {
+        Cell::Date(d) => Ok(Some((*d).to_string())),
+        Cell::Number(n) => norm::date_from_serial(*n),
+        Cell::Text(s) => norm::date(s),
+        Cell::Error(_) | Cell::Uncomputed => Err(no_value(cell).unwrap_or_default()),
+        Cell::Empty => Ok(None),
+    }
+}
+
+/// Why a formula cell gives no value to import, if it does not: it holds an error, or its
+/// value was never computed.
+fn no_value(cell: &Cell<'_>) -> Option<String> {
+    match cell {
+        Cell::Error(e) => Some(format!("the cell holds an error ({e})")),
+        Cell::Uncomputed => Some(
+            "the cell holds a formula whose value was never computed (the file was written by \
+             a program, not saved by Excel): open the file in Excel, save it, and import again"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+/// A cell's text: whole numbers without a decimal point, text trimmed (what `header_text`
+/// gives, without copying).
+fn cell_text<'a>(cell: &Cell<'a>) -> Cow<'a, str> {
+    match cell {
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Cow::Owned(format!("{n:.0}")),
+        Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => Cow::Borrowed(s.trim()),
+        other => Cow::Owned(header_text(other)),
+    }
+}
+
+/// A text field's value in its normal form (numbers as Excel stores phones and postal codes,
+/// date cells as dates).
+fn normalized(
+    field: Field,
+    cell: &Cell<'_>,
+    text: &str,
+) -> std::result::Result<Option<String>, String> {
+    match field {
+        Field::NameKana => Ok(norm::kana(text)),
+        Field::PostalCode => match cell {
+            Cell::Number(n) => norm::postal_code_from_number(*n),
+            _ => norm::postal_code(text),
+        },
+        Field::Phone => match cell {
+            Cell::Number(n) => norm::phone_from_number(*n),
+            _ => norm::phone(text),
+        },
+        Field::Email => norm::email(text),
+        Field::BirthDate => match cell {
+            Cell::Date(d) => Ok(Some((*d).to_string())),
+            Cell::Number(n) => norm::date_from_serial(*n),
+            _ => norm::date(text),
+        },
+        Field::Address => Ok(norm::clean(&norm::nfkc(text))),
+        _ => Ok(norm::clean(text)),
     }
 }
 
@@ -347,7 +423,7 @@ pub fn import_register(
     };
     let store_dir = dir.floor_plans_dir();
     crate::fsutil::create_private_dir(&store_dir)?;
-    let policy = crate::Policy::load(&dir.policy_path())?;
+    let policy = crate::Policy::of_office(&*store, dir)?;
     let retention_cutoff = match crate::retention::local_day(now) {
         Some(today) => Some(crate::retention::customer_cutoff(&policy, today)?.to_string()),
         None => None,
@@ -370,6 +446,8 @@ pub fn import_register(
         unchanged: 0,
         floor_plans: 0,
         new_files: Vec::new(),
+        plans_in_store: false,
+        plan_for_store: None,
         index,
         register_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         store_dir,
@@ -394,61 +472,13 @@ fn run(
     st: &mut State<'_>,
 ) -> Result<ImportReport> {
     let mut tx = store.begin_import()?;
+    st.plans_in_store = tx.keeps_floor_plans();
     let mut last_report = 0usize;
     let mut visit = |row: RawRow<'_>, done: u64, total: Option<u64>| -> Result<()> {
         if st.map.is_none() {
-            if st.first_row_headers.is_empty() {
-                st.first_row_headers = row
-                    .cells
-                    .iter()
-                    .map(header_text)
-                    .filter(|h| !h.is_empty())
-                    .collect();
-            }
-            if row.number > HEADER_SEARCH_ROWS {
-                return Err(no_header(path, &st.first_row_headers));
-            }
-            if let Some(m) = ColumnMap::try_from_row(row.cells, &opts.mappings) {
-                m.check_overrides(&opts.mappings)?;
-                for r in &m.roles {
-                    match r {
-                        ColumnRole::Field(f) => st.columns.insert(*f),
-                        ColumnRole::ContractEnded => st.columns.insert_contract_ended(),
-                        _ => {}
-                    }
-                }
-                st.header_row = row.number;
-                st.map = Some(Rc::new(m));
-            }
-            return Ok(());
+            return st.look_for_header(&row, path, opts);
         }
-        st.rows += 1;
-        let before = st.problem_count;
-        let past = st.past_retention;
-        let customer = st.customer(&row);
-        match customer {
-            Some(c) if st.problem_count == 0 || opts.skip_invalid => {
-                match tx.upsert(&c, st.columns, st.now)? {
-                    Upsert::Added => st.added.push(c.customer_id),
-                    Upsert::Updated => st.updated.push(c.customer_id),
-                    Upsert::Unchanged => st.unchanged += 1,
-                }
-            }
-            Some(_) => {}
-            None if st.past_retention > past => {}
-            None => {
-                if st.problem_count == before {
-                    // A row with no customer number at all.
-                    let col = st.map.as_ref().and_then(|m| m.column_of(Field::CustomerId));
-                    st.problem(
-                        row.number,
-                        col,
-                        "顧客番号 (customer number) is missing".into(),
-                    );
-                }
-                st.rejected += 1;
-            }
-        }
+        st.take_row(&row, tx.as_mut(), opts)?;
         if st.rows - last_report >= 500 {
             last_report = st.rows;
             if progress.update(done, total) == Flow::Cancel {
@@ -482,46 +512,12 @@ fn run(
         });
     }
     progress.update(st.rows as u64, Some(st.rows as u64));
-    let columns = map.report();
-    let dropped: Vec<String> = columns
-        .iter()
-        .filter(|c| c.role == "payment_dropped")
-        .map(|c| c.header.clone())
-        .collect();
-    let unknown: Vec<String> = columns
-        .iter()
-        .filter(|c| c.role == "unknown")
-        .map(|c| c.header.clone())
-        .collect();
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut report = ImportReport {
-        file: file.clone(),
-        format: info.format.clone(),
-        sheet: info.sheet.clone(),
-        encoding: info.encoding.clone(),
-        header_row: st.header_row,
-        columns,
-        rows: st.rows,
-        added: st.added.len(),
-        updated: st.updated.len(),
-        unchanged: st.unchanged,
-        rejected: st.rejected,
-        past_retention: st.past_retention,
-        problems: std::mem::take(&mut st.problems),
-        dropped_payment_columns: dropped.clone(),
-        unknown_columns: unknown,
-        floor_plans: st.floor_plans,
-        dry_run: opts.dry_run,
-        ledger_seq: None,
-    };
+    let mut report = st.report(path, &info, &map);
     if opts.dry_run {
         return Ok(report);
     }
     let payload = serde_json::json!({
-        "file": file,
+        "file": report.file,
         "sha256": crate::fsutil::sha256_file(path)?,
         "format": info.format,
         "sheet": info.sheet,
@@ -532,7 +528,7 @@ fn run(
         "rejected": report.rejected,
         "pastRetention": report.past_retention,
         "floorPlans": report.floor_plans,
-        "droppedPaymentColumns": dropped,
+        "droppedPaymentColumns": report.dropped_payment_columns,
     });
     let mut customers = std::mem::take(&mut st.added);
     customers.append(&mut st.updated);
@@ -545,6 +541,123 @@ fn run(
     })?;
     report.ledger_seq = Some(entry.seq);
     Ok(report)
+}
+
+impl State<'_> {
+    /// A row above the header: the header if it names the columns, else remembered (the first
+    /// one) to say what the file starts with.
+    fn look_for_header(
+        &mut self,
+        row: &RawRow<'_>,
+        path: &Path,
+        opts: &ImportOptions,
+    ) -> Result<()> {
+        if self.first_row_headers.is_empty() {
+            self.first_row_headers = row
+                .cells
+                .iter()
+                .map(header_text)
+                .filter(|h| !h.is_empty())
+                .collect();
+        }
+        if row.number > HEADER_SEARCH_ROWS {
+            return Err(no_header(path, &self.first_row_headers));
+        }
+        if let Some(m) = ColumnMap::try_from_row(row.cells, &opts.mappings) {
+            m.check_overrides(&opts.mappings)?;
+            for r in &m.roles {
+                match r {
+                    ColumnRole::Field(f) => self.columns.insert(*f),
+                    ColumnRole::ContractEnded => self.columns.insert_contract_ended(),
+                    _ => {}
+                }
+            }
+            self.header_row = row.number;
+            self.map = Some(Rc::new(m));
+        }
+        Ok(())
+    }
+
+    /// A customer row: stored if valid (while no problem was found, or with `skip_invalid`),
+    /// counted as rejected if not.
+    fn take_row(
+        &mut self,
+        row: &RawRow<'_>,
+        tx: &mut dyn ImportTx,
+        opts: &ImportOptions,
+    ) -> Result<()> {
+        self.rows += 1;
+        let before = self.problem_count;
+        let past = self.past_retention;
+        self.plan_for_store = None;
+        match self.customer(row) {
+            Some(c) if self.problem_count == 0 || opts.skip_invalid => {
+                if let Some((plan, file)) = self.plan_for_store.take() {
+                    tx.put_floor_plan(&plan, &file)?;
+                }
+                match tx.upsert(&c, self.columns, self.now)? {
+                    Upsert::Added => self.added.push(c.customer_id),
+                    Upsert::Updated => self.updated.push(c.customer_id),
+                    Upsert::Unchanged => self.unchanged += 1,
+                }
+            }
+            Some(_) => {}
+            None if self.past_retention > past => {}
+            None => {
+                if self.problem_count == before {
+                    // A row with no customer number at all.
+                    let col = self
+                        .map
+                        .as_ref()
+                        .and_then(|m| m.column_of(Field::CustomerId));
+                    self.problem(
+                        row.number,
+                        col,
+                        "顧客番号 (customer number) is missing".into(),
+                    );
+                }
+                self.rejected += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// What the import did (before it is recorded: no ledger entry yet).
+    fn report(&mut self, path: &Path, info: &SourceInfo, map: &ColumnMap) -> ImportReport {
+        let columns = map.report();
+        let headers_of = |role: &str| -> Vec<String> {
+            columns
+                .iter()
+                .filter(|c| c.role == role)
+                .map(|c| c.header.clone())
+                .collect()
+        };
+        let dropped = headers_of("payment_dropped");
+        let unknown = headers_of("unknown");
+        ImportReport {
+            file: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            format: info.format.clone(),
+            sheet: info.sheet.clone(),
+            encoding: info.encoding.clone(),
+            header_row: self.header_row,
+            columns,
+            rows: self.rows,
+            added: self.added.len(),
+            updated: self.updated.len(),
+            unchanged: self.unchanged,
+            rejected: self.rejected,
+            past_retention: self.past_retention,
+            problems: std::mem::take(&mut self.problems),
+            dropped_payment_columns: dropped,
+            unknown_columns: unknown,
+            floor_plans: self.floor_plans,
+            dry_run: self.opts.dry_run,
+            ledger_seq: None,
+        }
+    }
 }
 
 fn no_header(path: &Path, first: &[String]) -> Error {

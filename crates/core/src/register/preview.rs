@@ -110,50 +110,8 @@ pub fn preview(
     let desc = source::describe(path, sheet, encoding)?;
     // The header is among the first 20 rows; read those and the rows to show below it.
     let limit = HEADER_SEARCH_ROWS as usize + max_rows;
-    let mut raw: Vec<(u32, Vec<Owned>)> = Vec::new();
-    let read = source::read_rows(path, desc.sheet.as_deref(), encoding, &mut |row, _, _| {
-        raw.push((row.number, row.cells.iter().map(Owned::from).collect()));
-        if raw.len() >= limit {
-            // Enough: stop reading (the rest of a large file is never parsed).
-            return Err(Error::Cancelled);
-        }
-        Ok(())
-    });
-    match read {
-        Ok(_) | Err(Error::Cancelled) => {}
-        Err(e) => return Err(e),
-    }
-    let searched = raw
-        .iter()
-        .enumerate()
-        .take_while(|(_, (n, _))| *n <= HEADER_SEARCH_ROWS);
-    let mut found = None;
-    // The fullest row, offered as the header when none qualifies.
-    let mut candidate: Option<(usize, usize)> = None;
-    for (i, (_, cells)) in searched {
-        let cells: Vec<Cell<'_>> = cells.iter().map(Owned::cell).collect();
-        if let Some(m) = ColumnMap::try_from_row(&cells, mappings) {
-            found = Some((i, m));
-            break;
-        }
-        let filled = cells.iter().filter(|c| !matches!(c, Cell::Empty)).count();
-        if filled > 0 && candidate.is_none_or(|(_, n)| filled > n) {
-            candidate = Some((i, filled));
-        }
-    }
-    let (at, header_row, m) = match (found, candidate) {
-        (Some((i, m)), _) => (i, Some(raw[i].0), m),
-        (None, Some((i, _))) => {
-            let cells: Vec<Cell<'_>> = raw[i].1.iter().map(Owned::cell).collect();
-            (i, None, ColumnMap::from_row(&cells, mappings))
-        }
-        (None, None) => {
-            return Err(Error::BadRegister {
-                path: path.to_path_buf(),
-                reason: "the file holds no rows".into(),
-            });
-        }
-    };
+    let raw = first_rows(path, desc.sheet.as_deref(), encoding, limit)?;
+    let (at, header_row, m) = find_header(&raw, mappings, path)?;
     let shown = Some(raw[at].0);
     let rows: Vec<PreviewRow> = raw[at + 1..]
         .iter()
@@ -172,30 +130,7 @@ pub fn preview(
         })
         .collect();
     m.check_overrides(mappings)?;
-    let columns: Vec<PreviewColumn> = m
-        .headers
-        .iter()
-        .zip(&m.roles)
-        .enumerate()
-        .map(|(i, (h, r))| {
-            let (field, role) = match r {
-                ColumnRole::Field(f) => (Some(*f), "field"),
-                ColumnRole::Payment(f) => (Some(*f), "payment_dropped"),
-                ColumnRole::Unknown => (None, "unknown"),
-                ColumnRole::Duplicate(f) => (Some(*f), "duplicate"),
-                // Kept for retention only: never a field, never handed over.
-                ColumnRole::ContractEnded => (None, "contract_ended"),
-            };
-            PreviewColumn {
-                column: column_letter(i),
-                header: h.clone(),
-                detected: Field::from_header(h),
-                field,
-                role: role.into(),
-                overridden: !h.is_empty() && mappings.iter().any(|o| o.header == h.trim()),
-            }
-        })
-        .collect();
+    let columns = preview_columns(&m, mappings);
     let named = |role: &str| {
         columns
             .iter()
@@ -226,10 +161,95 @@ pub fn preview(
     })
 }
 
+/// The first `limit` rows of the sheet, numbered (the rest of a large file is never parsed).
+fn first_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    encoding: TextEncoding,
+    limit: usize,
+) -> Result<Vec<(u32, Vec<Owned>)>> {
+    let mut raw: Vec<(u32, Vec<Owned>)> = Vec::new();
+    let read = source::read_rows(path, sheet, encoding, &mut |row, _, _| {
+        raw.push((row.number, row.cells.iter().map(Owned::from).collect()));
+        if raw.len() >= limit {
+            // Enough: stop reading.
+            return Err(Error::Cancelled);
+        }
+        Ok(())
+    });
+    match read {
+        Ok(_) | Err(Error::Cancelled) => Ok(raw),
+        Err(e) => Err(e),
+    }
+}
+
+/// The header row among the rows searched: its index in `raw`, its row number, and the
+/// columns it names. When no row qualifies, the fullest one is offered (with no row number),
+/// so that staff can map its columns by hand.
+fn find_header(
+    raw: &[(u32, Vec<Owned>)],
+    mappings: &[MapOverride],
+    path: &Path,
+) -> Result<(usize, Option<u32>, ColumnMap)> {
+    let searched = raw
+        .iter()
+        .enumerate()
+        .take_while(|(_, (n, _))| *n <= HEADER_SEARCH_ROWS);
+    // The fullest row, offered as the header when none qualifies.
+    let mut candidate: Option<(usize, usize)> = None;
+    for (i, (_, cells)) in searched {
+        let cells: Vec<Cell<'_>> = cells.iter().map(Owned::cell).collect();
+        if let Some(m) = ColumnMap::try_from_row(&cells, mappings) {
+            return Ok((i, Some(raw[i].0), m));
+        }
+        let filled = cells.iter().filter(|c| !matches!(c, Cell::Empty)).count();
+        if filled > 0 && candidate.is_none_or(|(_, n)| filled > n) {
+            candidate = Some((i, filled));
+        }
+    }
+    match candidate {
+        Some((i, _)) => {
+            let cells: Vec<Cell<'_>> = raw[i].1.iter().map(Owned::cell).collect();
+            Ok((i, None, ColumnMap::from_row(&cells, mappings)))
+        }
+        None => Err(Error::BadRegister {
+            path: path.to_path_buf(),
+            reason: "the file holds no rows".into(),
+        }),
+    }
+}
+
+/// Each column: its letter, header, the field it was detected as or mapped to, and its role.
+fn preview_columns(m: &ColumnMap, mappings: &[MapOverride]) -> Vec<PreviewColumn> {
+    m.headers
+        .iter()
+        .zip(&m.roles)
+        .enumerate()
+        .map(|(i, (h, r))| {
+            let (field, role) = match r {
+                ColumnRole::Field(f) => (Some(*f), "field"),
+                ColumnRole::Payment(f) => (Some(*f), "payment_dropped"),
+                ColumnRole::Unknown => (None, "unknown"),
+                ColumnRole::Duplicate(f) => (Some(*f), "duplicate"),
+                // Kept for retention only: never a field, never handed over.
+                ColumnRole::ContractEnded => (None, "contract_ended"),
+            };
+            PreviewColumn {
+                column: column_letter(i),
+                header: h.clone(),
+                detected: Field::from_header(h),
+                field,
+                role: role.into(),
+                overridden: !h.is_empty() && mappings.iter().any(|o| o.header == h.trim()),
+            }
+        })
+        .collect()
+}
+
 /// A cell as staff see it in Excel: whole numbers without a decimal point.
 fn cell_text(c: &Cell<'_>) -> String {
     match c {
-        Cell::Empty => String::new(),
+        Cell::Empty | Cell::Uncomputed => String::new(),
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
         Cell::Number(n) => n.to_string(),
         Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.trim().to_string(),
@@ -243,6 +263,7 @@ enum Owned {
     Number(f64),
     Date(String),
     Error(String),
+    Uncomputed,
 }
 
 impl Owned {
@@ -253,6 +274,7 @@ impl Owned {
             Cell::Number(n) => Owned::Number(*n),
             Cell::Date(s) => Owned::Date((*s).to_string()),
             Cell::Error(s) => Owned::Error((*s).to_string()),
+            Cell::Uncomputed => Owned::Uncomputed,
         }
     }
 
@@ -263,6 +285,7 @@ impl Owned {
             Owned::Number(n) => Cell::Number(*n),
             Owned::Date(s) => Cell::Date(s),
             Owned::Error(s) => Cell::Error(s),
+            Owned::Uncomputed => Cell::Uncomputed,
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum Cell<'a> {
     Date(&'a str),
     /// A formula error (`#N/A`…).
     Error(&'a str),
+    /// A formula whose value was never computed: the file was written by a program that
+    /// stores formulas without their results, and never opened and saved in Excel (xlsx).
+    Uncomputed,
 }
 
 /// The text encoding of a CSV/TSV file.
@@ -97,6 +100,7 @@ enum Slot {
     Number(f64),
     Date(Span),
     Error(Span),
+    Uncomputed,
 }
 
 /// Rows read and not visited yet, a batch at a time: their text in one string, their cells in
@@ -156,6 +160,7 @@ impl Rows {
                 Slot::Number(n) => Cell::Number(n),
                 Slot::Date(Span(a, b)) => Cell::Date(&text[a..b]),
                 Slot::Error(Span(a, b)) => Cell::Error(&text[a..b]),
+                Slot::Uncomputed => Cell::Uncomputed,
             })
             .collect();
         let mut start = 0;
@@ -480,6 +485,16 @@ pub fn describe(path: &Path, sheet: Option<&str>, encoding: TextEncoding) -> Res
     })
 }
 
+/// No value, or the empty text some writers give a formula as its result.
+fn is_blank(v: &DataRef<'_>) -> bool {
+    match v {
+        DataRef::Empty => true,
+        DataRef::String(s) => s.is_empty(),
+        DataRef::SharedString(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
 fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<SourceInfo> {
     let mut book = open_book(path)?;
     let name = pick_sheet(&book, path, sheet)?;
@@ -491,11 +506,23 @@ fn read_sheet(path: &Path, sheet: Option<&str>, out: &mut Out<'_>) -> Result<Sou
         Sheets::Xlsx(x) => {
             let mut cells = x.worksheet_cells_reader(&name).map_err(|e| sheet_err(&e))?;
             let total = Some(u64::from(cells.dimensions().end.0) + 1);
-            while let Some(c) = cells.next_cell().map_err(|e| sheet_err(&e))? {
-                let ((r, col), v) = (c.get_position(), c.get_value());
-                if !matches!(v, DataRef::Empty) {
+            // With the formula, to tell a formula whose value was never computed from an empty
+            // cell (shared formulas are not expanded: only whether there is one matters).
+            while let Some(c) = cells
+                .next_cell_with_formula_metadata()
+                .map_err(|e| sheet_err(&e))?
+            {
+                let ((r, col), v) = (c.pos, &c.value);
+                let uncomputed = c.formula.is_some() && is_blank(v);
+                if uncomputed || !matches!(v, DataRef::Empty) {
+                    // The row first: finishing the previous one may hand the batch over, which
+                    // empties the text buffer the slot's text goes into.
                     out.sheet_row(r, total)?;
-                    let slot = out.rows.slot_from_ref(v);
+                    let slot = if uncomputed {
+                        Slot::Uncomputed
+                    } else {
+                        out.rows.slot_from_ref(v)
+                    };
                     out.rows.set(col as usize, slot);
                 }
             }
@@ -550,6 +577,29 @@ struct DecodingReader<R> {
     out_pos: usize,
     bytes_read: std::rc::Rc<std::cell::Cell<u64>>,
     lines: std::rc::Rc<std::cell::RefCell<LineBreaks>>,
+}
+
+impl<R> DecodingReader<R> {
+    fn new(
+        inner: R,
+        enc: &'static encoding_rs::Encoding,
+        bytes_read: std::rc::Rc<std::cell::Cell<u64>>,
+        lines: std::rc::Rc<std::cell::RefCell<LineBreaks>>,
+    ) -> Self {
+        DecodingReader {
+            inner,
+            // BOM handling: encoding_rs strips a UTF-8 BOM with the BOM-sniffing decoder.
+            decoder: enc.new_decoder_with_bom_removal(),
+            inbuf: vec![0; 1 << 16],
+            in_start: 0,
+            in_end: 0,
+            eof: false,
+            out: Vec::new(),
+            out_pos: 0,
+            bytes_read,
+            lines,
+        }
+    }
 }
 
 /// Where the line breaks of the decoded text are, so that a CSV record can be given the line
@@ -649,26 +699,18 @@ fn read_delimited(
     let (enc, delimiter) = (sniffed.encoding, sniffed.delimiter);
     let bytes_read = std::rc::Rc::new(std::cell::Cell::new(0u64));
     let lines = std::rc::Rc::new(std::cell::RefCell::new(LineBreaks::default()));
-    let reader = DecodingReader {
-        inner: std::io::Cursor::new(head).chain(BufReader::with_capacity(1 << 16, file)),
-        // BOM handling: encoding_rs strips a UTF-8 BOM with the BOM-sniffing decoder.
-        decoder: enc.new_decoder_with_bom_removal(),
-        inbuf: vec![0; 1 << 16],
-        in_start: 0,
-        in_end: 0,
-        eof: false,
-        out: Vec::new(),
-        out_pos: 0,
-        bytes_read: bytes_read.clone(),
-        lines: lines.clone(),
-    };
+    let reader = DecodingReader::new(
+        std::io::Cursor::new(head).chain(BufReader::with_capacity(1 << 16, file)),
+        enc,
+        bytes_read.clone(),
+        lines.clone(),
+    );
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(reader);
     let mut record = csv::StringRecord::new();
-    let enc_name = sniffed.bare_encoding_name();
     let mut line = 0u32;
     loop {
         let more = csv.read_record(&mut record).map_err(|e| {
@@ -693,19 +735,7 @@ fn read_delimited(
             .saturating_sub(inner)
             .max(line + 1);
         if record.iter().any(|f| f.contains('\u{FFFD}')) {
-            let row = line;
-            return Err(bad(
-                path,
-                format!(
-                    "row {row}: characters that are not valid {enc_name}; {}",
-                    if enc == encoding_rs::SHIFT_JIS {
-                        "if the file was saved as UTF-8, pass --encoding utf-8"
-                    } else {
-                        "if the file was saved by Japanese Excel (CSV, not CSV UTF-8), pass \
-                         --encoding shift_jis"
-                    }
-                ),
-            ));
+            return Err(not_decodable(path, line, &sniffed));
         }
         if record.iter().all(str::is_empty) {
             continue;
@@ -726,6 +756,23 @@ fn read_delimited(
         sheet: None,
         encoding: Some(sniffed.encoding_name().into()),
     })
+}
+
+/// A row holding bytes that the file's encoding cannot decode: say which encoding to try.
+fn not_decodable(path: &Path, row: u32, sniffed: &TextKind) -> Error {
+    bad(
+        path,
+        format!(
+            "row {row}: characters that are not valid {}; {}",
+            sniffed.bare_encoding_name(),
+            if sniffed.encoding == encoding_rs::SHIFT_JIS {
+                "if the file was saved as UTF-8, pass --encoding utf-8"
+            } else {
+                "if the file was saved by Japanese Excel (CSV, not CSV UTF-8), pass \
+                 --encoding shift_jis"
+            }
+        ),
+    )
 }
 
 /// The first 64 KiB of a text file, from which its encoding and delimiter are guessed.

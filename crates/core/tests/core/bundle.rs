@@ -235,16 +235,19 @@ fn three(fx: &Fx) -> Vec<BundleCustomer> {
             customer: c1,
             fields: fields.clone(),
             floor_plan_path: Some(path1),
+            floor_plan_stream: None,
         },
         BundleCustomer {
             customer: c2,
             fields: fields.clone(),
             floor_plan_path: Some(path2),
+            floor_plan_stream: None,
         },
         BundleCustomer {
             customer: customer("C0003"),
             fields: vec![Field::CustomerId, Field::Name, Field::Notes],
             floor_plan_path: None,
+            floor_plan_stream: None,
         },
     ]
 }
@@ -337,31 +340,7 @@ fn round_trip_with_contractor_and_office_keys() {
     assert_eq!(packed.manifest.format_version, bundle::FORMAT_VERSION);
     assert_eq!(packed.manifest.encryption, "x25519");
 
-    // The zip layout, in order.
-    let zip = fx.decrypt(&path);
-    let entries = zip_entries(&zip);
-    let order: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        order,
-        [
-            "manifest.json",
-            "manifest.sig",
-            "README.txt",
-            "customers.csv",
-            "customers.json",
-            "floor_plans/C0001.png",
-            "floor_plans/C0002.pdf"
-        ]
-    );
-    let csv = String::from_utf8(entries[3].1.clone()).unwrap();
-    assert!(
-        csv.starts_with("\u{feff}顧客番号,氏名,住所,電話番号,契約サービス,住宅の図面,備考\r\n")
-    );
-    assert!(csv.contains("C0001,山田 太郎 C0001,"));
-    assert!(csv.contains(",floor_plans/C0001.png,"));
-    let readme = String::from_utf8(entries[2].1.clone()).unwrap();
-    assert!(readme.contains("HO-2026-0001") && readme.contains("2099年5月10日"));
-    assert!(readme.contains("架空電設株式会社") && readme.contains("機密"));
+    let csv = check_zip_layout(&fx, &path);
 
     // The contractor opens it into a folder.
     let out = fx.path("out");
@@ -385,18 +364,7 @@ fn round_trip_with_contractor_and_office_keys() {
             .to_string_lossy()
             .starts_with('.'))
     );
-    let c1 = &opened.customers[0];
-    assert_eq!(c1.customer_id, "C0001");
-    assert_eq!(c1.get(Field::Phone), Some("03-1234-5678"));
-    assert_eq!(c1.get(Field::Email), None);
-    assert_eq!(c1.floor_plan.as_deref(), Some("floor_plans/C0001.png"));
-    let c3 = &opened.customers[2];
-    assert_eq!(
-        c3.get(Field::Notes),
-        Some("withheld-notes-C0003, \"quoted\"\nsecond line")
-    );
-    assert_eq!(c3.get(Field::Address), None);
-    assert_eq!(c3.floor_plan, None);
+    check_three_opened(&opened.customers);
 
     // Opening again into the same folder refuses to overwrite, and changes nothing.
     let before = std::fs::read(out.join("customers.json")).unwrap();
@@ -416,6 +384,52 @@ fn round_trip_with_contractor_and_office_keys() {
     .unwrap();
     assert_eq!(audit.customers, opened.customers);
     assert!(audit.written.is_empty());
+}
+
+/// The zip inside the bundle of [`three`]: its entries in order, the CSV's header and rows, the
+/// README's handover details. Returns the CSV.
+fn check_zip_layout(fx: &Fx, path: &Path) -> String {
+    let zip = fx.decrypt(path);
+    let entries = zip_entries(&zip);
+    let order: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "manifest.json",
+            "manifest.sig",
+            "README.txt",
+            "customers.csv",
+            "customers.json",
+            "floor_plans/C0001.png",
+            "floor_plans/C0002.pdf"
+        ]
+    );
+    let csv = String::from_utf8(entries[3].1.clone()).unwrap();
+    assert!(
+        csv.starts_with("\u{feff}顧客番号,氏名,住所,電話番号,契約サービス,住宅の図面,備考\r\n")
+    );
+    assert!(csv.contains("C0001,山田 太郎 C0001,"));
+    assert!(csv.contains(",floor_plans/C0001.png,"));
+    let readme = String::from_utf8(entries[2].1.clone()).unwrap();
+    assert!(readme.contains("HO-2026-0001") && readme.contains("2099年5月10日"));
+    assert!(readme.contains("架空電設株式会社") && readme.contains("機密"));
+    csv
+}
+
+/// The three customers of [`three`] as opened: only the fields chosen for each.
+fn check_three_opened(customers: &[bundle::OpenedCustomer]) {
+    let c1 = &customers[0];
+    assert_eq!(c1.customer_id, "C0001");
+    assert_eq!(c1.get(Field::Phone), Some("03-1234-5678"));
+    assert_eq!(c1.get(Field::Email), None);
+    assert_eq!(c1.floor_plan.as_deref(), Some("floor_plans/C0001.png"));
+    let c3 = &customers[2];
+    assert_eq!(
+        c3.get(Field::Notes),
+        Some("withheld-notes-C0003, \"quoted\"\nsecond line")
+    );
+    assert_eq!(c3.get(Field::Address), None);
+    assert_eq!(c3.floor_plan, None);
 }
 
 #[test]
@@ -900,6 +914,20 @@ fn structure_and_listing_problems_are_refused() {
         "bundle_rejected",
     );
 
+    // Size in the manifest differs from the entry.
+    let mut z = zip_entries(&fx.decrypt(&p));
+    z[2].1.push(b'\n');
+    refused(&fx, &fx.seal("size.age", &build_zip(&z)), "bundle_rejected");
+}
+
+#[test]
+fn escaping_paths_unknown_versions_and_non_zips_are_refused() {
+    let fx = Fx::new();
+    let (manifest, entries) = genuine_entries(&fx);
+    let seal_signed = |name: &str, entries: &[(String, Vec<u8>)]| {
+        fx.seal(name, &fx.signed_zip(&manifest, entries))
+    };
+
     // Paths that escape, even when listed and signed.
     for (i, bad) in [
         "../evil.txt",
@@ -931,11 +959,6 @@ fn structure_and_listing_problems_are_refused() {
     let p2 = fx.seal("v2.age", &fx.signed_zip(&v2, &entries));
     let e = refused(&fx, &p2, "bundle_version");
     assert!(e.to_string().contains("version 2"), "{e}");
-
-    // Size in the manifest differs from the entry.
-    let mut z = zip_entries(&fx.decrypt(&p));
-    z[2].1.push(b'\n');
-    refused(&fx, &fx.seal("size.age", &build_zip(&z)), "bundle_rejected");
 
     // Not a zip at all inside.
     refused(
@@ -1149,74 +1172,84 @@ fn stock_age_unzip_and_python_open_a_bundle() {
         assert!(st.success(), "age -d failed on {}", bundle.display());
         assert_eq!(std::fs::read(&zip).unwrap(), fx.decrypt(bundle));
 
-        let out = Command::new("unzip").arg("-t").arg(&zip).output().unwrap();
-        assert!(
-            out.status.success(),
-            "unzip -t: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let dest = fx.path(&format!("unzipped{i}"));
-        let st = Command::new("unzip")
-            .arg("-q")
-            .arg(&zip)
-            .arg("-d")
-            .arg(&dest)
-            .status()
-            .unwrap();
-        assert!(st.success());
-        assert_eq!(
-            std::fs::read(dest.join("floor_plans/C0001.png")).unwrap(),
-            png("PLAN-C0001", 150_000)
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dest.join("customers.csv"))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(
-                mode & 0o077,
-                0,
-                "extracted customer data is readable by others"
-            );
-        }
+        unzip_agrees(&fx, &zip, i);
+        python_zipfile_agrees(&zip);
+    }
+}
 
-        let py = Command::new("python3")
-            .arg("-c")
-            .arg(
-                "import sys, zipfile, json\n\
-                 z = zipfile.ZipFile(sys.argv[1])\n\
-                 assert z.testzip() is None\n\
-                 names = z.namelist()\n\
-                 assert names[:2] == ['manifest.json', 'manifest.sig'], names\n\
-                 assert z.comment == b''\n\
-                 assert all(not i.extra for i in z.infolist()), [i.extra for i in z.infolist()]\n\
-                 assert all(not i.comment for i in z.infolist())\n\
-                 assert {i.date_time for i in z.infolist()} == {(2026, 4, 10, 10, 0, 0)}\n\
-                 raw = open(sys.argv[1], 'rb').read()\n\
-                 for i in z.infolist():\n\
-                 \x20   h = raw[i.header_offset:i.header_offset + 30]\n\
-                 \x20   assert h[:4] == b'PK\\x03\\x04' and h[28:30] == b'\\x00\\x00', i.filename\n\
-                 \x20   assert i.filename.isascii()\n\
-                 m = json.loads(z.read('manifest.json'))\n\
-                 assert m['formatVersion'] == 1\n\
-                 assert [e['path'] for e in m['entries']] == names[2:]\n\
-                 rows = json.loads(z.read('customers.json'))\n\
-                 assert rows[0]['customer_id'] == 'C0001' and 'email' not in rows[0]\n\
-                 assert z.read('customers.csv').startswith(b'\\xef\\xbb\\xbf')\n\
-                 print('ok')\n",
-            )
-            .arg(&zip)
-            .output()
-            .expect("python3 is needed for this test");
-        assert!(
-            py.status.success(),
-            "python zipfile: {}{}",
-            String::from_utf8_lossy(&py.stdout),
-            String::from_utf8_lossy(&py.stderr)
+/// Stock `unzip` tests the zip and extracts it, customer data private to the user.
+fn unzip_agrees(fx: &Fx, zip: &Path, i: usize) {
+    let out = Command::new("unzip").arg("-t").arg(zip).output().unwrap();
+    assert!(
+        out.status.success(),
+        "unzip -t: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let dest = fx.path(&format!("unzipped{i}"));
+    let st = Command::new("unzip")
+        .arg("-q")
+        .arg(zip)
+        .arg("-d")
+        .arg(&dest)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(
+        std::fs::read(dest.join("floor_plans/C0001.png")).unwrap(),
+        png("PLAN-C0001", 150_000)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dest.join("customers.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "extracted customer data is readable by others"
         );
     }
+}
+
+/// Python's zipfile reads the layout the format documents: manifest and signature first, no
+/// comments or extra fields, one timestamp, the manifest's list in zip order.
+fn python_zipfile_agrees(zip: &Path) {
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, zipfile, json\n\
+             z = zipfile.ZipFile(sys.argv[1])\n\
+             assert z.testzip() is None\n\
+             names = z.namelist()\n\
+             assert names[:2] == ['manifest.json', 'manifest.sig'], names\n\
+             assert z.comment == b''\n\
+             assert all(not i.extra for i in z.infolist()), [i.extra for i in z.infolist()]\n\
+             assert all(not i.comment for i in z.infolist())\n\
+             assert {i.date_time for i in z.infolist()} == {(2026, 4, 10, 10, 0, 0)}\n\
+             raw = open(sys.argv[1], 'rb').read()\n\
+             for i in z.infolist():\n\
+             \x20   h = raw[i.header_offset:i.header_offset + 30]\n\
+             \x20   assert h[:4] == b'PK\\x03\\x04' and h[28:30] == b'\\x00\\x00', i.filename\n\
+             \x20   assert i.filename.isascii()\n\
+             m = json.loads(z.read('manifest.json'))\n\
+             assert m['formatVersion'] == 1\n\
+             assert [e['path'] for e in m['entries']] == names[2:]\n\
+             rows = json.loads(z.read('customers.json'))\n\
+             assert rows[0]['customer_id'] == 'C0001' and 'email' not in rows[0]\n\
+             assert z.read('customers.csv').startswith(b'\\xef\\xbb\\xbf')\n\
+             print('ok')\n",
+        )
+        .arg(zip)
+        .output()
+        .expect("python3 is needed for this test");
+    assert!(
+        py.status.success(),
+        "python zipfile: {}{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
 }
 
 fn which(cmd: &str) -> Option<PathBuf> {
@@ -1292,7 +1325,7 @@ proptest! {
                 c.floor_plan = Some(p);
                 path = Some(pp);
             }
-            customers.push(BundleCustomer { customer: c, fields, floor_plan_path: path });
+            customers.push(BundleCustomer { customer: c, fields, floor_plan_path: path, floor_plan_stream: None });
         }
         let (bundle_path, packed) = fx.pack_with("b.age", &customers, &fx.recipients(), armor).unwrap();
         let out = fx.path("out");
@@ -1360,6 +1393,7 @@ fn throughput() {
                 Field::FloorPlan,
             ],
             floor_plan_path: Some(path),
+            floor_plan_stream: None,
         });
     }
     let mb = (n * size) as f64 / 1e6;

@@ -1099,7 +1099,7 @@ fn paper_sheet_has_the_header_and_only_the_allowed_fields() {
     assert_eq!(r.encryption, handover_core::handover::Encryption::None);
     assert!(r.recipients.is_empty());
     assert_eq!(r.sha256, sha256_file(&out));
-    assert!(!r.warnings.is_empty());
+    assert_eq!(r.warnings, [ops::PackWarning::PaperIsTheHandover]);
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains(&r.handover_id));
     assert!(html.contains("機密"));
@@ -1227,11 +1227,7 @@ fn passphrase_bundle_opens_with_the_passphrase_and_warns() {
         handover_core::handover::Encryption::Passphrase
     );
     assert!(r.recipients.is_empty());
-    assert!(
-        r.warnings.iter().any(|w| w.contains("phone")),
-        "{:?}",
-        r.warnings
-    );
+    assert_eq!(r.warnings, [ops::PackWarning::PassphraseSeparately]);
     let opened = hx.open(&out, OpenKey::Passphrase(pass())).unwrap();
     assert_eq!(opened.customers.len(), 2);
     assert_eq!(opened.manifest.encryption, "passphrase");

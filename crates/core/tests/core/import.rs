@@ -1269,3 +1269,62 @@ fn control_characters_in_text_are_refused_with_row_and_column() {
     assert!(problems[1].message.contains("U+202E"), "{}", problems[1]);
     assert_eq!(t.office.store().customer_count().unwrap(), 0);
 }
+
+/// A workbook written by a program that stores formulas without their results (as openpyxl
+/// and rust_xlsxwriter can), never opened in Excel: the formula's value is not in the file.
+fn workbook_with_uncomputed_formula(path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("顧客").unwrap();
+    ws.set_formula_result_default("");
+    for (c, h) in ["顧客番号", "氏名", "住所"].into_iter().enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    ws.write_string(1, 0, "T001").unwrap();
+    ws.write_formula(1, 1, "=\"試験 \"&\"太郎\"").unwrap();
+    ws.write_string(1, 2, "東京都架空区見本町1-2-3").unwrap();
+    ws.write_string(2, 0, "T002").unwrap();
+    ws.write_string(2, 1, "見本 花子").unwrap();
+    // A formula with its computed value (as Excel saves it) imports as that value.
+    ws.write_formula(2, 2, "=\"大阪府架空市\"&\"試験町4-5-6\"")
+        .unwrap();
+    ws.set_formula_result(2, 2, "大阪府架空市試験町4-5-6");
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_formula_without_its_computed_value_is_reported_with_sheet_row_and_column() {
+    let mut t = TestOffice::new();
+    let dir = t.scratch();
+    let file = dir.join("formulas.xlsx");
+    workbook_with_uncomputed_formula(&file);
+    let before = t.snapshot();
+    let e = t.import(&file, &ImportOptions::default()).unwrap_err();
+    let Error::RegisterRejected { problems, .. } = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let p = &problems[0];
+    assert_eq!(
+        (
+            p.sheet.as_deref(),
+            p.row,
+            p.column.as_deref(),
+            p.header.as_deref()
+        ),
+        (Some("顧客"), 2, Some("B"), Some("氏名"))
+    );
+    assert!(p.message.contains("never computed"), "{p}");
+    assert!(p.message.contains("Excel"), "{p}");
+    assert_eq!(t.snapshot(), before, "a refused import changes nothing");
+
+    // Skipping it imports the other row, whose formula came with its value.
+    let opts = ImportOptions {
+        skip_invalid: true,
+        ..Default::default()
+    };
+    let r = t.import(&file, &opts).unwrap();
+    assert_eq!((r.added, r.rejected), (1, 1));
+    let c = t.customer("T002");
+    assert_eq!(c.address.as_deref(), Some("大阪府架空市試験町4-5-6"));
+}

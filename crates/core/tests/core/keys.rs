@@ -130,7 +130,9 @@ fn missing_office_keys_are_reported() {
     let t = TestOffice::new();
     let e = ops::office_keys(&t.office).unwrap_err();
     assert_eq!(e.code(), "keys_missing");
-    assert!(e.to_string().contains("handover init"), "{e}");
+    assert!(e.to_string().contains("office keys are missing"), "{e}");
+    // The app shows this sentence too: no command in it (the CLI adds its own hint).
+    assert!(!e.to_string().contains("handover "), "{e}");
 }
 
 #[test]

@@ -4,7 +4,7 @@ import { api } from "../../api";
 import type { PackResult } from "../../bindings/PackResult";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { SheetFrame, type SheetHandle } from "../../components/SheetFrame";
-import { lang } from "../../i18n";
+import { lang, packWarning } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
 import { contractorOf, type Draft, type Known } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";
@@ -59,10 +59,10 @@ export function DonePage({
       {result.warnings.length > 0 && (
         <div class="banner warn" role="note" data-testid="done-warnings">
           <div>
-            <strong>{result.encryption === "passphrase" ? tx.ppapTitle : tx.warnings}</strong>
+            <strong>{result.warnings.includes("passphrase_separately") ? tx.ppapTitle : tx.warnings}</strong>
             <ul class="plain">
               {result.warnings.map((w) => (
-                <li key={w}>{result.encryption === "passphrase" ? tx.ppap : result.method === "paper" ? tx.printNote : w}</li>
+                <li key={w}>{packWarning(w)}</li>
               ))}
             </ul>
           </div>

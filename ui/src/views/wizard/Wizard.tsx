@@ -10,7 +10,7 @@ import type { WorkType } from "../../bindings/WorkType";
 import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProgressBar } from "../../components/ProgressBar";
-import { t } from "../../i18n";
+import { errorHeadline, t } from "../../i18n";
 import { storeRevision } from "../../lib/live";
 import {
   STEPS,
@@ -143,21 +143,7 @@ export function Wizard({ onDone }: { onDone: () => void }) {
   const back = () => step > 0 && go(step - 1);
   useStepKeys(!creating && !result, next, back);
 
-  const create = () => {
-    if (!draft.out) return;
-    const pass = usesPassphrase(draft, known) ? draft.passphrase : null;
-    setError(null);
-    setCreating({ done: 0, total: null });
-    api
-      .pack(selection(draft, known), { out: draft.out, armor: draft.armor, returnBy: draft.returnBy || null, passphrase: pass }, setCreating)
-      .then((r) => {
-        // The passphrase has done its job: forget it.
-        const done = progress.value;
-        progress.value = { ...done, draft: { ...done.draft, passphrase: "", passphraseAgain: "" }, result: r };
-        onDone();
-      }, setError)
-      .finally(() => setCreating(null));
-  };
+  const create = () => pack(draft, known, { setError, setCreating, onDone });
   const startOver = () => {
     progress.value = freshProgress();
     setProblem(null);
@@ -175,16 +161,7 @@ export function Wizard({ onDone }: { onDone: () => void }) {
   const blocked = firstBlocked(draft, known, STEPS[furthest]);
   return (
     <section class="view wizard" data-testid="wizard">
-      <div class="toolbar">
-        <h1>{t().navHandover}</h1>
-        <span class="muted small">{ts().stepOf(step + 1, STEPS.length)}</span>
-        <span class="spacer" />
-        {step > 0 && (
-          <button class="link" onClick={startOver} data-testid="wizard-start-over">
-            {ts().startOver}
-          </button>
-        )}
-      </div>
+      <Toolbar step={step} startOver={startOver} />
       <StepIndicator step={step} furthest={furthest} blocked={blocked} busy={!!creating} go={go} />
       <form
         class="wizard-body"
@@ -207,6 +184,45 @@ export function Wizard({ onDone }: { onDone: () => void }) {
       </form>
     </section>
   );
+}
+
+/** The screen's title, the step number, and (past the first step) "start over". */
+function Toolbar({ step, startOver }: { step: number; startOver: () => void }) {
+  return (
+    <div class="toolbar">
+      <h1>{t().navHandover}</h1>
+      <span class="muted small">{ts().stepOf(step + 1, STEPS.length)}</span>
+      <span class="spacer" />
+      {step > 0 && (
+        <button class="link" onClick={startOver} data-testid="wizard-start-over">
+          {ts().startOver}
+        </button>
+      )}
+    </div>
+  );
+}
+
+interface PackHooks {
+  setError: (e: unknown) => void;
+  setCreating: (p: ImportProgress | null) => void;
+  onDone: () => void;
+}
+
+/** Create the bundle the draft describes, showing its progress; on success the result page. */
+function pack(draft: Draft, known: Known, h: PackHooks) {
+  if (!draft.out) return;
+  const pass = usesPassphrase(draft, known) ? draft.passphrase : null;
+  h.setError(null);
+  h.setCreating({ done: 0, total: null });
+  api
+    .pack(selection(draft, known), { out: draft.out, armor: draft.armor, returnBy: draft.returnBy || null, passphrase: pass }, h.setCreating)
+    .then((r) => {
+      // The passphrase has done its job: forget it.
+      const done = progress.value;
+      progress.value = { ...done, draft: { ...done.draft, passphrase: "", passphraseAgain: "" }, result: r };
+      h.onDone();
+    }, h.setError)
+    .finally(() => h.setCreating(null));
 }
 
 interface LeaveHooks {
@@ -307,7 +323,7 @@ function Messages({ problem, error, creating }: { problem: Problem | null; error
       )}
       {error && isIpcError(error) && error.code === "cancelled" ? (
         <div class="banner warn" role="status" data-testid="create-cancelled">
-          {t().errors.cancelled}
+          {errorHeadline("cancelled")}
         </div>
       ) : error ? (
         <ErrorBanner error={error} />

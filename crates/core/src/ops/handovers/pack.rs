@@ -99,8 +99,20 @@ pub struct PackResult {
     /// The ledger entry.
     #[ts(type = "number")]
     pub ledger_seq: u64,
-    /// Things the operator must know (the passphrase rule…).
-    pub warnings: Vec<String>,
+    /// Things the operator must know (the passphrase rule…): their text, in either language,
+    /// is [`PackWarning::text`].
+    pub warnings: Vec<PackWarning>,
+}
+
+/// Something the operator must know once a pack is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PackWarning {
+    /// A passphrase bundle: the passphrase goes by phone or in person, never with the file.
+    PassphraseSeparately,
+    /// On paper: the printed sheet is the handover, to be returned or destroyed by the date.
+    PaperIsTheHandover,
 }
 
 /// Where the file goes, and the journal that undoes a pack killed before it is recorded.
@@ -114,7 +126,7 @@ struct Written {
     path: PathBuf,
     sha256: String,
     size: u64,
-    warnings: Vec<String>,
+    warnings: Vec<PackWarning>,
 }
 
 /// Prepare, write the bundle or sheet, and record the handover — all or nothing: if recording
@@ -287,11 +299,7 @@ fn write_sheet(
         path: out.path,
         sha256,
         size: html.len() as u64,
-        warnings: vec![
-            "the printed sheet is the handover: print it, hand it over, and ask for it back or \
-             for its destruction by the return date"
-                .into(),
-        ],
+        warnings: vec![PackWarning::PaperIsTheHandover],
     })
 }
 
@@ -344,11 +352,7 @@ fn write_bundle(
     )?;
     let warnings = match key {
         BundleKey::Recipients(_) => Vec::new(),
-        _ => vec![
-            "tell the contractor the passphrase by phone or in person — never in the same e-mail \
-             or chat as the file (that would be PPAP all over again)"
-                .into(),
-        ],
+        _ => vec![PackWarning::PassphraseSeparately],
     };
     Ok(Written {
         path: out.path,
@@ -447,6 +451,15 @@ fn record_it(
         .and_then(|v| v.parse::<u64>().ok())
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    // Test-only (debug builds): hold there while the named file exists (at most two minutes),
+    // so a race test changes the store exactly in that window, however slow the machine.
+    #[cfg(debug_assertions)]
+    if let Some(gate) = std::env::var_os("HANDOVER_TEST_HOLD_BEFORE_RECORD_WHILE") {
+        let start = std::time::Instant::now();
+        while Path::new(&gate).exists() && start.elapsed().as_secs() < 120 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
     let recheck = |now: &dyn crate::store::Recheck| crate::handover::recheck(prep, now);
     match office.store.record_handover(record, event, &recheck) {

@@ -1,0 +1,542 @@
+//! What a person reads when something fails: one headline per error code, in Japanese and in
+//! English, for the CLI and the app alike (issue 11).
+//!
+//! A failure reaches a person as its stable code ([`crate::Error::code`], or one of the app's
+//! own codes below) with a sentence of detail. The headline says, in the person's language, what
+//! happened and what to do; it never names a command or an option (the CLI adds its own hints),
+//! so the app can show it as is. The app receives this table as `ui/src/bindings/messages.ts`
+//! (written by this module's `export_messages` test, like the ts-rs bindings), so there is no
+//! second copy to drift.
+
+use crate::ops::PackWarning;
+use crate::report::Lang;
+
+/// The headline of one error code.
+#[derive(Debug, Clone, Copy)]
+pub struct Headline {
+    /// The stable code.
+    pub code: &'static str,
+    /// 日本語.
+    pub ja: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+impl Headline {
+    /// The headline in `lang`.
+    pub fn text(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Ja => self.ja,
+            Lang::En => self.en,
+        }
+    }
+}
+
+const fn h(code: &'static str, ja: &'static str, en: &'static str) -> Headline {
+    Headline { code, ja, en }
+}
+
+/// Every error code's headline: the core's errors first, then the app's own failures (the
+/// desktop shell's: dialogs, opening a folder, updates).
+pub const HEADLINES: &[Headline] = &[
+    h(
+        "io",
+        "ファイルを読み書きできませんでした。",
+        "A file could not be read or written.",
+    ),
+    h(
+        "store",
+        "データベースを使用できませんでした。",
+        "The database could not be used.",
+    ),
+    h(
+        "store_too_new",
+        "このデータは新しいバージョンの Handover で作成されています。Handover を更新してください。",
+        "This data was written by a newer Handover. Please update Handover.",
+    ),
+    h(
+        "store_denied",
+        "あなたの役割ではこの操作はできません。管理者に依頼してください。何も変更していません。",
+        "Your role does not allow this. Ask an administrator. Nothing was changed.",
+    ),
+    h(
+        "store_unavailable",
+        "事務所のデータベースに接続できません。ネットワークとサインインの情報を確認してください。",
+        "The office database cannot be reached. Check the network and the sign-in details.",
+    ),
+    h(
+        "store_not_empty",
+        "このデータベースにはすでに事務所があります。触らずに中止しました。空のデータベースを使ってください。",
+        "This database already holds an office. Nothing was touched: use an empty database.",
+    ),
+    h(
+        "store_no_office",
+        "このデータベースにはまだ事務所がありません。データベースの管理者が先に作成してください。",
+        "This database holds no office yet. Its administrator creates it first.",
+    ),
+    h(
+        "changed_meanwhile",
+        "準備中に別のパソコンで内容が変わりました。何も記録していません。もう一度準備してください。",
+        "Something changed on another PC meanwhile. Nothing was recorded: prepare it again.",
+    ),
+    h(
+        "no_data_dir",
+        "データの保存場所が見つかりません。設定で保存場所を選んでください。",
+        "No data folder was found. Choose one in the settings.",
+    ),
+    h(
+        "keys_exist",
+        "事務所の鍵はすでに存在します（上書きしません）。",
+        "The office keys already exist (they are never overwritten).",
+    ),
+    h(
+        "keys_missing",
+        "事務所の鍵がありません。先に鍵を作成してください。",
+        "The office keys are missing. Create them first.",
+    ),
+    h(
+        "bad_key_file",
+        "鍵ファイルを読み込めませんでした。",
+        "The key file could not be read.",
+    ),
+    h(
+        "file_exists",
+        "同じ名前のファイルがすでにあります（上書きしません）。別の名前か場所を選んでください。",
+        "A file of that name already exists (it is never overwritten). Choose another name or place.",
+    ),
+    h(
+        "bad_recipient",
+        "公開鍵の形式が正しくありません（age1 で始まる62文字）。",
+        "That is not an age public key (age1…, 62 characters).",
+    ),
+    h(
+        "bad_date",
+        "日付の形式が正しくありません（YYYY-MM-DD）。",
+        "That is not a date (YYYY-MM-DD).",
+    ),
+    h(
+        "invalid",
+        "入力内容に誤りがあります。",
+        "Some input is not valid.",
+    ),
+    h(
+        "unknown_contractor",
+        "その委託業者は登録されていません。",
+        "No such contractor.",
+    ),
+    h(
+        "bad_register",
+        "台帳ファイルを読み込めませんでした。",
+        "The register file could not be read.",
+    ),
+    h(
+        "register_rejected",
+        "問題のある行があるため、何も取り込んでいません。修正してから再度取り込んでください。",
+        "Some rows have problems, so nothing was imported. Fix them and import again.",
+    ),
+    h(
+        "cancelled",
+        "中止しました。何も変更していません。",
+        "Cancelled. Nothing was changed.",
+    ),
+    h(
+        "ledger_broken",
+        "記録が改ざんされているか破損しています。",
+        "The ledger has been tampered with or is damaged.",
+    ),
+    h(
+        "derived_mismatch",
+        "記録から作られた表（引渡し・申し出・顧客別索引）が記録と一致しません。データベースが直接編集されています。",
+        "A table built from the ledger (handovers, requests, per-customer index) disagrees with \
+         it: the database was edited directly.",
+    ),
+    h(
+        "encrypt",
+        "暗号化できませんでした。何も書き出していません。",
+        "The file could not be encrypted. Nothing was written.",
+    ),
+    h(
+        "decrypt",
+        "ファイルを復号できませんでした。何も書き出していません。",
+        "The file could not be decrypted. Nothing was written.",
+    ),
+    h(
+        "floor_plan_changed",
+        "保存されている図面が取り込み後に変更されています。図面を取り込み直してください。",
+        "The stored floor plan was changed after it was imported. Import the plan again.",
+    ),
+    h(
+        "not_age_file",
+        "引き渡しファイル（age 形式）ではありません。",
+        "This is not a handover bundle (age file).",
+    ),
+    h(
+        "wrong_key",
+        "この鍵では開けません。自分の鍵ファイルを選んだか、事務所が登録済みの鍵を使ったか確認してください。",
+        "This key does not open it. Check that you chose your own key file and that the office \
+         used your enrolled key.",
+    ),
+    h(
+        "wrong_passphrase",
+        "パスフレーズが違います。",
+        "Wrong passphrase.",
+    ),
+    h(
+        "identity_passphrase_required",
+        "この鍵ファイルはパスフレーズで保護されています。鍵ファイルのパスフレーズを入力してください。",
+        "This key file is protected by a passphrase: enter the key file passphrase.",
+    ),
+    h(
+        "bundle_damaged",
+        "ファイルが壊れているか、途中で切れているか、改変されています。何も書き出していません。",
+        "The file is damaged, truncated or altered. Nothing was written.",
+    ),
+    h(
+        "bad_signature",
+        "事務所の署名を確認できません。信頼する鍵と違う鍵で署名されたか、内容が改変されています。何も書き出していません。",
+        "The office signature does not verify: it was signed with another key than the one you \
+         trust, or altered. Nothing was written.",
+    ),
+    h(
+        "bundle_version",
+        "このファイルは新しい形式です。Handover を更新してください。",
+        "This bundle has a newer format. Please update Handover.",
+    ),
+    h(
+        "bundle_rejected",
+        "このファイルの内容は Handover の引き渡しファイルとして正しくありません。何も書き出していません。",
+        "The content of this file is not a valid Handover bundle. Nothing was written.",
+    ),
+    h(
+        "bundle_too_large",
+        "ファイルの内容が安全のための上限を超えています。何も書き出していません。",
+        "The content exceeds the safety limits. Nothing was written.",
+    ),
+    h(
+        "bundle_changed",
+        "開いた後にファイルが変更されました。もう一度開いてください。",
+        "The file changed after it was opened. Open it again.",
+    ),
+    h(
+        "not_the_recipient",
+        "このファイルはあなた宛てに作られたものではありません（別の鍵で暗号化し直されています）。事務所にあなた宛てのファイルを依頼してください。何も書き出していません。",
+        "This file was not made for you (someone re-encrypted it to another key). Ask the office \
+         for a bundle made for you. Nothing was written.",
+    ),
+    h(
+        "past_return_date",
+        "このファイルは返却・廃棄期限を過ぎています。",
+        "This file is past its return-or-destroy date.",
+    ),
+    // The app's own failures.
+    h(
+        "signed_out",
+        "事務所サーバにサインインしてください。",
+        "Sign in to the office server.",
+    ),
+    h(
+        "internal",
+        "内部エラーが発生しました。Handover を再起動してください。",
+        "Something went wrong inside Handover. Restart it.",
+    ),
+    h(
+        "e2e_dialog",
+        "テスト用のダイアログ応答に誤りがあります。",
+        "A test dialog answer is wrong.",
+    ),
+    h(
+        "cannot_open",
+        "このパソコンでは、フォルダやファイルを開くアプリを起動できませんでした。",
+        "No program could be started to open the folder or file on this computer.",
+    ),
+    h(
+        "update_unsigned",
+        "署名ファイル（.sig）が見つからないため、この更新ファイルは使えません。.deb と .sig を同じ場所に置いてください。何もインストールしていません。",
+        "The update file cannot be used: its signature (.sig) is missing. Put the .deb and its \
+         .sig in the same place. Nothing was installed.",
+    ),
+    h(
+        "update_bad_signature",
+        "署名を確認できないため、この更新ファイルは使えません。Handover の配布元が作ったものではないか、作成後に改変されています。何もインストールしていません。",
+        "The update file cannot be used: its signature does not verify. It was not made by \
+         Handover's publisher, or it was altered. Nothing was installed.",
+    ),
+    h(
+        "update_not_handover",
+        "この署名済みファイルは Handover のパッケージではありません。何もインストールしていません。",
+        "This signed file is not a Handover package. Nothing was installed.",
+    ),
+    h(
+        "update_older",
+        "この更新ファイルは、いま使っている版より古い版です。何もインストールしていません。",
+        "This update is older than the version in use. Nothing was installed.",
+    ),
+    h(
+        "update_no_dpkg",
+        "このパソコンでは更新ファイルを扱えません（Debian / Ubuntu の dpkg が必要です）。",
+        "Updates cannot be handled on this computer (Debian or Ubuntu's dpkg is needed).",
+    ),
+    h(
+        "update_not_authorized",
+        "管理者のパスワードが入力されなかったため、インストールしていません。",
+        "The administrator's password was not given, so nothing was installed.",
+    ),
+    h(
+        "update_install",
+        "更新をインストールできませんでした。",
+        "The update could not be installed.",
+    ),
+];
+
+/// The headline of `code` in `lang`, if the code is known.
+pub fn headline(code: &str, lang: Lang) -> Option<&'static str> {
+    HEADLINES
+        .iter()
+        .find(|h| h.code == code)
+        .map(|h| h.text(lang))
+}
+
+impl crate::Error {
+    /// What happened and what to do, in `lang`: the headline of [`crate::Error::code`].
+    pub fn headline(&self, lang: Lang) -> &'static str {
+        // Every code has one (tested): the fallback is never reached.
+        headline(self.code(), lang).unwrap_or(match lang {
+            Lang::Ja => "エラーが発生しました。",
+            Lang::En => "Something went wrong.",
+        })
+    }
+}
+
+impl PackWarning {
+    /// Every warning, for the app's table.
+    pub const ALL: [PackWarning; 2] = [
+        PackWarning::PassphraseSeparately,
+        PackWarning::PaperIsTheHandover,
+    ];
+
+    /// Its code (what the app receives).
+    pub fn code(self) -> &'static str {
+        match self {
+            PackWarning::PassphraseSeparately => "passphrase_separately",
+            PackWarning::PaperIsTheHandover => "paper_is_the_handover",
+        }
+    }
+
+    /// What the operator reads, in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (ja, en) = match self {
+            PackWarning::PassphraseSeparately => (
+                "パスフレーズは電話か対面で伝えてください。ファイルと同じメールやチャットで送ると、いわゆる PPAP と同じで暗号化の意味がありません。",
+                "Tell the contractor the passphrase by phone or in person, never in the same \
+                 e-mail or chat as the file: that would be PPAP all over again.",
+            ),
+            PackWarning::PaperIsTheHandover => (
+                "印刷した作業指示書が引き渡しそのものです。期限までに返却または廃棄の報告を受けてください。",
+                "The printed sheet is the handover itself: print it, hand it over, and ask for its \
+                 return or destruction by the date.",
+            ),
+        };
+        match lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The language of a terminal's messages from its locale variables, as the C library reads
+/// them: the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set and not empty decides;
+/// Japanese when it names `ja` (`ja_JP.UTF-8`, `ja`), English otherwise or when none is set.
+pub fn locale_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .find_map(|name| var(name).filter(|v| !v.is_empty()));
+    match locale {
+        Some(l) if l == "ja" || l.starts_with("ja_") || l.starts_with("ja.") => Lang::Ja,
+        _ => Lang::En,
+    }
+}
+
+/// The table as the app's TypeScript module (`ui/src/bindings/messages.ts`).
+pub fn headlines_ts() -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut out = String::from(
+        "// Written by handover_core::messages (its export_messages test). Do not edit: change \
+         crates/core/src/messages.rs.\n\n\
+         import type { PackWarning } from \"./PackWarning\";\n\n\
+         /** What a person reads when a command fails, per error code and language. */\n\
+         export const HEADLINES: Record<\"ja\" | \"en\", Record<string, string>> = {\n",
+    );
+    for (lang, name) in [(Lang::Ja, "ja"), (Lang::En, "en")] {
+        out.push_str(&format!("  {name}: {{\n"));
+        for h in HEADLINES {
+            out.push_str(&format!("    {}: {},\n", h.code, quote(h.text(lang))));
+        }
+        out.push_str("  },\n");
+    }
+    out.push_str("};\n\n");
+    out.push_str(
+        "/** What the operator must know once a pack is done, per warning and language. */\n\
+         export const PACK_WARNINGS: Record<\"ja\" | \"en\", Record<PackWarning, string>> = {\n",
+    );
+    for (lang, name) in [(Lang::Ja, "ja"), (Lang::En, "en")] {
+        out.push_str(&format!("  {name}: {{\n"));
+        for w in PackWarning::ALL {
+            out.push_str(&format!("    {}: {},\n", w.code(), quote(w.text(lang))));
+        }
+        out.push_str("  },\n");
+    }
+    out.push_str("};\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    fn repo() -> &'static Path {
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    }
+
+    /// The codes a file hands to a person: `=> "code"` in the core's `Error::code`, and
+    /// `IpcError::new("code"` in the desktop shell.
+    fn codes_in(text: &str, before: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut rest = text;
+        while let Some(at) = rest.find(before) {
+            rest = rest[at + before.len()..].trim_start();
+            if let Some(code) = rest
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'))
+                .map(|(c, _)| c)
+            {
+                found.push(code.to_string());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_code_has_a_headline_in_both_languages_and_no_command() {
+        let known: HashSet<&str> = HEADLINES.iter().map(|h| h.code).collect();
+        assert_eq!(known.len(), HEADLINES.len(), "a code is listed twice");
+        let error_rs = std::fs::read_to_string(repo().join("crates/core/src/error.rs")).unwrap();
+        let core = codes_in(&error_rs, "=> ");
+        assert!(core.len() >= 37, "Error::code not found: {core:?}");
+        let mut shell = Vec::new();
+        for f in walk(&repo().join("src-tauri/src")) {
+            shell.extend(codes_in(
+                &std::fs::read_to_string(f).unwrap(),
+                "IpcError::new(",
+            ));
+        }
+        assert!(shell.contains(&"update_unsigned".to_string()), "{shell:?}");
+        for code in core.iter().chain(&shell) {
+            assert!(known.contains(code.as_str()), "no headline for {code}");
+        }
+        for h in HEADLINES {
+            assert!(!h.ja.is_empty() && !h.en.is_empty(), "{}", h.code);
+            assert!(
+                h.ja.chars().any(|c| c > '\u{3000}'),
+                "{}: the Japanese headline is not Japanese",
+                h.code
+            );
+            for text in [h.ja, h.en] {
+                assert!(
+                    !text.contains('`') && !text.contains("--"),
+                    "{}: a headline names a command, which the app cannot run: {text}",
+                    h.code
+                );
+            }
+        }
+    }
+
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_error_gives_its_headline_in_the_language_asked() {
+        let e = crate::Error::KeysMissing("keys".into());
+        assert_eq!(
+            e.headline(Lang::Ja),
+            "事務所の鍵がありません。先に鍵を作成してください。"
+        );
+        assert_eq!(
+            e.headline(Lang::En),
+            "The office keys are missing. Create them first."
+        );
+        assert_eq!(headline("no_such_code", Lang::En), None);
+    }
+
+    #[test]
+    fn the_locale_decides_as_the_c_library_does() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(locale_lang(env(&[("LANG", "ja_JP.UTF-8")])), Lang::Ja);
+        assert_eq!(locale_lang(env(&[("LANG", "ja")])), Lang::Ja);
+        assert_eq!(locale_lang(env(&[("LANG", "C.UTF-8")])), Lang::En);
+        assert_eq!(locale_lang(env(&[])), Lang::En);
+        // LC_ALL over LC_MESSAGES over LANG; an empty one does not count.
+        assert_eq!(
+            locale_lang(env(&[("LC_ALL", "C"), ("LANG", "ja_JP.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(
+            locale_lang(env(&[
+                ("LC_MESSAGES", "ja_JP.UTF-8"),
+                ("LANG", "en_US.UTF-8")
+            ])),
+            Lang::Ja
+        );
+        assert_eq!(
+            locale_lang(env(&[("LC_ALL", ""), ("LANG", "ja_JP.eucJP")])),
+            Lang::Ja
+        );
+        assert_eq!(locale_lang(env(&[("LANG", "jam_JM")])), Lang::En);
+    }
+
+    #[test]
+    fn a_pack_warning_reaches_the_app_as_its_code_with_a_text_in_each_language() {
+        for w in PackWarning::ALL {
+            assert_eq!(
+                serde_json::to_value(w).unwrap(),
+                serde_json::json!(w.code())
+            );
+            assert!(w.text(Lang::Ja).chars().any(|c| c > '\u{3000}'));
+            assert!(w.text(Lang::En).is_ascii(), "{}", w.text(Lang::En));
+        }
+        assert!(
+            PackWarning::PassphraseSeparately
+                .text(Lang::En)
+                .contains("by phone")
+        );
+    }
+
+    /// Writes the app's copy of the table (as the ts-rs `export_bindings` tests write the
+    /// types), so the app never keeps a second one.
+    #[test]
+    fn export_messages() {
+        let path = repo().join("ui/src/bindings/messages.ts");
+        let ts = headlines_ts();
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(ts.as_str()) {
+            std::fs::write(&path, ts).unwrap();
+        }
+    }
+}

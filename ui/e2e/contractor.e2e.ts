@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { t } from "../src/i18n";
+import { errorHeadline, t } from "../src/i18n";
 import { type App, cleanup, isoDay, newHome, reportFailure, startApp, wizardToFile } from "./harness";
 
 const tr = t();
@@ -85,7 +85,7 @@ it("contractor: key made in the app, handover to a file, opened and verified", a
     await app.browser.keys("Tab");
     await app.click("trust-confirm");
     await app.click("open");
-    await app.waitForText("error", (s) => s.includes(tr.errors.bad_signature));
+    await app.waitForText("error", (s) => s.includes(errorHeadline("bad_signature")!));
     expect(await app.byId("verified").isExisting()).toBe(false);
 
     // The office's key, pasted; its fingerprint must be confirmed before opening.

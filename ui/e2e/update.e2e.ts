@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, expect } from "vitest";
-import { t } from "../src/i18n";
+import { errorHeadline, t } from "../src/i18n";
 import { type App, cleanup, e2e, newHome, ROOT } from "./harness";
 
 const tr = t();
@@ -93,19 +93,19 @@ e2e(
     sign(files, good);
     // Unsigned, altered after signing, another package, an older version: each refused.
     const unsigned = deb(files, "handover", "98.0.0");
-    await refused(app, unsigned, tr.errors.update_unsigned);
+    await refused(app, unsigned, errorHeadline("update_unsigned")!);
     const tampered = join(files, "tampered.deb");
     const bytes = readFileSync(good);
     bytes[bytes.length - 10] ^= 1;
     writeFileSync(tampered, bytes);
     copyFileSync(`${good}.sig`, `${tampered}.sig`);
-    await refused(app, tampered, tr.errors.update_bad_signature);
+    await refused(app, tampered, errorHeadline("update_bad_signature")!);
     const other = deb(files, "not-handover", "99.0.0");
     sign(files, other);
-    await refused(app, other, tr.errors.update_not_handover);
+    await refused(app, other, errorHeadline("update_not_handover")!);
     const older = deb(files, "handover", "0.0.1");
     sign(files, older);
-    await refused(app, older, tr.errors.update_older);
+    await refused(app, older, errorHeadline("update_older")!);
     expect(existsSync(join(files, "pkexec.args"))).toBe(false);
 
     // The signed one: verified; declining the confirmation installs nothing; confirming runs
@@ -121,7 +121,7 @@ e2e(
     await answerConfirm(app, true);
     writeFileSync(join(files, "pkexec.exit"), "126");
     await app.click("update-install");
-    await app.waitForText("error", (s) => s.includes(tr.errors.update_not_authorized));
+    await app.waitForText("error", (s) => s.includes(errorHeadline("update_not_authorized")!));
     expect(readFileSync(join(files, "pkexec.args"), "utf8")).toMatch(/^apt-get\ninstall\n-y\n\/.*\/update\.deb\n$/);
     expect(await app.byId("update-done").isExisting()).toBe(false);
 

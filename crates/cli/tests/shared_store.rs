@@ -791,3 +791,86 @@ fn a_one_pc_office_moves_to_the_server_whole_and_both_verify_to_one_head() {
     );
     assert_eq!(ledger_len(&pg), before);
 }
+
+#[test]
+fn a_purge_on_the_server_redacts_removes_plans_and_the_chain_still_verifies() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    let owner = pg.owner();
+    ok(&pg, &data, &owner, &["init"], "");
+    let pass = format!("{}\n", pg::PASSWORD);
+    for (who, role) in [("sato", "staff"), ("tanaka", "manager")] {
+        let add = ["operator", "add", &pg.login(who), "--role", role];
+        ok(&pg, &data, &owner, &add, &pass);
+    }
+    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/ledger_retention.in");
+    let (keep30, keep5) = (
+        fx.join("policy/keep_customers_30_years.toml"),
+        fx.join("policy/keep_customers_5_years.toml"),
+    );
+    let (reg, plans) = (
+        fx.join("registers/contract_end.csv"),
+        fx.join("registers/floor_plans"),
+    );
+    let (sato, tanaka) = (pg.login("sato"), pg.login("tanaka"));
+    ok(
+        &pg,
+        &data,
+        &tanaka,
+        &["policy", "set", keep30.to_str().unwrap()],
+        "",
+    );
+    let import = [
+        "import",
+        reg.to_str().unwrap(),
+        "--floor-plans",
+        plans.to_str().unwrap(),
+    ];
+    ok(&pg, &data, &sato, &import, "");
+    let request = [
+        "request",
+        "add",
+        "T003",
+        "--scope",
+        "phone",
+        "--received",
+        "2026-01-02",
+        "--channel",
+        "phone",
+    ];
+    ok(&pg, &data, &sato, &request, "");
+    ok(
+        &pg,
+        &data,
+        &tanaka,
+        &["policy", "set", keep5.to_str().unwrap()],
+        "",
+    );
+    let count = |sql: &str| pg.psql(&owner, sql).unwrap();
+    let plans_before = count("SELECT count(*) FROM floor_plans");
+    // Staff may not purge: the server refuses, nothing changes.
+    let purge = ["purge", "--before", "2026-01-01"];
+    let before = ledger_len(&pg);
+    assert_code(&run(&pg, &data, &sato, &purge, ""), 4);
+    assert_eq!(ledger_len(&pg), before);
+    ok(&pg, &data, &tanaka, &purge, "");
+    assert_eq!(
+        count("SELECT count(*) FROM customers WHERE customer_id IN ('T002', 'T003')"),
+        "0"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM ledger WHERE kind LIKE 'request.%' AND payload IS NULL"),
+        "1"
+    );
+    let plans_after = count("SELECT count(*) FROM floor_plans");
+    assert!(plans_after < plans_before, "{plans_before} → {plans_after}");
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM floor_plan_chunks c WHERE NOT EXISTS (SELECT 1 FROM customers u WHERE u.floor_plan_sha256 = c.sha256)"
+        ),
+        "0"
+    );
+    let verified = ok(&pg, &data, &sato, &["ledger", "verify"], "");
+    assert!(verified.contains("1 redacted by 1 purge"), "{verified}");
+}

@@ -792,17 +792,17 @@ fn a_one_pc_office_moves_to_the_server_whole_and_both_verify_to_one_head() {
     assert_eq!(ledger_len(&pg), before);
 }
 
-#[test]
-fn a_purge_on_the_server_redacts_removes_plans_and_the_chain_still_verifies() {
-    let Some(pg) = PgDb::fresh() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("pc");
+/// On the server: the owner, a staff member and a manager; a 30-year policy, the register with
+/// contract ends and floor plans, a request for T003, then the policy shortened to 5 years (as
+/// `tests/cmd/ledger_retention.md` does it on one PC). Returns the PC's data folder.
+fn server_office_with_retention_history(pg: &PgDb, tmp: &Path) -> PathBuf {
+    let data = tmp.join("pc");
     let owner = pg.owner();
-    ok(&pg, &data, &owner, &["init"], "");
+    ok(pg, &data, &owner, &["init"], "");
     let pass = format!("{}\n", pg::PASSWORD);
     for (who, role) in [("sato", "staff"), ("tanaka", "manager")] {
         let add = ["operator", "add", &pg.login(who), "--role", role];
-        ok(&pg, &data, &owner, &add, &pass);
+        ok(pg, &data, &owner, &add, &pass);
     }
     let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/ledger_retention.in");
     let (keep30, keep5) = (
@@ -815,7 +815,7 @@ fn a_purge_on_the_server_redacts_removes_plans_and_the_chain_still_verifies() {
     );
     let (sato, tanaka) = (pg.login("sato"), pg.login("tanaka"));
     ok(
-        &pg,
+        pg,
         &data,
         &tanaka,
         &["policy", "set", keep30.to_str().unwrap()],
@@ -827,7 +827,7 @@ fn a_purge_on_the_server_redacts_removes_plans_and_the_chain_still_verifies() {
         "--floor-plans",
         plans.to_str().unwrap(),
     ];
-    ok(&pg, &data, &sato, &import, "");
+    ok(pg, &data, &sato, &import, "");
     let request = [
         "request",
         "add",
@@ -839,14 +839,24 @@ fn a_purge_on_the_server_redacts_removes_plans_and_the_chain_still_verifies() {
         "--channel",
         "phone",
     ];
-    ok(&pg, &data, &sato, &request, "");
+    ok(pg, &data, &sato, &request, "");
     ok(
-        &pg,
+        pg,
         &data,
         &tanaka,
         &["policy", "set", keep5.to_str().unwrap()],
         "",
     );
+    data
+}
+
+#[test]
+fn a_purge_on_the_server_redacts_removes_plans_and_the_chain_still_verifies() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = server_office_with_retention_history(&pg, tmp.path());
+    let owner = pg.owner();
+    let (sato, tanaka) = (pg.login("sato"), pg.login("tanaka"));
     let count = |sql: &str| pg.psql(&owner, sql).unwrap();
     let plans_before = count("SELECT count(*) FROM floor_plans");
     // Staff may not purge: the server refuses, nothing changes.

@@ -1765,7 +1765,7 @@ pub fn read_identity_file(
         }
         let id = line.parse::<age::x25519::Identity>().map_err(|_| {
             bad(&format!(
-                "line {} is not an age X25519 identity (AGE-SECRET-KEY-1…)",
+                "line {} is not an age X25519 identity (a line as age-keygen writes it)",
                 n + 1
             ))
         })?;

@@ -52,11 +52,25 @@ pub struct AppConfig {
     pub operator: Option<String>,
     /// Office or contractor.
     pub mode: Option<Mode>,
+    /// The office's server (`postgres://LOGIN@host:port/db?sslmode=…`), never with a
+    /// password; None: this PC's own store (unless `HANDOVER_STORE` is set).
+    pub store: Option<String>,
     /// Pinned office signing keys.
     pub trusted_keys: Vec<PinnedKey>,
 }
 
 impl AppConfig {
+    /// Choose the office's server (checked by the core, refused with a password in it), or
+    /// None: this PC's own store.
+    pub fn set_store(&mut self, url: Option<&str>) -> CmdResult<()> {
+        let url = url.map(str::trim).filter(|u| !u.is_empty());
+        if let Some(u) = url {
+            handover_core::ops::StoreChoice::for_settings(u)?;
+        }
+        self.store = url.map(str::to_string);
+        Ok(())
+    }
+
     /// Choose the language: `ja` or `en`.
     pub fn set_language(&mut self, language: &str) -> CmdResult<()> {
         if !matches!(language, "ja" | "en") {
@@ -213,5 +227,39 @@ mod tests {
         let (broken, problem) = ConfigFile::load(Some(path));
         assert_eq!(broken.values, AppConfig::default());
         assert!(problem.unwrap().contains("damaged"));
+    }
+
+    #[test]
+    fn the_office_server_is_kept_without_a_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        let (mut c, _) = ConfigFile::load(Some(path.clone()));
+        // The office server: checked by the core, never kept with a password.
+        let url = "postgres://sato@db.example:5433/office?sslmode=verify-full";
+        c.update(|v| v.set_store(Some(&format!("  {url} "))))
+            .unwrap();
+        assert_eq!(c.values.store.as_deref(), Some(url));
+        for (bad, why) in [
+            ("postgres://sato:secret@db.example/office", "password"),
+            (
+                "postgres://sato@db.example/office?password=secret",
+                "password",
+            ),
+            ("mysql://sato@db.example/office", "postgres://"),
+            ("postgres://sato@db.example/office?sslmode=maybe", "sslmode"),
+            ("postgres://sato@db.example", "database"),
+        ] {
+            let err = c.update(|v| v.set_store(Some(bad))).unwrap_err();
+            assert!(err.message.contains(why), "{bad}: {}", err.message);
+            assert_eq!(
+                c.values.store.as_deref(),
+                Some(url),
+                "{bad} changed nothing"
+            );
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        assert!(!on_disk.contains("secret"), "{on_disk}");
+        c.update(|v| v.set_store(None)).unwrap();
+        assert_eq!(c.values.store, None);
     }
 }

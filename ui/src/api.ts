@@ -121,6 +121,14 @@ export const api = {
   setMode: (mode: Mode) => invoke<SettingsInfo>("settings_set_mode", { mode }),
   setDataDir: (path: string | null) => invoke<SettingsInfo>("settings_set_data_dir", { path }),
   setOperator: (name: string) => invoke<SettingsInfo>("settings_set_operator", { name }),
+  // The office's store: its server, signing in, and the check for other PCs' changes.
+  storeConnect: (url: string) => invoke<SettingsInfo>("store_connect", { url }),
+  storeUseEmbedded: () => invoke<SettingsInfo>("store_use_embedded"),
+  /** The password goes to the app's memory only (never settings or local storage). */
+  signIn: (login: string, password: string) => invoke<SettingsInfo>("sign_in", { login, password }),
+  signOut: () => invoke<SettingsInfo>("sign_out"),
+  /** The ledger's last entry number; null while another command is using the office. */
+  ledgerSeq: () => invoke<number | null>("ledger_seq"),
   policy: () => invoke<PolicyView>("policy_get"),
   savePolicy: (policy: PolicyForm) => invoke<PolicyView>("policy_save", { policy }),
   // Contractor mode

@@ -1,10 +1,11 @@
 import { listen } from "@tauri-apps/api/event";
-import { useEffect, useState } from "preact/hooks";
-import { api } from "./api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, isIpcError } from "./api";
 import type { OfficeInfo as AppInfo } from "./bindings/OfficeInfo";
 import type { SettingsInfo } from "./bindings/SettingsInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { lang, setLang, t, type Lang } from "./i18n";
+import { ALL_RIGHTS, CHECK_EVERY_MS, HeadWatch, connectionLost, rights, storeRevision } from "./lib/live";
 import { startScreen } from "./lib/startup";
 import { ta } from "./text/accountability";
 import { Contractors } from "./views/Contractors";
@@ -16,6 +17,7 @@ import { OpenBundle } from "./views/OpenBundle";
 import { Register } from "./views/Register";
 import { Requests } from "./views/Requests";
 import { Settings } from "./views/Settings";
+import { SignIn } from "./views/SignIn";
 import { Wizard } from "./views/wizard/Wizard";
 
 type View =
@@ -29,6 +31,8 @@ type View =
   | "mykey"
   | "settings";
 const OFFICE_VIEWS: View[] = ["register", "handover", "requests", "history", "contractors", "ledger"];
+// What the window offers before anyone signs in to the office's server.
+const SIGNED_OUT_VIEWS: View[] = ["open", "mykey", "settings"];
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -40,7 +44,16 @@ export function App() {
   // the contractor view; `n` remounts the view for each new one.
   const [handed, setHanded] = useState<{ path: string; n: number } | null>(null);
 
-  const refresh = () => api.appInfo().then(setInfo, setError);
+  const refresh = () =>
+    api.appInfo().then((i) => {
+      setInfo(i);
+      setError(null);
+      rights.value = i.rights;
+    }, (e) => {
+      // Signed out of the office server: nothing of the office stays on screen.
+      if (isIpcError(e) && e.code === "signed_out") setInfo(null);
+      setError(e);
+    });
   const refreshSettings = () =>
     api.settings().then((s) => {
       setSettings(s);
@@ -82,6 +95,60 @@ export function App() {
     if (start === "contractor" && OFFICE_VIEWS.includes(view)) setView("open");
   }, [start]);
 
+  // Another PC (or a CLI on this one) changed the store: reload what is shown, on focus and
+  // every few seconds. A lost server connection is said once, with a way to sign in again.
+  const [lost, setLost] = useState<unknown>(null);
+  const watch = useRef(new HeadWatch());
+  useEffect(() => {
+    if (start !== "office") return;
+    watch.current.reset();
+    let stopped = false;
+    const check = () =>
+      api.ledgerSeq().then(
+        (seq) => {
+          if (stopped) return;
+          setLost(null);
+          if (watch.current.seen(seq)) {
+            storeRevision.value++;
+            refresh();
+          }
+        },
+        (e) => !stopped && connectionLost(e) && setLost(e),
+      );
+    check();
+    const timer = setInterval(check, CHECK_EVERY_MS);
+    window.addEventListener("focus", check);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      window.removeEventListener("focus", check);
+    };
+  }, [start, settings?.store.server, settings?.store.signedIn]);
+
+  const signedIn = (s: SettingsInfo) => {
+    setSettings(s);
+    setLost(null);
+    refresh();
+    storeRevision.value++;
+    setView("register");
+  };
+  const signOut = () =>
+    api.signOut().then((s) => {
+      setSettings(s);
+      setInfo(null);
+      setError(null);
+      setLost(null);
+      rights.value = ALL_RIGHTS;
+    }, setError);
+  // Another store was chosen in Settings: the window starts over on it (the sign-in screen for
+  // a server).
+  const storeChanged = () => {
+    refreshSettings();
+    refresh();
+    storeRevision.value++;
+    setView("register");
+  };
+
   const tr = t();
   const officeNav: [View, string][] = [
     ["register", tr.navRegister],
@@ -121,9 +188,18 @@ export function App() {
               {tr.dataDir}: <code>{info.dataDir}</code>
             </span>
           )}
-          {info && (
+          {info && !info.server && (
             <span>
               {tr.operator}: {info.operator}
+            </span>
+          )}
+          {info?.server && settings?.store.signedIn && (
+            <span class="session" title={info.server} data-testid="session">
+              {tr.signedInAs}: <strong data-testid="session-user">{info.operator}</strong>
+              {info.role && <span class="chip" data-testid="session-role">{tr.roleNames[info.role]}</span>}
+              <button class="link" onClick={signOut} data-testid="sign-out">
+                {tr.signOut}
+              </button>
             </span>
           )}
           <button class="link" onClick={() => switchLang(lang.value === "ja" ? "en" : "ja")} data-testid="toggle-language">
@@ -139,6 +215,12 @@ export function App() {
               {officeNav.map(navButton)}
             </>
           )}
+          {start === "signin" && (
+            <>
+              <div class="navsection">{tr.navSectionOffice}</div>
+              {navButton(["register", tr.siSubmit])}
+            </>
+          )}
           <div class="navsection">{tr.navSectionContractor}</div>
           {contractorNav.map(navButton)}
           <span class="spacer" />
@@ -151,7 +233,18 @@ export function App() {
         </nav>
       )}
       <main class="content">
-        {error ? <ErrorBanner error={error} /> : null}
+        {error && start !== "signin" ? <ErrorBanner error={error} /> : null}
+        {lost && start === "office" ? (
+          <div class="banner error" role="alert" data-testid="connection-lost">
+            <span>{tr.connectionLost}</span>
+            <button class="primary" onClick={signOut} data-testid="sign-in-again">
+              {tr.signInAgain}
+            </button>
+          </div>
+        ) : null}
+        {start === "signin" && settings && !SIGNED_OUT_VIEWS.includes(view) && (
+          <SignIn settings={settings} onSignedIn={signedIn} onSettings={() => setView("settings")} />
+        )}
         {start === "first" && settings && (
           <FirstStart
             settings={settings}
@@ -166,7 +259,7 @@ export function App() {
             }}
           />
         )}
-        {start === "office" && info && !info.keys && <KeysBanner onDone={refresh} />}
+        {start === "office" && info && !info.keys && (info.server ? <div class="banner warn">{tr.keysMissingShared}</div> : <KeysBanner onDone={refresh} />)}
         {start === "office" &&
           info?.interruptedPacks
             .filter((p) => !p.recorded)
@@ -181,12 +274,12 @@ export function App() {
         {start === "office" && view === "history" && info && <History today={info.today} />}
         {start === "office" && view === "contractors" && <Contractors />}
         {start === "office" && view === "ledger" && <Ledger info={info} />}
-        {(start === "office" || start === "contractor") && view === "open" && (
+        {start !== "first" && start !== "loading" && view === "open" && (
           <OpenBundle key={handed?.n ?? 0} initialBundle={handed?.path} />
         )}
-        {(start === "office" || start === "contractor") && view === "mykey" && <MyKey />}
-        {(start === "office" || start === "contractor") && view === "settings" && settings && (
-          <Settings settings={settings} office={start === "office"} onLanguage={switchLang} onChanged={refreshSettings} />
+        {start !== "first" && start !== "loading" && view === "mykey" && <MyKey />}
+        {start !== "first" && start !== "loading" && view === "settings" && settings && (
+          <Settings settings={settings} office={start === "office"} onLanguage={switchLang} onChanged={refreshSettings} onStoreChanged={storeChanged} />
         )}
       </main>
     </div>

@@ -15,6 +15,7 @@ pub fn customers_page(
     offset: usize,
     limit: usize,
 ) -> CmdResult<CustomerPage> {
-    let mut search = lock(&state.search)?;
-    state.with(|o| Ok(search.page(o, &query, offset, limit)?))
+    let mut guard = lock(&state.search)?;
+    let search = &mut *guard;
+    state.with(move |o| Ok(search.page(o, &query, offset, limit)?))
 }

@@ -12,6 +12,7 @@ pub mod import_preview;
 pub mod ledger;
 pub mod office;
 pub mod register;
+pub mod session;
 pub mod settings;
 pub mod system;
 pub mod wizard;

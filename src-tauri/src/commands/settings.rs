@@ -33,28 +33,69 @@ pub struct SettingsInfo {
     pub config_file: Option<String>,
     /// A problem reading the settings file at start.
     pub config_problem: Option<String>,
+    /// The store the office is on.
+    pub store: StoreInfo,
 }
 
-fn info(state: &AppState) -> CmdResult<SettingsInfo> {
-    let operator = state
-        .with(|o| Ok(o.operator().to_string()))
-        .unwrap_or_default();
+/// Which store, as the UI shows it (never a password).
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StoreInfo {
+    /// The office's server, `postgres://login@host:port/db` (None: this PC's own store).
+    pub server: Option<String>,
+    /// The URL saved in the settings, to edit (None when it comes from HANDOVER_STORE, which
+    /// may hold a password, or there is none).
+    pub configured_url: Option<String>,
+    /// The login the URL names, suggested on the sign-in screen.
+    pub login: Option<String>,
+    /// `env` (HANDOVER_STORE), `config` or `default` (this PC's own store).
+    pub source: String,
+    /// Whether the office is open: always on this PC's store, after signing in on a server.
+    pub signed_in: bool,
+    /// Whether PGPASSWORD or ~/.pgpass holds the password (then it need not be typed).
+    pub password_known: bool,
+}
+
+fn source_id(s: DirSource) -> String {
+    match s {
+        DirSource::Env => "env",
+        DirSource::Config => "config",
+        DirSource::Default => "default",
+    }
+    .into()
+}
+
+pub(crate) fn info(state: &AppState) -> CmdResult<SettingsInfo> {
+    let operator = state.with(|o| Ok(o.operator().to_string()));
+    let signed_in = operator.is_ok();
+    let operator = operator.unwrap_or_default();
+    let store = state.store()?;
+    let server = store.choice.server();
     let cfg = lock(&state.config)?;
+    let store = StoreInfo {
+        server: server.map(|t| t.location()),
+        configured_url: cfg
+            .values
+            .store
+            .clone()
+            .filter(|_| store.source == DirSource::Config),
+        login: server.map(|t| t.user().to_string()),
+        source: source_id(store.source),
+        signed_in,
+        password_known: store.choice.server().is_some() && !store.choice.needs_password(),
+    };
     Ok(SettingsInfo {
         language: cfg.values.language.clone(),
         data_dir: state.dir.root().display().to_string(),
-        data_dir_source: match state.dir_source {
-            DirSource::Env => "env",
-            DirSource::Config => "config",
-            DirSource::Default => "default",
-        }
-        .into(),
+        data_dir_source: source_id(state.dir_source),
         configured_data_dir: cfg.values.data_dir.clone(),
         operator,
         operator_from_env: state.operator_from_env,
         mode: cfg.values.mode,
         config_file: cfg.path.as_ref().map(|p| p.display().to_string()),
         config_problem: state.config_problem.clone(),
+        store,
     })
 }
 

@@ -10,6 +10,9 @@ const info = (keys: boolean): AppInfo => ({
   keys: keys ? { recipient: "age1x", recipientFingerprint: "A", signingKey: "ed25519:00", signingFingerprint: "B" } : null,
   today: "2026-11-23",
   interruptedPacks: [],
+  server: null,
+  role: null,
+  rights: { decideRequests: true, editPolicy: true, editRoster: true, purge: true, exportLedger: true, manageOperators: false },
 });
 const settings = (mode: SettingsInfo["mode"]): SettingsInfo => ({
   language: null,
@@ -21,6 +24,18 @@ const settings = (mode: SettingsInfo["mode"]): SettingsInfo => ({
   mode,
   configFile: null,
   configProblem: null,
+  store: { server: null, configuredUrl: null, login: null, source: "default", signedIn: true, passwordKnown: false },
+});
+const onServer = (signedIn: boolean): SettingsInfo => ({
+  ...settings("office"),
+  store: {
+    server: "postgres://sato@db:5432/office",
+    configuredUrl: "postgres://sato@db/office",
+    login: "sato",
+    source: "config",
+    signedIn,
+    passwordKnown: false,
+  },
 });
 
 describe("startScreen", () => {
@@ -41,5 +56,15 @@ describe("startScreen", () => {
   it("shows the office shell (with its error) when the office cannot be opened", () => {
     expect(startScreen(null, settings(null), true)).toBe("office");
     expect(startScreen(null, settings("contractor"), true)).toBe("contractor");
+  });
+  it("asks who signs in to the office server before anything else", () => {
+    expect(startScreen(null, onServer(false), false)).toBe("signin");
+    expect(startScreen(null, onServer(false), true)).toBe("signin");
+    expect(startScreen(info(true), onServer(false), false)).toBe("signin");
+    expect(startScreen(info(true), onServer(true), false)).toBe("office");
+  });
+  it("never offers the first start (new keys) to a PC of a shared office", () => {
+    const shared = { ...info(false), server: "postgres://sato@db:5432/office", role: "staff" as const };
+    expect(startScreen(shared, onServer(true), false)).toBe("office");
   });
 });

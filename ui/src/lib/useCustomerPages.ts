@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Customer } from "../bindings/Customer";
+import { storeRevision } from "./live";
 import { BLOCK, PageCache } from "./pages";
 
 export interface CustomerPages {
@@ -24,6 +25,8 @@ export function useCustomerPages(query: string): CustomerPages {
   const [reloads, setReloads] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const bump = () => setVersion((v) => v + 1);
+  // Another PC (or process) changed the store: start again (lib/live.ts).
+  const revision = storeRevision.value;
 
   useEffect(() => {
     // Answers can arrive out of order: only the latest query's first block is taken.
@@ -39,7 +42,7 @@ export function useCustomerPages(query: string): CustomerPages {
       },
       (e) => seq === asked.current && setError(e),
     );
-  }, [query, reloads]);
+  }, [query, reloads, revision]);
 
   const ensure = (start: number, end: number) => {
     const c = cache.current;

@@ -7,6 +7,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { DateInput } from "../components/DateInput";
 import { lang, t } from "../i18n";
 import { formatDate } from "../lib/format";
+import { rights, storeRevision } from "../lib/live";
 
 function statusLabel(s: AgreementStatus): string {
   const tr = t();
@@ -26,21 +27,28 @@ export function Contractors() {
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const load = () => api.contractors().then(setRows, setError);
+  // Reloaded when another PC changes the roster (lib/live.ts).
+  const revision = storeRevision.value;
   useEffect(() => {
     load();
-  }, []);
+  }, [revision]);
+  const mayEdit = rights.value.editRoster;
 
   return (
     <section class="view">
       <div class="toolbar">
         <h1>{tr.navContractors}</h1>
         <span class="spacer" />
-        <button class="primary" onClick={() => setAdding(!adding)}>
-          {tr.addContractor}
-        </button>
+        {mayEdit ? (
+          <button class="primary" onClick={() => setAdding(!adding)} data-testid="contractor-add">
+            {tr.addContractor}
+          </button>
+        ) : (
+          <span class="muted" data-testid="roster-manager-only">{tr.managerOnly}</span>
+        )}
       </div>
       {error ? <ErrorBanner error={error} /> : null}
-      {adding && (
+      {adding && mayEdit && (
         <ContractorForm
           onSaved={() => {
             setAdding(false);
@@ -56,13 +64,15 @@ export function Contractors() {
               <span class="mono muted">{r.contractor.id}</span>
               <h2>{r.contractor.name}</h2>
               <span class={`chip ${r.status}`}>{statusLabel(r.status)}</span>
-              <button
-                class="link"
-                data-testid={`edit-${r.contractor.id}`}
-                onClick={() => setEditing(editing === r.contractor.id ? null : r.contractor.id)}
-              >
-                {tr.edit}
-              </button>
+              {mayEdit && (
+                <button
+                  class="link"
+                  data-testid={`edit-${r.contractor.id}`}
+                  onClick={() => setEditing(editing === r.contractor.id ? null : r.contractor.id)}
+                >
+                  {tr.edit}
+                </button>
+              )}
             </header>
             {editing === r.contractor.id && (
               <ContractorForm

@@ -16,6 +16,7 @@ import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang } from "../i18n";
 import { formatDate } from "../lib/format";
+import { storeRevision } from "../lib/live";
 import { methodLabel, protectionLabel, ta } from "../text/accountability";
 
 type Tab = "history" | "handovers" | "customer" | "leak" | "overdue";
@@ -94,7 +95,9 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
     setError(null);
     api.history(f).then(setRows, setError);
   };
-  useEffect(load, []);
+  // Reloaded when another PC (or process) changes the store (lib/live.ts).
+  const revision = storeRevision.value;
+  useEffect(load, [revision]);
   const set = (k: keyof HistoryFilter) => (e: Event) => {
     const v = (e.target as HTMLInputElement).value.trim();
     setF({ ...f, [k]: v === "" ? null : v });
@@ -221,9 +224,10 @@ function Handovers({ today }: { today: string }) {
   const [date, setDate] = useState(today);
   const [note, setNote] = useState("");
   const load = () => api.handovers().then((h) => setRows([...h].reverse()), setError);
+  const revision = storeRevision.value;
   useEffect(() => {
     load();
-  }, []);
+  }, [revision]);
   const daysPast = (d: string) => Math.round((Date.parse(today) - Date.parse(d)) / 86_400_000);
   return (
     <>

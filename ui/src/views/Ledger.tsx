@@ -8,6 +8,7 @@ import { DateInput } from "../components/DateInput";
 import { lang, t } from "../i18n";
 import { save } from "../lib/dialog";
 import { formatDate, formatDateTime } from "../lib/format";
+import { rights } from "../lib/live";
 import { tl } from "../text/ledger";
 
 /** The office keys and the ledger check. */
@@ -100,9 +101,11 @@ function Retention({ today }: { today: string }) {
           {tx.preview}
         </button>
         <span class="spacer" />
-        <button onClick={exportLedger} data-testid="ledger-export">
-          {tx.export}
-        </button>
+        {rights.value.exportLedger && (
+          <button onClick={exportLedger} data-testid="ledger-export">
+            {tx.export}
+          </button>
+        )}
       </div>
       {preview && (
         <div class="banner warn" role="status" data-testid="retention-summary">
@@ -112,7 +115,8 @@ function Retention({ today }: { today: string }) {
               : tx.summary(preview.customers.length, preview.handovers.length, preview.redacted.length)}{" "}
             ({tx.cutoffs(formatDate(preview.customerCutoff, l), formatDate(preview.recordCutoff, l))})
           </span>
-          {!nothing && (
+          {!nothing && !rights.value.purge && <span class="muted" data-testid="purge-manager-only">{t().managerOnly}</span>}
+          {!nothing && rights.value.purge && (
             <button
               class="primary"
               onClick={() =>

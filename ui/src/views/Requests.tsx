@@ -9,6 +9,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { DateInput } from "../components/DateInput";
 import { fieldLabel, lang } from "../i18n";
 import { formatDate } from "../lib/format";
+import { rights, storeRevision } from "../lib/live";
 import { CHANNELS, channelLabel, statusLabel, ta } from "../text/accountability";
 
 type Tab = "pending" | "overdue" | "all";
@@ -32,7 +33,9 @@ export function Requests({ today }: { today: string }) {
     setError(null);
     api.requests(filterFor(tab)).then(setRows, setError);
   };
-  useEffect(load, [tab]);
+  // Reloaded when another PC (or process) changes the store (lib/live.ts).
+  const revision = storeRevision.value;
+  useEffect(load, [tab, revision]);
 
   const tabs: [Tab, string][] = [
     ["pending", tx.tabPending],
@@ -187,7 +190,8 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
   const scope =
     r.scope.kind === "all" ? tx.scopeAll : r.scope.fields.map((f) => fieldLabel(f)).join("・");
   // The steps offered are the ones the core says this request can take now.
-  const can = (a: RequestAction) => view.actions.includes(a);
+  // Deciding, notifying and withdrawing are a manager's (the server refuses them to staff).
+  const can = (a: RequestAction) => rights.value.decideRequests && view.actions.includes(a);
   return (
     <article
       class={`card request ${view.due?.overdue ? "overdue" : ""}`}

@@ -8,19 +8,23 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t, type Lang } from "../i18n";
 import { open } from "../lib/dialog";
 import { AboutUpdate } from "./AboutUpdate";
+import { rights } from "../lib/live";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
 
-/** Language, data folder, operator, and (for an office) the policy editor. */
+/** Language, data folder, the office's store, operator, and (for an office) the policy editor. */
 export function Settings({
   settings,
   office,
   onLanguage,
   onChanged,
+  onStoreChanged,
 }: {
   settings: SettingsInfo;
   office: boolean;
   onLanguage: (l: Lang) => void;
   onChanged: () => void;
+  /** The store was switched (server or this PC's own): the whole window follows. */
+  onStoreChanged: () => void;
 }) {
   const tr = t();
   const [operator, setOperator] = useState(settings.operator);
@@ -88,8 +92,15 @@ export function Settings({
               </div>
             )}
           </dd>
+          <dt>{tr.stStore}</dt>
+          <dd>
+            <StoreSetting settings={settings} onChanged={onStoreChanged} />
+          </dd>
           <dt>{tr.operator}</dt>
           <dd>
+            {settings.store.server ? (
+              <div class="muted" data-testid="operator-server">{tr.stOperatorServer}</div>
+            ) : (
             <form
               class="row"
               onSubmit={(e) => {
@@ -112,7 +123,8 @@ export function Settings({
               )}
               {saved === "operator" && <span class="muted">{tr.stSaved}</span>}
             </form>
-            {settings.operatorFromEnv && <div class="muted">{tr.fsOperatorEnv}</div>}
+            )}
+            {settings.operatorFromEnv && !settings.store.server && <div class="muted">{tr.fsOperatorEnv}</div>}
           </dd>
           {settings.configFile && (
             <>
@@ -125,8 +137,74 @@ export function Settings({
         </dl>
       </article>
       <AboutUpdate />
-      {office ? <PolicyEditor /> : <div class="empty">{tr.stPolicyOfficeOnly}</div>}
+      {!office ? (
+        <div class="empty">{tr.stPolicyOfficeOnly}</div>
+      ) : rights.value.editPolicy ? (
+        <PolicyEditor />
+      ) : (
+        <div class="empty" data-testid="policy-manager-only">{tr.stPolicyManagerOnly}</div>
+      )}
     </section>
+  );
+}
+
+/** This PC's own store, or the office's server (a URL without a password; HANDOVER_STORE wins). */
+function StoreSetting({ settings, onChanged }: { settings: SettingsInfo; onChanged: () => void }) {
+  const tr = t();
+  const store = settings.store;
+  const [url, setUrl] = useState(store.configuredUrl ?? "");
+  const [error, setError] = useState<unknown>(null);
+  const run = (p: Promise<unknown>) => {
+    setError(null);
+    p.then(onChanged, setError);
+  };
+  return (
+    <div data-testid="store-setting">
+      <div>
+        {store.server ? (
+          <>
+            {tr.stStoreServer}: <code data-testid="store-server">{store.server}</code>
+          </>
+        ) : (
+          <span data-testid="store-own">{tr.stStoreOwn}</span>
+        )}
+      </div>
+      {store.source === "env" ? (
+        <div class="muted">{tr.stStoreEnv}</div>
+      ) : (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(api.storeConnect(url.trim()));
+          }}
+        >
+          <label class="muted stack">
+            {tr.stStoreConnectTitle} — {tr.stStoreUrl}
+            <input
+              value={url}
+              onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+              placeholder="postgres://sato@db.example/office?sslmode=verify-full"
+              spellcheck={false}
+              autocomplete="off"
+              data-testid="store-url"
+            />
+          </label>
+          <div class="muted">{tr.stStoreUrlHint}</div>
+          <div class="row">
+            <button type="submit" disabled={url.trim() === ""} data-testid="store-connect">
+              {tr.stStoreConnect}
+            </button>
+            {(store.server || store.source === "config") && (
+              <button type="button" class="link" onClick={() => run(api.storeUseEmbedded())} data-testid="store-use-own">
+                {tr.stStoreUseOwn}
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+      {error ? <ErrorBanner error={error} /> : null}
+    </div>
   );
 }
 

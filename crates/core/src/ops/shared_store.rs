@@ -34,6 +34,47 @@ impl StoreChoice {
         }
     }
 
+    /// A store URL for a PC's settings: checked as `--store` is, and refused if it carries a
+    /// password, since the settings are a file in clear (the password is typed when signing
+    /// in, or comes from `PGPASSWORD` or `~/.pgpass`).
+    pub fn for_settings(url: &str) -> Result<StoreChoice> {
+        let target = Target::parse(url.trim())?;
+        if target.has_password() {
+            return Err(Error::invalid(
+                "store",
+                "the URL contains a password, which would be kept in clear in this PC's \
+                 settings: remove it (postgres://LOGIN@host/db) and type the password when \
+                 signing in",
+            ));
+        }
+        Ok(StoreChoice::Server(Box::new(target)))
+    }
+
+    /// The same server, signed in as `login` (the app's sign-in screen names the person; the
+    /// URL only suggests a login).
+    pub fn as_login(&self, login: &str) -> Result<StoreChoice> {
+        let login = login.trim();
+        match self {
+            StoreChoice::Embedded => Err(Error::invalid(
+                "store",
+                "this PC's own store has no sign-in: connect to the office server first",
+            )),
+            StoreChoice::Server(_) if login.is_empty() => {
+                Err(Error::invalid("login", "enter your login name"))
+            }
+            StoreChoice::Server(t) => Ok(StoreChoice::Server(Box::new(t.with_user(login)))),
+        }
+    }
+
+    /// The server (`postgres://login@host:port/db`, never a password); None for the embedded
+    /// store.
+    pub fn server(&self) -> Option<&Target> {
+        match self {
+            StoreChoice::Embedded => None,
+            StoreChoice::Server(t) => Some(t),
+        }
+    }
+
     /// Will connecting need a password typed now (none in the URL, `PGPASSWORD` or the
     /// password file)?
     pub fn needs_password(&self) -> bool {

@@ -11,6 +11,7 @@ import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProgressBar } from "../../components/ProgressBar";
 import { errorHeadline, t } from "../../i18n";
+import { storeRevision } from "../../lib/live";
 import {
   STEPS,
   afterChange,
@@ -65,14 +66,19 @@ function useLoaded(workType: WorkType | null, onError: (e: unknown) => void): [L
   };
   useEffect(() => {
     api.workTypes().then(setWorkTypes, onError);
+  }, []);
+  // The register, the contractors and who is greyed out follow what other PCs (or processes)
+  // record, without a restart (lib/live.ts).
+  const revision = storeRevision.value;
+  useEffect(() => {
     api.customers("").then(setCustomers, onError);
     today();
-  }, []);
+  }, [revision]);
   useEffect(() => {
     if (!workType) return;
     api.handoverScreen(workType).then((list) => setExcluded(new Map(list.map((e) => [e.customerId, e.reason]))), onError);
     api.handoverFields(workType).then(setFields, onError);
-  }, [workType]);
+  }, [workType, revision]);
   return [{ workTypes, contractors, customers, excluded, fields, defaults }, today];
 }
 

@@ -106,6 +106,14 @@ impl Target {
         self.config.get_user().unwrap_or_default()
     }
 
+    /// The same server and database, signed in as `user` (the app's sign-in screen names the
+    /// person; the URL only suggests a login).
+    pub fn with_user(&self, user: &str) -> Target {
+        let mut t = self.clone();
+        t.config.user(user);
+        t
+    }
+
     /// `host:port/db` for messages (never the password).
     pub fn location(&self) -> String {
         let host = match self.config.get_hosts().first() {

@@ -11,6 +11,7 @@ mod args;
 mod failure;
 mod handovers;
 mod operators;
+mod policy;
 mod progress;
 mod reports;
 mod requests;
@@ -109,6 +110,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Operator(cmd) => operators::operator(&cli, cmd)?,
         Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
         Command::Join(a) => operators::join(&cli, a)?,
+        Command::Policy(cmd) => policy::policy(&cli, cmd)?,
+        Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }

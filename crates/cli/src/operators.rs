@@ -7,7 +7,7 @@ use handover_core::Error;
 use handover_core::operators::Role;
 use handover_core::ops::{self, StoreChoice};
 
-use crate::args::{Cli, ExportKeysArgs, JoinArgs, OperatorCmd};
+use crate::args::{Cli, ExportKeysArgs, JoinArgs, OperatorCmd, StoreCopyArgs};
 use crate::{data_dir, open, print_json, print_keys};
 
 /// `--store`, else `HANDOVER_STORE`, else the embedded store; `--operator` only with the latter.
@@ -156,6 +156,36 @@ pub(crate) fn join(cli: &Cli, a: &JoinArgs) -> anyhow::Result<()> {
     outln!(
         "from now on: --store {} (or HANDOVER_STORE), with your own password",
         office.store().location()
+    );
+    Ok(())
+}
+
+/// `store copy --to URL`: this one-PC office into an empty database on a server.
+pub(crate) fn store_copy(cli: &Cli, a: &StoreCopyArgs) -> anyhow::Result<()> {
+    let office = open(cli)?;
+    let to = StoreChoice::from_arg_or_env(Some(&a.to))?;
+    let StoreChoice::Server(target) = &to else {
+        anyhow::bail!("--to takes a server's URL (postgres://OWNER@HOST:PORT/DB)");
+    };
+    let password = store_password(&to)?;
+    let r = ops::store_copy(&office, target, password.as_ref())?;
+    if a.json {
+        return print_json(&r);
+    }
+    outln!("Copied this office to {}:", r.target);
+    for (table, n) in &r.rows {
+        outln!("  {table}: {n}");
+    }
+    outln!("  floor plans: {}", r.floor_plans);
+    outln!(
+        "Both stores verify: {} entries, head {}",
+        r.entries,
+        r.head.as_deref().unwrap_or("(empty ledger)")
+    );
+    outln!(
+        "Use it with --store {0} (or HANDOVER_STORE); add people with `operator add`, and set up \
+         the other PCs with `office export-keys` and `join`.",
+        r.target
     );
     Ok(())
 }

@@ -558,3 +558,63 @@ fn open_cmd(data: &Path, bundle: &Path, out: &Path) -> Command {
         ],
     )
 }
+
+/// A pack of K001 held between putting the bundle in place and recording it while another
+/// process runs `change`: the pack is refused, its bundle deleted, nothing recorded, and the
+/// user told `why` (the recording transaction checks again what `prepare` decided).
+fn pack_raced_by(change: &[&str], why: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = small_office(tmp.path());
+    let out = tmp.path().join("raced.age");
+    let gate = tmp.path().join("hold");
+    std::fs::write(&gate, b"").unwrap();
+    let child = handover(&data, &one_customer_pack(&out))
+        .env("HANDOVER_TEST_HOLD_BEFORE_RECORD_WHILE", &gate)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !out.exists() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(out.exists(), "the bundle never appeared");
+    ok(&data, change);
+    let before = ledger_intact(&data);
+    std::fs::remove_file(&gate).unwrap();
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains(why), "{stderr}");
+    assert!(!out.exists(), "the refused bundle is still there");
+    assert_eq!(handover_count(&data), 0);
+    assert_eq!(ledger_intact(&data), before);
+}
+
+#[test]
+fn an_opt_out_registered_while_a_pack_waits_refuses_the_pack() {
+    let add = [
+        "request",
+        "add",
+        "K001",
+        "--scope",
+        "all",
+        "--received",
+        "2026-01-05",
+        "--channel",
+        "phone",
+    ];
+    pack_raced_by(&add, "customer K001 asked for their data to be withheld");
+}
+
+#[test]
+fn a_contractor_changed_while_a_pack_waits_refuses_the_pack() {
+    let change = [
+        "contractor",
+        "update",
+        "CTR-0001",
+        "--agreement-expires",
+        "2026-12-31",
+    ];
+    pack_raced_by(&change, "while this handover was being packed");
+}

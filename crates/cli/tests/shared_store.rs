@@ -428,3 +428,366 @@ fn a_new_pc_joins_with_the_exported_keys_and_only_the_offices_own() {
     );
     assert_eq!(kinds, expected);
 }
+
+/// Pack C0001 as `sato`, held between putting the bundle in place and recording it while
+/// `gate` exists (a debug-only hook), and return once the bundle is in place: the window in
+/// which another PC can change what the pack relied on.
+fn pack_held_before_recording(
+    pg: &PgDb,
+    data: &Path,
+    out: &Path,
+    gate: &Path,
+) -> std::process::Child {
+    std::fs::write(gate, b"").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--store")
+        .arg(pg.url(&pg.login("sato")))
+        .args(["pack", "--contractor", "CTR-0001", "--work-type", "repair"])
+        .args(["--customers", "C0001", "--method", "transfer", "--out"])
+        .arg(out)
+        .args(["--return-by", "2099-12-31"])
+        .env("PGPASSWORD", pg::PASSWORD)
+        .env("HANDOVER_TEST_HOLD_BEFORE_RECORD_WHILE", gate)
+        .env_remove("HANDOVER_STORE")
+        .env_remove("HANDOVER_OPERATOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !out.exists() {
+        assert!(child.try_wait().unwrap().is_none(), "the pack ended early");
+        assert!(start.elapsed().as_secs() < 60, "the bundle never appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child
+}
+
+#[test]
+fn an_opt_out_registered_on_another_pc_while_a_pack_waits_refuses_the_pack() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let second = tmp.path().join("second-pc");
+    let before = ledger_len(&pg);
+    let out = tmp.path().join("raced.age");
+    let gate = tmp.path().join("hold");
+    let child = pack_held_before_recording(&pg, &first, &out, &gate);
+    // Another PC, another person: the customer opts out of everything.
+    let request = [
+        "request",
+        "add",
+        "C0001",
+        "--scope",
+        "all",
+        "--received",
+        "2026-01-05",
+        "--channel",
+        "phone",
+    ];
+    ok(&pg, &second, &pg.login("suzuki"), &request, "");
+    std::fs::remove_file(&gate).unwrap();
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("C0001") && stderr.contains("withheld"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "the refused bundle is still there");
+    // Only the request was recorded; the chain holds.
+    assert_eq!(ledger_len(&pg), before + 1);
+    let kinds = pg
+        .psql(
+            &pg.owner(),
+            "SELECT count(*) FROM ledger WHERE kind = 'handover.created'",
+        )
+        .unwrap();
+    assert_eq!(kinds, "0");
+    ok(&pg, &first, &pg.login("sato"), &["ledger", "verify"], "");
+}
+
+#[test]
+fn the_policy_is_the_offices_one_for_every_pc_and_only_a_manager_changes_it() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let shown = ok(&pg, &first, &pg.login("sato"), &["policy", "show"], "");
+    assert!(shown.contains("return_days = 30"), "{shown}");
+    let file = tmp.path().join("policy.toml");
+    std::fs::write(&file, shown.replace("return_days = 30", "return_days = 10")).unwrap();
+    let set = ["policy", "set", file.to_str().unwrap()];
+    // Staff: refused by the server, nothing recorded.
+    let before = ledger_len(&pg);
+    assert_code(&run(&pg, &first, &pg.login("sato"), &set, ""), 4);
+    assert_eq!(ledger_len(&pg), before);
+    ok(&pg, &first, &pg.login("tanaka"), &set, "");
+    // Another PC sees it at once; a policy.toml beside its data folder speaks for nobody.
+    let second = tmp.path().join("second-pc");
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(second.join("policy.toml"), "return_days = 99\n").unwrap();
+    let there = ok(&pg, &second, &pg.login("suzuki"), &["policy", "show"], "");
+    assert!(there.contains("return_days = 10"), "{there}");
+    assert!(second.join("policy.toml").exists());
+    let actor = pg
+        .psql(
+            &pg.owner(),
+            "SELECT actor FROM ledger WHERE kind = 'policy.changed'",
+        )
+        .unwrap();
+    assert_eq!(actor, pg.login("tanaka"));
+}
+
+/// Every file under `dir` (none of them a floor plan, on a PC of a shared office).
+fn plan_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(plan_files_under(&p));
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("png" | "jpg" | "pdf")
+        ) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The sample register imported again with its floor plans (by `sato`), and the test
+/// contractor added (CTR-0002, by `tanaka`); the folder of the plans.
+fn import_plans_and_test_contractor(pg: &PgDb, first: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let sample = root.join("sample");
+    let register = sample.join("sample_register.xlsx");
+    let plans = sample.join("floor_plans");
+    let import = [
+        "import",
+        register.to_str().unwrap(),
+        "--floor-plans",
+        plans.to_str().unwrap(),
+    ];
+    ok(pg, first, &pg.login("sato"), &import, "");
+    let stored = pg
+        .psql(&pg.owner(), "SELECT count(*) FROM floor_plans")
+        .unwrap();
+    assert_ne!(stored, "0");
+    let recipients = root.join("tests/fixtures/keys/test-contractor.recipients.txt");
+    let contractor = [
+        "contractor",
+        "add",
+        "--name",
+        "見本工事株式会社",
+        "--recipients-file",
+        recipients.to_str().unwrap(),
+        "--agreement-signed",
+        "2020-04-01",
+        "--agreement-expires",
+        "2099-03-31",
+    ];
+    ok(pg, first, &pg.login("tanaka"), &contractor, "");
+    plans
+}
+
+/// `handover open BUNDLE --out OUT` as the test contractor, trusting `trust`.
+fn open_as_test_contractor(bundle: &Path, trust: &Path, out: &Path) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("open")
+        .arg(bundle)
+        .arg("--identity")
+        .arg(root.join("tests/fixtures/keys/test-contractor.agekey"))
+        .arg("--trust")
+        .arg(trust)
+        .arg("--out")
+        .arg(out)
+        .env_remove("HANDOVER_STORE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn floor_plans_live_in_the_store_and_a_pack_on_another_pc_carries_them() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first-pc");
+    office(&pg, &first);
+    let plans = import_plans_and_test_contractor(&pg, &first);
+    let keys = tmp.path().join("office-keys.age");
+    let pass = "a long passphrase for the keys\n";
+    let export = ["office", "export-keys", keys.to_str().unwrap()];
+    ok(&pg, &first, &pg.owner(), &export, pass);
+    let second = tmp.path().join("second-pc");
+    assert_code(&join(&pg, &second, &keys, pass), 0);
+    let bundle = tmp.path().join("plans.age");
+    let pack = [
+        "pack",
+        "--contractor",
+        "CTR-0002",
+        "--work-type",
+        "wiring",
+        "--customers",
+        "C0001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    ok(&pg, &second, &pg.login("suzuki"), &pack, "");
+    // Neither PC holds a floor plan: the store does.
+    assert_eq!(plan_files_under(&first), Vec::<PathBuf>::new());
+    assert_eq!(plan_files_under(&second), Vec::<PathBuf>::new());
+    // The contractor opens it: the plan is the register's, byte for byte.
+    let out = tmp.path().join("opened");
+    let opened = open_as_test_contractor(&bundle, &second.join("keys/office.signing.pub"), &out);
+    assert_code(&opened, 0);
+    assert_eq!(
+        std::fs::read(out.join("floor_plans/C0001.png")).unwrap(),
+        std::fs::read(plans.join("C0001.png")).unwrap()
+    );
+    // A plan altered on the server is refused: nothing written, nothing recorded.
+    pg.psql(
+        &pg.owner(),
+        "UPDATE floor_plan_chunks SET data = overlay(data placing '\\x00'::bytea from 100) \
+         WHERE n = 0",
+    )
+    .unwrap();
+    let before = ledger_len(&pg);
+    let again = tmp.path().join("altered.age");
+    let mut pack = pack;
+    pack[10] = again.to_str().unwrap();
+    assert_code(&run(&pg, &second, &pg.login("suzuki"), &pack, ""), 5);
+    assert!(!again.exists());
+    assert_eq!(ledger_len(&pg), before);
+}
+
+/// `handover` on the one-PC office in `data` (no server), as the typed operator `yamada`.
+fn local(data: &Path, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+    c.arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("HANDOVER_OPERATOR", "yamada")
+        .env("PGPASSWORD", pg::PASSWORD)
+        .env_remove("HANDOVER_STORE");
+    with_stdin(c, "")
+}
+
+/// A one-PC office with floor plans, policy changes, a request and a purge that redacted an
+/// entry (as `tests/cmd/ledger_retention.md` makes it).
+fn one_pc_office_with_history(data: &Path) {
+    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/ledger_retention.in");
+    let reg = fx.join("registers");
+    let keep30 = fx.join("policy/keep_customers_30_years.toml");
+    let keep5 = fx.join("policy/keep_customers_5_years.toml");
+    let register = reg.join("contract_end.csv");
+    let plans = reg.join("floor_plans");
+    let (keep30, keep5, register, plans) = (
+        keep30.to_str().unwrap(),
+        keep5.to_str().unwrap(),
+        register.to_str().unwrap(),
+        plans.to_str().unwrap(),
+    );
+    let steps: [&[&str]; 6] = [
+        &["init"],
+        &["policy", "set", keep30],
+        &["import", register, "--floor-plans", plans],
+        &[
+            "request",
+            "add",
+            "T003",
+            "--scope",
+            "phone",
+            "--received",
+            "2026-01-02",
+            "--channel",
+            "phone",
+        ],
+        &["policy", "set", keep5],
+        &["purge", "--before", "2026-01-01"],
+    ];
+    for args in steps {
+        assert_code(&local(data, args), 0);
+    }
+}
+
+#[test]
+fn a_one_pc_office_moves_to_the_server_whole_and_both_verify_to_one_head() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    one_pc_office_with_history(&data);
+    let verify = |args: &[&str]| {
+        let out = local(&data, args);
+        assert_code(&out, 0);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find(|l| l.starts_with("head:"))
+            .unwrap()
+            .to_string()
+    };
+    let head = verify(&["ledger", "verify"]);
+    let url = pg.url(&pg.owner());
+    let copied = local(&data, &["store", "copy", "--to", &url, "--json"]);
+    assert_code(&copied, 0);
+    let r: serde_json::Value = serde_json::from_slice(&copied.stdout).unwrap();
+    assert_eq!(format!("head: {}", r["head"].as_str().unwrap()), head);
+    assert!(r["floorPlans"].as_u64().unwrap() >= 1, "{r}");
+    // The server's own verify (chain, redaction by the purge, derived tables) ends on it too.
+    assert_eq!(verify(&["--store", &url, "ledger", "verify"]), head);
+    let policy = String::from_utf8(local(&data, &["--store", &url, "policy", "show"]).stdout);
+    assert!(policy.unwrap().contains("customer_retention_years = 5"));
+    // Its plans come from the server now: a pack with one reads it from there.
+    let recipients = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/keys/test-contractor.recipients.txt");
+    let add = [
+        "--store",
+        &url,
+        "contractor",
+        "add",
+        "--name",
+        "見本工事",
+        "--recipients-file",
+        recipients.to_str().unwrap(),
+        "--agreement-signed",
+        "2020-04-01",
+        "--agreement-expires",
+        "2099-03-31",
+    ];
+    assert_code(&local(&data, &add), 0);
+    let bundle = tmp.path().join("after-copy.age");
+    let pack = [
+        "--store",
+        &url,
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "wiring",
+        "--customers",
+        "T001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    assert_code(&local(&data, &pack), 0);
+    // A database that holds an office is refused, and left as it was.
+    let before = ledger_len(&pg);
+    let again = local(&data, &["store", "copy", "--to", &url]);
+    assert_code(&again, 3);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds"),
+        "{again:?}"
+    );
+    assert_eq!(ledger_len(&pg), before);
+}

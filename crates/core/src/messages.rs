@@ -235,6 +235,11 @@ pub const HEADLINES: &[Headline] = &[
     ),
     // The app's own failures.
     h(
+        "signed_out",
+        "事務所サーバにサインインしてください。",
+        "Sign in to the office server.",
+    ),
+    h(
         "internal",
         "内部エラーが発生しました。Handover を再起動してください。",
         "Something went wrong inside Handover. Restart it.",

@@ -124,7 +124,9 @@ impl Office {
                 return Err(Error::invalid(
                     "operator",
                     format!(
-                        "on the shared store {} the operator is the signed-in login                          ({signed_in}), not a typed name: drop --operator/HANDOVER_OPERATOR,                          or sign in as {typed}",
+                        "on the shared store {} the operator is the signed-in login \
+                         ({signed_in}), not a typed name: drop --operator/HANDOVER_OPERATOR, \
+                         or sign in as {typed}",
                         store.location()
                     ),
                 ));
@@ -135,13 +137,15 @@ impl Office {
             None => typed,
         };
         let interrupted = interrupted::recover(&dir, store.as_ref())?;
-        Ok(Office {
+        let mut office = Office {
             dir,
             store,
             operator,
             clock: Arc::new(SystemClock),
             interrupted,
-        })
+        };
+        policy_edit::adopt_policy_file(&mut office)?;
+        Ok(office)
     }
 
     /// Packs that a kill interrupted before they were recorded, found and undone when the

@@ -269,14 +269,65 @@ impl Policy {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Policy::default()),
             Err(e) => return Err(Error::io("cannot read the policy", path, e)),
         };
-        let p: Policy = toml::from_str(&text).map_err(|e| {
+        Policy::from_toml(&text, path)
+    }
+
+    /// A policy file a manager wrote (TOML); unlike [`Policy::load`], a missing file is an
+    /// error.
+    pub fn read_file(path: &std::path::Path) -> Result<Policy> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io("cannot read the policy file", path, e))?;
+        Policy::from_toml(&text, path)
+    }
+
+    /// A policy written as TOML (what `handover policy show` prints), read from `origin`;
+    /// validated.
+    pub fn from_toml(text: &str, origin: &std::path::Path) -> Result<Policy> {
+        let p: Policy = toml::from_str(text).map_err(|e| {
             Error::invalid(
-                format!("policy {}", path.display()),
+                format!("policy {}", origin.display()),
                 e.message().to_string(),
             )
         })?;
         p.validate()?;
         Ok(p)
+    }
+
+    /// The policy in force in `store`: the `after` of the newest `policy.changed` entry, or
+    /// the default before the first one. A recorded policy that no longer passes the rules (a
+    /// rule tightened by a newer version) is an error, never silently replaced.
+    pub fn in_force(store: &dyn crate::store::Store) -> Result<Policy> {
+        let Some(entry) = store.newest_entry("policy.changed")? else {
+            return Ok(Policy::default());
+        };
+        let bad = |why: String| {
+            Error::invalid(
+                format!("the policy recorded in ledger entry {}", entry.seq),
+                why,
+            )
+        };
+        let payload = entry
+            .payload
+            .as_deref()
+            .ok_or_else(|| bad("its payload was redacted".into()))?;
+        let v: serde_json::Value = serde_json::from_str(payload).map_err(|e| bad(e.to_string()))?;
+        let p: Policy =
+            serde_json::from_value(v["after"].clone()).map_err(|e| bad(e.to_string()))?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// The policy of the office whose store is `store` and data folder `dir`: [`in_force`],
+    /// unless a one-PC office still has a `policy.toml` that could not be adopted when it was
+    /// opened (`ops::policy`): its error then refuses every handover until it is repaired.
+    ///
+    /// [`in_force`]: Policy::in_force
+    pub fn of_office(store: &dyn crate::store::Store, dir: &crate::DataDir) -> Result<Policy> {
+        let legacy = dir.policy_path();
+        if !store.is_shared() && legacy.exists() {
+            return Policy::load(&legacy);
+        }
+        Policy::in_force(store)
     }
 
     /// The policy as TOML (for a manager to start editing from).

@@ -89,6 +89,12 @@ pub enum Command {
     /// The office's keys, for the other PCs of a shared office
     #[command(subcommand)]
     Office(OfficeCmd),
+    /// The office policy (minimal fields per work type, deadlines, retention), kept in the store
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// Move this one-PC office to a shared store
+    #[command(subcommand)]
+    Store(StoreCmd),
     /// Set up this PC for a shared office: install the office keys from `office export-keys`
     /// (passphrase from stdin or asked), sign in, check the keys are the office's, record it
     Join(JoinArgs),
@@ -99,6 +105,38 @@ pub enum OfficeCmd {
     /// Write the office keys to FILE, encrypted to a passphrase (asked twice, or one line of
     /// stdin); recorded
     ExportKeys(ExportKeysArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCmd {
+    /// Copy everything (register, floor plans, roster, policy, requests, handovers, the whole
+    /// ledger) into an empty PostgreSQL database, as its owner; both stores are verified and
+    /// end on the same head hash. Nothing changes here.
+    Copy(StoreCopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StoreCopyArgs {
+    /// The new store (postgres://OWNER@HOST:PORT/DB?sslmode=…), an empty database
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCmd {
+    /// Print the policy in force (TOML, to edit and `policy set`)
+    Show(JsonFlag),
+    /// Replace the policy with the one in FILE (TOML; a manager); validated, recorded
+    Set(PolicySetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// The policy as TOML (start from `handover policy show`)
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

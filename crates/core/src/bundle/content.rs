@@ -28,7 +28,10 @@ pub(crate) struct Selected<'a> {
 /// A floor plan to copy: where it is stored and what it must hash to.
 pub(crate) struct PlanRef<'a> {
     pub(crate) entry: String,
-    pub(crate) path: &'a Path,
+    /// The stored file, or where the store says the plan is (for messages).
+    pub(crate) path: std::borrow::Cow<'a, Path>,
+    /// On a shared store: the plan's bytes, streamed (and always hashed while copied).
+    pub(crate) stream: Option<&'a crate::register::PlanOpener>,
     pub(crate) meta: &'a FloorPlan,
 }
 
@@ -101,7 +104,7 @@ pub(crate) fn select(customers: &[BundleCustomer]) -> Result<Vec<Selected<'_>>> 
                 .filter(|f| bc.fields.contains(f))
                 .collect();
             let plan = match (&bc.customer.floor_plan, fields.contains(&Field::FloorPlan)) {
-                (Some(meta), true) => Some(plan_ref(id, meta, bc.floor_plan_path.as_deref())?),
+                (Some(meta), true) => Some(plan_ref(id, meta, bc)?),
                 _ => None,
             };
             Ok(Selected {
@@ -113,7 +116,17 @@ pub(crate) fn select(customers: &[BundleCustomer]) -> Result<Vec<Selected<'_>>> 
         .collect()
 }
 
-fn plan_ref<'a>(id: &str, meta: &'a FloorPlan, path: Option<&'a Path>) -> Result<PlanRef<'a>> {
+fn plan_ref<'a>(id: &str, meta: &'a FloorPlan, bc: &'a BundleCustomer) -> Result<PlanRef<'a>> {
+    let stream = bc.floor_plan_stream.as_ref();
+    let path = match stream {
+        Some(s) => Some(std::borrow::Cow::Owned(std::path::PathBuf::from(
+            &s.location,
+        ))),
+        None => bc
+            .floor_plan_path
+            .as_deref()
+            .map(std::borrow::Cow::Borrowed),
+    };
     let path = path.ok_or_else(|| {
         Error::invalid(
             "floor plan",
@@ -140,6 +153,7 @@ fn plan_ref<'a>(id: &str, meta: &'a FloorPlan, path: Option<&'a Path>) -> Result
     Ok(PlanRef {
         entry: floor_plan_entry(id, &meta.ext),
         path,
+        stream,
         meta,
     })
 }
@@ -330,6 +344,7 @@ mod tests {
             },
             fields: fields.to_vec(),
             floor_plan_path: None,
+            floor_plan_stream: None,
         }
     }
 

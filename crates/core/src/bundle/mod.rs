@@ -98,8 +98,11 @@ pub struct BundleCustomer {
     /// payment fields are refused.
     pub fields: Vec<Field>,
     /// The stored floor-plan file, needed when `FloorPlan` is in `fields` and the customer has
-    /// a plan; ignored otherwise.
+    /// a plan (unless `floor_plan_stream` is given); ignored otherwise.
     pub floor_plan_path: Option<PathBuf>,
+    /// The plan as a shared store serves it (read in chunks, hashed while copied): used
+    /// instead of `floor_plan_path` when given.
+    pub floor_plan_stream: Option<crate::register::PlanOpener>,
 }
 
 /// How a bundle is encrypted.

@@ -433,11 +433,13 @@ pub(crate) fn check_passphrase(p: &SecretString) -> Result<()> {
 
 /// Fail early (before writing anything) if a plan is missing or its size changed.
 fn check_plan_on_disk(s: &Selected<'_>) -> Result<()> {
-    let Some(p) = &s.plan else { return Ok(()) };
-    let meta = std::fs::metadata(p.path)
-        .map_err(|e| Error::io("cannot read the stored floor plan", p.path, e))?;
+    let Some(p) = s.plan.as_ref().filter(|p| p.stream.is_none()) else {
+        return Ok(());
+    };
+    let meta = std::fs::metadata(&p.path)
+        .map_err(|e| Error::io("cannot read the stored floor plan", &*p.path, e))?;
     if !meta.is_file() || meta.len() != p.meta.size {
-        return Err(plan_changed(s, p.path));
+        return Err(plan_changed(s, &p.path));
     }
     Ok(())
 }
@@ -562,8 +564,11 @@ fn copy_plan(
     buf: &mut [u8],
     tick: &mut Ticker<'_>,
 ) -> Result<()> {
-    let mut f = File::open(p.path)
-        .map_err(|err| Error::io("cannot read the stored floor plan", p.path, err))?;
+    if let Some(stream) = p.stream {
+        return copy_streamed_plan(zip, s, p, stream.open(), buf, tick);
+    }
+    let mut f = File::open(&p.path)
+        .map_err(|err| Error::io("cannot read the stored floor plan", &*p.path, err))?;
     let sealed = |f: &File| {
         f.metadata()
             .is_ok_and(|m| floor_plans::is_sealed(&m, p.meta.size))
@@ -576,12 +581,16 @@ fn copy_plan(
             Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => {
-                return Err(Error::io("cannot read the stored floor plan", p.path, err));
+                return Err(Error::io(
+                    "cannot read the stored floor plan",
+                    &*p.path,
+                    err,
+                ));
             }
         };
         n_total += n as u64;
         if n_total > p.meta.size {
-            return Err(plan_changed(s, p.path));
+            return Err(plan_changed(s, &p.path));
         }
         if let Some(h) = hasher.as_mut() {
             h.update(&buf[..n]);
@@ -596,10 +605,50 @@ fn copy_plan(
             None => sealed(&f),
         };
     if !intact {
-        return Err(plan_changed(s, p.path));
+        return Err(plan_changed(s, &p.path));
     }
     if !sealed(&f) {
         floor_plans::seal(&f);
+    }
+    Ok(())
+}
+
+/// A plan a shared store serves: hashed while copied (nothing can seal it), and refused unless
+/// its size and SHA-256 are the register's.
+fn copy_streamed_plan(
+    zip: &mut zip::ZipWriter<zip::write::StreamWriter<ChannelWriter>>,
+    s: &Selected<'_>,
+    p: &content::PlanRef<'_>,
+    mut from: Box<dyn Read + Send>,
+    buf: &mut [u8],
+    tick: &mut Ticker<'_>,
+) -> Result<()> {
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    loop {
+        let n = match from.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => {
+                return Err(Error::io(
+                    "cannot read the stored floor plan",
+                    &*p.path,
+                    err,
+                ));
+            }
+        };
+        total += n as u64;
+        if total > p.meta.size {
+            return Err(plan_changed(s, &p.path));
+        }
+        hasher.update(&buf[..n]);
+        zip.write_all(&buf[..n])
+            .map_err(|err| pipe_error(&p.entry, err))?;
+        tick.add(n as u64)?;
+    }
+    if total != p.meta.size || hex::encode(hasher.finalize()) != p.meta.sha256 {
+        return Err(plan_changed(s, &p.path));
     }
     Ok(())
 }

@@ -193,8 +193,13 @@ fn embed(w: &mut dyn Write, s: &Selected<'_>) -> Result<()> {
         customer_id: s.id().to_string(),
         path: p.path.to_path_buf(),
     };
-    let mut f = File::open(p.path)
-        .map_err(|e| Error::io("cannot read the stored floor plan", p.path, e))?;
+    let mut f: Box<dyn Read> = match p.stream {
+        Some(s) => s.open(),
+        None => Box::new(
+            File::open(&p.path)
+                .map_err(|e| Error::io("cannot read the stored floor plan", &*p.path, e))?,
+        ),
+    };
     let mut b64 = Base64Writer::new(w);
     let mut hasher = Sha256::new();
     let mut total = 0u64;
@@ -204,7 +209,7 @@ fn embed(w: &mut dyn Write, s: &Selected<'_>) -> Result<()> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::io("cannot read the stored floor plan", p.path, e)),
+            Err(e) => return Err(Error::io("cannot read the stored floor plan", &*p.path, e)),
         };
         total += n as u64;
         if total > p.meta.size {
@@ -376,6 +381,7 @@ mod tests {
                 },
                 fields: vec![Field::CustomerId, Field::Name, Field::FloorPlan],
                 floor_plan_path: Some(png_path.clone()),
+                floor_plan_stream: None,
             },
             BundleCustomer {
                 customer: Customer {
@@ -385,6 +391,7 @@ mod tests {
                 },
                 fields: vec![Field::CustomerId, Field::FloorPlan],
                 floor_plan_path: Some(pdf_path),
+                floor_plan_stream: None,
             },
         ];
         let html = paper_sheet_html(&header(), &customers).unwrap();
@@ -418,6 +425,7 @@ mod tests {
             },
             fields: vec![Field::CustomerId, Field::CardNumber],
             floor_plan_path: None,
+            floor_plan_stream: None,
         }];
         assert!(paper_sheet_html(&header(), &c).is_err());
     }

@@ -16,8 +16,8 @@ pub fn recheck(prep: &Preparation, now: &dyn Recheck) -> Result<()> {
         Some(c) if c == prep.contractor => {}
         _ => {
             return Err(Error::ChangedMeanwhile(format!(
-                "the record of {} ({}) was changed on another PC while this handover was being \
-                 packed",
+                "the record of {} ({}) was changed (on another PC or in another window) while this \
+                 handover was being packed",
                 prep.contractor.name, prep.contractor.id
             )));
         }

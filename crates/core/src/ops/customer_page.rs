@@ -49,8 +49,23 @@ fn read_plan(office: &Office, id: &str, keep: bool) -> Result<(FloorPlan, PathBu
     if plan.size > MAX_FLOOR_PLAN_BYTES {
         return Err(changed());
     }
-    let f = std::fs::File::open(&path)
-        .map_err(|e| Error::io("cannot read the stored floor plan", &path, e))?;
+    let f: Box<dyn Read> = match office.store.floor_plan_stream(&plan) {
+        // A shared store serves it: there is no file of it on this PC to hand to a viewer.
+        Some(_) if !keep => {
+            return Err(Error::invalid(
+                "floor plan",
+                format!(
+                    "customer {id}'s floor plan is kept on the office server: it is shown in the \
+                     app, never written to a file on this PC"
+                ),
+            ));
+        }
+        Some(s) => s.open(),
+        None => Box::new(
+            std::fs::File::open(&path)
+                .map_err(|e| Error::io("cannot read the stored floor plan", &path, e))?,
+        ),
+    };
     let mut bytes = Vec::with_capacity(if keep { plan.size as usize } else { 0 });
     let mut hasher = Sha256::new();
     let mut total = 0u64;

@@ -1,5 +1,5 @@
-//! A manager's change to the policy: validated by the same rules as a hand-edited file,
-//! written atomically and recorded in the ledger.
+//! The office policy: kept in the ledger (the newest `policy.changed` is in force), changed by
+//! a manager, validated by the core; a `policy.toml` from an older version is adopted once.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use super::Office;
 use crate::policy::PolicyLimits;
-use crate::{Error, Field, Policy, Result, WorkType, fsutil};
+use crate::{Error, Field, Policy, Result, WorkType};
 
 /// A work type with its labels and minimal field set under the office policy: what the
 /// new-handover flow offers and what the policy editor edits.
@@ -152,57 +152,61 @@ pub fn work_types(office: &Office) -> Result<Vec<WorkTypeInfo>> {
         .collect())
 }
 
-/// Replace the office policy (`policy.toml`) and record a `policy.changed` ledger event with
-/// the policy before and after.
+/// Replace the office policy and record it: the `policy.changed` ledger entry, with the
+/// policy before and after, *is* the policy (the newest one is in force, on every PC of the
+/// office), so the policy and the ledger can never disagree.
 ///
 /// The new policy is checked first ([`Policy::validate`]: no payment field, customer_id in
 /// every set, at least 1 return day, at least 3 years of records); a refused policy changes
-/// nothing. The file is written to a sibling `.partial`, fsynced and renamed; if the ledger
-/// entry then cannot be appended, the previous file is put back, so the file and the ledger
-/// never disagree about what the policy is.
+/// nothing. A `policy.toml` left by an older version that could not be adopted (it does not
+/// parse) is what this edit repairs: it is recorded as unreadable and removed once the entry is
+/// in.
 pub fn policy_save(office: &mut Office, policy: &Policy) -> Result<Policy> {
     policy.validate()?;
-    let path = office.dir.policy_path();
-    // The policy in force; a broken file (which refuses every handover until fixed) is what
-    // this edit repairs, so it is recorded as unreadable rather than blocking the save.
-    let before = Policy::load(&path).ok();
+    let before = self::policy(office).ok();
     if before.as_ref() == Some(policy) {
         return Err(Error::invalid("policy", "nothing to change"));
     }
-    let old_bytes = match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io("cannot read the policy", &path, e)),
-    };
-    let body = policy.to_toml();
-    if body.trim().is_empty() {
-        return Err(Error::invalid(
-            "policy",
-            "the policy could not be written as TOML",
-        ));
-    }
-    let text = format!(
-        "# Handover policy: the minimal field set of each work type, deadlines and retention.\n\
-         # Last changed {} by {} (recorded in the ledger as policy.changed).\n\n{body}",
-        office.now(),
-        office.operator
-    );
-    fsutil::write_atomic(&path, text.as_bytes())?;
     let ev = office.event(
         "policy.changed",
         json!({ "before": before, "after": policy }),
     );
-    if let Err(e) = office.store.append(ev) {
-        let _ = match old_bytes {
-            Some(b) => fsutil::write_atomic(&path, &b),
-            None => std::fs::remove_file(&path).map_err(|e| Error::io("cannot remove", &path, e)),
-        };
-        return Err(e);
+    office.store.append(ev)?;
+    let legacy = office.dir.policy_path();
+    if !office.store.is_shared() && legacy.exists() {
+        std::fs::remove_file(&legacy)
+            .map_err(|e| Error::io("cannot remove the old policy file", &legacy, e))?;
     }
     Ok(policy.clone())
 }
 
-/// The office's policy (policy.toml in the data folder, else the default).
+/// The office's policy: the newest `policy.changed` entry's, else the default. On a one-PC
+/// office, a `policy.toml` that is still there could not be adopted when the office was opened
+/// (see [`adopt_policy_file`]): its error refuses every handover until a manager repairs it.
 pub fn policy(office: &Office) -> Result<Policy> {
-    Policy::load(&office.dir.policy_path())
+    Policy::of_office(office.store.as_ref(), &office.dir)
+}
+
+/// Adopt a `policy.toml` left by an older version (the policy used to be a file beside the
+/// database): record it as a `policy.changed` entry (`"from": "policy.toml"`) if it differs
+/// from the policy in force, then remove the file. A file that does not parse or breaks a rule
+/// stays where it is, and [`policy`] reports it. Nothing happens on a shared store.
+pub(super) fn adopt_policy_file(office: &mut Office) -> Result<()> {
+    let legacy = office.dir.policy_path();
+    if office.store.is_shared() || !legacy.exists() {
+        return Ok(());
+    }
+    let Ok(adopted) = Policy::load(&legacy) else {
+        return Ok(());
+    };
+    let before = Policy::in_force(office.store.as_ref())?;
+    if adopted != before {
+        let ev = office.event(
+            "policy.changed",
+            json!({ "before": before, "after": adopted, "from": "policy.toml" }),
+        );
+        office.store.append(ev)?;
+    }
+    std::fs::remove_file(&legacy)
+        .map_err(|e| Error::io("cannot remove the adopted policy file", &legacy, e))
 }

@@ -266,3 +266,66 @@ fn office_signing_key(store: &dyn Store) -> Result<String> {
     })?;
     key.ok_or_else(|| Error::StoreNoOffice(store.location()))
 }
+
+/// What `store copy` did: the rows and plans moved, and both stores verified to one head.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreCopyReport {
+    /// The new shared store.
+    pub target: String,
+    /// Rows copied per table.
+    pub rows: Vec<(String, u64)>,
+    /// Floor plans moved into the store.
+    pub floor_plans: u64,
+    /// Ledger entries, verified in both stores.
+    pub entries: u64,
+    /// The head hash both stores verify to.
+    pub head: Option<String>,
+}
+
+/// Move this one-PC office to a shared store: `target` must be an empty database, reached as
+/// its owner (who becomes the first admin). Register, floor plans, roster, requests, handovers
+/// and the whole ledger with its redactions (the policy is in the ledger) land in one
+/// transaction; then both stores are verified — chain and derived tables — and must end on
+/// the same head, or the copy is reported as failed. Nothing changes in this office's store.
+pub fn store_copy(
+    office: &Office,
+    target: &Target,
+    password: Option<&SecretString>,
+) -> Result<StoreCopyReport> {
+    if office.store.is_shared() {
+        return Err(Error::invalid(
+            "store copy",
+            "copies a one-PC office (its embedded store) to a server; this office is already on one",
+        ));
+    }
+    let before = super::verify_ledger(office)?;
+    let (pg, copied) = PgStore::init_from_sqlite(
+        target,
+        password,
+        &office.dir.db_path(),
+        &office.dir.floor_plans_dir(),
+    )?;
+    let after = crate::store::verify(&pg)?;
+    if after.head != before.head || after.entries != before.entries {
+        return Err(Error::invalid(
+            "store copy",
+            format!(
+                "{} holds the copy but verifies to {} entries, head {}, where this office has {} \
+                 entries, head {}: do not use it (drop and recreate the database)",
+                target.location(),
+                after.entries,
+                after.head.as_deref().unwrap_or("none"),
+                before.entries,
+                before.head.as_deref().unwrap_or("none")
+            ),
+        ));
+    }
+    Ok(StoreCopyReport {
+        target: target.location(),
+        rows: copied.rows,
+        floor_plans: copied.floor_plans,
+        entries: after.entries,
+        head: after.head,
+    })
+}

@@ -206,6 +206,41 @@ fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan
     })
 }
 
+/// Opens a floor plan that a shared store keeps, from its first byte, each time it is called
+/// (the reader fetches it in chunks as it is read).
+#[derive(Clone)]
+pub struct PlanOpener {
+    open: std::sync::Arc<dyn Fn() -> Box<dyn std::io::Read + Send> + Send + Sync>,
+    /// Where the plan is, for messages (the store and the plan's SHA-256).
+    pub location: String,
+}
+
+impl PlanOpener {
+    /// An opener calling `open`.
+    pub fn new(
+        location: String,
+        open: impl Fn() -> Box<dyn std::io::Read + Send> + Send + Sync + 'static,
+    ) -> PlanOpener {
+        PlanOpener {
+            open: std::sync::Arc::new(open),
+            location,
+        }
+    }
+
+    /// A reader from the plan's first byte.
+    pub fn open(&self) -> Box<dyn std::io::Read + Send> {
+        (self.open)()
+    }
+}
+
+impl std::fmt::Debug for PlanOpener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanOpener")
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

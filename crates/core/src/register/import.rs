@@ -15,7 +15,7 @@ use super::headers::{
 };
 use super::normalize as norm;
 use super::source::{Cell, RawRow, SourceInfo, TextEncoding, read_rows_pipelined};
-use super::{Customer, Problem, normalize_id};
+use super::{Customer, FloorPlan, Problem, normalize_id};
 use crate::progress::{Flow, Progress};
 use crate::report::Lang;
 use crate::store::{ColumnSet, EventDraft, ImportTx, Store, Upsert};
@@ -168,6 +168,11 @@ struct State<'a> {
     unchanged: usize,
     floor_plans: usize,
     new_files: Vec<PathBuf>,
+    /// The store keeps floor plans itself (a shared store): they are inspected, not copied
+    /// into this PC's data folder, and handed to the import's transaction.
+    plans_in_store: bool,
+    /// The plan of the customer just read, for the store to take (with its source file).
+    plan_for_store: Option<(FloorPlan, PathBuf)>,
     index: FloorPlanIndex,
     register_dir: PathBuf,
     store_dir: PathBuf,
@@ -331,7 +336,7 @@ impl State<'_> {
                 .map(Path::to_path_buf),
         };
         let Some(p) = plan_path else { return Some(()) };
-        let res = if self.opts.dry_run {
+        let res = if self.opts.dry_run || self.plans_in_store {
             floor_plans::inspect(&p).map(|f| (f, false))
         } else {
             floor_plans::store(&p, &self.store_dir)
@@ -340,6 +345,9 @@ impl State<'_> {
             Ok((plan, new)) => {
                 if new {
                     self.new_files.push(self.store_dir.join(plan.file_name()));
+                }
+                if self.plans_in_store && !self.opts.dry_run {
+                    self.plan_for_store = Some((plan.clone(), p));
                 }
                 c.floor_plan = Some(plan);
                 self.floor_plans += 1;
@@ -434,7 +442,7 @@ pub fn import_register(
     };
     let store_dir = dir.floor_plans_dir();
     crate::fsutil::create_private_dir(&store_dir)?;
-    let policy = crate::Policy::load(&dir.policy_path())?;
+    let policy = crate::Policy::of_office(&*store, dir)?;
     let retention_cutoff = match crate::retention::local_day(now) {
         Some(today) => Some(crate::retention::customer_cutoff(&policy, today)?.to_string()),
         None => None,
@@ -457,6 +465,8 @@ pub fn import_register(
         unchanged: 0,
         floor_plans: 0,
         new_files: Vec::new(),
+        plans_in_store: false,
+        plan_for_store: None,
         index,
         register_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         store_dir,
@@ -481,6 +491,7 @@ fn run(
     st: &mut State<'_>,
 ) -> Result<ImportReport> {
     let mut tx = store.begin_import()?;
+    st.plans_in_store = tx.keeps_floor_plans();
     let mut last_report = 0usize;
     let mut visit = |row: RawRow<'_>, done: u64, total: Option<u64>| -> Result<()> {
         if st.map.is_none() {
@@ -597,8 +608,12 @@ impl State<'_> {
         self.rows += 1;
         let before = self.problem_count;
         let past = self.past_retention;
+        self.plan_for_store = None;
         match self.customer(row) {
             Some(c) if self.problem_count == 0 || opts.skip_invalid => {
+                if let Some((plan, file)) = self.plan_for_store.take() {
+                    tx.put_floor_plan(&plan, &file)?;
+                }
                 match tx.upsert(&c, self.columns, self.now)? {
                     Upsert::Added => self.added.push(c.customer_id),
                     Upsert::Updated => self.updated.push(c.customer_id),

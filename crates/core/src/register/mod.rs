@@ -14,7 +14,7 @@ mod preview;
 mod problem;
 mod source;
 
-pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, sniff as sniff_floor_plan};
+pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, PlanOpener, sniff as sniff_floor_plan};
 pub use headers::{ColumnReport, MapOverride, column_letter};
 pub use import::{ImportOptions, ImportReport, RowProblem, import_register};
 pub use index::SearchIndex;

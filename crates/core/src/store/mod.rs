@@ -103,9 +103,24 @@ pub trait ImportTx {
     /// `None` floor plan keeps the stored one.
     fn upsert(&mut self, customer: &Customer, columns: ColumnSet, at: &str) -> Result<Upsert>;
 
+    /// Does this store keep floor plans itself (a shared store)? Then the import hands each
+    /// plan to [`ImportTx::put_floor_plan`] instead of copying it into this PC's data folder.
+    fn keeps_floor_plans(&self) -> bool {
+        false
+    }
+
+    /// Keep the plan read from `file` (already inspected as `plan`) in the store, in this
+    /// transaction. Only called when [`ImportTx::keeps_floor_plans`].
+    fn put_floor_plan(&mut self, plan: &FloorPlan, file: &std::path::Path) -> Result<()> {
+        let _ = (plan, file);
+        Ok(())
+    }
+
     /// Make the import permanent and record it.
     fn commit(self: Box<Self>, event: EventDraft) -> Result<LedgerEntry>;
 }
+
+pub use crate::register::PlanOpener;
 
 /// Where an office's register, roster and ledger are kept.
 pub trait Store: Send {
@@ -205,6 +220,22 @@ pub trait Store: Send {
 
     /// Entries concerning one customer, oldest first.
     fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>>;
+
+    /// The newest entry of one kind (e.g. the last `policy.changed`: the policy in force).
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>>;
+
+    /// A floor plan this store keeps itself (a shared store), to stream; `None`: plans are
+    /// files in this PC's data folder.
+    fn floor_plan_stream(&self, plan: &FloorPlan) -> Option<PlanOpener> {
+        let _ = plan;
+        None
+    }
+
+    /// Is this a store several PCs share? Then nothing beside this PC's data folder (a
+    /// `policy.toml` left from a one-PC office) speaks for the office.
+    fn is_shared(&self) -> bool {
+        false
+    }
 
     /// A customer's requests that are pending or accepted (those are enforced).
     fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>>;

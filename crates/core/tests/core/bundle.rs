@@ -235,16 +235,19 @@ fn three(fx: &Fx) -> Vec<BundleCustomer> {
             customer: c1,
             fields: fields.clone(),
             floor_plan_path: Some(path1),
+            floor_plan_stream: None,
         },
         BundleCustomer {
             customer: c2,
             fields: fields.clone(),
             floor_plan_path: Some(path2),
+            floor_plan_stream: None,
         },
         BundleCustomer {
             customer: customer("C0003"),
             fields: vec![Field::CustomerId, Field::Name, Field::Notes],
             floor_plan_path: None,
+            floor_plan_stream: None,
         },
     ]
 }
@@ -1322,7 +1325,7 @@ proptest! {
                 c.floor_plan = Some(p);
                 path = Some(pp);
             }
-            customers.push(BundleCustomer { customer: c, fields, floor_plan_path: path });
+            customers.push(BundleCustomer { customer: c, fields, floor_plan_path: path, floor_plan_stream: None });
         }
         let (bundle_path, packed) = fx.pack_with("b.age", &customers, &fx.recipients(), armor).unwrap();
         let out = fx.path("out");
@@ -1390,6 +1393,7 @@ fn throughput() {
                 Field::FloorPlan,
             ],
             floor_plan_path: Some(path),
+            floor_plan_stream: None,
         });
     }
     let mb = (n * size) as f64 / 1e6;

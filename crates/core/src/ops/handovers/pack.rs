@@ -452,6 +452,15 @@ fn record_it(
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
+    // Test-only (debug builds): hold there while the named file exists (at most two minutes),
+    // so a race test changes the store exactly in that window, however slow the machine.
+    #[cfg(debug_assertions)]
+    if let Some(gate) = std::env::var_os("HANDOVER_TEST_HOLD_BEFORE_RECORD_WHILE") {
+        let start = std::time::Instant::now();
+        while Path::new(&gate).exists() && start.elapsed().as_secs() < 120 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
     let recheck = |now: &dyn crate::store::Recheck| crate::handover::recheck(prep, now);
     match office.store.record_handover(record, event, &recheck) {
         Ok(e) => Ok(e.seq),

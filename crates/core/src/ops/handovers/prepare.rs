@@ -40,15 +40,20 @@ pub(super) fn bundle_customers(office: &Office, prep: &Preparation) -> Result<Ve
             .store
             .customer(&pc.customer_id)?
             .ok_or_else(|| Error::invalid("customer", format!("{} vanished", pc.customer_id)))?;
-        let floor_plan_path = customer
+        let plan = customer
             .floor_plan
             .as_ref()
-            .filter(|_| pc.included.contains(&Field::FloorPlan))
+            .filter(|_| pc.included.contains(&Field::FloorPlan));
+        // A shared store serves its plans; a one-PC office keeps them in its data folder.
+        let floor_plan_stream = plan.and_then(|f| office.store.floor_plan_stream(f));
+        let floor_plan_path = plan
+            .filter(|_| floor_plan_stream.is_none())
             .map(|f| office.dir.floor_plans_dir().join(f.file_name()));
         out.push(BundleCustomer {
             customer,
             fields: pc.included.clone(),
             floor_plan_path,
+            floor_plan_stream,
         });
     }
     Ok(out)

@@ -1,20 +1,25 @@
 //! A register import on the shared store: one transaction for every upsert and its entry.
 
+use std::sync::MutexGuard;
+
 use postgres::Client;
 use postgres::types::ToSql;
 
 use super::{At, append_in, rows};
-use crate::register::Customer;
+use crate::register::{Customer, FloorPlan};
 use crate::store::{ColumnSet, EventDraft, ImportTx, LedgerEntry, Upsert};
 use crate::{Field, Result};
 
 struct PgImport<'a> {
-    client: &'a mut Client,
+    client: MutexGuard<'a, Client>,
     loc: &'a str,
     done: bool,
 }
 
-pub(super) fn begin<'a>(client: &'a mut Client, loc: &'a str) -> Result<Box<dyn ImportTx + 'a>> {
+pub(super) fn begin<'a>(
+    mut client: MutexGuard<'a, Client>,
+    loc: &'a str,
+) -> Result<Box<dyn ImportTx + 'a>> {
     client.batch_execute("BEGIN").at(loc)?;
     Ok(Box::new(PgImport {
         client,
@@ -81,8 +86,16 @@ impl ImportTx for PgImport<'_> {
         }
     }
 
+    fn keeps_floor_plans(&self) -> bool {
+        true
+    }
+
+    fn put_floor_plan(&mut self, plan: &FloorPlan, file: &std::path::Path) -> Result<()> {
+        super::plans::put(&mut self.client, self.loc, plan, file)
+    }
+
     fn commit(mut self: Box<Self>, event: EventDraft) -> Result<LedgerEntry> {
-        let e = append_in(self.client, &event, self.loc)?;
+        let e = append_in(&mut self.client, &event, self.loc)?;
         self.client.batch_execute("COMMIT").at(self.loc)?;
         self.done = true;
         Ok(e)

@@ -8,14 +8,17 @@
 //! Ids are given out from `id_counters` inside the recording transaction.
 
 use std::cell::RefCell;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use postgres::Client;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 
 mod connect;
+pub mod copy;
 mod derived;
 mod import;
+mod plans;
 mod rows;
 mod schema;
 
@@ -33,7 +36,7 @@ use crate::{Contractor, Error, Result};
 
 /// The PostgreSQL implementation of [`Store`].
 pub struct PgStore {
-    client: RefCell<Client>,
+    client: Arc<Mutex<Client>>,
     location: String,
     user: String,
 }
@@ -147,11 +150,11 @@ impl PgStore {
     ) -> Result<PgStore> {
         let client = target.connect(password)?;
         let store = PgStore {
-            client: RefCell::new(client),
+            client: Arc::new(Mutex::new(client)),
             location: target.location(),
             user: target.user().to_string(),
         };
-        schema::check(&mut store.client.borrow_mut(), &store.location)?;
+        schema::check(&mut store.client(), &store.location)?;
         Ok(store)
     }
 
@@ -161,15 +164,44 @@ impl PgStore {
         let mut client = target.connect(password)?;
         schema::create(&mut client, &target.location())?;
         Ok(PgStore {
-            client: RefCell::new(client),
+            client: Arc::new(Mutex::new(client)),
             location: target.location(),
             user: target.user().to_string(),
         })
     }
 
+    /// The connection. A panic while it was held leaves nothing half-done on the server (the
+    /// transaction is rolled back when the connection is used or closed), so a poisoned lock is
+    /// taken over.
+    fn client(&self) -> MutexGuard<'_, Client> {
+        self.client.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// [`PgStore::init`], filled with a one-PC office's store (`db`, its floor plans in
+    /// `plans_dir`) in the same transaction: see [`copy`].
+    pub fn init_from_sqlite(
+        target: &Target,
+        password: Option<&age::secrecy::SecretString>,
+        db: &std::path::Path,
+        plans_dir: &std::path::Path,
+    ) -> Result<(PgStore, copy::Copied)> {
+        let mut client = target.connect(password)?;
+        let mut copied = None;
+        schema::create_then(&mut client, &target.location(), |c, loc| {
+            copied = Some(copy::from_sqlite(c, loc, db, plans_dir)?);
+            Ok(())
+        })?;
+        let store = PgStore {
+            client: Arc::new(Mutex::new(client)),
+            location: target.location(),
+            user: target.user().to_string(),
+        };
+        Ok((store, copied.unwrap_or_default()))
+    }
+
     /// Run `f` in one transaction: all of it lands, or nothing.
     fn tx<T>(&self, f: impl FnOnce(&mut Client, &str) -> Result<T>) -> Result<T> {
-        let mut c = self.client.borrow_mut();
+        let mut c = self.client();
         c.batch_execute("BEGIN").at(&self.location)?;
         match f(&mut c, &self.location) {
             Ok(v) => {
@@ -207,10 +239,7 @@ impl PgStore {
     }
 
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>> {
-        self.client
-            .borrow_mut()
-            .query(sql, params)
-            .at(&self.location)
+        self.client().query(sql, params).at(&self.location)
     }
 
     fn recipients(&self, id: &str) -> Result<Vec<String>> {
@@ -453,7 +482,7 @@ impl Store for PgStore {
     }
 
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
-        import::begin(self.client.get_mut(), &self.location)
+        import::begin(self.client(), &self.location)
     }
 
     fn customer(&self, id: &str) -> Result<Option<Customer>> {
@@ -618,12 +647,11 @@ impl Store for PgStore {
         &self,
         f: &mut dyn FnMut(&chain::EntryRef<'_>) -> Result<()>,
     ) -> Result<()> {
-        derived::walk(&mut self.client.borrow_mut(), &self.location, f)
+        derived::walk(&mut self.client(), &self.location, f)
     }
 
     fn check_derived(&self) -> Result<super::DerivedReport> {
-        let mut c = self.client.borrow_mut();
-        derived::check(&mut c, &self.location)
+        derived::check(&mut self.client(), &self.location)
     }
 
     fn customers_ended_before(&self, date: &str) -> Result<Vec<Customer>> {
@@ -659,6 +687,13 @@ impl Store for PgStore {
                     return Err(gone(format!("customer {id}")));
                 }
             }
+            // Their floor plans go with them, unless another customer still has the same one.
+            c.execute(
+                "DELETE FROM floor_plans f WHERE NOT EXISTS \
+                 (SELECT 1 FROM customers c WHERE c.floor_plan_sha256 = f.sha256)",
+                &[],
+            )
+            .at(loc)?;
             for id in &p.requests {
                 if c.execute("DELETE FROM requests WHERE id = $1", &[id])
                     .at(loc)?
@@ -713,6 +748,32 @@ impl Store for PgStore {
         .iter()
         .map(|r| rows::entry(r, &self.location))
         .collect()
+    }
+
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM ledger WHERE kind = $1 ORDER BY seq DESC LIMIT 1",
+                rows::LEDGER_COLUMNS
+            ),
+            &[&kind],
+        )?
+        .first()
+        .map(|r| rows::entry(r, &self.location))
+        .transpose()
+    }
+
+    fn is_shared(&self) -> bool {
+        true
+    }
+
+    fn floor_plan_stream(&self, plan: &FloorPlan) -> Option<super::PlanOpener> {
+        let client = self.client.clone();
+        let sha = plan.sha256.clone();
+        Some(super::PlanOpener::new(
+            format!("{} (floor plan {})", self.location, plan.sha256),
+            move || Box::new(plans::ChunkReader::new(client.clone(), sha.clone())),
+        ))
     }
 
     fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {

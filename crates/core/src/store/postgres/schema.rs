@@ -54,6 +54,16 @@ pub(super) fn check(c: &mut Client, loc: &str) -> Result<()> {
 /// In one transaction: refuse anything but an empty UTF-8 database owned by the signed-in
 /// login, then create the tables, functions and roles.
 pub(super) fn create(c: &mut Client, loc: &str) -> Result<()> {
+    create_then(c, loc, |_, _| Ok(()))
+}
+
+/// [`create`], then `fill` in the same transaction: a copy into a new office lands whole, or
+/// leaves the database as empty as it was.
+pub(super) fn create_then(
+    c: &mut Client,
+    loc: &str,
+    fill: impl FnOnce(&mut Client, &str) -> Result<()>,
+) -> Result<()> {
     c.batch_execute("BEGIN").at(loc)?;
     let result = (|| {
         let row = c
@@ -99,7 +109,8 @@ pub(super) fn create(c: &mut Client, loc: &str) -> Result<()> {
         for sql in MIGRATIONS {
             c.batch_execute(sql).at(loc)?;
         }
-        c.batch_execute(ROLES).at(loc)
+        c.batch_execute(ROLES).at(loc)?;
+        fill(c, loc)
     })();
     match result {
         Ok(()) => c.batch_execute("COMMIT").at(loc),

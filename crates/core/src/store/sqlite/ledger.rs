@@ -153,6 +153,16 @@ impl SqliteStore {
         Ok(())
     }
 
+    pub(super) fn newest_entry_sql(&self, kind: &str) -> Result<Option<LedgerEntry>> {
+        self.conn
+            .prepare_cached(
+                "SELECT seq, at, kind, actor, payload, payload_hash, prev_hash, hash FROM ledger \
+                 WHERE kind = ?1 ORDER BY seq DESC LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([kind], entry_from_row).optional())
+            .map_err(|e| self.err(e))
+    }
+
     pub(super) fn entries_for_customer_sql(&self, customer_id: &str) -> Result<Vec<LedgerEntry>> {
         let run = || -> rusqlite::Result<Vec<LedgerEntry>> {
             self.conn

@@ -8,6 +8,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_accountability.sql"),
     include_str!("migrations/0004_retention.sql"),
     include_str!("migrations/0005_id_counters.sql"),
+    include_str!("migrations/0006_policy_in_ledger.sql"),
 ];
 
 /// The schema version this build writes.

@@ -243,6 +243,10 @@ impl Store for SqliteStore {
         self.entries_for_customer_sql(customer_id)
     }
 
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>> {
+        self.newest_entry_sql(kind)
+    }
+
     fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
         self.enforced_requests_sql(customer_id)
             .map_err(|e| self.err(e))

@@ -71,6 +71,24 @@ CREATE TABLE ledger (
     hash         BYTEA NOT NULL
 );
 
+-- Floor plans, content-addressed (the SHA-256 of their bytes), in chunks of 1 MiB so that a
+-- pack streams them with the same bounded memory as from files. Plans are images and PDFs,
+-- already compressed: stored EXTERNAL (out of line, not compressed again).
+CREATE TABLE floor_plans (
+    sha256 TEXT COLLATE "C" PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    size   BIGINT NOT NULL CHECK (size >= 0)
+);
+CREATE TABLE floor_plan_chunks (
+    sha256 TEXT COLLATE "C" NOT NULL REFERENCES floor_plans (sha256) ON DELETE CASCADE,
+    n      INTEGER NOT NULL CHECK (n >= 0),
+    data   BYTEA NOT NULL,
+    PRIMARY KEY (sha256, n)
+);
+ALTER TABLE floor_plan_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+
+-- The newest entry of a kind (the last policy.changed is the policy in force).
+CREATE INDEX ledger_by_kind ON ledger (kind, seq);
+
 -- Always exactly one row (seq 0 and 32 zero bytes before the first entry): appends lock it.
 CREATE TABLE ledger_head (
     id   INTEGER PRIMARY KEY CHECK (id = 1),

@@ -32,6 +32,7 @@ BEGIN
     EXECUTE format('GRANT INSERT ON handovers, handover_customers TO %I', s);
     EXECUTE format('GRANT UPDATE (closed_on, closed_note) ON handovers TO %I', s);
     EXECUTE format('GRANT INSERT, UPDATE ON id_counters TO %I', s);
+    EXECUTE format('GRANT INSERT ON floor_plans, floor_plan_chunks TO %I', s);
     EXECUTE format('GRANT EXECUTE ON FUNCTION handover_role(TEXT), handover_is(TEXT), '
                    'handover_kind_role(TEXT), ledger_lock(), '
                    'ledger_append(TEXT, TEXT, TEXT, TEXT[]) TO %I', s);
@@ -40,7 +41,8 @@ BEGIN
     EXECUTE format('GRANT INSERT, UPDATE ON contractors TO %I', m);
     EXECUTE format('GRANT INSERT, DELETE ON contractor_recipients TO %I', m);
     EXECUTE format('GRANT UPDATE ON requests TO %I', m);
-    EXECUTE format('GRANT DELETE ON customers, requests, handovers, handover_customers TO %I', m);
+    EXECUTE format('GRANT DELETE ON customers, requests, handovers, handover_customers, '
+                   'floor_plans, floor_plan_chunks TO %I', m);
     EXECUTE format('GRANT EXECUTE ON FUNCTION ledger_redact(BIGINT) TO %I', m);
 
     -- admin: operators.

@@ -4,6 +4,7 @@
 import { signal } from "@preact/signals";
 import { HEADLINES, PACK_WARNINGS } from "./bindings/messages";
 import type { PackWarning } from "./bindings/PackWarning";
+import type { RowProblem } from "./bindings/RowProblem";
 
 export type Lang = "ja" | "en";
 
@@ -510,6 +511,11 @@ export function errorHeadline(code: string): string | undefined {
 /** What the operator must know once a pack is done, in the current language (the core's text). */
 export function packWarning(w: PackWarning): string {
   return PACK_WARNINGS[lang.value][w];
+}
+
+/** What is wrong with a register row, in the current language (the core's words). */
+export function problemText(p: RowProblem): string {
+  return lang.value === "ja" ? p.messageJa : p.message;
 }
 
 export function t(): Dict {

@@ -38,7 +38,7 @@ pub(crate) fn report(err: &anyhow::Error) -> ExitCode {
     }) = core
     {
         for p in problems {
-            errln!("  {p}");
+            errln!("  {}", p.located(lang));
         }
         if problems.len() < *count {
             match lang {

@@ -18,8 +18,12 @@ fn cli() {
     cases
         .env("HANDOVER_OPERATOR", "tester")
         .env("NO_COLOR", "1")
-        // English whatever the developer's locale; the Japanese case sets its own.
-        .env("LC_ALL", "C")
+        // English whatever the developer's LANG or LC_MESSAGES. The Japanese cases
+        // (ja_*.toml) set LC_ALL, which the CLI reads first; a case's variable cannot override
+        // one set here, so LC_ALL is left alone (a developer with LC_ALL=ja_JP… set sees the
+        // English cases fail: unset it to run them).
+        .env("LANG", "C")
+        .env("LC_MESSAGES", "C")
         .case("tests/cmd/*.md")
         .case("tests/cmd/*.toml");
     let sqlite3 = Path::new("/usr/bin/sqlite3");

@@ -56,18 +56,23 @@ pub const HEADLINES: &[Headline] = &[
     ),
     h(
         "store_denied",
-        "あなたの役割ではこの操作はできません。管理者に依頼してください。何も変更していません。",
-        "Your role does not allow this. Ask an administrator. Nothing was changed.",
+        "事務所サーバがこの操作を拒否しました。あなたの役割では行えません。何も変更していません。",
+        "The office server refused this: your role does not allow it. Nothing was changed.",
     ),
     h(
         "store_unavailable",
-        "事務所のデータベースに接続できません。ネットワークとサインインの情報を確認してください。",
-        "The office database cannot be reached. Check the network and the sign-in details.",
+        "事務所サーバに接続・サインインできません。ログイン名とパスワード、サーバが動いているかを確認してください。何も変更していません。",
+        "Cannot reach or sign in to the office server. Check the login and password and that the server is running. Nothing was changed.",
     ),
     h(
         "store_not_empty",
         "このデータベースにはすでに事務所があります。触らずに中止しました。空のデータベースを使ってください。",
         "This database already holds an office. Nothing was touched: use an empty database.",
+    ),
+    h(
+        "signed_out",
+        "事務所サーバにサインインしてください。",
+        "Sign in to the office server.",
     ),
     h(
         "store_no_office",
@@ -76,8 +81,8 @@ pub const HEADLINES: &[Headline] = &[
     ),
     h(
         "changed_meanwhile",
-        "準備中に別のパソコンで内容が変わりました。何も記録していません。もう一度準備してください。",
-        "Something changed on another PC meanwhile. Nothing was recorded: prepare it again.",
+        "準備の後に、別のパソコンで申し出や委託業者が変更されました。何も記録せず、作成したファイルは削除しました。もう一度準備してください。",
+        "A request or the contractor changed on another PC after the preparation. Nothing was recorded and the bundle was deleted. Prepare again.",
     ),
     h(
         "no_data_dir",

@@ -1,5 +1,5 @@
 import { isIpcError } from "../api";
-import { errorHeadline, t } from "../i18n";
+import { errorHeadline, problemText, t } from "../i18n";
 
 /** An error as a sentence a clerk understands, with the detail (file, row…) underneath. */
 export function ErrorBanner({ error }: { error: unknown }) {
@@ -17,7 +17,7 @@ export function ErrorBanner({ error }: { error: unknown }) {
                 {p.sheet ? `${tr.sheet} ${p.sheet} · ` : ""}
                 {tr.row} {p.row}
                 {p.column ? ` · ${tr.column} ${p.column}${p.header ? `（${p.header}）` : ""}` : ""} —{" "}
-                {p.message}
+                {problemText(p)}
               </li>
             ))}
           </ul>

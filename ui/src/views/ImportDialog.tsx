@@ -12,7 +12,7 @@ import type { RowProblem } from "../bindings/RowProblem";
 import type { TextEncoding } from "../bindings/TextEncoding";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProgressBar } from "../components/ProgressBar";
-import { fieldLabel, lang, t } from "../i18n";
+import { fieldLabel, lang, problemText, t } from "../i18n";
 import { formatCount } from "../lib/format";
 import { toMappings, withOverride, type Overrides } from "../lib/mapping";
 import { ts } from "../screens-i18n";
@@ -397,7 +397,7 @@ function Problems({ list }: { list: RowProblem[] }) {
               <td class="mono">{p.row}</td>
               <td class="mono">{p.column ?? "—"}</td>
               <td>{p.header ?? ""}</td>
-              <td class="wrap">{p.message}</td>
+              <td class="wrap">{problemText(p)}</td>
             </tr>
           ))}
         </tbody>

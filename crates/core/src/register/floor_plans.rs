@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::FloorPlan;
+use super::{FloorPlan, Problem};
 use crate::{Error, Result};
 
 /// Largest floor plan accepted (a scanned A3 drawing is a few MB).
@@ -110,13 +110,13 @@ impl FloorPlanIndex {
 }
 
 /// Check a plan file without storing it (type, size); returns its hash and kind.
-pub fn inspect(path: &Path) -> std::result::Result<FloorPlan, String> {
+pub fn inspect(path: &Path) -> std::result::Result<FloorPlan, Problem> {
     copy_hashing(path, None)
 }
 
 /// Store a plan in `store_dir` as `<sha256>.<ext>`; returns what was stored and whether the
 /// file is new (so an aborted import can remove what it added).
-pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, bool), String> {
+pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, bool), Problem> {
     let tmp = store_dir.join(format!(
         ".incoming-{}-{}",
         std::process::id(),
@@ -129,7 +129,9 @@ pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, b
             let _ = std::fs::remove_file(&tmp);
             return Ok((plan, false));
         }
-        std::fs::rename(&tmp, &dest).map_err(|e| format!("cannot store the floor plan: {e}"))?;
+        std::fs::rename(&tmp, &dest).map_err(|e| Problem::PlanNotStored {
+            reason: e.to_string(),
+        })?;
         Ok((plan, true))
     })();
     if res.is_err() {
@@ -138,25 +140,32 @@ pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, b
     res
 }
 
-fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan, String> {
-    let name = path.display();
-    let mut f = File::open(path).map_err(|e| format!("floor plan {name} cannot be read: {e}"))?;
-    let size = f
-        .metadata()
-        .map_err(|e| format!("floor plan {name}: {e}"))?
-        .len();
+fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan, Problem> {
+    let file = path.display().to_string();
+    let unreadable = |e: std::io::Error| Problem::PlanUnreadable {
+        file: file.clone(),
+        reason: e.to_string(),
+    };
+    let not_stored = |e: std::io::Error| Problem::PlanNotStored {
+        reason: e.to_string(),
+    };
+    let mut f = File::open(path).map_err(unreadable)?;
+    let size = f.metadata().map_err(unreadable)?.len();
     if size > MAX_FLOOR_PLAN_BYTES {
-        return Err(format!(
-            "floor plan {name} is {} MB; the limit is {} MB",
-            size / (1024 * 1024),
-            MAX_FLOOR_PLAN_BYTES / (1024 * 1024)
-        ));
+        return Err(Problem::PlanTooLarge {
+            file,
+            mb: size / (1024 * 1024),
+            limit_mb: MAX_FLOOR_PLAN_BYTES / (1024 * 1024),
+        });
     }
     let mut out = match to {
-        Some(t) => Some(
-            crate::fsutil::create_new_private(t)
-                .map_err(|e| format!("cannot store the floor plan: {e}"))?,
-        ),
+        Some(t) => {
+            Some(
+                crate::fsutil::create_new_private(t).map_err(|e| Problem::PlanNotStored {
+                    reason: e.to_string(),
+                })?,
+            )
+        }
         None => None,
     };
     let mut hasher = Sha256::new();
@@ -164,37 +173,31 @@ fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan
     let mut kind = None;
     let mut total = 0u64;
     loop {
-        let n = f
-            .read(&mut buf)
-            .map_err(|e| format!("floor plan {name} cannot be read: {e}"))?;
+        let n = f.read(&mut buf).map_err(unreadable)?;
         if n == 0 {
             break;
         }
         if total == 0 {
             kind = sniff(&buf[..n]);
             if kind.is_none() {
-                return Err(format!("floor plan {name} is not a PDF, PNG or JPEG file"));
+                return Err(Problem::PlanNotImage { file });
             }
         }
         total += n as u64;
         if total > MAX_FLOOR_PLAN_BYTES {
-            return Err(format!(
-                "floor plan {name} grew past the size limit while reading"
-            ));
+            return Err(Problem::PlanGrew { file });
         }
         hasher.update(&buf[..n]);
         if let Some(o) = out.as_mut() {
-            o.write_all(&buf[..n])
-                .map_err(|e| format!("cannot store the floor plan: {e}"))?;
+            o.write_all(&buf[..n]).map_err(not_stored)?;
         }
     }
     let Some(ext) = kind else {
-        return Err(format!("floor plan {name} is empty"));
+        return Err(Problem::PlanEmpty { file });
     };
     if let Some(o) = out {
         seal(&o);
-        o.sync_all()
-            .map_err(|e| format!("cannot store the floor plan: {e}"))?;
+        o.sync_all().map_err(not_stored)?;
     }
     Ok(FloorPlan {
         sha256: hex::encode(hasher.finalize()),

@@ -15,8 +15,9 @@ use super::headers::{
 };
 use super::normalize as norm;
 use super::source::{Cell, RawRow, SourceInfo, TextEncoding, read_rows_pipelined};
-use super::{Customer, FloorPlan, normalize_id};
+use super::{Customer, FloorPlan, Problem, normalize_id};
 use crate::progress::{Flow, Progress};
+use crate::report::Lang;
 use crate::store::{ColumnSet, EventDraft, ImportTx, Store, Upsert};
 use crate::{DataDir, Error, Field, Result};
 
@@ -53,8 +54,36 @@ pub struct RowProblem {
     pub column: Option<String>,
     /// That column's header.
     pub header: Option<String>,
-    /// What is wrong.
+    /// What is wrong, as a code with its parameters.
+    pub problem: Problem,
+    /// What is wrong, in English.
     pub message: String,
+    /// What is wrong, in Japanese.
+    pub message_ja: String,
+}
+
+impl RowProblem {
+    /// Where and what, in `lang` (the English form is the `Display` one).
+    pub fn located(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Ja => {
+                let mut out = String::new();
+                if let Some(s) = &self.sheet {
+                    out.push_str(&format!("シート「{s}」、"));
+                }
+                out.push_str(&format!("{} 行目", self.row));
+                if let Some(c) = &self.column {
+                    out.push_str(&format!("、{c} 列"));
+                    if let Some(h) = &self.header {
+                        out.push_str(&format!("（{h}）"));
+                    }
+                }
+                out.push_str(&format!(": {}", self.message_ja));
+                out
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for RowProblem {
@@ -152,7 +181,7 @@ struct State<'a> {
 }
 
 impl State<'_> {
-    fn problem(&mut self, row: u32, col: Option<usize>, message: String) {
+    fn problem(&mut self, row: u32, col: Option<usize>, problem: Problem) {
         self.problem_count += 1;
         if self.problems.len() < MAX_PROBLEMS {
             let header = col.and_then(|c| self.map.as_ref().map(|m| m.headers[c].clone()));
@@ -161,7 +190,9 @@ impl State<'_> {
                 row,
                 column: col.map(column_letter),
                 header,
-                message,
+                message: problem.text(Lang::En),
+                message_ja: problem.text(Lang::Ja),
+                problem,
             });
         }
     }
@@ -179,7 +210,10 @@ impl State<'_> {
             self.problem(
                 row.number,
                 col,
-                format!("顧客番号 {} already appears in row {first}", c.customer_id),
+                Problem::DuplicateId {
+                    id: c.customer_id.clone(),
+                    first_row: first,
+                },
             );
             return None;
         }
@@ -271,25 +305,12 @@ impl State<'_> {
         });
         if let Some(ch) = control {
             // A terminal or a viewer would act on it (ESC, OSC 52, C1, bidi).
-            self.problem(
-                row,
-                Some(i),
-                format!(
-                    "this cell holds the control character U+{:04X}, which a screen would act on \
-                     rather than show: remove it from the register",
-                    ch as u32
-                ),
-            );
+            let code_point = format!("U+{:04X}", ch as u32);
+            self.problem(row, Some(i), Problem::ControlCharacter { code_point });
             return false;
         }
         if v.as_deref().is_some_and(norm::contains_card_number) {
-            self.problem(
-                row,
-                Some(i),
-                "this cell seems to hold a credit-card number; payment data is never stored — \
-                 remove it from the register"
-                    .into(),
-            );
+            self.problem(row, Some(i), Problem::CardNumber);
             return false;
         }
         if let Some(slot) = c.text_slot(field) {
@@ -342,26 +363,24 @@ impl State<'_> {
 
 /// The contract-end date, read like a birth date (和暦, Excel serials, 2020/3/31…); kept for
 /// retention.
-fn contract_ended(cell: &Cell<'_>) -> std::result::Result<Option<String>, String> {
+fn contract_ended(cell: &Cell<'_>) -> std::result::Result<Option<String>, Problem> {
     match cell {
         Cell::Date(d) => Ok(Some((*d).to_string())),
         Cell::Number(n) => norm::date_from_serial(*n),
         Cell::Text(s) => norm::date(s),
-        Cell::Error(_) | Cell::Uncomputed => Err(no_value(cell).unwrap_or_default()),
+        Cell::Error(_) | Cell::Uncomputed => Err(no_value(cell).unwrap_or(Problem::Uncomputed)),
         Cell::Empty => Ok(None),
     }
 }
 
 /// Why a formula cell gives no value to import, if it does not: it holds an error, or its
 /// value was never computed.
-fn no_value(cell: &Cell<'_>) -> Option<String> {
+fn no_value(cell: &Cell<'_>) -> Option<Problem> {
     match cell {
-        Cell::Error(e) => Some(format!("the cell holds an error ({e})")),
-        Cell::Uncomputed => Some(
-            "the cell holds a formula whose value was never computed (the file was written by \
-             a program, not saved by Excel): open the file in Excel, save it, and import again"
-                .into(),
-        ),
+        Cell::Error(e) => Some(Problem::ErrorCell {
+            error: (*e).to_string(),
+        }),
+        Cell::Uncomputed => Some(Problem::Uncomputed),
         _ => None,
     }
 }
@@ -382,7 +401,7 @@ fn normalized(
     field: Field,
     cell: &Cell<'_>,
     text: &str,
-) -> std::result::Result<Option<String>, String> {
+) -> std::result::Result<Option<String>, Problem> {
     match field {
         Field::NameKana => Ok(norm::kana(text)),
         Field::PostalCode => match cell {
@@ -610,11 +629,7 @@ impl State<'_> {
                         .map
                         .as_ref()
                         .and_then(|m| m.column_of(Field::CustomerId));
-                    self.problem(
-                        row.number,
-                        col,
-                        "顧客番号 (customer number) is missing".into(),
-                    );
+                    self.problem(row.number, col, Problem::MissingId);
                 }
                 self.rejected += 1;
             }

@@ -11,6 +11,7 @@ mod index;
 mod model;
 mod normalize;
 mod preview;
+mod problem;
 mod source;
 
 pub use floor_plans::{MAX_FLOOR_PLAN_BYTES, PlanOpener, sniff as sniff_floor_plan};
@@ -24,27 +25,26 @@ pub use normalize::search_key;
 pub use preview::{
     MAX_PREVIEW_ROWS, PreviewColumn, PreviewRow, RegisterPreview, SheetInfo, preview,
 };
+pub use problem::Problem;
 pub use source::TextEncoding;
 
 /// Normalize a customer number: NFKC (full-width → half-width), trimmed; letters, digits,
 /// `-`, `_` and `.` only, at most 40 characters. Ids become file names in bundles, so they
 /// must be plain ASCII.
-pub fn normalize_id(s: &str) -> std::result::Result<String, String> {
+pub fn normalize_id(s: &str) -> std::result::Result<String, Problem> {
     let t = normalize::clean(&normalize::nfkc(s)).unwrap_or_default();
     if t.is_empty() {
-        return Err("顧客番号 (customer number) is missing".into());
+        return Err(Problem::MissingId);
     }
     if t.len() > 40
         || !t
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     {
-        return Err(format!(
-            "顧客番号 '{t}' may contain only letters, digits, '-', '_' and '.' (at most 40)"
-        ));
+        return Err(Problem::BadId { id: t });
     }
     if t.starts_with('.') {
-        return Err(format!("顧客番号 '{t}' must not start with '.'"));
+        return Err(Problem::IdStartsWithDot { id: t });
     }
     Ok(t)
 }

@@ -9,6 +9,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use super::Problem;
+
 /// Characters people use for a hyphen in phone numbers and postal codes.
 const DASHES: &[char] = &[
     '-', '‐', '‑', '‒', '–', '—', '―', '−', 'ー', 'ｰ', '－', '﹣', '⁃',
@@ -110,7 +112,7 @@ pub fn kana(s: &str) -> Option<String> {
 }
 
 /// A phone number: half-width digits and hyphens, e.g. `03-1234-5678`.
-pub fn phone(s: &str) -> Result<Option<String>, String> {
+pub fn phone(s: &str) -> Result<Option<String>, Problem> {
     let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
@@ -125,9 +127,7 @@ pub fn phone(s: &str) -> Result<Option<String>, String> {
                 }
             }
             _ => {
-                return Err(format!(
-                    "'{t}' is not a phone number (only digits and hyphens)"
-                ));
+                return Err(Problem::PhoneCharacters { value: t });
             }
         }
     }
@@ -139,17 +139,17 @@ pub fn phone(s: &str) -> Result<Option<String>, String> {
         (10..=11).contains(&digits)
     };
     if !ok {
-        return Err(format!(
-            "'{t}' is not a phone number (expected 10 or 11 digits)"
-        ));
+        return Err(Problem::PhoneDigits { value: t });
     }
     Ok(Some(out))
 }
 
 /// A phone number that arrived as a spreadsheet number: Excel dropped the leading 0.
-pub fn phone_from_number(n: f64) -> Result<Option<String>, String> {
+pub fn phone_from_number(n: f64) -> Result<Option<String>, Problem> {
     if n.fract() != 0.0 || n < 0.0 {
-        return Err(format!("'{n}' is not a phone number"));
+        return Err(Problem::NotAPhone {
+            value: n.to_string(),
+        });
     }
     let digits = format!("{n:.0}");
     let digits = if digits.starts_with('0') {
@@ -161,7 +161,7 @@ pub fn phone_from_number(n: f64) -> Result<Option<String>, String> {
 }
 
 /// A postal code as `123-4567`.
-pub fn postal_code(s: &str) -> Result<Option<String>, String> {
+pub fn postal_code(s: &str) -> Result<Option<String>, Problem> {
     let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
@@ -170,23 +170,23 @@ pub fn postal_code(s: &str) -> Result<Option<String>, String> {
         .filter(|c| !(DASHES.contains(c) || *c == '〒' || *c == ' '))
         .collect();
     if digits.len() != 7 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "'{t}' is not a postal code (expected 7 digits, e.g. 123-4567)"
-        ));
+        return Err(Problem::PostalDigits { value: t });
     }
     Ok(Some(format!("{}-{}", &digits[..3], &digits[3..])))
 }
 
 /// A postal code that arrived as a number (leading zeros lost, e.g. 0600001 → 600001).
-pub fn postal_code_from_number(n: f64) -> Result<Option<String>, String> {
+pub fn postal_code_from_number(n: f64) -> Result<Option<String>, Problem> {
     if n.fract() != 0.0 || !(0.0..10_000_000.0).contains(&n) {
-        return Err(format!("'{n}' is not a postal code"));
+        return Err(Problem::NotAPostalCode {
+            value: n.to_string(),
+        });
     }
     postal_code(&format!("{n:07.0}"))
 }
 
 /// An e-mail address (NFKC, trimmed; the domain lower-cased).
-pub fn email(s: &str) -> Result<Option<String>, String> {
+pub fn email(s: &str) -> Result<Option<String>, Problem> {
     let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
@@ -199,7 +199,7 @@ pub fn email(s: &str) -> Result<Option<String>, String> {
         {
             Ok(Some(format!("{local}@{}", domain.to_lowercase())))
         }
-        _ => Err(format!("'{t}' is not an e-mail address")),
+        _ => Err(Problem::NotAnEmail { value: t }),
     }
 }
 
@@ -215,11 +215,11 @@ const ERAS: &[(&str, &str, i32)] = &[
 /// A date written by a person: `1980-01-02`, `1980/1/2`, `1980.1.2`, `1980年1月2日`,
 /// `19800102`, or in the Japanese calendar (`昭和55年1月2日`, `S55.1.2`, `平成元年…`).
 /// Returns ISO 8601 `YYYY-MM-DD`.
-pub fn date(s: &str) -> Result<Option<String>, String> {
+pub fn date(s: &str) -> Result<Option<String>, Problem> {
     let Some(t) = clean(&nfkc(s)) else {
         return Ok(None);
     };
-    let bad = || format!("'{t}' is not a date (write it as YYYY-MM-DD)");
+    let bad = || Problem::NotADate { value: t.clone() };
     let mut rest = t.replace("元年", "1年");
     let mut era_base = None;
     for (name, letter, base) in ERAS {
@@ -262,14 +262,16 @@ pub fn date(s: &str) -> Result<Option<String>, String> {
         None => return Err(bad()),
     };
     let d = jiff::civil::Date::new(year as i16, nums[1] as i8, nums[2] as i8)
-        .map_err(|_| format!("'{t}' is not a valid calendar date"))?;
+        .map_err(|_| Problem::NoSuchDay { value: t.clone() })?;
     Ok(Some(d.to_string()))
 }
 
 /// A date from a spreadsheet serial number (1900 date system, as Excel and LibreOffice use).
-pub fn date_from_serial(serial: f64) -> Result<Option<String>, String> {
+pub fn date_from_serial(serial: f64) -> Result<Option<String>, Problem> {
     if !(1.0..2_958_466.0).contains(&serial) {
-        return Err(format!("'{serial}' is not a date"));
+        return Err(Problem::NotADateSerial {
+            value: serial.to_string(),
+        });
     }
     let days = serial.floor() as i64;
     // Excel counts 1900-02-29, which did not exist: serials from 61 on are one day ahead.
@@ -278,10 +280,13 @@ pub fn date_from_serial(serial: f64) -> Result<Option<String>, String> {
     } else {
         ((1899, 12, 31), days)
     };
-    let start = jiff::civil::Date::new(base.0, base.1, base.2).map_err(|e| e.to_string())?;
+    let not_a_date = || Problem::NotADateSerial {
+        value: serial.to_string(),
+    };
+    let start = jiff::civil::Date::new(base.0, base.1, base.2).map_err(|_| not_a_date())?;
     let d = start
         .checked_add(jiff::Span::new().days(offset))
-        .map_err(|_| format!("'{serial}' is not a date"))?;
+        .map_err(|_| not_a_date())?;
     Ok(Some(d.to_string()))
 }
 

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use handover_core::register::{ImportOptions, ImportReport, MapOverride, TextEncoding};
+use handover_core::register::{ImportOptions, ImportReport, MapOverride, Problem, TextEncoding};
+use handover_core::report::Lang;
 use handover_core::{Error, Field};
 
 use crate::support::{self, TestOffice, contains_bytes, files_under, plans_dir, register};
@@ -495,6 +496,30 @@ fn assert_invalid_rows_problems(e: &Error) {
     assert_eq!(
         problems[3].to_string(),
         format!("row 6, column F (電話番号): {}", problems[3].message)
+    );
+    // Each is a typed code with its parameters, worded in both languages.
+    let codes: Vec<&Problem> = problems.iter().map(|p| &p.problem).collect();
+    assert_eq!(codes[0], &Problem::MissingId);
+    assert_eq!(
+        codes[1],
+        &Problem::NoSuchDay {
+            value: "1980-02-30".into()
+        }
+    );
+    assert_eq!(
+        codes[2],
+        &Problem::DuplicateId {
+            id: "T101".into(),
+            first_row: 2
+        }
+    );
+    assert_eq!(
+        problems[2].message_ja,
+        "顧客番号 T101 は 2 行目にもあります"
+    );
+    assert_eq!(
+        problems[3].located(Lang::Ja),
+        format!("6 行目、F 列（電話番号）: {}", problems[3].message_ja)
     );
 }
 
@@ -1266,6 +1291,13 @@ fn control_characters_in_text_are_refused_with_row_and_column() {
         .collect();
     assert_eq!(at, vec![(2, Some("B")), (4, Some("C")), (4, Some("D"))]);
     assert!(problems[0].message.contains("U+001B"), "{}", problems[0]);
+    assert_eq!(
+        problems[0].problem,
+        Problem::ControlCharacter {
+            code_point: "U+001B".into()
+        }
+    );
+    assert!(problems[0].message_ja.contains("制御文字 U+001B"));
     assert!(problems[1].message.contains("U+202E"), "{}", problems[1]);
     assert_eq!(t.office.store().customer_count().unwrap(), 0);
 }
@@ -1316,6 +1348,17 @@ fn a_formula_without_its_computed_value_is_reported_with_sheet_row_and_column() 
     );
     assert!(p.message.contains("never computed"), "{p}");
     assert!(p.message.contains("Excel"), "{p}");
+    // A typed code for the app, and the same words in Japanese.
+    assert_eq!(p.problem, Problem::Uncomputed);
+    assert!(
+        p.message_ja.contains("Excel で開いて保存"),
+        "{}",
+        p.message_ja
+    );
+    assert_eq!(
+        p.located(Lang::Ja),
+        format!("シート「顧客」、2 行目、B 列（氏名）: {}", p.message_ja)
+    );
     assert_eq!(t.snapshot(), before, "a refused import changes nothing");
 
     // Skipping it imports the other row, whose formula came with its value.

@@ -47,6 +47,20 @@ pub enum Error {
         reason: String,
     },
 
+    /// The signed-in person's role does not allow this (checked by the core on every store,
+    /// before the shared store's server would refuse it too).
+    #[error("{action} needs the {needed} role; {operator} is {role}")]
+    RoleRequired {
+        /// What was attempted, in words ("deciding a request").
+        action: String,
+        /// The least role that may do it.
+        needed: crate::operators::Role,
+        /// Who tried.
+        operator: String,
+        /// Their role.
+        role: crate::operators::Role,
+    },
+
     /// The shared store cannot be reached or signed in to.
     #[error("cannot reach the office store {location}: {reason}")]
     StoreUnavailable {
@@ -313,6 +327,7 @@ impl Error {
             Error::Store { .. } => "store",
             Error::StoreTooNew { .. } => "store_too_new",
             Error::StoreDenied { .. } => "store_denied",
+            Error::RoleRequired { .. } => "role_required",
             Error::StoreUnavailable { .. } => "store_unavailable",
             Error::StoreNotEmpty(_) => "store_not_empty",
             Error::StoreNoOffice(_) => "store_no_office",
@@ -392,7 +407,7 @@ impl Error {
 
     /// Did the database refuse this because of the signed-in person's role?
     pub fn is_denied(&self) -> bool {
-        matches!(self, Error::StoreDenied { .. })
+        matches!(self, Error::StoreDenied { .. } | Error::RoleRequired { .. })
     }
 
     /// A store failure at `location` (a file path or a server), whatever the backend.

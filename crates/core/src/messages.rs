@@ -60,6 +60,11 @@ pub const HEADLINES: &[Headline] = &[
         "The office server refused this: your role does not allow it. Nothing was changed.",
     ),
     h(
+        "role_required",
+        "あなたの役割ではこの操作は行えません。上長または管理者に依頼してください。何も変更していません。",
+        "Your role does not allow this. Ask a manager or an administrator. Nothing was changed.",
+    ),
+    h(
         "store_unavailable",
         "事務所サーバに接続・サインインできません。ログイン名とパスワード、サーバが動いているかを確認してください。何も変更していません。",
         "Cannot reach or sign in to the office server. Check the login and password and that the server is running. Nothing was changed.",
@@ -234,11 +239,6 @@ pub const HEADLINES: &[Headline] = &[
         "This file is past its return-or-destroy date.",
     ),
     // The app's own failures.
-    h(
-        "signed_out",
-        "事務所サーバにサインインしてください。",
-        "Sign in to the office server.",
-    ),
     h(
         "internal",
         "内部エラーが発生しました。Handover を再起動してください。",

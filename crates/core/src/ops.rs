@@ -42,6 +42,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::keys::{self, OfficePublicKeys};
+use crate::operators::Role;
 use crate::progress::Progress;
 use crate::register::{self, Customer, ImportOptions, ImportReport};
 use crate::store::{self, EventDraft, SqliteStore, Store, VerifyReport};
@@ -173,6 +174,33 @@ impl Office {
     /// The operator recorded in the ledger.
     pub fn operator(&self) -> &str {
         &self.operator
+    }
+
+    /// The role the signed-in person acts with: the store's word for it when it signs people
+    /// in (a login the roster does not know gets the least, staff), and on a store without
+    /// sign-in this PC's one user, who may do everything.
+    pub fn role(&self) -> Result<Role> {
+        let shared = self.store.session_operator().is_some();
+        Ok(match (self.store.session_role()?, shared) {
+            (Some(role), _) => role,
+            (None, true) => Role::Staff,
+            (None, false) => Role::Admin,
+        })
+    }
+
+    /// Refuse `action` (words, e.g. "deciding a request") unless the signed-in role includes
+    /// `needed`. The one place the core checks a role: the shared store's server checks again.
+    pub fn require(&self, needed: Role, action: &str) -> Result<()> {
+        let role = self.role()?;
+        if role.allows(needed) {
+            return Ok(());
+        }
+        Err(Error::RoleRequired {
+            action: action.to_string(),
+            needed,
+            operator: self.operator.clone(),
+            role,
+        })
     }
 
     /// Now, as recorded in the ledger (RFC 3339 UTC, milliseconds).

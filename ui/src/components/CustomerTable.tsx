@@ -62,32 +62,38 @@ export function CustomerTable({
               !c ? (
                 <div class="tr pending" role="row" aria-rowindex={w.start + i + 1} key={`pending-${w.start + i}`} style={{ height: `${ROW_HEIGHT}px` }} />
               ) : (
-              <div
-                class={`${(w.start + i) % 2 ? "tr odd" : "tr"}${onOpen ? " clickable" : ""}`}
-                role="row"
-                aria-rowindex={w.start + i + 1}
-                key={c.customerId}
-                style={{ height: `${ROW_HEIGHT}px` }}
-                data-testid="customer-row"
-                data-id={c.customerId}
-                tabIndex={onOpen ? 0 : undefined}
-                onClick={onOpen && (() => onOpen(c.customerId))}
-                onKeyDown={onOpen && ((e: KeyboardEvent) => e.key === "Enter" && onOpen(c.customerId))}
-              >
-                <div class="mono">{c.customerId}</div>
-                <div>{c.name}</div>
-                <div class="muted">{c.nameKana}</div>
-                <div class="mono">{c.postalCode}</div>
-                <div title={c.address ?? ""}>{c.address}</div>
-                <div class="mono">{c.phone}</div>
-                <div>{c.service}</div>
-                <div>{c.floorPlan ? <span class="chip">{c.floorPlan.ext.toUpperCase()}</span> : ""}</div>
-              </div>
+                <CustomerRow customer={c} index={w.start + i} onOpen={onOpen} key={c.customerId} />
               ),
             )}
           </div>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** One customer's row; `index` is its place in the whole register (0-based). */
+function CustomerRow({ customer: c, index, onOpen }: { customer: Customer; index: number; onOpen?: (id: string) => void }) {
+  return (
+    <div
+      class={`${index % 2 ? "tr odd" : "tr"}${onOpen ? " clickable" : ""}`}
+      role="row"
+      aria-rowindex={index + 1}
+      style={{ height: `${ROW_HEIGHT}px` }}
+      data-testid="customer-row"
+      data-id={c.customerId}
+      tabIndex={onOpen ? 0 : undefined}
+      onClick={onOpen && (() => onOpen(c.customerId))}
+      onKeyDown={onOpen && ((e: KeyboardEvent) => e.key === "Enter" && onOpen(c.customerId))}
+    >
+      <div class="mono">{c.customerId}</div>
+      <div>{c.name}</div>
+      <div class="muted">{c.nameKana}</div>
+      <div class="mono">{c.postalCode}</div>
+      <div title={c.address ?? ""}>{c.address}</div>
+      <div class="mono">{c.phone}</div>
+      <div>{c.service}</div>
+      <div>{c.floorPlan ? <span class="chip">{c.floorPlan.ext.toUpperCase()}</span> : ""}</div>
     </div>
   );
 }

@@ -221,8 +221,6 @@ function Handovers({ today }: { today: string }) {
   const [rows, setRows] = useState<HandoverRecord[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [closing, setClosing] = useState<string | null>(null);
-  const [date, setDate] = useState(today);
-  const [note, setNote] = useState("");
   const load = () => api.handovers().then((h) => setRows([...h].reverse()), setError);
   const revision = storeRevision.value;
   useEffect(() => {
@@ -264,27 +262,15 @@ function Handovers({ today }: { today: string }) {
                     {h.closedOn ? (
                       formatDate(h.closedOn, l)
                     ) : closing === h.id ? (
-                      <form
-                        class="inline-form"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          setError(null);
-                          api.confirmDestruction(h.id, date, note.trim() || null).then(() => {
-                            setClosing(null);
-                            load();
-                          }, setError);
+                      <CloseForm
+                        id={h.id}
+                        today={today}
+                        onError={setError}
+                        onDone={() => {
+                          setClosing(null);
+                          load();
                         }}
-                      >
-                        <DateInput max={today} value={date} ariaLabel={tx.destructionDate} onChange={setDate} />
-                        <input
-                          value={note}
-                          placeholder={tx.note}
-                          onInput={(e) => setNote((e.target as HTMLInputElement).value)}
-                        />
-                        <button class="primary" type="submit">
-                          {tx.confirmDestruction}
-                        </button>
-                      </form>
+                      />
                     ) : (
                       <button class="link" onClick={() => setClosing(h.id)} data-testid={`close-${h.id}`}>
                         {tx.confirmDestruction}
@@ -298,6 +284,29 @@ function Handovers({ today }: { today: string }) {
         </table>
       )}
     </>
+  );
+}
+
+/** Record that handover `id` was returned or destroyed: the date (not after today) and a note. */
+function CloseForm({ id, today, onError, onDone }: { id: string; today: string; onError: (e: unknown) => void; onDone: () => void }) {
+  const tx = ta();
+  const [date, setDate] = useState(today);
+  const [note, setNote] = useState("");
+  return (
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onError(null);
+        api.confirmDestruction(id, date, note.trim() || null).then(onDone, onError);
+      }}
+    >
+      <DateInput max={today} value={date} ariaLabel={tx.destructionDate} onChange={setDate} />
+      <input value={note} placeholder={tx.note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+      <button class="primary" type="submit">
+        {tx.confirmDestruction}
+      </button>
+    </form>
   );
 }
 

@@ -18,7 +18,11 @@ pub(crate) fn lang() -> Lang {
 pub(crate) fn report(err: &anyhow::Error) -> ExitCode {
     let lang = lang();
     let core = err.downcast_ref::<Error>();
-    let detail = message(err);
+    // A core error alone is worded in the terminal's language; a chain of causes is quoted.
+    let detail = match core {
+        Some(e) if err.chain().count() == 1 => e.detail(lang),
+        _ => message(err),
+    };
     let label = match lang {
         Lang::Ja => "エラー",
         Lang::En => "error",
@@ -79,6 +83,18 @@ fn hint(code: &str, lang: Lang) -> Option<&'static str> {
         "unknown_contractor" => (
             "`handover contractor list` で一覧を表示できます",
             "`handover contractor list` shows the roster",
+        ),
+        "unknown_handover" => (
+            "`handover handovers` で引渡しの一覧を表示できます",
+            "`handover handovers` lists the handovers",
+        ),
+        "unknown_request" => (
+            "`handover request list` で申し出の一覧を表示できます",
+            "`handover request list` lists the requests",
+        ),
+        "unknown_customer" => (
+            "`handover customers` で顧客を検索できます",
+            "`handover customers` searches the customers",
         ),
         _ => return None,
     };

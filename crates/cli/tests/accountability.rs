@@ -333,3 +333,69 @@ fn the_leak_report_of_a_real_handover_and_its_exports() {
 
     check_history_and_record_files(&tmp, &data, &ho);
 }
+
+/// An id that names nothing is refused with its own code: the headline and the detail in the
+/// terminal's language (the core's catalogue), then the command that lists what exists.
+#[test]
+fn an_unknown_id_is_named_in_the_terminals_language() {
+    let (_tmp, data) = office();
+    let before = entries(&data);
+    let cases: [(&[&str], &str, &str, &str); 3] = [
+        (
+            &["request", "decide", "REQ-1999-0001", "--accept"],
+            "その番号の申し出はありません。申し出番号を確認してください。",
+            "申し出番号 REQ-1999-0001 の記録はありません",
+            "`handover request list`",
+        ),
+        (
+            &[
+                "confirm-destruction",
+                "HO-1999-000001",
+                "--date",
+                "2020-01-01",
+            ],
+            "その番号の引渡しはありません。引渡し番号を確認してください。",
+            "引渡し番号 HO-1999-000001 の記録はありません",
+            "`handover handovers`",
+        ),
+        (
+            &["report", "customer", "X9999"],
+            "その顧客番号の顧客はいません。顧客番号を確認してください。",
+            "顧客番号 X9999 の顧客はいません",
+            "`handover customers`",
+        ),
+    ];
+    for (args, headline, detail, hint) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_handover"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .env("HANDOVER_OPERATOR", "tester")
+            .env("NO_COLOR", "1")
+            .env("LC_ALL", "ja_JP.UTF-8")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 3, "{args:?}: {err}");
+        assert_eq!(lines[0], format!("エラー: {headline}"));
+        assert_eq!(lines[1], format!("  {detail}"));
+        assert!(lines[2].starts_with(&format!("ヒント: {hint} で")), "{err}");
+    }
+    refused(
+        &data,
+        &[
+            "request",
+            "notify",
+            "REQ-1999-0001",
+            "--date",
+            "2020-01-08",
+            "--channel",
+            "mail",
+        ],
+        "There is no request with that id. Check the request id.\n  no request with id \
+         REQ-1999-0001\nhint: `handover request list` lists the requests",
+    );
+    assert_eq!(entries(&data), before, "a refusal recorded something");
+}

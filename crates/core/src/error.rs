@@ -82,6 +82,21 @@ pub enum Error {
     #[error("{0}: nothing was recorded and the bundle was deleted; prepare the handover again")]
     ChangedMeanwhile(String),
 
+    /// The shared store's schema is older than this build's (it was created by an older
+    /// Handover and not upgraded).
+    #[error(
+        "the store {location} has schema version {found}, older than version {needed} that this \
+         Handover uses: the database's owner upgrades it before anyone signs in"
+    )]
+    StoreTooOld {
+        /// The server and database.
+        location: String,
+        /// The schema version found.
+        found: u32,
+        /// The schema version this build needs.
+        needed: u32,
+    },
+
     /// The store was written by a newer Handover.
     #[error(
         "the store {location} has schema version {found}, but this Handover understands only up \
@@ -143,9 +158,32 @@ pub enum Error {
         reason: String,
     },
 
+    /// A day that has not come yet where only a past day or today makes sense (when a request
+    /// was received, when data was destroyed…).
+    #[error("{field}: {date} is in the future")]
+    DateInFuture {
+        /// The argument or field concerned.
+        field: String,
+        /// The day given (YYYY-MM-DD).
+        date: String,
+    },
+
     /// A contractor id is not in the roster.
     #[error("no contractor with id {0}")]
     UnknownContractor(String),
+
+    /// No handover has this id.
+    #[error("no handover with id {0}")]
+    UnknownHandover(String),
+
+    /// No request has this id.
+    #[error("no request with id {0}")]
+    UnknownRequest(String),
+
+    /// No customer has this 顧客番号 (in the register, or, where the question is about the
+    /// past, in the records either).
+    #[error("no customer with 顧客番号 {0}")]
+    UnknownCustomer(String),
 
     /// The import file cannot be read as a register at all.
     #[error("{path}: {reason}")]
@@ -326,6 +364,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Store { .. } => "store",
             Error::StoreTooNew { .. } => "store_too_new",
+            Error::StoreTooOld { .. } => "store_too_old",
             Error::StoreDenied { .. } => "store_denied",
             Error::RoleRequired { .. } => "role_required",
             Error::StoreUnavailable { .. } => "store_unavailable",
@@ -339,8 +378,12 @@ impl Error {
             Error::FileExists(_) => "file_exists",
             Error::BadRecipient(_) => "bad_recipient",
             Error::BadDate(_) => "bad_date",
+            Error::DateInFuture { .. } => "date_in_future",
             Error::Invalid { .. } => "invalid",
             Error::UnknownContractor(_) => "unknown_contractor",
+            Error::UnknownHandover(_) => "unknown_handover",
+            Error::UnknownRequest(_) => "unknown_request",
+            Error::UnknownCustomer(_) => "unknown_customer",
             Error::BadRegister { .. } => "bad_register",
             Error::RegisterRejected { .. } => "register_rejected",
             Error::Cancelled => "cancelled",
@@ -390,8 +433,12 @@ impl Error {
             self,
             Error::BadRecipient(_)
                 | Error::BadDate(_)
+                | Error::DateInFuture { .. }
                 | Error::Invalid { .. }
                 | Error::UnknownContractor(_)
+                | Error::UnknownHandover(_)
+                | Error::UnknownRequest(_)
+                | Error::UnknownCustomer(_)
                 | Error::BadRegister { .. }
                 | Error::RegisterRejected { .. }
                 | Error::FileExists(_)
@@ -430,6 +477,14 @@ impl Error {
             action,
             path: path.into(),
             source,
+        }
+    }
+
+    /// `date` (in `field`) has not come yet.
+    pub fn date_in_future(field: &str, date: impl std::fmt::Display) -> Self {
+        Error::DateInFuture {
+            field: field.into(),
+            date: date.to_string(),
         }
     }
 

@@ -381,7 +381,7 @@ pub fn customer(office: &Office, id: &str) -> Result<Customer> {
     office
         .store
         .customer(id)?
-        .ok_or_else(|| Error::invalid("customer", format!("no customer with 顧客番号 {id}")))
+        .ok_or_else(|| Error::UnknownCustomer(id.into()))
 }
 
 /// Add a contractor to the roster.

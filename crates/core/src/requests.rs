@@ -447,7 +447,7 @@ impl Request {
             .decided_on
             .ok_or_else(|| self.refuse("has no decision date: it cannot have been decided"))?;
         if on > today {
-            return Err(Error::invalid("date", format!("{on} is in the future")));
+            return Err(Error::date_in_future("date", on));
         }
         if on < decided {
             return Err(Error::invalid(

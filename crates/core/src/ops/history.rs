@@ -76,10 +76,7 @@ pub fn history(office: &Office, filter: &HistoryFilter) -> Result<Vec<ProvisionR
             })?
             .is_empty()
     {
-        return Err(Error::invalid(
-            "customer",
-            format!("no customer with 顧客番号 {c}, and no handover of one"),
-        ));
+        return Err(Error::UnknownCustomer(c.clone()));
     }
     let today = office.today();
     for r in &mut rows {

@@ -25,10 +25,7 @@ pub fn report_customer(office: &Office, customer_id: &str) -> Result<CustomerRep
     })?;
     let requests = requests::views(office, office.store.requests(Some(id))?)?;
     if customer.is_none() && provisions.is_empty() && requests.is_empty() {
-        return Err(Error::invalid(
-            "customer",
-            format!("no customer with 顧客番号 {id}, and no record of one"),
-        ));
+        return Err(Error::UnknownCustomer(id.into()));
     }
     let mut recipients: Vec<RecipientInfo> = Vec::new();
     for p in &provisions {
@@ -110,7 +107,7 @@ fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, Date)
     let today = office.today();
     let aware = opt_date(&q.aware_on)?.unwrap_or(today);
     if aware > today {
-        return Err(Error::invalid("aware", format!("{aware} is in the future")));
+        return Err(Error::date_in_future("aware", aware));
     }
     if let Some(first) = rows.iter().map(|r| r.date).min()
         && aware < first
@@ -161,10 +158,7 @@ fn leak_query(office: &Office, q: &LeakQuery) -> Result<ProvisionQuery> {
             }
             for id in &ids {
                 if office.store.handovers(Some(id))?.is_empty() {
-                    return Err(Error::invalid(
-                        "handover",
-                        format!("no handover with id {id}"),
-                    ));
+                    return Err(Error::UnknownHandover(id.clone()));
                 }
             }
             Ok(ProvisionQuery {

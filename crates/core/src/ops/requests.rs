@@ -23,7 +23,7 @@ fn find(office: &Office, id: &str) -> Result<Request> {
         .requests(None)?
         .into_iter()
         .find(|r| r.id == id)
-        .ok_or_else(|| Error::invalid("request", format!("no request with id {id}")))
+        .ok_or_else(|| Error::UnknownRequest(id.into()))
 }
 
 /// Save a request with its ledger event (`kind`, payload `{"request": r}`).
@@ -58,17 +58,11 @@ pub fn request_add(office: &mut Office, input: &RequestInput) -> Result<Request>
     input.scope.validate()?;
     let received = crate::dates::parse_date(&input.received)?;
     if received > office.today() {
-        return Err(Error::invalid(
-            "received",
-            format!("{received} is in the future"),
-        ));
+        return Err(Error::date_in_future("received", received));
     }
     let customer_id = input.customer_id.trim();
     if office.store.customer(customer_id)?.is_none() {
-        return Err(Error::invalid(
-            "customer",
-            format!("no customer with 顧客番号 {customer_id}"),
-        ));
+        return Err(Error::UnknownCustomer(customer_id.into()));
     }
     let r = Request {
         id: String::new(),

@@ -227,6 +227,7 @@ fn history_refuses_bad_filters() {
     let e = ops::history(o, &filter(|f| f.contractor_id = Some("CTR-0099".into()))).unwrap_err();
     assert_eq!(e.code(), "unknown_contractor");
     let e = ops::history(o, &filter(|f| f.customer_id = Some("X9999".into()))).unwrap_err();
+    assert_eq!(e.code(), "unknown_customer");
     assert!(
         e.to_string().contains("no customer with 顧客番号 X9999"),
         "{e}"
@@ -500,7 +501,7 @@ fn customer_report_without_provisions_and_for_nobody() {
     assert!(html.contains("お客様の個人データを提供した記録はありません。"));
     assert!(html.contains("お申し出の記録はありません。"));
     let e = ops::report_customer(s.ax.o(), "C9999").unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "unknown_customer");
     assert!(e.to_string().contains("C9999"), "{e}");
 }
 
@@ -812,13 +813,12 @@ fn leak_report_refusals() {
         }))
         .contains("nothing to report")
     );
-    assert!(
-        msg(try_(&|q| {
-            q.handover_ids = vec![s.ho[0].clone()];
-            q.aware_on = Some("2026-11-24".into());
-        }))
-        .contains("future")
-    );
+    let e = try_(&|q| {
+        q.handover_ids = vec![s.ho[0].clone()];
+        q.aware_on = Some("2026-11-24".into());
+    });
+    assert_eq!(e.code(), "date_in_future", "{e}");
+    assert!(msg(e).contains("aware: 2026-11-24 is in the future"));
     assert!(
         msg(try_(&|q| {
             q.handover_ids = vec![s.ho[1].clone()];

@@ -286,6 +286,14 @@ fn init_wants_an_empty_utf8_database_and_its_owner() {
     pg.as_superuser("UPDATE handover_schema SET version = 99");
     let e = sign_in(&pg, &tmp.path().join("c"), &pg.owner()).unwrap_err();
     assert_eq!(e.code(), "store_too_new", "{e}");
+    // One from an older Handover is refused too, with no command in the app's message.
+    pg.as_superuser("UPDATE handover_schema SET version = 0");
+    let e = sign_in(&pg, &tmp.path().join("c"), &pg.owner()).unwrap_err();
+    assert_eq!(e.code(), "store_too_old", "{e}");
+    assert!(
+        e.to_string().contains("schema version 0") && !e.to_string().contains('`'),
+        "{e}"
+    );
 }
 
 #[test]

@@ -498,5 +498,6 @@ fn paper_sheet_reads_back_only_the_recorded_file() {
     let e = ops::paper_sheet(&w.t.office, &b.handover_id, &w.out("b.age")).unwrap_err();
     assert!(e.to_string().contains("not a printed sheet"), "{e}");
     let e = ops::paper_sheet(&w.t.office, "HO-2026-999999", &out).unwrap_err();
+    assert_eq!(e.code(), "unknown_handover", "{e}");
     assert!(e.to_string().contains("no handover with id"), "{e}");
 }

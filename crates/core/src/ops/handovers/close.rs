@@ -13,13 +13,13 @@ pub fn confirm_destruction(
 ) -> Result<HandoverRecord> {
     let on = crate::dates::parse_date(date)?;
     if on > office.today() {
-        return Err(Error::invalid("date", format!("{on} is in the future")));
+        return Err(Error::date_in_future("date", on));
     }
     let h = office
         .store
         .handovers(Some(id))?
         .pop()
-        .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
+        .ok_or_else(|| Error::UnknownHandover(id.into()))?;
     // The day it was handed over, in the office's time zone (as `today` is).
     let handed_over = crate::history::local_date(h.created_at);
     if on < handed_over {

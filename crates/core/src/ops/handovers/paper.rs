@@ -50,7 +50,7 @@ pub fn paper_sheet(office: &Office, id: &str, path: &Path) -> Result<String> {
         .store
         .handovers(Some(id))?
         .pop()
-        .ok_or_else(|| Error::invalid("handover", format!("no handover with id {id}")))?;
+        .ok_or_else(|| Error::UnknownHandover(id.into()))?;
     if h.method != Method::Paper {
         return Err(Error::invalid(
             "handover",

@@ -40,13 +40,11 @@ pub(super) fn check(c: &mut Client, loc: &str) -> Result<()> {
         });
     }
     if found < SCHEMA_VERSION {
-        return Err(Error::invalid(
-            "store",
-            format!(
-                "{loc} has schema version {found}; this Handover needs {SCHEMA_VERSION}: the \
-                 database's owner upgrades it with `handover init --store URL`"
-            ),
-        ));
+        return Err(Error::StoreTooOld {
+            location: loc.into(),
+            found,
+            needed: SCHEMA_VERSION,
+        });
     }
     Ok(())
 }

@@ -155,6 +155,9 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
         r.return_by
     );
     errln!("sha256 {}", r.sha256);
+    if let Some(sig) = &r.signature {
+        errln!("signed {sig} (ssh-keygen -Y verify -n handover; see `handover keys`)");
+    }
     let lang = crate::failure::lang();
     for w in &r.warnings {
         match lang {

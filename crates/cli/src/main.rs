@@ -88,6 +88,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let keys = ops::office_keys(&office)?;
             if a.json {
                 print_json(&keys)?;
+            } else if a.allowed_signers {
+                outln!("{}", keys.allowed_signers);
             } else {
                 print_keys(&keys);
             }
@@ -203,6 +205,11 @@ pub(crate) fn print_keys(k: &handover_core::keys::OfficePublicKeys) {
     outln!("Office signing key (contractors pin it to check bundles):");
     outln!("  {}", k.signing_key);
     outln!("  fingerprint {}", k.signing_fingerprint);
+    outln!(
+        "allowed_signers line (ssh-keygen -Y verify -I {} -n handover):",
+        k.ssh_principal
+    );
+    outln!("  {}", k.allowed_signers);
 }
 
 fn print_import(r: &handover_core::register::ImportReport) {

@@ -43,6 +43,11 @@ pub struct OfficePublicKeys {
     pub signing_key: String,
     /// Short fingerprint of the signing key.
     pub signing_fingerprint: String,
+    /// The signing key as an OpenSSH `allowed_signers` line, with which stock
+    /// `ssh-keygen -Y verify` checks a bundle's detached signature `B.age.sig`.
+    pub allowed_signers: String,
+    /// The principal that line names (`ssh-keygen -Y verify -I <principal>`).
+    pub ssh_principal: String,
 }
 
 /// The office's secret keys, loaded for packing or auditing.
@@ -84,6 +89,8 @@ fn public_keys(recipient: &str, vk: &VerifyingKey) -> OfficePublicKeys {
         recipient_fingerprint: fingerprint(recipient.as_bytes()),
         signing_key: format_signing_key(vk),
         signing_fingerprint: fingerprint(vk.as_bytes()),
+        allowed_signers: crate::bundle::allowed_signers_line(vk),
+        ssh_principal: crate::bundle::ssh_principal(vk),
     }
 }
 

@@ -48,8 +48,9 @@ pub const EXIT_CODES: &str = "Exit codes: 0 success · 1 failure (I/O, store) ·
 pub enum Command {
     /// Create the store and the office's keys (escrow age identity and signing key)
     Init(JsonFlag),
-    /// Show the office's public keys (recipient and signing key) with fingerprints
-    Keys(JsonFlag),
+    /// Show the office's public keys (recipient and signing key) with fingerprints, and the
+    /// signing key as an OpenSSH allowed_signers line
+    Keys(KeysArgs),
     /// Import a customer register (xlsx, xlsm, xls, xlsb, ods, csv, tsv)
     Import(ImportArgs),
     /// List or search customers (id, name, kana, address, phone)
@@ -358,6 +359,16 @@ pub struct RequestDecideArgs {
     /// Reason (required to reject)
     #[arg(long)]
     pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// Print JSON instead of text
+    #[arg(long, conflicts_with = "allowed_signers")]
+    pub json: bool,
+    /// Print only the allowed_signers line, for `ssh-keygen -Y verify -f FILE`
+    #[arg(long)]
+    pub allowed_signers: bool,
 }
 
 #[derive(Debug, Args)]

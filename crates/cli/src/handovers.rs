@@ -206,23 +206,28 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
-    let key = if a.passphrase_stdin {
-        OpenKey::Passphrase(progress::read_passphrase_once()?)
-    } else {
-        let path = a
-            .identity
-            .as_ref()
-            .context("give --identity FILE or --passphrase-stdin")?;
-        let ids = match read_identity_file(path, None) {
-            Err(handover_core::Error::IdentityPassphraseRequired(_)) => {
-                let pass = progress::read_passphrase_once()?;
-                read_identity_file(path, Some(&pass))?
-            }
-            other => other?,
-        };
-        OpenKey::Identities(ids)
+/// The key that opens a bundle: the passphrase from standard input, or the identity file (asking
+/// its passphrase if it has one).
+pub(crate) fn open_key(
+    identity: Option<&std::path::Path>,
+    passphrase_stdin: bool,
+) -> anyhow::Result<OpenKey> {
+    if passphrase_stdin {
+        return Ok(OpenKey::Passphrase(progress::read_passphrase_once()?));
+    }
+    let path = identity.context("give --identity FILE or --passphrase-stdin")?;
+    let ids = match read_identity_file(path, None) {
+        Err(handover_core::Error::IdentityPassphraseRequired(_)) => {
+            let pass = progress::read_passphrase_once()?;
+            read_identity_file(path, Some(&pass))?
+        }
+        other => other?,
     };
+    Ok(OpenKey::Identities(ids))
+}
+
+pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
+    let key = open_key(a.identity.as_deref(), a.passphrase_stdin)?;
     // Ctrl-C, SIGTERM or SIGHUP: stop, remove the staging folder (it may hold customers.csv).
     handover_core::bundle::exit_cleanly_on_signals(|p| {
         errln!(

@@ -13,6 +13,7 @@ mod handovers;
 mod operators;
 mod policy;
 mod progress;
+mod receipts;
 mod reports;
 mod requests;
 mod retention;
@@ -101,6 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Prepare(a) => handovers::prepare(&cli, a)?,
         Command::Pack(a) => handovers::pack(&cli, a)?,
         Command::ConfirmDestruction(a) => handovers::confirm(&cli, a)?,
+        Command::Receipt(cmd) => receipts::receipt(&cli, cmd)?,
         Command::Handovers(a) => handovers::list(&cli, a)?,
         Command::Open(a) => handovers::open_bundle(a)?,
         Command::Request(cmd) => requests::request(&cli, cmd)?,

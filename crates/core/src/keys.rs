@@ -77,6 +77,19 @@ impl OfficeKeys {
         self.signing.verifying_key()
     }
 
+    /// The MAC key of handover `handover_id`'s receipts: HMAC-SHA256 keyed by the signing
+    /// key's seed over a label and the id. Derived rather than stored, so no store, ledger or
+    /// export holds it, every PC with the office keys finds the same one, and only the bundle
+    /// (encrypted) carries it.
+    pub fn receipt_secret(&self, handover_id: &str) -> Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.signing.as_bytes())
+            .expect("HMAC takes a key of any length");
+        mac.update(b"handover receipt secret v1\0");
+        mac.update(handover_id.as_bytes());
+        Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+
     /// Public keys for display.
     pub fn public(&self) -> OfficePublicKeys {
         public_keys(&self.recipient().to_string(), &self.verifying_key())

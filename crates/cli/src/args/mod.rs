@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod receipts;
 pub mod reports;
 pub mod requests;
 
@@ -67,8 +68,12 @@ pub enum Command {
     Prepare(PrepareArgs),
     /// Write a handover (encrypted bundle, media, or paper sheet) and record it
     Pack(PackArgs),
-    /// Record that a contractor returned or destroyed a handover's data
+    /// Record that a contractor returned or destroyed a handover's data (by hand: paper, or
+    /// no receipt)
     ConfirmDestruction(ConfirmArgs),
+    /// Receipts: the contractor makes one (received, destroyed); the office imports them
+    #[command(subcommand)]
+    Receipt(receipts::ReceiptCmd),
     /// List handovers (all, or only those past their return-or-destroy date)
     Handovers(HandoversArgs),
     /// Open a bundle (contractor side): decrypt, verify the office signature and every file

@@ -20,7 +20,7 @@ use crate::bundle::{
 use crate::handover::{
     Encryption, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
 };
-use crate::keys::{self, OfficeKeys, OfficePublicKeys};
+use crate::keys::{self, OfficeKeys};
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -153,14 +153,7 @@ pub fn pack(
     out_free(sel.method, &opts.out)?;
     let id = office.store.reserve_handover_id(office.today().year())?;
     let created = office.now_instant();
-    let manifest = manifest(
-        office,
-        &prep,
-        &id,
-        created,
-        return_by,
-        &office_keys.public(),
-    );
+    let manifest = manifest(office, &prep, &id, created, return_by, &office_keys);
     let customers = bundle_customers(office, &prep)?;
     let path = out_path(sel.method, &opts.out, &id)?;
     // Until the handover is recorded, a kill leaves this journal for the next start to undo
@@ -222,8 +215,9 @@ fn manifest(
     id: &str,
     created: Timestamp,
     return_by: Date,
-    office_public: &OfficePublicKeys,
+    office_keys: &OfficeKeys,
 ) -> Manifest {
+    let office_public = &office_keys.public();
     Manifest {
         format_version: bundle::FORMAT_VERSION,
         handover_id: id.to_string(),
@@ -255,6 +249,10 @@ fn manifest(
             })
             .collect(),
         entries: Vec::new(),
+        receipt: Some(crate::bundle::ManifestReceipt {
+            secret: hex::encode(*office_keys.receipt_secret(id)),
+            office_recipient: office_public.recipient.clone(),
+        }),
     }
 }
 

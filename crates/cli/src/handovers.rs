@@ -187,9 +187,17 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&list);
     }
+    let receipts = ops::receipt_status(&office)?;
     for h in &list {
+        let r = receipts.get(&h.id).cloned().unwrap_or_default();
+        let state = match (&h.closed_on, &r.received_on) {
+            (Some(d), _) if r.destroyed_by_receipt => format!("closed {d} (destruction receipt)"),
+            (Some(d), _) => format!("closed {d} (by hand)"),
+            (None, Some(on)) => format!("OPEN, received {on}"),
+            (None, None) => "OPEN, no receipt".to_string(),
+        };
         outln!(
-            "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {}",
+            "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {state}",
             h.id,
             handover_core::history::local_date(h.created_at),
             h.contractor_id,
@@ -197,9 +205,6 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
             h.method,
             h.customers.len(),
             h.return_by,
-            h.closed_on
-                .as_ref()
-                .map_or("OPEN".to_string(), |d| format!("closed {d}"))
         );
     }
     errln!("{} handover(s)", list.len());

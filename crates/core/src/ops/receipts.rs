@@ -312,3 +312,46 @@ fn record_receipt(office: &mut Office, file: &Path, s: SealedReceipt) -> Result<
         closed,
     })
 }
+
+/// What the receipts in the ledger say about one handover.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReceiptStatus {
+    /// The day of the latest received receipt, if any.
+    pub received_on: Option<String>,
+    /// Closed by a destruction receipt (rather than by hand, `confirm-destruction`).
+    pub destroyed_by_receipt: bool,
+}
+
+/// Per handover id, what its imported receipts say (handovers without any are absent): what
+/// the overdue list shows beside each handover.
+pub fn receipt_status(office: &Office) -> Result<std::collections::HashMap<String, ReceiptStatus>> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct P {
+        handover_id: String,
+        on: String,
+        receipt: Option<serde_json::Value>,
+    }
+    let mut out = std::collections::HashMap::<String, ReceiptStatus>::new();
+    office.store.for_each_entry_ref(&mut |e| {
+        let received = match e.kind {
+            b"handover.received" => true,
+            b"handover.destroyed" => false,
+            _ => return Ok(()),
+        };
+        if let Some(Ok(p)) = e.payload.map(serde_json::from_slice::<P>)
+            && p.receipt.is_some()
+        {
+            let s = out.entry(p.handover_id).or_default();
+            if received {
+                s.received_on = Some(p.on);
+            } else {
+                s.destroyed_by_receipt = true;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}

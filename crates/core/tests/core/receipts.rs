@@ -135,6 +135,9 @@ fn a_destruction_receipt_deletes_the_extracted_files_and_closes_the_handover() {
     assert_eq!(done[0].receipt.kind, ReceiptKind::Received);
     let h = ops::handovers(&rx.t.office).unwrap().pop().unwrap();
     assert_eq!(h.closed_on, None);
+    let status = ops::receipt_status(&rx.t.office).unwrap()[&id].clone();
+    assert_eq!(status.received_on.as_deref(), Some(TODAY));
+    assert!(!status.destroyed_by_receipt);
 
     let done = ops::import_receipts(&mut rx.t.office, std::slice::from_ref(&destroyed)).unwrap();
     let r = &done[0].receipt;
@@ -157,6 +160,7 @@ fn a_destruction_receipt_deletes_the_extracted_files_and_closes_the_handover() {
     assert_eq!(payload["receipt"]["by"], "架空 次郎");
     assert_eq!(payload["receipt"]["mac"].as_str().unwrap().len(), 64);
     ops::verify_ledger(&rx.t.office).unwrap();
+    assert!(ops::receipt_status(&rx.t.office).unwrap()[&id].destroyed_by_receipt);
 
     // Replays: the same files again.
     rx.refused(&received, "already imported");
@@ -224,6 +228,8 @@ fn altered_forged_and_other_handover_receipts_are_refused() {
     // A destruction receipt for a handover already closed by hand is refused.
     ops::confirm_destruction(&mut rx.t.office, &first, TODAY, Some("paper")).unwrap();
     rx.refused(&good, "already closed");
+    // Closed by hand: no receipt in the ledger for it (nor for the refused ones).
+    assert!(ops::receipt_status(&rx.t.office).unwrap().is_empty());
 }
 
 #[test]

@@ -59,10 +59,14 @@ pub fn make_receipt(
     if by.is_empty() || by.chars().any(char::is_control) {
         return Err(Error::invalid("by", "say who makes the receipt (one line)"));
     }
+    let today = crate::history::local_date(jiff::Timestamp::now());
     let on = match &input.on {
         Some(d) => crate::dates::parse_date(d)?,
-        None => crate::history::local_date(jiff::Timestamp::now()),
+        None => today,
     };
+    if on > today {
+        return Err(Error::invalid("on", format!("{on} is in the future")));
+    }
     // Verify only (no plaintext written); a bundle past its date can still be acknowledged.
     let opened = super::open_bundle(bundle_path, key, trusted_office_key, None, true)?;
     let m = &opened.manifest;
@@ -79,7 +83,10 @@ pub fn make_receipt(
     hex::decode_to_slice(&rk.secret, secret.as_mut_slice())
         .map_err(|_| Error::invalid("receipt", "the bundle's receipt secret is malformed"))?;
     let (deleted, not_deleted) = match (input.kind, &input.extracted) {
-        (ReceiptKind::Destroyed, Some(dir)) => delete_extracted(dir, m),
+        (ReceiptKind::Destroyed, Some(dir)) => {
+            same_bundle_in(dir, m)?;
+            delete_extracted(dir, m)
+        }
         _ => (Vec::new(), Vec::new()),
     };
     let r = Receipt {
@@ -102,6 +109,33 @@ pub fn make_receipt(
         size: bytes.len(),
         receipt: r,
     })
+}
+
+/// Refuse, before anything is deleted, a folder whose `manifest.json` is another bundle's (or
+/// not a manifest): its `customers.csv` is not this bundle's to delete. A folder without one
+/// (already deleted by hand) is taken as the user says.
+fn same_bundle_in(dir: &Path, m: &bundle::Manifest) -> Result<()> {
+    if !dir.is_dir() {
+        return Err(Error::invalid(
+            "extracted",
+            format!("{} is not a folder", dir.display()),
+        ));
+    }
+    let path = dir.join(MANIFEST_ENTRY);
+    let Ok(bytes) = std::fs::read(&path) else {
+        return Ok(());
+    };
+    match serde_json::from_slice::<bundle::Manifest>(&bytes) {
+        Ok(found) if found == *m => Ok(()),
+        _ => Err(Error::invalid(
+            "extracted",
+            format!(
+                "{} holds the files of another bundle, not of {}: nothing was deleted",
+                dir.display(),
+                m.handover_id
+            ),
+        )),
+    }
 }
 
 /// Delete the files `open` extracted from this bundle into `dir`: the manifest, its signature

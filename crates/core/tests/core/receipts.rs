@@ -273,6 +273,29 @@ fn a_bundle_from_before_receipts_and_bad_input_make_no_receipt() {
     let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &input, &out).unwrap_err();
     assert!(e.to_string().contains("who makes the receipt"), "{e}");
     assert!(!out.exists());
+    // A day in the future.
+    let future = ReceiptInput {
+        by: "架空 次郎".into(),
+        on: Some("2999-01-01".into()),
+        ..input.clone()
+    };
+    let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &future, &out).unwrap_err();
+    assert!(e.to_string().contains("in the future"), "{e}");
+    assert!(!out.exists());
+    // The folder of another bundle: nothing deleted, no receipt.
+    rx.pack("b.age");
+    let ex = rx.out("ex-b");
+    ops::open_bundle(&rx.out("b.age"), rx.key(), &rx.trust(), Some(&ex), false).unwrap();
+    let wrong = ReceiptInput {
+        kind: ReceiptKind::Destroyed,
+        by: "架空 次郎".into(),
+        extracted: Some(ex.clone()),
+        ..input.clone()
+    };
+    let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &wrong, &out).unwrap_err();
+    assert!(e.to_string().contains("another bundle"), "{e}");
+    assert!(ex.join("customers.csv").exists() && !out.exists());
+
     std::fs::write(&out, "x").unwrap();
     let input = ReceiptInput {
         by: "架空 次郎".into(),

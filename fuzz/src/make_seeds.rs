@@ -59,6 +59,7 @@ fn main() {
         encryption: String::new(),
         customers: vec![],
         entries: vec![],
+        receipt: None,
     };
     let fields = vec![
         Field::CustomerId,

@@ -155,6 +155,9 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
         r.return_by
     );
     errln!("sha256 {}", r.sha256);
+    if let Some(sig) = &r.signature {
+        errln!("signed {sig} (ssh-keygen -Y verify -n handover; see `handover keys`)");
+    }
     let lang = crate::failure::lang();
     for w in &r.warnings {
         match lang {
@@ -184,9 +187,17 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&list);
     }
+    let receipts = ops::receipt_status(&office)?;
     for h in &list {
+        let r = receipts.get(&h.id).cloned().unwrap_or_default();
+        let state = match (&h.closed_on, &r.received_on) {
+            (Some(d), _) if r.destroyed_by_receipt => format!("closed {d} (destruction receipt)"),
+            (Some(d), _) => format!("closed {d} (by hand)"),
+            (None, Some(on)) => format!("OPEN, received {on}"),
+            (None, None) => "OPEN, no receipt".to_string(),
+        };
         outln!(
-            "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {}",
+            "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {state}",
             h.id,
             handover_core::history::local_date(h.created_at),
             h.contractor_id,
@@ -194,32 +205,34 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
             h.method,
             h.customers.len(),
             h.return_by,
-            h.closed_on
-                .as_ref()
-                .map_or("OPEN".to_string(), |d| format!("closed {d}"))
         );
     }
     errln!("{} handover(s)", list.len());
     Ok(())
 }
 
-pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
-    let key = if a.passphrase_stdin {
-        OpenKey::Passphrase(progress::read_passphrase_once()?)
-    } else {
-        let path = a
-            .identity
-            .as_ref()
-            .context("give --identity FILE or --passphrase-stdin")?;
-        let ids = match read_identity_file(path, None) {
-            Err(handover_core::Error::IdentityPassphraseRequired(_)) => {
-                let pass = progress::read_passphrase_once()?;
-                read_identity_file(path, Some(&pass))?
-            }
-            other => other?,
-        };
-        OpenKey::Identities(ids)
+/// The key that opens a bundle: the passphrase from standard input, or the identity file (asking
+/// its passphrase if it has one).
+pub(crate) fn open_key(
+    identity: Option<&std::path::Path>,
+    passphrase_stdin: bool,
+) -> anyhow::Result<OpenKey> {
+    if passphrase_stdin {
+        return Ok(OpenKey::Passphrase(progress::read_passphrase_once()?));
+    }
+    let path = identity.context("give --identity FILE or --passphrase-stdin")?;
+    let ids = match read_identity_file(path, None) {
+        Err(handover_core::Error::IdentityPassphraseRequired(_)) => {
+            let pass = progress::read_passphrase_once()?;
+            read_identity_file(path, Some(&pass))?
+        }
+        other => other?,
     };
+    Ok(OpenKey::Identities(ids))
+}
+
+pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
+    let key = open_key(a.identity.as_deref(), a.passphrase_stdin)?;
     // Ctrl-C, SIGTERM or SIGHUP: stop, remove the staging folder (it may hold customers.csv).
     handover_core::bundle::exit_cleanly_on_signals(|p| {
         errln!(

@@ -13,6 +13,7 @@ mod handovers;
 mod operators;
 mod policy;
 mod progress;
+mod receipts;
 mod reports;
 mod requests;
 mod retention;
@@ -88,6 +89,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let keys = ops::office_keys(&office)?;
             if a.json {
                 print_json(&keys)?;
+            } else if a.allowed_signers {
+                outln!("{}", keys.allowed_signers);
             } else {
                 print_keys(&keys);
             }
@@ -99,6 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Prepare(a) => handovers::prepare(&cli, a)?,
         Command::Pack(a) => handovers::pack(&cli, a)?,
         Command::ConfirmDestruction(a) => handovers::confirm(&cli, a)?,
+        Command::Receipt(cmd) => receipts::receipt(&cli, cmd)?,
         Command::Handovers(a) => handovers::list(&cli, a)?,
         Command::Open(a) => handovers::open_bundle(a)?,
         Command::Request(cmd) => requests::request(&cli, cmd)?,
@@ -203,6 +207,11 @@ pub(crate) fn print_keys(k: &handover_core::keys::OfficePublicKeys) {
     outln!("Office signing key (contractors pin it to check bundles):");
     outln!("  {}", k.signing_key);
     outln!("  fingerprint {}", k.signing_fingerprint);
+    outln!(
+        "allowed_signers line (ssh-keygen -Y verify -I {} -n handover):",
+        k.ssh_principal
+    );
+    outln!("  {}", k.allowed_signers);
 }
 
 fn print_import(r: &handover_core::register::ImportReport) {

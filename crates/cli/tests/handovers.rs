@@ -165,6 +165,9 @@ fn kill_while_writing(data: &Path, pack_args: &[&str], out: &Path, partial: &Pat
         finished_runs += 1;
         assert_eq!(handover_count(data), baseline + 1);
         std::fs::remove_file(out).unwrap();
+        let mut sig = out.as_os_str().to_owned();
+        sig.push(".sig");
+        std::fs::remove_file(sig).unwrap();
     }
     assert!(killed, "pack finished every time before it could be killed");
     finished_runs
@@ -579,6 +582,11 @@ fn pack_raced_by(change: &[&str], why: &str) {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(out.exists(), "the bundle never appeared");
+    let sig = tmp.path().join("raced.age.sig");
+    assert!(
+        sig.exists(),
+        "the signature goes in place before the bundle"
+    );
     ok(&data, change);
     let before = ledger_intact(&data);
     std::fs::remove_file(&gate).unwrap();
@@ -587,6 +595,10 @@ fn pack_raced_by(change: &[&str], why: &str) {
     assert_eq!(done.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains(why), "{stderr}");
     assert!(!out.exists(), "the refused bundle is still there");
+    assert!(
+        !sig.exists(),
+        "the refused bundle's signature is still there"
+    );
     assert_eq!(handover_count(&data), 0);
     assert_eq!(ledger_intact(&data), before);
 }

@@ -43,6 +43,11 @@ pub struct OfficePublicKeys {
     pub signing_key: String,
     /// Short fingerprint of the signing key.
     pub signing_fingerprint: String,
+    /// The signing key as an OpenSSH `allowed_signers` line, with which stock
+    /// `ssh-keygen -Y verify` checks a bundle's detached signature `B.age.sig`.
+    pub allowed_signers: String,
+    /// The principal that line names (`ssh-keygen -Y verify -I <principal>`).
+    pub ssh_principal: String,
 }
 
 /// The office's secret keys, loaded for packing or auditing.
@@ -72,6 +77,19 @@ impl OfficeKeys {
         self.signing.verifying_key()
     }
 
+    /// The MAC key of handover `handover_id`'s receipts: HMAC-SHA256 keyed by the signing
+    /// key's seed over a label and the id. Derived rather than stored, so no store, ledger or
+    /// export holds it, every PC with the office keys finds the same one, and only the bundle
+    /// (encrypted) carries it.
+    pub fn receipt_secret(&self, handover_id: &str) -> Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.signing.as_bytes())
+            .expect("HMAC takes a key of any length");
+        mac.update(b"handover receipt secret v1\0");
+        mac.update(handover_id.as_bytes());
+        Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+
     /// Public keys for display.
     pub fn public(&self) -> OfficePublicKeys {
         public_keys(&self.recipient().to_string(), &self.verifying_key())
@@ -84,6 +102,8 @@ fn public_keys(recipient: &str, vk: &VerifyingKey) -> OfficePublicKeys {
         recipient_fingerprint: fingerprint(recipient.as_bytes()),
         signing_key: format_signing_key(vk),
         signing_fingerprint: fingerprint(vk.as_bytes()),
+        allowed_signers: crate::bundle::allowed_signers_line(vk),
+        ssh_principal: crate::bundle::ssh_principal(vk),
     }
 }
 

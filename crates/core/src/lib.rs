@@ -25,6 +25,7 @@ pub mod operators;
 pub mod ops;
 pub mod policy;
 pub mod progress;
+pub mod receipt;
 pub mod register;
 pub mod report;
 pub mod requests;

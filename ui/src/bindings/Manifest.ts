@@ -3,6 +3,7 @@ import type { ManifestContractor } from "./ManifestContractor";
 import type { ManifestCustomer } from "./ManifestCustomer";
 import type { ManifestEntry } from "./ManifestEntry";
 import type { ManifestOffice } from "./ManifestOffice";
+import type { ManifestReceipt } from "./ManifestReceipt";
 
 /**
  * The signed description of a bundle.
@@ -55,4 +56,9 @@ customers: Array<ManifestCustomer>,
 /**
  * Every zip entry but the manifest and its signature, in zip order.
  */
-entries: Array<ManifestEntry>, };
+entries: Array<ManifestEntry>, 
+/**
+ * What the contractor's receipts are made with (bundles made before receipts have none,
+ * and still open).
+ */
+receipt?: ManifestReceipt, };

@@ -19,4 +19,13 @@ signingKey: string,
 /**
  * Short fingerprint of the signing key.
  */
-signingFingerprint: string, };
+signingFingerprint: string, 
+/**
+ * The signing key as an OpenSSH `allowed_signers` line, with which stock
+ * `ssh-keygen -Y verify` checks a bundle's detached signature `B.age.sig`.
+ */
+allowedSigners: string, 
+/**
+ * The principal that line names (`ssh-keygen -Y verify -I <principal>`).
+ */
+sshPrincipal: string, };

@@ -17,6 +17,11 @@ handoverId: string,
  */
 path: string, 
 /**
+ * The bundle's detached SSH signature `<path>.sig`, which stock `ssh-keygen -Y verify`
+ * checks (none for paper).
+ */
+signature: string | null, 
+/**
  * SHA-256 of the file.
  */
 sha256: string, 

@@ -7,7 +7,7 @@ const info = (keys: boolean): AppInfo => ({
   dataDir: "/d",
   operator: "係員",
   customerCount: 0,
-  keys: keys ? { recipient: "age1x", recipientFingerprint: "A", signingKey: "ed25519:00", signingFingerprint: "B" } : null,
+  keys: keys ? { recipient: "age1x", recipientFingerprint: "A", signingKey: "ed25519:00", signingFingerprint: "B", allowedSigners: "office-B namespaces=\"handover\" ssh-ed25519 AAAA", sshPrincipal: "office-B" } : null,
   today: "2026-11-23",
   interruptedPacks: [],
   server: null,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod receipts;
 pub mod reports;
 pub mod requests;
 
@@ -48,8 +49,9 @@ pub const EXIT_CODES: &str = "Exit codes: 0 success · 1 failure (I/O, store) ·
 pub enum Command {
     /// Create the store and the office's keys (escrow age identity and signing key)
     Init(JsonFlag),
-    /// Show the office's public keys (recipient and signing key) with fingerprints
-    Keys(JsonFlag),
+    /// Show the office's public keys (recipient and signing key) with fingerprints, and the
+    /// signing key as an OpenSSH allowed_signers line
+    Keys(KeysArgs),
     /// Import a customer register (xlsx, xlsm, xls, xlsb, ods, csv, tsv)
     Import(ImportArgs),
     /// List or search customers (id, name, kana, address, phone)
@@ -66,8 +68,12 @@ pub enum Command {
     Prepare(PrepareArgs),
     /// Write a handover (encrypted bundle, media, or paper sheet) and record it
     Pack(PackArgs),
-    /// Record that a contractor returned or destroyed a handover's data
+    /// Record that a contractor returned or destroyed a handover's data (by hand: paper, or
+    /// no receipt)
     ConfirmDestruction(ConfirmArgs),
+    /// Receipts: the contractor makes one (received, destroyed); the office imports them
+    #[command(subcommand)]
+    Receipt(receipts::ReceiptCmd),
     /// List handovers (all, or only those past their return-or-destroy date)
     Handovers(HandoversArgs),
     /// Open a bundle (contractor side): decrypt, verify the office signature and every file
@@ -358,6 +364,16 @@ pub struct RequestDecideArgs {
     /// Reason (required to reject)
     #[arg(long)]
     pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// Print JSON instead of text
+    #[arg(long, conflicts_with = "allowed_signers")]
+    pub json: bool,
+    /// Print only the allowed_signers line, for `ssh-keygen -Y verify -f FILE`
+    #[arg(long)]
+    pub allowed_signers: bool,
 }
 
 #[derive(Debug, Args)]

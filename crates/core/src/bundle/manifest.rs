@@ -55,6 +55,24 @@ pub struct Manifest {
     pub customers: Vec<ManifestCustomer>,
     /// Every zip entry but the manifest and its signature, in zip order.
     pub entries: Vec<ManifestEntry>,
+    /// What the contractor's receipts are made with (bundles made before receipts have none,
+    /// and still open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub receipt: Option<ManifestReceipt>,
+}
+
+/// The receipt key of a bundle: only someone who decrypted it knows the secret, so only the
+/// recipient can make a receipt the office accepts (see [`crate::receipt`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct ManifestReceipt {
+    /// The 32-byte MAC key of this handover's receipts, lower-case hex.
+    pub secret: String,
+    /// The office's age recipient, which receipts are encrypted to (signed with the rest of
+    /// the manifest, so a contractor encrypts to the real office).
+    pub office_recipient: String,
 }
 
 /// The office that made the bundle.
@@ -297,6 +315,7 @@ mod tests {
             method: "transfer".into(),
             return_by: "2026-02-01".into(),
             encryption: "x25519".into(),
+            receipt: None,
             customers: vec![ManifestCustomer {
                 customer_id: "C1".into(),
                 fields: vec![Field::CustomerId, Field::FloorPlan],

@@ -48,6 +48,7 @@
 //! files into place only when everything passed. [`paper_sheet_html`] prints the same selection.
 
 mod content;
+mod detached;
 pub(crate) mod files;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -64,11 +65,15 @@ use age::secrecy::SecretString;
 use crate::Field;
 use crate::register::Customer;
 
+pub use detached::{
+    SSHSIG_NAMESPACE, allowed_signers_line, signature_path, ssh_principal, ssh_public_key,
+    verify_detached,
+};
 pub use files::{exit_cleanly_on_signals, interrupt as interrupt_opens};
 pub use manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest,
-    ManifestContractor, ManifestCustomer, ManifestEntry, ManifestOffice, README_ENTRY,
-    SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
+    ManifestContractor, ManifestCustomer, ManifestEntry, ManifestOffice, ManifestReceipt,
+    README_ENTRY, SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
 };
 pub use open::{
     FieldValue, InMemoryFiles, Limits, OpenKey, OpenOptions, OpenedBundle, OpenedCustomer,

@@ -42,6 +42,7 @@ pub(crate) const PACK_WORK_FACTOR: u8 = 18;
 pub(crate) const MAX_OPEN_WORK_FACTOR: u8 = 20;
 
 use super::content::{self, Header, Selected};
+use super::detached;
 use super::files::{RemoveOnDrop, create_partial, move_no_replace};
 use super::manifest::{
     CSV_ENTRY, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest, ManifestCustomer,
@@ -136,8 +137,11 @@ pub fn pack_to_file_with(
     }
     let (manifest_bytes, signature) = signed_manifest(&manifest, sign, &limits)?;
 
-    if std::fs::symlink_metadata(out).is_ok() {
-        return Err(Error::FileExists(out.to_path_buf()));
+    let sig_path = detached::signature_path(out);
+    for path in [out, sig_path.as_path()] {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(Error::FileExists(path.to_path_buf()));
+        }
     }
     let partial = fsutil::partial_path(out);
     // Locked while open: a `.partial` left by a killed pack is told from one being written.
@@ -164,10 +168,15 @@ pub fn pack_to_file_with(
     let (file, sha256, size) = stages.run(file, &entries, total, progress)?;
     file.sync_all()
         .map_err(|e| Error::io("cannot write", &partial, e))?;
+    let sig_pem = detached::sign_detached(&sha256, &manifest.office.signing_key, sign)?;
     before_publish(&sha256)?;
-    // Keep the file (and its lock) open until it is in place.
+    // The signature goes in place first, then the bundle (its file and lock kept open until
+    // it is in place); if the bundle cannot follow, the signature goes again: a failed pack
+    // leaves neither.
+    let mut sig_cleanup = place_signature(&sig_path, &sig_pem)?;
     move_no_replace(&partial, out)?;
     cleanup.0 = None;
+    sig_cleanup.0 = None;
     drop(file);
     fsutil::sync_parent(out);
     Ok(PackedBundle {
@@ -175,6 +184,23 @@ pub fn pack_to_file_with(
         size,
         manifest,
     })
+}
+
+/// Write `<bundle>.sig` durably and without replacing a file; the returned guard removes it
+/// again unless emptied.
+fn place_signature(sig_path: &Path, pem: &str) -> Result<RemoveOnDrop> {
+    let partial = fsutil::partial_path(sig_path);
+    let _ = std::fs::remove_file(&partial);
+    let cleanup_partial = RemoveOnDrop(Some(partial.clone()));
+    {
+        let mut f = File::create(&partial).map_err(|e| Error::io("cannot create", &partial, e))?;
+        f.write_all(pem.as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(|e| Error::io("cannot write", &partial, e))?;
+    }
+    move_no_replace(&partial, sig_path)?;
+    drop(cleanup_partial);
+    Ok(RemoveOnDrop(Some(sig_path.to_path_buf())))
 }
 
 /// A bundle holds five fixed entries besides one plan per customer at most.

@@ -114,6 +114,22 @@ pub struct InterruptedPack {
     pub removed_bundle: bool,
 }
 
+/// Remove the `<out>.sig` an unrecorded pack put in place: only when it is the office's
+/// signature of that very bundle, never another file that took the name.
+fn remove_signature_of(dir: &DataDir, out: &Path, sha256: &str) {
+    let sig = crate::bundle::signature_path(out);
+    let Ok(pem) = fs::read_to_string(&sig) else {
+        return;
+    };
+    let ours = crate::keys::office_public_keys(dir)
+        .and_then(|k| crate::keys::parse_signing_key(&k.signing_key))
+        .is_ok_and(|vk| crate::bundle::verify_detached(&pem, sha256, &vk));
+    if ours {
+        let _ = fs::remove_file(&sig);
+        crate::fsutil::sync_parent(&sig);
+    }
+}
+
 /// Finish the journals of packs that died, before the office is used.
 pub(crate) fn recover(dir: &DataDir, store: &dyn Store) -> Result<Vec<InterruptedPack>> {
     let folder = dir.root().join(DIR);
@@ -160,6 +176,9 @@ pub(crate) fn recover(dir: &DataDir, store: &dyn Store) -> Result<Vec<Interrupte
                 })?;
                 crate::fsutil::sync_parent(&intent.out);
                 removed_bundle = true;
+            }
+            if let Some(sha) = &intent.sha256 {
+                remove_signature_of(dir, &intent.out, sha);
             }
             crate::bundle::remove_stale_partial(&crate::fsutil::partial_path(&intent.out));
         }

@@ -72,6 +72,7 @@ impl Fx {
             encryption: String::new(),
             customers: vec![],
             entries: vec![],
+            receipt: None,
         }
     }
 

@@ -1058,7 +1058,9 @@ fn media_writes_the_bundle_into_the_folder() {
         .unwrap();
     let path = usb.join("HO-2026-000001.age");
     assert_eq!(r.path, path.display().to_string());
-    assert_eq!(files_in(&usb), vec![path.clone()]);
+    let sig = usb.join("HO-2026-000001.age.sig");
+    assert_eq!(files_in(&usb), vec![path.clone(), sig.clone()]);
+    assert_eq!(r.signature, Some(sig.display().to_string()));
     assert_eq!(r.sha256, sha256_file(&path));
     let opened = hx.open(&path, hx.contractor_key()).unwrap();
     assert_eq!(opened.manifest.method, "media");
@@ -1493,10 +1495,13 @@ fn interrupted_pack_journals_are_settled_when_the_office_opens() {
     // An unrecorded bundle: deleted.
     let lost = hx.out("lost.age");
     std::fs::copy(&done_path, &lost).unwrap();
+    // …with the office's signature of it, which goes too.
+    std::fs::copy(format!("{}.sig", done.path), hx.out("lost.age.sig")).unwrap();
     journal("b.json", "HO-2026-000099", &lost, Some(&done.sha256));
     // The name was taken by another file since: never touched.
     let foreign = hx.out("foreign.age");
     std::fs::write(&foreign, b"someone else's file").unwrap();
+    std::fs::write(hx.out("foreign.age.sig"), b"someone else's signature").unwrap();
     journal("c.json", "HO-2026-000098", &foreign, Some(&"0".repeat(64)));
     // Killed mid-pack: only the partial exists (no hash yet); it goes.
     let mid = hx.out("mid.age");
@@ -1530,7 +1535,11 @@ fn interrupted_pack_journals_are_settled_when_the_office_opens() {
     );
     assert!(done_path.exists() && foreign.exists() && live_out.exists());
     assert!(!lost.exists() && !hx.out("mid.age.partial").exists());
+    assert!(!hx.out("lost.age.sig").exists());
+    assert!(hx.out("done.age.sig").exists());
     assert_eq!(std::fs::read(&foreign).unwrap(), b"someone else's file");
+    let foreign_sig = std::fs::read(hx.out("foreign.age.sig")).unwrap();
+    assert_eq!(foreign_sig, b"someone else's signature");
     let left: Vec<_> = std::fs::read_dir(&journals)
         .unwrap()
         .map(|e| e.unwrap().file_name())

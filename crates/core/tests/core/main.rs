@@ -17,6 +17,7 @@ mod keys;
 mod ledger;
 mod pg;
 mod policy_edit;
+mod receipts;
 mod register_preview;
 mod reports;
 mod requests;

@@ -410,3 +410,56 @@ fn tampering_by_the_owner_with_raw_sql_is_caught_by_verify() {
     raw("DELETE FROM ledger WHERE seq = 6");
     assert!(broken_at("a deleted entry") >= 6);
 }
+
+/// Receipts on the shared store (issue 15): staff import a contractor's destruction receipt,
+/// which closes the handover with the receipt in the ledger; the replay is refused with
+/// nothing recorded, and the chain and derived tables verify.
+#[test]
+fn staff_import_a_destruction_receipt_on_the_shared_store() {
+    use handover_core::bundle::OpenKey;
+    use handover_core::receipt::ReceiptKind;
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let contractor = age::x25519::Identity::generate();
+    let recipient = contractor.to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&recipient)).unwrap();
+    let out = s.tmp.path().join("b.age");
+    let opts = PackOptions {
+        out: out.clone(),
+        ..Default::default()
+    };
+    let packed = ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001"]),
+        &opts,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let trust = s.tmp.path().join("owner/keys/office.signing.pub");
+    let input = ops::ReceiptInput {
+        kind: ReceiptKind::Destroyed,
+        by: "架空 次郎".into(),
+        on: Some("2026-11-23".into()),
+        extracted: None,
+        note: Some("印刷物なし".into()),
+    };
+    let receipt = s.tmp.path().join("destroyed.age");
+    let key = OpenKey::Identities(vec![contractor]);
+    ops::make_receipt(&out, key, trust.to_str().unwrap(), &input, &receipt).unwrap();
+
+    let done = ops::import_receipts(&mut staff, std::slice::from_ref(&receipt)).unwrap();
+    assert!(done[0].closed);
+    let h = ops::handovers(&staff).unwrap().pop().unwrap();
+    assert_eq!(h.id, packed.handover_id);
+    assert_eq!(
+        h.closed_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-23")
+    );
+    let head = staff.store().ledger_head().unwrap();
+    let e = ops::import_receipts(&mut manager, &[receipt]).unwrap_err();
+    assert!(e.to_string().contains("already imported"), "{e}");
+    assert_eq!(staff.store().ledger_head().unwrap(), head);
+    ops::verify_ledger(&manager).unwrap();
+}

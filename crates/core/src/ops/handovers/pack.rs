@@ -20,7 +20,7 @@ use crate::bundle::{
 use crate::handover::{
     Encryption, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
 };
-use crate::keys::{self, OfficeKeys, OfficePublicKeys};
+use crate::keys::{self, OfficeKeys};
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -78,6 +78,9 @@ pub struct PackResult {
     pub handover_id: String,
     /// The file written.
     pub path: String,
+    /// The bundle's detached SSH signature `<path>.sig`, which stock `ssh-keygen -Y verify`
+    /// checks (none for paper).
+    pub signature: Option<String>,
     /// SHA-256 of the file.
     pub sha256: String,
     /// Its size in bytes.
@@ -124,6 +127,7 @@ struct Output<'a> {
 /// The file a pack wrote, before it is recorded.
 struct Written {
     path: PathBuf,
+    signature: Option<PathBuf>,
     sha256: String,
     size: u64,
     warnings: Vec<PackWarning>,
@@ -149,14 +153,7 @@ pub fn pack(
     out_free(sel.method, &opts.out)?;
     let id = office.store.reserve_handover_id(office.today().year())?;
     let created = office.now_instant();
-    let manifest = manifest(
-        office,
-        &prep,
-        &id,
-        created,
-        return_by,
-        &office_keys.public(),
-    );
+    let manifest = manifest(office, &prep, &id, created, return_by, &office_keys);
     let customers = bundle_customers(office, &prep)?;
     let path = out_path(sel.method, &opts.out, &id)?;
     // Until the handover is recorded, a kill leaves this journal for the next start to undo
@@ -191,11 +188,12 @@ pub fn pack(
         &written,
         &office_keys,
     );
-    let seq = record_it(office, &prep, &record, &written.path)?;
+    let seq = record_it(office, &prep, &record, &written)?;
     drop(journal);
     Ok(PackResult {
         handover_id: id,
         path: written.path.display().to_string(),
+        signature: written.signature.map(|p| p.display().to_string()),
         sha256: written.sha256,
         size: written.size,
         method: prep.method,
@@ -217,8 +215,9 @@ fn manifest(
     id: &str,
     created: Timestamp,
     return_by: Date,
-    office_public: &OfficePublicKeys,
+    office_keys: &OfficeKeys,
 ) -> Manifest {
+    let office_public = &office_keys.public();
     Manifest {
         format_version: bundle::FORMAT_VERSION,
         handover_id: id.to_string(),
@@ -250,6 +249,10 @@ fn manifest(
             })
             .collect(),
         entries: Vec::new(),
+        receipt: Some(crate::bundle::ManifestReceipt {
+            secret: hex::encode(*office_keys.receipt_secret(id)),
+            office_recipient: office_public.recipient.clone(),
+        }),
     }
 }
 
@@ -297,6 +300,7 @@ fn write_sheet(
     crate::fsutil::write_atomic(&out.path, html.as_bytes())?;
     Ok(Written {
         path: out.path,
+        signature: None,
         sha256,
         size: html.len() as u64,
         warnings: vec![PackWarning::PaperIsTheHandover],
@@ -355,6 +359,7 @@ fn write_bundle(
         _ => vec![PackWarning::PassphraseSeparately],
     };
     Ok(Written {
+        signature: Some(bundle::signature_path(&out.path)),
         path: out.path,
         sha256: packed.sha256,
         size: packed.size,
@@ -412,7 +417,7 @@ fn record_it(
     office: &mut Office,
     prep: &Preparation,
     record: &HandoverRecord,
-    path: &Path,
+    written: &Written,
 ) -> Result<u64> {
     // The payload spells every value as the ledger always has (ids and ISO dates), so that
     // ledgers written before these were typed verify the same.
@@ -465,7 +470,10 @@ fn record_it(
     match office.store.record_handover(record, event, &recheck) {
         Ok(e) => Ok(e.seq),
         Err(e) => {
-            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(&written.path);
+            if let Some(sig) = &written.signature {
+                let _ = std::fs::remove_file(sig);
+            }
             Err(e)
         }
     }

@@ -1,0 +1,261 @@
+//! Receipts: the contractor's word that a bundle was received or destroyed, which only the real
+//! recipient can make and only the office can read.
+//!
+//! Every bundle's signed manifest carries a receipt secret (32 random-looking bytes the office
+//! derives from its signing key and the handover id, [`crate::keys::OfficeKeys::receipt_secret`])
+//! and the office's age recipient. A receipt is a small JSON document ([`Receipt`]: handover,
+//! bundle hash, what happened, when, by whom, which files were deleted and how), authenticated
+//! with HMAC-SHA256 under that secret and age-encrypted (ASCII-armored, for e-mail) to the
+//! office. Only someone who decrypted the bundle knows the secret; a receipt changed by one
+//! byte fails age's authentication, and one made for another handover fails the MAC under that
+//! handover's secret. The file is at most [`MAX_RECEIPT_SIZE`] bytes.
+
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use ts_rs::TS;
+
+use crate::{Error, Result};
+
+/// The receipt format this build writes and reads.
+pub const RECEIPT_FORMAT: u32 = 1;
+/// The largest receipt file made or read.
+pub const MAX_RECEIPT_SIZE: usize = 4096;
+
+/// What the receipt says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReceiptKind {
+    /// The bundle arrived and opened (受領).
+    Received,
+    /// The data was destroyed (廃棄).
+    Destroyed,
+}
+
+impl ReceiptKind {
+    /// `received` or `destroyed`.
+    pub fn id(self) -> &'static str {
+        match self {
+            ReceiptKind::Received => "received",
+            ReceiptKind::Destroyed => "destroyed",
+        }
+    }
+}
+
+impl FromStr for ReceiptKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "received" => Ok(ReceiptKind::Received),
+            "destroyed" => Ok(ReceiptKind::Destroyed),
+            _ => Err(Error::invalid(
+                "receipt",
+                format!("'{s}' is not a receipt kind (received or destroyed)"),
+            )),
+        }
+    }
+}
+
+/// A file the contractor's app could not delete, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct NotDeleted {
+    /// The bundle entry (`customers.csv`, `floor_plans/C0001.png`).
+    pub path: String,
+    /// Why (`not found`, the system's error).
+    pub reason: String,
+}
+
+/// The receipt as the contractor made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct Receipt {
+    /// [`RECEIPT_FORMAT`].
+    pub format: u32,
+    /// The handover the bundle belongs to.
+    pub handover_id: String,
+    /// SHA-256 of the bundle file the contractor holds (the office recorded it at pack time).
+    pub bundle_sha256: String,
+    /// Received or destroyed.
+    pub kind: ReceiptKind,
+    /// The day it happened (`YYYY-MM-DD`).
+    pub on: String,
+    /// When the receipt was made (RFC 3339).
+    pub made_at: String,
+    /// Who at the contractor made it.
+    pub by: String,
+    /// The extracted files the app deleted (destruction only).
+    pub deleted: Vec<String>,
+    /// The bundle's files it could not delete, and why (destruction only).
+    pub not_deleted: Vec<NotDeleted>,
+    /// How the data was destroyed, in the contractor's words: printed copies, copies made
+    /// outside the app (which the app cannot delete), the bundle file itself.
+    pub note: Option<String>,
+    /// 16 random bytes (hex): no two receipts are alike, so a replay is recognised.
+    pub nonce: String,
+}
+
+/// The plaintext of a receipt file: the receipt's exact JSON and its MAC.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Envelope {
+    receipt: String,
+    mac: String,
+}
+
+/// A receipt read from its file: the receipt, and what authenticates it.
+#[derive(Debug, Clone)]
+pub struct SealedReceipt {
+    /// The receipt.
+    pub receipt: Receipt,
+    body: String,
+    mac: Vec<u8>,
+}
+
+impl SealedReceipt {
+    /// Is the MAC the one `secret` gives? (constant-time)
+    pub fn authentic(&self, secret: &[u8; 32]) -> bool {
+        mac_of(secret)
+            .chain_update(self.body.as_bytes())
+            .verify_slice(&self.mac)
+            .is_ok()
+    }
+
+    /// The MAC (hex): what tells one receipt from another, and a replay from a new one.
+    pub fn mac_hex(&self) -> String {
+        hex::encode(&self.mac)
+    }
+}
+
+fn mac_of(secret: &[u8; 32]) -> Hmac<Sha256> {
+    Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any length")
+}
+
+fn refused(reason: impl Into<String>) -> Error {
+    Error::invalid("receipt", reason)
+}
+
+/// The receipt file: `receipt` authenticated with `secret` and encrypted (armored) to the
+/// office recipient `office_recipient`. Refused if it would exceed [`MAX_RECEIPT_SIZE`].
+pub fn seal(receipt: &Receipt, secret: &[u8; 32], office_recipient: &str) -> Result<Vec<u8>> {
+    let recipient = crate::keys::parse_recipient(office_recipient)?;
+    let body = serde_json::to_string(receipt).map_err(|e| refused(e.to_string()))?;
+    let mac = mac_of(secret).chain_update(body.as_bytes()).finalize();
+    let envelope = Envelope {
+        receipt: body,
+        mac: hex::encode(mac.into_bytes()),
+    };
+    let plain = serde_json::to_vec(&envelope).map_err(|e| refused(e.to_string()))?;
+    let enc = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(|e| Error::Encrypt(e.to_string()))?;
+    let io = |e: std::io::Error| Error::Encrypt(e.to_string());
+    let mut out = Vec::new();
+    let armored = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
+        .map_err(io)?;
+    let mut w = enc.wrap_output(armored).map_err(io)?;
+    w.write_all(&plain).map_err(io)?;
+    w.finish().and_then(|a| a.finish()).map_err(io)?;
+    if out.len() > MAX_RECEIPT_SIZE {
+        return Err(refused(format!(
+            "the receipt would be {} bytes, more than {MAX_RECEIPT_SIZE}: shorten the note",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+/// Decrypt a receipt file with the office's identity and read it (its MAC is checked by the
+/// caller, who knows the handover's secret). Anything but a well-formed receipt of this format
+/// encrypted to `identity` is refused.
+pub fn unseal(bytes: &[u8], identity: &age::x25519::Identity) -> Result<SealedReceipt> {
+    if bytes.len() > MAX_RECEIPT_SIZE {
+        return Err(refused(format!(
+            "{} bytes is too large for a receipt (at most {MAX_RECEIPT_SIZE})",
+            bytes.len()
+        )));
+    }
+    let not_ours = || refused("it is not a receipt encrypted to this office, or it was altered");
+    let reader = age::armor::ArmoredReader::new(bytes);
+    let dec = age::Decryptor::new_buffered(reader).map_err(|_| not_ours())?;
+    let mut r = dec
+        .decrypt(std::iter::once(identity as &dyn age::Identity))
+        .map_err(|_| not_ours())?;
+    let mut plain = Vec::new();
+    r.by_ref()
+        .take(MAX_RECEIPT_SIZE as u64)
+        .read_to_end(&mut plain)
+        .map_err(|_| not_ours())?;
+    let env: Envelope = serde_json::from_slice(&plain).map_err(|_| not_ours())?;
+    let receipt: Receipt = serde_json::from_str(&env.receipt).map_err(|_| not_ours())?;
+    if receipt.format != RECEIPT_FORMAT {
+        return Err(refused(format!(
+            "receipt format {} is not one this version reads ({RECEIPT_FORMAT})",
+            receipt.format
+        )));
+    }
+    let mac = hex::decode(&env.mac).map_err(|_| not_ours())?;
+    Ok(SealedReceipt {
+        receipt,
+        body: env.receipt,
+        mac,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt() -> Receipt {
+        Receipt {
+            format: RECEIPT_FORMAT,
+            handover_id: "HO-2026-000001".into(),
+            bundle_sha256: "ab".repeat(32),
+            kind: ReceiptKind::Destroyed,
+            on: "2026-05-01".into(),
+            made_at: "2026-05-01T09:00:00Z".into(),
+            by: "架空 次郎".into(),
+            deleted: vec!["customers.csv".into(), "customers.json".into()],
+            not_deleted: vec![NotDeleted {
+                path: "floor_plans/C0001.png".into(),
+                reason: "not found".into(),
+            }],
+            note: Some("印刷物はシュレッダーで廃棄".into()),
+            nonce: "00".repeat(16),
+        }
+    }
+
+    #[test]
+    fn sealed_receipt_opens_and_authenticates_only_with_its_secret() {
+        let office = age::x25519::Identity::generate();
+        let secret = [7u8; 32];
+        let file = seal(&receipt(), &secret, &office.to_public().to_string()).unwrap();
+        assert!(file.len() < MAX_RECEIPT_SIZE, "{}", file.len());
+        let s = unseal(&file, &office).unwrap();
+        assert_eq!(s.receipt, receipt());
+        assert!(s.authentic(&secret));
+        assert!(!s.authentic(&[8u8; 32]));
+        // Another office cannot read it; an altered byte fails age's authentication.
+        let other = age::x25519::Identity::generate();
+        assert!(unseal(&file, &other).is_err());
+        let mut bad = file.clone();
+        let mid = bad.len() / 2;
+        bad[mid] = if bad[mid] == b'A' { b'B' } else { b'A' };
+        assert!(unseal(&bad, &office).is_err());
+        assert!(unseal(&vec![b'x'; MAX_RECEIPT_SIZE + 1], &office).is_err());
+    }
+
+    #[test]
+    fn a_receipt_too_large_is_refused() {
+        let office = age::x25519::Identity::generate();
+        let mut r = receipt();
+        r.note = Some("x".repeat(MAX_RECEIPT_SIZE));
+        let e = seal(&r, &[7u8; 32], &office.to_public().to_string()).unwrap_err();
+        assert!(e.to_string().contains("shorten the note"), "{e}");
+    }
+}

@@ -266,10 +266,19 @@ fn print_table(setting: &str, l: &Loaded, v: &Verified, h: &History, c: &Commits
         };
         row(what, fr, fp, r.as_secs_f64() / p.as_secs_f64(), &t);
     }
+    print_appends(a);
+    println!("{rule}");
+    println!(
+        "{setting}; verify: best of {}; history: {} queries; commits: {} per writer",
+        v.repeat, h.queries, c.per_writer
+    );
+}
+
+fn print_appends(a: &Appends) {
     for (i, w) in crate::pg_phases::WRITERS.iter().enumerate() {
         let what = format!("appends per second, {w} writer(s)");
         let (r, p) = (a.real[i], a.proto[i]);
-        row(&what, per_s(r), per_s(p), r / p, "");
+        row(&what, format!("{r:.0} /s"), format!("{p:.0} /s"), r / p, "");
     }
     let keep = |v: &[f64]| v[v.len() - 1] / v[0] * 100.0;
     println!(
@@ -277,10 +286,5 @@ fn print_table(setting: &str, l: &Loaded, v: &Verified, h: &History, c: &Commits
         "8 writers keep of the single-writer rate",
         keep(&a.real),
         keep(&a.proto)
-    );
-    println!("{rule}");
-    println!(
-        "{setting}; verify: best of {}; history: {} queries; commits: {} per writer",
-        v.repeat, h.queries, c.per_writer
     );
 }

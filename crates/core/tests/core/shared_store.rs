@@ -463,3 +463,63 @@ fn staff_import_a_destruction_receipt_on_the_shared_store() {
     assert_eq!(staff.store().ledger_head().unwrap(), head);
     ops::verify_ledger(&manager).unwrap();
 }
+
+/// `PgStore::batch` (the ledger benchmark's loader): everything in it lands on one commit or
+/// none of it does; a change refused inside undoes only itself (its savepoint) and the batch
+/// goes on; an import is refused inside a batch; the chain verifies afterwards.
+#[test]
+fn a_batch_on_the_shared_store_lands_whole_or_not_at_all() {
+    use handover_core::store::{EventDraft, PgStore, Store};
+    let Some(pg) = PgDb::fresh() else { return };
+    let target = Target::parse(&pg.url(&pg.owner())).unwrap();
+    let mut store = PgStore::init(&target, Some(&PgDb::password())).unwrap();
+    let draft = |n: u32| EventDraft {
+        at: "2026-01-01T00:00:00Z".into(),
+        kind: "register.viewed".into(),
+        actor: String::new(),
+        payload: serde_json::json!({ "n": n }),
+        customers: vec![format!("C{n:03}")],
+    };
+    let head = |s: &PgStore| s.ledger_head().unwrap().map_or(0, |h| h.0);
+    let base = head(&store);
+    store
+        .batch(|s| (0..100).try_for_each(|n| s.append(draft(n)).map(drop)))
+        .unwrap();
+    assert_eq!(head(&store), base + 100);
+    let e = store
+        .batch(|s| {
+            (100..150).try_for_each(|n| s.append(draft(n)).map(drop))?;
+            Err::<(), _>(Error::Cancelled)
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+    assert_eq!(
+        head(&store),
+        base + 100,
+        "nothing of the failed batch landed"
+    );
+    assert!(store.entries_for_customer("C120").unwrap().is_empty());
+    store
+        .batch(|s| {
+            s.append(draft(200))?;
+            let refused = s.close_handover("HO-2026-999999", "2026-06-30", None, draft(201));
+            assert!(refused.is_err(), "no such handover");
+            let e = s
+                .begin_import()
+                .err()
+                .expect("an import inside a batch is refused");
+            assert!(e.to_string().contains("inside a batch"), "{e}");
+            s.append(draft(202)).map(drop)
+        })
+        .unwrap();
+    assert_eq!(
+        head(&store),
+        base + 102,
+        "the refused change undid only itself"
+    );
+    assert_eq!(store.entries_for_customer("C202").unwrap().len(), 1);
+    assert!(store.entries_for_customer("C201").unwrap().is_empty());
+    store.append(draft(300)).unwrap();
+    let r = handover_core::store::verify_chain(&store).unwrap();
+    assert_eq!(r.entries, base + 103);
+}

@@ -39,6 +39,8 @@ pub struct PgStore {
     client: Arc<Mutex<Client>>,
     location: String,
     user: String,
+    /// Inside [`PgStore::batch`]: each change runs in a savepoint of the batch's transaction.
+    batching: bool,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -153,6 +155,7 @@ impl PgStore {
             client: Arc::new(Mutex::new(client)),
             location: target.location(),
             user: target.user().to_string(),
+            batching: false,
         };
         schema::check(&mut store.client(), &store.location)?;
         Ok(store)
@@ -167,6 +170,7 @@ impl PgStore {
             client: Arc::new(Mutex::new(client)),
             location: target.location(),
             user: target.user().to_string(),
+            batching: false,
         })
     }
 
@@ -195,25 +199,51 @@ impl PgStore {
             client: Arc::new(Mutex::new(client)),
             location: target.location(),
             user: target.user().to_string(),
+            batching: false,
         };
         Ok((store, copied.unwrap_or_default()))
     }
 
     /// Run `f` in one transaction: all of it lands, or nothing.
+    /// Inside a batch, `f` runs in a savepoint: its failure undoes only its own changes.
     fn tx<T>(&self, f: impl FnOnce(&mut Client, &str) -> Result<T>) -> Result<T> {
+        let (begin, commit, rollback) = if self.batching {
+            (
+                "SAVEPOINT change",
+                "RELEASE SAVEPOINT change",
+                "ROLLBACK TO SAVEPOINT change",
+            )
+        } else {
+            ("BEGIN", "COMMIT", "ROLLBACK")
+        };
         let mut c = self.client();
-        c.batch_execute("BEGIN").at(&self.location)?;
+        c.batch_execute(begin).at(&self.location)?;
         match f(&mut c, &self.location) {
             Ok(v) => {
-                c.batch_execute("COMMIT").at(&self.location)?;
+                c.batch_execute(commit).at(&self.location)?;
                 Ok(v)
             }
             Err(e) => {
-                let _ = c.batch_execute("ROLLBACK");
+                let _ = c.batch_execute(rollback);
                 drop(c);
                 Err(self.explain_denied(e))
             }
         }
+    }
+
+    /// Run `f` with every change it makes in ONE transaction: all land together on one commit,
+    /// or none if `f` fails. Each change inside still appends its ledger entry with it (sealed
+    /// under the head row's lock, held until the commit). For loading many events at once (the
+    /// ledger benchmark), as [`super::SqliteStore::batch`]. An import cannot run inside a batch.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.client().batch_execute("BEGIN").at(&self.location)?;
+        self.batching = true;
+        let r = f(self);
+        self.batching = false;
+        let end = if r.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.client().batch_execute(end).at(&self.location);
+        let v = r?;
+        ended.map(|()| v)
     }
 
     /// A refusal by the server, with who is signed in and their role (what to ask for).
@@ -482,6 +512,12 @@ impl Store for PgStore {
     }
 
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        if self.batching {
+            return Err(Error::invalid(
+                "store",
+                "an import cannot run inside a batch: it has its own transaction",
+            ));
+        }
         import::begin(self.client(), &self.location)
     }
 

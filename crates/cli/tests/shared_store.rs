@@ -137,7 +137,7 @@ fn people_sign_in_as_themselves_and_the_server_holds_them_to_their_role() {
         ],
         "",
     );
-    // Staff may not decide: the server refuses, exit code 4.
+    // Staff may not decide: refused (by the core before the server would), exit code 4.
     let out = run(
         &pg,
         &data,
@@ -151,7 +151,7 @@ fn people_sign_in_as_themselves_and_the_server_holds_them_to_their_role() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("staff role"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs the manager role"));
     ok(
         &pg,
         &data,

@@ -363,8 +363,22 @@ fn read_rows_into(
     let out = &mut Out { rows, flush };
     match text_kind(path) {
         (true, delimiter) => read_delimited(path, delimiter, encoding, out),
-        (false, _) => read_sheet(path, sheet, out),
+        (false, _) => parser_guard(path, || read_sheet(path, sheet, out)),
     }
+}
+
+/// Run the spreadsheet parser on a file from outside, turning a panic inside it into the
+/// refusal of a damaged file. calamine trusts some numbers in the file (a cell reference of
+/// absurd size overflowed its arithmetic in a fuzzing run): a hostile workbook must get a clear
+/// message, not take the import — or the app — down with it.
+fn parser_guard<T>(path: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(bad(
+            path,
+            "the spreadsheet is damaged: its contents cannot be read (the file may be cut short \
+             or altered; save it again from the spreadsheet program)",
+        ))
+    })
 }
 
 /// Is this a text file (by its extension), and with which delimiter if the extension says?
@@ -471,6 +485,10 @@ pub fn describe(path: &Path, sheet: Option<&str>, encoding: TextEncoding) -> Res
             encoding: Some(t.encoding_name().into()),
         });
     }
+    parser_guard(path, || describe_book(path, sheet))
+}
+
+fn describe_book(path: &Path, sheet: Option<&str>) -> Result<Description> {
     let book = open_book(path)?;
     let name = pick_sheet(&book, path, sheet)?;
     Ok(Description {

@@ -1371,3 +1371,46 @@ fn a_formula_without_its_computed_value_is_reported_with_sheet_row_and_column() 
     let c = t.customer("T002");
     assert_eq!(c.address.as_deref(), Some("大阪府架空市試験町4-5-6"));
 }
+
+/// Fuzzing finding (seed 10495166001241666520 of `random_and_mutated_inputs…`): a cell reference
+/// of absurd size (`ZZZZZZZZ3`) overflowed the spreadsheet parser's arithmetic, a panic in the
+/// import's reader thread. Now a refusal that names the file as damaged, and nothing changes.
+#[test]
+fn a_workbook_whose_cell_reference_overflows_the_parser_is_refused_as_damaged() {
+    use std::io::{Read, Write};
+    let mut t = TestOffice::new();
+    let file = t.scratch().join("overflow.xlsx");
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(
+        handover_core::ops::sample::REGISTER_XLSX,
+    ))
+    .unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&file).unwrap());
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(bytes).unwrap();
+            assert!(xml.contains(r#"<c r="B3""#));
+            bytes = xml
+                .replacen(r#"<c r="B3""#, r#"<c r="ZZZZZZZZ3""#, 1)
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+    let before = t.snapshot();
+    for dry_run in [true, false] {
+        let opts = ImportOptions {
+            dry_run,
+            ..Default::default()
+        };
+        let e = t.import(&file, &opts).unwrap_err();
+        assert_eq!(e.code(), "bad_register", "{e}");
+        assert!(e.to_string().contains("damaged"), "{e}");
+    }
+    assert_eq!(t.snapshot(), before, "a refused import changes nothing");
+}

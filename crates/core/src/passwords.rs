@@ -2,9 +2,10 @@
 //! (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`), so each hash names the parameters it was made with
 //! and a later version can raise them without breaking the stored ones.
 //!
-//! Parameters: 64 MiB of memory, 4 passes, 1 lane — a check takes about 150 ms on the
-//! development machine (2 shared cores; `cargo bench -p handover-core --bench sign_in`), inside
-//! the 100–300 ms the sign-in issue allows, and well above OWASP's minimum (19 MiB, 2 passes).
+//! Parameters: 64 MiB of memory, 4 passes, 1 lane — a check took 208 ms (median of 9,
+//! 198–292 ms) on the development machine (2 cores, shared, load average 5.7; argon2 0.5.3,
+//! release profile), inside the 100–300 ms the sign-in issue allows, and well above OWASP's
+//! minimum (19 MiB, 2 passes).
 //!
 //! Debug builds (tests only) may use tiny parameters when `HANDOVER_TEST_FAST_HASH=1`, so the
 //! test suites do not spend seconds hashing; release builds ignore the variable. The hash names

@@ -113,10 +113,21 @@ pub fn open_office(
     operator: Option<&str>,
 ) -> Result<Office> {
     match choice {
-        StoreChoice::Embedded => Office::open(
-            dir,
-            operator.map_or_else(super::default_operator, str::to_string),
-        ),
+        StoreChoice::Embedded => {
+            dir.ensure()?;
+            let store = SqliteStore::open(&dir.db_path())?;
+            if store.has_operators()? {
+                let (Some(name), Some(password)) = (operator, password) else {
+                    return Err(Error::SignInRequired(store.location()));
+                };
+                return super::sign_in_with(dir, Box::new(store), name, password);
+            }
+            Office::with_store(
+                dir,
+                Box::new(store),
+                operator.map_or_else(super::default_operator, str::to_string),
+            )
+        }
         StoreChoice::Server(_) => {
             let store = choice.open(&dir, password)?;
             Office::with_store(dir, store, operator.unwrap_or_default())

@@ -23,7 +23,17 @@ fn now() -> jiff::Timestamp {
 pub fn sign_in(dir: DataDir, name: &str, password: &SecretString) -> Result<Office> {
     dir.ensure()?;
     let store = SqliteStore::open(&dir.db_path())?;
-    sign_in_store(dir, Box::new(store), name, password, now())
+    sign_in_with(dir, Box::new(store), name, password)
+}
+
+/// Sign `name` in on an open embedded store, now.
+pub(crate) fn sign_in_with(
+    dir: DataDir,
+    store: Box<dyn Store>,
+    name: &str,
+    password: &SecretString,
+) -> Result<Office> {
+    sign_in_store(dir, store, name, password, now())
 }
 
 /// Sign `name` in on an open embedded `store` at `now` (tests give their own instant).
@@ -85,6 +95,15 @@ pub fn init_admin(
         keys,
     };
     Ok((office, report))
+}
+
+/// Does the embedded store in `dir` sign people in (it has operators)? False for a new data
+/// folder and for an office made before sign-in existed.
+pub fn signs_in(dir: &DataDir) -> Result<bool> {
+    if !dir.db_path().exists() {
+        return Ok(false);
+    }
+    SqliteStore::open(&dir.db_path())?.has_operators()
 }
 
 impl Office {

@@ -80,6 +80,14 @@ fn hint(code: &str, lang: Lang) -> Option<&'static str> {
             "--data-dir を指定するか HANDOVER_DATA_DIR を設定してください",
             "pass --data-dir or set HANDOVER_DATA_DIR",
         ),
+        "sign_in_required" => (
+            "`--operator 名前` を付け、パスワードは HANDOVER_PASSWORD・標準入力・入力欄のいずれかで渡してください",
+            "add `--operator NAME`; the password comes from HANDOVER_PASSWORD, standard input or a prompt",
+        ),
+        "no_admin" => (
+            "`handover init --admin 名前` で管理者を作成してください（データと記録はそのまま残ります）",
+            "create the admin with `handover init --admin NAME` (the data and history stay)",
+        ),
         "unknown_contractor" => (
             "`handover contractor list` で一覧を表示できます",
             "`handover contractor list` shows the roster",

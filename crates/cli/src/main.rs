@@ -43,7 +43,10 @@ pub(crate) fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
 
 pub(crate) fn open(cli: &Cli) -> anyhow::Result<Office> {
     let choice = operators::store_choice(cli)?;
-    let password = operators::store_password(&choice)?;
+    let password = match operators::sign_in_password(cli, &choice)? {
+        Some(p) => Some(p),
+        None => operators::store_password(&choice)?,
+    };
     let office = ops::open_office(
         data_dir(cli)?,
         &choice,
@@ -83,7 +86,7 @@ pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Init(a) => operators::init(&cli, a.json)?,
+        Command::Init(a) => operators::init(&cli, a)?,
         Command::Keys(a) => {
             let office = open(&cli)?;
             let keys = ops::office_keys(&office)?;

@@ -7,7 +7,7 @@ use handover_core::Error;
 use handover_core::operators::Role;
 use handover_core::ops::{self, StoreChoice};
 
-use crate::args::{Cli, ExportKeysArgs, JoinArgs, OperatorCmd, StoreCopyArgs};
+use crate::args::{Cli, ExportKeysArgs, InitArgs, JoinArgs, OperatorCmd, StoreCopyArgs};
 use crate::{data_dir, open, print_json, print_keys};
 
 /// `--store`, else `HANDOVER_STORE`, else the embedded store; `--operator` only with the latter.
@@ -27,6 +27,23 @@ pub(crate) fn store_choice(cli: &Cli) -> anyhow::Result<StoreChoice> {
         .into());
     }
     Ok(choice)
+}
+
+/// The operator's password when the embedded store signs people in (None for an office
+/// without operators yet, or a shared store).
+pub(crate) fn sign_in_password(
+    cli: &Cli,
+    choice: &StoreChoice,
+) -> anyhow::Result<Option<SecretString>> {
+    let (StoreChoice::Embedded, Some(name)) = (choice, cli.operator.as_deref()) else {
+        return Ok(None);
+    };
+    if !ops::signs_in(&data_dir(cli)?)? {
+        return Ok(None);
+    }
+    Ok(Some(crate::progress::read_password_once(&format!(
+        "Password for {name}"
+    ))?))
 }
 
 /// The store password, asked for on the terminal when the URL, `PGPASSWORD` and the password
@@ -50,9 +67,22 @@ pub(crate) fn store_password(choice: &StoreChoice) -> anyhow::Result<Option<Secr
 }
 
 /// `init`: the embedded store in the data folder, or a shared office on an empty database.
-pub(crate) fn init(cli: &Cli, json: bool) -> anyhow::Result<()> {
+pub(crate) fn init(cli: &Cli, a: &InitArgs) -> anyhow::Result<()> {
+    let json = a.json;
     let choice = store_choice(cli)?;
     let (report, shared) = match &choice {
+        StoreChoice::Embedded if a.admin.is_some() => {
+            let name = a.admin.as_deref().unwrap_or_default();
+            let password = crate::progress::read_password(&format!("New password for {name}"))?;
+            let (_, report) = ops::init_admin(data_dir(cli)?, name, &password)?;
+            if !json {
+                outln!("{name} is the office's admin and may now sign in (--operator {name})");
+            }
+            (report, None)
+        }
+        StoreChoice::Server(_) if a.admin.is_some() => {
+            bail!("--admin is for the embedded store: on a server, its owner is the first admin")
+        }
         StoreChoice::Embedded => {
             let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
             (ops::init(data_dir(cli)?, &operator)?.1, None)
@@ -81,8 +111,8 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
     match cmd {
         OperatorCmd::Add(a) => {
             let role: Role = a.role.parse()?;
-            let password = crate::progress::read_passphrase()?;
             let mut office = open(cli)?;
+            let password = crate::progress::read_password(&format!("New password for {}", a.name))?;
             let e = ops::operator_add(&mut office, &a.name, role, &password)?;
             if a.json {
                 print_json(

@@ -57,6 +57,51 @@ pub fn read_passphrase() -> anyhow::Result<age::secrecy::SecretString> {
     }
 }
 
+/// A new password: `HANDOVER_PASSWORD`, else typed twice on the terminal, else a line of
+/// standard input. (The one reader of passwords for sign-in and new operators.)
+pub fn read_password(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {
+    if let Some(p) = password_from_env() {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let a = zeroize::Zeroizing::new(rpassword::prompt_password(format!("{prompt}: "))?);
+        let b = zeroize::Zeroizing::new(rpassword::prompt_password("Again: ")?);
+        anyhow::ensure!(*a == *b, "the two passwords differ");
+        return Ok(a.as_str().into());
+    }
+    read_password_line()
+}
+
+/// A password to sign in: `HANDOVER_PASSWORD`, else asked on the terminal, else a line of
+/// standard input.
+pub fn read_password_once(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {
+    if let Some(p) = password_from_env() {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password(format!("{prompt}: "))?.into());
+    }
+    read_password_line()
+}
+
+fn password_from_env() -> Option<age::secrecy::SecretString> {
+    std::env::var("HANDOVER_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(Into::into)
+}
+
+fn read_password_line() -> anyhow::Result<age::secrecy::SecretString> {
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin().lock().read_line(&mut line)?;
+    let p = line.trim_end_matches(['\r', '\n']);
+    anyhow::ensure!(
+        !p.is_empty(),
+        "no password on standard input (or HANDOVER_PASSWORD)"
+    );
+    Ok(p.into())
+}
+
 /// Read a passphrase once (to open something): from the terminal, or a line of stdin.
 pub fn read_passphrase_once() -> anyhow::Result<age::secrecy::SecretString> {
     if std::io::stdin().is_terminal() {

@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 // The core tests' fixture, shared: the CLI uses part of it.
+mod common;
 #[allow(dead_code)]
 #[path = "../../core/tests/core/pg.rs"]
 mod pg;
 
+use common::with_stdin;
 use pg::PgDb;
 
 /// Run `handover` signed in as `login` (password through PGPASSWORD, as an office would with
@@ -137,7 +139,7 @@ fn people_sign_in_as_themselves_and_the_server_holds_them_to_their_role() {
         ],
         "",
     );
-    // Staff may not decide: the server refuses, exit code 4.
+    // Staff may not decide: refused (by the core before the server would), exit code 4.
     let out = run(
         &pg,
         &data,
@@ -151,7 +153,7 @@ fn people_sign_in_as_themselves_and_the_server_holds_them_to_their_role() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("staff role"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs the manager role"));
     ok(
         &pg,
         &data,
@@ -278,23 +280,6 @@ fn ledger_len(pg: &PgDb) -> usize {
         .unwrap()
         .parse()
         .unwrap()
-}
-
-/// Runs `cmd` with `stdin` written to it and returns what it did.
-fn with_stdin(mut cmd: Command, stdin: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 /// `handover join URL --keys FILE` on the PC whose data folder is `data`, as `suzuki`.

@@ -61,6 +61,28 @@ pub enum Error {
         role: crate::operators::Role,
     },
 
+    /// A sign-in on the embedded store was refused: no such active operator, or the wrong
+    /// password (the message does not say which, so it does not tell which names exist).
+    #[error("{0} could not be signed in: the name or the password is wrong")]
+    SignInFailed(String),
+
+    /// Too many wrong passwords in a row: the operator cannot sign in until the time given.
+    #[error("{operator} is locked after too many wrong passwords, until {until}")]
+    OperatorLocked {
+        /// The operator.
+        operator: String,
+        /// When the lock ends (RFC 3339 UTC).
+        until: String,
+    },
+
+    /// The office's store has operators, and nobody is signed in.
+    #[error("{0} keeps the office's operators: sign in with your name and password")]
+    SignInRequired(String),
+
+    /// An office from before sign-in existed: its store has no operator yet.
+    #[error("{0} has no administrator yet: create one (init with an admin name) before working")]
+    NoAdmin(String),
+
     /// The shared store cannot be reached or signed in to.
     #[error("cannot reach the office store {location}: {reason}")]
     StoreUnavailable {
@@ -367,6 +389,10 @@ impl Error {
             Error::StoreTooOld { .. } => "store_too_old",
             Error::StoreDenied { .. } => "store_denied",
             Error::RoleRequired { .. } => "role_required",
+            Error::SignInFailed(_) => "sign_in_failed",
+            Error::OperatorLocked { .. } => "operator_locked",
+            Error::SignInRequired(_) => "sign_in_required",
+            Error::NoAdmin(_) => "no_admin",
             Error::StoreUnavailable { .. } => "store_unavailable",
             Error::StoreNotEmpty(_) => "store_not_empty",
             Error::StoreNoOffice(_) => "store_no_office",
@@ -452,9 +478,17 @@ impl Error {
         )
     }
 
-    /// Did the database refuse this because of the signed-in person's role?
+    /// Was this refused because of who is (or is not) signed in, or their role?
     pub fn is_denied(&self) -> bool {
-        matches!(self, Error::StoreDenied { .. } | Error::RoleRequired { .. })
+        matches!(
+            self,
+            Error::StoreDenied { .. }
+                | Error::RoleRequired { .. }
+                | Error::SignInFailed(_)
+                | Error::OperatorLocked { .. }
+                | Error::SignInRequired(_)
+                | Error::NoAdmin(_)
+        )
     }
 
     /// A store failure at `location` (a file path or a server), whatever the backend.

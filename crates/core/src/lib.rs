@@ -23,6 +23,7 @@ pub mod keys;
 pub mod messages;
 pub mod operators;
 pub mod ops;
+pub mod passwords;
 pub mod policy;
 pub mod progress;
 pub mod receipt;

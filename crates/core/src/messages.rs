@@ -70,6 +70,26 @@ pub const HEADLINES: &[Headline] = &[
         "Your role does not allow this. Ask a manager or an administrator. Nothing was changed.",
     ),
     h(
+        "sign_in_failed",
+        "サインインできません。名前かパスワードが違います。",
+        "Cannot sign in: the name or the password is wrong.",
+    ),
+    h(
+        "operator_locked",
+        "パスワードを続けて間違えたため、この担当者はしばらくサインインできません。表示の時刻まで待つか、管理者に連絡してください。",
+        "Too many wrong passwords: this operator cannot sign in for a while. Wait until the time shown, or contact an administrator.",
+    ),
+    h(
+        "sign_in_required",
+        "サインインしてください（名前とパスワード）。",
+        "Please sign in (name and password).",
+    ),
+    h(
+        "no_admin",
+        "この事務所にはまだ管理者がいません。先に管理者を作成してください。データと記録はそのまま残ります。",
+        "This office has no administrator yet. Create one first; its data and records are kept.",
+    ),
+    h(
         "store_unavailable",
         "事務所サーバに接続・サインインできません。ログイン名とパスワード、サーバが動いているかを確認してください。何も変更していません。",
         "Cannot reach or sign in to the office server. Check the login and password and that the server is running. Nothing was changed.",

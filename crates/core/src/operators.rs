@@ -1,11 +1,11 @@
-//! The people of an office with a shared store, and what each role may do.
+//! The people of an office, what each role may do, and how sign-in is guarded.
 //!
 //! On a shared (PostgreSQL) store every person signs in with their own database login, and the
 //! server enforces the rights of three group roles with grants and guarded functions. The core
 //! asks first ([`Role::allows`]) only to give a clear message before a round trip; the server's
 //! refusal is what holds, even from plain `psql`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{Error, Result};
@@ -85,6 +85,29 @@ pub struct Operator {
     pub role: Role,
     /// False once disabled: they can no longer sign in (their entries stay theirs).
     pub active: bool,
+}
+
+/// How the embedded store guards sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[ts(export)]
+pub struct SignInPolicy {
+    /// Minutes without use after which the app locks and asks for the password again.
+    pub idle_lock_minutes: u32,
+    /// Wrong passwords in a row that lock an operator.
+    pub lockout_attempts: u32,
+    /// Minutes a locked operator must wait.
+    pub lockout_minutes: u32,
+}
+
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        SignInPolicy {
+            idle_lock_minutes: 15,
+            lockout_attempts: 5,
+            lockout_minutes: 15,
+        }
+    }
 }
 
 /// Check a new login name: it becomes a database role name and appears in every entry, so it

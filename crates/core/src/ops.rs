@@ -19,6 +19,7 @@ mod reports;
 mod requests;
 mod retention;
 mod shared_store;
+mod sign_in;
 
 pub use contractor_side::*;
 pub use customer_page::*;
@@ -35,6 +36,7 @@ pub use reports::*;
 pub use requests::*;
 pub use retention::*;
 pub use shared_store::*;
+pub use sign_in::*;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -113,7 +115,10 @@ impl Office {
     /// Open the office in `dir` (this PC's keys, settings and journals) on a store chosen
     /// outside: the embedded one, or a shared server. On a store that signs people in, the
     /// operator is the signed-in person and `operator` must be empty or the same name: a typed
-    /// name must never stand in for a login.
+    /// name must never stand in for a login. A store that keeps operators opens only with
+    /// someone signed in ([`sign_in`]); only an embedded store from before sign-in existed (no
+    /// operator yet) still takes a typed name, until its first admin is created
+    /// ([`init_admin`]).
     pub fn with_store(
         dir: DataDir,
         store: Box<dyn Store>,
@@ -127,12 +132,14 @@ impl Office {
                 return Err(Error::invalid(
                     "operator",
                     format!(
-                        "on the shared store {} the operator is the signed-in login \
-                         ({signed_in}), not a typed name: drop --operator/HANDOVER_OPERATOR, \
-                         or sign in as {typed}",
+                        "on {} the operator is the signed-in person ({signed_in}), not a \
+                         typed name: sign in as {typed}",
                         store.location()
                     ),
                 ));
+            }
+            None if store.has_operators()? => {
+                return Err(Error::SignInRequired(store.location()));
             }
             None if typed.trim().is_empty() => {
                 return Err(Error::invalid("operator", "the operator's name is empty"));
@@ -388,6 +395,7 @@ pub fn customer(office: &Office, id: &str) -> Result<Customer> {
 
 /// Add a contractor to the roster.
 pub fn contractor_add(office: &mut Office, input: &ContractorInput) -> Result<Contractor> {
+    office.require(Role::Manager, "adding a contractor")?;
     let template = office.event("contractor.added", serde_json::Value::Null);
     let now = template.at.clone();
     office.store.add_contractor(&now, &mut |id| {
@@ -404,6 +412,7 @@ pub fn contractor_update(
     id: &str,
     change: &ContractorChange,
 ) -> Result<Contractor> {
+    office.require(Role::Manager, "changing a contractor")?;
     let old = office
         .store
         .contractor(id)?

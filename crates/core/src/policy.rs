@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::operators::SignInPolicy;
 use crate::{Error, Field, Result};
 
 /// The kinds of construction work a handover can be for.
@@ -131,6 +132,10 @@ pub struct Policy {
     /// sets the office's own here.
     #[serde(default = "default_customer_retention_years")]
     pub customer_retention_years: u32,
+    /// Sign-in on the embedded store: idle lock and lockout (a policy recorded before they
+    /// existed reads as the defaults).
+    #[serde(default)]
+    pub sign_in: SignInPolicy,
 }
 
 fn default_customer_retention_years() -> u32 {
@@ -148,6 +153,7 @@ impl Default for Policy {
             notify_deadline_days: 14,
             record_retention_years: 3,
             customer_retention_years: default_customer_retention_years(),
+            sign_in: SignInPolicy::default(),
         }
     }
 }
@@ -168,6 +174,12 @@ pub struct PolicyLimits {
     pub min_customer_retention_years: u32,
     /// The field every minimal set holds.
     pub required_field: Field,
+    /// Fewest and most idle minutes before the app locks.
+    pub idle_lock_minutes: (u32, u32),
+    /// Fewest and most wrong passwords before a lockout.
+    pub lockout_attempts: (u32, u32),
+    /// Fewest and most minutes of a lockout.
+    pub lockout_minutes: (u32, u32),
 }
 
 impl Policy {
@@ -178,12 +190,16 @@ impl Policy {
         min_record_retention_years: 3,
         min_customer_retention_years: 1,
         required_field: Field::CustomerId,
+        idle_lock_minutes: (1, 240),
+        lockout_attempts: (3, 20),
+        lockout_minutes: (1, 1440),
     };
 
     /// Check the rules no policy may break; the first broken one is the error.
     pub fn validate(&self) -> Result<()> {
         self.validate_fields()?;
-        self.validate_numbers()
+        self.validate_numbers()?;
+        self.validate_sign_in()
     }
 
     /// Every work type has a minimal set, with the customer id and no payment field.
@@ -257,6 +273,40 @@ impl Policy {
                     l.min_customer_retention_years
                 ),
             ));
+        }
+        Ok(())
+    }
+
+    /// The sign-in numbers are within [`Policy::LIMITS`].
+    fn validate_sign_in(&self) -> Result<()> {
+        let l = Self::LIMITS;
+        let s = &self.sign_in;
+        for (name, value, (min, max), why) in [
+            (
+                "idle_lock_minutes",
+                s.idle_lock_minutes,
+                l.idle_lock_minutes,
+                "an unattended PC must lock",
+            ),
+            (
+                "lockout_attempts",
+                s.lockout_attempts,
+                l.lockout_attempts,
+                "guessing must be stopped, typing errors forgiven",
+            ),
+            (
+                "lockout_minutes",
+                s.lockout_minutes,
+                l.lockout_minutes,
+                "a lockout must hold guessing up without shutting a person out for days",
+            ),
+        ] {
+            if !(min..=max).contains(&value) {
+                return Err(Error::invalid(
+                    format!("policy sign_in.{name}"),
+                    format!("must be from {min} to {max} ({why})"),
+                ));
+            }
         }
         Ok(())
     }

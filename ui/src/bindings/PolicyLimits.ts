@@ -25,4 +25,16 @@ minCustomerRetentionYears: number,
 /**
  * The field every minimal set holds.
  */
-requiredField: Field, };
+requiredField: Field, 
+/**
+ * Fewest and most idle minutes before the app locks.
+ */
+idleLockMinutes: [number, number], 
+/**
+ * Fewest and most wrong passwords before a lockout.
+ */
+lockoutAttempts: [number, number], 
+/**
+ * Fewest and most minutes of a lockout.
+ */
+lockoutMinutes: [number, number], };

@@ -11,6 +11,9 @@ const limits: PolicyLimits = {
   minRecordRetentionYears: 3,
   minCustomerRetentionYears: 1,
   requiredField: "customer_id",
+  idleLockMinutes: [1, 240],
+  lockoutAttempts: [3, 20],
+  lockoutMinutes: [1, 1440],
 };
 
 const selectable: Field[] = ["customer_id", "name", "name_kana", "address", "phone", "service", "floor_plan"];
@@ -25,6 +28,7 @@ function form(): PolicyForm {
     notifyDeadlineDays: 14,
     recordRetentionYears: 3,
     customerRetentionYears: 5,
+    signIn: { idleLockMinutes: 15, lockoutAttempts: 5, lockoutMinutes: 15 },
   };
 }
 
@@ -73,6 +77,7 @@ describe("samePolicy", () => {
     b.workTypes[0].fields = ["address", "customer_id", "name"];
     expect(samePolicy(a, b)).toBe(true);
     expect(samePolicy(a, { ...a, returnDays: 31 })).toBe(false);
+    expect(samePolicy(a, { ...a, signIn: { ...a.signIn, lockoutMinutes: 30 } })).toBe(false);
     expect(samePolicy(a, toggleField(a, "removal", "phone", selectable, limits))).toBe(false);
   });
 });

@@ -52,6 +52,9 @@ export function samePolicy(a: PolicyForm, b: PolicyForm): boolean {
   if (a.returnDays !== b.returnDays || a.notifyDeadlineDays !== b.notifyDeadlineDays) return false;
   if (a.recordRetentionYears !== b.recordRetentionYears) return false;
   if (a.customerRetentionYears !== b.customerRetentionYears) return false;
+  const [x, y] = [a.signIn, b.signIn];
+  if (x.idleLockMinutes !== y.idleLockMinutes || x.lockoutAttempts !== y.lockoutAttempts) return false;
+  if (x.lockoutMinutes !== y.lockoutMinutes) return false;
   if (a.workTypes.length !== b.workTypes.length) return false;
   return a.workTypes.every((w) => {
     const o = b.workTypes.find((x) => x.id === w.id);

@@ -17,8 +17,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Who is operating, as recorded in the ledger [default: HANDOVER_OPERATOR, else the login
-    /// name]. Embedded store only: on a shared store the signed-in login is the operator
+    /// Sign in as this operator (embedded store; password from HANDOVER_PASSWORD, standard
+    /// input, or asked). An office without operators yet takes it as a typed name until
+    /// `init --admin`. On a shared store the signed-in login is the operator
     #[arg(long, global = true, value_name = "NAME")]
     pub operator: Option<String>,
 
@@ -48,7 +49,7 @@ pub const EXIT_CODES: &str = "Exit codes: 0 success · 1 failure (I/O, store) ·
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create the store and the office's keys (escrow age identity and signing key)
-    Init(JsonFlag),
+    Init(InitArgs),
     /// Show the office's public keys (recipient and signing key) with fingerprints, and the
     /// signing key as an OpenSSH allowed_signers line
     Keys(KeysArgs),
@@ -374,6 +375,18 @@ pub struct KeysArgs {
     /// Print only the allowed_signers line, for `ssh-keygen -Y verify -f FILE`
     #[arg(long)]
     pub allowed_signers: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Create the office's first admin with this name (password from HANDOVER_PASSWORD,
+    /// standard input, or asked twice); in an office made before sign-in, the admin is added
+    /// and its data and history stay
+    #[arg(long, value_name = "NAME")]
+    pub admin: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use super::Office;
 use crate::bundle::files::{RemoveOnDrop, create_partial, move_no_replace};
+use crate::operators::Role;
 use crate::store::ledger::export;
 use crate::{Error, Result};
 
@@ -63,6 +64,7 @@ impl<W: Write> Write for Tee<W> {
 
 /// Export the ledger to `out` (which must not exist) and record the export.
 pub fn export_ledger(office: &mut Office, out: &Path) -> Result<ExportReport> {
+    office.require(Role::Manager, "exporting the ledger")?;
     if std::fs::symlink_metadata(out).is_ok() {
         return Err(Error::FileExists(out.to_path_buf()));
     }

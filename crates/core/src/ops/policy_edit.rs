@@ -6,6 +6,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use super::Office;
+use crate::operators::Role;
 use crate::policy::PolicyLimits;
 use crate::{Error, Field, Policy, Result, WorkType};
 
@@ -53,6 +54,8 @@ pub struct PolicyForm {
     pub record_retention_years: u32,
     /// Years a former customer's personal data is kept after the contract ended.
     pub customer_retention_years: u32,
+    /// Idle lock and lockout.
+    pub sign_in: crate::policy::SignInPolicy,
 }
 
 impl PolicyForm {
@@ -67,6 +70,7 @@ impl PolicyForm {
             notify_deadline_days: p.notify_deadline_days,
             record_retention_years: p.record_retention_years,
             customer_retention_years: p.customer_retention_years,
+            sign_in: p.sign_in,
         }
     }
 
@@ -93,6 +97,7 @@ impl PolicyForm {
             notify_deadline_days: self.notify_deadline_days,
             record_retention_years: self.record_retention_years,
             customer_retention_years: self.customer_retention_years,
+            sign_in: self.sign_in,
         };
         p.validate()?;
         Ok(p)
@@ -162,6 +167,7 @@ pub fn work_types(office: &Office) -> Result<Vec<WorkTypeInfo>> {
 /// parse) is what this edit repairs: it is recorded as unreadable and removed once the entry is
 /// in.
 pub fn policy_save(office: &mut Office, policy: &Policy) -> Result<Policy> {
+    office.require(Role::Manager, "changing the policy")?;
     policy.validate()?;
     let before = self::policy(office).ok();
     if before.as_ref() == Some(policy) {

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use super::Office;
 use crate::history::{ProvisionQuery, ProvisionRow};
+use crate::operators::Role;
 use crate::requests::{
     Channel, Decision, EarlierProvision, Request, RequestStatus, RequestView, Scope,
 };
@@ -113,6 +114,7 @@ pub fn request_decide(
     accept: bool,
     reason: Option<&str>,
 ) -> Result<Request> {
+    office.require(Role::Manager, "deciding a request")?;
     let r = find(office, id)?;
     let reason = reason.map(str::trim).filter(|s| !s.is_empty());
     let decision = if accept {
@@ -136,6 +138,7 @@ pub fn request_notify(
     date: &str,
     channel: Channel,
 ) -> Result<Request> {
+    office.require(Role::Manager, "recording that a customer was told")?;
     let on = crate::dates::parse_date(date)?;
     let r = find(office, id)?.notified(on, channel, office.today())?;
     save(office, r, "request.notified")

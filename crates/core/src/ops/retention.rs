@@ -26,6 +26,7 @@ use ts_rs::TS;
 
 use super::Office;
 use crate::history::local_date;
+use crate::operators::Role;
 use crate::register::FloorPlan;
 use crate::retention::{customer_cutoff, record_cutoff};
 use crate::store::{EntryRef, PURGE_KIND, Purge, Store};
@@ -79,6 +80,7 @@ pub fn purge_preview(office: &Office, before: &str) -> Result<PurgeReport> {
 
 /// Purge the data whose retention ended before `before` (not later than today) and record it.
 pub fn purge(office: &mut Office, before: &str) -> Result<PurgeReport> {
+    office.require(Role::Manager, "purging customer data")?;
     let Plan {
         mut report,
         purge,

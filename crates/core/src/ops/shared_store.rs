@@ -3,7 +3,7 @@
 //! Nothing set: the embedded store in the data folder. A `postgres://` URL (`--store`,
 //! `HANDOVER_STORE`, the app's settings): the office's server, signed in as the URL's login.
 
-use age::secrecy::{ExposeSecret, SecretString};
+use age::secrecy::SecretString;
 
 use super::Office;
 use crate::operators::{Operator, Role, check_name};
@@ -113,10 +113,21 @@ pub fn open_office(
     operator: Option<&str>,
 ) -> Result<Office> {
     match choice {
-        StoreChoice::Embedded => Office::open(
-            dir,
-            operator.map_or_else(super::default_operator, str::to_string),
-        ),
+        StoreChoice::Embedded => {
+            dir.ensure()?;
+            let store = SqliteStore::open(&dir.db_path())?;
+            if store.has_operators()? {
+                let (Some(name), Some(password)) = (operator, password) else {
+                    return Err(Error::SignInRequired(store.location()));
+                };
+                return super::sign_in_with(dir, Box::new(store), name, password);
+            }
+            Office::with_store(
+                dir,
+                Box::new(store),
+                operator.map_or_else(super::default_operator, str::to_string),
+            )
+        }
         StoreChoice::Server(_) => {
             let store = choice.open(&dir, password)?;
             Office::with_store(dir, store, operator.unwrap_or_default())
@@ -152,23 +163,18 @@ pub fn init_shared(
     Ok((office, report))
 }
 
-/// Create a person's login with a role, and record it (admin only; the server decides).
+/// Add a person with a role, and record it (admin only; on a shared store the server decides
+/// again). The store keeps a verifier of the password, never the password itself.
 pub fn operator_add(
     office: &mut Office,
     name: &str,
     role: Role,
     password: &SecretString,
 ) -> Result<LedgerEntry> {
+    office.require(Role::Admin, "adding an operator")?;
     let name = check_name(name)?;
-    let pw = password.expose_secret();
-    if pw.chars().count() < 12 {
-        return Err(Error::invalid(
-            "password",
-            "a password of at least 12 characters is needed",
-        ));
-    }
-    // The server receives a SCRAM verifier, never the password itself.
-    let verifier = postgres_protocol::password::scram_sha_256(pw.as_bytes());
+    crate::passwords::check_new(password)?;
+    let verifier = office.store.password_verifier(password)?;
     let ev = office.event(
         "operator.added",
         serde_json::json!({ "name": name, "role": role.id() }),
@@ -176,13 +182,18 @@ pub fn operator_add(
     office.store.add_operator(name, role, &verifier, ev)
 }
 
-/// The office's people and their roles.
+/// The office's people and their roles (the embedded store shows them to an admin only; on a
+/// shared store every login may read the roster, as the server allows).
 pub fn operator_list(office: &Office) -> Result<Vec<Operator>> {
+    if !office.store.is_shared() {
+        office.require(Role::Admin, "listing the operators")?;
+    }
     office.store.operators()
 }
 
 /// Stop a person from signing in, and record it (admin only).
 pub fn operator_disable(office: &mut Office, name: &str) -> Result<LedgerEntry> {
+    office.require(Role::Admin, "disabling an operator")?;
     let name = check_name(name)?;
     let ev = office.event("operator.disabled", serde_json::json!({ "name": name }));
     office.store.disable_operator(name, ev)

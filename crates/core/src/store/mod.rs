@@ -20,9 +20,11 @@ pub use ledger::{
 pub use postgres::PgStore;
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
+use age::secrecy::SecretString;
+
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
-use crate::operators::{Operator, Role};
+use crate::operators::{Operator, Role, SignInPolicy};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::{Contractor, Error, Result};
@@ -139,12 +141,49 @@ pub trait Store: Send {
         Ok(None)
     }
 
-    /// The office's people (a shared store; the embedded store has no sign-in).
+    /// Does the store know any operator? (A shared store always does: its owner.) An
+    /// embedded store made before sign-in existed has none until its first admin is added.
+    fn has_operators(&self) -> Result<bool> {
+        Ok(true)
+    }
+
+    /// Sign a person in with their password at `now` (the embedded store; a shared store
+    /// signs in when it connects). Every success, failure and lock is recorded; `rules`' count
+    /// of wrong passwords in a row locks the operator for its minutes.
+    fn sign_in(
+        &mut self,
+        name: &str,
+        password: &SecretString,
+        rules: &SignInPolicy,
+        now: jiff::Timestamp,
+    ) -> Result<()> {
+        let _ = (name, password, rules, now);
+        Err(Error::invalid(
+            "sign-in",
+            format!(
+                "{} signs people in when it is connected to, with the login's password",
+                self.location()
+            ),
+        ))
+    }
+
+    /// Forget who is signed in (the embedded store; a shared store ends with its connection).
+    fn sign_out(&mut self) {}
+
+    /// What the store keeps of a new person's password: a SCRAM verifier for the server's
+    /// login, an Argon2id hash in the embedded store. Never the password.
+    fn password_verifier(&self, password: &SecretString) -> Result<String> {
+        let _ = password;
+        Err(no_operators(&self.location()))
+    }
+
+    /// The office's people.
     fn operators(&self) -> Result<Vec<Operator>> {
         Err(no_operators(&self.location()))
     }
 
-    /// Create a person's login with a role (its password as a SCRAM verifier) and record it.
+    /// Add a person with a role (their password as [`Store::password_verifier`] made it) and
+    /// record it.
     fn add_operator(
         &mut self,
         name: &str,
@@ -296,10 +335,7 @@ pub(crate) fn fields_from_db(s: &str) -> Vec<crate::Field> {
 fn no_operators(location: &str) -> Error {
     Error::invalid(
         "operator",
-        format!(
-            "{location} is the embedded store of one PC: it has no sign-in and no operators \
-             (an office with several PCs uses a PostgreSQL store: see the README)"
-        ),
+        format!("{location} cannot keep the office's people"),
     )
 }
 

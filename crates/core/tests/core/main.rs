@@ -23,5 +23,6 @@ mod reports;
 mod requests;
 mod retention;
 mod shared_store;
+mod sign_in;
 mod support;
 mod wizard;

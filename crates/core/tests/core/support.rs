@@ -15,6 +15,17 @@ pub const NOW: &str = "2026-11-23T09:00:00Z";
 /// The operator recorded by test offices.
 pub const OPERATOR: &str = "試験 係員";
 
+/// The first admin of [`TestOffice::with_admin`].
+pub const ADMIN: &str = "kanri";
+
+/// The password every test operator gets.
+pub const PASSWORD: &str = "test password 1234";
+
+/// A password as the core takes it.
+pub fn password(p: &str) -> age::secrecy::SecretString {
+    age::secrecy::SecretString::from(p.to_string())
+}
+
 /// The repository root (two levels above this crate).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -55,6 +66,20 @@ impl TestOffice {
     pub fn initialized() -> TestOffice {
         let tmp = tempfile::tempdir().expect("temp dir");
         let (office, _) = ops::init(DataDir::new(tmp.path().join("data")), OPERATOR).expect("init");
+        let office = office.with_clock(Arc::new(clock()));
+        TestOffice { tmp, office }
+    }
+
+    /// A fresh office whose first admin ([`ADMIN`], [`PASSWORD`]) was created with
+    /// `ops::init_admin` and is signed in.
+    pub fn with_admin() -> TestOffice {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (office, _) = ops::init_admin(
+            DataDir::new(tmp.path().join("data")),
+            ADMIN,
+            &password(PASSWORD),
+        )
+        .expect("init --admin");
         let office = office.with_clock(Arc::new(clock()));
         TestOffice { tmp, office }
     }

@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use age::secrecy::{ExposeSecret, SecretString};
 use postgres::Client;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
@@ -454,6 +455,13 @@ impl Store for PgStore {
         Ok(rows
             .first()
             .and_then(|r| r.get::<_, String>(0).parse().ok()))
+    }
+
+    fn password_verifier(&self, password: &SecretString) -> Result<String> {
+        // The server receives a SCRAM verifier, never the password itself.
+        Ok(postgres_protocol::password::scram_sha_256(
+            password.expose_secret().as_bytes(),
+        ))
     }
 
     fn operators(&self) -> Result<Vec<Operator>> {

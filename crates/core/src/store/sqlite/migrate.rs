@@ -9,6 +9,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_retention.sql"),
     include_str!("migrations/0005_id_counters.sql"),
     include_str!("migrations/0006_policy_in_ledger.sql"),
+    include_str!("migrations/0007_operators.sql"),
 ];
 
 /// The schema version this build writes.

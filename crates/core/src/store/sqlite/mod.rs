@@ -16,6 +16,7 @@ mod ids;
 mod import;
 mod ledger;
 mod migrate;
+mod operators;
 mod retention;
 
 use ledger::{head_in, walk_entries};
@@ -23,8 +24,11 @@ use migrate::MIGRATIONS;
 pub use migrate::SCHEMA_VERSION;
 
 use super::{Build, EventDraft, Hash, ImportTx, LedgerEntry, Recheck, Store};
+use age::secrecy::SecretString;
+
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
+use crate::operators::{Operator, Role, SignInPolicy};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::store::ledger::chain;
@@ -39,6 +43,8 @@ pub struct SqliteStore {
     _checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     path: PathBuf,
+    /// The operator signed in on this connection, if any.
+    session: Option<operators::Session>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -103,6 +109,7 @@ impl SqliteStore {
             _checkpointer: checkpointer,
             conn,
             path: path.to_path_buf(),
+            session: None,
         })
     }
 
@@ -165,6 +172,54 @@ impl Recheck for SqliteStore {
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn session_operator(&self) -> Option<String> {
+        self.session.as_ref().map(|s| s.name.clone())
+    }
+
+    fn session_role(&self) -> Result<Option<Role>> {
+        self.session_role_sql()
+    }
+
+    fn has_operators(&self) -> Result<bool> {
+        self.has_operators_sql()
+    }
+
+    fn sign_in(
+        &mut self,
+        name: &str,
+        password: &SecretString,
+        rules: &SignInPolicy,
+        now: jiff::Timestamp,
+    ) -> Result<()> {
+        self.sign_in_sql(name, password, rules, now)
+    }
+
+    fn sign_out(&mut self) {
+        self.session = None;
+    }
+
+    fn password_verifier(&self, password: &SecretString) -> Result<String> {
+        crate::passwords::hash(password)
+    }
+
+    fn operators(&self) -> Result<Vec<Operator>> {
+        self.operators_sql()
+    }
+
+    fn add_operator(
+        &mut self,
+        name: &str,
+        role: Role,
+        verifier: &str,
+        event: EventDraft,
+    ) -> Result<LedgerEntry> {
+        self.add_operator_sql(name, role, verifier, &event)
+    }
+
+    fn disable_operator(&mut self, name: &str, event: EventDraft) -> Result<LedgerEntry> {
+        self.disable_operator_sql(name, &event)
     }
 
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {

@@ -8,6 +8,7 @@
 //! Ids are given out from `id_counters` inside the recording transaction.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use age::secrecy::{ExposeSecret, SecretString};
@@ -42,7 +43,15 @@ pub struct PgStore {
     user: String,
     /// Inside [`PgStore::batch`]: each change runs in a savepoint of the batch's transaction.
     batching: bool,
+    /// The statements [`PgStore::query`] has prepared on this connection, by their text: a
+    /// query then costs one round trip instead of two (parse, then bind and execute) and is
+    /// planned once — one customer's history is a single query, so this is most of its time.
+    statements: Mutex<HashMap<String, postgres::Statement>>,
 }
+
+/// More distinct statements than this (queries built with a varying list) and the cache starts
+/// again, so it stays small whatever the callers do.
+const STATEMENTS_KEPT: usize = 256;
 
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -157,6 +166,7 @@ impl PgStore {
             location: target.location(),
             user: target.user().to_string(),
             batching: false,
+            statements: Mutex::default(),
         };
         schema::check(&mut store.client(), &store.location)?;
         Ok(store)
@@ -172,6 +182,7 @@ impl PgStore {
             location: target.location(),
             user: target.user().to_string(),
             batching: false,
+            statements: Mutex::default(),
         })
     }
 
@@ -201,6 +212,7 @@ impl PgStore {
             location: target.location(),
             user: target.user().to_string(),
             batching: false,
+            statements: Mutex::default(),
         };
         Ok((store, copied.unwrap_or_default()))
     }
@@ -270,7 +282,23 @@ impl PgStore {
     }
 
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>> {
-        self.client().query(sql, params).at(&self.location)
+        let mut client = self.client();
+        let statement = self.statement(&mut client, sql)?;
+        client.query(&statement, params).at(&self.location)
+    }
+
+    /// `sql` prepared on this connection, once.
+    fn statement(&self, client: &mut Client, sql: &str) -> Result<postgres::Statement> {
+        let mut kept = self.statements.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(statement) = kept.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql).at(&self.location)?;
+        if kept.len() >= STATEMENTS_KEPT {
+            kept.clear();
+        }
+        kept.insert(sql.to_string(), statement.clone());
+        Ok(statement)
     }
 
     fn recipients(&self, id: &str) -> Result<Vec<String>> {

@@ -149,8 +149,17 @@ fn delete_extracted(dir: &Path, m: &bundle::Manifest) -> (Vec<String>, Vec<NotDe
     let mut deleted = Vec::new();
     let mut not = Vec::new();
     for name in names {
-        // Entry names were checked when the bundle opened: plain relative paths.
+        // Entry names were checked when the bundle opened: plain relative paths. A folder
+        // on the way that is a link is not followed: deleting through it would delete files
+        // outside the folder the contractor named.
         let path = dir.join(&name);
+        if linked_folder_on_the_way(dir, &name) {
+            not.push(NotDeleted {
+                path: name,
+                reason: "in a folder that is a link to elsewhere: not followed".into(),
+            });
+            continue;
+        }
         match std::fs::remove_file(&path) {
             Ok(()) => deleted.push(name),
             Err(e) => not.push(NotDeleted {
@@ -167,6 +176,22 @@ fn delete_extracted(dir: &Path, m: &bundle::Manifest) -> (Vec<String>, Vec<NotDe
     let _ = std::fs::remove_dir(dir.join(bundle::FLOOR_PLAN_DIR));
     let _ = std::fs::remove_dir(dir);
     (deleted, not)
+}
+
+/// Is a folder between `dir` and its entry `name` a symbolic link?
+fn linked_folder_on_the_way(dir: &Path, name: &str) -> bool {
+    let mut at = dir.to_path_buf();
+    let mut parts = Path::new(name).components().peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            return false;
+        }
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A receipt the office recorded.

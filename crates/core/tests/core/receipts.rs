@@ -312,3 +312,37 @@ fn identity_of(rx: &Rx) -> age::x25519::Identity {
         .find_map(|l| l.parse::<age::x25519::Identity>().ok())
         .unwrap()
 }
+
+/// An attacker's folder (or a careless one): the extracted floor-plan folder replaced by a link
+/// to another folder holding files of the same names. The destruction deletes nothing through
+/// the link and says which files it left, so no file outside the named folder is lost.
+#[cfg(unix)]
+#[test]
+fn a_destruction_does_not_follow_a_linked_folder_out_of_the_extracted_one() {
+    let mut rx = Rx::new();
+    rx.pack("b.age");
+    let ex = rx.out("ex");
+    ops::open_bundle(&rx.out("b.age"), rx.key(), &rx.trust(), Some(&ex), false).unwrap();
+    let plans = ex.join(handover_core::bundle::FLOOR_PLAN_DIR);
+    let inside: Vec<_> = std::fs::read_dir(&plans)
+        .expect("the bundle has floor plans")
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(!inside.is_empty());
+    let elsewhere = rx.out("elsewhere");
+    std::fs::rename(&plans, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &plans).unwrap();
+
+    let destroyed = rx.make("b.age", ReceiptKind::Destroyed, Some(&ex), "r.age");
+    for name in &inside {
+        assert!(
+            elsewhere.join(name).exists(),
+            "{name:?} deleted through the link"
+        );
+    }
+    assert!(!ex.join("customers.csv").exists());
+    let done = ops::import_receipts(&mut rx.t.office, &[destroyed]).unwrap();
+    let left: Vec<_> = done[0].receipt.not_deleted.iter().collect();
+    assert_eq!(left.len(), inside.len(), "{left:?}");
+    assert!(left.iter().all(|n| n.reason.contains("link")), "{left:?}");
+}

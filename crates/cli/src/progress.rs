@@ -41,76 +41,78 @@ impl Progress for Bar {
     }
 }
 
-/// Ask for a new passphrase twice on a terminal, or read one line from a pipe.
-pub fn read_passphrase() -> anyhow::Result<age::secrecy::SecretString> {
-    if std::io::stdin().is_terminal() {
-        let a = rpassword::prompt_password("Passphrase: ")?;
-        let b = rpassword::prompt_password("Again: ")?;
-        anyhow::ensure!(a == b, "the two passphrases differ");
-        Ok(a.into())
-    } else {
-        let mut line = String::new();
+/// What a secret is called in the prompts and messages, and where else it may come from.
+struct Secret<'a> {
+    /// The prompt on a terminal.
+    prompt: &'a str,
+    /// "passphrase" or "password".
+    noun: &'a str,
+    /// An environment variable that holds it (passwords: `HANDOVER_PASSWORD`).
+    env: Option<&'a str>,
+}
+
+impl Secret<'_> {
+    /// From the environment variable, else asked on a terminal (twice when `confirm`), else
+    /// one line of standard input. Every copy is wiped when dropped.
+    fn read(&self, confirm: bool) -> anyhow::Result<age::secrecy::SecretString> {
+        if let Some(p) = self.env.and_then(|v| std::env::var(v).ok())
+            && !p.is_empty()
+        {
+            return Ok(p.into());
+        }
+        if std::io::stdin().is_terminal() {
+            let a = zeroize::Zeroizing::new(rpassword::prompt_password(self.prompt)?);
+            if confirm {
+                let b = zeroize::Zeroizing::new(rpassword::prompt_password("Again: ")?);
+                anyhow::ensure!(*a == *b, "the two {}s differ", self.noun);
+            }
+            return Ok(a.as_str().into());
+        }
+        let mut line = zeroize::Zeroizing::new(String::new());
         std::io::stdin().lock().read_line(&mut line)?;
-        let p = line.trim_end_matches(['\r', '\n']).to_string();
-        anyhow::ensure!(!p.is_empty(), "no passphrase on standard input");
+        let p = line.trim_end_matches(['\r', '\n']);
+        match self.env {
+            Some(v) => {
+                anyhow::ensure!(!p.is_empty(), "no {} on standard input (or {v})", self.noun)
+            }
+            None => anyhow::ensure!(!p.is_empty(), "no {} on standard input", self.noun),
+        }
         Ok(p.into())
     }
+}
+
+const PASSPHRASE: Secret<'static> = Secret {
+    prompt: "Passphrase: ",
+    noun: "passphrase",
+    env: None,
+};
+
+fn password(prompt: &str) -> Secret<'_> {
+    Secret {
+        prompt,
+        noun: "password",
+        env: Some("HANDOVER_PASSWORD"),
+    }
+}
+
+/// Ask for a new passphrase twice on a terminal, or read one line from a pipe.
+pub fn read_passphrase() -> anyhow::Result<age::secrecy::SecretString> {
+    PASSPHRASE.read(true)
+}
+
+/// Read a passphrase once (to open something): from the terminal, or a line of stdin.
+pub fn read_passphrase_once() -> anyhow::Result<age::secrecy::SecretString> {
+    PASSPHRASE.read(false)
 }
 
 /// A new password: `HANDOVER_PASSWORD`, else typed twice on the terminal, else a line of
 /// standard input. (The one reader of passwords for sign-in and new operators.)
 pub fn read_password(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {
-    if let Some(p) = password_from_env() {
-        return Ok(p);
-    }
-    if std::io::stdin().is_terminal() {
-        let a = zeroize::Zeroizing::new(rpassword::prompt_password(format!("{prompt}: "))?);
-        let b = zeroize::Zeroizing::new(rpassword::prompt_password("Again: ")?);
-        anyhow::ensure!(*a == *b, "the two passwords differ");
-        return Ok(a.as_str().into());
-    }
-    read_password_line()
+    password(&format!("{prompt}: ")).read(true)
 }
 
 /// A password to sign in: `HANDOVER_PASSWORD`, else asked on the terminal, else a line of
 /// standard input.
 pub fn read_password_once(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {
-    if let Some(p) = password_from_env() {
-        return Ok(p);
-    }
-    if std::io::stdin().is_terminal() {
-        return Ok(rpassword::prompt_password(format!("{prompt}: "))?.into());
-    }
-    read_password_line()
-}
-
-fn password_from_env() -> Option<age::secrecy::SecretString> {
-    std::env::var("HANDOVER_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(Into::into)
-}
-
-fn read_password_line() -> anyhow::Result<age::secrecy::SecretString> {
-    let mut line = zeroize::Zeroizing::new(String::new());
-    std::io::stdin().lock().read_line(&mut line)?;
-    let p = line.trim_end_matches(['\r', '\n']);
-    anyhow::ensure!(
-        !p.is_empty(),
-        "no password on standard input (or HANDOVER_PASSWORD)"
-    );
-    Ok(p.into())
-}
-
-/// Read a passphrase once (to open something): from the terminal, or a line of stdin.
-pub fn read_passphrase_once() -> anyhow::Result<age::secrecy::SecretString> {
-    if std::io::stdin().is_terminal() {
-        Ok(rpassword::prompt_password("Passphrase: ")?.into())
-    } else {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        let p = line.trim_end_matches(['\r', '\n']).to_string();
-        anyhow::ensure!(!p.is_empty(), "no passphrase on standard input");
-        Ok(p.into())
-    }
+    password(&format!("{prompt}: ")).read(false)
 }

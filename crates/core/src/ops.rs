@@ -185,16 +185,21 @@ impl Office {
         &self.operator
     }
 
-    /// The role the signed-in person acts with: the store's word for it when it signs people
-    /// in (a login the roster does not know gets the least, staff), and on a store without
-    /// sign-in this PC's one user, who may do everything.
-    pub fn role(&self) -> Result<Role> {
-        let shared = self.store.session_operator().is_some();
-        Ok(match (self.store.session_role()?, shared) {
-            (Some(role), _) => role,
-            (None, true) => Role::Staff,
-            (None, false) => Role::Admin,
+    /// The role the signed-in person acts with, as the store says (a login the roster does
+    /// not know gets the least, staff); `None` on a store nobody signs in to.
+    pub fn signed_in_role(&self) -> Result<Option<Role>> {
+        let signed_in = self.store.session_operator().is_some();
+        Ok(match self.store.session_role()? {
+            Some(role) => Some(role),
+            None if signed_in => Some(Role::Staff),
+            None => None,
         })
+    }
+
+    /// The role the core checks: [`Office::signed_in_role`], and on a store without sign-in
+    /// this PC's one user, who may do everything.
+    pub fn role(&self) -> Result<Role> {
+        Ok(self.signed_in_role()?.unwrap_or(Role::Admin))
     }
 
     /// Refuse `action` (words, e.g. "deciding a request") unless the signed-in role includes

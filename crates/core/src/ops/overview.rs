@@ -78,11 +78,6 @@ impl Rights {
 pub fn office_info(office: &Office) -> Result<OfficeInfo> {
     let role = office.store().session_role()?;
     let shared = office.store().session_operator().is_some();
-    // A login the roster does not know is offered the least (the server decides anyway).
-    let acting = match (shared, role) {
-        (true, None) => Some(Role::Staff),
-        (_, r) => r,
-    };
     Ok(OfficeInfo {
         data_dir: office.dir().root().display().to_string(),
         operator: office.operator().to_string(),
@@ -92,7 +87,7 @@ pub fn office_info(office: &Office) -> Result<OfficeInfo> {
         interrupted_packs: office.interrupted_packs().to_vec(),
         server: shared.then(|| office.store().location()),
         role,
-        rights: Rights::of(acting),
+        rights: Rights::of(office.signed_in_role()?),
     })
 }
 

@@ -77,7 +77,6 @@ impl Rights {
 /// The office at a glance.
 pub fn office_info(office: &Office) -> Result<OfficeInfo> {
     let role = office.store().session_role()?;
-    let shared = office.store().session_operator().is_some();
     Ok(OfficeInfo {
         data_dir: office.dir().root().display().to_string(),
         operator: office.operator().to_string(),
@@ -85,7 +84,10 @@ pub fn office_info(office: &Office) -> Result<OfficeInfo> {
         keys: office_keys(office).ok(),
         today: office.today(),
         interrupted_packs: office.interrupted_packs().to_vec(),
-        server: shared.then(|| office.store().location()),
+        server: office
+            .store()
+            .is_shared()
+            .then(|| office.store().location()),
         role,
         rights: Rights::of(office.signed_in_role()?),
     })

@@ -359,3 +359,22 @@ fn an_office_from_before_sign_in_gets_its_admin_and_keeps_its_data_and_history()
     let e = Office::open(DataDir::new(&data), OPERATOR).unwrap_err();
     assert_eq!(e.code(), "sign_in_required");
 }
+
+/// What the app is told about a signed-in person on this PC's store: their role and its rights,
+/// and no office server (the store is the file in the data folder, not a server).
+#[test]
+fn office_info_on_the_embedded_store_gives_the_signed_in_rights_and_no_server() {
+    let t = office_with_people();
+    let staff = sign_in_at(&t, "tanto", PASSWORD, "2026-11-23T09:00:00Z").unwrap();
+    let info = ops::office_info(&staff).unwrap();
+    assert_eq!(
+        (info.operator.as_str(), info.role),
+        ("tanto", Some(Role::Staff))
+    );
+    assert!(!info.rights.decide_requests && !info.rights.manage_operators);
+    assert_eq!(info.server, None);
+    let info = ops::office_info(&t.office).unwrap();
+    assert_eq!(info.role, Some(Role::Admin));
+    assert!(info.rights.manage_operators && info.rights.purge);
+    assert_eq!(info.server, None);
+}

@@ -22,10 +22,17 @@ pub fn recheck(prep: &Preparation, now: &dyn Recheck) -> Result<()> {
             )));
         }
     }
+    let ids: Vec<&str> = prep
+        .customers
+        .iter()
+        .map(|c| c.customer_id.as_str())
+        .collect();
+    let requests = now.enforced_requests_of(&ids)?;
     for c in &prep.customers {
-        let requests = now.enforced_requests(&c.customer_id)?;
         let covering = requests.iter().find(|r| {
-            r.scope == crate::requests::Scope::All || c.included.iter().any(|f| r.scope.covers(*f))
+            r.customer_id == c.customer_id
+                && (r.scope == crate::requests::Scope::All
+                    || c.included.iter().any(|f| r.scope.covers(*f)))
         });
         if let Some(r) = covering {
             return Err(Error::ChangedMeanwhile(format!(

@@ -33,8 +33,10 @@ use crate::{Contractor, Error, Result};
 /// after the write lock is taken: an opt-out accepted on another PC in the meantime, or a
 /// changed contractor, refuses the pack instead of being recorded past.
 pub trait Recheck {
-    /// A customer's pending or accepted requests, as the store holds them now.
-    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>>;
+    /// The pending or accepted requests of these customers, as the store holds them now: one
+    /// read for the whole selection, because on a server it runs under the ledger's lock and
+    /// every round trip there delays every other PC's commit.
+    fn enforced_requests_of(&self, customer_ids: &[&str]) -> Result<Vec<Request>>;
 
     /// The contractor as the store holds it now.
     fn contractor(&self, id: &str) -> Result<Option<Contractor>>;

@@ -159,9 +159,12 @@ impl SqliteStore {
 }
 
 impl Recheck for SqliteStore {
-    fn enforced_requests(&self, customer_id: &str) -> Result<Vec<Request>> {
-        self.enforced_requests_sql(customer_id)
-            .map_err(|e| self.err(e))
+    fn enforced_requests_of(&self, customer_ids: &[&str]) -> Result<Vec<Request>> {
+        let mut all = Vec::new();
+        for id in customer_ids {
+            all.extend(self.enforced_requests_sql(id).map_err(|e| self.err(e))?);
+        }
+        Ok(all)
     }
 
     fn contractor(&self, id: &str) -> Result<Option<Contractor>> {

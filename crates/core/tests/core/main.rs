@@ -24,5 +24,6 @@ mod requests;
 mod retention;
 mod shared_store;
 mod sign_in;
+mod store_contract;
 mod support;
 mod wizard;

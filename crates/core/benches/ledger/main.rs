@@ -56,6 +56,8 @@ mod events;
 mod pg;
 mod pg_anchor;
 mod pg_phases;
+#[path = "../common/pg_scratch.rs"]
+mod pg_scratch;
 mod sqlite;
 mod sqlite_anchor;
 mod stats;

@@ -29,95 +29,9 @@ use postgres::Client;
 
 use crate::pg_anchor::anchor_open;
 use crate::pg_phases::{Appends, Commits, History, Loaded, Verified};
+use crate::pg_scratch::Scratch;
 use crate::stats::{ms, us, verdict};
 use crate::{Args, BoxError};
-
-/// The bench's own owner login and databases in the cluster; dropped with this value.
-struct Scratch {
-    admin: Target,
-    name: String,
-    password: String,
-}
-
-impl Scratch {
-    fn create(admin_url: &str) -> Result<Scratch, BoxError> {
-        let admin = Target::parse(admin_url)?;
-        let name = format!("hbench{}", std::process::id());
-        let password = hex::encode(rand::random::<[u8; 16]>());
-        let mut c = admin.connect(None)?;
-        // One statement each: CREATE DATABASE cannot run in a (multi-statement) transaction.
-        for sql in [
-            format!("CREATE ROLE {name}_owner LOGIN CREATEROLE PASSWORD '{password}'"),
-            format!("CREATE DATABASE {name} OWNER {name}_owner ENCODING 'UTF8' TEMPLATE template0"),
-            format!(
-                "CREATE DATABASE {name}_anchor OWNER {name}_owner ENCODING 'UTF8' TEMPLATE template0"
-            ),
-        ] {
-            c.batch_execute(&sql)?;
-        }
-        Ok(Scratch {
-            admin,
-            name,
-            password,
-        })
-    }
-
-    /// The owner's URL for one of the bench's databases.
-    fn url(&self, db: &str) -> String {
-        let loc = self.admin.location();
-        let host = loc.split_once('@').map(|(_, r)| r).unwrap_or(&loc);
-        let host = host.split_once('/').map(|(h, _)| h).unwrap_or(host);
-        format!(
-            "postgres://{}_owner:{}@{host}/{db}?sslmode=prefer",
-            self.name, self.password
-        )
-    }
-
-    fn store_url(&self) -> String {
-        self.url(&self.name)
-    }
-
-    fn anchor_url(&self) -> String {
-        self.url(&format!("{}_anchor", self.name))
-    }
-
-    /// Commits of both databases wait for the write-ahead log (`on`) or not (`off`, loading).
-    fn synchronous_commit(&self, on: bool) -> Result<(), BoxError> {
-        let mut c = self.admin.connect(None)?;
-        let v = if on { "on" } else { "off" };
-        for db in [self.name.clone(), format!("{}_anchor", self.name)] {
-            c.batch_execute(&format!("ALTER DATABASE {db} SET synchronous_commit = {v}"))?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let Ok(mut c) = self.admin.connect(None) else {
-            eprintln!(
-                "bench ledger: could not drop the bench's databases {}…",
-                self.name
-            );
-            return;
-        };
-        let n = &self.name;
-        for db in [n.clone(), format!("{n}_anchor")] {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-        }
-        let roles: Vec<String> = c
-            .query(
-                "SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) \
-                 ORDER BY rolname LIKE '%\\_owner'",
-                &[&format!("{n}_")],
-            )
-            .map(|rows| rows.iter().map(|r| r.get(0)).collect())
-            .unwrap_or_default();
-        for r in roles {
-            let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS \"{r}\""));
-        }
-    }
-}
 
 /// The shared store and its anchor, each a connection of the bench's owner.
 pub(crate) struct PgStores {
@@ -131,7 +45,7 @@ pub(crate) struct PgStores {
 
 impl PgStores {
     fn open(s: &Scratch, init: bool) -> Result<PgStores, BoxError> {
-        let (store_url, anchor_url) = (s.store_url(), s.anchor_url());
+        let (store_url, anchor_url) = (s.url(""), s.url("_anchor"));
         let target = Target::parse(&store_url)?;
         let store = if init {
             PgStore::init(&target, None)?
@@ -164,7 +78,7 @@ fn settings(c: &mut Client) -> Result<String, BoxError> {
 }
 
 pub(crate) fn measure(args: &Args, admin_url: &str) -> Result<(), BoxError> {
-    let scratch = Scratch::create(admin_url)?;
+    let scratch = Scratch::create(admin_url, "bench ledger", &["", "_anchor"])?;
     println!();
     println!(
         "shared store: {} events, {} customers, batches of {}; databases {}, {}_anchor",

@@ -43,6 +43,10 @@ use handover_core::ops::{self, Office, PackOptions};
 use handover_core::register::ImportOptions;
 use handover_core::{ContractorInput, DataDir, NoProgress, WorkType};
 
+mod pg;
+#[path = "../common/pg_scratch.rs"]
+mod pg_scratch;
+
 type BoxError = Box<dyn std::error::Error>;
 
 const OPERATOR: &str = "bench";
@@ -72,6 +76,11 @@ struct Args {
     out: Option<PathBuf>,
     identity: Option<PathBuf>,
     trust: Option<PathBuf>,
+    /// `--store URL`: also pack from a copy of the office on this PostgreSQL server (a login
+    /// that may create roles and databases; see pg.rs).
+    store: Option<String>,
+    /// Child side: the office's store on the server (the bench's own owner login).
+    pg_url: Option<String>,
 }
 
 fn parse_args() -> Result<Args, BoxError> {
@@ -87,6 +96,8 @@ fn parse_args() -> Result<Args, BoxError> {
         out: None,
         identity: None,
         trust: None,
+        store: None,
+        pg_url: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -108,6 +119,8 @@ fn parse_args() -> Result<Args, BoxError> {
             "--out" => a.out = Some(value("--out")?.into()),
             "--identity" => a.identity = Some(value("--identity")?.into()),
             "--trust" => a.trust = Some(value("--trust")?.into()),
+            "--store" => a.store = Some(value("--store")?),
+            "--pg-url" => a.pg_url = Some(value("--pg-url")?),
             "-h" | "--help" => {
                 println!(
                     "usage: pack [--customers N] [--plan-mb MB] [--repeat N] [--dir DIR] [--keep]"
@@ -194,6 +207,13 @@ fn bench(args: &Args, run: &Path) -> Result<(), BoxError> {
         setup: &setup,
         customers: args.customers,
     };
+    // With --store: the same office copied to the server (its plans in chunks there), and a
+    // sixth phase packing from it; dropped after the run.
+    let server = args
+        .store
+        .as_deref()
+        .map(|url| pg::ServerOffice::copy(url, &setup.data, OPERATOR))
+        .transpose()?;
     let mut results: Vec<(&str, Option<Measured>)> = vec![
         ("handover pack (fsync)", None),
         ("(a) age -r prebuilt.zip; sync", None),
@@ -206,7 +226,7 @@ fn bench(args: &Args, run: &Path) -> Result<(), BoxError> {
     for round in 1..=args.repeat {
         eprintln!("round {round}/{}…", args.repeat);
         let bundle = run.join("handover.age");
-        let _ = std::fs::remove_file(&bundle);
+        remove_bundle(&bundle);
         let (m, internal) = rounds.pack(&bundle)?;
         pack_internal = internal.map_or(pack_internal, |s| pack_internal.min(s));
         bundle_size = std::fs::metadata(&bundle)?.len();
@@ -215,10 +235,25 @@ fn bench(args: &Args, run: &Path) -> Result<(), BoxError> {
         keep_best(&mut results[2].1, rounds.anchor_piped_zip()?);
         keep_best(&mut results[3].1, rounds.open(&bundle)?);
         keep_best(&mut results[4].1, rounds.stock_open(&bundle)?);
-        std::fs::remove_file(&bundle)?;
+        if let Some(server) = &server {
+            remove_bundle(&bundle);
+            let (m, _) = rounds.pack_from(&bundle, Some(&server.url()))?;
+            if results.len() < 6 {
+                results.push(("handover pack from PostgreSQL", None));
+            }
+            keep_best(&mut results[5].1, m);
+        }
+        remove_bundle(&bundle);
     }
     print_table(&results, mb, pack_internal, bundle_size);
     Ok(())
+}
+
+/// Remove a packed bundle and the signature written beside it (`B.age.sig`): a pack refuses
+/// to overwrite either.
+fn remove_bundle(bundle: &Path) {
+    let _ = std::fs::remove_file(bundle);
+    let _ = std::fs::remove_file(bundle.with_extension("age.sig"));
 }
 
 /// What each timed step of a round needs: this executable (for the pack and open phases),
@@ -237,7 +272,19 @@ fn q(p: &Path) -> String {
 impl Rounds<'_> {
     /// Step 1, Handover pack into `bundle`; also the pack's own time, as the phase reports it.
     fn pack(&self, bundle: &Path) -> Result<(Measured, Option<f64>), BoxError> {
+        self.pack_from(bundle, None)
+    }
+
+    /// [`Self::pack`] from the office's embedded store, or from its copy at `pg_url`.
+    fn pack_from(
+        &self,
+        bundle: &Path,
+        pg_url: Option<&str>,
+    ) -> Result<(Measured, Option<f64>), BoxError> {
         let mut cmd = Command::new(&self.exe);
+        if let Some(url) = pg_url {
+            cmd.arg("--pg-url").arg(url);
+        }
         cmd.arg("--phase")
             .arg("pack")
             .arg("--data-dir")
@@ -497,6 +544,18 @@ fn print_table(results: &[(&str, Option<Measured>)], mb: f64, pack_internal: f64
         "open speed ÷ (age -d; unzip) = {ro:.2}× (target ≥ 1.0×)  {}",
         verdict(ro >= 1.0)
     );
+    if let Some(Some(pg)) = results.get(5).map(|r| r.1) {
+        let r = pg.secs / pack.secs;
+        let rss = pg.peak_kib as f64 / 1024.0;
+        println!(
+            "pack from PostgreSQL ÷ from SQLite = {r:.2}× time (target ≤ 1.3×)  {}",
+            verdict(r <= 1.3)
+        );
+        println!(
+            "pack from PostgreSQL peak RSS      = {rss:.1} MiB (target < 32 MiB)  {}",
+            verdict(rss < 32.0)
+        );
+    }
     let _ = std::io::stdout().flush();
 }
 
@@ -620,7 +679,10 @@ fn child(phase: &str, args: &Args) -> Result<(), BoxError> {
         "pack" => {
             let data = args.data.as_deref().ok_or("--data-dir is required")?;
             let out = args.out.as_deref().ok_or("--out is required")?;
-            let mut office = Office::open(DataDir::new(data), OPERATOR)?;
+            let mut office = match &args.pg_url {
+                Some(url) => pg::open(data, url)?,
+                None => Office::open(DataDir::new(data), OPERATOR)?,
+            };
             let start = Instant::now();
             let customers: Vec<String> = ops::customers(&office, "", None)?
                 .into_iter()

@@ -38,6 +38,7 @@ const ja = {
   reject: "却下する",
   reason: "却下の理由",
   pendingOnly: "承認待ちのみ",
+  approvedBy: (who: string, when: string, id: string) => `上長承認: ${who}（${at(when)}、${id}）`,
 };
 
 type ApprovalText = typeof ja;
@@ -72,6 +73,7 @@ const en: ApprovalText = {
   reject: "Reject",
   reason: "Reason for rejecting",
   pendingOnly: "Waiting only",
+  approvedBy: (who, when, id) => `Approved by ${who} on ${at(when)} (${id})`,
 };
 
 export function tap(): ApprovalText {

@@ -636,3 +636,47 @@ fn approval_cost_of_a_pack() {
         w / wo
     );
 }
+
+#[test]
+fn store_copy_moves_the_approvals_and_the_server_keeps_their_rules() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let env = Env::sqlite();
+    let mut staff = env.office("tanto");
+    let used = ops::approval_request(&mut staff, &env.selection(), None).unwrap();
+    let pending = ops::approval_request(&mut staff, &env.selection(), None).unwrap();
+    ops::approval_approve(&mut env.office("joshi"), &used.id).unwrap();
+    pack(
+        &mut staff,
+        &env.selection(),
+        &env.out("copied.age"),
+        Some(&used.id),
+    )
+    .unwrap();
+    let target = Target::parse(&pg.url(&pg.owner())).unwrap();
+    let report = ops::store_copy(&staff, &target, Some(&PgDb::password())).unwrap();
+    assert!(
+        report.rows.contains(&("approvals".to_string(), 2)),
+        "{:?}",
+        report.rows
+    );
+    // On the server: the same approvals, and the pending one is still decided only under its
+    // rules (the owner is an admin, but asked nothing: four eyes hold).
+    let dir = DataDir::new(env.sqlite.as_ref().unwrap().data());
+    let choice = StoreChoice::Server(Box::new(target));
+    let mut owner = ops::open_office(dir, &choice, Some(&PgDb::password()), None).unwrap();
+    let on_server = ops::approvals(&owner, false).unwrap();
+    let status: Vec<_> = on_server
+        .iter()
+        .map(|v| (v.approval.id.clone(), v.approval.status))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            (pending.id.clone(), ApprovalStatus::Pending),
+            (used.id.clone(), ApprovalStatus::Used)
+        ]
+    );
+    let e = refused(&env, &mut owner, &env.selection(), Some(&used.id));
+    assert_eq!(e.code(), "approval_not_usable");
+    ops::verify_ledger(&owner).unwrap();
+}

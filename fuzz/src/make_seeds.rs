@@ -60,6 +60,7 @@ fn main() {
         customers: vec![],
         entries: vec![],
         receipt: None,
+        approval: None,
     };
     let fields = vec![
         Field::CustomerId,

@@ -58,6 +58,9 @@ import type { HandoverDefaults } from "./bindings/HandoverDefaults";
 import type { PreviewRequest } from "./bindings/PreviewRequest";
 import type { RegisterPreview } from "./bindings/RegisterPreview";
 import type { WorkType } from "./bindings/WorkType";
+import type { Approval } from "./bindings/Approval";
+import type { ApprovalNeed } from "./bindings/ApprovalNeed";
+import type { ApprovalView } from "./bindings/ApprovalView";
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -91,6 +94,14 @@ export const api = {
     ch.onmessage = onProgress;
     return invoke<PackResult>("handover_pack", { selection, request, onProgress: ch });
   },
+  // 上長承認: the core decides which handovers need one and who may decide.
+  approvalNeed: (selection: Selection, returnBy: string | null) =>
+    invoke<ApprovalNeed>("approval_need", { selection, returnBy }),
+  requestApproval: (selection: Selection, returnBy: string | null) =>
+    invoke<Approval>("approval_request", { selection, returnBy }),
+  approvals: (pendingOnly: boolean) => invoke<ApprovalView[]>("approvals_list", { pendingOnly }),
+  approve: (id: string) => invoke<Approval>("approval_approve", { id }),
+  reject: (id: string, reason: string) => invoke<Approval>("approval_reject", { id, reason }),
   handovers: () => invoke<HandoverRecord[]>("handovers_list"),
   confirmDestruction: (id: string, date: string, note: string | null) =>
     invoke<HandoverRecord>("handover_confirm", { id, date, note }),

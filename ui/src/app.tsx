@@ -1,4 +1,5 @@
 import { listen } from "@tauri-apps/api/event";
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, isIpcError } from "./api";
 import type { OfficeInfo as AppInfo } from "./bindings/OfficeInfo";
@@ -16,6 +17,7 @@ import { MyKey } from "./views/MyKey";
 import { OpenBundle } from "./views/OpenBundle";
 import { Register } from "./views/Register";
 import { Requests } from "./views/Requests";
+import { Approvals, ApprovalsLabel } from "./views/Approvals";
 import { Settings } from "./views/Settings";
 import { SignIn } from "./views/SignIn";
 import { Wizard } from "./views/wizard/Wizard";
@@ -24,13 +26,14 @@ type View =
   | "register"
   | "handover"
   | "requests"
+  | "approvals"
   | "history"
   | "contractors"
   | "ledger"
   | "open"
   | "mykey"
   | "settings";
-const OFFICE_VIEWS: View[] = ["register", "handover", "requests", "history", "contractors", "ledger"];
+const OFFICE_VIEWS: View[] = ["register", "handover", "requests", "approvals", "history", "contractors", "ledger"];
 // What the window offers before anyone signs in to the office's server.
 const SIGNED_OUT_VIEWS: View[] = ["open", "mykey", "settings"];
 
@@ -150,19 +153,18 @@ export function App() {
   };
 
   const tr = t();
-  const officeNav: [View, string][] = [
-    ["register", tr.navRegister],
-    ["handover", tr.navHandover],
+  const officeNav: [View, ComponentChildren][] = [
+    ["register", tr.navRegister], ["handover", tr.navHandover],
     ["requests", ta().navRequests],
+    ["approvals", <ApprovalsLabel />],
     ["history", ta().navHistory],
-    ["contractors", tr.navContractors],
-    ["ledger", tr.navLedger],
+    ["contractors", tr.navContractors], ["ledger", tr.navLedger],
   ];
-  const contractorNav: [View, string][] = [
+  const contractorNav: [View, ComponentChildren][] = [
     ["open", tr.navOpenBundle],
     ["mykey", tr.navMyKey],
   ];
-  const navButton = ([id, label]: [View, string]) => (
+  const navButton = ([id, label]: [View, ComponentChildren]) => (
     <button
       key={id}
       class={view === id ? "nav active" : "nav"}
@@ -271,6 +273,7 @@ export function App() {
         {start === "office" && view === "register" && <Register onChanged={refresh} />}
         {start === "office" && view === "handover" && <Wizard onDone={refresh} />}
         {start === "office" && view === "requests" && info && <Requests today={info.today} />}
+        {start === "office" && view === "approvals" && <Approvals />}
         {start === "office" && view === "history" && info && <History today={info.today} />}
         {start === "office" && view === "contractors" && <Contractors />}
         {start === "office" && view === "ledger" && <Ledger info={info} />}

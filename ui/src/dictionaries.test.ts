@@ -5,6 +5,7 @@ import { HEADLINES } from "./bindings/messages";
 import { errorHeadline, lang, t } from "./i18n";
 import { ts } from "./screens-i18n";
 import { ta } from "./text/accountability";
+import { tap } from "./text/approvals";
 import { tl } from "./text/ledger";
 
 /** Every source file of the app but the tests and the generated bindings. */
@@ -21,6 +22,7 @@ const DICTIONARIES: [string, () => object][] = [
   ["screens-i18n.ts", ts],
   ["text/accountability.ts", ta],
   ["text/ledger.ts", tl],
+  ["text/approvals.ts", tap],
 ];
 
 function inLang<T>(l: "ja" | "en", f: () => T): T {

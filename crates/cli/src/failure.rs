@@ -88,6 +88,22 @@ fn hint(code: &str, lang: Lang) -> Option<&'static str> {
             "`handover init --admin 名前` で管理者を作成してください（データと記録はそのまま残ります）",
             "create the admin with `handover init --admin NAME` (the data and history stay)",
         ),
+        "store_too_old" => (
+            "データベースの所有者が `handover store upgrade --store URL` を実行します",
+            "the database's owner runs `handover store upgrade --store URL`",
+        ),
+        "approval_required" => (
+            "同じ指定で `handover approval request …` を実行し、承認後に `pack --approval 承認番号` で作成してください",
+            "run `handover approval request …` with the same selection, then `pack --approval ID` once it is approved",
+        ),
+        "approval_expired" | "approval_not_usable" | "approval_mismatch" => (
+            "`handover approval show 承認番号` で承認された内容と状態を確認できます",
+            "`handover approval show ID` shows what was approved and where it stands",
+        ),
+        "unknown_approval" => (
+            "`handover approval list` で承認依頼の一覧を表示できます",
+            "`handover approval list` lists the approval requests",
+        ),
         "unknown_contractor" => (
             "`handover contractor list` で一覧を表示できます",
             "`handover contractor list` shows the roster",

@@ -13,7 +13,11 @@ use handover_core::ops::{self, Office, PackOptions};
 use crate::args::{ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, SelectionArgs};
 use crate::{open, print_json, progress};
 
-fn selection(a: &SelectionArgs, method: &str, passphrase: bool) -> anyhow::Result<Selection> {
+pub(crate) fn selection(
+    a: &SelectionArgs,
+    method: &str,
+    passphrase: bool,
+) -> anyhow::Result<Selection> {
     // The core's reading of pasted ids, as the app's: separators, full-width digits, repeats.
     let mut text = a.customers.join("\n");
     if let Some(f) = &a.customers_file {
@@ -135,6 +139,7 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
         armor: a.armor,
         return_by: a.return_by.clone(),
         passphrase,
+        approval: a.approval.clone(),
         insecure_work_factor: None,
     };
     let mut bar = progress::Bar::new(!a.json && std::io::stderr().is_terminal());
@@ -155,6 +160,9 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
         r.return_by
     );
     errln!("sha256 {}", r.sha256);
+    if let Some(ap) = &r.approval {
+        errln!("{}", approved_by(ap));
+    }
     if let Some(sig) = &r.signature {
         errln!("signed {sig} (ssh-keygen -Y verify -n handover; see `handover keys`)");
     }
@@ -167,6 +175,16 @@ pub fn pack(cli: &crate::args::Cli, a: &PackArgs) -> anyhow::Result<()> {
     }
     errln!("recorded as ledger entry {}", r.ledger_seq);
     Ok(())
+}
+
+/// "approved by X on YYYY年M月D日 HH:MM (APR-…)": the manifest's approval, for people.
+fn approved_by(ap: &handover_core::bundle::ManifestApproval) -> String {
+    format!(
+        "approved by {} on {} ({})",
+        ap.approved_by,
+        handover_core::dates::japanese_date_time(&ap.approved_at),
+        ap.id
+    )
 }
 
 pub fn confirm(cli: &crate::args::Cli, a: &ConfirmArgs) -> anyhow::Result<()> {
@@ -271,6 +289,9 @@ pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
         m.work_type,
         m.return_by
     );
+    if let Some(ap) = &m.approval {
+        outln!("{}", approved_by(ap));
+    }
     if b.opened_past_return_date {
         errln!(
             "opened past its return-or-destroy date ({}), as you asked (--past-return-date)",

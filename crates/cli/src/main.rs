@@ -7,6 +7,7 @@
 #[macro_use]
 mod term;
 
+mod approvals;
 mod args;
 mod failure;
 mod handovers;
@@ -104,6 +105,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keygen(a) => keygen(a)?,
         Command::Prepare(a) => handovers::prepare(&cli, a)?,
         Command::Pack(a) => handovers::pack(&cli, a)?,
+        Command::Approval(cmd) => approvals::approval(&cli, cmd)?,
         Command::ConfirmDestruction(a) => handovers::confirm(&cli, a)?,
         Command::Receipt(cmd) => receipts::receipt(&cli, cmd)?,
         Command::Handovers(a) => handovers::list(&cli, a)?,
@@ -119,6 +121,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Join(a) => operators::join(&cli, a)?,
         Command::Policy(cmd) => policy::policy(&cli, cmd)?,
         Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,
+        Command::Store(args::StoreCmd::Upgrade(a)) => operators::store_upgrade(&cli, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }

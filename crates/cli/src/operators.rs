@@ -219,3 +219,33 @@ pub(crate) fn store_copy(cli: &Cli, a: &StoreCopyArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+pub(crate) fn store_upgrade(cli: &Cli, a: &crate::args::JsonFlag) -> anyhow::Result<()> {
+    let choice = store_choice(cli)?;
+    let StoreChoice::Server(target) = &choice else {
+        anyhow::bail!(
+            "store upgrade upgrades a shared store (--store URL or HANDOVER_STORE); the embedded \
+             store upgrades itself when it is opened"
+        );
+    };
+    let password = store_password(&choice)?;
+    let up = ops::store_upgrade(target, password.as_ref())?;
+    if a.json {
+        return print_json(&up);
+    }
+    if up.from == up.to {
+        outln!(
+            "{} is at schema version {}: nothing to do",
+            target.location(),
+            up.to
+        );
+    } else {
+        outln!(
+            "{} upgraded from schema version {} to {} (recorded)",
+            target.location(),
+            up.from,
+            up.to
+        );
+    }
+    Ok(())
+}

@@ -17,6 +17,10 @@ fn cli() {
     let cases = trycmd::TestCases::new();
     cases
         .env("HANDOVER_OPERATOR", "tester")
+        // For the cases that sign in (`--operator`, approval.md): the test password, and tiny
+        // Argon2 parameters (debug builds only) so hashing does not take seconds.
+        .env("HANDOVER_PASSWORD", "test password 1234")
+        .env("HANDOVER_TEST_FAST_HASH", "1")
         .env("NO_COLOR", "1")
         // English whatever the developer's LANG or LC_MESSAGES. The Japanese cases
         // (ja_*.toml) set LC_ALL, which the CLI reads first; a case's variable cannot override

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::with_stdin;
+use common::{ok, refused, with_stdin};
 
 const PASSWORD: &str = "test password 1234";
 
@@ -30,24 +30,6 @@ fn run(data: &Path, password: Option<&str>, args: &[&str], stdin: &str) -> Outpu
         cmd.env("HANDOVER_PASSWORD", p);
     }
     with_stdin(cmd, stdin)
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}", text(&o));
-    text(&o)
-}
-
-fn refused(o: Output, code: i32, says: &str) {
-    assert_eq!(o.status.code(), Some(code), "{}", text(&o));
-    assert!(text(&o).contains(says), "wanted {says:?} in {}", text(&o));
 }
 
 #[test]

@@ -38,6 +38,25 @@ pub fn add_days(date: Date, days: u32) -> Date {
     date.saturating_add(jiff::Span::new().days(i64::from(days)))
 }
 
+/// An instant (RFC 3339) as a person reads it: `YYYY年M月D日 HH:MM` in the office's time zone
+/// (unchanged if it is not an instant).
+pub fn japanese_date_time(at: &str) -> String {
+    match at.parse::<jiff::Timestamp>() {
+        Ok(t) => {
+            let z = t.to_zoned_datetime(jiff::tz::TimeZone::system());
+            format!(
+                "{}年{}月{}日 {:02}:{:02}",
+                z.year(),
+                z.month(),
+                z.day(),
+                z.hour(),
+                z.minute()
+            )
+        }
+        Err(_) => at.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,6 +104,72 @@ pub enum Error {
     #[error("{0}: nothing was recorded and the bundle was deleted; prepare the handover again")]
     ChangedMeanwhile(String),
 
+    /// The policy requires a manager's approval for this handover, and none was given.
+    #[error(
+        "this handover needs a manager's approval under the policy ({}): request one and pack \
+         with it once it is approved",
+        crate::approvals::rules_text(.rules, crate::report::Lang::En)
+    )]
+    ApprovalRequired {
+        /// The rules it falls under.
+        rules: Vec<crate::approvals::ApprovalRule>,
+    },
+
+    /// What would be packed differs from what was approved.
+    #[error("{id} approved other content: {differences}; nothing was written")]
+    ApprovalMismatch {
+        /// The approval.
+        id: String,
+        /// What differs, in words ("customer C0009 was not approved; …").
+        differences: String,
+    },
+
+    /// The approval is not (or no longer) approved: pending, rejected or already used.
+    #[error("{id} is {status}{detail}: it cannot be packed")]
+    ApprovalNotUsable {
+        /// The approval.
+        id: String,
+        /// pending, rejected or used.
+        status: String,
+        /// The reason of a rejection, or the handover that used it.
+        detail: String,
+    },
+
+    /// The approval (or the request) is past its lifetime.
+    #[error("{id} expired at {at}: request a new approval")]
+    ApprovalExpired {
+        /// The approval.
+        id: String,
+        /// When it expired (RFC 3339 UTC).
+        at: String,
+    },
+
+    /// Four eyes: the person who asked cannot decide their own request.
+    #[error("{id} was requested by {operator}, who cannot decide it: another manager decides")]
+    ApprovalOwnRequest {
+        /// The approval.
+        id: String,
+        /// The requester (and would-be approver).
+        operator: String,
+    },
+
+    /// The request was already decided (or used).
+    #[error("{id} is already {status}: it can be decided only once")]
+    ApprovalDecided {
+        /// The approval.
+        id: String,
+        /// Its status.
+        status: String,
+    },
+
+    /// A rejection without a reason.
+    #[error("rejecting {0} needs a reason (the person who asked reads it)")]
+    ApprovalReasonRequired(String),
+
+    /// No approval with this id.
+    #[error("there is no approval {0}")]
+    UnknownApproval(String),
+
     /// The shared store's schema is older than this build's (it was created by an older
     /// Handover and not upgraded).
     #[error(
@@ -397,6 +463,14 @@ impl Error {
             Error::StoreNotEmpty(_) => "store_not_empty",
             Error::StoreNoOffice(_) => "store_no_office",
             Error::ChangedMeanwhile(_) => "changed_meanwhile",
+            Error::ApprovalRequired { .. } => "approval_required",
+            Error::ApprovalMismatch { .. } => "approval_mismatch",
+            Error::ApprovalNotUsable { .. } => "approval_not_usable",
+            Error::ApprovalExpired { .. } => "approval_expired",
+            Error::ApprovalOwnRequest { .. } => "approval_own_request",
+            Error::ApprovalDecided { .. } => "approval_decided",
+            Error::ApprovalReasonRequired(_) => "approval_reason_required",
+            Error::UnknownApproval(_) => "unknown_approval",
             Error::NoDataDir => "no_data_dir",
             Error::KeysExist(_) => "keys_exist",
             Error::KeysMissing(_) => "keys_missing",
@@ -475,6 +549,13 @@ impl Error {
                 | Error::PastReturnDate { .. }
                 | Error::StoreNotEmpty(_)
                 | Error::ChangedMeanwhile(_)
+                | Error::ApprovalRequired { .. }
+                | Error::ApprovalMismatch { .. }
+                | Error::ApprovalNotUsable { .. }
+                | Error::ApprovalExpired { .. }
+                | Error::ApprovalDecided { .. }
+                | Error::ApprovalReasonRequired(_)
+                | Error::UnknownApproval(_)
         )
     }
 
@@ -484,6 +565,7 @@ impl Error {
             self,
             Error::StoreDenied { .. }
                 | Error::RoleRequired { .. }
+                | Error::ApprovalOwnRequest { .. }
                 | Error::SignInFailed(_)
                 | Error::OperatorLocked { .. }
                 | Error::SignInRequired(_)

@@ -8,6 +8,7 @@
 //! app both call [`ops`], so every rule is enforced in one place.
 #![deny(missing_docs)]
 
+pub mod approvals;
 pub mod bundle;
 pub mod contractors;
 pub mod customer_ids;

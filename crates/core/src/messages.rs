@@ -115,6 +115,46 @@ pub const HEADLINES: &[Headline] = &[
         "A request or the contractor changed on another PC after the preparation. Nothing was recorded and the bundle was deleted. Prepare again.",
     ),
     h(
+        "approval_required",
+        "この引き渡しには上長の承認が必要です（方針による）。承認を依頼し、承認後に作成してください。何も作成していません。",
+        "This handover needs a manager's approval under the policy. Request approval and create it once approved. Nothing was written.",
+    ),
+    h(
+        "approval_mismatch",
+        "承認された内容と異なります。承認された内容のとおりに作成するか、改めて承認を依頼してください。何も作成していません。",
+        "This differs from what was approved. Create exactly what was approved, or request a new approval. Nothing was written.",
+    ),
+    h(
+        "approval_not_usable",
+        "この承認は使用できません（承認待ち・却下・使用済み）。何も作成していません。",
+        "This approval cannot be used (pending, rejected or already used). Nothing was written.",
+    ),
+    h(
+        "approval_expired",
+        "承認の有効期限が切れています。改めて承認を依頼してください。何も変更していません。",
+        "The approval has expired. Request a new one. Nothing was changed.",
+    ),
+    h(
+        "approval_own_request",
+        "自分が依頼した承認は自分で判断できません。別の上長が判断します。何も変更していません。",
+        "You cannot decide your own request: another manager decides it. Nothing was changed.",
+    ),
+    h(
+        "approval_decided",
+        "この承認依頼はすでに判断されています。何も変更していません。",
+        "This request was already decided. Nothing was changed.",
+    ),
+    h(
+        "approval_reason_required",
+        "却下するには理由を入力してください。何も変更していません。",
+        "Give a reason to reject. Nothing was changed.",
+    ),
+    h(
+        "unknown_approval",
+        "その承認番号の記録はありません。",
+        "There is no approval with that number.",
+    ),
+    h(
         "no_data_dir",
         "データの保存場所が見つかりません。設定で保存場所を選んでください。",
         "No data folder was found. Choose one in the settings.",
@@ -372,6 +412,15 @@ impl crate::Error {
             E::UnknownHandover(id) => format!("引渡し番号 {id} の記録はありません"),
             E::UnknownRequest(id) => format!("申し出番号 {id} の記録はありません"),
             E::UnknownCustomer(id) => format!("顧客番号 {id} の顧客はいません"),
+            E::UnknownApproval(id) => format!("承認番号 {id} の記録はありません"),
+            E::ApprovalRequired { rules } => format!(
+                "承認が必要な理由: {}",
+                crate::approvals::rules_text(rules, Lang::Ja)
+            ),
+            E::ApprovalExpired { id, at } => format!("{id} の有効期限は {at} でした"),
+            E::ApprovalOwnRequest { id, operator } => {
+                format!("{id} は {operator} が依頼したものです")
+            }
             E::StoreTooOld {
                 location,
                 found,

@@ -4,6 +4,7 @@
 //! below, so neither front end can skip it. Functions take an [`Office`] — the open data
 //! directory, its store, the operator and a clock — and return plain data.
 
+mod approvals;
 mod contractor_side;
 mod customer_page;
 mod customer_search;
@@ -21,6 +22,7 @@ mod retention;
 mod shared_store;
 mod sign_in;
 
+pub use approvals::*;
 pub use contractor_side::*;
 pub use customer_page::*;
 pub use customer_search::*;
@@ -215,6 +217,12 @@ impl Office {
             operator: self.operator.clone(),
             role,
         })
+    }
+
+    /// Does this office enforce the policy's approvals (上長承認)? Where people sign in, so
+    /// that a second person can approve; an office without sign-in has nobody to ask.
+    pub fn approvals_enforced(&self) -> Result<bool> {
+        Ok(self.signed_in_role()?.is_some())
     }
 
     /// Now, as recorded in the ledger (RFC 3339 UTC, milliseconds).

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::approvals::ApprovalPolicy;
 pub use crate::operators::SignInPolicy;
 use crate::{Error, Field, Result};
 
@@ -136,6 +137,10 @@ pub struct Policy {
     /// existed reads as the defaults).
     #[serde(default)]
     pub sign_in: SignInPolicy,
+    /// Which handovers need a manager's approval, and for how long one lasts (a policy
+    /// recorded before approvals existed reads as the defaults).
+    #[serde(default)]
+    pub approval: ApprovalPolicy,
 }
 
 fn default_customer_retention_years() -> u32 {
@@ -154,6 +159,7 @@ impl Default for Policy {
             record_retention_years: 3,
             customer_retention_years: default_customer_retention_years(),
             sign_in: SignInPolicy::default(),
+            approval: ApprovalPolicy::default(),
         }
     }
 }
@@ -180,6 +186,10 @@ pub struct PolicyLimits {
     pub lockout_attempts: (u32, u32),
     /// Fewest and most minutes of a lockout.
     pub lockout_minutes: (u32, u32),
+    /// Fewest and most days an approval request and an approval last.
+    pub approval_lifetime_days: (u32, u32),
+    /// Fewest and most customers above which a handover needs approval.
+    pub approval_customers_over: (u32, u32),
 }
 
 impl Policy {
@@ -193,13 +203,15 @@ impl Policy {
         idle_lock_minutes: (1, 240),
         lockout_attempts: (3, 20),
         lockout_minutes: (1, 1440),
+        approval_lifetime_days: (1, 90),
+        approval_customers_over: (1, 100_000),
     };
 
     /// Check the rules no policy may break; the first broken one is the error.
     pub fn validate(&self) -> Result<()> {
         self.validate_fields()?;
         self.validate_numbers()?;
-        self.validate_sign_in()
+        self.validate_bounds()
     }
 
     /// Every work type has a minimal set, with the customer id and no payment field.
@@ -277,33 +289,46 @@ impl Policy {
         Ok(())
     }
 
-    /// The sign-in numbers are within [`Policy::LIMITS`].
-    fn validate_sign_in(&self) -> Result<()> {
+    /// The sign-in and approval numbers are within [`Policy::LIMITS`].
+    fn validate_bounds(&self) -> Result<()> {
         let l = Self::LIMITS;
         let s = &self.sign_in;
+        let a = &self.approval;
         for (name, value, (min, max), why) in [
             (
-                "idle_lock_minutes",
+                "sign_in.idle_lock_minutes",
                 s.idle_lock_minutes,
                 l.idle_lock_minutes,
                 "an unattended PC must lock",
             ),
             (
-                "lockout_attempts",
+                "sign_in.lockout_attempts",
                 s.lockout_attempts,
                 l.lockout_attempts,
                 "guessing must be stopped, typing errors forgiven",
             ),
             (
-                "lockout_minutes",
+                "sign_in.lockout_minutes",
                 s.lockout_minutes,
                 l.lockout_minutes,
                 "a lockout must hold guessing up without shutting a person out for days",
             ),
+            (
+                "approval.lifetime_days",
+                a.lifetime_days,
+                l.approval_lifetime_days,
+                "an approval is for one handover soon, not a standing permission",
+            ),
+            (
+                "approval.customers_over",
+                a.customers_over,
+                l.approval_customers_over,
+                "the number of customers above which a manager looks",
+            ),
         ] {
             if !(min..=max).contains(&value) {
                 return Err(Error::invalid(
-                    format!("policy sign_in.{name}"),
+                    format!("policy {name}"),
                     format!("must be from {min} to {max} ({why})"),
                 ));
             }

@@ -2,6 +2,7 @@
 //! `handover_core::ops` function and maps the error.
 
 pub mod accountability;
+pub mod approvals;
 pub mod contractor_side;
 pub mod contractors;
 pub mod customer;

@@ -19,4 +19,8 @@ returnBy: string | null,
 /**
  * The passphrase of a passphrase bundle.
  */
-passphrase: string | null, };
+passphrase: string | null, 
+/**
+ * The approval to pack with.
+ */
+approval?: string, };

@@ -37,4 +37,12 @@ lockoutAttempts: [number, number],
 /**
  * Fewest and most minutes of a lockout.
  */
-lockoutMinutes: [number, number], };
+lockoutMinutes: [number, number], 
+/**
+ * Fewest and most days an approval request and an approval last.
+ */
+approvalLifetimeDays: [number, number], 
+/**
+ * Fewest and most customers above which a handover needs approval.
+ */
+approvalCustomersOver: [number, number], };

@@ -14,6 +14,8 @@ const limits: PolicyLimits = {
   idleLockMinutes: [1, 240],
   lockoutAttempts: [3, 20],
   lockoutMinutes: [1, 1440],
+  approvalLifetimeDays: [1, 90],
+  approvalCustomersOver: [1, 100000],
 };
 
 const selectable: Field[] = ["customer_id", "name", "name_kana", "address", "phone", "service", "floor_plan"];
@@ -29,6 +31,7 @@ function form(): PolicyForm {
     recordRetentionYears: 3,
     customerRetentionYears: 5,
     signIn: { idleLockMinutes: 15, lockoutAttempts: 5, lockoutMinutes: 15 },
+    approval: { extraFields: true, manyCustomers: true, customersOver: 50, passphrase: true, lifetimeDays: 7 },
   };
 }
 
@@ -78,6 +81,8 @@ describe("samePolicy", () => {
     expect(samePolicy(a, b)).toBe(true);
     expect(samePolicy(a, { ...a, returnDays: 31 })).toBe(false);
     expect(samePolicy(a, { ...a, signIn: { ...a.signIn, lockoutMinutes: 30 } })).toBe(false);
+    expect(samePolicy(a, { ...a, approval: { ...a.approval, passphrase: false } })).toBe(false);
+    expect(samePolicy(a, { ...a, approval: { ...a.approval, lifetimeDays: 3 } })).toBe(false);
     expect(samePolicy(a, toggleField(a, "removal", "phone", selectable, limits))).toBe(false);
   });
 });

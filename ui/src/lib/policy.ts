@@ -55,6 +55,9 @@ export function samePolicy(a: PolicyForm, b: PolicyForm): boolean {
   const [x, y] = [a.signIn, b.signIn];
   if (x.idleLockMinutes !== y.idleLockMinutes || x.lockoutAttempts !== y.lockoutAttempts) return false;
   if (x.lockoutMinutes !== y.lockoutMinutes) return false;
+  const [p, q] = [a.approval, b.approval];
+  const keys = ["extraFields", "manyCustomers", "customersOver", "passphrase", "lifetimeDays"] as const;
+  if (keys.some((k) => p[k] !== q[k])) return false;
   if (a.workTypes.length !== b.workTypes.length) return false;
   return a.workTypes.every((w) => {
     const o = b.workTypes.find((x) => x.id === w.id);

@@ -135,6 +135,13 @@ describe("afterChange", () => {
     expect(afterChange(d, { method: "transfer" }).out).toBeNull();
     expect(afterChange({ ...d, armor: true }, { method: "paper" }).armor).toBe(false);
   });
+  it("forgets the approval asked for once the selection changes (it was for exactly that)", () => {
+    const d = draft({ workType: "repair", contractorId: "KEYED", customers: ["C1"], approval: "APR-2026-0001" });
+    expect(afterChange(d, { customers: ["C1", "C2"] }).approval).toBeNull();
+    expect(afterChange(d, { extras: { email: "連絡" } }).approval).toBeNull();
+    expect(afterChange(d, { returnBy: "2027-01-01" }).approval).toBeNull();
+    expect(afterChange(d, { out: "/b.age", armor: true }).approval).toBe("APR-2026-0001");
+  });
 });
 
 describe("addDays", () => {

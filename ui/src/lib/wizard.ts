@@ -31,6 +31,8 @@ export interface Draft {
   out: string | null;
   /** YYYY-MM-DD; empty means the policy's default. */
   returnBy: string;
+  /** The manager's approval asked for this draft (上長承認), which the pack names. */
+  approval: string | null;
 }
 
 export function emptyDraft(): Draft {
@@ -46,6 +48,7 @@ export function emptyDraft(): Draft {
     passphraseAgain: "",
     out: null,
     returnBy: "",
+    approval: null,
   };
 }
 
@@ -158,6 +161,8 @@ export function firstBlocked(d: Draft, k: Known, upTo: StepId): StepId | null {
 }
 
 /** Changing an earlier answer can make later ones wrong: what to forget. */
+const SELECTION_KEYS: (keyof Draft)[] = ["workType", "contractorId", "customers", "extras", "method", "usePassphrase", "returnBy"];
+
 export function afterChange(d: Draft, change: Partial<Draft>): Draft {
   const next = { ...d, ...change };
   if (change.workType !== undefined && change.workType !== d.workType) next.extras = {};
@@ -168,6 +173,8 @@ export function afterChange(d: Draft, change: Partial<Draft>): Draft {
   }
   if (change.method !== undefined && change.method !== d.method) next.out = null;
   if (next.method === "paper") next.armor = false;
+  // An approval is for exactly what was asked: another selection needs its own.
+  if (SELECTION_KEYS.some((k) => k in change)) next.approval = null;
   return next;
 }
 

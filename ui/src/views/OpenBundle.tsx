@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ApprovedBy } from "../components/ApprovedBy";
 import { api, isIpcError } from "../api";
 import type { BundleView } from "../bindings/BundleView";
 import type { ExportResult } from "../bindings/ExportResult";
@@ -322,7 +323,7 @@ function Opened({ view, onClose, onPinned }: { view: BundleView; onClose: () => 
           </dd>
           <dt>{tr.obCreated}</dt>
           <dd>
-            {formatDate(m.created, lang.value)} · {tr.obPreparedBy} {m.operator}
+            {formatDate(m.created, lang.value)} · {tr.obPreparedBy} {m.operator}{m.approval && <ApprovedBy approval={m.approval} />}
           </dd>
           <dt>{tr.obOfficeKey}</dt>
           <dd>

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod approvals;
 pub mod receipts;
 pub mod reports;
 pub mod requests;
@@ -69,6 +70,9 @@ pub enum Command {
     Prepare(PrepareArgs),
     /// Write a handover (encrypted bundle, media, or paper sheet) and record it
     Pack(PackArgs),
+    /// 上長承認: ask a manager to approve a handover, decide, list
+    #[command(subcommand)]
+    Approval(approvals::ApprovalCmd),
     /// Record that a contractor returned or destroyed a handover's data (by hand: paper, or
     /// no receipt)
     ConfirmDestruction(ConfirmArgs),
@@ -99,7 +103,7 @@ pub enum Command {
     /// The office policy (minimal fields per work type, deadlines, retention), kept in the store
     #[command(subcommand)]
     Policy(PolicyCmd),
-    /// Move this one-PC office to a shared store
+    /// Move this one-PC office to a shared store, or upgrade a shared store's schema
     #[command(subcommand)]
     Store(StoreCmd),
     /// Set up this PC for a shared office: install the office keys from `office export-keys`
@@ -116,6 +120,9 @@ pub enum OfficeCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum StoreCmd {
+    /// Bring the shared store's schema up to this Handover's (the database's owner, with
+    /// --store or HANDOVER_STORE): the missing migrations in one transaction, recorded
+    Upgrade(JsonFlag),
     /// Copy everything (register, floor plans, roster, policy, requests, handovers, the whole
     /// ledger) into an empty PostgreSQL database, as its owner; both stores are verified and
     /// end on the same head hash. Nothing changes here.
@@ -262,6 +269,9 @@ pub struct PackArgs {
     /// Encrypt to a passphrase read from standard input instead of the contractor's keys
     #[arg(long)]
     pub passphrase_stdin: bool,
+    /// Pack with this manager's approval (APR-2026-0001): exactly what it approved
+    #[arg(long, value_name = "ID")]
+    pub approval: Option<String>,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,

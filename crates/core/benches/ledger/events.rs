@@ -280,7 +280,7 @@ pub(crate) fn contractor() -> Contractor {
 pub(crate) fn apply(store: &mut dyn Store, ev: Ev) -> handover_core::Result<()> {
     match ev {
         Ev::Append(d) => store.append(d).map(drop),
-        Ev::Handover(h, d) => store.record_handover(&h, d, &|_| Ok(())).map(drop),
+        Ev::Handover(h, d) => store.record_handover(&h, d, &|_| Ok(()), None).map(drop),
         Ev::Close(id, on, d) => {
             let note = d.payload["note"].as_str().map(str::to_string);
             store.close_handover(&id, &on, note.as_deref(), d).map(drop)

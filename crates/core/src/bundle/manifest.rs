@@ -60,6 +60,25 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub receipt: Option<ManifestReceipt>,
+    /// The manager's approval the handover was packed with (上長承認), when it had one;
+    /// bundles made before approvals existed have none, and still open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub approval: Option<ManifestApproval>,
+}
+
+/// The approval a bundle was packed with: signed with the rest of the manifest, so the
+/// contractor sees who approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct ManifestApproval {
+    /// The approval's id (`APR-2026-0001`).
+    pub id: String,
+    /// The manager who approved it.
+    pub approved_by: String,
+    /// When (RFC 3339 UTC).
+    pub approved_at: String,
 }
 
 /// The receipt key of a bundle: only someone who decrypted it knows the secret, so only the
@@ -316,6 +335,7 @@ mod tests {
             return_by: "2026-02-01".into(),
             encryption: "x25519".into(),
             receipt: None,
+            approval: None,
             customers: vec![ManifestCustomer {
                 customer_id: "C1".into(),
                 fields: vec![Field::CustomerId, Field::FloorPlan],

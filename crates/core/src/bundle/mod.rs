@@ -72,8 +72,8 @@ pub use detached::{
 pub use files::{exit_cleanly_on_signals, interrupt as interrupt_opens};
 pub use manifest::{
     CSV_ENTRY, FLOOR_PLAN_DIR, FORMAT_VERSION, JSON_ENTRY, MANIFEST_ENTRY, Manifest,
-    ManifestContractor, ManifestCustomer, ManifestEntry, ManifestOffice, ManifestReceipt,
-    README_ENTRY, SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
+    ManifestApproval, ManifestContractor, ManifestCustomer, ManifestEntry, ManifestOffice,
+    ManifestReceipt, README_ENTRY, SIGNATURE_ENTRY, check_entry_in_format, check_entry_name,
 };
 pub use open::{
     FieldValue, InMemoryFiles, Limits, OpenKey, OpenOptions, OpenedBundle, OpenedCustomer,

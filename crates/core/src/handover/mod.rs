@@ -36,7 +36,7 @@ pub struct ExtraField {
 }
 
 /// What staff ask for.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Selection {
@@ -100,7 +100,7 @@ pub struct PreparedCustomer {
 }
 
 /// Why a customer is left out of a handover.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[ts(export)]
 pub enum ExclusionReason {
@@ -123,7 +123,7 @@ pub enum ExclusionReason {
 }
 
 /// An excluded customer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Excluded {

@@ -56,6 +56,8 @@ pub struct PolicyForm {
     pub customer_retention_years: u32,
     /// Idle lock and lockout.
     pub sign_in: crate::policy::SignInPolicy,
+    /// Which handovers need a manager's approval.
+    pub approval: crate::approvals::ApprovalPolicy,
 }
 
 impl PolicyForm {
@@ -71,6 +73,7 @@ impl PolicyForm {
             record_retention_years: p.record_retention_years,
             customer_retention_years: p.customer_retention_years,
             sign_in: p.sign_in,
+            approval: p.approval,
         }
     }
 
@@ -98,6 +101,7 @@ impl PolicyForm {
             record_retention_years: self.record_retention_years,
             customer_retention_years: self.customer_retention_years,
             sign_in: self.sign_in,
+            approval: self.approval,
         };
         p.validate()?;
         Ok(p)

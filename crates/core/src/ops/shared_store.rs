@@ -340,3 +340,31 @@ pub fn store_copy(
         head: after.head,
     })
 }
+
+/// Bring a shared store made by an older Handover up to this build's schema, as the database's
+/// owner: the missing migrations and the grants in one transaction, recorded
+/// (`store.upgraded`, with the versions). Refused, with nothing changed, for any other login
+/// (a staff member's included), on a database without an office, and on a newer schema; a
+/// store already up to date is left as it is.
+pub fn store_upgrade(
+    target: &Target,
+    password: Option<&SecretString>,
+) -> Result<crate::store::postgres::Upgraded> {
+    let clock = super::SystemClock;
+    let at = {
+        use super::Clock;
+        let now = clock.now();
+        now.round(jiff::Unit::Millisecond)
+            .unwrap_or(now)
+            .to_string()
+    };
+    let actor = target.user().to_string();
+    let (_store, up) = PgStore::upgrade(target, password, |u| crate::store::EventDraft {
+        at,
+        kind: "store.upgraded".into(),
+        actor,
+        payload: serde_json::json!({ "from": u.from, "to": u.to }),
+        customers: Vec::new(),
+    })?;
+    Ok(up)
+}

@@ -22,6 +22,7 @@ pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use age::secrecy::SecretString;
 
+use crate::approvals::Approval;
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::operators::{Operator, Role, SignInPolicy};
@@ -45,6 +46,19 @@ pub trait Recheck {
 /// Builds a record once the store has allocated its id (inside the recording transaction, so
 /// that two PCs never get the same id): the record and the ledger event that records it.
 pub type Build<'a, T> = &'a mut dyn FnMut(&str) -> Result<(T, EventDraft)>;
+
+/// A pack using an approval: the approval is marked used by the transaction that records the
+/// handover, with its own entry (`approval.used`) just before the handover's. Refused, with
+/// nothing recorded, unless the stored approval is still approved and unused.
+#[derive(Debug, Clone)]
+pub struct ApprovalUse {
+    /// The approval.
+    pub id: String,
+    /// Who packed (the handover's operator).
+    pub by: String,
+    /// The `approval.used` entry (its `at` is the time of use).
+    pub event: EventDraft,
+}
 
 /// What an upsert did to a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,13 +317,31 @@ pub trait Store: Send {
 
     /// Record a handover and its ledger entry together; returns the entry. `recheck` runs
     /// first, inside the transaction and under the ledger's write lock; if it refuses, nothing
-    /// is recorded.
+    /// is recorded. With `approval`, the approval is used in the same transaction
+    /// ([`ApprovalUse`]).
     fn record_handover(
         &mut self,
         h: &HandoverRecord,
         event: EventDraft,
         recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
+        approval: Option<&ApprovalUse>,
     ) -> Result<LedgerEntry>;
+
+    /// Keep a new approval request under the next free id of `year` (`APR-2026-0001`),
+    /// allocated in the recording transaction, and record it.
+    fn add_approval(
+        &mut self,
+        year: i16,
+        build: Build<'_, Approval>,
+    ) -> Result<(Approval, LedgerEntry)>;
+
+    /// Approval requests, all (newest first) or the one with `id`.
+    fn approvals(&self, id: Option<&str>) -> Result<Vec<Approval>>;
+
+    /// Store a decision on a pending request (`a` as decided: status, decider, time, reason,
+    /// expiry) and record it. Refused, with nothing changed, if the stored request is no longer
+    /// pending (decided meanwhile on another PC).
+    fn decide_approval(&mut self, a: &Approval, event: EventDraft) -> Result<LedgerEntry>;
 
     /// Handovers, all or the one with `id`.
     fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>>;

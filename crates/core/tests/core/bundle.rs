@@ -73,6 +73,7 @@ impl Fx {
             customers: vec![],
             entries: vec![],
             receipt: None,
+            approval: None,
         }
     }
 

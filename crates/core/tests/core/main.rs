@@ -4,6 +4,7 @@
 //! registers in `tests/fixtures/registers/` (see the README there for the expected values).
 
 mod accountability;
+mod approvals;
 mod bundle;
 mod contractor_side;
 mod contractors;

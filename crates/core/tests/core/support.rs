@@ -203,6 +203,18 @@ pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// A contractor with the key `recipient` and an agreement valid from 2020 to 2099.
+pub fn contractor_input(recipient: String) -> handover_core::ContractorInput {
+    handover_core::ContractorInput {
+        name: "架空電設株式会社".into(),
+        address: None,
+        contact: None,
+        recipients: vec![recipient],
+        agreement_signed: "2020-04-01".into(),
+        agreement_expires: "2099-03-31".into(),
+    }
+}
+
 /// A fresh age X25519 recipient string.
 pub fn new_recipient() -> String {
     age::x25519::Identity::generate().to_public().to_string()

@@ -8,12 +8,13 @@ import { fieldLabel, lang } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
 import { selection } from "../../lib/wizard";
 import { ts } from "../../screens-i18n";
+import { ApprovalPanel } from "./ApprovalPanel";
 import { encryptionLabel } from "./encryption";
 import { withheldText } from "./FieldsStep";
 import type { StepProps } from "./Wizard";
 
 /** Step 7: exactly what the contractor will receive, as the core prepares it, before creating. */
-export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { workTypes: WorkTypeInfo[]; onError: (e: unknown) => void }) {
+export function ReviewStep({ draft, known, update, workTypes, onError }: StepProps & { workTypes: WorkTypeInfo[]; onError: (e: unknown) => void }) {
   const tx = ts();
   const [prep, setPrep] = useState<Preparation | null>(null);
   const [sheet, setSheet] = useState<string | null>(null);
@@ -24,11 +25,11 @@ export function ReviewStep({ draft, known, workTypes, onError }: StepProps & { w
   }, []);
   if (!prep) return <p class="muted">{tx.checking}</p>;
 
-  const wt = workTypes.find((w) => w.id === prep.workType);
-  const n = (x: number) => formatCount(x, lang.value);
+  const [wt, n] = [workTypes.find((w) => w.id === prep.workType), (x: number) => formatCount(x, lang.value)];
   return (
     <div data-testid="review-card">
       <p class="lead">{tx.reviewLead}</p>
+      <ApprovalPanel draft={draft} known={known} update={update} onError={onError} />
       <div class="card">
         <dl class="summary">
           <dt>{tx.steps.contractor}</dt>

@@ -215,7 +215,7 @@ function pack(draft: Draft, known: Known, h: PackHooks) {
   h.setError(null);
   h.setCreating({ done: 0, total: null });
   api
-    .pack(selection(draft, known), { out: draft.out, armor: draft.armor, returnBy: draft.returnBy || null, passphrase: pass }, h.setCreating)
+    .pack(selection(draft, known), { out: draft.out, armor: draft.armor, returnBy: draft.returnBy || null, passphrase: pass, approval: draft.approval ?? undefined }, h.setCreating)
     .then((r) => {
       // The passphrase has done its job: forget it.
       const done = progress.value;

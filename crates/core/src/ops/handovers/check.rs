@@ -31,8 +31,7 @@ pub(super) fn resolve_return_by(
 }
 
 /// Everything [`super::pack`] checks before it writes a byte: the passphrase (given exactly
-/// when asked for, and long enough), the preparation (contractor, fields, customers), at least
-/// one customer left to hand over, and the return date. Returns the preparation and the date.
+/// when asked for, and long enough), then [`prepared`]. Returns the preparation and the date.
 pub(super) fn checked(
     office: &Office,
     policy: &Policy,
@@ -49,6 +48,17 @@ pub(super) fn checked(
     if let Some(p) = passphrase {
         bundle::check_passphrase(p)?;
     }
+    prepared(office, policy, sel, return_by)
+}
+
+/// The preparation (contractor, fields, customers) with at least one customer left to hand
+/// over, and the return date: what a pack would write, and what an approval is asked for.
+pub(in crate::ops) fn prepared(
+    office: &Office,
+    policy: &Policy,
+    sel: &Selection,
+    return_by: Option<&str>,
+) -> Result<(Preparation, jiff::civil::Date)> {
     let prep = prepare_with(office, policy, sel)?;
     if prep.customers.is_empty() {
         return Err(Error::invalid(

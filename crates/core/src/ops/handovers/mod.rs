@@ -4,6 +4,7 @@
 //! ([`paper`]) and closing it when the contractor returns or destroys the data ([`close`]).
 //! Imports flow one way: `choices`, `check` and `paper` build on `prepare`; `pack` on `check`.
 
+mod approved;
 mod check;
 mod choices;
 mod close;
@@ -12,6 +13,7 @@ mod paper;
 mod prepare;
 
 pub use check::check_pack_options;
+pub(super) use check::prepared;
 pub use choices::*;
 pub use close::*;
 pub use pack::*;

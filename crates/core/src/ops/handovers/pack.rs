@@ -11,11 +11,12 @@ use ts_rs::TS;
 use super::super::Office;
 use super::super::interrupted::Journal;
 use super::super::policy;
+use super::approved;
 use super::check::checked;
 use super::prepare::bundle_customers;
 use crate::bundle::{
-    self, BundleCustomer, BundleKey, Manifest, ManifestContractor, ManifestCustomer,
-    ManifestOffice, PaperHeader,
+    self, BundleCustomer, BundleKey, Manifest, ManifestApproval, ManifestContractor,
+    ManifestCustomer, ManifestOffice, PaperHeader,
 };
 use crate::handover::{
     Encryption, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
@@ -35,6 +36,9 @@ pub struct PackOptions {
     pub return_by: Option<String>,
     /// The passphrase, for a passphrase bundle (the selection must ask for one).
     pub passphrase: Option<SecretString>,
+    /// The manager's approval to pack with (`APR-2026-0001`): what is packed must be exactly
+    /// what it approved; its return date is the default.
+    pub approval: Option<String>,
     /// scrypt work factor override, for tests only (lower is faster and weaker).
     #[doc(hidden)]
     pub insecure_work_factor: Option<u8>,
@@ -54,6 +58,10 @@ pub struct PackRequest {
     pub return_by: Option<String>,
     /// The passphrase of a passphrase bundle.
     pub passphrase: Option<String>,
+    /// The approval to pack with.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<String>,
 }
 
 impl From<PackRequest> for PackOptions {
@@ -64,6 +72,7 @@ impl From<PackRequest> for PackOptions {
             return_by: r.return_by.filter(|d| !d.trim().is_empty()),
             // Straight into a secret type: zeroized on drop, never in a Debug or log line.
             passphrase: r.passphrase.map(Into::into),
+            approval: r.approval.filter(|a| !a.trim().is_empty()),
             insecure_work_factor: None,
         }
     }
@@ -105,6 +114,8 @@ pub struct PackResult {
     /// Things the operator must know (the passphrase rule…): their text, in either language,
     /// is [`PackWarning::text`].
     pub warnings: Vec<PackWarning>,
+    /// The manager's approval it was packed with (also in the manifest).
+    pub approval: Option<ManifestApproval>,
 }
 
 /// Something the operator must know once a pack is done.
@@ -142,18 +153,26 @@ pub fn pack(
     progress: &mut dyn Progress,
 ) -> Result<PackResult> {
     let policy = policy(office)?;
+    let approval = approved::named(office, opts.approval.as_deref())?;
+    let return_by = opts.return_by.clone().or_else(|| {
+        approval
+            .as_ref()
+            .map(|a| a.ask.content.return_by.to_string())
+    });
     let (prep, return_by) = checked(
         office,
         &policy,
         sel,
         opts.passphrase.as_ref(),
-        opts.return_by.as_deref(),
+        return_by.as_deref(),
     )?;
+    let approval = approved::for_pack(office, &policy, &prep, return_by, approval.as_ref())?;
     let office_keys = keys::load_office_keys(&office.dir)?;
     out_free(sel.method, &opts.out)?;
     let id = office.store.reserve_handover_id(office.today().year())?;
     let created = office.now_instant();
-    let manifest = manifest(office, &prep, &id, created, return_by, &office_keys);
+    let mut manifest = manifest(office, &prep, &id, created, return_by, &office_keys);
+    manifest.approval = approval.clone();
     let customers = bundle_customers(office, &prep)?;
     let path = out_path(sel.method, &opts.out, &id)?;
     // Until the handover is recorded, a kill leaves this journal for the next start to undo
@@ -188,7 +207,7 @@ pub fn pack(
         &written,
         &office_keys,
     );
-    let seq = record_it(office, &prep, &record, &written)?;
+    let seq = record_it(office, &prep, &record, &written, approval.as_ref())?;
     drop(journal);
     Ok(PackResult {
         handover_id: id,
@@ -204,6 +223,7 @@ pub fn pack(
         recipients: record.recipients,
         ledger_seq: seq,
         warnings: written.warnings,
+        approval,
     })
 }
 
@@ -249,6 +269,7 @@ fn manifest(
             })
             .collect(),
         entries: Vec::new(),
+        approval: None,
         receipt: Some(crate::bundle::ManifestReceipt {
             secret: hex::encode(*office_keys.receipt_secret(id)),
             office_recipient: office_public.recipient.clone(),
@@ -411,6 +432,25 @@ fn handover_record(
     }
 }
 
+/// The use of `a` by the handover `id`, recorded (`approval.used`) at the handover's time.
+fn approval_use(
+    office: &Office,
+    a: &ManifestApproval,
+    id: &str,
+    at: &str,
+) -> crate::store::ApprovalUse {
+    let mut event = office.event(
+        "approval.used",
+        serde_json::json!({ "approval": a.id, "handoverId": id }),
+    );
+    event.at = at.to_string();
+    crate::store::ApprovalUse {
+        id: a.id.clone(),
+        by: office.operator.clone(),
+        event,
+    }
+}
+
 /// Record the handover with its `handover.created` entry; the ledger seq. If recording fails
 /// the written file is removed, so no bundle exists that the ledger does not know.
 fn record_it(
@@ -418,6 +458,7 @@ fn record_it(
     prep: &Preparation,
     record: &HandoverRecord,
     written: &Written,
+    approval: Option<&ManifestApproval>,
 ) -> Result<u64> {
     // The payload spells every value as the ledger always has (ids and ISO dates), so that
     // ledgers written before these were typed verify the same.
@@ -467,7 +508,11 @@ fn record_it(
         }
     }
     let recheck = |now: &dyn crate::store::Recheck| crate::handover::recheck(prep, now);
-    match office.store.record_handover(record, event, &recheck) {
+    let used = approval.map(|a| approval_use(office, a, &record.id, &event.at));
+    match office
+        .store
+        .record_handover(record, event, &recheck, used.as_ref())
+    {
         Ok(e) => Ok(e.seq),
         Err(e) => {
             let _ = std::fs::remove_file(&written.path);

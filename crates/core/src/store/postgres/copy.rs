@@ -29,6 +29,7 @@ const TABLES: &[&str] = &[
     "handovers",
     "handover_customers",
     "id_counters",
+    "approvals",
 ];
 
 /// What a copy moved.

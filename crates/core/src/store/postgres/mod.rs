@@ -16,6 +16,7 @@ use postgres::Client;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 
+mod approvals;
 mod connect;
 pub mod copy;
 mod derived;
@@ -25,9 +26,10 @@ mod rows;
 mod schema;
 
 pub use connect::{Target, is_url};
-pub use schema::SCHEMA_VERSION;
+pub use schema::{SCHEMA_VERSION, Upgraded};
 
-use super::{Build, EventDraft, Hash, ImportTx, LedgerEntry, Purge, Recheck, Store};
+use super::{ApprovalUse, Build, EventDraft, Hash, ImportTx, LedgerEntry, Purge, Recheck, Store};
+use crate::approvals::Approval;
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::operators::{Operator, Role};
@@ -154,6 +156,17 @@ fn next_in(c: &mut Client, table: &str, prefix: &str, width: usize, loc: &str) -
 }
 
 impl PgStore {
+    /// The store over a signed-in connection to `target`.
+    fn over(client: Client, target: &Target) -> PgStore {
+        PgStore {
+            client: Arc::new(Mutex::new(client)),
+            location: target.location(),
+            user: target.user().to_string(),
+            batching: false,
+            statements: Mutex::default(),
+        }
+    }
+
     /// Sign in to the office's store. Refuses a database without an office (run `init`) and a
     /// schema newer than this build understands.
     pub fn connect(
@@ -161,13 +174,7 @@ impl PgStore {
         password: Option<&age::secrecy::SecretString>,
     ) -> Result<PgStore> {
         let client = target.connect(password)?;
-        let store = PgStore {
-            client: Arc::new(Mutex::new(client)),
-            location: target.location(),
-            user: target.user().to_string(),
-            batching: false,
-            statements: Mutex::default(),
-        };
+        let store = PgStore::over(client, target);
         schema::check(&mut store.client(), &store.location)?;
         Ok(store)
     }
@@ -177,13 +184,22 @@ impl PgStore {
     pub fn init(target: &Target, password: Option<&age::secrecy::SecretString>) -> Result<PgStore> {
         let mut client = target.connect(password)?;
         schema::create(&mut client, &target.location())?;
-        Ok(PgStore {
-            client: Arc::new(Mutex::new(client)),
-            location: target.location(),
-            user: target.user().to_string(),
-            batching: false,
-            statements: Mutex::default(),
-        })
+        Ok(PgStore::over(client, target))
+    }
+
+    /// Bring an office's schema made by an older Handover up to this build's, as the
+    /// database's owner, in one transaction, recorded by the entry `event` builds from the
+    /// versions (see `schema::upgrade`). Returns the store, signed in and checked.
+    pub fn upgrade(
+        target: &Target,
+        password: Option<&age::secrecy::SecretString>,
+        event: impl FnOnce(Upgraded) -> EventDraft,
+    ) -> Result<(PgStore, Upgraded)> {
+        let mut client = target.connect(password)?;
+        let up = schema::upgrade(&mut client, &target.location(), event)?;
+        let store = PgStore::over(client, target);
+        schema::check(&mut store.client(), &store.location)?;
+        Ok((store, up))
     }
 
     /// The connection. A panic while it was held leaves nothing half-done on the server (the
@@ -207,13 +223,7 @@ impl PgStore {
             copied = Some(copy::from_sqlite(c, loc, db, plans_dir)?);
             Ok(())
         })?;
-        let store = PgStore {
-            client: Arc::new(Mutex::new(client)),
-            location: target.location(),
-            user: target.user().to_string(),
-            batching: false,
-            statements: Mutex::default(),
-        };
+        let store = PgStore::over(client, target);
         Ok((store, copied.unwrap_or_default()))
     }
 
@@ -903,6 +913,7 @@ impl Store for PgStore {
         h: &HandoverRecord,
         event: EventDraft,
         recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
+        approval: Option<&ApprovalUse>,
     ) -> Result<LedgerEntry> {
         self.tx(|c, loc| {
             // The ledger's lock first: every later statement sees the opt-outs committed before
@@ -924,10 +935,29 @@ impl Store for PgStore {
                     format!("{} is already recorded", h.id),
                 ));
             }
+            if let Some(u) = approval {
+                approvals::use_in(c, u, &h.id, loc)?;
+            }
             let e = append_in(c, &event, loc)?;
             write_handover(c, h, e.seq, loc)?;
             Ok(e)
         })
+    }
+
+    fn add_approval(
+        &mut self,
+        year: i16,
+        build: Build<'_, Approval>,
+    ) -> Result<(Approval, LedgerEntry)> {
+        self.add_approval_pg(year, build)
+    }
+
+    fn approvals(&self, id: Option<&str>) -> Result<Vec<Approval>> {
+        self.approvals_pg(id)
+    }
+
+    fn decide_approval(&mut self, a: &Approval, event: EventDraft) -> Result<LedgerEntry> {
+        self.decide_approval_pg(a, &event)
     }
 
     fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>> {

@@ -4,10 +4,14 @@
 use postgres::Client;
 
 use super::At;
+use crate::store::EventDraft;
 use crate::{Error, Result};
 
 /// Migrations, in order; the schema's version is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_office.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_office.sql"),
+    include_str!("migrations/0002_approvals.sql"),
+];
 
 /// Roles and grants (after the migrations).
 const ROLES: &str = include_str!("migrations/roles.sql");
@@ -17,21 +21,7 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// At sign-in: an office is there, and its schema is one this build understands.
 pub(super) fn check(c: &mut Client, loc: &str) -> Result<()> {
-    let exists: bool = c
-        .query_one(
-            "SELECT to_regclass('public.handover_schema') IS NOT NULL",
-            &[],
-        )
-        .at(loc)?
-        .get(0);
-    if !exists {
-        return Err(Error::StoreNoOffice(loc.into()));
-    }
-    let found: i32 = c
-        .query_one("SELECT max(version) FROM handover_schema", &[])
-        .at(loc)?
-        .get(0);
-    let found = found as u32;
+    let found = version(c, loc)?.ok_or_else(|| Error::StoreNoOffice(loc.into()))?;
     if found > SCHEMA_VERSION {
         return Err(Error::StoreTooNew {
             location: loc.into(),
@@ -47,6 +37,94 @@ pub(super) fn check(c: &mut Client, loc: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The schema version stored (`None`: no office in the database).
+fn version(c: &mut Client, loc: &str) -> Result<Option<u32>> {
+    let exists: bool = c
+        .query_one(
+            "SELECT to_regclass('public.handover_schema') IS NOT NULL",
+            &[],
+        )
+        .at(loc)?
+        .get(0);
+    if !exists {
+        return Ok(None);
+    }
+    let found: i32 = c
+        .query_one("SELECT max(version) FROM handover_schema", &[])
+        .at(loc)?
+        .get(0);
+    Ok(Some(found as u32))
+}
+
+/// What `store upgrade` did: the schema version before and after (the same: nothing to do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Upgraded {
+    /// The version found.
+    pub from: u32,
+    /// The version now.
+    pub to: u32,
+}
+
+/// In one transaction, as the database's owner: apply the migrations an older Handover did not
+/// have, grant their rights again (roles.sql) and record it (`store.upgraded`, built by
+/// `event` from the versions). Refused, with nothing changed, for anyone but the owner, on a
+/// database without an office, and on a schema newer than this build's.
+pub(super) fn upgrade(
+    c: &mut Client,
+    loc: &str,
+    event: impl FnOnce(Upgraded) -> EventDraft,
+) -> Result<Upgraded> {
+    c.batch_execute("BEGIN").at(loc)?;
+    let result = (|| {
+        let owner: bool = c
+            .query_one(
+                "SELECT pg_get_userbyid(datdba) = session_user FROM pg_database \
+                 WHERE datname = current_database()",
+                &[],
+            )
+            .at(loc)?
+            .get(0);
+        if !owner {
+            return Err(Error::StoreDenied {
+                location: loc.into(),
+                reason: "the schema is upgraded by the database's owner (who ran init)".into(),
+            });
+        }
+        let from = version(c, loc)?.ok_or_else(|| Error::StoreNoOffice(loc.into()))?;
+        // One upgrade at a time: a second one waits here, then finds nothing to do.
+        c.batch_execute("LOCK TABLE handover_schema IN EXCLUSIVE MODE")
+            .at(loc)?;
+        let from = version(c, loc)?.unwrap_or(from);
+        if from > SCHEMA_VERSION {
+            return Err(Error::StoreTooNew {
+                location: loc.into(),
+                found: from,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let up = Upgraded {
+            from,
+            to: SCHEMA_VERSION,
+        };
+        if from == SCHEMA_VERSION {
+            return Ok(up);
+        }
+        for sql in &MIGRATIONS[from as usize..] {
+            c.batch_execute(sql).at(loc)?;
+        }
+        c.batch_execute(ROLES).at(loc)?;
+        super::append_in(c, &event(up), loc)?;
+        Ok(up)
+    })();
+    match result {
+        Ok(up) => c.batch_execute("COMMIT").at(loc).map(|()| up),
+        Err(e) => {
+            let _ = c.batch_execute("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 /// In one transaction: refuse anything but an empty UTF-8 database owned by the signed-in

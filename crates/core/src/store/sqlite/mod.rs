@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+mod approvals;
 mod checkpoint;
 mod contractors;
 mod customers;
@@ -23,7 +24,8 @@ use ledger::{head_in, walk_entries};
 use migrate::MIGRATIONS;
 pub use migrate::SCHEMA_VERSION;
 
-use super::{Build, EventDraft, Hash, ImportTx, LedgerEntry, Recheck, Store};
+use super::{ApprovalUse, Build, EventDraft, Hash, ImportTx, LedgerEntry, Recheck, Store};
+use crate::approvals::Approval;
 use age::secrecy::SecretString;
 
 use crate::handover::HandoverRecord;
@@ -337,6 +339,7 @@ impl Store for SqliteStore {
         h: &HandoverRecord,
         event: EventDraft,
         recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
+        approval: Option<&ApprovalUse>,
     ) -> Result<LedgerEntry> {
         // The recheck and the record share one write transaction (BEGIN IMMEDIATE takes the
         // write lock first), so no other process can register an opt-out in between.
@@ -354,6 +357,9 @@ impl Store for SqliteStore {
                     format!("{} is already recorded", h.id),
                 ));
             }
+            if let Some(u) = approval {
+                approvals::use_in(&self.conn, &self.location(), u, &h.id)?;
+            }
             self.record_handover_sql(h, &event).map_err(|e| self.err(e))
         })();
         if own {
@@ -365,6 +371,22 @@ impl Store for SqliteStore {
 
     fn handovers(&self, id: Option<&str>) -> Result<Vec<HandoverRecord>> {
         self.handovers_sql(id).map_err(|e| self.err(e))
+    }
+
+    fn add_approval(
+        &mut self,
+        year: i16,
+        build: Build<'_, Approval>,
+    ) -> Result<(Approval, LedgerEntry)> {
+        self.add_approval_sql(year, build)
+    }
+
+    fn approvals(&self, id: Option<&str>) -> Result<Vec<Approval>> {
+        self.approvals_sql(id)
+    }
+
+    fn decide_approval(&mut self, a: &Approval, event: EventDraft) -> Result<LedgerEntry> {
+        self.decide_approval_sql(a, &event)
     }
 
     fn close_handover(

@@ -1,5 +1,6 @@
--- The office's group roles and what each may do (run by `init` after the migrations, as the
--- owner). Names carry the database's, so two offices can share a cluster.
+-- The office's group roles and what each may do (run by `init` after the migrations, and by
+-- `store upgrade` after the missing ones, as the owner; running it again changes nothing).
+-- Names carry the database's, so two offices can share a cluster.
 DO $$
 DECLARE
     db TEXT := current_database();
@@ -33,6 +34,9 @@ BEGIN
     EXECUTE format('GRANT UPDATE (closed_on, closed_note) ON handovers TO %I', s);
     EXECUTE format('GRANT INSERT, UPDATE ON id_counters TO %I', s);
     EXECUTE format('GRANT INSERT ON floor_plans, floor_plan_chunks TO %I', s);
+    -- approvals (schema 2): staff ask and use; the guard (0002) holds who decides.
+    EXECUTE format('GRANT INSERT ON approvals TO %I', s);
+    EXECUTE format('GRANT UPDATE (status, used_by, used_at, handover_id) ON approvals TO %I', s);
     EXECUTE format('GRANT EXECUTE ON FUNCTION handover_role(TEXT), handover_is(TEXT), '
                    'handover_kind_role(TEXT), ledger_lock(), '
                    'ledger_append(TEXT, TEXT, TEXT, TEXT[]) TO %I', s);
@@ -44,6 +48,8 @@ BEGIN
     EXECUTE format('GRANT DELETE ON customers, requests, handovers, handover_customers, '
                    'floor_plans, floor_plan_chunks TO %I', m);
     EXECUTE format('GRANT EXECUTE ON FUNCTION ledger_redact(BIGINT) TO %I', m);
+    EXECUTE format('GRANT UPDATE (status, decided_by, decided_at, reason, expires_at) '
+                   'ON approvals TO %I', m);
 
     -- admin: operators.
     EXECUTE format('GRANT EXECUTE ON FUNCTION operator_create(TEXT, TEXT, TEXT), '

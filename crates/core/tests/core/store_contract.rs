@@ -139,7 +139,7 @@ fn script(b: &mut Backend, recipient: &str) {
     .unwrap();
     let second = pack(
         b,
-        &selection("CTR-0001", &["C0005", "C0006", "C0007"], true),
+        &selection("CTR-0001", &["C0005", "C0006", "C0007"], false),
         "b.age",
     )
     .unwrap();

@@ -32,6 +32,7 @@ pub mod report;
 pub mod requests;
 pub mod retention;
 pub mod store;
+pub mod supervision;
 pub mod text;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};

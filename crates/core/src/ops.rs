@@ -20,6 +20,7 @@ mod requests;
 mod retention;
 mod shared_store;
 mod sign_in;
+mod supervision;
 
 pub use contractor_side::*;
 pub use customer_page::*;
@@ -37,6 +38,7 @@ pub use requests::*;
 pub use retention::*;
 pub use shared_store::*;
 pub use sign_in::*;
+pub use supervision::*;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -136,6 +136,10 @@ pub struct Policy {
     /// existed reads as the defaults).
     #[serde(default)]
     pub sign_in: SignInPolicy,
+    /// A handover to a contractor whose yearly review is overdue or whose certificate expired:
+    /// warned about (the default) or refused.
+    #[serde(default)]
+    pub supervision: crate::supervision::SupervisionRule,
 }
 
 fn default_customer_retention_years() -> u32 {
@@ -154,6 +158,7 @@ impl Default for Policy {
             record_retention_years: 3,
             customer_retention_years: default_customer_retention_years(),
             sign_in: SignInPolicy::default(),
+            supervision: crate::supervision::SupervisionRule::default(),
         }
     }
 }

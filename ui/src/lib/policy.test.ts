@@ -29,6 +29,7 @@ function form(): PolicyForm {
     recordRetentionYears: 3,
     customerRetentionYears: 5,
     signIn: { idleLockMinutes: 15, lockoutAttempts: 5, lockoutMinutes: 15 },
+    supervision: "warn",
   };
 }
 
@@ -78,6 +79,7 @@ describe("samePolicy", () => {
     expect(samePolicy(a, b)).toBe(true);
     expect(samePolicy(a, { ...a, returnDays: 31 })).toBe(false);
     expect(samePolicy(a, { ...a, signIn: { ...a.signIn, lockoutMinutes: 30 } })).toBe(false);
+    expect(samePolicy(a, { ...a, supervision: "refuse" })).toBe(false);
     expect(samePolicy(a, toggleField(a, "removal", "phone", selectable, limits))).toBe(false);
   });
 });

@@ -56,6 +56,9 @@ pub struct PolicyForm {
     pub customer_retention_years: u32,
     /// Idle lock and lockout.
     pub sign_in: crate::policy::SignInPolicy,
+    /// Warn about or refuse a handover to a contractor whose supervision is due.
+    #[serde(default)]
+    pub supervision: crate::supervision::SupervisionRule,
 }
 
 impl PolicyForm {
@@ -71,6 +74,7 @@ impl PolicyForm {
             record_retention_years: p.record_retention_years,
             customer_retention_years: p.customer_retention_years,
             sign_in: p.sign_in,
+            supervision: p.supervision,
         }
     }
 
@@ -98,6 +102,7 @@ impl PolicyForm {
             record_retention_years: self.record_retention_years,
             customer_retention_years: self.customer_retention_years,
             sign_in: self.sign_in,
+            supervision: self.supervision,
         };
         p.validate()?;
         Ok(p)

@@ -24,5 +24,6 @@ mod requests;
 mod retention;
 mod shared_store;
 mod sign_in;
+mod supervision;
 mod support;
 mod wizard;

@@ -13,6 +13,7 @@ use super::super::interrupted::Journal;
 use super::super::policy;
 use super::check::checked;
 use super::prepare::bundle_customers;
+use super::warnings::PackWarning;
 use crate::bundle::{
     self, BundleCustomer, BundleKey, Manifest, ManifestContractor, ManifestCustomer,
     ManifestOffice, PaperHeader,
@@ -107,17 +108,6 @@ pub struct PackResult {
     pub warnings: Vec<PackWarning>,
 }
 
-/// Something the operator must know once a pack is done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum PackWarning {
-    /// A passphrase bundle: the passphrase goes by phone or in person, never with the file.
-    PassphraseSeparately,
-    /// On paper: the printed sheet is the handover, to be returned or destroyed by the date.
-    PaperIsTheHandover,
-}
-
 /// Where the file goes, and the journal that undoes a pack killed before it is recorded.
 struct Output<'a> {
     path: PathBuf,
@@ -142,7 +132,7 @@ pub fn pack(
     progress: &mut dyn Progress,
 ) -> Result<PackResult> {
     let policy = policy(office)?;
-    let (prep, return_by) = checked(
+    let (prep, return_by, mut warnings) = checked(
         office,
         &policy,
         sel,
@@ -190,6 +180,7 @@ pub fn pack(
     );
     let seq = record_it(office, &prep, &record, &written)?;
     drop(journal);
+    warnings.extend(written.warnings);
     Ok(PackResult {
         handover_id: id,
         path: written.path.display().to_string(),
@@ -203,7 +194,7 @@ pub fn pack(
         excluded: prep.excluded,
         recipients: record.recipients,
         ledger_seq: seq,
-        warnings: written.warnings,
+        warnings,
     })
 }
 

@@ -61,6 +61,10 @@ import type { WorkType } from "./bindings/WorkType";
 import type { Approval } from "./bindings/Approval";
 import type { ApprovalNeed } from "./bindings/ApprovalNeed";
 import type { ApprovalView } from "./bindings/ApprovalView";
+import type { SupervisionChange } from "./bindings/SupervisionChange";
+import type { SupervisionReport } from "./bindings/SupervisionReport";
+import type { SupervisionReportQuery } from "./bindings/SupervisionReportQuery";
+import type { SupervisionView } from "./bindings/SupervisionView";
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -86,6 +90,13 @@ export const api = {
   addContractor: (input: ContractorInput) => invoke<Contractor>("contractor_add", { input }),
   updateContractor: (id: string, change: ContractorChange) =>
     invoke<Contractor>("contractor_update", { id, change }),
+  supervision: (id: string) => invoke<SupervisionView>("supervision_get", { id }),
+  changeSupervision: (id: string, change: SupervisionChange) =>
+    invoke<SupervisionView>("supervision_change", { id, change }),
+  supervisionReport: (query: SupervisionReportQuery) =>
+    invoke<Printable<SupervisionReport>>("supervision_report", { query }),
+  saveSupervisionReport: (query: SupervisionReportQuery, path: string) =>
+    invoke<SavedFile>("supervision_report_save", { query, path }),
   verifyLedger: () => invoke<VerifyReport>("ledger_verify"),
   workTypes: () => invoke<WorkTypeInfo[]>("work_types"),
   prepare: (selection: Selection) => invoke<Preparation>("handover_prepare", { selection }),

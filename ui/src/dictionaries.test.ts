@@ -7,6 +7,7 @@ import { ts } from "./screens-i18n";
 import { ta } from "./text/accountability";
 import { tap } from "./text/approvals";
 import { tl } from "./text/ledger";
+import { tsv } from "./text/supervision";
 
 /** Every source file of the app but the tests and the generated bindings. */
 function sources(dir = join(__dirname)): string[] {
@@ -23,6 +24,7 @@ const DICTIONARIES: [string, () => object][] = [
   ["text/accountability.ts", ta],
   ["text/ledger.ts", tl],
   ["text/approvals.ts", tap],
+  ["text/supervision.ts", tsv],
 ];
 
 function inLang<T>(l: "ja" | "en", f: () => T): T {

@@ -63,6 +63,14 @@ const ja = {
         return "鍵が登録されていないため、暗号化ファイルは作れません（紙かパスフレーズで）。";
       case "passphrase_on_paper":
         return "紙の引き渡しにパスフレーズはありません。";
+      case "supervision_due":
+        return [
+          r.review_due && `年次点検の期限（${d(r.review_due)}）を過ぎています。`,
+          r.certificate_expired && `認証の有効期限（${d(r.certificate_expired)}）を過ぎています。`,
+          "事務所の方針により、委託先監督台帳に記録するまで引き渡しできません。",
+        ]
+          .filter(Boolean)
+          .join("");
     }
   },
 
@@ -305,6 +313,14 @@ const en: Dict = {
         return "No key enrolled, so no encrypted file (use paper or a passphrase).";
       case "passphrase_on_paper":
         return "A paper handover has no passphrase.";
+      case "supervision_due":
+        return [
+          r.review_due && `The yearly review was due on ${d(r.review_due)}.`,
+          r.certificate_expired && `The certificate expired on ${d(r.certificate_expired)}.`,
+          "The office policy refuses handovers until the supervision record is brought up to date.",
+        ]
+          .filter(Boolean)
+          .join(" ");
     }
   },
   customersTitle: "Whose data is handed over?",

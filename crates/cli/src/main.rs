@@ -18,6 +18,7 @@ mod receipts;
 mod reports;
 mod requests;
 mod retention;
+mod supervision;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -272,6 +273,9 @@ fn print_import(r: &handover_core::register::ImportReport) {
 
 fn contractor(cli: &Cli, cmd: &ContractorCmd) -> anyhow::Result<()> {
     let mut office = open(cli)?;
+    if supervision::contractor(&mut office, cmd)? {
+        return Ok(());
+    }
     let today = office.today();
     let read_file = |f: &Option<std::path::PathBuf>| -> anyhow::Result<Vec<String>> {
         match f {
@@ -331,11 +335,12 @@ fn contractor(cli: &Cli, cmd: &ContractorCmd) -> anyhow::Result<()> {
                 .with_context(|| format!("contractor {} was not changed", a.id))?;
             show(&c, a.json)?;
         }
+        _ => unreachable!("the supervision subcommands are run above"),
     }
     Ok(())
 }
 
-fn print_contractor(c: &handover_core::Contractor, today: jiff::civil::Date) {
+pub(crate) fn print_contractor(c: &handover_core::Contractor, today: jiff::civil::Date) {
     use handover_core::contractors::AgreementStatus::*;
     let status = match c.agreement_status(today) {
         NotYetValid => "not yet valid",

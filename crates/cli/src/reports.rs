@@ -65,6 +65,7 @@ pub fn report(cli: &Cli, cmd: &ReportCmd) -> anyhow::Result<()> {
         ReportCmd::Customer(a) => customer(cli, a),
         ReportCmd::Leak(a) => leak(cli, a),
         ReportCmd::Overdue(a) => overdue(cli, a.json),
+        ReportCmd::Supervision(a) => crate::supervision::report(cli, a),
     }
 }
 

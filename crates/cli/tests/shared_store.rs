@@ -869,3 +869,49 @@ fn a_purge_on_the_server_redacts_removes_plans_and_the_chain_still_verifies() {
     let verified = ok(&pg, &data, &sato, &["ledger", "verify"], "");
     assert!(verified.contains("1 redacted by 1 purge"), "{verified}");
 }
+
+#[test]
+fn a_copied_office_keeps_its_supervision_record() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    let steps: [&[&str]; 4] = [
+        &["init"],
+        &[
+            "contractor",
+            "add",
+            "--name",
+            "見本工事",
+            "--agreement-signed",
+            "2026-04-01",
+            "--agreement-expires",
+            "2099-03-31",
+        ],
+        &[
+            "contractor",
+            "check",
+            "CTR-0001",
+            "--cert",
+            "pmark",
+            "--number",
+            "10820000(01)",
+            "--expires",
+            "2099-03-31",
+        ],
+        &["contractor", "person", "CTR-0001", "add", "見本 一郎"],
+    ];
+    for args in steps {
+        assert_code(&local(&data, args), 0);
+    }
+    let url = pg.url(&pg.owner());
+    assert_code(&local(&data, &["store", "copy", "--to", &url]), 0);
+    let shown = local(
+        &data,
+        &["--store", &url, "contractor", "show", "CTR-0001", "--json"],
+    );
+    assert_code(&shown, 0);
+    let v: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(v["record"]["people"], serde_json::json!(["見本 一郎"]));
+    assert_eq!(v["record"]["check"]["number"], "10820000(01)");
+    assert_eq!(v["record"]["check"]["checkedBy"], "yamada");
+}

@@ -9,6 +9,17 @@
 
 use std::path::PathBuf;
 
+fn supervision_due_en(review: Option<&str>, cert: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = review {
+        parts.push(format!("its yearly review was due on {d}"));
+    }
+    if let Some(d) = cert {
+        parts.push(format!("its certificate expired on {d}"));
+    }
+    parts.join(" and ")
+}
+
 /// Result alias used throughout the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -260,6 +271,38 @@ pub enum Error {
     #[error("no contractor with id {0}")]
     UnknownContractor(String),
 
+    /// A certification kind that is not P-mark, ISMS or none.
+    #[error("{0:?} is not a certification kind (pmark, isms or none)")]
+    UnknownCertification(String),
+
+    /// A contract clause id that is not one of the six supervision asks for.
+    #[error("{0:?} is not a contract clause")]
+    UnknownClause(String),
+
+    /// A change to a contractor's supervision record was refused.
+    #[error("{what}: {reason}")]
+    Supervision {
+        /// What was refused (certification, review, person…).
+        what: String,
+        /// Why, in words the user can correct.
+        reason: String,
+    },
+
+    /// The policy refuses handovers to a contractor whose yearly review is overdue or whose
+    /// certificate expired.
+    #[error(
+        "{contractor} receives no data under the office's policy: {}",
+        supervision_due_en(.review_due.as_deref(), .certificate_expired.as_deref())
+    )]
+    SupervisionDue {
+        /// The contractor id.
+        contractor: String,
+        /// The review's due date, when it is overdue (YYYY-MM-DD).
+        review_due: Option<String>,
+        /// The certificate's expiry, when it has passed (YYYY-MM-DD).
+        certificate_expired: Option<String>,
+    },
+
     /// No handover has this id.
     #[error("no handover with id {0}")]
     UnknownHandover(String),
@@ -481,6 +524,10 @@ impl Error {
             Error::DateInFuture { .. } => "date_in_future",
             Error::Invalid { .. } => "invalid",
             Error::UnknownContractor(_) => "unknown_contractor",
+            Error::UnknownCertification(_) => "unknown_certification",
+            Error::UnknownClause(_) => "unknown_clause",
+            Error::Supervision { .. } => "supervision_invalid",
+            Error::SupervisionDue { .. } => "supervision_due",
             Error::UnknownHandover(_) => "unknown_handover",
             Error::UnknownRequest(_) => "unknown_request",
             Error::UnknownCustomer(_) => "unknown_customer",
@@ -536,6 +583,9 @@ impl Error {
                 | Error::DateInFuture { .. }
                 | Error::Invalid { .. }
                 | Error::UnknownContractor(_)
+                | Error::UnknownCertification(_)
+                | Error::UnknownClause(_)
+                | Error::Supervision { .. }
                 | Error::UnknownHandover(_)
                 | Error::UnknownRequest(_)
                 | Error::UnknownCustomer(_)

@@ -33,6 +33,7 @@ pub mod report;
 pub mod requests;
 pub mod retention;
 pub mod store;
+pub mod supervision;
 pub mod text;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};

@@ -205,6 +205,26 @@ pub const HEADLINES: &[Headline] = &[
         "No such contractor.",
     ),
     h(
+        "unknown_certification",
+        "認証の種類はプライバシーマーク（pmark）、ISMS（isms）、なし（none）のいずれかです。何も変更していません。",
+        "The certification is P-mark (pmark), ISMS (isms) or none. Nothing was changed.",
+    ),
+    h(
+        "unknown_clause",
+        "契約条項の指定が正しくありません。何も変更していません。",
+        "That is not one of the contract clauses. Nothing was changed.",
+    ),
+    h(
+        "supervision_invalid",
+        "委託先監督台帳の入力に誤りがあります。内容を確認してください。何も変更していません。",
+        "The supervision record entry is not valid; check it. Nothing was changed.",
+    ),
+    h(
+        "supervision_due",
+        "この委託業者は年次点検の期限切れか認証の有効期限切れのため、事務所の方針により引き渡しできません。点検・認証の確認を記録してください。何も作成・記録していません。",
+        "The office policy refuses handovers to this contractor: its yearly review is overdue or its certificate expired. Record the review or the renewed certificate. Nothing was written or recorded.",
+    ),
+    h(
         "unknown_handover",
         "その番号の引渡しはありません。引渡し番号を確認してください。",
         "There is no handover with that id. Check the handover id.",
@@ -409,6 +429,20 @@ impl crate::Error {
         match self {
             E::DateInFuture { field, date } => format!("{field}: {date} はまだ来ていない日付です"),
             E::UnknownContractor(id) => format!("委託業者ID {id} は登録されていません"),
+            E::SupervisionDue {
+                contractor,
+                review_due,
+                certificate_expired,
+            } => {
+                let mut parts = Vec::new();
+                if let Some(d) = review_due {
+                    parts.push(format!("年次点検の期限 {d} を過ぎています"));
+                }
+                if let Some(d) = certificate_expired {
+                    parts.push(format!("認証の有効期限 {d} を過ぎています"));
+                }
+                format!("{contractor}: {}", parts.join("、"))
+            }
             E::UnknownHandover(id) => format!("引渡し番号 {id} の記録はありません"),
             E::UnknownRequest(id) => format!("申し出番号 {id} の記録はありません"),
             E::UnknownCustomer(id) => format!("顧客番号 {id} の顧客はいません"),
@@ -442,9 +476,11 @@ impl crate::Error {
 
 impl PackWarning {
     /// Every warning, for the app's table.
-    pub const ALL: [PackWarning; 2] = [
+    pub const ALL: [PackWarning; 4] = [
         PackWarning::PassphraseSeparately,
         PackWarning::PaperIsTheHandover,
+        PackWarning::ReviewOverdue,
+        PackWarning::CertificationExpired,
     ];
 
     /// Its code (what the app receives).
@@ -452,6 +488,8 @@ impl PackWarning {
         match self {
             PackWarning::PassphraseSeparately => "passphrase_separately",
             PackWarning::PaperIsTheHandover => "paper_is_the_handover",
+            PackWarning::ReviewOverdue => "review_overdue",
+            PackWarning::CertificationExpired => "certification_expired",
         }
     }
 
@@ -467,6 +505,16 @@ impl PackWarning {
                 "印刷した作業指示書が引き渡しそのものです。期限までに返却または廃棄の報告を受けてください。",
                 "The printed sheet is the handover itself: print it, hand it over, and ask for its \
                  return or destruction by the date.",
+            ),
+            PackWarning::ReviewOverdue => (
+                "この委託業者の年次点検（取扱状況の確認）が期限を過ぎています。早めに点検を行い、委託先監督台帳に記録してください。",
+                "This contractor's yearly review of how it handles the data is overdue: review it \
+                 soon and record it in the supervision record.",
+            ),
+            PackWarning::CertificationExpired => (
+                "この委託業者のプライバシーマーク／ISMS 認証は有効期限を過ぎています。更新後の認証を確認し、委託先監督台帳に記録してください。",
+                "This contractor's P-mark or ISMS certificate has expired: check the renewed \
+                 certificate and record it in the supervision record.",
             ),
         };
         match lang {

@@ -21,6 +21,7 @@ mod requests;
 mod retention;
 mod shared_store;
 mod sign_in;
+mod supervision;
 
 pub use approvals::*;
 pub use contractor_side::*;
@@ -39,6 +40,7 @@ pub use requests::*;
 pub use retention::*;
 pub use shared_store::*;
 pub use sign_in::*;
+pub use supervision::*;
 
 use std::path::Path;
 use std::sync::Arc;

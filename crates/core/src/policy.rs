@@ -141,6 +141,10 @@ pub struct Policy {
     /// recorded before approvals existed reads as the defaults).
     #[serde(default)]
     pub approval: ApprovalPolicy,
+    /// A handover to a contractor whose yearly review is overdue or whose certificate expired:
+    /// warned about (the default) or refused.
+    #[serde(default)]
+    pub supervision: crate::supervision::SupervisionRule,
 }
 
 fn default_customer_retention_years() -> u32 {
@@ -160,6 +164,7 @@ impl Default for Policy {
             customer_retention_years: default_customer_retention_years(),
             sign_in: SignInPolicy::default(),
             approval: ApprovalPolicy::default(),
+            supervision: crate::supervision::SupervisionRule::default(),
         }
     }
 }

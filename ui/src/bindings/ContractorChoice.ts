@@ -3,6 +3,7 @@ import type { AgreementStatus } from "./AgreementStatus";
 import type { Contractor } from "./Contractor";
 import type { ContractorRefusal } from "./ContractorRefusal";
 import type { MethodOption } from "./MethodOption";
+import type { PackWarning } from "./PackWarning";
 import type { RecipientKey } from "./RecipientKey";
 
 /**
@@ -28,4 +29,8 @@ refusal: ContractorRefusal | null,
 /**
  * Every method, with or without a passphrase, and whether it is possible.
  */
-methods: Array<MethodOption>, };
+methods: Array<MethodOption>, 
+/**
+ * What a pack to it would warn about today (its supervision is due and the policy warns).
+ */
+supervision: Array<PackWarning>, };

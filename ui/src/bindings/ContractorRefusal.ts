@@ -11,4 +11,12 @@ signed: string, } | { "kind": "agreement_expired",
 /**
  * Its last valid day.
  */
-expired: string, } | { "kind": "no_key" } | { "kind": "passphrase_on_paper" };
+expired: string, } | { "kind": "no_key" } | { "kind": "passphrase_on_paper" } | { "kind": "supervision_due", 
+/**
+ * The overdue review's due date (YYYY-MM-DD), if overdue.
+ */
+review_due: string | null, 
+/**
+ * The certificate's expiry (YYYY-MM-DD), if it has passed.
+ */
+certificate_expired: string | null, };

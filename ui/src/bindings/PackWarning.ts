@@ -3,4 +3,4 @@
 /**
  * Something the operator must know once a pack is done.
  */
-export type PackWarning = "passphrase_separately" | "paper_is_the_handover";
+export type PackWarning = "passphrase_separately" | "paper_is_the_handover" | "review_overdue" | "certification_expired";

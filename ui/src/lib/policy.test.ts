@@ -32,6 +32,7 @@ function form(): PolicyForm {
     customerRetentionYears: 5,
     signIn: { idleLockMinutes: 15, lockoutAttempts: 5, lockoutMinutes: 15 },
     approval: { extraFields: true, manyCustomers: true, customersOver: 50, passphrase: true, lifetimeDays: 7 },
+    supervision: "warn",
   };
 }
 
@@ -83,6 +84,7 @@ describe("samePolicy", () => {
     expect(samePolicy(a, { ...a, signIn: { ...a.signIn, lockoutMinutes: 30 } })).toBe(false);
     expect(samePolicy(a, { ...a, approval: { ...a.approval, passphrase: false } })).toBe(false);
     expect(samePolicy(a, { ...a, approval: { ...a.approval, lifetimeDays: 3 } })).toBe(false);
+    expect(samePolicy(a, { ...a, supervision: "refuse" })).toBe(false);
     expect(samePolicy(a, toggleField(a, "removal", "phone", selectable, limits))).toBe(false);
   });
 });

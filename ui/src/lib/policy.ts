@@ -52,6 +52,7 @@ export function samePolicy(a: PolicyForm, b: PolicyForm): boolean {
   if (a.returnDays !== b.returnDays || a.notifyDeadlineDays !== b.notifyDeadlineDays) return false;
   if (a.recordRetentionYears !== b.recordRetentionYears) return false;
   if (a.customerRetentionYears !== b.customerRetentionYears) return false;
+  if (a.supervision !== b.supervision) return false;
   const [x, y] = [a.signIn, b.signIn];
   if (x.idleLockMinutes !== y.idleLockMinutes || x.lockoutAttempts !== y.lockoutAttempts) return false;
   if (x.lockoutMinutes !== y.lockoutMinutes) return false;

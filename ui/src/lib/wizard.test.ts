@@ -38,6 +38,7 @@ function choice(id: string, opts: { keyed: boolean; refusal?: ContractorRefusal 
       { method: "media", passphrase: true, refusal: r },
       { method: "paper", passphrase: false, refusal: r },
     ],
+    supervision: [],
   };
 }
 

@@ -5,9 +5,11 @@ import type { Contractor } from "../bindings/Contractor";
 import type { ContractorChoice as ContractorRow } from "../bindings/ContractorChoice";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { DateInput } from "../components/DateInput";
-import { lang, t } from "../i18n";
+import { lang, packWarning, t } from "../i18n";
 import { formatDate } from "../lib/format";
 import { rights, storeRevision } from "../lib/live";
+import { tsv } from "../text/supervision";
+import { SupervisionPanel } from "./supervision/SupervisionPanel";
 
 function statusLabel(s: AgreementStatus): string {
   const tr = t();
@@ -26,6 +28,7 @@ export function Contractors() {
   const [error, setError] = useState<unknown>(null);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
+  const [supervising, setSupervising] = useState<string | null>(null);
   const load = () => api.contractors().then(setRows, setError);
   // Reloaded when another PC changes the roster (lib/live.ts).
   const revision = storeRevision.value;
@@ -83,39 +86,62 @@ export function Contractors() {
                 }}
               />
             )}
-            <dl>
-              <dt>{tr.agreementSigned}</dt>
-              <dd>{formatDate(r.contractor.agreementSigned, lang.value)}</dd>
-              <dt>{tr.agreementExpires}</dt>
-              <dd>{formatDate(r.contractor.agreementExpires, lang.value)}</dd>
-              {r.contractor.address && (
-                <>
-                  <dt>{tr.address}</dt>
-                  <dd>{r.contractor.address}</dd>
-                </>
-              )}
-              {r.contractor.contact && (
-                <>
-                  <dt>{tr.contact}</dt>
-                  <dd>{r.contractor.contact}</dd>
-                </>
-              )}
-            </dl>
-            <ul class="keys">
-              {r.keys.length === 0 && <li class="muted">{tr.noKeys}</li>}
-              {r.keys.map((k) => (
-                <li key={k.recipient}>
-                  <span class="fingerprint" title={k.recipient}>
-                    {k.fingerprint}
-                  </span>
-                  <code class="recipient">{k.recipient}</code>
-                </li>
-              ))}
-            </ul>
+            <ContractorDetails row={r} />
+            <button
+              class="link"
+              data-testid={`supervision-open-${r.contractor.id}`}
+              onClick={() => setSupervising(supervising === r.contractor.id ? null : r.contractor.id)}
+            >
+              {tsv().open}
+            </button>
+            {supervising === r.contractor.id && <SupervisionPanel id={r.contractor.id} />}
           </article>
         ))}
       </div>
     </section>
+  );
+}
+
+/** A contractor's agreement, address, keys, and what a pack to it would warn about today. */
+function ContractorDetails({ row: r }: { row: ContractorRow }) {
+  const tr = t();
+  return (
+    <>
+      <dl>
+        <dt>{tr.agreementSigned}</dt>
+        <dd>{formatDate(r.contractor.agreementSigned, lang.value)}</dd>
+        <dt>{tr.agreementExpires}</dt>
+        <dd>{formatDate(r.contractor.agreementExpires, lang.value)}</dd>
+        {r.contractor.address && (
+          <>
+            <dt>{tr.address}</dt>
+            <dd>{r.contractor.address}</dd>
+          </>
+        )}
+        {r.contractor.contact && (
+          <>
+            <dt>{tr.contact}</dt>
+            <dd>{r.contractor.contact}</dd>
+          </>
+        )}
+      </dl>
+      <ul class="keys">
+        {r.keys.length === 0 && <li class="muted">{tr.noKeys}</li>}
+        {r.keys.map((k) => (
+          <li key={k.recipient}>
+            <span class="fingerprint" title={k.recipient}>
+              {k.fingerprint}
+            </span>
+            <code class="recipient">{k.recipient}</code>
+          </li>
+        ))}
+      </ul>
+      {r.supervision.map((w) => (
+        <p class="warning" key={w} data-testid={`contractor-warning-${r.contractor.id}-${w}`}>
+          {packWarning(w)}
+        </p>
+      ))}
+    </>
   );
 }
 

@@ -2,6 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Field } from "../bindings/Field";
 import type { PolicyForm } from "../bindings/PolicyForm";
+import type { PolicyLimits } from "../bindings/PolicyLimits";
+import type { SupervisionRule } from "../bindings/SupervisionRule";
 import type { PolicyView } from "../bindings/PolicyView";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -208,6 +210,53 @@ function StoreSetting({ settings, onChanged }: { settings: SettingsInfo; onChang
   );
 }
 
+type NumberKey = "returnDays" | "notifyDeadlineDays" | "recordRetentionYears" | "customerRetentionYears";
+
+/** The policy's numbers (bounds from the core) and what a pack to a contractor whose
+ * supervision is due does. */
+function PolicyRules({ form, limits, setNumber, onRule }: {
+  form: PolicyForm;
+  limits: PolicyLimits;
+  setNumber: (k: NumberKey) => (e: Event) => void;
+  onRule: (rule: SupervisionRule) => void;
+}) {
+  const tr = t();
+  return (
+    <div class="form numbers">
+      <label>
+        {tr.stReturnDays}
+        <input type="number" min={limits.minReturnDays} step={1} value={form.returnDays} onInput={setNumber("returnDays")} data-testid="policy-return-days" />
+      </label>
+      <label>
+        {tr.stNotifyDays}
+        <input type="number" min={limits.minNotifyDeadlineDays} step={1} value={form.notifyDeadlineDays} onInput={setNumber("notifyDeadlineDays")} data-testid="policy-notify-days" />
+      </label>
+      <label>
+        {tr.stRetention}
+        <input type="number" min={limits.minRecordRetentionYears} step={1} value={form.recordRetentionYears} onInput={setNumber("recordRetentionYears")} data-testid="policy-retention" />
+      </label>
+      <label>
+        {tr.stCustomerRetention}
+        <input
+          type="number"
+          min={limits.minCustomerRetentionYears}
+          step={1}
+          value={form.customerRetentionYears}
+          onInput={setNumber("customerRetentionYears")}
+          data-testid="policy-customer-retention"
+        />
+      </label>
+      <label>
+        {tr.stSupervisionRule}
+        <select value={form.supervision} onChange={(e) => onRule((e.target as HTMLSelectElement).value as SupervisionRule)} data-testid="policy-supervision">
+          <option value="warn">{tr.stSupervisionWarn}</option>
+          <option value="refuse">{tr.stSupervisionRefuse}</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
 function PolicyEditor() {
   const tr = t();
   const [view, setView] = useState<PolicyView | null>(null);
@@ -228,7 +277,7 @@ function PolicyEditor() {
   const problems = policyProblems(form, limits);
   const dirty = !samePolicy(form, view.policy) || !!view.loadError;
   const fields: Field[] = view.selectable;
-  const setNumber = (k: "returnDays" | "notifyDeadlineDays" | "recordRetentionYears" | "customerRetentionYears") => (e: Event) => {
+  const setNumber = (k: NumberKey) => (e: Event) => {
     setSaved(false);
     setForm({ ...form, [k]: (e.target as HTMLInputElement).valueAsNumber });
   };
@@ -299,31 +348,10 @@ function PolicyEditor() {
           </tbody>
         </table>
       </div>
-      <div class="form numbers">
-        <label>
-          {tr.stReturnDays}
-          <input type="number" min={limits.minReturnDays} step={1} value={form.returnDays} onInput={setNumber("returnDays")} data-testid="policy-return-days" />
-        </label>
-        <label>
-          {tr.stNotifyDays}
-          <input type="number" min={limits.minNotifyDeadlineDays} step={1} value={form.notifyDeadlineDays} onInput={setNumber("notifyDeadlineDays")} data-testid="policy-notify-days" />
-        </label>
-        <label>
-          {tr.stRetention}
-          <input type="number" min={limits.minRecordRetentionYears} step={1} value={form.recordRetentionYears} onInput={setNumber("recordRetentionYears")} data-testid="policy-retention" />
-        </label>
-        <label>
-          {tr.stCustomerRetention}
-          <input
-            type="number"
-            min={limits.minCustomerRetentionYears}
-            step={1}
-            value={form.customerRetentionYears}
-            onInput={setNumber("customerRetentionYears")}
-            data-testid="policy-customer-retention"
-          />
-        </label>
-      </div>
+      <PolicyRules form={form} limits={limits} setNumber={setNumber} onRule={(supervision) => {
+        setSaved(false);
+        setForm({ ...form, supervision });
+      }} />
       {problems.map((p) => (
         <div class="banner warn" role="status" key={p}>
           {problemText[p]}

@@ -8,6 +8,7 @@ pub mod approvals;
 pub mod receipts;
 pub mod reports;
 pub mod requests;
+pub mod supervision;
 
 /// Handover: hand minimal customer data to contractors in age-encrypted bundles, and record it.
 #[derive(Debug, Parser)]
@@ -455,6 +456,18 @@ pub enum ContractorCmd {
     List(JsonFlag),
     /// Change a contractor
     Update(ContractorUpdateArgs),
+    /// Show a contractor with its supervision record (委託先監督台帳)
+    Show(supervision::ShowArgs),
+    /// Record the selection check: P-mark or ISMS certificate, or none (manager)
+    Check(supervision::CheckArgs),
+    /// Set the clauses the confidentiality agreement contains (manager)
+    Clauses(supervision::ClausesArgs),
+    /// Allow a person at the contractor to handle the data, or no longer (manager)
+    Person(supervision::PersonArgs),
+    /// Schedule a yearly review, or record one done with its result (manager)
+    Review(supervision::ReviewArgs),
+    /// Record an incident at the contractor and what was done (manager)
+    Incident(supervision::IncidentArgs),
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,9 @@ pub enum ReportCmd {
     Leak(LeakArgs),
     /// Handovers past their return-or-destroy date, and requests overdue
     Overdue(super::JsonFlag),
+    /// A contractor's supervision evidence over a period (manager): agreement and clauses,
+    /// selection check, reviews, handovers with receipts, overdue returns, incidents
+    Supervision(super::supervision::SupervisionReportArgs),
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,14 @@ pub enum ContractorRefusal {
     NoKey,
     /// A paper handover has no passphrase.
     PassphraseOnPaper,
+    /// The policy refuses handovers while the contractor's yearly review is overdue or its
+    /// certificate expired.
+    SupervisionDue {
+        /// The overdue review's due date (YYYY-MM-DD), if overdue.
+        review_due: Option<String>,
+        /// The certificate's expiry (YYYY-MM-DD), if it has passed.
+        certificate_expired: Option<String>,
+    },
 }
 
 impl ContractorRefusal {
@@ -65,6 +73,14 @@ impl ContractorRefusal {
             ContractorRefusal::PassphraseOnPaper => {
                 Error::invalid("method", "a paper handover has no passphrase")
             }
+            ContractorRefusal::SupervisionDue {
+                review_due,
+                certificate_expired,
+            } => Error::SupervisionDue {
+                contractor: c.id.clone(),
+                review_due: review_due.clone(),
+                certificate_expired: certificate_expired.clone(),
+            },
         }
     }
 }

@@ -58,6 +58,9 @@ pub struct PolicyForm {
     pub sign_in: crate::policy::SignInPolicy,
     /// Which handovers need a manager's approval.
     pub approval: crate::approvals::ApprovalPolicy,
+    /// Warn about or refuse a handover to a contractor whose supervision is due.
+    #[serde(default)]
+    pub supervision: crate::supervision::SupervisionRule,
 }
 
 impl PolicyForm {
@@ -74,6 +77,7 @@ impl PolicyForm {
             customer_retention_years: p.customer_retention_years,
             sign_in: p.sign_in,
             approval: p.approval,
+            supervision: p.supervision,
         }
     }
 
@@ -102,6 +106,7 @@ impl PolicyForm {
             customer_retention_years: self.customer_retention_years,
             sign_in: self.sign_in,
             approval: self.approval,
+            supervision: self.supervision,
         };
         p.validate()?;
         Ok(p)

@@ -13,6 +13,7 @@ mod customer;
 mod html;
 mod leak;
 mod overdue;
+mod supervision;
 mod table;
 mod xlsx;
 
@@ -28,6 +29,9 @@ pub use leak::{
 };
 pub(crate) use leak::{LeakInput, build_leak_report};
 pub use overdue::{OverdueHandover, OverdueReport};
+pub use supervision::{
+    ReceiptEvidence, SupervisedHandover, SupervisionReport, supervision_report_html,
+};
 
 use crate::handover::Method;
 use crate::history::ProvisionRow;
@@ -91,6 +95,12 @@ pub enum ExportFormat {
     Csv,
     /// An Excel workbook.
     Xlsx,
+}
+
+/// The supervision report as an XLSX workbook (summary, clauses, reviews, handovers,
+/// incidents).
+pub fn supervision_xlsx(r: &SupervisionReport, lang: Lang) -> Result<Vec<u8>> {
+    xlsx::workbook(&supervision::tables(r, lang), lang)
 }
 
 /// Write a new report file readable only by the owner: reports hold names and addresses.

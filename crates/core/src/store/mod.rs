@@ -28,6 +28,7 @@ use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::operators::{Operator, Role, SignInPolicy};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
+use crate::supervision::Supervision;
 use crate::{Contractor, Error, Result};
 
 /// What a pack relied on when it was prepared, read again inside the recording transaction
@@ -59,6 +60,10 @@ pub struct ApprovalUse {
     /// The `approval.used` entry (its `at` is the time of use).
     pub event: EventDraft,
 }
+
+/// Changes a supervision record inside the recording transaction: gets the record as stored
+/// now and returns the new one with the ledger event that records it.
+pub type SupervisionEdit<'a> = &'a mut dyn FnMut(Supervision) -> Result<(Supervision, EventDraft)>;
 
 /// What an upsert did to a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +253,20 @@ pub trait Store: Send {
 
     /// Replace a contractor's data and record it.
     fn update_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()>;
+
+    /// A contractor's supervision record (empty until its first change).
+    fn supervision(&self, contractor_id: &str) -> Result<Supervision>;
+
+    /// Change a contractor's supervision record and record it, in one transaction: `edit`
+    /// gets the record as stored now (the contractor's row locked against another PC's change)
+    /// and returns the new record and its entry. A refusal from `edit`, or an unknown
+    /// contractor, changes nothing.
+    fn change_supervision(
+        &mut self,
+        contractor_id: &str,
+        at: &str,
+        edit: SupervisionEdit<'_>,
+    ) -> Result<(Supervision, LedgerEntry)>;
 
     /// Append an event that changes nothing else.
     fn append(&mut self, event: EventDraft) -> Result<LedgerEntry>;

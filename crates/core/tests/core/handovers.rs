@@ -779,7 +779,9 @@ fn transfer_bundle_opens_holds_only_the_selection_and_is_recorded() {
     assert_eq!(r.sha256, sha256_file(&out));
     assert_eq!(r.size, std::fs::metadata(&out).unwrap().len());
     assert_eq!(r.ledger_seq, head_before + 1);
-    assert!(r.warnings.is_empty());
+    // The contractor (agreement of 2020) was never reviewed: the yearly review is overdue,
+    // which the default policy warns about.
+    assert_eq!(r.warnings, [ops::PackWarning::ReviewOverdue]);
     assert!(!hx.out("b.age.partial").exists());
     let office_fp = ops::office_keys(&hx.t.office)
         .unwrap()
@@ -1107,7 +1109,13 @@ fn paper_sheet_has_the_header_and_only_the_allowed_fields() {
     assert_eq!(r.encryption, handover_core::handover::Encryption::None);
     assert!(r.recipients.is_empty());
     assert_eq!(r.sha256, sha256_file(&out));
-    assert_eq!(r.warnings, [ops::PackWarning::PaperIsTheHandover]);
+    assert_eq!(
+        r.warnings,
+        [
+            ops::PackWarning::ReviewOverdue,
+            ops::PackWarning::PaperIsTheHandover
+        ]
+    );
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains(&r.handover_id));
     assert!(html.contains("機密"));
@@ -1235,7 +1243,13 @@ fn passphrase_bundle_opens_with_the_passphrase_and_warns() {
         handover_core::handover::Encryption::Passphrase
     );
     assert!(r.recipients.is_empty());
-    assert_eq!(r.warnings, [ops::PackWarning::PassphraseSeparately]);
+    assert_eq!(
+        r.warnings,
+        [
+            ops::PackWarning::ReviewOverdue,
+            ops::PackWarning::PassphraseSeparately
+        ]
+    );
     let opened = hx.open(&out, OpenKey::Passphrase(pass())).unwrap();
     assert_eq!(opened.customers.len(), 2);
     assert_eq!(opened.manifest.encryption, "passphrase");

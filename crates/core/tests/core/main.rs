@@ -26,5 +26,6 @@ mod retention;
 mod shared_store;
 mod sign_in;
 mod store_contract;
+mod supervision;
 mod support;
 mod wizard;

@@ -525,3 +525,77 @@ fn a_batch_on_the_shared_store_lands_whole_or_not_at_all() {
     let r = handover_core::store::verify_chain(&store).unwrap();
     assert_eq!(r.entries, base + 103);
 }
+
+/// The supervision record on the shared store: a manager records it (the entry names the
+/// login), staff read it but neither the core nor the server lets them write it, a refused
+/// change leaves it as it was, and the pack rule reads it from the server.
+#[test]
+fn the_supervision_record_is_kept_and_guarded_by_the_server() {
+    use handover_core::supervision::{CheckInput, SupervisionChange, SupervisionRule};
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&key)).unwrap();
+    let check = SupervisionChange::Check(CheckInput {
+        certification: "isms".into(),
+        number: Some("IS 000000".into()),
+        expires: Some("2026-10-31".into()),
+        checked_on: Some("2026-11-01".into()),
+    });
+    let v = ops::supervision_change(&mut manager, &k.id, &check).unwrap();
+    assert_eq!(
+        v.record.check.as_ref().unwrap().checked_by,
+        s.pg.login("manager")
+    );
+    let person = SupervisionChange::AddPerson {
+        name: "架空 一郎".into(),
+    };
+    ops::supervision_change(&mut manager, &k.id, &person).unwrap();
+    // Another PC reads the same record.
+    let seen = ops::supervision(&staff, &k.id).unwrap();
+    assert_eq!(
+        seen.record,
+        ops::supervision(&manager, &k.id).unwrap().record
+    );
+    assert!(!seen.can_edit && seen.status.certification_expired);
+    let last = crate::support::entries(&staff).pop().unwrap();
+    assert_eq!(
+        (last.kind.as_str(), last.actor.as_str()),
+        ("contractor.person_added", s.pg.login("manager").as_str())
+    );
+
+    // Refusals: the core for staff, the server for plain psql, the record's own rules.
+    let head = staff.store().ledger_head().unwrap();
+    let e = ops::supervision_change(&mut staff, &k.id, &person).unwrap_err();
+    assert!(e.is_denied(), "{e}");
+    let e = ops::supervision_change(&mut manager, &k.id, &person).unwrap_err();
+    assert_eq!(e.code(), "supervision_invalid");
+    let psql = s.pg.psql(
+        &s.pg.login("staff"),
+        "UPDATE contractor_supervision SET record = '{}'",
+    );
+    assert!(psql.unwrap_err().contains("permission denied"));
+    assert_eq!(staff.store().ledger_head().unwrap(), head);
+    assert_eq!(ops::supervision(&staff, &k.id).unwrap().record, seen.record);
+
+    // The pack rule reads the server's record: refused once the policy says so.
+    let mut policy = ops::policy(&manager).unwrap();
+    policy.supervision = SupervisionRule::Refuse;
+    ops::policy_save(&mut manager, &policy).unwrap();
+    let out = s.tmp.path().join("refused.age");
+    let e = ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001"]),
+        &PackOptions {
+            out: out.clone(),
+            ..Default::default()
+        },
+        &mut NoProgress,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "supervision_due", "{e}");
+    assert!(!out.exists());
+    ops::verify_ledger(&staff).expect("the chain holds");
+}

@@ -1,5 +1,5 @@
 import type { AgreementStatus } from "../../bindings/AgreementStatus";
-import { t } from "../../i18n";
+import { packWarning, t } from "../../i18n";
 import { ts } from "../../screens-i18n";
 import type { StepProps } from "./Wizard";
 
@@ -60,6 +60,11 @@ export function ContractorStep({ draft, update, known, loading }: StepProps & { 
                     </>
                   )}
                 </span>
+                {c.supervision.map((w) => (
+                  <span class="reason warning" key={w} data-testid={`contractor-warning-${c.contractor.id}-${w}`}>
+                    {packWarning(w)}
+                  </span>
+                ))}
                 {why && (
                   <span class="reason" id={`why-${c.contractor.id}`} data-testid={`contractor-refusal-${c.contractor.id}`}>
                     {why}

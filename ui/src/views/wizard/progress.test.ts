@@ -23,6 +23,7 @@ const noKey: ContractorChoice = {
     { method: "media", passphrase: true, refusal: null },
     { method: "paper", passphrase: false, refusal: null },
   ],
+  supervision: [],
 };
 const known: Known = { contractors: [noKey], excluded: new Map() };
 

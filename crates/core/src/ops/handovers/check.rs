@@ -5,7 +5,9 @@ use age::secrecy::SecretString;
 
 use super::super::Office;
 use super::super::policy;
+use super::super::supervision::pack_rule;
 use super::prepare::prepare_with;
+use super::warnings::PackWarning;
 use crate::bundle;
 use crate::handover::{Preparation, Selection};
 use crate::{Error, Policy, Result};
@@ -31,14 +33,16 @@ pub(super) fn resolve_return_by(
 }
 
 /// Everything [`super::pack`] checks before it writes a byte: the passphrase (given exactly
-/// when asked for, and long enough), then [`prepared`]. Returns the preparation and the date.
+/// when asked for, and long enough), the preparation (contractor, fields, customers), at least
+/// one customer left to hand over, the return date, and the contractor's supervision (refused
+/// or warned about as the policy says). Returns the preparation, the date and the warnings.
 pub(super) fn checked(
     office: &Office,
     policy: &Policy,
     sel: &Selection,
     passphrase: Option<&SecretString>,
     return_by: Option<&str>,
-) -> Result<(Preparation, jiff::civil::Date)> {
+) -> Result<(Preparation, jiff::civil::Date, Vec<PackWarning>)> {
     if sel.passphrase != passphrase.is_some() {
         return Err(Error::invalid(
             "passphrase",
@@ -48,7 +52,9 @@ pub(super) fn checked(
     if let Some(p) = passphrase {
         bundle::check_passphrase(p)?;
     }
-    prepared(office, policy, sel, return_by)
+    let (prep, return_by) = prepared(office, policy, sel, return_by)?;
+    let warnings = pack_rule(office, policy, &prep.contractor)?;
+    Ok((prep, return_by, warnings))
 }
 
 /// The preparation (contractor, fields, customers) with at least one customer left to hand
@@ -84,5 +90,5 @@ pub fn check_pack_options(
     return_by: Option<&str>,
 ) -> Result<jiff::civil::Date> {
     let policy = policy(office)?;
-    checked(office, &policy, sel, passphrase, return_by).map(|(_, d)| d)
+    checked(office, &policy, sel, passphrase, return_by).map(|(_, d, _)| d)
 }

@@ -13,13 +13,15 @@ use ts_rs::TS;
 
 use super::super::Office;
 use super::super::policy;
+use super::super::supervision::pack_rule;
 use super::check::resolve_return_by;
+use super::warnings::PackWarning;
 use crate::contractors::{AgreementStatus, RecipientKey};
 use crate::handover::{
     ContractorRefusal, Excluded, Method, agreement_refusal, contractor_refusal, decide_customer,
 };
 use crate::requests::Request;
-use crate::{Contractor, Field, FieldClass, Result, WorkType};
+use crate::{Contractor, Error, Field, FieldClass, Result, WorkType};
 
 /// A method (with or without the passphrase fallback) and whether the contractor can receive by
 /// it today.
@@ -50,39 +52,56 @@ pub struct ContractorChoice {
     pub refusal: Option<ContractorRefusal>,
     /// Every method, with or without a passphrase, and whether it is possible.
     pub methods: Vec<MethodOption>,
+    /// What a pack to it would warn about today (its supervision is due and the policy warns).
+    pub supervision: Vec<PackWarning>,
 }
 
 /// The roster as the wizard offers it, for today.
 pub fn contractor_choices(office: &Office) -> Result<Vec<ContractorChoice>> {
     let today = office.today();
-    Ok(office
-        .store
-        .contractors()?
+    // A policy that cannot be read refuses every pack anyway (and says why there).
+    let policy = policy(office).unwrap_or_default();
+    let mut out = Vec::new();
+    for c in office.store.contractors()? {
+        let (supervision, due) = match pack_rule(office, &policy, &c) {
+            Ok(warnings) => (warnings, None),
+            Err(Error::SupervisionDue {
+                review_due,
+                certificate_expired,
+                ..
+            }) => (
+                Vec::new(),
+                Some(ContractorRefusal::SupervisionDue {
+                    review_due,
+                    certificate_expired,
+                }),
+            ),
+            Err(e) => return Err(e),
+        };
+        let methods = [
+            (Method::Transfer, false),
+            (Method::Transfer, true),
+            (Method::Media, false),
+            (Method::Media, true),
+            (Method::Paper, false),
+        ]
         .into_iter()
-        .map(|c| {
-            let methods = [
-                (Method::Transfer, false),
-                (Method::Transfer, true),
-                (Method::Media, false),
-                (Method::Media, true),
-                (Method::Paper, false),
-            ]
-            .into_iter()
-            .map(|(method, passphrase)| MethodOption {
-                method,
-                passphrase,
-                refusal: contractor_refusal(&c, today, method, passphrase),
-            })
-            .collect();
-            ContractorChoice {
-                keys: c.keys(),
-                status: c.agreement_status(today),
-                refusal: agreement_refusal(&c, today),
-                methods,
-                contractor: c,
-            }
+        .map(|(method, passphrase)| MethodOption {
+            method,
+            passphrase,
+            refusal: contractor_refusal(&c, today, method, passphrase).or_else(|| due.clone()),
         })
-        .collect())
+        .collect();
+        out.push(ContractorChoice {
+            keys: c.keys(),
+            status: c.agreement_status(today),
+            refusal: agreement_refusal(&c, today).or_else(|| due.clone()),
+            methods,
+            supervision,
+            contractor: c,
+        });
+    }
+    Ok(out)
 }
 
 /// Every customer of the register who cannot be in a handover for `work_type`, and why: an

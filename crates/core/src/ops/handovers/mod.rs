@@ -2,7 +2,8 @@
 //! ([`choices`]), exactly what a handover would contain ([`prepare`]), everything checked
 //! before a byte is written ([`check`]), writing and recording it ([`pack`]), the printed sheet
 //! ([`paper`]) and closing it when the contractor returns or destroys the data ([`close`]).
-//! Imports flow one way: `choices`, `check` and `paper` build on `prepare`; `pack` on `check`.
+//! Imports flow one way: `choices`, `check` and `paper` build on `prepare`; `pack` on `check`;
+//! the warnings a pack gives ([`warnings`]) stand alone.
 
 mod approved;
 mod check;
@@ -11,6 +12,7 @@ mod close;
 mod pack;
 mod paper;
 mod prepare;
+mod warnings;
 
 pub use check::check_pack_options;
 pub(super) use check::prepared;
@@ -19,3 +21,4 @@ pub use close::*;
 pub use pack::*;
 pub use paper::*;
 pub use prepare::prepare;
+pub use warnings::PackWarning;

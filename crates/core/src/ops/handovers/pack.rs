@@ -14,6 +14,7 @@ use super::super::policy;
 use super::approved;
 use super::check::checked;
 use super::prepare::bundle_customers;
+use super::warnings::PackWarning;
 use crate::bundle::{
     self, BundleCustomer, BundleKey, Manifest, ManifestApproval, ManifestContractor,
     ManifestCustomer, ManifestOffice, PaperHeader,
@@ -118,17 +119,6 @@ pub struct PackResult {
     pub approval: Option<ManifestApproval>,
 }
 
-/// Something the operator must know once a pack is done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum PackWarning {
-    /// A passphrase bundle: the passphrase goes by phone or in person, never with the file.
-    PassphraseSeparately,
-    /// On paper: the printed sheet is the handover, to be returned or destroyed by the date.
-    PaperIsTheHandover,
-}
-
 /// Where the file goes, and the journal that undoes a pack killed before it is recorded.
 struct Output<'a> {
     path: PathBuf,
@@ -154,12 +144,8 @@ pub fn pack(
 ) -> Result<PackResult> {
     let policy = policy(office)?;
     let approval = approved::named(office, opts.approval.as_deref())?;
-    let return_by = opts.return_by.clone().or_else(|| {
-        approval
-            .as_ref()
-            .map(|a| a.ask.content.return_by.to_string())
-    });
-    let (prep, return_by) = checked(
+    let return_by = return_by_asked(opts, approval.as_ref());
+    let (prep, return_by, mut warnings) = checked(
         office,
         &policy,
         sel,
@@ -209,6 +195,7 @@ pub fn pack(
     );
     let seq = record_it(office, &prep, &record, &written, approval.as_ref())?;
     drop(journal);
+    warnings.extend(written.warnings);
     Ok(PackResult {
         handover_id: id,
         path: written.path.display().to_string(),
@@ -222,9 +209,19 @@ pub fn pack(
         excluded: prep.excluded,
         recipients: record.recipients,
         ledger_seq: seq,
-        warnings: written.warnings,
+        warnings,
         approval,
     })
+}
+
+/// The return date asked for: the option, else the one the approval was given for.
+fn return_by_asked(
+    opts: &PackOptions,
+    approval: Option<&crate::approvals::Approval>,
+) -> Option<String> {
+    opts.return_by
+        .clone()
+        .or_else(|| approval.map(|a| a.ask.content.return_by.to_string()))
 }
 
 /// The bundle's manifest: who, what, for whom, and for how long (the entries are added as

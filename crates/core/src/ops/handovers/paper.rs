@@ -26,7 +26,7 @@ pub fn paper_preview(office: &Office, sel: &Selection, return_by: Option<&str>) 
         ));
     }
     let policy = policy(office)?;
-    let (prep, return_by) = checked(office, &policy, sel, None, return_by)?;
+    let (prep, return_by, _) = checked(office, &policy, sel, None, return_by)?;
     let header = PaperHeader {
         handover_id: PREVIEW_ID.into(),
         created: office.now(),

@@ -22,6 +22,7 @@ use crate::{Error, Result};
 const TABLES: &[&str] = &[
     "contractors",
     "contractor_recipients",
+    "contractor_supervision",
     "customers",
     "ledger",
     "ledger_customers",

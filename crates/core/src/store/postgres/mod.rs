@@ -24,6 +24,7 @@ mod import;
 mod plans;
 mod rows;
 mod schema;
+mod supervision;
 
 pub use connect::{Target, is_url};
 pub use schema::{SCHEMA_VERSION, Upgraded};
@@ -687,6 +688,19 @@ impl Store for PgStore {
             append_in(c, &event, loc)?;
             Ok(k)
         })
+    }
+
+    fn supervision(&self, contractor_id: &str) -> Result<crate::supervision::Supervision> {
+        supervision::read(&mut self.client(), &self.location, contractor_id)
+    }
+
+    fn change_supervision(
+        &mut self,
+        contractor_id: &str,
+        at: &str,
+        edit: super::SupervisionEdit<'_>,
+    ) -> Result<(crate::supervision::Supervision, LedgerEntry)> {
+        self.tx(|c, loc| supervision::change(c, loc, contractor_id, at, edit))
     }
 
     fn update_contractor(&mut self, k: &Contractor, at: &str, event: EventDraft) -> Result<()> {

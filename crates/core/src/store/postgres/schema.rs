@@ -11,6 +11,7 @@ use crate::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_office.sql"),
     include_str!("migrations/0002_approvals.sql"),
+    include_str!("migrations/0003_supervision.sql"),
 ];
 
 /// Roles and grants (after the migrations).

@@ -11,6 +11,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_policy_in_ledger.sql"),
     include_str!("migrations/0007_operators.sql"),
     include_str!("migrations/0008_approvals.sql"),
+    include_str!("migrations/0009_supervision.sql"),
 ];
 
 /// The schema version this build writes.

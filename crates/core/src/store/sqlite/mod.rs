@@ -19,6 +19,7 @@ mod ledger;
 mod migrate;
 mod operators;
 mod retention;
+mod supervision;
 
 use ledger::{head_in, walk_entries};
 use migrate::MIGRATIONS;
@@ -261,6 +262,19 @@ impl Store for SqliteStore {
 
     fn add_contractor(&mut self, at: &str, build: Build<'_, Contractor>) -> Result<Contractor> {
         self.add_contractor_sql(at, build)
+    }
+
+    fn supervision(&self, contractor_id: &str) -> Result<crate::supervision::Supervision> {
+        self.supervision_sql(contractor_id)
+    }
+
+    fn change_supervision(
+        &mut self,
+        contractor_id: &str,
+        at: &str,
+        edit: super::SupervisionEdit<'_>,
+    ) -> Result<(crate::supervision::Supervision, LedgerEntry)> {
+        self.change_supervision_sql(contractor_id, at, edit)
     }
 
     fn update_contractor(&mut self, c: &Contractor, at: &str, event: EventDraft) -> Result<()> {

@@ -44,6 +44,7 @@ BEGIN
     -- manager: the roster, deciding requests, the purge.
     EXECUTE format('GRANT INSERT, UPDATE ON contractors TO %I', m);
     EXECUTE format('GRANT INSERT, DELETE ON contractor_recipients TO %I', m);
+    EXECUTE format('GRANT INSERT, UPDATE ON contractor_supervision TO %I', m);
     EXECUTE format('GRANT UPDATE ON requests TO %I', m);
     EXECUTE format('GRANT DELETE ON customers, requests, handovers, handover_customers, '
                    'floor_plans, floor_plan_chunks TO %I', m);

@@ -41,6 +41,7 @@ async function contractorSide(app: App, bundle: string, trust: string, out: stri
   await app.waitFor("open-bundle");
   app.answerDialog("open_file", bundle);
   await app.click("choose-bundle");
+  await app.waitForText("bundle-path", (s) => s === bundle);
   app.answerDialog("open_file", KEY);
   await app.click("choose-key");
   await app.waitForText("key-path", (s) => s === KEY);

@@ -29,6 +29,22 @@ pub struct PinnedKey {
     pub pinned_at: String,
 }
 
+/// A folder the app exported a bundle into, kept until the contractor's 廃棄 deletes its files
+/// (so the app knows what it extracted, across restarts). No customer data: the bundle is named
+/// by its handover id and SHA-256, the files by the bundle's own manifest in that folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Extraction {
+    /// SHA-256 of the bundle file exported.
+    pub bundle_sha256: String,
+    /// Its handover id.
+    pub handover_id: String,
+    /// The folder the files were written into.
+    pub folder: String,
+    /// When (RFC 3339).
+    pub exported_at: String,
+}
+
 /// Office staff or a contractor: decides what the window offers when there are no office keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -57,6 +73,19 @@ pub struct AppConfig {
     pub store: Option<String>,
     /// Pinned office signing keys.
     pub trusted_keys: Vec<PinnedKey>,
+    /// The folders bundles were exported into, until they are destroyed.
+    pub extractions: Vec<Extraction>,
+}
+
+impl AppConfig {
+    /// The folders the bundle with this SHA-256 was exported into.
+    pub fn extracted_folders(&self, bundle_sha256: &str) -> Vec<String> {
+        self.extractions
+            .iter()
+            .filter(|x| x.bundle_sha256 == bundle_sha256)
+            .map(|x| x.folder.clone())
+            .collect()
+    }
 }
 
 impl AppConfig {

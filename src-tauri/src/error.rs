@@ -14,6 +14,10 @@ pub struct IpcError {
     pub code: String,
     /// The detail, in English; the UI leads with the code's headline from `messages`.
     pub message: String,
+    /// The detail in Japanese, where the core words it (else absent: the English one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message_ja: Option<String>,
     /// Per-row problems, for a refused import.
     pub problems: Vec<handover_core::register::RowProblem>,
 }
@@ -24,9 +28,12 @@ impl From<handover_core::Error> for IpcError {
             handover_core::Error::RegisterRejected { problems, .. } => problems.clone(),
             _ => Vec::new(),
         };
+        let message = e.to_string();
+        let ja = e.detail(handover_core::report::Lang::Ja);
         IpcError {
             code: e.code().to_string(),
-            message: e.to_string(),
+            message_ja: (ja != message).then_some(ja),
+            message,
             problems,
         }
     }
@@ -38,6 +45,7 @@ impl IpcError {
         IpcError {
             code: code.into(),
             message: message.into(),
+            message_ja: None,
             problems: Vec::new(),
         }
     }

@@ -65,6 +65,10 @@ import type { SupervisionChange } from "./bindings/SupervisionChange";
 import type { SupervisionReport } from "./bindings/SupervisionReport";
 import type { SupervisionReportQuery } from "./bindings/SupervisionReportQuery";
 import type { SupervisionView } from "./bindings/SupervisionView";
+import type { HandoverReceipts } from "./bindings/HandoverReceipts";
+import type { ImportedReceipt } from "./bindings/ImportedReceipt";
+import type { ReceiptDone } from "./bindings/ReceiptDone";
+import type { ReceiptRequest } from "./bindings/ReceiptRequest";
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -163,6 +167,14 @@ export const api = {
   bundleFloorPlan: (entry: string) => invoke<ArrayBuffer>("bundle_floor_plan", { entry }),
   bundleExport: (out: string) => invoke<ExportResult>("bundle_export", { out }),
   bundleClose: () => invoke<void>("bundle_close"),
+  /** The folders this app exported the open bundle into (what 廃棄 deletes). */
+  bundleExtractions: () => invoke<string[]>("bundle_extractions"),
+  /** A received or destruction receipt for the open bundle (a destruction closes it). */
+  bundleReceipt: (request: ReceiptRequest) => invoke<ReceiptDone>("bundle_receipt", { request }),
+  /** Import receipt files: all checked before any is recorded. */
+  receiptsImport: (files: string[]) => invoke<ImportedReceipt[]>("receipts_import", { files }),
+  /** Every handover with where it stands with its receipts (the core's state). */
+  handoversReceipts: () => invoke<HandoverReceipts[]>("handovers_receipts"),
   qrSvg: (text: string) => invoke<string>("qr_svg", { text }),
   customersPage: (query: string, offset: number, limit: number) =>
     invoke<CustomerPage>("customers_page", { query, offset, limit }),

@@ -12,6 +12,7 @@ import { ta } from "./text/accountability";
 import { Contractors } from "./views/Contractors";
 import { FirstStart } from "./views/FirstStart";
 import { History } from "./views/History";
+import { ReceiptDrop } from "./views/Handovers";
 import { Ledger } from "./views/Ledger";
 import { MyKey } from "./views/MyKey";
 import { OpenBundle } from "./views/OpenBundle";
@@ -151,7 +152,6 @@ export function App() {
     storeRevision.value++;
     setView("register");
   };
-
   const tr = t();
   const officeNav: [View, ComponentChildren][] = [
     ["register", tr.navRegister], ["handover", tr.navHandover],
@@ -270,6 +270,7 @@ export function App() {
                 <span>{tr.interruptedPack(p.out, p.removedBundle)}</span>
               </div>
             ))}
+        {start === "office" && <ReceiptDrop />}
         {start === "office" && view === "register" && <Register onChanged={refresh} />}
         {start === "office" && view === "handover" && <Wizard onDone={refresh} />}
         {start === "office" && view === "requests" && info && <Requests today={info.today} />}

@@ -8,6 +8,7 @@ import { ta } from "./text/accountability";
 import { tap } from "./text/approvals";
 import { tl } from "./text/ledger";
 import { tsv } from "./text/supervision";
+import { trc } from "./text/receipts";
 
 /** Every source file of the app but the tests and the generated bindings. */
 function sources(dir = join(__dirname)): string[] {
@@ -25,6 +26,7 @@ const DICTIONARIES: [string, () => object][] = [
   ["text/ledger.ts", tl],
   ["text/approvals.ts", tap],
   ["text/supervision.ts", tsv],
+  ["text/receipts.ts", trc],
 ];
 
 function inLang<T>(l: "ja" | "en", f: () => T): T {

@@ -84,6 +84,11 @@ const RULES: Rule[] = [
     pattern: /normalize\(\s*["']NFKC["']\s*\)\s*\.split|\bparseIds\b|\bmatchIds\b/,
     was: `for (const raw of text.normalize("NFKC").split(/[\\s,、，;；]+/)) {`,
   },
+  {
+    what: "a handover's receipt state worked out by a screen (HandoverReceipts.state says it)",
+    pattern: /\bdestroyedByReceipt\b/,
+    was: `const state = r.receipts.destroyedByReceipt ? "destroyed" : h.closedOn ? "by_hand" : "no_receipt";`,
+  },
 ];
 
 /** Screens that must use the core's answer (a file, and what it must use). */
@@ -97,6 +102,8 @@ const USES: [string, string, string][] = [
   ["views/Settings.tsx", "view.limits", "the policy's bounds"],
   ["lib/policy.ts", "limits.requiredField", "the field every set holds"],
   ["views/wizard/CustomersStep.tsx", "api.pasteIds", "the core's reading of pasted ids"],
+  ["views/Handovers.tsx", "row.state", "the receipt state the core worked out"],
+  ["views/History.tsx", "h.receipt", "the overdue handover's receipt state from the core"],
 ];
 
 describe("no screen decides a rule the core decides", () => {

@@ -9,6 +9,7 @@ use handover_core::handover::{
     ExclusionReason, ExtraField, Method, Preparation, Selection, WithheldReason,
 };
 use handover_core::ops::{self, Office, PackOptions};
+use handover_core::receipt::ReceiptState;
 
 use crate::args::{ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, SelectionArgs};
 use crate::{open, print_json, progress};
@@ -208,11 +209,14 @@ pub fn list(cli: &crate::args::Cli, a: &HandoversArgs) -> anyhow::Result<()> {
     let receipts = ops::receipt_status(&office)?;
     for h in &list {
         let r = receipts.get(&h.id).cloned().unwrap_or_default();
-        let state = match (&h.closed_on, &r.received_on) {
-            (Some(d), _) if r.destroyed_by_receipt => format!("closed {d} (destruction receipt)"),
-            (Some(d), _) => format!("closed {d} (by hand)"),
-            (None, Some(on)) => format!("OPEN, received {on}"),
-            (None, None) => "OPEN, no receipt".to_string(),
+        let closed = h.closed_on.map(|d| d.to_string()).unwrap_or_default();
+        let state = match r.state(h) {
+            ReceiptState::Destroyed => format!("closed {closed} (destruction receipt)"),
+            ReceiptState::ByHand => format!("closed {closed} (by hand)"),
+            ReceiptState::Received => {
+                format!("OPEN, received {}", r.received_on.unwrap_or_default())
+            }
+            ReceiptState::NoReceipt => "OPEN, no receipt".to_string(),
         };
         outln!(
             "{}  {}  {}  {}  {}  {} customer(s)  return by {}  {state}",

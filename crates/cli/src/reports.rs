@@ -232,7 +232,7 @@ fn overdue(cli: &Cli, json: bool) -> anyhow::Result<()> {
     );
     for h in &r.handovers {
         outln!(
-            "  {}  {}  {} {}  {}  {}  {} customer(s)  return by {} — {} day(s) late",
+            "  {}  {}  {} {}  {}  {}  {} customer(s)  return by {} — {} day(s) late, {}",
             h.handover_id,
             h.date,
             h.contractor_id,
@@ -241,7 +241,11 @@ fn overdue(cli: &Cli, json: bool) -> anyhow::Result<()> {
             h.method,
             h.customers,
             h.return_by,
-            h.days_overdue
+            h.days_overdue,
+            match &h.received_on {
+                Some(on) => format!("received {on}"),
+                None => "no receipt".into(),
+            }
         );
     }
     outln!("{} request(s) overdue:", r.requests.len());

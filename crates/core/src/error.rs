@@ -9,6 +9,8 @@
 
 use std::path::PathBuf;
 
+use crate::receipt::ReceiptRefusal;
+
 fn supervision_due_en(review: Option<&str>, cert: Option<&str>) -> String {
     let mut parts = Vec::new();
     if let Some(d) = review {
@@ -478,6 +480,15 @@ pub enum Error {
         return_by: String,
     },
 
+    /// The office refused a receipt file; nothing was recorded (of any file imported with it).
+    #[error("{file}: {reason}; nothing recorded")]
+    ReceiptRefused {
+        /// The receipt file.
+        file: PathBuf,
+        /// Why.
+        reason: crate::receipt::ReceiptRefusal,
+    },
+
     /// The bundle exceeds a safety limit (entry count or size: zip-bomb protection).
     #[error("{path} was refused: {reason}; nothing was extracted")]
     BundleTooLarge {
@@ -551,6 +562,7 @@ impl Error {
             Error::BundleChanged(_) => "bundle_changed",
             Error::NotTheRecipient { .. } => "not_the_recipient",
             Error::PastReturnDate { .. } => "past_return_date",
+            Error::ReceiptRefused { reason, .. } => reason.code(),
         }
     }
 
@@ -571,6 +583,13 @@ impl Error {
                 | Error::BundleRejected { .. }
                 | Error::BundleTooLarge { .. }
                 | Error::NotTheRecipient { .. }
+                | Error::ReceiptRefused {
+                    reason: ReceiptRefusal::NotForThisOffice
+                        | ReceiptRefusal::TooLarge { .. }
+                        | ReceiptRefusal::Forged { .. }
+                        | ReceiptRefusal::OtherBundle,
+                    ..
+                }
         )
     }
 
@@ -606,6 +625,14 @@ impl Error {
                 | Error::ApprovalDecided { .. }
                 | Error::ApprovalReasonRequired(_)
                 | Error::UnknownApproval(_)
+                | Error::ReceiptRefused {
+                    reason: ReceiptRefusal::Format { .. }
+                        | ReceiptRefusal::UnknownHandover { .. }
+                        | ReceiptRefusal::DateOutside { .. }
+                        | ReceiptRefusal::Replay
+                        | ReceiptRefusal::AlreadyClosed { .. },
+                    ..
+                }
         )
     }
 
@@ -659,6 +686,23 @@ impl Error {
         Error::Invalid {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+}
+
+impl ReceiptRefusal {
+    /// The stable code of this refusal (each has its own headline).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReceiptRefusal::TooLarge { .. } => "receipt_too_large",
+            ReceiptRefusal::NotForThisOffice => "receipt_unreadable",
+            ReceiptRefusal::Format { .. } => "receipt_format",
+            ReceiptRefusal::UnknownHandover { .. } => "receipt_unknown_handover",
+            ReceiptRefusal::Forged { .. } => "receipt_forged",
+            ReceiptRefusal::OtherBundle => "receipt_other_bundle",
+            ReceiptRefusal::DateOutside { .. } => "receipt_date",
+            ReceiptRefusal::Replay => "receipt_replayed",
+            ReceiptRefusal::AlreadyClosed { .. } => "receipt_closed",
         }
     }
 }

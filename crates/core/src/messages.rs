@@ -343,6 +343,52 @@ pub const HEADLINES: &[Headline] = &[
         "このファイルは返却・廃棄期限を過ぎています。",
         "This file is past its return-or-destroy date.",
     ),
+    h(
+        "receipt_too_large",
+        "受領証としては大きすぎるファイルです。受領証ではありません。何も記録していません。",
+        "This file is too large to be a receipt. Nothing was recorded.",
+    ),
+    h(
+        "receipt_unreadable",
+        "この事務所宛ての受領証として読めません。別の事務所宛てか、1文字でも改変されています。何も記録していません。",
+        "This is not a receipt for this office, or it was altered. Nothing was recorded.",
+    ),
+    h(
+        "receipt_format",
+        "この受領証は新しい形式です。Handover を更新してください。何も記録していません。",
+        "This receipt has a newer format. Please update Handover. Nothing was recorded.",
+    ),
+    h(
+        "receipt_unknown_handover",
+        "受領証の引渡し番号がこの事務所の記録にありません。何も記録していません。",
+        "The receipt names a handover this office has no record of. Nothing was recorded.",
+    ),
+    h(
+        "receipt_forged",
+        "この受領証は引き渡しファイルを受け取った委託先が作ったものではありません（偽造か改変）。何も記録していません。",
+        "This receipt was not made by whoever received the bundle (forged or altered). Nothing \
+         was recorded.",
+    ),
+    h(
+        "receipt_other_bundle",
+        "この受領証は、記録にある引き渡しファイルとは別のファイルについてのものです。何も記録していません。",
+        "This receipt is about another file than the bundle on record. Nothing was recorded.",
+    ),
+    h(
+        "receipt_date",
+        "受領証の日付が、引き渡した日から今日までの間にありません。何も記録していません。",
+        "The receipt's date is not between the handover and today. Nothing was recorded.",
+    ),
+    h(
+        "receipt_replayed",
+        "この受領証はすでに取り込まれています。何も記録していません。",
+        "This receipt was already imported. Nothing was recorded.",
+    ),
+    h(
+        "receipt_closed",
+        "この引き渡しはすでに返却・廃棄済みとして記録されています。何も記録していません。",
+        "This handover is already recorded as returned or destroyed. Nothing was recorded.",
+    ),
     // The app's own failures.
     h(
         "internal",
@@ -444,6 +490,9 @@ impl crate::Error {
                 format!("{contractor}: {}", parts.join("、"))
             }
             E::UnknownHandover(id) => format!("引渡し番号 {id} の記録はありません"),
+            E::ReceiptRefused { file, reason } => {
+                format!("{}: {}。何も記録していません", file.display(), reason.ja())
+            }
             E::UnknownRequest(id) => format!("申し出番号 {id} の記録はありません"),
             E::UnknownCustomer(id) => format!("顧客番号 {id} の顧客はいません"),
             E::UnknownApproval(id) => format!("承認番号 {id} の記録はありません"),

@@ -60,6 +60,22 @@ impl FromStr for ReceiptKind {
     }
 }
 
+/// Where a handover stands with its receipts: the one rule the CLI's list and the app's screens
+/// show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReceiptState {
+    /// Open, and no receipt came back.
+    NoReceipt,
+    /// Open; the contractor's received receipt came back.
+    Received,
+    /// Closed by the contractor's destruction receipt (with evidence).
+    Destroyed,
+    /// Closed by hand (`confirm-destruction`: paper, or a contractor without the app).
+    ByHand,
+}
+
 /// A file the contractor's app could not delete, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -141,6 +157,111 @@ fn refused(reason: impl Into<String>) -> Error {
     Error::invalid("receipt", reason)
 }
 
+/// Why the office refuses a receipt file (nothing is recorded): each reason has its own code
+/// ([`Error::code`]) and headline, and its detail in Japanese and English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptRefusal {
+    /// Larger than [`MAX_RECEIPT_SIZE`].
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+    },
+    /// Not age-encrypted to this office, damaged, or altered (age's authentication failed).
+    NotForThisOffice,
+    /// A receipt format this build does not read.
+    Format {
+        /// The format it says.
+        found: u32,
+    },
+    /// It names a handover this office has no record of.
+    UnknownHandover {
+        /// The id it names.
+        handover_id: String,
+    },
+    /// Its MAC is not the one that handover's receipt secret gives: forged, or made from
+    /// another bundle.
+    Forged {
+        /// The handover it names.
+        handover_id: String,
+    },
+    /// It names a bundle file (SHA-256) other than the one recorded for the handover.
+    OtherBundle,
+    /// Its day is before the handover or after today.
+    DateOutside {
+        /// The day it says.
+        on: String,
+    },
+    /// The same receipt was imported before (or twice in one batch).
+    Replay,
+    /// A destruction receipt for a handover already closed.
+    AlreadyClosed {
+        /// The handover.
+        handover_id: String,
+        /// The day it was closed.
+        on: String,
+    },
+}
+
+impl std::fmt::Display for ReceiptRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use ReceiptRefusal as R;
+        match self {
+            R::TooLarge { size } => write!(
+                f,
+                "{size} bytes is too large for a receipt (at most {MAX_RECEIPT_SIZE})"
+            ),
+            R::NotForThisOffice => {
+                f.write_str("it is not a receipt encrypted to this office, or it was altered")
+            }
+            R::Format { found } => write!(
+                f,
+                "receipt format {found} is not one this version reads ({RECEIPT_FORMAT})"
+            ),
+            R::UnknownHandover { handover_id } => write!(f, "no handover {handover_id} here"),
+            R::Forged { handover_id } => write!(
+                f,
+                "it was not made with the bundle of {handover_id} (forged or altered)"
+            ),
+            R::OtherBundle => f.write_str("it names a bundle file other than the one recorded"),
+            R::DateOutside { on } => write!(f, "its date {on} is outside the handover's time"),
+            R::Replay => f.write_str("this receipt was already imported (a replay)"),
+            R::AlreadyClosed { handover_id, on } => {
+                write!(f, "{handover_id} was already closed on {on}")
+            }
+        }
+    }
+}
+
+impl ReceiptRefusal {
+    /// The reason in Japanese.
+    pub fn ja(&self) -> String {
+        use ReceiptRefusal as R;
+        match self {
+            R::TooLarge { size } => {
+                format!("{size} バイトは受領証として大きすぎます（上限 {MAX_RECEIPT_SIZE} バイト）")
+            }
+            R::NotForThisOffice => {
+                "この事務所宛てに暗号化された受領証ではないか、改変されています".into()
+            }
+            R::Format { found } => format!(
+                "受領証の形式 {found} はこの版では読めません（読める形式: {RECEIPT_FORMAT}）"
+            ),
+            R::UnknownHandover { handover_id } => {
+                format!("引渡し番号 {handover_id} の記録はこの事務所にありません")
+            }
+            R::Forged { handover_id } => format!(
+                "{handover_id} の引き渡しファイルから作られた受領証ではありません（偽造か改変）"
+            ),
+            R::OtherBundle => "記録されている引き渡しファイルとは別のファイルの受領証です".into(),
+            R::DateOutside { on } => format!("受領証の日付 {on} は引き渡しの期間外です"),
+            R::Replay => "この受領証はすでに取り込まれています（再送）".into(),
+            R::AlreadyClosed { handover_id, on } => {
+                format!("{handover_id} は {on} にすでに完了として記録されています")
+            }
+        }
+    }
+}
+
 /// The receipt file: `receipt` authenticated with `secret` and encrypted (armored) to the
 /// office recipient `office_recipient`. Refused if it would exceed [`MAX_RECEIPT_SIZE`].
 pub fn seal(receipt: &Receipt, secret: &[u8; 32], office_recipient: &str) -> Result<Vec<u8>> {
@@ -172,34 +293,34 @@ pub fn seal(receipt: &Receipt, secret: &[u8; 32], office_recipient: &str) -> Res
 
 /// Decrypt a receipt file with the office's identity and read it (its MAC is checked by the
 /// caller, who knows the handover's secret). Anything but a well-formed receipt of this format
-/// encrypted to `identity` is refused.
-pub fn unseal(bytes: &[u8], identity: &age::x25519::Identity) -> Result<SealedReceipt> {
+/// encrypted to `identity` is refused, with why.
+pub fn unseal(
+    bytes: &[u8],
+    identity: &age::x25519::Identity,
+) -> std::result::Result<SealedReceipt, ReceiptRefusal> {
     if bytes.len() > MAX_RECEIPT_SIZE {
-        return Err(refused(format!(
-            "{} bytes is too large for a receipt (at most {MAX_RECEIPT_SIZE})",
-            bytes.len()
-        )));
+        return Err(ReceiptRefusal::TooLarge { size: bytes.len() });
     }
-    let not_ours = || refused("it is not a receipt encrypted to this office, or it was altered");
     let reader = age::armor::ArmoredReader::new(bytes);
-    let dec = age::Decryptor::new_buffered(reader).map_err(|_| not_ours())?;
+    let dec = age::Decryptor::new_buffered(reader).map_err(|_| ReceiptRefusal::NotForThisOffice)?;
     let mut r = dec
         .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .map_err(|_| not_ours())?;
+        .map_err(|_| ReceiptRefusal::NotForThisOffice)?;
     let mut plain = Vec::new();
     r.by_ref()
         .take(MAX_RECEIPT_SIZE as u64)
         .read_to_end(&mut plain)
-        .map_err(|_| not_ours())?;
-    let env: Envelope = serde_json::from_slice(&plain).map_err(|_| not_ours())?;
-    let receipt: Receipt = serde_json::from_str(&env.receipt).map_err(|_| not_ours())?;
+        .map_err(|_| ReceiptRefusal::NotForThisOffice)?;
+    let env: Envelope =
+        serde_json::from_slice(&plain).map_err(|_| ReceiptRefusal::NotForThisOffice)?;
+    let receipt: Receipt =
+        serde_json::from_str(&env.receipt).map_err(|_| ReceiptRefusal::NotForThisOffice)?;
     if receipt.format != RECEIPT_FORMAT {
-        return Err(refused(format!(
-            "receipt format {} is not one this version reads ({RECEIPT_FORMAT})",
-            receipt.format
-        )));
+        return Err(ReceiptRefusal::Format {
+            found: receipt.format,
+        });
     }
-    let mac = hex::decode(&env.mac).map_err(|_| not_ours())?;
+    let mac = hex::decode(&env.mac).map_err(|_| ReceiptRefusal::NotForThisOffice)?;
     Ok(SealedReceipt {
         receipt,
         body: env.receipt,

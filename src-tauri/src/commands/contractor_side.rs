@@ -13,7 +13,7 @@ use tauri::State;
 use tauri::ipc::Response;
 use ts_rs::TS;
 
-use crate::config::PinnedKey;
+use crate::config::{Extraction, PinnedKey};
 use crate::error::{CmdResult, IpcError};
 use crate::state::{AppState, lock};
 use crate::viewing::{KeySource, ViewSession};
@@ -337,6 +337,19 @@ pub fn bundle_export(state: State<'_, AppState>, out: String) -> CmdResult<Expor
         &s.sha256,
         s.past_return_date,
     )?;
+    // Kept until 廃棄: the app deletes what it extracted, even after a restart.
+    let handover_id = opened.manifest.handover_id.clone();
+    let sha = s.sha256.clone();
+    let folder = out.clone();
+    lock(&state.config)?.update(|v| {
+        v.extractions.push(Extraction {
+            bundle_sha256: sha,
+            handover_id,
+            folder,
+            exported_at: jiff::Timestamp::now().to_string(),
+        });
+        Ok(())
+    })?;
     Ok(ExportResult {
         folder: out,
         files: opened

@@ -14,6 +14,10 @@ code: string,
  */
 message: string, 
 /**
+ * The detail in Japanese, where the core words it (else absent: the English one).
+ */
+messageJa?: string, 
+/**
  * Per-row problems, for a refused import.
  */
 problems: Array<RowProblem>, };

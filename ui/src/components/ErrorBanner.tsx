@@ -1,15 +1,17 @@
 import { isIpcError } from "../api";
-import { errorHeadline, problemText, t } from "../i18n";
+import { errorHeadline, lang, problemText, t } from "../i18n";
 
 /** An error as a sentence a clerk understands, with the detail (file, row…) underneath. */
 export function ErrorBanner({ error }: { error: unknown }) {
   const tr = t();
   if (isIpcError(error)) {
     const headline = errorHeadline(error.code) ?? error.message;
+    // The core's Japanese wording of the detail, where it has one.
+    const detail = (lang.value === "ja" && error.messageJa) || error.message;
     return (
       <div class="banner error" role="alert" data-testid="error">
         <strong>{headline}</strong>
-        {headline !== error.message && <div class="detail">{error.message}</div>}
+        {headline !== detail && <div class="detail">{detail}</div>}
         {error.problems.length > 0 && (
           <ul class="problems">
             {error.problems.map((p, i) => (

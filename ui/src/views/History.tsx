@@ -3,7 +3,6 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { ContractorChoice as ContractorRow } from "../bindings/ContractorChoice";
 import type { CustomerReport } from "../bindings/CustomerReport";
-import type { HandoverRecord } from "../bindings/HandoverRecord";
 import type { HistoryFilter } from "../bindings/HistoryFilter";
 import type { LeakQuery } from "../bindings/LeakQuery";
 import type { LeakReport } from "../bindings/LeakReport";
@@ -18,6 +17,8 @@ import { fieldLabel, lang } from "../i18n";
 import { formatDate } from "../lib/format";
 import { storeRevision } from "../lib/live";
 import { methodLabel, protectionLabel, ta } from "../text/accountability";
+import { receiptStateLabel, trc } from "../text/receipts";
+import { Handovers } from "./Handovers";
 
 type Tab = "history" | "handovers" | "customer" | "leak" | "overdue";
 
@@ -212,101 +213,6 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
         </>
       )}
     </>
-  );
-}
-
-function Handovers({ today }: { today: string }) {
-  const tx = ta();
-  const l = lang.value;
-  const [rows, setRows] = useState<HandoverRecord[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [closing, setClosing] = useState<string | null>(null);
-  const load = () => api.handovers().then((h) => setRows([...h].reverse()), setError);
-  const revision = storeRevision.value;
-  useEffect(() => {
-    load();
-  }, [revision]);
-  const daysPast = (d: string) => Math.round((Date.parse(today) - Date.parse(d)) / 86_400_000);
-  return (
-    <>
-      {error ? <ErrorBanner error={error} /> : null}
-      {rows && rows.length === 0 && <div class="empty">{tx.noHistory}</div>}
-      {rows && rows.length > 0 && (
-        <table class="review" data-testid="handovers-table">
-          <thead>
-            <tr>
-              <th>{tx.handoverId}</th>
-              <th>{tx.date}</th>
-              <th>{tx.contractorId}</th>
-              <th>{tx.method}</th>
-              <th>{tx.customers}</th>
-              <th>{tx.returnBy}</th>
-              <th>{tx.closed}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((h) => {
-              const late = !h.closedOn && h.returnBy < today;
-              return (
-                <tr key={h.id} class={late ? "late-row" : ""}>
-                  <td class="mono nw">{h.id}</td>
-                  <td class="nw">{formatDate(h.createdAt, l)}</td>
-                  <td>{h.contractorId}</td>
-                  <td>{methodLabel(h.method)}</td>
-                  <td>{h.customers.length}</td>
-                  <td>
-                    {formatDate(h.returnBy, l)}
-                    {late && <div class="late">{tx.overdueReturn(daysPast(h.returnBy))}</div>}
-                  </td>
-                  <td>
-                    {h.closedOn ? (
-                      formatDate(h.closedOn, l)
-                    ) : closing === h.id ? (
-                      <CloseForm
-                        id={h.id}
-                        today={today}
-                        onError={setError}
-                        onDone={() => {
-                          setClosing(null);
-                          load();
-                        }}
-                      />
-                    ) : (
-                      <button class="link" onClick={() => setClosing(h.id)} data-testid={`close-${h.id}`}>
-                        {tx.confirmDestruction}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </>
-  );
-}
-
-/** Record that handover `id` was returned or destroyed: the date (not after today) and a note. */
-function CloseForm({ id, today, onError, onDone }: { id: string; today: string; onError: (e: unknown) => void; onDone: () => void }) {
-  const tx = ta();
-  const [date, setDate] = useState(today);
-  const [note, setNote] = useState("");
-  return (
-    <form
-      class="inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onError(null);
-        api.confirmDestruction(id, date, note.trim() || null).then(onDone, onError);
-      }}
-    >
-      <DateInput max={today} value={date} ariaLabel={tx.destructionDate} onChange={setDate} />
-      <input value={note} placeholder={tx.note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
-      <button class="primary" type="submit">
-        {tx.confirmDestruction}
-      </button>
-    </form>
   );
 }
 
@@ -522,6 +428,10 @@ function Overdue() {
                   <td>{h.contractorName ?? h.contractorId}</td>
                   <td>{formatDate(h.returnBy, l)}</td>
                   <td class="late">{tx.overdueReturn(h.daysOverdue)}</td>
+                  <td data-testid={`overdue-receipt-${h.handoverId}`}>
+                    {receiptStateLabel(h.receipt)}
+                    {h.receivedOn && ` · ${trc().rcReceivedOn(formatDate(h.receivedOn, l))}`}
+                  </td>
                 </tr>
               ))}
             </tbody>

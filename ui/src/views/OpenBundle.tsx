@@ -9,6 +9,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t } from "../i18n";
 import { columnsOf, formatBytes, imageType, valueOf, workTypeLabel } from "../lib/bundleView";
 import { open } from "../lib/dialog";
+import { ReceiptActions, ReceiptDoneBanner } from "./BundleReceipts";
 import { formatDate } from "../lib/format";
 
 type KeyKind = "file" | "passphrase";
@@ -37,7 +38,6 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [askPast, setAskPast] = useState(false);
-
   useEffect(() => {
     api.trustPins().then((p) => {
       setPins(p);
@@ -110,6 +110,7 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
       <div class="toolbar no-print">
         <h1>{tr.navOpenBundle}</h1>
       </div>
+      {!view && <ReceiptDoneBanner />}
       {!view && (
         <form
           class="form card no-print"
@@ -291,7 +292,6 @@ function Opened({ view, onClose, onPinned }: { view: BundleView; onClose: () => 
     api.bundleExport(folder).then(setExported, setError);
   };
   const returnBy = formatDate(m.returnBy, lang.value);
-
   return (
     <>
       {view.pastReturnDate && (
@@ -376,7 +376,7 @@ function Opened({ view, onClose, onPinned }: { view: BundleView; onClose: () => 
           </div>
         )}
       </article>
-
+      <ReceiptActions view={view} onDestroyed={onClose} />
       <article class="card worklist" data-testid="work-list">
         <header class="print-only">
           <h1>

@@ -37,9 +37,10 @@ pub struct MakeReceiptArgs {
     /// The day it happened (YYYY-MM-DD; today if not given)
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
-    /// The folder `open --out` extracted into: its files of this bundle are deleted
+    /// A folder `open --out` extracted into: its files of this bundle are deleted (repeat for
+    /// each folder)
     #[arg(long, value_name = "DIR")]
-    pub extracted: Option<PathBuf>,
+    pub extracted: Vec<PathBuf>,
     /// How other copies were destroyed (printed paper, copies made outside the app)
     #[arg(long)]
     pub note: Option<String>,

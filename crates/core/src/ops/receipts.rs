@@ -4,12 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Office;
 use crate::bundle::{self, MANIFEST_ENTRY, OpenKey, SIGNATURE_ENTRY};
-use crate::receipt::{self, NotDeleted, RECEIPT_FORMAT, Receipt, ReceiptKind, SealedReceipt};
+use crate::receipt::{
+    self, NotDeleted, RECEIPT_FORMAT, Receipt, ReceiptKind, ReceiptRefusal, ReceiptState,
+    SealedReceipt,
+};
 use crate::{Error, Result, keys};
 
 /// What the contractor says, beyond what the bundle tells.
@@ -21,9 +24,9 @@ pub struct ReceiptInput {
     pub by: String,
     /// The day it happened (`YYYY-MM-DD`); today when `None`.
     pub on: Option<String>,
-    /// For a destruction: the folder the bundle was extracted into, whose files of the bundle
-    /// are deleted now.
-    pub extracted: Option<PathBuf>,
+    /// For a destruction: the folders the bundle was extracted into, whose files of the bundle
+    /// are deleted now (all are checked before anything is deleted).
+    pub extracted: Vec<PathBuf>,
     /// Free text: printed copies, copies outside the app, how they were destroyed.
     pub note: Option<String>,
 }
@@ -65,7 +68,7 @@ pub fn make_receipt(
         None => today,
     };
     if on > today {
-        return Err(Error::invalid("on", format!("{on} is in the future")));
+        return Err(Error::date_in_future("on", on));
     }
     // Verify only (no plaintext written); a bundle past its date can still be acknowledged.
     let opened = super::open_bundle(bundle_path, key, trusted_office_key, None, true)?;
@@ -82,12 +85,9 @@ pub fn make_receipt(
     let mut secret = zeroize::Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(&rk.secret, secret.as_mut_slice())
         .map_err(|_| Error::invalid("receipt", "the bundle's receipt secret is malformed"))?;
-    let (deleted, not_deleted) = match (input.kind, &input.extracted) {
-        (ReceiptKind::Destroyed, Some(dir)) => {
-            same_bundle_in(dir, m)?;
-            delete_extracted(dir, m)
-        }
-        _ => (Vec::new(), Vec::new()),
+    let (deleted, not_deleted) = match input.kind {
+        ReceiptKind::Destroyed => delete_in_folders(&input.extracted, m)?,
+        ReceiptKind::Received => (Vec::new(), Vec::new()),
     };
     let r = Receipt {
         format: RECEIPT_FORMAT,
@@ -110,6 +110,41 @@ pub fn make_receipt(
         receipt: r,
     })
 }
+
+/// Delete the bundle's files in every folder it was extracted into (each checked first, so a
+/// wrong folder deletes nothing anywhere). An entry is deleted if it was deleted in any folder;
+/// one left anywhere for a reason other than absence is listed as not deleted, as is one found
+/// in none of them.
+fn delete_in_folders(
+    dirs: &[PathBuf],
+    m: &bundle::Manifest,
+) -> Result<(Vec<String>, Vec<NotDeleted>)> {
+    for dir in dirs {
+        same_bundle_in(dir, m)?;
+    }
+    let mut deleted: Vec<String> = Vec::new();
+    let mut left: Vec<NotDeleted> = Vec::new();
+    for dir in dirs {
+        let (d, n) = delete_extracted(dir, m);
+        for x in d {
+            if !deleted.contains(&x) {
+                deleted.push(x);
+            }
+        }
+        left.extend(n);
+    }
+    let mut not_deleted: Vec<NotDeleted> = Vec::new();
+    for n in left {
+        let absent_here = n.reason == NOT_FOUND && deleted.contains(&n.path);
+        if !absent_here && !not_deleted.contains(&n) {
+            not_deleted.push(n);
+        }
+    }
+    Ok((deleted, not_deleted))
+}
+
+/// Why an entry was not deleted: it was not there.
+const NOT_FOUND: &str = "not found";
 
 /// Refuse, before anything is deleted, a folder whose `manifest.json` is another bundle's (or
 /// not a manifest): its `customers.csv` is not this bundle's to delete. A folder without one
@@ -165,7 +200,7 @@ fn delete_extracted(dir: &Path, m: &bundle::Manifest) -> (Vec<String>, Vec<NotDe
             Err(e) => not.push(NotDeleted {
                 path: name,
                 reason: if e.kind() == std::io::ErrorKind::NotFound {
-                    "not found".into()
+                    NOT_FOUND.into()
                 } else {
                     e.to_string()
                 },
@@ -225,14 +260,15 @@ pub fn import_receipts(office: &mut Office, files: &[PathBuf]) -> Result<Vec<Imp
     for file in files {
         let (s, closed_on) = check_receipt(office, &office_keys, file)?;
         if !seen.insert(s.mac_hex()) {
-            return Err(refused(
-                file,
-                "this receipt was already imported (a replay)",
-            ));
+            return Err(refused(file, ReceiptRefusal::Replay));
         }
         if let (ReceiptKind::Destroyed, Some(c)) = (s.receipt.kind, closed_on) {
-            let id = &s.receipt.handover_id;
-            return Err(refused(file, &format!("{id} was already closed on {c}")));
+            let handover_id = s.receipt.handover_id.clone();
+            let on = c.to_string();
+            return Err(refused(
+                file,
+                ReceiptRefusal::AlreadyClosed { handover_id, on },
+            ));
         }
         checked.push((file, s));
     }
@@ -243,11 +279,11 @@ pub fn import_receipts(office: &mut Office, files: &[PathBuf]) -> Result<Vec<Imp
     Ok(done)
 }
 
-fn refused(file: &Path, reason: &str) -> Error {
-    Error::invalid(
-        "receipt",
-        format!("{}: {reason}; nothing recorded", file.display()),
-    )
+fn refused(file: &Path, reason: ReceiptRefusal) -> Error {
+    Error::ReceiptRefused {
+        file: file.to_path_buf(),
+        reason,
+    }
 }
 
 /// Decrypt, authenticate and check one receipt against the store; with the day its handover
@@ -258,38 +294,28 @@ fn check_receipt(
     file: &Path,
 ) -> Result<(SealedReceipt, Option<jiff::civil::Date>)> {
     let bytes = read_small(file)?;
-    let s = receipt::unseal(&bytes, office_keys.identity()).map_err(|e| match e {
-        Error::Invalid { reason, .. } => refused(file, &reason),
-        e => e,
-    })?;
+    let s = receipt::unseal(&bytes, office_keys.identity()).map_err(|r| refused(file, r))?;
     let r = &s.receipt;
     let h = office
         .store
         .handovers(Some(&r.handover_id))?
         .pop()
-        .ok_or_else(|| refused(file, &format!("no handover {} here", r.handover_id)))?;
+        .ok_or_else(|| {
+            let handover_id = r.handover_id.clone();
+            refused(file, ReceiptRefusal::UnknownHandover { handover_id })
+        })?;
     // The MAC first: until it holds, nothing else in the receipt is the contractor's word.
     if !s.authentic(&office_keys.receipt_secret(&h.id)) {
-        return Err(refused(
-            file,
-            &format!(
-                "it was not made with the bundle of {} (forged or altered)",
-                h.id
-            ),
-        ));
+        let handover_id = h.id.clone();
+        return Err(refused(file, ReceiptRefusal::Forged { handover_id }));
     }
     if h.bundle_sha256.as_deref() != Some(r.bundle_sha256.as_str()) {
-        return Err(refused(
-            file,
-            "it names a bundle file other than the one recorded",
-        ));
+        return Err(refused(file, ReceiptRefusal::OtherBundle));
     }
-    let on = crate::dates::parse_date(&r.on)?;
+    let outside = || ReceiptRefusal::DateOutside { on: r.on.clone() };
+    let on = crate::dates::parse_date(&r.on).map_err(|_| refused(file, outside()))?;
     if on > office.today() || on < crate::history::local_date(h.created_at) {
-        return Err(refused(
-            file,
-            &format!("its date {on} is outside the handover's time"),
-        ));
+        return Err(refused(file, outside()));
     }
     Ok((s, h.closed_on))
 }
@@ -381,6 +407,68 @@ pub struct ReceiptStatus {
     pub received_on: Option<String>,
     /// Closed by a destruction receipt (rather than by hand, `confirm-destruction`).
     pub destroyed_by_receipt: bool,
+    /// What the destruction receipt says, if one closed the handover.
+    pub destruction: Option<DestructionEvidence>,
+}
+
+/// A destruction receipt's evidence, as the ledger recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DestructionEvidence {
+    /// The day the contractor destroyed the data (`YYYY-MM-DD`).
+    pub on: String,
+    /// Who at the contractor.
+    pub by: String,
+    /// When the receipt was made (RFC 3339).
+    pub made_at: String,
+    /// The files the contractor's app deleted.
+    pub deleted: Vec<String>,
+    /// The files it could not delete, and why.
+    pub not_deleted: Vec<NotDeleted>,
+    /// The contractor's note (printed copies, other copies).
+    pub note: Option<String>,
+}
+
+impl ReceiptStatus {
+    /// Where handover `h` stands, with these receipts.
+    pub fn state(&self, h: &crate::handover::HandoverRecord) -> ReceiptState {
+        match (h.closed_on, &self.received_on) {
+            (Some(_), _) if self.destroyed_by_receipt => ReceiptState::Destroyed,
+            (Some(_), _) => ReceiptState::ByHand,
+            (None, Some(_)) => ReceiptState::Received,
+            (None, None) => ReceiptState::NoReceipt,
+        }
+    }
+}
+
+/// A handover with what its receipts say.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HandoverReceipts {
+    /// The handover.
+    pub handover: crate::handover::HandoverRecord,
+    /// Where it stands.
+    pub state: ReceiptState,
+    /// Its receipts.
+    pub receipts: ReceiptStatus,
+}
+
+/// Every handover (oldest first) with where it stands with its receipts.
+pub fn handovers_with_receipts(office: &Office) -> Result<Vec<HandoverReceipts>> {
+    let mut status = receipt_status(office)?;
+    Ok(super::handovers(office)?
+        .into_iter()
+        .map(|h| {
+            let receipts = status.remove(&h.id).unwrap_or_default();
+            HandoverReceipts {
+                state: receipts.state(&h),
+                handover: h,
+                receipts,
+            }
+        })
+        .collect())
 }
 
 /// Per handover id, what its imported receipts say (handovers without any are absent): what
@@ -391,7 +479,18 @@ pub fn receipt_status(office: &Office) -> Result<std::collections::HashMap<Strin
     struct P {
         handover_id: String,
         on: String,
-        receipt: Option<serde_json::Value>,
+        receipt: Option<E>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct E {
+        by: String,
+        made_at: String,
+        #[serde(default)]
+        deleted: Vec<String>,
+        #[serde(default)]
+        not_deleted: Vec<NotDeleted>,
+        note: Option<String>,
     }
     let mut out = std::collections::HashMap::<String, ReceiptStatus>::new();
     office.store.for_each_entry_ref(&mut |e| {
@@ -401,13 +500,21 @@ pub fn receipt_status(office: &Office) -> Result<std::collections::HashMap<Strin
             _ => return Ok(()),
         };
         if let Some(Ok(p)) = e.payload.map(serde_json::from_slice::<P>)
-            && p.receipt.is_some()
+            && let Some(r) = p.receipt
         {
             let s = out.entry(p.handover_id).or_default();
             if received {
                 s.received_on = Some(p.on);
             } else {
                 s.destroyed_by_receipt = true;
+                s.destruction = Some(DestructionEvidence {
+                    on: p.on,
+                    by: r.by,
+                    made_at: r.made_at,
+                    deleted: r.deleted,
+                    not_deleted: r.not_deleted,
+                    note: r.note,
+                });
             }
         }
         Ok(())

@@ -294,9 +294,16 @@ pub fn overdue_report(office: &Office) -> Result<OverdueReport> {
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
+    let mut receipts = super::receipt_status(office)?;
     let mut handovers: Vec<OverdueHandover> = super::overdue_handovers(office)?
         .into_iter()
-        .map(|h| OverdueHandover {
+        .map(|h| {
+            let r = receipts.remove(&h.id).unwrap_or_default();
+            (h, r)
+        })
+        .map(|(h, r)| OverdueHandover {
+            receipt: r.state(&h),
+            received_on: r.received_on,
             date: history::local_date(h.created_at),
             contractor_name: names.get(&h.contractor_id).cloned(),
             customers: h.customers.len(),

@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::WorkType;
 use crate::handover::Method;
+use crate::receipt::ReceiptState;
 use crate::requests::RequestView;
 
 /// An open handover past its return-or-destroy date.
@@ -34,6 +35,10 @@ pub struct OverdueHandover {
     pub return_by: Date,
     /// Days since then.
     pub days_overdue: u32,
+    /// No receipt, or the contractor's received receipt came back (it is still open).
+    pub receipt: ReceiptState,
+    /// The day of the received receipt, if one came back.
+    pub received_on: Option<String>,
 }
 
 /// Everything overdue on a day.

@@ -2,12 +2,14 @@
 //! forged, altered, replayed and other-handover receipts are refused with nothing recorded.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use handover_core::bundle::OpenKey;
 use handover_core::handover::{Method, Selection};
-use handover_core::ops::{self, PackOptions, ReceiptInput};
-use handover_core::receipt::{self, MAX_RECEIPT_SIZE, ReceiptKind};
-use handover_core::{ContractorInput, NoProgress, WorkType};
+use handover_core::ops::{self, FixedClock, Office, PackOptions, ReceiptInput};
+use handover_core::receipt::{self, MAX_RECEIPT_SIZE, ReceiptKind, ReceiptState};
+use handover_core::report::Lang;
+use handover_core::{ContractorInput, DataDir, NoProgress, WorkType};
 
 use crate::support::{self, TestOffice};
 
@@ -93,7 +95,7 @@ impl Rx {
             kind,
             by: "架空 次郎".into(),
             on: Some(TODAY.into()),
-            extracted: extracted.map(Path::to_path_buf),
+            extracted: extracted.map(Path::to_path_buf).into_iter().collect(),
             note: Some("印刷物なし".into()),
         };
         let out = self.out(out);
@@ -101,11 +103,20 @@ impl Rx {
         out
     }
 
+    /// `file` is refused with `code` and a detail saying `why`, and nothing changes.
     #[track_caller]
-    fn refused(&mut self, file: &Path, why: &str) {
+    fn refused(&mut self, file: &Path, code: &str, why: &str) {
         let before = support::snapshot(&self.t.office);
         let e = ops::import_receipts(&mut self.t.office, &[file.to_path_buf()]).unwrap_err();
+        assert_eq!(e.code(), code, "{e}");
         assert!(e.to_string().contains(why), "{e}");
+        // A Japanese headline and detail of its own, naming the file.
+        assert!(e.headline(Lang::Ja).contains("何も記録していません"), "{e}");
+        let ja = e.detail(Lang::Ja);
+        assert!(
+            ja.contains(&file.display().to_string()) && ja.contains("何も記録していません"),
+            "{ja}"
+        );
         assert!(e.to_string().contains("nothing recorded"), "{e}");
         assert_eq!(support::snapshot(&self.t.office), before);
     }
@@ -138,6 +149,7 @@ fn a_destruction_receipt_deletes_the_extracted_files_and_closes_the_handover() {
     let status = ops::receipt_status(&rx.t.office).unwrap()[&id].clone();
     assert_eq!(status.received_on.as_deref(), Some(TODAY));
     assert!(!status.destroyed_by_receipt);
+    assert_eq!(state_of(&rx, &id), ReceiptState::Received);
 
     let done = ops::import_receipts(&mut rx.t.office, std::slice::from_ref(&destroyed)).unwrap();
     let r = &done[0].receipt;
@@ -162,9 +174,20 @@ fn a_destruction_receipt_deletes_the_extracted_files_and_closes_the_handover() {
     ops::verify_ledger(&rx.t.office).unwrap();
     assert!(ops::receipt_status(&rx.t.office).unwrap()[&id].destroyed_by_receipt);
 
+    let row = ops::handovers_with_receipts(&rx.t.office)
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(row.state, ReceiptState::Destroyed);
+    let evidence = row.receipts.destruction.unwrap();
+    assert_eq!(evidence.by, "架空 次郎");
+    assert!(evidence.deleted.contains(&"customers.csv".to_string()));
+    assert_eq!(evidence.not_deleted.len(), 1);
+    assert_eq!(evidence.note.as_deref(), Some("印刷物なし"));
+
     // Replays: the same files again.
-    rx.refused(&received, "already imported");
-    rx.refused(&destroyed, "already imported");
+    rx.refused(&received, "receipt_replayed", "already imported");
+    rx.refused(&destroyed, "receipt_replayed", "already imported");
 }
 
 #[test]
@@ -181,7 +204,7 @@ fn altered_forged_and_other_handover_receipts_are_refused() {
     let mid = bad.len() / 2;
     bad[mid] = if bad[mid] == b'A' { b'B' } else { b'A' };
     std::fs::write(&altered, &bad).unwrap();
-    rx.refused(&altered, "altered");
+    rx.refused(&altered, "receipt_unreadable", "altered");
 
     // Made with bundle a's secret but naming handover b: the MAC fails under b's secret.
     let opened = ops::open_bundle(&rx.out("a.age"), rx.key(), &rx.trust(), None, false).unwrap();
@@ -200,7 +223,11 @@ fn altered_forged_and_other_handover_receipts_are_refused() {
         receipt::seal(&r, &secret, &rk.office_recipient).unwrap(),
     )
     .unwrap();
-    rx.refused(&cross, &format!("not made with the bundle of {second}"));
+    rx.refused(
+        &cross,
+        "receipt_forged",
+        &format!("not made with the bundle of {second}"),
+    );
 
     // Forged without any secret.
     let forged = rx.out("forged.age");
@@ -209,13 +236,17 @@ fn altered_forged_and_other_handover_receipts_are_refused() {
         receipt::seal(&r, &[0u8; 32], &rk.office_recipient).unwrap(),
     )
     .unwrap();
-    rx.refused(&forged, "forged or altered");
+    rx.refused(&forged, "receipt_forged", "forged or altered");
 
     // Not encrypted to this office.
     let stranger = age::x25519::Identity::generate().to_public().to_string();
     let lost = rx.out("lost.age");
     std::fs::write(&lost, receipt::seal(&r, &secret, &stranger).unwrap()).unwrap();
-    rx.refused(&lost, "not a receipt encrypted to this office");
+    rx.refused(
+        &lost,
+        "receipt_unreadable",
+        "not a receipt encrypted to this office",
+    );
 
     // A batch with one bad file records nothing, not even the good one.
     let before = support::snapshot(&rx.t.office);
@@ -227,7 +258,7 @@ fn altered_forged_and_other_handover_receipts_are_refused() {
 
     // A destruction receipt for a handover already closed by hand is refused.
     ops::confirm_destruction(&mut rx.t.office, &first, TODAY, Some("paper")).unwrap();
-    rx.refused(&good, "already closed");
+    rx.refused(&good, "receipt_closed", "already closed");
     // Closed by hand: no receipt in the ledger for it (nor for the refused ones).
     assert!(ops::receipt_status(&rx.t.office).unwrap().is_empty());
 }
@@ -266,7 +297,7 @@ fn a_bundle_from_before_receipts_and_bad_input_make_no_receipt() {
         kind: ReceiptKind::Received,
         by: " ".into(),
         on: None,
-        extracted: None,
+        extracted: vec![],
         note: None,
     };
     let out = rx.out("r.age");
@@ -289,7 +320,7 @@ fn a_bundle_from_before_receipts_and_bad_input_make_no_receipt() {
     let wrong = ReceiptInput {
         kind: ReceiptKind::Destroyed,
         by: "架空 次郎".into(),
-        extracted: Some(ex.clone()),
+        extracted: vec![ex.clone()],
         ..input.clone()
     };
     let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &wrong, &out).unwrap_err();
@@ -303,6 +334,93 @@ fn a_bundle_from_before_receipts_and_bad_input_make_no_receipt() {
     };
     let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &input, &out).unwrap_err();
     assert_eq!(e.code(), "file_exists", "{e}");
+}
+
+/// Where handover `id` stands with its receipts.
+fn state_of(rx: &Rx, id: &str) -> ReceiptState {
+    ops::handovers_with_receipts(&rx.t.office)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.handover.id == id)
+        .unwrap()
+        .state
+}
+
+/// The states the lists show: no receipt, then by hand for one closed without a receipt; the
+/// overdue report says which overdue handovers have no receipt and which were received.
+#[test]
+fn each_handover_says_whether_it_has_no_receipt_a_receipt_or_was_closed_by_hand() {
+    let mut rx = Rx::new();
+    let a = rx.pack("a.age");
+    let b = rx.pack("b.age");
+    let c = rx.pack("c.age");
+    assert_eq!(state_of(&rx, &a), ReceiptState::NoReceipt);
+    ops::confirm_destruction(&mut rx.t.office, &a, TODAY, Some("paper")).unwrap();
+    assert_eq!(state_of(&rx, &a), ReceiptState::ByHand);
+    let received = rx.make("b.age", ReceiptKind::Received, None, "r.age");
+    ops::import_receipts(&mut rx.t.office, &[received]).unwrap();
+    assert_eq!(state_of(&rx, &b), ReceiptState::Received);
+    assert_eq!(state_of(&rx, &c), ReceiptState::NoReceipt);
+
+    // Half a year later both open ones are overdue: one received, one without any receipt.
+    rx.t.office = Office::open(DataDir::new(rx.t.data()), support::OPERATOR)
+        .unwrap()
+        .with_clock(Arc::new(FixedClock(
+            "2027-06-01T09:00:00Z".parse().unwrap(),
+        )));
+    let report = ops::overdue_report(&rx.t.office).unwrap();
+    let rows: Vec<_> = report
+        .handovers
+        .iter()
+        .map(|h| (h.handover_id.as_str(), h.receipt, h.received_on.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (b.as_str(), ReceiptState::Received, Some(TODAY)),
+            (c.as_str(), ReceiptState::NoReceipt, None)
+        ]
+    );
+}
+
+/// A bundle exported into two folders: one destruction deletes it in both (each checked
+/// first); a wrong folder among them deletes nothing anywhere.
+#[test]
+fn a_destruction_deletes_every_folder_it_was_extracted_into_or_none() {
+    let mut rx = Rx::new();
+    rx.pack("a.age");
+    rx.pack("b.age");
+    let (one, two, other) = (rx.out("one"), rx.out("two"), rx.out("other"));
+    for (bundle, dir) in [("a.age", &one), ("a.age", &two), ("b.age", &other)] {
+        ops::open_bundle(&rx.out(bundle), rx.key(), &rx.trust(), Some(dir), false).unwrap();
+    }
+    std::fs::remove_file(two.join("customers.json")).unwrap();
+    let input = |dirs: Vec<PathBuf>| ReceiptInput {
+        kind: ReceiptKind::Destroyed,
+        by: "架空 次郎".into(),
+        on: Some(TODAY.into()),
+        extracted: dirs,
+        note: None,
+    };
+    let out = rx.out("r.age");
+    let wrong = input(vec![one.clone(), other.clone()]);
+    let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &wrong, &out).unwrap_err();
+    assert!(e.to_string().contains("another bundle"), "{e}");
+    assert!(one.join("customers.csv").exists() && !out.exists());
+
+    let both = input(vec![one.clone(), two.clone()]);
+    let made = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &both, &out).unwrap();
+    for dir in [&one, &two] {
+        assert!(!dir.join("customers.csv").exists(), "{}", dir.display());
+    }
+    // customers.json was gone from one folder and deleted from the other: deleted, once.
+    let r = made.receipt;
+    assert_eq!(
+        r.deleted.iter().filter(|f| *f == "customers.json").count(),
+        1
+    );
+    assert!(r.not_deleted.is_empty(), "{:?}", r.not_deleted);
+    assert!(other.join("customers.csv").exists());
 }
 
 /// The office's escrow identity, read from its key file.

@@ -444,7 +444,7 @@ fn staff_import_a_destruction_receipt_on_the_shared_store() {
         kind: ReceiptKind::Destroyed,
         by: "架空 次郎".into(),
         on: Some("2026-11-23".into()),
-        extracted: None,
+        extracted: vec![],
         note: Some("印刷物なし".into()),
     };
     let receipt = s.tmp.path().join("destroyed.age");
@@ -459,8 +459,20 @@ fn staff_import_a_destruction_receipt_on_the_shared_store() {
         h.closed_on.map(|d| d.to_string()).as_deref(),
         Some("2026-11-23")
     );
+    // Another PC sees the handover closed by the receipt, with its evidence.
+    let rows = ops::handovers_with_receipts(&manager).unwrap();
+    assert_eq!(
+        rows[0].state,
+        handover_core::receipt::ReceiptState::Destroyed
+    );
+    let evidence = rows[0].receipts.destruction.clone().unwrap();
+    assert_eq!(
+        (evidence.by.as_str(), evidence.note.as_deref()),
+        ("架空 次郎", Some("印刷物なし"))
+    );
     let head = staff.store().ledger_head().unwrap();
     let e = ops::import_receipts(&mut manager, &[receipt]).unwrap_err();
+    assert_eq!(e.code(), "receipt_replayed", "{e}");
     assert!(e.to_string().contains("already imported"), "{e}");
     assert_eq!(staff.store().ledger_head().unwrap(), head);
     ops::verify_ledger(&manager).unwrap();

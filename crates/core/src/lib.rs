@@ -33,6 +33,7 @@ pub mod requests;
 pub mod retention;
 pub mod store;
 pub mod text;
+pub mod usage;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

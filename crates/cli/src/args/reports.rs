@@ -43,6 +43,34 @@ pub enum ReportCmd {
     Leak(LeakArgs),
     /// Handovers past their return-or-destroy date, and requests overdue
     Overdue(super::JsonFlag),
+    /// The record of use (操作記録): who looked at or wrote out customer data, by operator and
+    /// period (managers and admins)
+    Usage(UsageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Only this operator's uses (`--operator` is who signs in)
+    #[arg(long = "by", value_name = "NAME")]
+    pub by: Option<String>,
+    /// From this day (YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this day (YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The file's format
+    #[arg(long, value_parser = ["csv", "xlsx"], requires = "out")]
+    pub format: Option<String>,
+    /// Write the report to this new file (with --format)
+    #[arg(long, value_name = "FILE", requires = "format")]
+    pub out: Option<PathBuf>,
+    /// Headers and labels: ja or en
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

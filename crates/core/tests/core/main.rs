@@ -25,4 +25,5 @@ mod retention;
 mod shared_store;
 mod sign_in;
 mod support;
+mod usage;
 mod wizard;

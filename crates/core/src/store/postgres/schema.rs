@@ -7,7 +7,10 @@ use super::At;
 use crate::{Error, Result};
 
 /// Migrations, in order; the schema's version is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_office.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_office.sql"),
+    include_str!("migrations/0003_usage.sql"),
+];
 
 /// Roles and grants (after the migrations).
 const ROLES: &str = include_str!("migrations/roles.sql");

@@ -10,6 +10,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_id_counters.sql"),
     include_str!("migrations/0006_policy_in_ledger.sql"),
     include_str!("migrations/0007_operators.sql"),
+    include_str!("migrations/0009_usage.sql"),
 ];
 
 /// The schema version this build writes.

@@ -33,6 +33,9 @@ BEGIN
     EXECUTE format('GRANT UPDATE (closed_on, closed_note) ON handovers TO %I', s);
     EXECUTE format('GRANT INSERT, UPDATE ON id_counters TO %I', s);
     EXECUTE format('GRANT INSERT ON floor_plans, floor_plan_chunks TO %I', s);
+    -- the record of use: everyone records their own uses and seals them (usage.sql).
+    EXECUTE format('GRANT INSERT ON usage, usage_customers TO %I', s);
+    EXECUTE format('GRANT UPDATE (sealed_by) ON usage TO %I', s);
     EXECUTE format('GRANT EXECUTE ON FUNCTION handover_role(TEXT), handover_is(TEXT), '
                    'handover_kind_role(TEXT), ledger_lock(), '
                    'ledger_append(TEXT, TEXT, TEXT, TEXT[]) TO %I', s);

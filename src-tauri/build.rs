@@ -44,6 +44,8 @@ const COMMANDS: &[&str] = &[
     "leak_report_record",
     "leak_report_save",
     "overdue_report",
+    "usage_list",
+    "usage_export",
     "dialog",
     "settings_get",
     "settings_set_language",

@@ -82,10 +82,18 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(handlers())
-        .run(context);
-    if let Err(e) = result {
-        eprintln!("Handover stopped: {e}");
-        std::process::exit(1);
+        .build(context);
+    match result {
+        // At exit the signed-in person's uses still waiting are sealed into the ledger.
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                tauri::Manager::state::<state::AppState>(handle).close();
+            }
+        }),
+        Err(e) => {
+            eprintln!("Handover stopped: {e}");
+            std::process::exit(1);
+        }
     }
 }
 
@@ -134,6 +142,8 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::accountability::leak_report_record,
         commands::accountability::leak_report_save,
         commands::accountability::overdue_report,
+        commands::usage::usage_list,
+        commands::usage::usage_export,
         commands::dialogs::dialog,
         commands::settings::settings_get,
         commands::settings::settings_set_language,

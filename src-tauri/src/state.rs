@@ -151,6 +151,16 @@ impl AppState {
         })
     }
 
+    /// The app is ending: seal the signed-in person's uses that wait (record of use). An
+    /// office busy elsewhere or closed is left alone; its uses are sealed by the next use.
+    pub fn close(&self) {
+        if let Ok(mut guard) = self.office.try_lock()
+            && let Ok(office) = guard.as_mut()
+        {
+            let _ = ops::seal_own_uses(office);
+        }
+    }
+
     /// Run `f` with the open office.
     pub fn with<T: Send>(
         &self,

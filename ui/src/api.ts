@@ -57,6 +57,8 @@ import type { FieldOption } from "./bindings/FieldOption";
 import type { HandoverDefaults } from "./bindings/HandoverDefaults";
 import type { PreviewRequest } from "./bindings/PreviewRequest";
 import type { RegisterPreview } from "./bindings/RegisterPreview";
+import type { UsageEntry } from "./bindings/UsageEntry";
+import type { UsageFilter } from "./bindings/UsageFilter";
 import type { WorkType } from "./bindings/WorkType";
 import type { Approval } from "./bindings/Approval";
 import type { ApprovalNeed } from "./bindings/ApprovalNeed";
@@ -141,6 +143,10 @@ export const api = {
   saveLeakReport: (query: LeakQuery, path: string, format: LeakFormat, lang: Lang) =>
     invoke<SavedFile>("leak_report_save", { query, path, format, lang }),
   overdueReport: () => invoke<OverdueReport>("overdue_report"),
+  // The record of use (操作記録), managers only.
+  usage: (filter: UsageFilter) => invoke<UsageEntry[]>("usage_list", { filter }),
+  exportUsage: (filter: UsageFilter, path: string, format: ExportFormat, lang: Lang) =>
+    invoke<SavedFile>("usage_export", { filter, path, format, lang }),
   // Settings and first start
   settings: () => invoke<SettingsInfo>("settings_get"),
   setLanguage: (language: string) => invoke<SettingsInfo>("settings_set_language", { language }),

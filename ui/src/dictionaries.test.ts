@@ -9,6 +9,7 @@ import { tap } from "./text/approvals";
 import { tl } from "./text/ledger";
 import { tsv } from "./text/supervision";
 import { trc } from "./text/receipts";
+import { tu } from "./text/usage";
 
 /** Every source file of the app but the tests and the generated bindings. */
 function sources(dir = join(__dirname)): string[] {
@@ -27,6 +28,7 @@ const DICTIONARIES: [string, () => object][] = [
   ["text/approvals.ts", tap],
   ["text/supervision.ts", tsv],
   ["text/receipts.ts", trc],
+  ["text/usage.ts", tu],
 ];
 
 function inLang<T>(l: "ja" | "en", f: () => T): T {

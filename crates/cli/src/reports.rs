@@ -1,11 +1,12 @@
 //! `handover history` and `handover report customer|leak|overdue`: the accountability views.
 //! Every number and rule is computed in `handover_core`; this file parses and prints.
 
-use handover_core::ops::{self, HistoryFilter};
+use handover_core::ops::{self, HistoryFilter, LeakFormat, UsageFilter};
 use handover_core::report::{ExportFormat, Lang, LeakQuery, LeakReport, SavedFile, fields_label};
+use handover_core::usage::UsageEntry;
 
 use crate::args::Cli;
-use crate::args::reports::{CustomerReportArgs, HistoryArgs, LeakArgs, ReportCmd};
+use crate::args::reports::{CustomerReportArgs, HistoryArgs, LeakArgs, ReportCmd, UsageArgs};
 use crate::{open, print_json, requests};
 
 fn wrote(s: &SavedFile) {
@@ -13,7 +14,7 @@ fn wrote(s: &SavedFile) {
 }
 
 pub fn history(cli: &Cli, a: &HistoryArgs) -> anyhow::Result<()> {
-    let office = open(cli)?;
+    let mut office = open(cli)?;
     let lang: Lang = a.lang.parse()?;
     let filter = HistoryFilter {
         customer_id: a.customer.clone(),
@@ -24,10 +25,12 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> anyhow::Result<()> {
     };
     let rows = ops::history(&office, &filter)?;
     if let Some(p) = &a.csv {
-        wrote(&ops::export_history(&rows, p, ExportFormat::Csv, lang)?);
+        let saved = ops::save_history(&mut office, &filter, p, ExportFormat::Csv, lang)?;
+        wrote(&saved);
     }
     if let Some(p) = &a.xlsx {
-        wrote(&ops::export_history(&rows, p, ExportFormat::Xlsx, lang)?);
+        let saved = ops::save_history(&mut office, &filter, p, ExportFormat::Xlsx, lang)?;
+        wrote(&saved);
     }
     if a.json {
         return print_json(&rows);
@@ -66,20 +69,21 @@ pub fn report(cli: &Cli, cmd: &ReportCmd) -> anyhow::Result<()> {
         ReportCmd::Leak(a) => leak(cli, a),
         ReportCmd::Overdue(a) => overdue(cli, a.json),
         ReportCmd::Supervision(a) => crate::supervision::report(cli, a),
+        ReportCmd::Usage(a) => usage(cli, a),
     }
 }
 
 fn customer(cli: &Cli, a: &CustomerReportArgs) -> anyhow::Result<()> {
-    let office = open(cli)?;
-    let r = ops::report_customer(&office, &a.customer)?;
+    let mut office = open(cli)?;
     if let Some(p) = &a.html {
-        wrote(&ops::save_customer_report_html(&r, p)?);
+        wrote(&ops::save_customer_report(&mut office, &a.customer, p)?);
+        if !a.json {
+            return Ok(());
+        }
     }
+    let r = ops::report_customer(&mut office, &a.customer)?;
     if a.json {
         return print_json(&r);
-    }
-    if a.html.is_some() {
-        return Ok(());
     }
     let c = r.customer.as_ref();
     outln!(
@@ -111,6 +115,62 @@ fn customer(cli: &Cli, a: &CustomerReportArgs) -> anyhow::Result<()> {
         out!("  ");
         requests::print_view(v);
     }
+    outln!("{} look(s) and output(s) of their data:", r.uses.len());
+    for u in &r.uses {
+        outln!("  {}  {}  {}", u.at, u.operator, usage_label(u));
+    }
+    Ok(())
+}
+
+/// What a use was, in English (the CLI's language for labels), with its detail.
+fn usage_label(u: &UsageEntry) -> String {
+    let what = u.use_kind().map_or(u.kind.as_str(), |k| k.label_en());
+    if u.detail.is_empty() {
+        what.to_string()
+    } else {
+        format!("{what} ({})", u.detail)
+    }
+}
+
+fn usage(cli: &Cli, a: &UsageArgs) -> anyhow::Result<()> {
+    let mut office = open(cli)?;
+    let lang: Lang = a.lang.parse()?;
+    let filter = UsageFilter {
+        operator: a.by.clone(),
+        from: a.from.clone(),
+        to: a.to.clone(),
+    };
+    if let (Some(format), Some(p)) = (&a.format, &a.out) {
+        let format = if format == "xlsx" {
+            ExportFormat::Xlsx
+        } else {
+            ExportFormat::Csv
+        };
+        wrote(&ops::save_usage_report(
+            &mut office,
+            &filter,
+            p,
+            format,
+            lang,
+        )?);
+        return Ok(());
+    }
+    let rows = ops::usage_report(&office, &filter)?;
+    if a.json {
+        return print_json(&rows);
+    }
+    outln!("日時\t操作者\t操作\t顧客数\t顧客番号");
+    for u in &rows {
+        outln!(
+            "{}\t{}\t{}\t{}\t{}",
+            u.at,
+            u.operator,
+            usage_label(u),
+            u.count,
+            u.customers.join(" ")
+        );
+    }
+    errln!("{} use(s)", rows.len());
     Ok(())
 }
 
@@ -126,16 +186,27 @@ fn leak(cli: &Cli, a: &LeakArgs) -> anyhow::Result<()> {
         keys_lost: a.keys_lost,
         aware_on: a.aware.clone(),
     };
-    // Files first, so that a refused output path records nothing.
-    let preview = ops::leak_report(&office, &q)?;
+    // Files first, so that a refused output path records nothing in the ledger.
     if let Some(p) = &a.html {
-        wrote(&ops::save_leak_report_html(&preview, p)?);
+        wrote(&ops::save_leak_report(
+            &mut office,
+            &q,
+            p,
+            LeakFormat::Html,
+            lang,
+        )?);
     }
     if let Some(p) = &a.xlsx {
-        wrote(&ops::save_leak_report_xlsx(&preview, p, lang)?);
+        wrote(&ops::save_leak_report(
+            &mut office,
+            &q,
+            p,
+            LeakFormat::Xlsx,
+            lang,
+        )?);
     }
     let r = if a.no_record {
-        preview
+        ops::leak_report(&mut office, &q)?
     } else {
         ops::record_leak_report(&mut office, &q)?
     };

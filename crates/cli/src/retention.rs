@@ -33,6 +33,16 @@ pub fn verify(cli: &Cli, a: &JsonFlag) -> anyhow::Result<()> {
             d.ledger_customers
         );
     }
+    if let Some(u) = &report.usage
+        && u.sealed + u.pending > 0
+    {
+        outln!(
+            "The record of use agrees with its {} seal(s): {} use(s) sealed, {} waiting to be sealed.",
+            u.seals,
+            u.sealed,
+            u.pending
+        );
+    }
     if let Some(h) = report.head {
         outln!("head: {h}");
     }

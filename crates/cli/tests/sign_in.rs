@@ -136,3 +136,66 @@ fn five_wrong_passwords_lock_the_operator_and_say_until_when() {
         "already has its operators",
     );
 }
+
+/// The record of use (操作記録) from the terminal: staff's looks are recorded under their name,
+/// only a manager or admin reads or saves the report (staff: exit 4, nothing written), and the
+/// customer's report says who looked.
+#[test]
+fn staff_looks_are_recorded_and_only_managers_read_the_record_of_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    ok(run(
+        &data,
+        Some(PASSWORD),
+        &["init", "--admin", "kanri"],
+        "",
+    ));
+    let admin = ["--operator", "kanri"];
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/registers");
+    let register = fixtures.join("basic_utf8.csv");
+    let import = [&admin[..], &["import", register.to_str().unwrap()]].concat();
+    ok(run(&data, Some(PASSWORD), &import, ""));
+    for (who, role) in [("joshi", "manager"), ("tanto", "staff")] {
+        let add = [&admin[..], &["operator", "add", who, "--role", role]].concat();
+        ok(run(&data, Some(PASSWORD), &add, ""));
+    }
+    let staff = ["--operator", "tanto"];
+    let look = [&staff[..], &["report", "customer", "T003"]].concat();
+    let out = ok(run(&data, Some(PASSWORD), &look, ""));
+    assert!(out.contains("tanto  customer page viewed"), "{out}");
+    let out_file = tmp.path().join("usage.csv");
+    let save = [
+        "report",
+        "usage",
+        "--format",
+        "csv",
+        "--out",
+        out_file.to_str().unwrap(),
+    ];
+    refused(
+        run(&data, Some(PASSWORD), &[&staff[..], &save].concat(), ""),
+        4,
+        "needs the manager role",
+    );
+    assert!(!out_file.exists());
+    let list = [&staff[..], &["report", "usage"]].concat();
+    refused(
+        run(&data, Some(PASSWORD), &list, ""),
+        4,
+        "needs the manager role",
+    );
+
+    let boss = ["--operator", "joshi"];
+    ok(run(&data, Some(PASSWORD), &[&boss[..], &save].concat(), ""));
+    let csv = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        csv.contains(",tanto,顧客画面の閲覧,disclosure record,1,T003,"),
+        "{csv}"
+    );
+    let only = [&boss[..], &["report", "usage", "--by", "tanto"]].concat();
+    let out = ok(run(&data, Some(PASSWORD), &only, ""));
+    assert!(out.contains("1 use(s)"), "{out}");
+    let verify = [&admin[..], &["ledger", "verify"]].concat();
+    let out = ok(run(&data, Some(PASSWORD), &verify, ""));
+    assert!(out.contains("The record of use agrees"), "{out}");
+}

@@ -35,6 +35,7 @@ pub mod retention;
 pub mod store;
 pub mod supervision;
 pub mod text;
+pub mod usage;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

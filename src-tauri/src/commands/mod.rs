@@ -17,4 +17,5 @@ pub mod register;
 pub mod session;
 pub mod settings;
 pub mod system;
+pub mod usage;
 pub mod wizard;

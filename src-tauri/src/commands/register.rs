@@ -47,10 +47,10 @@ pub fn customers_list(state: State<'_, AppState>, query: String) -> CmdResult<Ve
     state.with(|o| Ok(ops::customers(o, &query, None)?))
 }
 
-/// One customer.
+/// One customer, for their page: recorded as a look at their data (操作記録).
 #[tauri::command(async)]
 pub fn customer_get(state: State<'_, AppState>, id: String) -> CmdResult<Customer> {
-    state.with(|o| Ok(ops::customer(o, &id)?))
+    state.with(|o| Ok(ops::customer_page_view(o, &id)?))
 }
 
 /// Import a register file.

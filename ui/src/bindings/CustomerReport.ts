@@ -3,6 +3,7 @@ import type { CustomerSummary } from "./CustomerSummary";
 import type { ProvisionRow } from "./ProvisionRow";
 import type { RecipientInfo } from "./RecipientInfo";
 import type { RequestView } from "./RequestView";
+import type { UsageEntry } from "./UsageEntry";
 
 /**
  * The disclosure record.
@@ -39,4 +40,8 @@ recipients: Array<RecipientInfo>,
 /**
  * Their requests, oldest first.
  */
-requests: Array<RequestView>, };
+requests: Array<RequestView>, 
+/**
+ * Who in the office looked at or wrote out their data (操作記録), oldest first.
+ */
+uses: Array<UsageEntry>, };

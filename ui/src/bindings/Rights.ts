@@ -26,6 +26,10 @@ purge: boolean,
  */
 exportLedger: boolean, 
 /**
+ * Read and save the record of use, 操作記録 (manager).
+ */
+readUsage: boolean, 
+/**
  * Add and disable the office's people (admin).
  */
 manageOperators: boolean, };

@@ -18,6 +18,7 @@ export const ALL_RIGHTS: Rights = {
   editRoster: true,
   purge: true,
   exportLedger: true,
+  readUsage: true,
   manageOperators: false,
 };
 

@@ -12,7 +12,7 @@ const info = (keys: boolean): AppInfo => ({
   interruptedPacks: [],
   server: null,
   role: null,
-  rights: { decideRequests: true, editPolicy: true, editRoster: true, purge: true, exportLedger: true, manageOperators: false },
+  rights: { decideRequests: true, editPolicy: true, editRoster: true, purge: true, exportLedger: true, readUsage: true, manageOperators: false },
 });
 const settings = (mode: SettingsInfo["mode"]): SettingsInfo => ({
   language: null,

@@ -15,12 +15,14 @@ import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang } from "../i18n";
 import { formatDate } from "../lib/format";
-import { storeRevision } from "../lib/live";
+import { rights, storeRevision } from "../lib/live";
 import { methodLabel, protectionLabel, ta } from "../text/accountability";
 import { receiptStateLabel, trc } from "../text/receipts";
 import { Handovers } from "./Handovers";
+import { tu } from "../text/usage";
+import { UsageLog } from "./Usage";
 
-type Tab = "history" | "handovers" | "customer" | "leak" | "overdue";
+type Tab = "history" | "handovers" | "customer" | "leak" | "overdue" | "usage";
 
 /** Managers' view: the provision history, returns, the disclosure record and the leak report. */
 export function History({ today }: { today: string }) {
@@ -38,6 +40,9 @@ export function History({ today }: { today: string }) {
     ["customer", tx.tabCustomer],
     ["leak", tx.tabLeak],
     ["overdue", tx.tabOverdueAll],
+    // The record of use says what each person looked at: managers only (the core refuses
+    // anyone else anyway).
+    ...(rights.value.readUsage ? [["usage", tu().tabUsage] as [Tab, string]] : []),
   ];
   return (
     <section class="view scroll">
@@ -63,6 +68,7 @@ export function History({ today }: { today: string }) {
       {tab === "customer" && <Disclosure />}
       {tab === "leak" && <Leak contractors={contractors} today={today} />}
       {tab === "overdue" && <Overdue />}
+      {tab === "usage" && <UsageLog />}
     </section>
   );
 }

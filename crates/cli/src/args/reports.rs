@@ -46,6 +46,34 @@ pub enum ReportCmd {
     /// A contractor's supervision evidence over a period (manager): agreement and clauses,
     /// selection check, reviews, handovers with receipts, overdue returns, incidents
     Supervision(super::supervision::SupervisionReportArgs),
+    /// The record of use (操作記録): who looked at or wrote out customer data, by operator and
+    /// period (managers and admins)
+    Usage(UsageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Only this operator's uses (`--operator` is who signs in)
+    #[arg(long = "by", value_name = "NAME")]
+    pub by: Option<String>,
+    /// From this day (YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this day (YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The file's format
+    #[arg(long, value_parser = ["csv", "xlsx"], requires = "out")]
+    pub format: Option<String>,
+    /// Write the report to this new file (with --format)
+    #[arg(long, value_name = "FILE", requires = "format")]
+    pub out: Option<PathBuf>,
+    /// Headers and labels: ja or en
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

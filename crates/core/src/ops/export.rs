@@ -5,7 +5,7 @@
 //! so it is written owner-only, through a `.partial` file that is fsynced and only then moved
 //! into place, never over an existing file. The export itself is recorded (`ledger.exported`,
 //! with the file's SHA-256 and the head it covers): data leaving the store is accounted for
-//! like any handover.
+//! like any handover, and listed in the record of use (操作記録) with the other outputs.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -18,6 +18,7 @@ use super::Office;
 use crate::bundle::files::{RemoveOnDrop, create_partial, move_no_replace};
 use crate::operators::Role;
 use crate::store::ledger::export;
+use crate::usage::UseKind;
 use crate::{Error, Result};
 
 /// What an export wrote.
@@ -104,7 +105,18 @@ pub fn export_ledger(office: &mut Office, out: &Path) -> Result<ExportReport> {
             "head": head,
         }),
     );
-    let entry = match office.store.append(event) {
+    let recorded = office.store.append(event).and_then(|e| {
+        let file = out.file_name().map(|n| n.to_string_lossy().into_owned());
+        let no_customers: [String; 0] = [];
+        super::usage::record(
+            office,
+            UseKind::LedgerExport,
+            &file.unwrap_or_default(),
+            no_customers,
+        )?;
+        Ok(e)
+    });
+    let entry = match recorded {
         Ok(e) => e,
         Err(e) => {
             // Not recorded, so not handed out.

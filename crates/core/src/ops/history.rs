@@ -9,6 +9,7 @@ use ts_rs::TS;
 use super::Office;
 use crate::history::{self, ProvisionQuery, ProvisionRow};
 use crate::report::{self, ExportFormat, Lang, SavedFile};
+use crate::usage::UseKind;
 use crate::{Error, Result, WorkType};
 
 /// Which provisions to show. Empty fields do not filter; dates are office-local days.
@@ -85,19 +86,28 @@ pub fn history(office: &Office, filter: &HistoryFilter) -> Result<Vec<ProvisionR
     Ok(rows)
 }
 
-/// The history a filter selects, written to a new file (refuses to overwrite) as CSV or XLSX.
+/// The history a filter selects, written to a new file (refuses to overwrite) as CSV or XLSX,
+/// and recorded as a use (操作記録) naming the customers it holds.
 pub fn save_history(
-    office: &Office,
+    office: &mut Office,
     filter: &HistoryFilter,
     path: &Path,
     format: ExportFormat,
     lang: Lang,
 ) -> Result<SavedFile> {
     report::check_new(path)?;
-    export_history(&history(office, filter)?, path, format, lang)
+    let rows = history(office, filter)?;
+    let saved = export_history(&rows, path, format, lang)?;
+    let detail = match format {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Xlsx => "xlsx",
+    };
+    let customers = rows.into_iter().map(|r| r.customer_id);
+    super::usage::record_file(office, UseKind::HistoryExport, detail, customers, saved)
 }
 
-/// Write history rows to a new file (refuses to overwrite) as CSV or XLSX.
+/// Write history rows to a new file (refuses to overwrite) as CSV or XLSX. The file writer
+/// only: it records no use, so a front end saves through [`save_history`], which does.
 pub fn export_history(
     rows: &[ProvisionRow],
     path: &Path,

@@ -54,6 +54,8 @@ pub struct Rights {
     pub purge: bool,
     /// Export the ledger (manager).
     pub export_ledger: bool,
+    /// Read and save the record of use, 操作記録 (manager).
+    pub read_usage: bool,
     /// Add and disable the office's people (admin).
     pub manage_operators: bool,
 }
@@ -69,6 +71,7 @@ impl Rights {
             edit_roster: manager,
             purge: manager,
             export_ledger: manager,
+            read_usage: manager,
             manage_operators: role.is_some_and(|r| r.allows(Role::Admin)),
         }
     }
@@ -109,6 +112,7 @@ mod tests {
         let staff = Rights::of(Some(Role::Staff));
         assert!(!staff.decide_requests && !staff.edit_policy && !staff.edit_roster);
         assert!(!staff.purge && !staff.export_ledger && !staff.manage_operators);
+        assert!(!staff.read_usage && Rights::of(Some(Role::Manager)).read_usage);
         let manager = Rights::of(Some(Role::Manager));
         assert!(manager.decide_requests && manager.edit_policy && manager.edit_roster);
         assert!(manager.purge && manager.export_ledger && !manager.manage_operators);

@@ -7,16 +7,32 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::{Office, requests};
+use super::{Office, requests, usage};
 use crate::history::{self, ProvisionQuery, ProvisionRow};
 use crate::report::{
     self, CustomerReport, CustomerSummary, Lang, LeakInput, LeakQuery, LeakReport, OverdueHandover,
     OverdueReport, Printable, RecipientInfo, SavedFile,
 };
+use crate::usage::UseKind;
 use crate::{Error, Result};
 
-/// The disclosure record of one customer: every provision of their data and their requests.
-pub fn report_customer(office: &Office, customer_id: &str) -> Result<CustomerReport> {
+/// The disclosure record of one customer (every provision of their data, their requests, and
+/// who looked at it), shown: recorded as a look at their data.
+pub fn report_customer(office: &mut Office, customer_id: &str) -> Result<CustomerReport> {
+    let id = customer_id.trim().to_string();
+    build_customer_report(office, &id)?;
+    usage::record(
+        office,
+        UseKind::CustomerPage,
+        "disclosure record",
+        [id.clone()],
+    )?;
+    // Built again so that it lists this very look.
+    build_customer_report(office, &id)
+}
+
+/// The disclosure record, read only (the callers record what they do with it).
+fn build_customer_report(office: &Office, customer_id: &str) -> Result<CustomerReport> {
     let id = customer_id.trim();
     let customer = office.store.customer(id)?;
     let provisions = office.store.provisions(&ProvisionQuery {
@@ -56,26 +72,45 @@ pub fn report_customer(office: &Office, customer_id: &str) -> Result<CustomerRep
         provisions,
         recipients,
         requests,
+        uses: usage::uses_of_customer(office, id)?,
     })
 }
 
-/// The disclosure record with its printable page.
+/// The disclosure record with its printable page (to print it): recorded as a report print.
 pub fn customer_report_page(
-    office: &Office,
+    office: &mut Office,
     customer_id: &str,
 ) -> Result<Printable<CustomerReport>> {
-    let r = report_customer(office, customer_id)?;
+    let id = customer_id.trim().to_string();
+    build_customer_report(office, &id)?;
+    usage::record(
+        office,
+        UseKind::ReportPrint,
+        "disclosure record",
+        [id.clone()],
+    )?;
+    let r = build_customer_report(office, &id)?;
     let html = report::customer_report_html(&r);
     Ok(Printable { report: r, html })
 }
 
-/// Save a customer's disclosure record as printable HTML (refuses to overwrite).
-pub fn save_customer_report(office: &Office, customer_id: &str, path: &Path) -> Result<SavedFile> {
+/// Save a customer's disclosure record as printable HTML (refuses to overwrite), recorded as a
+/// report export.
+pub fn save_customer_report(
+    office: &mut Office,
+    customer_id: &str,
+    path: &Path,
+) -> Result<SavedFile> {
     report::check_new(path)?;
-    save_customer_report_html(&report_customer(office, customer_id)?, path)
+    let id = customer_id.trim().to_string();
+    let r = build_customer_report(office, &id)?;
+    let saved = save_customer_report_html(&r, path)?;
+    let detail = "disclosure record html";
+    usage::record_file(office, UseKind::ReportExport, detail, [id], saved)
 }
 
-/// Save the disclosure record as printable HTML (refuses to overwrite).
+/// Save the disclosure record as printable HTML (refuses to overwrite). The file writer only
+/// (no record of use): a front end saves through [`save_customer_report`].
 pub fn save_customer_report_html(r: &CustomerReport, path: &Path) -> Result<SavedFile> {
     report::check_new(path)?;
     let html = report::customer_report_html(r);
@@ -181,8 +216,26 @@ fn leak_query(office: &Office, q: &LeakQuery) -> Result<ProvisionQuery> {
     }
 }
 
-/// The leak report for lost handovers or a contractor's handovers; reads only (a preview).
-pub fn leak_report(office: &Office, q: &LeakQuery) -> Result<LeakReport> {
+/// The customers a leak report lists.
+fn leak_customers(r: &LeakReport) -> Vec<String> {
+    r.customers.iter().map(|c| c.customer_id.clone()).collect()
+}
+
+/// The leak report for lost handovers or a contractor's handovers, shown without recording it
+/// in the ledger (a preview): recorded as a report print (it lists the people concerned).
+pub fn leak_report(office: &mut Office, q: &LeakQuery) -> Result<LeakReport> {
+    let r = build_leak_report(office, q)?;
+    usage::record(
+        office,
+        UseKind::ReportPrint,
+        "leak report",
+        leak_customers(&r),
+    )?;
+    Ok(r)
+}
+
+/// The leak report, read only.
+fn build_leak_report(office: &Office, q: &LeakQuery) -> Result<LeakReport> {
     let (rows, aware_on) = leak_rows(office, q)?;
     report::build_leak_report(
         &LeakInput {
@@ -204,7 +257,7 @@ pub fn leak_report(office: &Office, q: &LeakQuery) -> Result<LeakReport> {
 /// counts only — no customer ids or names — so it never needs redacting when a customer's data
 /// is purged; the handover ids lead to the customers for as long as those records are kept.
 pub fn record_leak_report(office: &mut Office, q: &LeakQuery) -> Result<LeakReport> {
-    let mut r = leak_report(office, q)?;
+    let mut r = build_leak_report(office, q)?;
     let payload = serde_json::json!({
         "handoverIds": r.handovers.iter().map(|h| &h.handover_id).collect::<Vec<_>>(),
         "contractorId": r.contractor_id,
@@ -223,11 +276,18 @@ pub fn record_leak_report(office: &mut Office, q: &LeakQuery) -> Result<LeakRepo
     let event = office.event("report.leak", payload);
     let e = office.store.append(event)?;
     r.ledger_seq = Some(e.seq);
+    usage::record(
+        office,
+        UseKind::ReportPrint,
+        "leak report",
+        leak_customers(&r),
+    )?;
     Ok(r)
 }
 
-/// The leak report with its printable page; reads only (a preview).
-pub fn leak_report_page(office: &Office, q: &LeakQuery) -> Result<Printable<LeakReport>> {
+/// The leak report with its printable page (a preview, not recorded in the ledger; recorded as
+/// a report print).
+pub fn leak_report_page(office: &mut Office, q: &LeakQuery) -> Result<Printable<LeakReport>> {
     let r = leak_report(office, q)?;
     let html = report::leak_report_html(&r);
     Ok(Printable { report: r, html })
@@ -244,20 +304,27 @@ pub fn record_leak_report_page(
 }
 
 /// Save the leak report of a query as printable HTML or an XLSX workbook (refuses to
-/// overwrite); reads only.
+/// overwrite), recorded as a report export (not in the ledger as a leak report).
 pub fn save_leak_report(
-    office: &Office,
+    office: &mut Office,
     q: &LeakQuery,
     path: &Path,
     format: LeakFormat,
     lang: Lang,
 ) -> Result<SavedFile> {
     report::check_new(path)?;
-    let r = leak_report(office, q)?;
-    match format {
-        LeakFormat::Html => save_leak_report_html(&r, path),
-        LeakFormat::Xlsx => save_leak_report_xlsx(&r, path, lang),
-    }
+    let r = build_leak_report(office, q)?;
+    let (saved, detail) = match format {
+        LeakFormat::Html => (save_leak_report_html(&r, path)?, "leak report html"),
+        LeakFormat::Xlsx => (save_leak_report_xlsx(&r, path, lang)?, "leak report xlsx"),
+    };
+    usage::record_file(
+        office,
+        UseKind::ReportExport,
+        detail,
+        leak_customers(&r),
+        saved,
+    )
 }
 
 /// The files a leak report is saved as.
@@ -271,14 +338,16 @@ pub enum LeakFormat {
     Xlsx,
 }
 
-/// Save the leak report as printable HTML (refuses to overwrite).
+/// Save the leak report as printable HTML (refuses to overwrite). The file writer only: it
+/// records no use, so a front end saves through [`save_leak_report`], which does.
 pub fn save_leak_report_html(r: &LeakReport, path: &Path) -> Result<SavedFile> {
     report::check_new(path)?;
     let html = report::leak_report_html(r);
     report::write_new(path, html.as_bytes(), r.customers.len())
 }
 
-/// Save the leak report as an XLSX workbook (refuses to overwrite).
+/// Save the leak report as an XLSX workbook (refuses to overwrite). The file writer only (no
+/// record of use): a front end saves through [`save_leak_report`].
 pub fn save_leak_report_xlsx(r: &LeakReport, path: &Path, lang: Lang) -> Result<SavedFile> {
     report::check_new(path)?;
     let bytes = report::leak_xlsx(r, lang)?;

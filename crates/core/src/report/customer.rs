@@ -61,6 +61,8 @@ pub struct CustomerReport {
     pub recipients: Vec<RecipientInfo>,
     /// Their requests, oldest first.
     pub requests: Vec<RequestView>,
+    /// Who in the office looked at or wrote out their data (操作記録), oldest first.
+    pub uses: Vec<crate::usage::UsageEntry>,
 }
 
 /// The record as a printable Japanese HTML page.
@@ -96,6 +98,11 @@ pub fn customer_report_html(r: &CustomerReport) -> String {
     } else {
         body.push_str(&requests(r));
     }
+    body.push_str(&format!(
+        "<h2>{}. 当社内での閲覧・出力の記録</h2>\n",
+        if r.provisions.is_empty() { 3 } else { 4 }
+    ));
+    body.push_str(&uses(r));
     body.push_str(
         "<p class=\"small\">この記録は、提供やお申し出の都度、改ざんを検知できる台帳（ハッシュチェーン）に\
          記録した内容から作成しています。ご不明な点は当社窓口までお問い合わせください。</p>\n",
@@ -105,6 +112,22 @@ pub fn customer_report_html(r: &CustomerReport) -> String {
         "開示",
         &body,
     )
+}
+
+/// Who looked at or wrote out their data: when, who, what.
+fn uses(r: &CustomerReport) -> String {
+    if r.uses.is_empty() {
+        return "<p>閲覧・出力の記録はありません。</p>\n".into();
+    }
+    let rows: Vec<Vec<String>> = r
+        .uses
+        .iter()
+        .map(|u| {
+            let what = u.use_kind().map_or(u.kind.as_str(), |k| k.label_ja());
+            vec![html::jdatetime(&u.at), esc(&u.operator), esc(what)]
+        })
+        .collect();
+    html::table("uses", &["日時", "担当者", "操作"], &rows)
 }
 
 /// Who the record is about, and who made it; a note when the register no longer holds them.

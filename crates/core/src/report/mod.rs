@@ -138,6 +138,16 @@ pub fn history_xlsx(rows: &[ProvisionRow], lang: Lang) -> Result<Vec<u8>> {
     xlsx::workbook(&[table::history(rows, lang)], lang)
 }
 
+/// The record of use (操作記録) as CSV (UTF-8 with BOM).
+pub fn usage_csv(rows: &[crate::usage::UsageEntry], lang: Lang) -> Result<Vec<u8>> {
+    csv::write(&table::usage(rows, lang), lang)
+}
+
+/// The record of use (操作記録) as an XLSX workbook.
+pub fn usage_xlsx(rows: &[crate::usage::UsageEntry], lang: Lang) -> Result<Vec<u8>> {
+    xlsx::workbook(&[table::usage(rows, lang)], lang)
+}
+
 /// The leak report as an XLSX workbook: summary, affected customers, counts per field,
 /// handovers, and the notification list, one sheet each.
 pub fn leak_xlsx(r: &LeakReport, lang: Lang) -> Result<Vec<u8>> {

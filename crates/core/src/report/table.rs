@@ -131,6 +131,42 @@ pub(crate) fn history(rows: &[ProvisionRow], lang: Lang) -> Table {
     }
 }
 
+/// The record of use (操作記録): one row per use.
+pub(crate) fn usage(rows: &[crate::usage::UsageEntry], lang: Lang) -> Table {
+    Table {
+        ja: "操作記録",
+        en: "Record of use",
+        columns: vec![
+            col("日時", "At", 26.0),
+            col("操作者", "Operator", 14.0),
+            col("操作", "Action", 22.0),
+            col("内容", "Detail", 30.0),
+            col("顧客数", "Customers", 9.0),
+            col("顧客番号", "Customer IDs", 40.0),
+            col("封印した台帳番号", "Sealed by entry", 12.0),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                let action = match (r.use_kind(), lang) {
+                    (Some(k), Lang::Ja) => k.label_ja().to_string(),
+                    (Some(k), Lang::En) => k.label_en().to_string(),
+                    (None, _) => r.kind.clone(),
+                };
+                vec![
+                    Cell::text(&r.at),
+                    Cell::text(&r.operator),
+                    Cell::text(action),
+                    Cell::text(&r.detail),
+                    Cell::count(r.count as usize),
+                    Cell::text(r.customers.join(" ")),
+                    r.sealed_by.map_or(Cell::Empty, |s| Cell::count(s as usize)),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// The leak report's sheets.
 pub(crate) fn leak(r: &LeakReport, lang: Lang) -> Vec<Table> {
     vec![

@@ -29,6 +29,7 @@ use crate::operators::{Operator, Role, SignInPolicy};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::supervision::Supervision;
+use crate::usage::{PendingBatch, UsageEntry, UsageQuery, UseDraft};
 use crate::{Contractor, Error, Result};
 
 /// What a pack relied on when it was prepared, read again inside the recording transaction
@@ -378,6 +379,28 @@ pub trait Store: Send {
     /// handover id, then the customer's position in the handover). A query naming a customer
     /// must be answered from an index on the customer, never by scanning every handover.
     fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>>;
+
+    /// Record one use of customer data ([`crate::usage`]) in a transaction of its own, so that
+    /// a kill right after the page was shown loses nothing; returns its id.
+    fn record_use(&mut self, u: &UseDraft) -> Result<u64>;
+
+    /// The uses waiting to be sealed, per operator (by name).
+    fn pending_uses(&self) -> Result<Vec<PendingBatch>>;
+
+    /// Seal `operator`'s waiting uses: in one transaction, under the ledger's write lock, read
+    /// them in id order, append the entry `build` makes of them, and point each at it. `None`
+    /// if none was waiting (another PC sealed them first).
+    fn seal_uses(
+        &mut self,
+        operator: &str,
+        build: &mut dyn FnMut(&[UsageEntry]) -> EventDraft,
+    ) -> Result<Option<LedgerEntry>>;
+
+    /// The uses a query selects, with their customers, in id order.
+    fn uses(&self, q: &UsageQuery) -> Result<Vec<UsageEntry>>;
+
+    /// Visit every use in id order, with its customers (verification).
+    fn for_each_use(&self, f: &mut dyn FnMut(UsageEntry) -> Result<()>) -> Result<()>;
 }
 
 /// Field ids stored comma-separated (what a handover gave each customer).
@@ -397,5 +420,6 @@ fn no_operators(location: &str) -> Error {
 pub fn verify(store: &dyn Store) -> Result<VerifyReport> {
     let mut report = verify_chain(store)?;
     report.derived = Some(store.check_derived()?);
+    report.usage = Some(ledger::usage::check(store)?);
     Ok(report)
 }

@@ -74,6 +74,12 @@ impl Ax {
         &self.t.office
     }
 
+    /// A second office on the same store and clock (a look recorded through it leaves this
+    /// one's borrowers alone).
+    pub fn second(&self) -> Office {
+        reopen(&self.t, self.t.office.now_instant())
+    }
+
     /// Move the clock to local noon of `day`.
     pub fn day(&mut self, day: &str) {
         self.at(noon(day));

@@ -28,4 +28,5 @@ mod sign_in;
 mod store_contract;
 mod supervision;
 mod support;
+mod usage;
 mod wizard;

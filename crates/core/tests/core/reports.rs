@@ -423,8 +423,8 @@ fn check_customer_page(s: &Scenario, r: &handover_core::report::CustomerReport) 
     }
     assert_eq!(
         html.matches("<tr><td>").count(),
-        3 + 2 + 1,
-        "3 provisions, 2 recipients, 1 request"
+        3 + 2 + 1 + 1,
+        "3 provisions, 2 recipients, 1 request, 1 look (this one)"
     );
     assert!(!html.contains("<script"));
     // Saved: never over an existing file.
@@ -458,7 +458,7 @@ fn customer_report_lists_every_provision_and_request() {
     )
     .unwrap();
     let before = s.ax.t.snapshot();
-    let r = ops::report_customer(s.ax.o(), "C0002").unwrap();
+    let r = ops::report_customer(s.ax.office(), "C0002").unwrap();
     assert_eq!(s.ax.t.snapshot(), before, "reports write nothing");
     assert_eq!(r.customer_id, "C0002");
     let c = r.customer.as_ref().unwrap();
@@ -494,13 +494,13 @@ fn customer_report_lists_every_provision_and_request() {
 
 #[test]
 fn customer_report_without_provisions_and_for_nobody() {
-    let s = scenario();
-    let r = ops::report_customer(s.ax.o(), "C0300").unwrap();
+    let mut s = scenario();
+    let r = ops::report_customer(s.ax.office(), "C0300").unwrap();
     assert!(r.provisions.is_empty() && r.requests.is_empty());
     let html = handover_core::report::customer_report_html(&r);
     assert!(html.contains("お客様の個人データを提供した記録はありません。"));
     assert!(html.contains("お申し出の記録はありません。"));
-    let e = ops::report_customer(s.ax.o(), "C9999").unwrap_err();
+    let e = ops::report_customer(s.ax.office(), "C9999").unwrap_err();
     assert_eq!(e.code(), "unknown_customer");
     assert!(e.to_string().contains("C9999"), "{e}");
 }
@@ -521,14 +521,14 @@ fn hostile_register_text_is_escaped_in_html_and_defused_in_exports() {
     ax.pack(&a, WorkType::Repair, &["H001"], Method::Transfer, None);
     ax.request("H001", Scope::All, "2026-11-01");
 
-    let r = ops::report_customer(ax.o(), "H001").unwrap();
+    let r = ops::report_customer(ax.office(), "H001").unwrap();
     let html = handover_core::report::customer_report_html(&r);
     assert!(!html.contains("<script"), "raw script tag in the report");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     assert!(html.contains("=HYPERLINK(&quot;http://example.invalid&quot;"));
 
     let leak = ops::leak_report(
-        ax.o(),
+        ax.office(),
         &LeakQuery {
             contractor_id: Some(a.clone()),
             keys_lost: true,
@@ -600,10 +600,11 @@ fn formula_like_names_are_defused_in_the_csv() {
 // ---------------------------------------------------------------------------------------------
 // The leak report
 
+/// The leak report shown (a recorded look, through a second office on the same store).
 fn leak(s: &Scenario, f: impl FnOnce(&mut LeakQuery)) -> LeakReport {
     let mut q = LeakQuery::default();
     f(&mut q);
-    ops::leak_report(s.ax.o(), &q).unwrap()
+    ops::leak_report(&mut s.ax.second(), &q).unwrap()
 }
 
 fn counts(r: &LeakReport) -> Vec<(Field, usize, usize)> {
@@ -657,7 +658,18 @@ fn leak_by_handovers_counts_people_fields_and_protection() {
     let r = leak(&s, |q| {
         q.handover_ids = vec![s.ho[0].clone(), s.ho[1].clone(), s.ho[0].clone()]
     });
-    assert_eq!(s.ax.t.snapshot(), before, "a preview writes nothing");
+    // A preview records nothing in the ledger but the look itself (the record of use, sealed
+    // when the office that showed it closed).
+    let after = s.ax.t.snapshot();
+    assert_eq!(
+        (&after.customers, &after.contractors),
+        (&before.customers, &before.contractors)
+    );
+    let added: Vec<&str> = after.ledger[before.ledger.len()..]
+        .iter()
+        .map(|e| e.kind.as_str())
+        .collect();
+    assert_eq!(added, ["usage.sealed"], "a preview writes nothing else");
     assert_eq!(
         r.handovers
             .iter()
@@ -775,11 +787,11 @@ fn leak_by_contractor_and_period_and_the_managers_judgements() {
 #[test]
 fn leak_report_refusals() {
     let s = scenario();
-    let o = s.ax.o();
-    let try_ = |f: &dyn Fn(&mut LeakQuery)| {
+    let mut o = s.ax.second();
+    let mut try_ = |f: &dyn Fn(&mut LeakQuery)| {
         let mut q = LeakQuery::default();
         f(&mut q);
-        ops::leak_report(o, &q).unwrap_err()
+        ops::leak_report(&mut o, &q).unwrap_err()
     };
     let msg = |e: handover_core::Error| e.to_string();
     assert!(msg(try_(&|_| {})).contains("name the lost handovers"));
@@ -921,7 +933,7 @@ fn more_than_1000_people_trigger_the_report() {
     );
     ax.day("2026-11-23");
     let one = ops::leak_report(
-        ax.o(),
+        ax.office(),
         &LeakQuery {
             handover_ids: vec![ho1.clone()],
             ..Default::default()
@@ -934,7 +946,7 @@ fn more_than_1000_people_trigger_the_report() {
         "1,000 is not more than 1,000"
     );
     let both = ops::leak_report(
-        ax.o(),
+        ax.office(),
         &LeakQuery {
             contractor_id: Some(b),
             ..Default::default()

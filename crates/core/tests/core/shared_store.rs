@@ -611,3 +611,75 @@ fn the_supervision_record_is_kept_and_guarded_by_the_server() {
     assert!(!out.exists());
     ops::verify_ledger(&staff).expect("the chain holds");
 }
+
+/// The record of use on the shared store: each use under the signed-in login (whatever a
+/// client claims), sealed when the office closes, the report for managers only, the rows
+/// append-only for everyone, and a row the owner deletes behind the guard caught by verify.
+#[test]
+fn uses_are_recorded_under_the_login_sealed_and_checked_on_the_shared_store() {
+    use handover_core::usage::{UsageQuery, UseKind};
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    ops::customer_page_view(&mut staff, "C0001").unwrap();
+    ops::customer_page_view(&mut staff, "C0002").unwrap();
+    ops::customers(&staff, "C000", None).unwrap();
+    let st = s.pg.login("staff");
+    let uses = staff.store().uses(&UsageQuery::default()).unwrap();
+    assert_eq!(uses.len(), 2, "the search is not recorded");
+    assert!(
+        uses.iter()
+            .all(|u| u.operator == st && u.sealed_by.is_none())
+    );
+    assert_eq!(uses[0].use_kind(), Some(UseKind::CustomerPage));
+    assert_eq!(uses[1].customers, ["C0002"]);
+    let e = ops::usage_report(&staff, &ops::UsageFilter::default()).unwrap_err();
+    assert_eq!(e.code(), "role_required");
+    let m = s.pg.login("manager");
+    for sql in [
+        "DELETE FROM usage".to_string(),
+        "UPDATE usage SET operator = 'x'".to_string(),
+        "DELETE FROM usage_customers".to_string(),
+        format!(
+            "INSERT INTO usage (at, operator, kind, count) VALUES ('2026-11-23', '{m}', \
+             'customer_page', 0)"
+        ),
+    ] {
+        assert!(s.pg.psql(&st, &sql).is_err(), "{sql}");
+    }
+    drop(staff);
+
+    let manager = s.office("manager");
+    let rows = ops::usage_report(&manager, &ops::UsageFilter::default()).unwrap();
+    assert_eq!(rows.len(), 2);
+    let seal = rows[0]
+        .sealed_by
+        .expect("sealed when the staff member's office closed");
+    assert!(rows.iter().all(|u| u.sealed_by == Some(seal)));
+    let usage = ops::verify_ledger(&manager).unwrap().usage.unwrap();
+    assert_eq!((usage.sealed, usage.pending, usage.seals), (2, 0, 1));
+    let r = {
+        let mut m = s.office("manager");
+        ops::report_customer(&mut m, "C0001").unwrap()
+    };
+    let who: Vec<&str> = r.uses.iter().map(|u| u.operator.as_str()).collect();
+    assert_eq!(who, [st.as_str(), m.as_str()]);
+
+    s.pg.psql(
+        &s.pg.owner(),
+        &format!(
+            "ALTER TABLE usage DISABLE TRIGGER usage_no_change; \
+             ALTER TABLE usage_customers DISABLE TRIGGER usage_customers_no_change; \
+             DELETE FROM usage_customers WHERE usage_id = {0}; DELETE FROM usage WHERE id = {0}",
+            rows[1].id
+        ),
+    )
+    .unwrap();
+    match ops::verify_ledger(&manager) {
+        Err(Error::DerivedMismatch { table, reason }) => {
+            assert_eq!(table, "usage");
+            assert!(reason.contains(&format!("use {}", rows[1].id)), "{reason}");
+        }
+        other => panic!("a deleted use must be caught: {other:?}"),
+    }
+}

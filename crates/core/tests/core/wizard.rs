@@ -442,7 +442,7 @@ fn paper_preview_is_the_sheet_without_an_id_and_writes_nothing() {
         &mut NoProgress,
     )
     .unwrap();
-    let made = ops::paper_sheet(&w.t.office, &r.handover_id, &out).unwrap();
+    let made = ops::paper_sheet(&mut w.t.office, &r.handover_id, &out).unwrap();
     assert_eq!(made, std::fs::read_to_string(&out).unwrap());
     assert_eq!(made.replace(&r.handover_id, ops::PREVIEW_ID), html);
 }
@@ -463,7 +463,7 @@ fn paper_sheet_reads_back_only_the_recorded_file() {
     )
     .unwrap();
     assert!(
-        ops::paper_sheet(&w.t.office, &r.handover_id, &out)
+        ops::paper_sheet(&mut w.t.office, &r.handover_id, &out)
             .unwrap()
             .contains(&r.handover_id)
     );
@@ -473,10 +473,10 @@ fn paper_sheet_reads_back_only_the_recorded_file() {
     let last = bytes.len() - 2;
     bytes[last] = b'X';
     std::fs::write(&other, &bytes).unwrap();
-    let e = ops::paper_sheet(&w.t.office, &r.handover_id, &other).unwrap_err();
+    let e = ops::paper_sheet(&mut w.t.office, &r.handover_id, &other).unwrap_err();
     assert!(e.to_string().contains("not the sheet recorded"), "{e}");
     let e = ops::paper_sheet(
-        &w.t.office,
+        &mut w.t.office,
         &r.handover_id,
         &support::repo_root().join("Cargo.toml"),
     )
@@ -495,9 +495,10 @@ fn paper_sheet_reads_back_only_the_recorded_file() {
         &mut NoProgress,
     )
     .unwrap();
-    let e = ops::paper_sheet(&w.t.office, &b.handover_id, &w.out("b.age")).unwrap_err();
+    let b_path = w.out("b.age");
+    let e = ops::paper_sheet(&mut w.t.office, &b.handover_id, &b_path).unwrap_err();
     assert!(e.to_string().contains("not a printed sheet"), "{e}");
-    let e = ops::paper_sheet(&w.t.office, "HO-2026-999999", &out).unwrap_err();
+    let e = ops::paper_sheet(&mut w.t.office, "HO-2026-999999", &out).unwrap_err();
     assert_eq!(e.code(), "unknown_handover", "{e}");
     assert!(e.to_string().contains("no handover with id"), "{e}");
 }

@@ -11,6 +11,7 @@ use super::check::checked;
 use super::prepare::bundle_customers;
 use crate::bundle::{self, PaperHeader};
 use crate::handover::{Method, Selection};
+use crate::usage::UseKind;
 use crate::{Error, Result};
 
 /// What stands in for the handover id on a preview sheet (the id is given when it is made).
@@ -44,8 +45,9 @@ const MAX_SHEET_BYTES: u64 = 256 * 1024 * 1024;
 /// The sheet of paper handover `id` as it was written to `path`, to print it from the app.
 ///
 /// The file must be the very one recorded: its SHA-256 is checked against the handover record,
-/// so this cannot be used to read any other file.
-pub fn paper_sheet(office: &Office, id: &str, path: &Path) -> Result<String> {
+/// so this cannot be used to read any other file. Recorded as a sheet print (操作記録) naming
+/// the handover's customers.
+pub fn paper_sheet(office: &mut Office, id: &str, path: &Path) -> Result<String> {
     let h = office
         .store
         .handovers(Some(id))?
@@ -76,5 +78,8 @@ pub fn paper_sheet(office: &Office, id: &str, path: &Path) -> Result<String> {
     if Some(hex::encode(Sha256::digest(&bytes))) != h.bundle_sha256 {
         return Err(not_it());
     }
-    String::from_utf8(bytes).map_err(|_| not_it())
+    let sheet = String::from_utf8(bytes).map_err(|_| not_it())?;
+    let customers = h.customers.iter().map(|c| c.customer_id.clone());
+    super::super::usage::record(office, UseKind::PaperSheet, id, customers)?;
+    Ok(sheet)
 }

@@ -13,7 +13,7 @@
 //! |---|---|
 //! | `handovers`, `handover_customers` | `handover.created` (the whole record; `created_at` and `operator` are the entry's `at` and `actor`), `handover.destroyed` (`closed_on`, `closed_note`) |
 //! | `requests` | the last `request.*` entry of each request: every request event carries `{"request": <the whole request after the change>}` (`created_at`/`updated_at` are bookkeeping and not compared) |
-//! | `ledger_customers` | `register.imported`: `added` + `updated`; `handover.created`: its customers; `handover.destroyed`: the handover's customers; `request.*`: the request's customer; `office.*`, `contractor.*`, `retention.purged`, `ledger.exported`: none. Any other kind may link only customers its payload names (as `customerId`, `customerIds` or a `customers` list of ids) |
+//! | `ledger_customers` | `register.imported`: `added` + `updated`; `handover.created`: its customers; `handover.destroyed`: the handover's customers; `request.*`: the request's customer; `office.*`, `contractor.*`, `retention.purged`, `ledger.exported`, `usage.sealed` (the uses it seals name their customers in `usage_customers`, checked by [`super::usage::check`]): none. Any other kind may link only customers its payload names (as `customerId`, `customerIds` or a `customers` list of ids) |
 //!
 //! An entry redacted by a purge has no derived rows: the purge deleted them with the payload.
 //!
@@ -262,7 +262,8 @@ impl<'s> Checker<'s> {
                 k if k.starts_with(b"office.")
                     || k.starts_with(b"contractor.")
                     || k == PURGE_KIND.as_bytes()
-                    || k == b"ledger.exported" =>
+                    || k == b"ledger.exported"
+                    || k == crate::usage::SEAL_KIND.as_bytes() =>
                 {
                     self.no_handover_row_at(seq, &kind, false)?;
                     Expect::Exactly(Vec::new())

@@ -8,6 +8,7 @@ pub mod derived;
 pub mod export;
 mod pipeline;
 mod report;
+pub mod usage;
 
 pub use chain::{ChainReport, EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier};
 pub use derived::DerivedReport;

@@ -26,6 +26,8 @@ pub struct VerifyReport {
     pub head: Option<String>,
     /// The derived tables compared with the log (absent when only the chain was walked).
     pub derived: Option<DerivedReport>,
+    /// The record of use compared with its seals (absent when only the chain was walked).
+    pub usage: Option<crate::usage::UsageCheck>,
 }
 
 impl From<ChainReport> for VerifyReport {
@@ -36,6 +38,7 @@ impl From<ChainReport> for VerifyReport {
             purges: c.purges,
             head: c.head,
             derived: None,
+            usage: None,
         }
     }
 }

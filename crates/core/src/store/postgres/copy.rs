@@ -31,6 +31,8 @@ const TABLES: &[&str] = &[
     "handover_customers",
     "id_counters",
     "approvals",
+    "usage",
+    "usage_customers",
 ];
 
 /// What a copy moved.
@@ -61,6 +63,12 @@ pub(super) fn from_sqlite(c: &mut Client, loc: &str, db: &Path, plans: &Path) ->
     c.execute(
         "UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1",
         &[&seq, &hash],
+    )
+    .at(loc)?;
+    // The uses kept their ids: the next one is numbered after them.
+    c.batch_execute(
+        "SELECT setval(pg_get_serial_sequence('usage', 'id'), greatest(max(id), 1), \
+         max(id) IS NOT NULL) FROM usage",
     )
     .at(loc)?;
     let mut stmt = tx

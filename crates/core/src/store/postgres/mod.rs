@@ -25,6 +25,7 @@ mod plans;
 mod rows;
 mod schema;
 mod supervision;
+mod usage;
 
 pub use connect::{Target, is_url};
 pub use schema::{SCHEMA_VERSION, Upgraded};
@@ -37,6 +38,7 @@ use crate::operators::{Operator, Role};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::store::ledger::chain;
+use crate::usage::{PendingBatch, UsageEntry, UsageQuery, UseDraft};
 use crate::{Contractor, Error, Result};
 
 /// The PostgreSQL implementation of [`Store`].
@@ -1032,5 +1034,29 @@ impl Store for PgStore {
             .iter()
             .map(|r| rows::provision(r, &self.location))
             .collect()
+    }
+
+    fn record_use(&mut self, u: &UseDraft) -> Result<u64> {
+        self.record_use_pg(u)
+    }
+
+    fn pending_uses(&self) -> Result<Vec<PendingBatch>> {
+        self.pending_uses_pg()
+    }
+
+    fn seal_uses(
+        &mut self,
+        operator: &str,
+        build: &mut dyn FnMut(&[UsageEntry]) -> EventDraft,
+    ) -> Result<Option<LedgerEntry>> {
+        self.seal_uses_pg(operator, build)
+    }
+
+    fn uses(&self, q: &UsageQuery) -> Result<Vec<UsageEntry>> {
+        self.uses_pg(q)
+    }
+
+    fn for_each_use(&self, f: &mut dyn FnMut(UsageEntry) -> Result<()>) -> Result<()> {
+        self.for_each_use_pg(f)
     }
 }

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_office.sql"),
     include_str!("migrations/0002_approvals.sql"),
     include_str!("migrations/0003_supervision.sql"),
+    include_str!("migrations/0004_usage.sql"),
 ];
 
 /// Roles and grants (after the migrations).

@@ -14,7 +14,7 @@ use crate::store::ledger::derived::{
 use crate::{Error, Result};
 
 /// A column as text (`None` for NULL); numbers are written out, bytes read lossily.
-fn opt_text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+pub(super) fn opt_text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
     Ok(match r.get_ref(i)? {
         ValueRef::Null => None,
         ValueRef::Integer(n) => Some(n.to_string()),
@@ -23,19 +23,19 @@ fn opt_text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>>
     })
 }
 
-fn text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+pub(super) fn text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
     Ok(opt_text(r, i)?.unwrap_or_default())
 }
 
 /// A column as an integer; anything else reads as -1, which no row or entry has.
-fn int(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<i64> {
+pub(super) fn int(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<i64> {
     Ok(match r.get_ref(i)? {
         ValueRef::Integer(n) => n,
         _ => -1,
     })
 }
 
-fn opt_int(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<i64>> {
+pub(super) fn opt_int(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<i64>> {
     Ok(match r.get_ref(i)? {
         ValueRef::Null => None,
         _ => Some(int(r, i)?),

@@ -12,6 +12,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_operators.sql"),
     include_str!("migrations/0008_approvals.sql"),
     include_str!("migrations/0009_supervision.sql"),
+    include_str!("migrations/0010_usage.sql"),
 ];
 
 /// The schema version this build writes.

@@ -20,6 +20,7 @@ mod migrate;
 mod operators;
 mod retention;
 mod supervision;
+mod usage;
 
 use ledger::{head_in, walk_entries};
 use migrate::MIGRATIONS;
@@ -35,6 +36,7 @@ use crate::operators::{Operator, Role, SignInPolicy};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::store::ledger::chain;
+use crate::usage::{PendingBatch, UsageEntry, UsageQuery, UseDraft};
 use crate::{Contractor, Error, Result};
 
 /// The SQLite implementation of [`Store`].
@@ -417,5 +419,29 @@ impl Store for SqliteStore {
 
     fn provisions(&self, q: &ProvisionQuery) -> Result<Vec<ProvisionRow>> {
         self.provisions_sql(q).map_err(|e| self.err(e))
+    }
+
+    fn record_use(&mut self, u: &UseDraft) -> Result<u64> {
+        self.record_use_sql(u)
+    }
+
+    fn pending_uses(&self) -> Result<Vec<PendingBatch>> {
+        self.pending_uses_sql()
+    }
+
+    fn seal_uses(
+        &mut self,
+        operator: &str,
+        build: &mut dyn FnMut(&[UsageEntry]) -> EventDraft,
+    ) -> Result<Option<LedgerEntry>> {
+        self.seal_uses_sql(operator, build)
+    }
+
+    fn uses(&self, q: &UsageQuery) -> Result<Vec<UsageEntry>> {
+        self.uses_sql(q)
+    }
+
+    fn for_each_use(&self, f: &mut dyn FnMut(UsageEntry) -> Result<()>) -> Result<()> {
+        self.for_each_use_sql(f)
     }
 }

@@ -37,6 +37,9 @@ BEGIN
     -- approvals (schema 2): staff ask and use; the guard (0002) holds who decides.
     EXECUTE format('GRANT INSERT ON approvals TO %I', s);
     EXECUTE format('GRANT UPDATE (status, used_by, used_at, handover_id) ON approvals TO %I', s);
+    -- the record of use: everyone records their own uses and seals them (usage.sql).
+    EXECUTE format('GRANT INSERT ON usage, usage_customers TO %I', s);
+    EXECUTE format('GRANT UPDATE (sealed_by) ON usage TO %I', s);
     EXECUTE format('GRANT EXECUTE ON FUNCTION handover_role(TEXT), handover_is(TEXT), '
                    'handover_kind_role(TEXT), ledger_lock(), '
                    'ledger_append(TEXT, TEXT, TEXT, TEXT[]) TO %I', s);

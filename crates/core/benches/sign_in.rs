@@ -64,7 +64,12 @@ fn run() -> Result<bool, BoxError> {
     let password = SecretString::from(PASSWORD);
     drop(ops::first_admin(dir.clone(), ADMIN, &password)?);
     let hash = stored_hash(&dir)?;
-    println!("Sign-in on the embedded store ({n} runs each, release build)");
+    let build = if cfg!(debug_assertions) {
+        "dev profile: dependencies at opt-level 3"
+    } else {
+        "release build"
+    };
+    println!("Sign-in on the embedded store ({n} runs each, {build})");
     println!(
         "  Argon2id parameters: m = {} KiB ({} MiB), t = {PASSES}, p = {LANES}; stored as {}",
         MEMORY_KIB,

@@ -53,11 +53,11 @@ fn the_admin_signs_in_per_call_adds_people_and_staff_are_held_to_their_role() {
         run(
             &data,
             Some(PASSWORD),
-            &["--operator", "Kanri X", "customers"],
+            &["--operator", "kan\u{7}ri", "customers"],
             "",
         ),
         3,
-        "cannot be a login name",
+        "cannot be an operator's name",
     );
     // The admin adds a staff member; the new password comes from standard input.
     let admin = ["--operator", "kanri"];

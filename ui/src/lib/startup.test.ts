@@ -13,6 +13,7 @@ const info = (keys: boolean): AppInfo => ({
   server: null,
   role: null,
   rights: { decideRequests: true, editPolicy: true, editRoster: true, purge: true, exportLedger: true, readUsage: true, manageOperators: false },
+  idleLockMinutes: 15,
 });
 const settings = (mode: SettingsInfo["mode"]): SettingsInfo => ({
   language: null,

@@ -39,7 +39,7 @@ use std::time::Instant;
 use age::secrecy::ExposeSecret;
 use handover_core::bundle::{OpenKey, read_identity_file};
 use handover_core::handover::{Method, Selection};
-use handover_core::ops::{self, Office, PackOptions};
+use handover_core::ops::{self, PackOptions};
 use handover_core::register::ImportOptions;
 use handover_core::{ContractorInput, DataDir, NoProgress, WorkType};
 
@@ -50,6 +50,11 @@ mod pg_scratch;
 type BoxError = Box<dyn std::error::Error>;
 
 const OPERATOR: &str = "bench";
+
+/// The benchmark office's admin password (throwaway, for this benchmark only).
+fn admin_password() -> age::secrecy::SecretString {
+    age::secrecy::SecretString::from("bench password 1234")
+}
 const CONTRACTOR: &str = "CTR-0001";
 const TIME: &str = "/usr/bin/time";
 
@@ -212,7 +217,10 @@ fn bench(args: &Args, run: &Path) -> Result<(), BoxError> {
     let server = args
         .store
         .as_deref()
-        .map(|url| pg::ServerOffice::copy(url, &setup.data, OPERATOR))
+        .map(|url| {
+            let office = ops::sign_in(DataDir::new(&setup.data), OPERATOR, &admin_password())?;
+            pg::ServerOffice::copy(url, &office)
+        })
         .transpose()?;
     let mut results: Vec<(&str, Option<Measured>)> = vec![
         ("handover pack (fsync)", None),
@@ -567,7 +575,7 @@ fn build_office(args: &Args, run: &Path) -> Result<Setup, BoxError> {
     let src = run.join("plans-src");
     std::fs::create_dir_all(&src)?;
     let start = Instant::now();
-    let (mut office, keys) = ops::init(DataDir::new(&data), OPERATOR)?;
+    let (mut office, keys) = ops::init_admin(DataDir::new(&data), OPERATOR, &admin_password())?;
 
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
@@ -681,7 +689,7 @@ fn child(phase: &str, args: &Args) -> Result<(), BoxError> {
             let out = args.out.as_deref().ok_or("--out is required")?;
             let mut office = match &args.pg_url {
                 Some(url) => pg::open(data, url)?,
-                None => Office::open(DataDir::new(data), OPERATOR)?,
+                None => ops::sign_in(DataDir::new(data), OPERATOR, &admin_password())?,
             };
             let start = Instant::now();
             let customers: Vec<String> = ops::customers(&office, "", None)?

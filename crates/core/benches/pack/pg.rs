@@ -19,11 +19,10 @@ pub(crate) struct ServerOffice {
 
 impl ServerOffice {
     /// Copy the office at `data` into a new database on the server at `admin_url`.
-    pub(crate) fn copy(admin_url: &str, data: &Path, operator: &str) -> Result<Self, BoxError> {
+    pub(crate) fn copy(admin_url: &str, office: &Office) -> Result<Self, BoxError> {
         let scratch = Scratch::create(admin_url, "bench pack", &[""])?;
-        let office = Office::open(DataDir::new(data), operator)?;
         let started = std::time::Instant::now();
-        let report = ops::store_copy(&office, &Target::parse(&scratch.url(""))?, None)?;
+        let report = ops::store_copy(office, &Target::parse(&scratch.url(""))?, None)?;
         eprintln!(
             "set up: copied to PostgreSQL in {:.1} s ({report:?})",
             started.elapsed().as_secs_f64()

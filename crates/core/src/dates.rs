@@ -42,17 +42,7 @@ pub fn add_days(date: Date, days: u32) -> Date {
 /// (unchanged if it is not an instant).
 pub fn japanese_date_time(at: &str) -> String {
     match at.parse::<jiff::Timestamp>() {
-        Ok(t) => {
-            let z = t.to_zoned_datetime(jiff::tz::TimeZone::system());
-            format!(
-                "{}年{}月{}日 {:02}:{:02}",
-                z.year(),
-                z.month(),
-                z.day(),
-                z.hour(),
-                z.minute()
-            )
-        }
+        Ok(t) => local_time_ja(&t),
         Err(_) => at.to_string(),
     }
 }

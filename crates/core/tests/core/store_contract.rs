@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use handover_core::handover::{ExtraField, Method, Selection};
+use handover_core::handover::{Method, Selection};
 use handover_core::ops::{self, HistoryFilter, Office, PackOptions, StoreChoice};
 use handover_core::register::Customer;
 use handover_core::requests::Scope;
@@ -79,19 +79,12 @@ fn contractor(recipient: &str) -> ContractorInput {
     }
 }
 
-fn selection(contractor: &str, customers: &[&str], extra: bool) -> Selection {
+fn selection(contractor: &str, customers: &[&str]) -> Selection {
     Selection {
         contractor_id: contractor.into(),
         work_type: WorkType::Installation,
         customers: customers.iter().map(|s| s.to_string()).collect(),
-        extra_fields: if extra {
-            vec![ExtraField {
-                field: handover_core::Field::Email,
-                reason: "工事日程の連絡".into(),
-            }]
-        } else {
-            vec![]
-        },
+        extra_fields: vec![],
         method: Method::Transfer,
         passphrase: false,
     }
@@ -131,15 +124,10 @@ fn script(b: &mut Backend, recipient: &str) {
     )
     .unwrap();
     ops::request_withdraw(o, &r2.id).unwrap();
-    let first = pack(
-        b,
-        &selection("CTR-0001", &["C0001", "C0002"], false),
-        "a.age",
-    )
-    .unwrap();
+    let first = pack(b, &selection("CTR-0001", &["C0001", "C0002"]), "a.age").unwrap();
     let second = pack(
         b,
-        &selection("CTR-0001", &["C0005", "C0006", "C0007"], false),
+        &selection("CTR-0001", &["C0005", "C0006", "C0007"]),
         "b.age",
     )
     .unwrap();
@@ -396,11 +384,11 @@ fn refusals(b: &mut Backend) -> Vec<String> {
     ];
     v.push(code(
         "pack for an unknown contractor",
-        pack(b, &selection("CTR-0099", &["C0001"], false), "x.age"),
+        pack(b, &selection("CTR-0099", &["C0001"]), "x.age"),
     ));
     v.push(code(
         "pack of only an opted-out customer",
-        pack(b, &selection("CTR-0001", &["C0003"], false), "y.age"),
+        pack(b, &selection("CTR-0001", &["C0003"]), "y.age"),
     ));
     assert!(
         !b.out("x.age").exists() && !b.out("y.age").exists(),

@@ -11,7 +11,9 @@ use handover_core::handover::{
 use handover_core::ops::{self, Office, PackOptions};
 use handover_core::receipt::ReceiptState;
 
-use crate::args::{ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, SelectionArgs};
+use crate::args::{
+    Cli, ConfirmArgs, HandoversArgs, OpenArgs, PackArgs, PrepareArgs, SelectionArgs,
+};
 use crate::{open, print_json, progress};
 
 pub(crate) fn selection(
@@ -253,8 +255,9 @@ pub(crate) fn open_key(
     Ok(OpenKey::Identities(ids))
 }
 
-pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
-    let key = open_key(a.identity.as_deref(), a.passphrase_stdin)?;
+/// `handover open`: a contractor opens a bundle with their key and the office's signing key;
+/// with `--office`, the office opens one of its own with its escrow key, signed in and recorded.
+pub fn open_bundle(cli: &Cli, a: &OpenArgs) -> anyhow::Result<()> {
     // Ctrl-C, SIGTERM or SIGHUP: stop, remove the staging folder (it may hold customers.csv).
     handover_core::bundle::exit_cleanly_on_signals(|p| {
         errln!(
@@ -262,13 +265,18 @@ pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
             p.display()
         );
     });
-    let b = ops::open_bundle(
-        &a.bundle,
-        key,
-        &a.trust,
-        a.out.as_deref(),
-        a.past_return_date,
-    )?;
+    let b = if a.office {
+        let mut office = open(cli)?;
+        ops::office_open_bundle(&mut office, &a.bundle, a.out.as_deref())?
+    } else {
+        let key = open_key(a.identity.as_deref(), a.passphrase_stdin)?;
+        let trust = a.trust.as_deref().context("give --trust KEY")?;
+        ops::open_bundle(&a.bundle, key, trust, a.out.as_deref(), a.past_return_date)?
+    };
+    print_opened(&b, a)
+}
+
+fn print_opened(b: &handover_core::bundle::OpenedBundle, a: &OpenArgs) -> anyhow::Result<()> {
     for p in &b.removed_stale {
         errln!(
             "removed {}: plaintext left by an earlier open that was killed before it could clean up",
@@ -276,7 +284,7 @@ pub fn open_bundle(a: &OpenArgs) -> anyhow::Result<()> {
         );
     }
     if a.json {
-        return print_json(&b);
+        return print_json(b);
     }
     let m = &b.manifest;
     outln!("Verified: signed by the trusted office key; every file matches the manifest.");

@@ -110,7 +110,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ConfirmDestruction(a) => handovers::confirm(&cli, a)?,
         Command::Receipt(cmd) => receipts::receipt(&cli, cmd)?,
         Command::Handovers(a) => handovers::list(&cli, a)?,
-        Command::Open(a) => handovers::open_bundle(a)?,
+        Command::Open(a) => handovers::open_bundle(&cli, a)?,
         Command::Request(cmd) => requests::request(&cli, cmd)?,
         Command::History(a) => reports::history(&cli, a)?,
         Command::Report(cmd) => reports::report(&cli, cmd)?,

@@ -185,6 +185,62 @@ fn open_shows_the_approval_to_the_contractor() {
     assert!(opened.contains(&id), "{opened}");
 }
 
+/// The office opens one of its own bundles with its escrow key (`open --office`): signed in,
+/// the plaintext shown (and written with `--out`), and the open is in the record of use under
+/// the person with the bundle's customers. Without a sign-in it is refused and nothing is
+/// written; a contractor's flags do not mix with it.
+#[test]
+fn the_office_opens_its_own_bundle_signed_in_and_the_look_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    office(&data);
+    let id = ask(&data, "tanto");
+    ok(run(&data, Some("joshi"), &["approval", "approve", &id]));
+    let bundle = tmp.path().join("b.age");
+    ok(run(
+        &data,
+        Some("tanto"),
+        &pack_args(&bundle, None, Some(&id)),
+    ));
+    let b = bundle.to_str().unwrap();
+    let files = tmp.path().join("opened");
+    let nobody = run(
+        &data,
+        None,
+        &["open", b, "--office", "--out", files.to_str().unwrap()],
+    );
+    refused(nobody, 4, "--operator NAME");
+    assert!(!files.exists());
+    let mixed = run(
+        &data,
+        Some("tanto"),
+        &["open", b, "--office", "--trust", "x"],
+    );
+    refused(mixed, 2, "cannot be used with");
+
+    let opened = ok(run(
+        &data,
+        Some("tanto"),
+        &["open", b, "--office", "--out", files.to_str().unwrap()],
+    ));
+    assert!(
+        opened.contains("2 customer(s)") && opened.contains("approved by joshi"),
+        "{opened}"
+    );
+    assert!(files.join("customers.csv").exists());
+    let report = ok(run(
+        &data,
+        Some("joshi"),
+        &["report", "usage", "--by", "tanto"],
+    ));
+    let line = report
+        .lines()
+        .find(|l| l.contains("bundle opened by the office"))
+        .unwrap_or_else(|| panic!("no bundle open in the record of use:\n{report}"));
+    assert!(line.contains("T001") && line.contains("T003"), "{line}");
+    ok(run(&data, Some("joshi"), &["ledger", "verify"]));
+}
+
 #[test]
 fn a_manager_cannot_approve_their_own_request_and_a_rejection_needs_a_reason() {
     let tmp = tempfile::tempdir().unwrap();

@@ -308,15 +308,19 @@ pub struct OpenArgs {
     #[arg(
         long,
         value_name = "FILE",
-        required_unless_present = "passphrase_stdin"
+        required_unless_present_any = ["passphrase_stdin", "office"]
     )]
     pub identity: Option<PathBuf>,
     /// Read the bundle passphrase from standard input
-    #[arg(long, conflicts_with = "identity")]
+    #[arg(long, conflicts_with_all = ["identity", "office"])]
     pub passphrase_stdin: bool,
     /// The office's signing key (ed25519:…), or a file holding it; read back by phone
-    #[arg(long, value_name = "KEY")]
-    pub trust: String,
+    #[arg(long, value_name = "KEY", required_unless_present = "office")]
+    pub trust: Option<String>,
+    /// Open one of this office's own bundles with its escrow key (signs you in; the open is
+    /// recorded in the record of use with the bundle's customers)
+    #[arg(long, conflicts_with_all = ["identity", "trust", "past_return_date"])]
+    pub office: bool,
     /// Write the verified files into this folder
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -26,10 +26,11 @@ pub fn verify(cli: &Cli, a: &JsonFlag) -> anyhow::Result<()> {
     if let Some(d) = &report.derived {
         outln!(
             "The tables agree with it: {} handover(s) with {} customer row(s), {} request(s), {} \
-             per-customer index row(s).",
+             approval(s), {} per-customer index row(s).",
             d.handovers,
             d.handover_customers,
             d.requests,
+            d.approvals,
             d.ledger_customers
         );
     }

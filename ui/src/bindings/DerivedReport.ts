@@ -19,4 +19,8 @@ requests: number,
 /**
  * `ledger_customers` rows compared.
  */
-ledgerCustomers: number, };
+ledgerCustomers: number, 
+/**
+ * `approvals` rows compared (see [`super::approvals`]).
+ */
+approvals: number, };

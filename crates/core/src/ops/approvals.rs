@@ -192,7 +192,6 @@ fn decide(
     let lifetime = policy(office)?.approval.lifetime_days;
     a.status = decision;
     a.decided_by = Some(office.operator.clone());
-    a.decided_at = Some(office.now());
     a.reason = reason.map(str::to_string);
     if decision == ApprovalStatus::Approved {
         a.expires_at = approvals::expiry(now, lifetime).to_string();
@@ -208,6 +207,8 @@ fn decide(
             "expiresAt": a.expires_at,
         }),
     );
+    // One clock reading for the row and its entry, which `ledger verify` compares.
+    a.decided_at = Some(ev.at.clone());
     office.store.decide_approval(&a, ev)?;
     Ok(a)
 }

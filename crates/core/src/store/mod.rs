@@ -419,7 +419,9 @@ fn no_operators(location: &str) -> Error {
 /// with the log (only once the chain holds: a broken chain makes its payloads worthless).
 pub fn verify(store: &dyn Store) -> Result<VerifyReport> {
     let mut report = verify_chain(store)?;
-    report.derived = Some(store.check_derived()?);
+    let mut derived = store.check_derived()?;
+    derived.approvals = ledger::approvals::check(store)?;
+    report.derived = Some(derived);
     report.usage = Some(ledger::usage::check(store)?);
     Ok(report)
 }

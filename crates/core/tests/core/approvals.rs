@@ -291,6 +291,119 @@ fn staff_asks_a_manager_approves_staff_packs_once_and_the_manifest_names_the_app
     on_both(asked_approved_packed_once);
 }
 
+/// Run `sql` on the store behind the application's back: the owner of the database file, or
+/// PostgreSQL's superuser with the guard triggers off.
+fn behind_the_back(env: &Env, sql: &str) {
+    match (&env.sqlite, &env.pg) {
+        (Some(t), _) => crate::retention::sql(&t.data(), sql),
+        (None, Some(pg)) => {
+            pg.as_superuser(&format!("SET session_replication_role = replica; {sql}"))
+        }
+        (None, None) => unreachable!(),
+    }
+}
+
+/// `ledger verify` on `office` fails on the approvals table, naming `id` and `what`.
+#[track_caller]
+fn approvals_disagree(office: &Office, id: &str, what: &str) {
+    let e = ops::verify_ledger(office).unwrap_err();
+    let Error::DerivedMismatch { table, reason } = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(table, "approvals", "{e}");
+    assert!(
+        reason.contains(id) && reason.contains(what),
+        "'{what}' not in: {e}"
+    );
+}
+
+/// The approvals table is checked against its entries: a pending request edited to approved, a
+/// used approval set back to approved (so it could be packed again), a customer swapped into what
+/// was asked, a row
+/// slipped in and a row removed are each caught by `ledger verify` and named; undone, the
+/// ledger verifies again.
+fn tampered_approvals(env: &Env) {
+    let mut staff = env.office("tanto");
+    let a = ops::approval_request(&mut staff, &env.selection(), None).unwrap();
+    let report = ops::verify_ledger(&staff).unwrap();
+    assert_eq!(report.derived.unwrap().approvals, 1);
+    let id = &a.id;
+    let joshi = env.name("joshi");
+    behind_the_back(
+        env,
+        &format!(
+            "UPDATE approvals SET status = 'approved', decided_by = '{joshi}', \
+             decided_at = requested_at WHERE id = '{id}';"
+        ),
+    );
+    approvals_disagree(&staff, id, "status");
+    behind_the_back(
+        env,
+        &format!(
+            "UPDATE approvals SET status = 'pending', decided_by = NULL, decided_at = NULL \
+             WHERE id = '{id}';"
+        ),
+    );
+    ops::verify_ledger(&staff).unwrap();
+
+    ops::approval_approve(&mut env.office("joshi"), id).unwrap();
+    pack(&mut staff, &env.selection(), &env.out("t.age"), Some(id)).unwrap();
+    ops::verify_ledger(&staff).unwrap();
+    let used = ops::approval(&staff, id).unwrap();
+    let (by, at, ho) = (
+        used.used_by.unwrap(),
+        used.used_at.unwrap(),
+        used.handover_id.unwrap(),
+    );
+    behind_the_back(
+        env,
+        &format!(
+            "UPDATE approvals SET status = 'approved', used_by = NULL, used_at = NULL, \
+             handover_id = NULL WHERE id = '{id}';"
+        ),
+    );
+    approvals_disagree(&staff, id, "status");
+    behind_the_back(
+        env,
+        &format!(
+            "UPDATE approvals SET status = 'used', used_by = '{by}', used_at = '{at}', \
+             handover_id = '{ho}' WHERE id = '{id}';"
+        ),
+    );
+    ops::verify_ledger(&staff).unwrap();
+
+    // Another customer swapped into what was asked.
+    behind_the_back(
+        env,
+        &format!("UPDATE approvals SET ask = replace(ask, 'C0003', 'C0004') WHERE id = '{id}';"),
+    );
+    approvals_disagree(&staff, id, "content asked for");
+    behind_the_back(
+        env,
+        &format!("UPDATE approvals SET ask = replace(ask, 'C0004', 'C0003') WHERE id = '{id}';"),
+    );
+    ops::verify_ledger(&staff).unwrap();
+
+    behind_the_back(
+        env,
+        &format!(
+            "INSERT INTO approvals SELECT 'APR-2026-0999', requested_by, requested_at, ask, \
+             digest, 'approved', decided_by, decided_at, reason, expires_at, NULL, NULL, NULL \
+             FROM approvals WHERE id = '{id}';"
+        ),
+    );
+    approvals_disagree(&staff, "APR-2026-0999", "never recorded");
+    behind_the_back(env, "DELETE FROM approvals WHERE id = 'APR-2026-0999';");
+    ops::verify_ledger(&staff).unwrap();
+    behind_the_back(env, &format!("DELETE FROM approvals WHERE id = '{id}';"));
+    approvals_disagree(&staff, id, "row is missing");
+}
+
+#[test]
+fn an_approval_edited_in_the_database_is_caught_by_ledger_verify() {
+    on_both(tampered_approvals);
+}
+
 fn four_eyes(env: &Env) {
     let mut joshi = env.office("joshi");
     let mut joshi2 = env.office("joshi2");

@@ -48,6 +48,10 @@ pub struct DerivedReport {
     /// `ledger_customers` rows compared.
     #[ts(type = "number")]
     pub ledger_customers: u64,
+    /// `approvals` rows compared (see [`super::approvals`]).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub approvals: u64,
 }
 
 /// A `handovers` row as stored.

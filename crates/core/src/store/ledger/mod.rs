@@ -1,8 +1,9 @@
 //! The tamper-evident ledger, independent of any database: how an entry is sealed and the
 //! chain verified ([`chain`]), how the tables derived from it are checked against it
-//! ([`derived`]), the streaming verification ([`pipeline`]) and the auditor's export
+//! ([`derived`], [`approvals`]), the streaming verification ([`pipeline`]) and the auditor's export
 //! ([`export`]). The backends in `store::sqlite` (and `store::postgres`) keep the rows.
 
+pub mod approvals;
 pub mod chain;
 pub mod derived;
 pub mod export;

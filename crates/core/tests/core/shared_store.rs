@@ -683,3 +683,78 @@ fn uses_are_recorded_under_the_login_sealed_and_checked_on_the_shared_store() {
         other => panic!("a deleted use must be caught: {other:?}"),
     }
 }
+
+/// Floor plans larger than one stored chunk (1 MiB) read back byte for byte from the server —
+/// one ending inside a chunk, one ending exactly on a chunk boundary — and a plan whose chunks
+/// were altered, cut short or lost on the server is refused rather than served.
+#[test]
+fn plans_of_several_chunks_read_back_whole_and_damage_is_refused() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let dir = s.tmp.path().join("plans");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = |len: usize, seed: u8| -> Vec<u8> {
+        (0..len)
+            .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+            .collect()
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(body(2 * 1024 * 1024 + 12_345 - png.len(), 7));
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend(body(2 * 1024 * 1024 - pdf.len(), 9));
+    std::fs::write(dir.join("T001.png"), &png).unwrap();
+    std::fs::write(dir.join("T003.pdf"), &pdf).unwrap();
+    let opts = handover_core::register::ImportOptions {
+        floor_plans_dir: Some(dir),
+        ..Default::default()
+    };
+    let register = crate::support::register("basic.xlsx");
+    ops::import_register(&mut staff, &register, &opts, &mut NoProgress).unwrap();
+    let owner = s.pg.owner();
+    let chunks = |sha: &str| {
+        s.pg.psql(
+            &owner,
+            &format!("SELECT count(*) FROM floor_plan_chunks WHERE sha256 = '{sha}'"),
+        )
+        .unwrap()
+    };
+    let (p1, got) = ops::floor_plan(&staff, "T001").unwrap();
+    assert_eq!(chunks(&p1.sha256), "3");
+    assert!(got == png, "T001 read back as stored");
+    let (p3, got) = ops::floor_plan(&staff, "T003").unwrap();
+    assert_eq!(chunks(&p3.sha256), "2");
+    assert!(got == pdf, "T003 read back as stored");
+
+    let refused = |what: &str, sql: String| {
+        s.pg.psql(&owner, &sql).unwrap();
+        match ops::floor_plan(&staff, "T001") {
+            Err(Error::FloorPlanChanged { customer_id, .. }) => assert_eq!(customer_id, "T001"),
+            other => panic!("{what}: {other:?}"),
+        }
+    };
+    let sha = &p1.sha256;
+    let at = |n: i32| format!("WHERE sha256 = '{sha}' AND n = {n}");
+    refused(
+        "a byte changed in the middle chunk",
+        format!(
+            "UPDATE floor_plan_chunks SET data = overlay(data placing '\\x00'::bytea from 9) {}",
+            at(1)
+        ),
+    );
+    refused(
+        "the middle chunk restored, the last one cut short",
+        format!(
+            "UPDATE floor_plan_chunks SET data = overlay(data placing '\\x{:02x}'::bytea from 9) {}; \
+             UPDATE floor_plan_chunks SET data = substr(data, 1, 100) {}",
+            png[1024 * 1024 + 8],
+            at(1),
+            at(2)
+        ),
+    );
+    refused(
+        "the last chunk lost",
+        format!("DELETE FROM floor_plan_chunks {}", at(2)),
+    );
+    // The other plan is untouched and still served.
+    assert!(ops::floor_plan(&staff, "T003").unwrap().1 == pdf);
+}

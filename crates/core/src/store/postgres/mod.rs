@@ -876,11 +876,20 @@ impl Store for PgStore {
     }
 
     fn floor_plan_stream(&self, plan: &FloorPlan) -> Option<super::PlanOpener> {
+        // Prepared once per connection (the store keeps it); if that fails here, the reader
+        // prepares it itself and reports the failure where it is read.
+        let statement = self.statement(&mut self.client(), plans::CHUNK_QUERY).ok();
         let client = self.client.clone();
-        let sha = plan.sha256.clone();
+        let plan = plan.clone();
         Some(super::PlanOpener::new(
             format!("{} (floor plan {})", self.location, plan.sha256),
-            move || Box::new(plans::ChunkReader::new(client.clone(), sha.clone())),
+            move || {
+                Box::new(plans::ChunkReader::new(
+                    client.clone(),
+                    statement.clone(),
+                    &plan,
+                ))
+            },
         ))
     }
 

@@ -758,3 +758,142 @@ fn plans_of_several_chunks_read_back_whole_and_damage_is_refused() {
     // The other plan is untouched and still served.
     assert!(ops::floor_plan(&staff, "T003").unwrap().1 == pdf);
 }
+
+/// A handover is recorded once: recording an id again is refused, and so is an id that another
+/// PC is recording at the same moment (forced here: its row is written and not yet committed
+/// when this pack writes its own; this one waits, then is refused when the other commits).
+/// Nothing is recorded either time.
+#[test]
+fn a_handover_id_recorded_twice_or_meanwhile_is_refused_and_nothing_changes() {
+    use handover_core::store::{EventDraft, PgStore, Store};
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&key)).unwrap();
+    let options = PackOptions {
+        out: s.tmp.path().join("b.age"),
+        ..Default::default()
+    };
+    ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001"]),
+        &options,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let recorded = ops::handovers(&staff).unwrap().remove(0);
+    let target = Target::parse(&s.pg.url(&s.pg.login("staff"))).unwrap();
+    let mut store = PgStore::connect(&target, Some(&PgDb::password())).unwrap();
+    let draft = |id: &str| EventDraft {
+        at: "2026-12-01T00:00:00Z".into(),
+        kind: "handover.created".into(),
+        actor: "ignored on the server".into(),
+        payload: serde_json::json!({ "handoverId": id }),
+        customers: vec!["C0001".into()],
+    };
+    let before = store.ledger_head().unwrap();
+    let again = store.record_handover(&recorded, draft(&recorded.id), &|_| Ok(()), None);
+    let e = again.expect_err("the same id again");
+    assert!(e.to_string().contains("is already recorded"), "{e}");
+    assert_eq!(store.ledger_head().unwrap(), before, "nothing appended");
+    assert!(ops::verify_ledger(&staff).is_ok());
+
+    let (host, port) = s.pg.host.split_once(':').unwrap();
+    let mut other_pc = postgres::Client::connect(
+        &format!(
+            "host={host} port={port} dbname={} user={} password='{}'",
+            s.pg.db,
+            s.pg.owner(),
+            crate::pg::PASSWORD
+        ),
+        postgres::NoTls,
+    )
+    .unwrap();
+    other_pc
+        .batch_execute(&format!(
+            "BEGIN; INSERT INTO handovers SELECT 'HO-2026-000099', created_at, operator, \
+             contractor_id, work_type, method, encryption, return_by, bundle_sha256, \
+             bundle_size, recipients, closed_on, closed_note, ledger_seq FROM handovers \
+             WHERE id = '{}'",
+            recorded.id
+        ))
+        .unwrap();
+    let mut meanwhile = recorded.clone();
+    meanwhile.id = "HO-2026-000099".into();
+    let refused = std::thread::scope(|scope| {
+        let waiting = scope
+            .spawn(|| store.record_handover(&meanwhile, draft(&meanwhile.id), &|_| Ok(()), None));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        other_pc.batch_execute("COMMIT").unwrap();
+        waiting.join().unwrap()
+    });
+    let e = refused.expect_err("recorded by another PC meanwhile");
+    assert!(
+        e.to_string().contains("HO-2026-000099 is already recorded"),
+        "{e}"
+    );
+    assert_eq!(store.ledger_head().unwrap(), before, "nothing appended");
+    let rows =
+        s.pg.psql(
+            &s.pg.owner(),
+            "SELECT count(*) FROM handover_customers WHERE handover_id = 'HO-2026-000099'",
+        )
+        .unwrap();
+    assert_eq!(rows, "0");
+}
+
+/// Sealing a handover (schema 5: its rows are written before the ledger's lock, sealed with the
+/// entry's seq under it) is no back door: from plain `psql`, staff cannot repoint a recorded
+/// handover to another entry, update its seq directly, or seal a row of their own to an entry
+/// that is not a handover's. Nothing changes, and the ledger still verifies.
+#[test]
+fn staff_cannot_repoint_a_handover_through_its_seal() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&key)).unwrap();
+    let options = PackOptions {
+        out: s.tmp.path().join("b.age"),
+        ..Default::default()
+    };
+    ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001"]),
+        &options,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let (login, owner) = (s.pg.login("staff"), s.pg.owner());
+    let seq_of = || {
+        s.pg.psql(
+            &owner,
+            "SELECT string_agg(id || '=' || ledger_seq, ',') FROM handovers",
+        )
+        .unwrap()
+    };
+    let before = seq_of();
+    assert!(
+        before.starts_with("HO-2026-000001=") && !before.ends_with("=0"),
+        "{before}"
+    );
+    let e =
+        s.pg.psql(&login, "SELECT handover_seal('HO-2026-000001', 1)")
+            .unwrap_err();
+    assert!(e.contains("sealed only once"), "{e}");
+    let e =
+        s.pg.psql(&login, "UPDATE handovers SET ledger_seq = 1")
+            .unwrap_err();
+    assert!(e.contains("permission denied"), "{e}");
+    let own_row = "INSERT INTO handovers SELECT 'HO-2026-000077', created_at, operator, \
+         contractor_id, work_type, method, encryption, return_by, bundle_sha256, bundle_size, \
+         recipients, closed_on, closed_note, 0 FROM handovers WHERE id = 'HO-2026-000001'; \
+         SELECT handover_seal('HO-2026-000077', 1)";
+    let e = s.pg.psql(&login, own_row).unwrap_err();
+    assert!(e.contains("sealed only once"), "{e}");
+    assert_eq!(seq_of(), before);
+    assert!(ops::verify_ledger(&staff).is_ok());
+}

@@ -17,6 +17,7 @@ use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
 
 mod approvals;
+mod binary_copy;
 mod connect;
 pub mod copy;
 mod derived;

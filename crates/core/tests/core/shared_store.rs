@@ -683,3 +683,217 @@ fn uses_are_recorded_under_the_login_sealed_and_checked_on_the_shared_store() {
         other => panic!("a deleted use must be caught: {other:?}"),
     }
 }
+
+/// Floor plans larger than one stored chunk (1 MiB) read back byte for byte from the server —
+/// one ending inside a chunk, one ending exactly on a chunk boundary — and a plan whose chunks
+/// were altered, cut short or lost on the server is refused rather than served.
+#[test]
+fn plans_of_several_chunks_read_back_whole_and_damage_is_refused() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let dir = s.tmp.path().join("plans");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = |len: usize, seed: u8| -> Vec<u8> {
+        (0..len)
+            .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+            .collect()
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(body(2 * 1024 * 1024 + 12_345 - png.len(), 7));
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend(body(2 * 1024 * 1024 - pdf.len(), 9));
+    std::fs::write(dir.join("T001.png"), &png).unwrap();
+    std::fs::write(dir.join("T003.pdf"), &pdf).unwrap();
+    let opts = handover_core::register::ImportOptions {
+        floor_plans_dir: Some(dir),
+        ..Default::default()
+    };
+    let register = crate::support::register("basic.xlsx");
+    ops::import_register(&mut staff, &register, &opts, &mut NoProgress).unwrap();
+    let owner = s.pg.owner();
+    let chunks = |sha: &str| {
+        s.pg.psql(
+            &owner,
+            &format!("SELECT count(*) FROM floor_plan_chunks WHERE sha256 = '{sha}'"),
+        )
+        .unwrap()
+    };
+    let (p1, got) = ops::floor_plan(&staff, "T001").unwrap();
+    assert_eq!(chunks(&p1.sha256), "3");
+    assert!(got == png, "T001 read back as stored");
+    let (p3, got) = ops::floor_plan(&staff, "T003").unwrap();
+    assert_eq!(chunks(&p3.sha256), "2");
+    assert!(got == pdf, "T003 read back as stored");
+
+    let refused = |what: &str, sql: String| {
+        s.pg.psql(&owner, &sql).unwrap();
+        match ops::floor_plan(&staff, "T001") {
+            Err(Error::FloorPlanChanged { customer_id, .. }) => assert_eq!(customer_id, "T001"),
+            other => panic!("{what}: {other:?}"),
+        }
+    };
+    let sha = &p1.sha256;
+    let at = |n: i32| format!("WHERE sha256 = '{sha}' AND n = {n}");
+    refused(
+        "a byte changed in the middle chunk",
+        format!(
+            "UPDATE floor_plan_chunks SET data = overlay(data placing '\\x00'::bytea from 9) {}",
+            at(1)
+        ),
+    );
+    refused(
+        "the middle chunk restored, the last one cut short",
+        format!(
+            "UPDATE floor_plan_chunks SET data = overlay(data placing '\\x{:02x}'::bytea from 9) {}; \
+             UPDATE floor_plan_chunks SET data = substr(data, 1, 100) {}",
+            png[1024 * 1024 + 8],
+            at(1),
+            at(2)
+        ),
+    );
+    refused(
+        "the last chunk lost",
+        format!("DELETE FROM floor_plan_chunks {}", at(2)),
+    );
+    // The other plan is untouched and still served.
+    assert!(ops::floor_plan(&staff, "T003").unwrap().1 == pdf);
+}
+
+/// A handover is recorded once: recording an id again is refused, and so is an id that another
+/// PC is recording at the same moment (forced here: its row is written and not yet committed
+/// when this pack writes its own; this one waits, then is refused when the other commits).
+/// Nothing is recorded either time.
+#[test]
+fn a_handover_id_recorded_twice_or_meanwhile_is_refused_and_nothing_changes() {
+    use handover_core::store::{EventDraft, PgStore, Store};
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&key)).unwrap();
+    let options = PackOptions {
+        out: s.tmp.path().join("b.age"),
+        ..Default::default()
+    };
+    ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001"]),
+        &options,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let recorded = ops::handovers(&staff).unwrap().remove(0);
+    let target = Target::parse(&s.pg.url(&s.pg.login("staff"))).unwrap();
+    let mut store = PgStore::connect(&target, Some(&PgDb::password())).unwrap();
+    let draft = |id: &str| EventDraft {
+        at: "2026-12-01T00:00:00Z".into(),
+        kind: "handover.created".into(),
+        actor: "ignored on the server".into(),
+        payload: serde_json::json!({ "handoverId": id }),
+        customers: vec!["C0001".into()],
+    };
+    let before = store.ledger_head().unwrap();
+    let again = store.record_handover(&recorded, draft(&recorded.id), &|_| Ok(()), None);
+    let e = again.expect_err("the same id again");
+    assert!(e.to_string().contains("is already recorded"), "{e}");
+    assert_eq!(store.ledger_head().unwrap(), before, "nothing appended");
+    assert!(ops::verify_ledger(&staff).is_ok());
+
+    let (host, port) = s.pg.host.split_once(':').unwrap();
+    let mut other_pc = postgres::Client::connect(
+        &format!(
+            "host={host} port={port} dbname={} user={} password='{}'",
+            s.pg.db,
+            s.pg.owner(),
+            crate::pg::PASSWORD
+        ),
+        postgres::NoTls,
+    )
+    .unwrap();
+    other_pc
+        .batch_execute(&format!(
+            "BEGIN; INSERT INTO handovers SELECT 'HO-2026-000099', created_at, operator, \
+             contractor_id, work_type, method, encryption, return_by, bundle_sha256, \
+             bundle_size, recipients, closed_on, closed_note, ledger_seq FROM handovers \
+             WHERE id = '{}'",
+            recorded.id
+        ))
+        .unwrap();
+    let mut meanwhile = recorded.clone();
+    meanwhile.id = "HO-2026-000099".into();
+    let refused = std::thread::scope(|scope| {
+        let waiting = scope
+            .spawn(|| store.record_handover(&meanwhile, draft(&meanwhile.id), &|_| Ok(()), None));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        other_pc.batch_execute("COMMIT").unwrap();
+        waiting.join().unwrap()
+    });
+    let e = refused.expect_err("recorded by another PC meanwhile");
+    assert!(
+        e.to_string().contains("HO-2026-000099 is already recorded"),
+        "{e}"
+    );
+    assert_eq!(store.ledger_head().unwrap(), before, "nothing appended");
+    let rows =
+        s.pg.psql(
+            &s.pg.owner(),
+            "SELECT count(*) FROM handover_customers WHERE handover_id = 'HO-2026-000099'",
+        )
+        .unwrap();
+    assert_eq!(rows, "0");
+}
+
+/// Sealing a handover (schema 5: its rows are written before the ledger's lock, sealed with the
+/// entry's seq under it) is no back door: from plain `psql`, staff cannot repoint a recorded
+/// handover to another entry, update its seq directly, or seal a row of their own to an entry
+/// that is not a handover's. Nothing changes, and the ledger still verifies.
+#[test]
+fn staff_cannot_repoint_a_handover_through_its_seal() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&key)).unwrap();
+    let options = PackOptions {
+        out: s.tmp.path().join("b.age"),
+        ..Default::default()
+    };
+    ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001"]),
+        &options,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let (login, owner) = (s.pg.login("staff"), s.pg.owner());
+    let seq_of = || {
+        s.pg.psql(
+            &owner,
+            "SELECT string_agg(id || '=' || ledger_seq, ',') FROM handovers",
+        )
+        .unwrap()
+    };
+    let before = seq_of();
+    assert!(
+        before.starts_with("HO-2026-000001=") && !before.ends_with("=0"),
+        "{before}"
+    );
+    let e =
+        s.pg.psql(&login, "SELECT handover_seal('HO-2026-000001', 1)")
+            .unwrap_err();
+    assert!(e.contains("sealed only once"), "{e}");
+    let e =
+        s.pg.psql(&login, "UPDATE handovers SET ledger_seq = 1")
+            .unwrap_err();
+    assert!(e.contains("permission denied"), "{e}");
+    let own_row = "INSERT INTO handovers SELECT 'HO-2026-000077', created_at, operator, \
+         contractor_id, work_type, method, encryption, return_by, bundle_sha256, bundle_size, \
+         recipients, closed_on, closed_note, 0 FROM handovers WHERE id = 'HO-2026-000001'; \
+         SELECT handover_seal('HO-2026-000077', 1)";
+    let e = s.pg.psql(&login, own_row).unwrap_err();
+    assert!(e.contains("sealed only once"), "{e}");
+    assert_eq!(seq_of(), before);
+    assert!(ops::verify_ledger(&staff).is_ok());
+}

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Portal, Row, Transaction};
 
+use super::binary_copy::BinaryRows;
 use super::{At, rows};
 use crate::store::ledger::chain::EntryRef;
 use crate::store::ledger::derived::{
@@ -18,15 +19,36 @@ use crate::{Error, Result};
 /// Rows fetched per round trip.
 const BATCH: i32 = 10_000;
 
-/// Walk the ledger in seq order, each entry borrowed from its row.
+/// Walk the ledger in seq order, each entry borrowed from its row: one binary COPY, so the
+/// server streams the rows while they are checked here rather than waiting to be asked for
+/// each batch (`f` cannot use the store meanwhile: its connection is busy until the end).
 pub(super) fn walk(
     client: &mut Client,
     loc: &str,
     f: &mut dyn FnMut(&EntryRef<'_>) -> Result<()>,
 ) -> Result<()> {
-    let cell = RefCell::new(snapshot(client, loc)?);
-    walk_in(&cell, loc, f)?;
-    cell.into_inner().commit().at(loc)
+    let mut tx = snapshot(client, loc)?;
+    let reader = tx
+        .copy_out(&format!(
+            "COPY (SELECT {} FROM ledger ORDER BY seq) TO STDOUT (FORMAT binary)",
+            rows::LEDGER_COLUMNS
+        ))
+        .at(loc)?;
+    let mut rows = BinaryRows::new(reader, loc)?;
+    while rows.next_row(8)? {
+        f(&EntryRef {
+            seq: rows.bigint(0)? as u64,
+            at: rows.required(1)?,
+            kind: rows.required(2)?,
+            actor: rows.required(3)?,
+            payload: rows.field(4),
+            payload_hash: rows.required(5)?,
+            prev_hash: rows.required(6)?,
+            hash: rows.required(7)?,
+        })?;
+    }
+    drop(rows);
+    tx.commit().at(loc)
 }
 
 /// A read-only transaction that sees one state of the store throughout.

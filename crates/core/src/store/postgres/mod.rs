@@ -14,9 +14,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use age::secrecy::{ExposeSecret, SecretString};
 use postgres::Client;
 use postgres::error::SqlState;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 
 mod approvals;
+mod binary_copy;
 mod connect;
 pub mod copy;
 mod derived;
@@ -53,6 +54,30 @@ pub struct PgStore {
     /// planned once — one customer's history is a single query, so this is most of its time.
     statements: Mutex<HashMap<String, postgres::Statement>>,
 }
+
+/// How a recording transaction starts. Every change appends to the ledger, so it holds the
+/// chain head's row lock until it commits, and every other PC's change waits for that lock.
+/// Committed the ordinary way, the lock would be held through the WAL flush (a disk sync, about
+/// 5 ms), and 8 PCs recording at once would queue one sync behind the other. So the
+/// transaction commits without waiting for its flush (`synchronous_commit` off for it alone:
+/// the lock is released as soon as the commit is in the WAL) and [`COMMIT_THEN_FLUSH`] then
+/// waits for the flush before the change is reported done — concurrent flushes share one sync
+/// (PostgreSQL's group commit).
+///
+/// Nothing is lost to a crash that would not be lost anyway: the WAL is replayed in order, so
+/// an entry that another PC chained onto survives whenever that later entry does, and no
+/// change is reported done before it is on disk. What differs is only that another PC may
+/// read a change a few milliseconds before it is on disk; a crash in that window loses it
+/// together with everything after it, and its own PC reports it as failed.
+const BEGIN: &str = "BEGIN; SET LOCAL synchronous_commit TO off";
+
+/// The end of a [`BEGIN`] transaction: commit (releasing the head's lock), then wait until the
+/// WAL is durable up to that commit, in the same round trip. A transaction that wrote WAL and
+/// has a transaction id commits with the session's own `synchronous_commit` (the server's
+/// setting, so as durable as any other commit there, standbys included); the smallest such is
+/// a transactional logical-decoding message (a few bytes of WAL, nothing in any table).
+const COMMIT_THEN_FLUSH: &str =
+    "COMMIT; SELECT pg_logical_emit_message(true, 'handover', 'durable')";
 
 /// More distinct statements than this (queries built with a varying list) and the cache starts
 /// again, so it stays small whatever the callers do.
@@ -120,16 +145,25 @@ impl<T> At<T> for std::result::Result<T, postgres::Error> {
 /// Append an entry in the caller's transaction, through the server's sealing function.
 pub(super) fn append_in(c: &mut Client, e: &EventDraft, loc: &str) -> Result<LedgerEntry> {
     let payload = e.payload.to_string();
-    let row = c
-        .query_one(
+    // Typed: parsed, bound and run in one round trip (it runs under the chain head's lock).
+    let rows = c
+        .query_typed(
             &format!(
                 "SELECT {} FROM ledger_append($1, $2, $3, $4)",
                 rows::LEDGER_COLUMNS
             ),
-            &[&e.at, &e.kind, &payload, &e.customers],
+            &[
+                (&e.at, Type::TEXT),
+                (&e.kind, Type::TEXT),
+                (&payload, Type::TEXT),
+                (&e.customers, Type::TEXT_ARRAY),
+            ],
         )
         .at(loc)?;
-    rows::entry(&row, loc)
+    let row = rows
+        .first()
+        .ok_or_else(|| Error::store(loc, std::io::Error::other("ledger_append gave no entry")))?;
+    rows::entry(row, loc)
 }
 
 /// The next `{prefix}{n:0width$}`, from the counter row (locked until the transaction ends)
@@ -230,8 +264,9 @@ impl PgStore {
         Ok((store, copied.unwrap_or_default()))
     }
 
-    /// Run `f` in one transaction: all of it lands, or nothing.
-    /// Inside a batch, `f` runs in a savepoint: its failure undoes only its own changes.
+    /// Run `f` in one transaction: all of it lands, or nothing, and it is durable (see
+    /// [`BEGIN`]) before this returns. Inside a batch, `f` runs in a savepoint: its failure
+    /// undoes only its own changes.
     fn tx<T>(&self, f: impl FnOnce(&mut Client, &str) -> Result<T>) -> Result<T> {
         let (begin, commit, rollback) = if self.batching {
             (
@@ -240,7 +275,7 @@ impl PgStore {
                 "ROLLBACK TO SAVEPOINT change",
             )
         } else {
-            ("BEGIN", "COMMIT", "ROLLBACK")
+            (BEGIN, COMMIT_THEN_FLUSH, "ROLLBACK")
         };
         let mut c = self.client();
         c.batch_execute(begin).at(&self.location)?;
@@ -387,32 +422,17 @@ fn write_request(c: &mut Client, sql: &str, r: &Request, at: &str, loc: &str) ->
     Ok(())
 }
 
-fn write_handover(c: &mut Client, h: &HandoverRecord, seq: u64, loc: &str) -> Result<()> {
+/// Write handover `h`'s rows, not sealed yet (`statement`: [`rows::write_handover_sql`]
+/// prepared), before the ledger's lock is taken: they are this transaction's own until it
+/// commits, and the key refuses an id already recorded (or waits for another PC recording the
+/// same id to commit or roll back, then refuses or goes on).
+fn write_handover(
+    c: &mut Client,
+    statement: &postgres::Statement,
+    h: &HandoverRecord,
+    loc: &str,
+) -> Result<()> {
     let recipients = serde_json::to_string(&h.recipients).unwrap_or_default();
-    c.execute(
-        &format!(
-            "INSERT INTO handovers ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-             NULL, NULL, $12)",
-            rows::HANDOVER_COLUMNS
-        ),
-        &[
-            &h.id,
-            &h.created_at.to_string(),
-            &h.operator,
-            &h.contractor_id,
-            &h.work_type.id(),
-            &h.method.id(),
-            &h.encryption.id(),
-            &h.return_by.to_string(),
-            &h.bundle_sha256,
-            &h.bundle_size.map(|s| s as i64),
-            &recipients,
-            &(seq as i64),
-        ],
-    )
-    .at(loc)?;
-    // One statement for every customer (not one round trip each): it runs under the ledger's
-    // lock, which every other PC's commit waits for.
     let ids: Vec<&str> = h
         .customers
         .iter()
@@ -431,13 +451,49 @@ fn write_handover(c: &mut Client, h: &HandoverRecord, seq: u64, loc: &str) -> Re
         })
         .collect();
     c.execute(
-        "INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
-         SELECT $1, u.customer_id, u.position, u.fields \
-           FROM unnest($2::TEXT[], $3::INT[], $4::TEXT[]) AS u(customer_id, position, fields)",
-        &[&h.id, &ids, &positions, &fields],
+        statement,
+        &[
+            &h.id,
+            &h.created_at.to_string(),
+            &h.operator,
+            &h.contractor_id,
+            &h.work_type.id(),
+            &h.method.id(),
+            &h.encryption.id(),
+            &h.return_by.to_string(),
+            &h.bundle_sha256,
+            &h.bundle_size.map(|s| s as i64),
+            &recipients,
+            &ids,
+            &positions,
+            &fields,
+        ],
     )
-    .at(loc)?;
+    .map_err(|err| match err.as_db_error().and_then(|d| d.constraint()) {
+        Some("handovers_pkey") => already_recorded(&h.id),
+        _ => classify(loc, err),
+    })?;
     Ok(())
+}
+
+/// Under the ledger's lock: append handover `id`'s entry and seal its rows with the entry's
+/// seq, in one round trip (`statement`: [`rows::seal_handover_sql`] prepared).
+fn seal_handover(
+    c: &mut Client,
+    statement: &postgres::Statement,
+    id: &str,
+    e: &EventDraft,
+    loc: &str,
+) -> Result<LedgerEntry> {
+    let payload = e.payload.to_string();
+    let row = c
+        .query_one(statement, &[&e.at, &e.kind, &payload, &e.customers, &id])
+        .at(loc)?;
+    rows::entry(&row, loc)
+}
+
+fn already_recorded(id: &str) -> Error {
+    Error::invalid("handover", format!("{id} is already recorded"))
 }
 
 /// The recheck of a pack, read through the recording transaction's connection.
@@ -446,17 +502,19 @@ struct InTx<'c> {
     loc: &'c str,
 }
 
+/// Each of these runs under the ledger's lock, which every other PC's change waits for: typed
+/// (parsed, bound and run in one round trip), the contractor with its recipients in one.
 impl Recheck for InTx<'_> {
     fn enforced_requests_of(&self, customer_ids: &[&str]) -> Result<Vec<Request>> {
         self.client
             .borrow_mut()
-            .query(
+            .query_typed(
                 &format!(
                     "SELECT {} FROM requests WHERE customer_id = ANY($1) \
                      AND status IN ('pending', 'accepted') ORDER BY id",
                     rows::REQUEST_COLUMNS
                 ),
-                &[&customer_ids],
+                &[(&customer_ids, Type::TEXT_ARRAY)],
             )
             .at(self.loc)?
             .iter()
@@ -465,30 +523,25 @@ impl Recheck for InTx<'_> {
     }
 
     fn contractor(&self, id: &str) -> Result<Option<Contractor>> {
-        let mut c = self.client.borrow_mut();
-        let Some(row) = c
-            .query_opt(
+        let rows = self
+            .client
+            .borrow_mut()
+            .query_typed(
                 &format!(
-                    "SELECT {} FROM contractors WHERE id = $1",
+                    "SELECT {}, ARRAY(SELECT recipient FROM contractor_recipients \
+                     WHERE contractor_id = $1 ORDER BY position) FROM contractors WHERE id = $1",
                     rows::CONTRACTOR_COLUMNS
                 ),
-                &[&id],
+                &[(&id, Type::TEXT)],
             )
-            .at(self.loc)?
-        else {
+            .at(self.loc)?;
+        let Some(row) = rows.first() else {
             return Ok(None);
         };
-        let recipients = c
-            .query(
-                "SELECT recipient FROM contractor_recipients WHERE contractor_id = $1 \
-                 ORDER BY position",
-                &[&id],
-            )
-            .at(self.loc)?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        rows::contractor(&row, recipients, self.loc).map(Some)
+        let recipients: Vec<String> = row
+            .try_get(rows::CONTRACTOR_COLUMNS.split(',').count())
+            .map_err(|e| Error::store(self.loc, e))?;
+        rows::contractor(row, recipients, self.loc).map(Some)
     }
 }
 
@@ -876,11 +929,20 @@ impl Store for PgStore {
     }
 
     fn floor_plan_stream(&self, plan: &FloorPlan) -> Option<super::PlanOpener> {
+        // Prepared once per connection (the store keeps it); if that fails here, the reader
+        // prepares it itself and reports the failure where it is read.
+        let statement = self.statement(&mut self.client(), plans::CHUNK_QUERY).ok();
         let client = self.client.clone();
-        let sha = plan.sha256.clone();
+        let plan = plan.clone();
         Some(super::PlanOpener::new(
             format!("{} (floor plan {})", self.location, plan.sha256),
-            move || Box::new(plans::ChunkReader::new(client.clone(), sha.clone())),
+            move || {
+                Box::new(plans::ChunkReader::new(
+                    client.clone(),
+                    statement.clone(),
+                    &plan,
+                ))
+            },
         ))
     }
 
@@ -932,9 +994,13 @@ impl Store for PgStore {
         approval: Option<&ApprovalUse>,
     ) -> Result<LedgerEntry> {
         self.tx(|c, loc| {
-            // The ledger's lock first: every later statement sees the opt-outs committed before
+            // The rows first, outside the lock (see migrations/0005_handover_seal.sql).
+            let write = self.statement(c, &rows::write_handover_sql())?;
+            write_handover(c, &write, h, loc)?;
+            // Then the ledger's lock: every later statement sees the opt-outs committed before
             // it, and none can commit until this pack is recorded or refused.
-            c.execute("SELECT ledger_lock()", &[]).at(loc)?;
+            let lock = self.statement(c, "SELECT ledger_lock()")?;
+            c.execute(&lock, &[]).at(loc)?;
             {
                 let view = InTx {
                     client: RefCell::new(&mut *c),
@@ -942,21 +1008,11 @@ impl Store for PgStore {
                 };
                 recheck(&view)?;
             }
-            if c.query_opt("SELECT 1 FROM handovers WHERE id = $1", &[&h.id])
-                .at(loc)?
-                .is_some()
-            {
-                return Err(Error::invalid(
-                    "handover",
-                    format!("{} is already recorded", h.id),
-                ));
-            }
             if let Some(u) = approval {
                 approvals::use_in(c, u, &h.id, loc)?;
             }
-            let e = append_in(c, &event, loc)?;
-            write_handover(c, h, e.seq, loc)?;
-            Ok(e)
+            let seal = self.statement(c, &rows::seal_handover_sql())?;
+            seal_handover(c, &seal, &h.id, &event, loc)
         })
     }
 

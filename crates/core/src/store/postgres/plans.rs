@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use postgres::Client;
+use postgres::{Client, Statement};
 use sha2::{Digest, Sha256};
 
 use super::At;
@@ -81,12 +81,24 @@ fn read_full(f: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
-/// Reads a stored plan chunk by chunk over the store's connection (shared with the store,
-/// taken for one query at a time). A plan the store does not hold reads as empty: the reader's
-/// caller checks size and SHA-256 against the register, and refuses.
+/// The statement a [`ChunkReader`] runs, once per chunk.
+pub(super) const CHUNK_QUERY: &str =
+    "SELECT data FROM floor_plan_chunks WHERE sha256 = $1 AND n = $2";
+
+/// Reads a stored plan chunk by chunk over the store's connection, taken for one query at a
+/// time (so no other use of the store waits on a reader that is not reading, and a reader
+/// never runs inside a transaction the store has open: the lock is the store's own). The
+/// register gives the plan's size, so the reader asks for exactly the chunks that make it —
+/// one prepared query each (a 1 MiB plan is one round trip) — and not for one past the end.
+/// A chunk the store does not hold ends the plan early; the reader's caller checks size and
+/// SHA-256 against the register, and refuses.
 pub(super) struct ChunkReader {
-    pub(super) client: Arc<Mutex<Client>>,
-    pub(super) sha256: String,
+    store: Arc<Mutex<Client>>,
+    statement: Option<Statement>,
+    sha256: String,
+    /// The register's size: the reader stops asking once it has given this many bytes.
+    size: u64,
+    given: u64,
     next: i32,
     buf: Vec<u8>,
     pos: usize,
@@ -94,37 +106,52 @@ pub(super) struct ChunkReader {
 }
 
 impl ChunkReader {
-    pub(super) fn new(client: Arc<Mutex<Client>>, sha256: String) -> ChunkReader {
+    pub(super) fn new(
+        store: Arc<Mutex<Client>>,
+        statement: Option<Statement>,
+        plan: &FloorPlan,
+    ) -> ChunkReader {
         ChunkReader {
-            client,
-            sha256,
+            store,
+            statement,
+            sha256: plan.sha256.clone(),
+            size: plan.size,
+            given: 0,
             next: 0,
             buf: Vec::new(),
             pos: 0,
-            done: false,
+            done: plan.size == 0,
         }
     }
 
     fn fetch(&mut self) -> io::Result<()> {
-        let mut c = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let statement = match &self.statement {
+            Some(s) => s.clone(),
+            None => {
+                let s = c.prepare(CHUNK_QUERY).map_err(io::Error::other)?;
+                self.statement = Some(s.clone());
+                s
+            }
+        };
         let row = c
-            .query_opt(
-                "SELECT data FROM floor_plan_chunks WHERE sha256 = $1 AND n = $2",
-                &[&self.sha256, &self.next],
-            )
+            .query_opt(&statement, &[&self.sha256, &self.next])
             .map_err(io::Error::other)?;
+        drop(c);
         match row {
             Some(r) => {
-                self.buf = r.get(0);
+                self.buf = r.try_get(0).map_err(io::Error::other)?;
                 self.pos = 0;
                 self.next += 1;
+                self.given += self.buf.len() as u64;
+                // A whole plan given (or more: the caller refuses it) needs no further query.
+                self.done = self.given >= self.size || self.buf.is_empty();
             }
             None => self.done = true,
         }
         Ok(())
     }
 }
-
 impl Read for ChunkReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos == self.buf.len() {

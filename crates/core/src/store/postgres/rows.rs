@@ -224,6 +224,29 @@ pub(super) fn handover_customer(r: &Row, loc: &str) -> Result<HandoverCustomer> 
 pub(super) const LEDGER_COLUMNS: &str =
     "seq, at, kind, actor, payload, payload_hash, prev_hash, hash";
 
+/// A handover's rows in one statement, written before the ledger's lock is taken: the
+/// handover ($1–$11, not sealed yet: ledger_seq 0) and its customers ($12–$14: ids, positions,
+/// fields).
+pub(super) fn write_handover_sql() -> String {
+    format!(
+        "WITH h AS (INSERT INTO handovers ({HANDOVER_COLUMNS}) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 0) \
+               RETURNING id) \
+         INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
+         SELECT h.id, u.customer_id, u.position, u.fields FROM h, \
+         unnest($12::TEXT[], $13::INT[], $14::TEXT[]) AS u(customer_id, position, fields)"
+    )
+}
+
+/// Under the ledger's lock: the handover's entry appended ($1–$4, as `ledger_append`) and the
+/// handover $5 sealed with its seq, in one statement; returns the entry.
+pub(super) fn seal_handover_sql() -> String {
+    format!(
+        "SELECT {LEDGER_COLUMNS}, handover_seal($5, seq) \
+         FROM ledger_append($1, $2, $3, $4)"
+    )
+}
+
 fn hash(r: &Row, i: usize, loc: &str) -> Result<Hash> {
     let b: &[u8] = get(r, i, loc)?;
     Ok(b.try_into().unwrap_or([0xff; 32]))

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_approvals.sql"),
     include_str!("migrations/0003_supervision.sql"),
     include_str!("migrations/0004_usage.sql"),
+    include_str!("migrations/0005_handover_seal.sql"),
 ];
 
 /// Roles and grants (after the migrations).

@@ -43,6 +43,8 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION handover_role(TEXT), handover_is(TEXT), '
                    'handover_kind_role(TEXT), ledger_lock(), '
                    'ledger_append(TEXT, TEXT, TEXT, TEXT[]) TO %I', s);
+    -- a pack seals the handover rows it wrote before taking the ledger's lock (schema 5).
+    EXECUTE format('GRANT EXECUTE ON FUNCTION handover_seal(TEXT, BIGINT) TO %I', s);
 
     -- manager: the roster, deciding requests, the purge.
     EXECUTE format('GRANT INSERT, UPDATE ON contractors TO %I', m);

@@ -77,7 +77,7 @@ fn main() {
             floor_plan_path: None,
         })
         .collect();
-    let key = BundleKey::Recipients(vec![id.to_public(), office.to_public()]);
+    let key = BundleKey::Recipients(vec![id.to_public().into(), office.to_public().into()]);
     let sign = |m: &[u8]| signing.sign(m).to_bytes();
     for d in ["open", "zip", "manifest", "register_import"] {
         std::fs::create_dir_all(corpus.join(d)).unwrap();

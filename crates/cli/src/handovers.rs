@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::Context;
 use handover_core::Field;
-use handover_core::bundle::{OpenKey, read_identity_file};
+use handover_core::bundle::{OpenKey, read_key_file};
 use handover_core::handover::{
     ExclusionReason, ExtraField, Method, Preparation, Selection, WithheldReason,
 };
@@ -245,14 +245,16 @@ pub(crate) fn open_key(
         return Ok(OpenKey::Passphrase(progress::read_passphrase_once()?));
     }
     let path = identity.context("give --identity FILE or --passphrase-stdin")?;
-    let ids = match read_identity_file(path, None) {
+    let keys = match read_key_file(path, None) {
         Err(handover_core::Error::IdentityPassphraseRequired(_)) => {
             let pass = progress::read_passphrase_once()?;
-            read_identity_file(path, Some(&pass))?
+            read_key_file(path, Some(&pass))?
         }
         other => other?,
     };
-    Ok(OpenKey::Identities(ids))
+    // A key on hardware asks for its PIN or a touch on the terminal.
+    let prompts = std::sync::Arc::new(progress::TerminalPrompts);
+    Ok(OpenKey::Keys { keys, prompts })
 }
 
 /// `handover open`: a contractor opens a bundle with their key and the office's signing key;

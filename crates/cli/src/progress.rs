@@ -116,3 +116,50 @@ pub fn read_password(prompt: &str) -> anyhow::Result<age::secrecy::SecretString>
 pub fn read_password_once(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {
     password(&format!("{prompt}: ")).read(false)
 }
+
+/// A key on hardware's plugin asking on the terminal: its messages ("touch your key") on
+/// stderr, its PIN asked without echo (or one line of standard input when it is not a
+/// terminal, for scripts), yes or no and other questions as a line.
+pub struct TerminalPrompts;
+
+impl TerminalPrompts {
+    fn line(prompt: &str) -> Option<zeroize::Zeroizing<String>> {
+        if std::io::stdin().is_terminal() {
+            eprint!("{}", crate::term::safe(prompt));
+        }
+        let mut line = zeroize::Zeroizing::new(String::new());
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(zeroize::Zeroizing::new(
+                line.trim_end_matches(['\r', '\n']).to_string(),
+            )),
+        }
+    }
+}
+
+impl handover_core::plugins::PluginPrompts for TerminalPrompts {
+    fn message(&self, text: &str) {
+        errln!("{text}");
+    }
+
+    fn confirm(&self, text: &str, yes: &str, no: Option<&str>) -> Option<bool> {
+        let no = no.unwrap_or("no");
+        let answer = Self::line(&format!("{text} [{yes}/{no}]: "))?;
+        Some(answer.trim().eq_ignore_ascii_case(yes) || answer.trim().eq_ignore_ascii_case("y"))
+    }
+
+    fn public(&self, text: &str) -> Option<String> {
+        Self::line(&format!("{text}: ")).map(|l| l.to_string())
+    }
+
+    fn secret(&self, text: &str) -> Option<age::secrecy::SecretString> {
+        if std::io::stdin().is_terminal() {
+            let prompt = format!("{}: ", crate::term::safe(text));
+            let p = zeroize::Zeroizing::new(rpassword::prompt_password(prompt).ok()?);
+            return Some(p.as_str().into());
+        }
+        Self::line("")
+            .filter(|l| !l.is_empty())
+            .map(|l| l.as_str().into())
+    }
+}

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dates::parse_date;
-use crate::keys::{parse_recipient, recipient_fingerprint};
+use crate::keys::recipient_fingerprint;
 use crate::{Error, Result};
 
 /// A contractor in the roster.
@@ -146,7 +146,7 @@ fn clean_opt(s: Option<&str>) -> Option<String> {
 fn validate_recipients(list: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for r in list {
-        let parsed = parse_recipient(r)?.to_string();
+        let parsed = crate::plugins::parse_recipient(r)?.to_string();
         if !out.contains(&parsed) {
             out.push(parsed);
         }

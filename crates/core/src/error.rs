@@ -268,9 +268,29 @@ pub enum Error {
 
     /// An age recipient string is malformed.
     #[error(
-        "'{0}' is not an age X25519 recipient: it should start with age1 and be 62 characters long"
+        "'{0}' is not an age recipient: an age key starts with age1 and is 62 characters long; a \
+         key on hardware is age1<plugin>1… as its plugin printed it (age1yubikey1…, age1tpm1…)"
     )]
     BadRecipient(String),
+
+    /// An age plugin's program is not installed (not on `PATH`).
+    #[error(
+        "the age plugin {program} is not installed (not found on PATH): install {program} to \
+         use this key on hardware; nothing was done"
+    )]
+    PluginMissing {
+        /// The program (`age-plugin-yubikey`).
+        program: String,
+    },
+
+    /// An age plugin refused (wrong PIN, key not inserted, no answer to its question).
+    #[error("the age plugin {program} refused: {reason}")]
+    PluginFailed {
+        /// The program.
+        program: String,
+        /// The plugin's own words.
+        reason: String,
+    },
 
     /// A date could not be understood.
     #[error("'{0}' is not a date: write it as YYYY-MM-DD")]
@@ -560,6 +580,8 @@ impl Error {
             Error::BadKeyFile { .. } => "bad_key_file",
             Error::FileExists(_) => "file_exists",
             Error::BadRecipient(_) => "bad_recipient",
+            Error::PluginMissing { .. } => "plugin_missing",
+            Error::PluginFailed { .. } => "plugin_failed",
             Error::BadDate(_) => "bad_date",
             Error::DateInFuture { .. } => "date_in_future",
             Error::Invalid { .. } => "invalid",
@@ -627,6 +649,8 @@ impl Error {
         matches!(
             self,
             Error::BadRecipient(_)
+                | Error::PluginMissing { .. }
+                | Error::PluginFailed { .. }
                 | Error::BadDate(_)
                 | Error::DateInFuture { .. }
                 | Error::Invalid { .. }

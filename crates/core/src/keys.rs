@@ -335,7 +335,7 @@ pub fn read_recipients_file(path: &Path) -> Result<Vec<String>> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| parse_recipient(l).map(|r| r.to_string()))
+        .map(|l| crate::plugins::parse_recipient(l).map(|r| r.to_string()))
         .collect()
 }
 

@@ -25,6 +25,7 @@ pub mod messages;
 pub mod operators;
 pub mod ops;
 pub mod passwords;
+pub mod plugins;
 pub mod policy;
 pub mod progress;
 pub mod receipt;

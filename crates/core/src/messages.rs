@@ -201,8 +201,9 @@ pub const HEADLINES: &[Headline] = &[
     ),
     h(
         "bad_recipient",
-        "公開鍵の形式が正しくありません（age1 で始まる62文字）。",
-        "That is not an age public key (age1…, 62 characters).",
+        "公開鍵の形式が正しくありません（age1 で始まる62文字、またはハードウェア鍵なら age1yubikey1… などプラグインが表示したもの）。",
+        "That is not an age public key (age1…, 62 characters, or for a key on hardware \
+         age1yubikey1… as its plugin printed it).",
     ),
     h(
         "bad_date",
@@ -462,6 +463,17 @@ pub const HEADLINES: &[Headline] = &[
         "更新をインストールできませんでした。",
         "The update could not be installed.",
     ),
+    h(
+        "plugin_missing",
+        "ハードウェア鍵（YubiKey・TPM など）を使うための age プラグインがインストールされていません。何もしていません。",
+        "The age plugin for this key on hardware (YubiKey, TPM…) is not installed. Nothing was \
+         done.",
+    ),
+    h(
+        "plugin_failed",
+        "ハードウェア鍵の age プラグインが処理を断りました（PIN の誤り、鍵が挿さっていない、など）。",
+        "The age plugin of the key on hardware refused (wrong PIN, key not inserted…).",
+    ),
 ];
 
 /// The headline of `code` in `lang`, if the code is known.
@@ -550,6 +562,10 @@ impl crate::Error {
             } => format!(
                 "{location} のデータベースの版は {found} で、この Handover が扱える版 {supported} より新しいです"
             ),
+            E::PluginMissing { program } => format!(
+                "{program} が見つかりません（PATH 上にありません）。{program} をインストールしてください"
+            ),
+            E::PluginFailed { program, reason } => format!("{program}: {reason}"),
             _ => self.to_string(),
         }
     }

@@ -37,7 +37,7 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     keys_missing: "事務所の鍵がありません。先に鍵を作成してください。",
     bad_key_file: "鍵ファイルを読み込めませんでした。",
     file_exists: "同じ名前のファイルがすでにあります（上書きしません）。別の名前か場所を選んでください。",
-    bad_recipient: "公開鍵の形式が正しくありません（age1 で始まる62文字）。",
+    bad_recipient: "公開鍵の形式が正しくありません（age1 で始まる62文字、またはハードウェア鍵なら age1yubikey1… などプラグインが表示したもの）。",
     bad_date: "日付の形式が正しくありません（YYYY-MM-DD）。",
     date_in_future: "まだ来ていない日付は指定できません。今日以前の日付を入力してください。",
     invalid: "入力内容に誤りがあります。",
@@ -88,6 +88,8 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     update_no_dpkg: "このパソコンでは更新ファイルを扱えません（Debian / Ubuntu の dpkg が必要です）。",
     update_not_authorized: "管理者のパスワードが入力されなかったため、インストールしていません。",
     update_install: "更新をインストールできませんでした。",
+    plugin_missing: "ハードウェア鍵（YubiKey・TPM など）を使うための age プラグインがインストールされていません。何もしていません。",
+    plugin_failed: "ハードウェア鍵の age プラグインが処理を断りました（PIN の誤り、鍵が挿さっていない、など）。",
   },
   en: {
     io: "A file could not be read or written.",
@@ -122,7 +124,7 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     keys_missing: "The office keys are missing. Create them first.",
     bad_key_file: "The key file could not be read.",
     file_exists: "A file of that name already exists (it is never overwritten). Choose another name or place.",
-    bad_recipient: "That is not an age public key (age1…, 62 characters).",
+    bad_recipient: "That is not an age public key (age1…, 62 characters, or for a key on hardware age1yubikey1… as its plugin printed it).",
     bad_date: "That is not a date (YYYY-MM-DD).",
     date_in_future: "That day has not come yet. Enter today or an earlier day.",
     invalid: "Some input is not valid.",
@@ -173,6 +175,8 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     update_no_dpkg: "Updates cannot be handled on this computer (Debian or Ubuntu's dpkg is needed).",
     update_not_authorized: "The administrator's password was not given, so nothing was installed.",
     update_install: "The update could not be installed.",
+    plugin_missing: "The age plugin for this key on hardware (YubiKey, TPM…) is not installed. Nothing was done.",
+    plugin_failed: "The age plugin of the key on hardware refused (wrong PIN, key not inserted…).",
   },
 };
 

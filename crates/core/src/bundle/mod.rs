@@ -78,7 +78,7 @@ pub use manifest::{
 pub use open::{
     FieldValue, InMemoryFiles, Limits, OpenKey, OpenOptions, OpenedBundle, OpenedCustomer,
     open_bundle, open_bundle_expecting, open_bundle_in_memory, open_bundle_with,
-    read_identity_file,
+    read_identity_file, read_key_file,
 };
 pub(crate) use pack::check_passphrase;
 pub(crate) use pack::{MAX_OPEN_WORK_FACTOR, PACK_WORK_FACTOR};
@@ -112,8 +112,9 @@ pub struct BundleCustomer {
 
 /// How a bundle is encrypted.
 pub enum BundleKey {
-    /// To age X25519 recipients: the contractor's keys and the office's escrow key.
-    Recipients(Vec<age::x25519::Recipient>),
+    /// To age recipients: the contractor's keys (X25519, or on hardware through an age plugin)
+    /// and the office's escrow key.
+    Recipients(Vec<crate::plugins::AgeRecipient>),
     /// To one passphrase (age scrypt, work factor 2^18: 256 MiB, about a second).
     Passphrase(SecretString),
     /// Tests only: a passphrase with a chosen (cheap) scrypt work factor. Never use this for a

@@ -446,6 +446,13 @@ fn check_key(m: &Manifest, key: &BundleKey) -> Result<()> {
     Ok(())
 }
 
+/// The plugins among the recipients, for a refusal's message (`yubikey`, `tpm`).
+fn plugin_names(rs: &[crate::plugins::AgeRecipient]) -> String {
+    let mut names: Vec<&str> = rs.iter().filter_map(|r| r.plugin()).collect();
+    names.dedup();
+    names.join(", ")
+}
+
 /// A bundle passphrase must be long enough to resist guessing (it is the only key).
 pub(crate) fn check_passphrase(p: &SecretString) -> Result<()> {
     if p.expose_secret().chars().count() < 8 {
@@ -808,8 +815,9 @@ fn encrypt_loop(
     let write_err = |e: io::Error| Error::io("cannot write", partial, e);
     let encryptor = match key {
         BundleKey::Recipients(rs) => {
-            age::Encryptor::with_recipients(rs.iter().map(|r| r as &dyn age::Recipient))
-                .map_err(|e| Error::Encrypt(e.to_string()))?
+            let boxed = crate::plugins::encryption_recipients(rs)?;
+            age::Encryptor::with_recipients(boxed.iter().map(|r| r.as_ref() as &dyn age::Recipient))
+                .map_err(|e| crate::plugins::encrypt_error(&plugin_names(rs), e))?
         }
         BundleKey::Passphrase(p) => {
             let mut r = age::scrypt::Recipient::new(p.clone());

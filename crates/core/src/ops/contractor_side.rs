@@ -82,16 +82,30 @@ pub fn trust_for_opening(
 
 /// The key that opens a bundle: the contractor's identity file (with its passphrase, if it has
 /// one), or the passphrase of a passphrase bundle. Exactly one of the two must be given.
+/// A key on hardware (an age plugin identity) has nobody to ask for its PIN here: see
+/// [`contractor_key_with`].
 pub fn contractor_key(
     identity: Option<&Path>,
     identity_passphrase: Option<&SecretString>,
     bundle_passphrase: Option<SecretString>,
 ) -> Result<OpenKey> {
+    let prompts = std::sync::Arc::new(crate::plugins::NoPrompts);
+    contractor_key_with(identity, identity_passphrase, bundle_passphrase, prompts)
+}
+
+/// [`contractor_key`] where a key on hardware (an age plugin identity) asks through `prompts`
+/// (its PIN, "touch your key").
+pub fn contractor_key_with(
+    identity: Option<&Path>,
+    identity_passphrase: Option<&SecretString>,
+    bundle_passphrase: Option<SecretString>,
+    prompts: std::sync::Arc<dyn crate::plugins::PluginPrompts>,
+) -> Result<OpenKey> {
     match (identity, bundle_passphrase) {
-        (Some(path), None) => Ok(OpenKey::Identities(bundle::read_identity_file(
-            path,
-            identity_passphrase,
-        )?)),
+        (Some(path), None) => Ok(OpenKey::Keys {
+            keys: bundle::read_key_file(path, identity_passphrase)?,
+            prompts,
+        }),
         (None, Some(p)) => Ok(OpenKey::Passphrase(p)),
         (Some(_), Some(_)) => Err(Error::invalid(
             "key",

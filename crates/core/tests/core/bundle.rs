@@ -78,7 +78,10 @@ impl Fx {
     }
 
     fn recipients(&self) -> BundleKey {
-        BundleKey::Recipients(vec![self.contractor.to_public(), self.office.to_public()])
+        BundleKey::Recipients(vec![
+            self.contractor.to_public().into(),
+            self.office.to_public().into(),
+        ])
     }
 
     fn contractor_key(&self) -> OpenKey {
@@ -685,14 +688,14 @@ fn pack_can_be_cancelled() {
 fn pack_requires_the_office_recipient_and_honest_key_list() {
     let fx = Fx::new();
     let customers = three(&fx);
-    let only_contractor = BundleKey::Recipients(vec![fx.contractor.to_public()]);
+    let only_contractor = BundleKey::Recipients(vec![fx.contractor.to_public().into()]);
     let e = fx
         .pack_with("b.age", &customers, &only_contractor, false)
         .unwrap_err();
     assert!(e.to_string().contains("office"), "{e}");
     let stranger = BundleKey::Recipients(vec![
-        fx.office.to_public(),
-        age::x25519::Identity::generate().to_public(),
+        fx.office.to_public().into(),
+        age::x25519::Identity::generate().to_public().into(),
     ]);
     assert!(fx.pack_with("b.age", &customers, &stranger, false).is_err());
     // A signer that is not the key the manifest names.

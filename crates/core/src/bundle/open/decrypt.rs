@@ -221,14 +221,16 @@ pub(super) fn decrypt<R: Read + Seek>(
         reason: reason.to_string(),
     };
     let scrypt = decryptor.is_scrypt();
+    if scrypt && !matches!(key, OpenKey::Passphrase(_)) {
+        return Err(wrong(
+            "it is protected by a passphrase, not encrypted to a key: enter the passphrase",
+        ));
+    }
     let res = match key {
-        OpenKey::Identities(ids) => {
-            if scrypt {
-                return Err(wrong(
-                    "it is protected by a passphrase, not encrypted to a key: enter the passphrase",
-                ));
-            }
-            decryptor.decrypt(ids.iter().map(|i| i as &dyn age::Identity))
+        OpenKey::Identities(ids) => decryptor.decrypt(ids.iter().map(|i| i as &dyn age::Identity)),
+        OpenKey::Keys { keys, prompts } => {
+            let ids = keys.decryption_identities(prompts)?;
+            decryptor.decrypt(ids.iter().map(|i| i.as_ref()))
         }
         OpenKey::Passphrase(p) => {
             if !scrypt {
@@ -261,6 +263,9 @@ pub(super) fn decrypt<R: Read + Seek>(
             ),
         },
         age::DecryptError::InvalidMac => damaged("the age header was modified (MAC mismatch)"),
+        age::DecryptError::Plugin(_) | age::DecryptError::MissingPlugin { .. } => {
+            crate::plugins::decrypt_error(e)
+        }
         age::DecryptError::Io(e) => Error::io("cannot read", path, e),
         _ => damaged("the age header is malformed"),
     })

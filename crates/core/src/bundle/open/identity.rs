@@ -8,14 +8,31 @@ use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use super::{AGE_MAGIC, ARMOR_BEGIN};
+use crate::plugins::KeyFile;
 use crate::{Error, Result};
 
-/// Read an age identity file: a plain `age-keygen` file, or one encrypted with a passphrase
-/// (armored or binary, as written by [`crate::keys::keygen`] or `age -p`).
+/// Read an age identity file of X25519 keys only: a plain `age-keygen` file, or one encrypted
+/// with a passphrase (armored or binary, as written by [`crate::keys::keygen`] or `age -p`).
 pub fn read_identity_file(
     path: &Path,
     passphrase: Option<&SecretString>,
 ) -> Result<Vec<age::x25519::Identity>> {
+    let keys = read_key_file(path, passphrase)?;
+    if !keys.plugins.is_empty() {
+        return Err(Error::BadKeyFile {
+            path: path.to_path_buf(),
+            reason:
+                "it holds a key on hardware (an age plugin identity), which cannot be used here"
+                    .into(),
+        });
+    }
+    Ok(keys.x25519)
+}
+
+/// Read a key file: age X25519 identities and plugin identities (`AGE-PLUGIN-…-1…`, a key on a
+/// YubiKey, a TPM, a Secure Enclave) with the recipient the plugin wrote beside each, plain or
+/// encrypted with a passphrase.
+pub fn read_key_file(path: &Path, passphrase: Option<&SecretString>) -> Result<KeyFile> {
     const MAX: u64 = 1 << 20;
     let bad = |reason: &str| Error::BadKeyFile {
         path: path.to_path_buf(),
@@ -57,22 +74,23 @@ pub fn read_identity_file(
         bytes
     };
     let text = std::str::from_utf8(&text).map_err(|_| bad("it is not a text file"))?;
-    let mut ids = Vec::new();
+    let mut keys = KeyFile::default();
     for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let id = line.parse::<age::x25519::Identity>().map_err(|_| {
-            bad(&format!(
-                "line {} is not an age X25519 identity (a line as age-keygen writes it)",
+        if !keys.add_line(line) {
+            return Err(bad(&format!(
+                "line {} is not an age identity (a line as age-keygen or an age plugin writes it)",
                 n + 1
-            ))
-        })?;
-        ids.push(id);
+            )));
+        }
     }
-    if ids.is_empty() {
+    if keys.is_empty() {
         return Err(bad("it holds no age identity"));
     }
-    Ok(ids)
+    if !keys.plugins.is_empty() && keys.plugin_recipients.is_empty() {
+        return Err(bad(
+            "it holds a key on hardware without the recipient line its plugin writes beside it \
+             (# Recipient: age1…): use the identity file as the plugin wrote it",
+        ));
+    }
+    Ok(keys)
 }

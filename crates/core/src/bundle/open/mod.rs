@@ -49,7 +49,7 @@ use super::files::{Staging, remove_stale_staging};
 use super::manifest::Manifest;
 use crate::{Error, Field, Result, fsutil, keys};
 
-pub use self::identity::read_identity_file;
+pub use self::identity::{read_identity_file, read_key_file};
 pub(in crate::bundle) use self::verify::claimed_signing_key;
 pub(crate) use self::verify::{ManifestError, parse_manifest};
 
@@ -86,6 +86,14 @@ pub enum OpenKey {
     Identities(Vec<age::x25519::Identity>),
     /// The passphrase of a passphrase bundle.
     Passphrase(SecretString),
+    /// The identities of a key file, which may be keys on hardware reached through age plugins
+    /// (see [`crate::plugins`]); a plugin's messages and PIN requests go to `prompts`.
+    Keys {
+        /// The key file's identities.
+        keys: crate::plugins::KeyFile,
+        /// Who answers the plugin.
+        prompts: std::sync::Arc<dyn crate::plugins::PluginPrompts>,
+    },
 }
 
 /// How an open is asked for, beyond the file, the key and the trusted office key.
@@ -314,6 +322,12 @@ fn open_with(
             ids.iter()
                 .map(|i| keys::recipient_fingerprint(&i.to_public().to_string()))
                 .collect::<Vec<_>>(),
+        ),
+        OpenKey::Keys { keys: k, .. } => Some(
+            k.holder_recipients()
+                .iter()
+                .map(|r| keys::recipient_fingerprint(r))
+                .collect(),
         ),
         OpenKey::Passphrase(_) => None,
     };

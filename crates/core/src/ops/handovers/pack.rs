@@ -342,9 +342,13 @@ fn bundle_key(
             let mut rs = prep
                 .recipients
                 .iter()
-                .map(|k| keys::parse_recipient(&k.recipient))
+                .map(|k| crate::plugins::parse_recipient(&k.recipient))
                 .collect::<Result<Vec<_>>>()?;
-            rs.push(office_keys.recipient());
+            rs.push(crate::plugins::AgeRecipient::X25519(
+                office_keys.recipient(),
+            ));
+            // A plugin missing from PATH is refused here, before anything is written.
+            crate::plugins::encryption_recipients(&rs)?;
             BundleKey::Recipients(rs)
         }
     })

@@ -28,6 +28,7 @@ pub mod passwords;
 pub mod policy;
 pub mod progress;
 pub mod receipt;
+pub mod refusal;
 pub mod register;
 pub mod report;
 pub mod requests;

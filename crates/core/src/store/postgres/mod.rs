@@ -572,10 +572,10 @@ impl Store for PgStore {
 
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
         if self.batching {
-            return Err(Error::invalid(
-                "store",
-                "an import cannot run inside a batch: it has its own transaction",
-            ));
+            return Err(crate::refusal::Refusal::Internal {
+                what: "an import cannot run inside a batch: it has its own transaction".into(),
+            }
+            .into());
         }
         import::begin(self.client(), &self.location)
     }
@@ -778,15 +778,7 @@ impl Store for PgStore {
 
     fn purge(&mut self, p: &Purge, event: EventDraft) -> Result<LedgerEntry> {
         self.tx(|c, loc| {
-            let gone = |what: String| {
-                Error::invalid(
-                    "purge",
-                    format!(
-                        "{what} is already gone: the store changed while the purge was \
-                         prepared; nothing was purged — run it again"
-                    ),
-                )
-            };
+            let gone = |what: String| Error::from(crate::refusal::Refusal::PurgeChanged { what });
             for id in &p.customers {
                 if c.execute("DELETE FROM customers WHERE customer_id = $1", &[id])
                     .at(loc)?
@@ -946,10 +938,11 @@ impl Store for PgStore {
                 .at(loc)?
                 .is_some()
             {
-                return Err(Error::invalid(
-                    "handover",
-                    format!("{} is already recorded", h.id),
-                ));
+                return Err(crate::refusal::Refusal::State {
+                    id: h.id.clone(),
+                    problem: crate::refusal::StateProblem::HandoverRecorded,
+                }
+                .into());
             }
             if let Some(u) = approval {
                 approvals::use_in(c, u, &h.id, loc)?;
@@ -1018,10 +1011,11 @@ impl Store for PgStore {
                 )
                 .at(loc)?;
             if n != 1 {
-                return Err(Error::invalid(
-                    "handover",
-                    format!("no open handover with id {id}"),
-                ));
+                return Err(crate::refusal::Refusal::State {
+                    id: id.to_string(),
+                    problem: crate::refusal::StateProblem::HandoverNotOpen,
+                }
+                .into());
             }
             append_in(c, &event, loc)
         })

@@ -23,8 +23,6 @@ const NOT_YET_SPLIT: Record<string, number> = {
   "views/History.tsx:Leak": 134,
   "views/OpenBundle.tsx:OpenBundle": 227,
   "views/OpenBundle.tsx:Opened": 192,
-  "views/Register.tsx:Register": 90,
-  "views/Requests.tsx:RequestForm": 85,
   "views/Requests.tsx:RequestCard": 163,
   "views/Settings.tsx:Settings": 135,
   "views/Settings.tsx:PolicyEditor": 135,

@@ -32,10 +32,9 @@ pub(crate) fn selection(
     let customers = handover_core::customer_ids::parse(&text);
     anyhow::ensure!(
         a.extra_fields.len() == a.reasons.len(),
-        handover_core::Error::Invalid {
-            field: "--extra-field".into(),
-            reason: "every --extra-field needs its own --reason (the reason is recorded)".into()
-        }
+        handover_core::Error::from(handover_core::refusal::Refusal::Selection(
+            handover_core::refusal::SelectionProblem::ReasonsCount
+        ))
     );
     let extra_fields = a
         .extra_fields

@@ -301,7 +301,7 @@ fn confirm_destruction_today_closes_the_handover_once() {
     assert_eq!(o.status.code(), Some(3));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains(&format!("{yesterday} is before {id} was handed over")),
+        err.contains(&format!("{yesterday} is before it was handed over")),
         "{err}"
     );
 

@@ -9,9 +9,10 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::Result;
 use crate::dates::parse_date;
 use crate::keys::recipient_fingerprint;
-use crate::{Error, Result};
+use crate::refusal::{DateOrder, Refusal};
 
 /// A contractor in the roster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -156,10 +157,12 @@ fn validate_recipients(list: &[String]) -> Result<Vec<String>> {
 
 fn check_dates(signed: Date, expires: Date) -> Result<()> {
     if expires < signed {
-        return Err(Error::invalid(
-            "agreement",
-            format!("expires ({expires}) before it was signed ({signed})"),
-        ));
+        return Err(Refusal::DateOrder {
+            rule: DateOrder::Agreement,
+            date: expires.to_string(),
+            limit: signed.to_string(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -169,7 +172,7 @@ impl ContractorInput {
     pub fn validate(&self, id: String) -> Result<Contractor> {
         let name = self.name.trim();
         if name.is_empty() {
-            return Err(Error::invalid("name", "a contractor needs a name"));
+            return Err(Refusal::ContractorName.into());
         }
         let signed = parse_date(&self.agreement_signed)?;
         let expires = parse_date(&self.agreement_expires)?;
@@ -193,7 +196,7 @@ impl ContractorChange {
         if let Some(name) = &self.name {
             let name = name.trim();
             if name.is_empty() {
-                return Err(Error::invalid("name", "a contractor needs a name"));
+                return Err(Refusal::ContractorName.into());
             }
             n.name = name.to_string();
         }
@@ -216,10 +219,11 @@ impl ContractorChange {
             let before = n.recipients.len();
             n.recipients.retain(|x| x != r);
             if n.recipients.len() == before {
-                return Err(Error::invalid(
-                    "recipient",
-                    format!("{r} is not one of {}'s keys", c.id),
-                ));
+                return Err(Refusal::NotContractorKey {
+                    recipient: r.to_string(),
+                    contractor: c.id.clone(),
+                }
+                .into());
             }
         }
         if let Some(d) = &self.agreement_signed {
@@ -282,7 +286,10 @@ mod tests {
         assert_eq!(i.validate("x".into()).unwrap_err().code(), "bad_date");
         let mut i = input();
         i.name = "  ".into();
-        assert_eq!(i.validate("x".into()).unwrap_err().code(), "invalid");
+        assert_eq!(
+            i.validate("x".into()).unwrap_err().code(),
+            "contractor_invalid"
+        );
     }
 
     #[test]

@@ -296,7 +296,13 @@ pub enum Error {
     #[error("'{0}' is not a date: write it as YYYY-MM-DD")]
     BadDate(String),
 
-    /// A user-supplied value is invalid; the message names the field.
+    /// A refusal with its own code and parameters ([`crate::refusal`]).
+    #[error("{0}")]
+    Refused(crate::refusal::Refusal),
+
+    /// A user-supplied value is invalid; the message names the field. Only the sign-in and
+    /// operator paths, the bundle opener and receipts still use it (their owners are typing
+    /// them); a test keeps new sites out.
     #[error("{field}: {reason}")]
     Invalid {
         /// The argument or field concerned.
@@ -585,6 +591,7 @@ impl Error {
             Error::BadDate(_) => "bad_date",
             Error::DateInFuture { .. } => "date_in_future",
             Error::Invalid { .. } => "invalid",
+            Error::Refused(r) => r.code(),
             Error::UnknownContractor(_) => "unknown_contractor",
             Error::UnknownCertification(_) => "unknown_certification",
             Error::UnknownClause(_) => "unknown_clause",
@@ -646,6 +653,9 @@ impl Error {
 
     /// Is this the user's input being refused (as opposed to a system failure)?
     pub fn is_bad_input(&self) -> bool {
+        if let Error::Refused(r) = self {
+            return r.is_bad_input();
+        }
         matches!(
             self,
             Error::BadRecipient(_)
@@ -743,6 +753,12 @@ impl Error {
             field: field.into(),
             reason: reason.into(),
         }
+    }
+}
+
+impl From<crate::refusal::Refusal> for Error {
+    fn from(r: crate::refusal::Refusal) -> Self {
+        Error::Refused(r)
     }
 }
 

@@ -379,13 +379,7 @@ impl std::str::FromStr for Field {
         Field::from_id(s.trim())
             .or_else(|| Field::from_header(s))
             .ok_or_else(|| {
-                crate::Error::invalid(
-                    "field",
-                    format!(
-                        "'{s}' is not a field; known fields: {}",
-                        Field::ALL.map(Field::id).join(", ")
-                    ),
-                )
+                crate::refusal::Vocabulary::Field.refuse(s, Field::ALL.map(Field::id).join(", "))
             })
     }
 }
@@ -418,6 +412,15 @@ pub fn header_key(header: &str) -> String {
     s.chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | ':' | '*' | '　' | '\t'))
         .collect()
+}
+
+impl From<Field> for crate::refusal::Named {
+    fn from(x: Field) -> Self {
+        crate::refusal::Named {
+            id: x.id(),
+            ja: x.label_ja(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -124,11 +124,18 @@ pub fn local_date(at: Timestamp) -> Date {
     at.to_zoned_datetime(office_tz()).date()
 }
 
+fn out_of_range(day: Date) -> Error {
+    crate::refusal::Refusal::DateOutOfRange {
+        date: day.to_string(),
+    }
+    .into()
+}
+
 /// The first instant of an office-local day.
 pub fn day_start(day: Date) -> Result<Timestamp> {
     day.to_zoned_datetime(office_tz())
         .map(|z| z.timestamp())
-        .map_err(|e| Error::invalid("date", format!("{day}: {e}")))
+        .map_err(|_| out_of_range(day))
 }
 
 /// The instants `[from, to]` of an inclusive range of office-local days, checked.
@@ -139,19 +146,16 @@ pub fn day_range(
     if let (Some(f), Some(t)) = (from, to)
         && t < f
     {
-        return Err(Error::invalid(
-            "period",
-            format!("--to {t} is before --from {f}"),
-        ));
+        return Err(crate::refusal::Refusal::DateOrder {
+            rule: crate::refusal::DateOrder::Period,
+            date: t.to_string(),
+            limit: f.to_string(),
+        }
+        .into());
     }
     let start = from.map(day_start).transpose()?;
     let end = to
-        .map(|t| {
-            day_start(
-                t.tomorrow()
-                    .map_err(|e| Error::invalid("date", e.to_string()))?,
-            )
-        })
+        .map(|t| day_start(t.tomorrow().map_err(|_| out_of_range(t))?))
         .transpose()?;
     Ok((start, end))
 }

@@ -21,10 +21,7 @@ const HEADER: &str = "# handover office keys v1";
 /// Write this PC's office keys to `out`, encrypted to `passphrase` (at least 12 characters).
 pub fn export(dir: &DataDir, out: &Path, passphrase: &SecretString) -> Result<OfficePublicKeys> {
     if passphrase.expose_secret().chars().count() < 12 {
-        return Err(Error::invalid(
-            "passphrase",
-            "the office keys need a passphrase of at least 12 characters",
-        ));
+        return Err(crate::refusal::Refusal::PassphraseTooShort { min: 12 }.into());
     }
     let public = keys::office_public_keys(dir)?;
     keys::load_office_keys(dir)?;

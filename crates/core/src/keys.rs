@@ -114,19 +114,27 @@ pub fn format_signing_key(vk: &VerifyingKey) -> String {
 
 /// Parse `ed25519:<hex>` (or bare hex) into a verifying key.
 pub fn parse_signing_key(s: &str) -> Result<VerifyingKey> {
-    let bad = |reason: &str| Error::invalid("signing key", format!("'{s}' {reason}"));
+    let bad = || {
+        Error::from(crate::refusal::Refusal::Trust(
+            crate::refusal::TrustProblem::BadKey {
+                given: s.to_string(),
+            },
+        ))
+    };
     let hexpart = s.trim().strip_prefix(SIGNING_PREFIX).unwrap_or(s.trim());
     let bytes: [u8; 32] = hex::decode(hexpart)
-        .map_err(|_| bad("is not hex"))?
+        .map_err(|_| bad())?
         .try_into()
-        .map_err(|_| bad("is not 32 bytes (64 hex digits)"))?;
-    let vk =
-        VerifyingKey::from_bytes(&bytes).map_err(|_| bad("is not a valid Ed25519 public key"))?;
+        .map_err(|_| bad())?;
+    let vk = VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
     // A small-order point: signatures by such a "key" can be forged for many messages.
     if vk.is_weak() {
-        return Err(bad(
-            "is a weak (small-order) Ed25519 key that no office would have: do not trust it",
-        ));
+        return Err(
+            crate::refusal::Refusal::Trust(crate::refusal::TrustProblem::WeakKey {
+                given: s.to_string(),
+            })
+            .into(),
+        );
     }
     Ok(vk)
 }
@@ -292,10 +300,7 @@ pub fn keygen(out: &Path, passphrase: Option<&SecretString>, created: &str) -> R
         None => fsutil::write_new_private(out, text.as_bytes())?,
         Some(pass) => {
             if pass.expose_secret().chars().count() < 8 {
-                return Err(Error::invalid(
-                    "passphrase",
-                    "must be at least 8 characters long",
-                ));
+                return Err(crate::refusal::Refusal::PassphraseTooShort { min: 8 }.into());
             }
             let file = fsutil::create_new_private(out)?;
             let res = encrypt_with_passphrase(file, pass, text.as_bytes());

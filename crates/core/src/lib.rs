@@ -29,6 +29,7 @@ pub mod plugins;
 pub mod policy;
 pub mod progress;
 pub mod receipt;
+pub mod refusal;
 pub mod register;
 pub mod report;
 pub mod requests;

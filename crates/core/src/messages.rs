@@ -410,6 +410,137 @@ pub const HEADLINES: &[Headline] = &[
         "この引き渡しはすでに返却・廃棄済みとして記録されています。何も記録していません。",
         "This handover is already recorded as returned or destroyed. Nothing was recorded.",
     ),
+    // The core's refusals (crate::refusal), one headline per kind.
+    h(
+        "unknown_value",
+        "指定された値は使えません。一覧にある値を選んでください。何も変更していません。",
+        "That value is not one of those allowed. Choose one from the list. Nothing was changed.",
+    ),
+    h(
+        "date_order",
+        "日付の前後関係が正しくありません。日付を確認してください。何も変更していません。",
+        "The dates are in the wrong order. Check them. Nothing was changed.",
+    ),
+    h(
+        "date_out_of_range",
+        "扱える範囲を超える日付です。日付を確認してください。",
+        "That date is out of the range that can be handled. Check it.",
+    ),
+    h(
+        "policy_invalid",
+        "方針が規則に合っていません。設定を直してください。何も変更していません。",
+        "The policy breaks a rule. Correct the setting. Nothing was changed.",
+    ),
+    h(
+        "nothing_to_change",
+        "変更する内容がありません。何も記録していません。",
+        "There is nothing to change. Nothing was recorded.",
+    ),
+    h(
+        "scope_invalid",
+        "申し出の対象が正しくありません。停止する項目を選ぶか「すべて」を選んでください。何も記録していません。",
+        "The request's scope is not valid. Choose the fields to stop, or all. Nothing was recorded.",
+    ),
+    h(
+        "reason_required",
+        "却下するには理由を入力してください。お客様に伝えます。何も記録していません。",
+        "Give a reason to reject: the customer is told it. Nothing was recorded.",
+    ),
+    h(
+        "state_refused",
+        "現在の状態では、この操作はできません。何も変更していません。",
+        "This cannot be done in the record's current state. Nothing was changed.",
+    ),
+    h(
+        "selection_invalid",
+        "選んだ内容では引き渡しを作成できません。選択を見直してください。何も作成していません。",
+        "The handover cannot be made from this selection. Review it. Nothing was written.",
+    ),
+    h(
+        "contractor_not_eligible",
+        "この委託業者には今は引き渡せません。契約か鍵を整えてください。何も作成していません。",
+        "This contractor cannot receive data now. Put its agreement or key in order. Nothing was written.",
+    ),
+    h(
+        "contractor_invalid",
+        "委託業者の入力内容に誤りがあります。何も変更していません。",
+        "The contractor's details are not valid. Nothing was changed.",
+    ),
+    h(
+        "passphrase_too_short",
+        "パスフレーズが短すぎます。もっと長いパスフレーズにしてください。何も作成していません。",
+        "The passphrase is too short. Choose a longer one. Nothing was written.",
+    ),
+    h(
+        "floor_plan_unusable",
+        "この間取り図はここでは使えません。",
+        "This floor plan cannot be used here.",
+    ),
+    h(
+        "sheet_changed",
+        "このファイルは記録された作業指示書ではありません（変更か差し替え）。",
+        "This file is not the recorded sheet (it was changed or replaced).",
+    ),
+    h(
+        "not_a_folder",
+        "フォルダを選んでください。",
+        "Choose a folder.",
+    ),
+    h(
+        "output_busy",
+        "同じファイルを別の処理が作成中です。終わるのを待ってください。何も作成していません。",
+        "Another pack is writing the same file. Wait for it to finish. Nothing was written.",
+    ),
+    h(
+        "leak_report_question",
+        "報告の対象を、紛失した引き渡しか委託業者のどちらか一方で指定してください。",
+        "Name either the lost handovers or the contractor the report is about.",
+    ),
+    h(
+        "nothing_to_report",
+        "この条件に当たる引き渡しはありません。報告するものがありません。",
+        "No handover matches this: there is nothing to report.",
+    ),
+    h(
+        "trust_refused",
+        "事務所の署名鍵を確認できません。鍵とフィンガープリントを事務所に確認してください。何も取り出していません。",
+        "The office's signing key cannot be trusted yet. Check the key and its fingerprint with the office. Nothing was extracted.",
+    ),
+    h(
+        "key_choice",
+        "鍵ファイルかパスフレーズのどちらか一方を指定してください。",
+        "Give either your key file or the passphrase, one of the two.",
+    ),
+    h(
+        "shared_store_setup",
+        "事務所サーバの設定を完了できません。内容を確認してください。何も変更していません。",
+        "The office server cannot be set up as asked. Check the details. Nothing was changed.",
+    ),
+    h(
+        "column_map",
+        "列の割り当てが正しくありません。見出しと項目を確認してください。何も取り込んでいません。",
+        "A column mapping is not valid. Check the header and the field. Nothing was imported.",
+    ),
+    h(
+        "purge_changed",
+        "準備の間にデータが変更されました。もう一度実行してください。何も削除していません。",
+        "The data changed while the purge was prepared. Run it again. Nothing was deleted.",
+    ),
+    h(
+        "manifest_invalid",
+        "内容の一覧（マニフェスト）が形式に合っていません。何も作成していません。",
+        "The manifest breaks the bundle format. Nothing was written.",
+    ),
+    h(
+        "recipients_invalid",
+        "宛先の鍵が正しくありません（事務所の鍵と委託業者の鍵だけが宛先になれます）。何も作成していません。",
+        "The recipients are not valid (only the office's and the contractor's keys can be). Nothing was written.",
+    ),
+    h(
+        "bad_hash",
+        "SHA-256 の値が正しくありません。",
+        "That is not a SHA-256 value.",
+    ),
     // The app's own failures.
     h(
         "internal",
@@ -505,6 +636,7 @@ impl crate::Error {
             return self.to_string();
         }
         match self {
+            E::Refused(r) => r.ja(),
             E::DateInFuture { field, date } => format!("{field}: {date} はまだ来ていない日付です"),
             E::UnknownContractor(id) => format!("委託業者ID {id} は登録されていません"),
             E::SupervisionDue {
@@ -700,7 +832,14 @@ mod tests {
         let known: HashSet<&str> = HEADLINES.iter().map(|h| h.code).collect();
         assert_eq!(known.len(), HEADLINES.len(), "a code is listed twice");
         let error_rs = std::fs::read_to_string(repo().join("crates/core/src/error.rs")).unwrap();
-        let core = codes_in(&error_rs, "=> ");
+        let refusal_rs =
+            std::fs::read_to_string(repo().join("crates/core/src/refusal.rs")).unwrap();
+        let refusal_codes = refusal_rs
+            .split_once("pub fn code(&self)")
+            .and_then(|(_, r)| r.split_once("pub fn is_bad_input"))
+            .map(|(body, _)| body)
+            .unwrap();
+        let core = [codes_in(&error_rs, "=> "), codes_in(refusal_codes, "=> ")].concat();
         assert!(core.len() >= 37, "Error::code not found: {core:?}");
         let mut shell = Vec::new();
         for f in walk(&repo().join("src-tauri/src")) {
@@ -781,9 +920,22 @@ mod tests {
             "no command in a core message: {e}"
         );
         assert!(e.headline(Lang::Ja).contains("管理者に更新を依頼"));
-        // Not yet typed: the English sentence under the Japanese headline.
-        let e = crate::Error::invalid("date", "2099-01-01 is in the future");
-        assert_eq!(e.detail(Lang::Ja), e.to_string());
+        // A refusal: its own code, its parameters worded in each language.
+        let e = crate::Error::from(crate::refusal::Refusal::DateOrder {
+            rule: crate::refusal::DateOrder::Closed,
+            date: "2026-11-01".into(),
+            limit: "2026-11-20".into(),
+        });
+        assert_eq!(e.code(), "date_order");
+        assert_eq!(
+            e.detail(Lang::Ja),
+            "2026-11-01 は引き渡した日（2026-11-20）より前です"
+        );
+        assert_eq!(
+            e.detail(Lang::En),
+            "2026-11-01 is before it was handed over (2026-11-20)"
+        );
+        assert!(e.is_bad_input());
     }
 
     #[test]

@@ -442,7 +442,10 @@ pub fn contractor_update(
         .ok_or_else(|| Error::UnknownContractor(id.into()))?;
     let new = change.apply(&old)?;
     if new == old {
-        return Err(Error::invalid("contractor update", "nothing to change"));
+        return Err(crate::refusal::Refusal::NothingToChange {
+            what: "contractor update",
+        }
+        .into());
     }
     let ev = office.event(
         "contractor.updated",

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 pub use crate::approvals::ApprovalPolicy;
 pub use crate::operators::SignInPolicy;
+use crate::refusal::{PolicyProblem, Refusal, Vocabulary};
 use crate::{Error, Field, Result};
 
 /// The kinds of construction work a handover can be for.
@@ -95,13 +96,11 @@ impl std::str::FromStr for WorkType {
             .into_iter()
             .find(|w| w.id() == s.trim() || w.label_ja() == s.trim())
             .ok_or_else(|| {
-                Error::invalid(
-                    "work type",
-                    format!(
-                        "'{s}' is not a work type; use one of {}",
-                        WorkType::ALL.map(WorkType::id).join(", ")
-                    ),
-                )
+                Error::from(Refusal::UnknownValue {
+                    kind: Vocabulary::WorkType,
+                    given: s.to_string(),
+                    choices: WorkType::ALL.map(WorkType::id).join(", "),
+                })
             })
     }
 }
@@ -110,6 +109,10 @@ impl std::fmt::Display for WorkType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.id())
     }
+}
+
+fn too_low(setting: &'static str, min: u32) -> Error {
+    Refusal::Policy(PolicyProblem::TooLow { setting, min }).into()
 }
 
 /// The office's policy: minimal sets per work type, deadlines and retention.
@@ -224,31 +227,27 @@ impl Policy {
         let required = Self::LIMITS.required_field;
         for (work, fields) in &self.work_types {
             if let Some(f) = fields.iter().find(|f| f.is_payment()) {
-                return Err(Error::invalid(
-                    format!("policy work type {work}"),
-                    format!(
-                        "{} ({}) is payment data and can never be handed over",
-                        f.label_ja(),
-                        f
-                    ),
-                ));
+                return Err(Refusal::Policy(PolicyProblem::PaymentField {
+                    work: (*work).into(),
+                    field: (*f).into(),
+                })
+                .into());
             }
             if !fields.contains(&required) {
-                return Err(Error::invalid(
-                    format!("policy work type {work}"),
-                    "customer_id must be in every minimal set (the contractor needs to refer to \
-                     the customer)",
-                ));
+                return Err(Refusal::Policy(PolicyProblem::NoCustomerId {
+                    work: (*work).into(),
+                })
+                .into());
             }
         }
         if let Some(missing) = WorkType::ALL
             .into_iter()
             .find(|w| !self.work_types.contains_key(w))
         {
-            return Err(Error::invalid(
-                "policy",
-                format!("work type {missing} has no minimal field set"),
-            ));
+            return Err(Refusal::Policy(PolicyProblem::NoMinimalSet {
+                work: missing.into(),
+            })
+            .into());
         }
         Ok(())
     }
@@ -257,38 +256,21 @@ impl Policy {
     fn validate_numbers(&self) -> Result<()> {
         let l = Self::LIMITS;
         if self.return_days < l.min_return_days {
-            return Err(Error::invalid(
-                "policy return_days",
-                format!("must be at least {} day", l.min_return_days),
-            ));
+            return Err(too_low("return_days", l.min_return_days));
         }
         if self.notify_deadline_days < l.min_notify_deadline_days {
-            return Err(Error::invalid(
-                "policy notify_deadline_days",
-                format!(
-                    "must be at least {} day (0 would make every request overdue the day it is \
-                     received)",
-                    l.min_notify_deadline_days
-                ),
-            ));
+            return Err(too_low("notify_deadline_days", l.min_notify_deadline_days));
         }
         if self.record_retention_years < l.min_record_retention_years {
-            return Err(Error::invalid(
-                "policy record_retention_years",
-                format!(
-                    "provision records must be kept at least {} years (APPI Art. 29)",
-                    l.min_record_retention_years
-                ),
+            return Err(too_low(
+                "record_retention_years",
+                l.min_record_retention_years,
             ));
         }
         if self.customer_retention_years < l.min_customer_retention_years {
-            return Err(Error::invalid(
-                "policy customer_retention_years",
-                format!(
-                    "must be at least {} year (0 would purge a customer the day after their \
-                     contract ends, before any dispute can be answered)",
-                    l.min_customer_retention_years
-                ),
+            return Err(too_low(
+                "customer_retention_years",
+                l.min_customer_retention_years,
             ));
         }
         Ok(())
@@ -332,10 +314,13 @@ impl Policy {
             ),
         ] {
             if !(min..=max).contains(&value) {
-                return Err(Error::invalid(
-                    format!("policy {name}"),
-                    format!("must be from {min} to {max} ({why})"),
-                ));
+                return Err(Refusal::Policy(PolicyProblem::OutOfRange {
+                    setting: name,
+                    min,
+                    max,
+                    why,
+                })
+                .into());
             }
         }
         Ok(())
@@ -364,10 +349,10 @@ impl Policy {
     /// validated.
     pub fn from_toml(text: &str, origin: &std::path::Path) -> Result<Policy> {
         let p: Policy = toml::from_str(text).map_err(|e| {
-            Error::invalid(
-                format!("policy {}", origin.display()),
-                e.message().to_string(),
-            )
+            Error::from(Refusal::Policy(PolicyProblem::Unreadable {
+                origin: origin.display().to_string(),
+                message: e.message().to_string(),
+            }))
         })?;
         p.validate()?;
         Ok(p)
@@ -381,10 +366,10 @@ impl Policy {
             return Ok(Policy::default());
         };
         let bad = |why: String| {
-            Error::invalid(
-                format!("the policy recorded in ledger entry {}", entry.seq),
-                why,
-            )
+            Error::from(Refusal::Policy(PolicyProblem::Recorded {
+                seq: entry.seq,
+                message: why,
+            }))
         };
         let payload = entry
             .payload
@@ -418,6 +403,15 @@ impl Policy {
     /// The minimal field set for a work type.
     pub fn fields_for(&self, work: WorkType) -> &[Field] {
         self.work_types.get(&work).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+impl From<WorkType> for crate::refusal::Named {
+    fn from(x: WorkType) -> Self {
+        crate::refusal::Named {
+            id: x.id(),
+            ja: x.label_ja(),
+        }
     }
 }
 
@@ -462,7 +456,7 @@ mod tests {
                 .contains("payment")
         );
         std::fs::write(&path, "return_days = \"soon\"").unwrap();
-        assert_eq!(Policy::load(&path).unwrap_err().code(), "invalid");
+        assert_eq!(Policy::load(&path).unwrap_err().code(), "policy_invalid");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

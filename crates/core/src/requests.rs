@@ -48,6 +48,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::refusal::{DateOrder, Refusal, ScopeProblem, StateProblem, Vocabulary};
 use crate::{Error, Field, Result};
 
 /// What a request covers.
@@ -59,6 +60,10 @@ pub enum Scope {
     All,
     /// Stop provision of these fields.
     Fields(Vec<Field>),
+}
+
+fn scope(problem: ScopeProblem) -> Error {
+    Refusal::Scope { problem }.into()
 }
 
 impl Scope {
@@ -79,30 +84,20 @@ impl Scope {
             return Ok(());
         };
         if fields.is_empty() {
-            return Err(Error::invalid("scope", "give `all` or a list of fields"));
+            return Err(scope(ScopeProblem::Empty));
         }
         if fields.contains(&Field::CustomerId) {
-            return Err(Error::invalid(
-                "scope",
-                "customer_id cannot be withheld on its own; use `all` to stop provision entirely",
-            ));
+            return Err(scope(ScopeProblem::CustomerIdAlone));
         }
         if let Some(f) = fields.iter().find(|f| f.is_payment()) {
-            return Err(Error::invalid(
-                "scope",
-                format!(
-                    "{} ({f}) is payment data: it is never stored nor handed over, so there is \
-                     nothing to withhold",
-                    f.label_ja()
-                ),
-            ));
+            return Err(scope(ScopeProblem::Payment((*f).into())));
         }
         if let Some(f) = fields
             .iter()
             .enumerate()
             .find_map(|(i, f)| fields[..i].contains(f).then_some(f))
         {
-            return Err(Error::invalid("scope", format!("{f} is listed twice")));
+            return Err(scope(ScopeProblem::Twice((*f).into())));
         }
         Ok(())
     }
@@ -306,10 +301,11 @@ impl std::str::FromStr for Channel {
             .into_iter()
             .find(|c| c.id() == t || c.label_ja() == t || c.id().eq_ignore_ascii_case(t))
             .ok_or_else(|| {
-                Error::invalid(
-                    "channel",
-                    format!("'{t}': use phone, counter, mail or web (電話, 窓口, 郵送, Web)"),
-                )
+                Error::from(Refusal::UnknownValue {
+                    kind: Vocabulary::Channel,
+                    given: t.to_string(),
+                    choices: "phone, counter, mail or web (電話, 窓口, 郵送, Web)".into(),
+                })
             })
     }
 }
@@ -392,17 +388,20 @@ pub struct Request {
 }
 
 impl Request {
-    fn refuse(&self, why: impl std::fmt::Display) -> Error {
-        Error::invalid("request", format!("{} {why}", self.id))
+    fn refuse(&self, problem: StateProblem) -> Error {
+        Refusal::State {
+            id: self.id.clone(),
+            problem,
+        }
+        .into()
     }
 
     /// The request after a decision taken `on` (see the module docs for the rules).
     pub fn decided(&self, decision: &Decision, on: Date) -> Result<Request> {
         if self.status != RequestStatus::Pending {
-            return Err(self.refuse(format_args!(
-                "is already {}: a request is decided once (a new request can be registered)",
-                self.status.as_str()
-            )));
+            return Err(self.refuse(StateProblem::RequestDecided {
+                status: self.status.as_str().into(),
+            }));
         }
         let mut r = self.clone();
         match decision {
@@ -410,10 +409,7 @@ impl Request {
             Decision::Reject { reason } => {
                 let reason = reason.trim();
                 if reason.is_empty() {
-                    return Err(Error::invalid(
-                        "reason",
-                        "a rejection needs a reason: the customer must be told why (R6)",
-                    ));
+                    return Err(Refusal::ReasonRequired.into());
                 }
                 r.status = RequestStatus::Rejected;
                 r.reason = Some(reason.to_string());
@@ -428,32 +424,29 @@ impl Request {
     pub fn notified(&self, on: Date, channel: Channel, today: Date) -> Result<Request> {
         match self.status {
             RequestStatus::Pending => {
-                return Err(self.refuse(
-                    "is not decided yet: decide it first, then record that the customer was told \
-                     the outcome",
-                ));
+                return Err(self.refuse(StateProblem::RequestPending));
             }
             RequestStatus::Withdrawn => {
-                return Err(
-                    self.refuse("was withdrawn by the customer: there is no outcome to tell")
-                );
+                return Err(self.refuse(StateProblem::RequestWithdrawn));
             }
             RequestStatus::Accepted | RequestStatus::Rejected => {}
         }
         if let Some(d) = &self.notified_on {
-            return Err(self.refuse(format_args!("was already notified on {d}")));
+            return Err(self.refuse(StateProblem::RequestNotified { on: d.to_string() }));
         }
         let decided = self
             .decided_on
-            .ok_or_else(|| self.refuse("has no decision date: it cannot have been decided"))?;
+            .ok_or_else(|| self.refuse(StateProblem::RequestNoDecisionDate))?;
         if on > today {
             return Err(Error::date_in_future("date", on));
         }
         if on < decided {
-            return Err(Error::invalid(
-                "date",
-                format!("{on} is before {} was decided ({decided})", self.id),
-            ));
+            return Err(Refusal::DateOrder {
+                rule: DateOrder::Notified,
+                date: on.to_string(),
+                limit: decided.to_string(),
+            }
+            .into());
         }
         let mut r = self.clone();
         r.notified_on = Some(on);
@@ -466,18 +459,12 @@ impl Request {
         match self.status {
             RequestStatus::Pending | RequestStatus::Accepted => {}
             RequestStatus::Rejected => {
-                return Err(self.refuse(
-                    "was rejected: it excludes nothing, so withdrawing it would change nothing",
-                ));
+                return Err(self.refuse(StateProblem::RequestRejected));
             }
             RequestStatus::Withdrawn => {
-                return Err(self.refuse(format_args!(
-                    "was already withdrawn{}",
-                    self.withdrawn_on
-                        .as_ref()
-                        .map(|d| format!(" on {d}"))
-                        .unwrap_or_default()
-                )));
+                return Err(self.refuse(StateProblem::RequestWithdrawnAlready {
+                    on: self.withdrawn_on.as_ref().map(|d| d.to_string()),
+                }));
             }
         }
         let mut r = self.clone();
@@ -639,14 +626,14 @@ mod tests {
         assert!(Scope::All.validate().is_ok());
         assert!(fields(&[Field::Phone, Field::FloorPlan]).validate().is_ok());
         for (bad, why) in [
-            (fields(&[]), "give `all`"),
+            (fields(&[]), "give all"),
             (fields(&[Field::CustomerId]), "customer_id"),
             (fields(&[Field::Name, Field::CustomerId]), "customer_id"),
             (fields(&[Field::CardNumber]), "payment"),
             (fields(&[Field::Phone, Field::Phone]), "twice"),
         ] {
             let e = bad.validate().unwrap_err();
-            assert_eq!(e.code(), "invalid");
+            assert_eq!(e.code(), "scope_invalid");
             assert!(e.to_string().contains(why), "{bad:?}: {e}");
         }
         // Typed on the command line: the same rules.

@@ -25,7 +25,7 @@
 
 use jiff::civil::Date;
 
-use crate::{Error, Policy, Result};
+use crate::{Policy, Result};
 
 /// Customers whose contract ended before this day are past retention on `today`.
 pub fn customer_cutoff(policy: &Policy, today: Date) -> Result<Date> {
@@ -39,7 +39,12 @@ pub fn record_cutoff(policy: &Policy, today: Date) -> Result<Date> {
 
 fn years_before(day: Date, years: u32) -> Result<Date> {
     day.checked_sub(jiff::Span::new().years(i64::from(years)))
-        .map_err(|_| Error::invalid("date", format!("{day} minus {years} years is out of range")))
+        .map_err(|_| {
+            crate::refusal::Refusal::DateOutOfRange {
+                date: format!("{day} − {years}y"),
+            }
+            .into()
+        })
 }
 
 /// The day a timestamp (RFC 3339) falls on in the office's time zone.

@@ -12,6 +12,23 @@ import { formatCount } from "../lib/format";
 import { useCustomerPages } from "../lib/useCustomerPages";
 
 /** The customer register: search-as-you-type over everything (the core's index), import, the sample. */
+/** No customer yet: load the sample register or import the office's own. */
+function EmptyRegister({ onSample, onImport }: { onSample: () => void; onImport: () => void }) {
+  const tr = t();
+  return (
+    <div class="empty" data-testid="empty">
+      <h2>{tr.emptyTitle}</h2>
+      <p>{tr.emptyBody}</p>
+      <div class="actions">
+        <button class="primary" onClick={onSample} data-testid="load-sample">
+          {tr.loadSample}
+        </button>
+        <button onClick={onImport}>{tr.importFile}</button>
+      </div>
+    </div>
+  );
+}
+
 export function Register({ onChanged }: { onChanged: () => void }) {
   const tr = t();
   const [query, setQuery] = useState("");
@@ -21,7 +38,6 @@ export function Register({ onChanged }: { onChanged: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [importPath, setImportPath] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
-
   const load = pages.reload;
   const total = pages.total;
 
@@ -54,7 +70,6 @@ export function Register({ onChanged }: { onChanged: () => void }) {
     }
   };
   const loadSample = () => run(api.loadSample(setBusy));
-
   const empty = total === 0 && pages.shownQuery === "";
   if (openId) return <CustomerPage id={openId} onBack={() => setOpenId(null)} />;
   return (
@@ -83,16 +98,7 @@ export function Register({ onChanged }: { onChanged: () => void }) {
       {report && <ReportCard report={report} onClose={() => setReport(null)} />}
       {busy && <Progress p={busy} />}
       {empty && !busy ? (
-        <div class="empty" data-testid="empty">
-          <h2>{tr.emptyTitle}</h2>
-          <p>{tr.emptyBody}</p>
-          <div class="actions">
-            <button class="primary" onClick={loadSample} data-testid="load-sample">
-              {tr.loadSample}
-            </button>
-            <button onClick={importFile}>{tr.importFile}</button>
-          </div>
-        </div>
+        <EmptyRegister onSample={loadSample} onImport={importFile} />
       ) : total === 0 && query ? (
         <div class="empty">{tr.noMatch}</div>
       ) : (

@@ -83,6 +83,39 @@ export function Requests({ today }: { today: string }) {
   );
 }
 
+interface ScopeProps {
+  all: boolean;
+  onAll: (all: boolean) => void;
+  fields: Field[];
+  onToggle: (f: Field) => void;
+  restrictable: Field[];
+}
+
+/** What the request covers: everything, or the fields the core says a request can withhold. */
+function ScopeChoice({ all, onAll, fields, onToggle, restrictable }: ScopeProps) {
+  const tx = ta();
+  return (
+    <fieldset class="wide">
+      <legend>{tx.scope}</legend>
+      <label class="check">
+        <input type="radio" checked={all} onChange={() => onAll(true)} />
+        {tx.scopeAll}
+      </label>
+      <label class="check">
+        <input type="radio" checked={!all} onChange={() => onAll(false)} />
+        {tx.scopeFields}
+      </label>
+      {!all &&
+        restrictable.map((f) => (
+          <label class="check" key={f}>
+            <input type="checkbox" checked={fields.includes(f)} onChange={() => onToggle(f)} />
+            {fieldLabel(f)}
+          </label>
+        ))}
+    </fieldset>
+  );
+}
+
 function RequestForm({ today, onSaved }: { today: string; onSaved: () => void }) {
   const tx = ta();
   const [customerId, setCustomerId] = useState("");
@@ -127,24 +160,7 @@ function RequestForm({ today, onSaved }: { today: string; onSaved: () => void })
         {tx.received}
         <DateInput required max={today} value={received} onChange={setReceived} testId="request-received" />
       </label>
-      <fieldset class="wide">
-        <legend>{tx.scope}</legend>
-        <label class="check">
-          <input type="radio" checked={all} onChange={() => setAll(true)} />
-          {tx.scopeAll}
-        </label>
-        <label class="check">
-          <input type="radio" checked={!all} onChange={() => setAll(false)} />
-          {tx.scopeFields}
-        </label>
-        {!all &&
-          restrictable.map((f) => (
-            <label class="check" key={f}>
-              <input type="checkbox" checked={fields.includes(f)} onChange={() => toggle(f)} />
-              {fieldLabel(f)}
-            </label>
-          ))}
-      </fieldset>
+      <ScopeChoice all={all} onAll={setAll} fields={fields} onToggle={toggle} restrictable={restrictable} />
       <label>
         {tx.channel}
         <select value={channel} onChange={(e) => setChannel((e.target as HTMLSelectElement).value as Channel)}>

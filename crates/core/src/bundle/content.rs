@@ -58,10 +58,10 @@ impl Selected<'_> {
 /// included, never a payment field, a stored file for every floor plan shipped.
 pub(crate) fn select(customers: &[BundleCustomer]) -> Result<Vec<Selected<'_>>> {
     if customers.is_empty() {
-        return Err(Error::invalid(
-            "customers",
-            "a bundle needs at least one customer",
-        ));
+        return Err(crate::refusal::Refusal::Selection(
+            crate::refusal::SelectionProblem::NoCustomers,
+        )
+        .into());
     }
     let mut seen = HashSet::new();
     customers
@@ -69,35 +69,22 @@ pub(crate) fn select(customers: &[BundleCustomer]) -> Result<Vec<Selected<'_>>> 
         .map(|bc| {
             let id = bc.customer.customer_id.as_str();
             if crate::register::normalize_id(id).as_deref() != Ok(id) {
-                return Err(Error::invalid(
-                    "customers",
-                    format!(
-                        "customer number '{id}' cannot be used in a bundle: only letters, digits, \
-                         '-', '_' and '.' are allowed"
-                    ),
-                ));
+                return Err(selection(crate::refusal::SelectionProblem::BadCustomerId {
+                    id: id.into(),
+                }));
             }
             if !seen.insert(id) {
-                return Err(Error::invalid(
-                    "customers",
-                    format!("customer {id} appears twice"),
-                ));
+                return Err(selection(crate::refusal::SelectionProblem::CustomerTwice {
+                    id: id.into(),
+                }));
             }
             if let Some(f) = bc.fields.iter().find(|f| f.is_payment()) {
-                return Err(Error::invalid(
-                    "fields",
-                    format!(
-                        "{} ({}) is payment data and can never be handed over (customer {id})",
-                        f.label_ja(),
-                        f.id()
-                    ),
-                ));
+                return Err(selection(crate::refusal::SelectionProblem::PaymentField {
+                    field: (*f).into(),
+                }));
             }
             if !bc.fields.contains(&Field::CustomerId) {
-                return Err(Error::invalid(
-                    "fields",
-                    format!("顧客番号 (customer_id) must always be included (customer {id})"),
-                ));
+                return Err(selection(crate::refusal::SelectionProblem::NoCustomerId));
             }
             let fields: Vec<Field> = Field::ALL
                 .into_iter()
@@ -127,16 +114,14 @@ fn plan_ref<'a>(id: &str, meta: &'a FloorPlan, bc: &'a BundleCustomer) -> Result
             .as_deref()
             .map(std::borrow::Cow::Borrowed),
     };
-    let path = path.ok_or_else(|| {
-        Error::invalid(
-            "floor plan",
-            format!("customer {id}: the floor plan is selected but its stored file was not given"),
-        )
-    })?;
+    let path =
+        path.ok_or_else(|| plan_refused(id, crate::refusal::FloorPlanProblem::FileMissing))?;
     if !matches!(meta.ext.as_str(), "pdf" | "png" | "jpg") {
-        return Err(Error::invalid(
-            "floor plan",
-            format!("customer {id}: '{}' is not a floor-plan type", meta.ext),
+        return Err(plan_refused(
+            id,
+            crate::refusal::FloorPlanProblem::Type {
+                ext: meta.ext.clone(),
+            },
         ));
     }
     if meta.sha256.len() != 64
@@ -145,10 +130,7 @@ fn plan_ref<'a>(id: &str, meta: &'a FloorPlan, bc: &'a BundleCustomer) -> Result
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
-        return Err(Error::invalid(
-            "floor plan",
-            format!("customer {id}: the recorded SHA-256 of the floor plan is malformed"),
-        ));
+        return Err(plan_refused(id, crate::refusal::FloorPlanProblem::BadHash));
     }
     Ok(PlanRef {
         entry: floor_plan_entry(id, &meta.ext),
@@ -328,6 +310,18 @@ pub(crate) fn japanese_date(date: &str) -> String {
     }
 }
 
+fn selection(problem: crate::refusal::SelectionProblem) -> Error {
+    crate::refusal::Refusal::Selection(problem).into()
+}
+
+fn plan_refused(customer: &str, problem: crate::refusal::FloorPlanProblem) -> Error {
+    crate::refusal::Refusal::FloorPlan {
+        customer: customer.to_string(),
+        problem,
+    }
+    .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,7 +347,7 @@ mod tests {
         for f in [Field::BankAccount, Field::CardNumber] {
             let c = [bc("C1", &[Field::CustomerId, f])];
             let e = select(&c).err().unwrap();
-            assert_eq!(e.code(), "invalid");
+            assert_eq!(e.code(), "selection_invalid");
             assert!(e.to_string().contains("payment"), "{e}");
         }
     }

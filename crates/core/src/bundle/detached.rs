@@ -79,8 +79,11 @@ fn signed_data(digest: &[u8; 32]) -> Vec<u8> {
 
 fn digest_of(sha256_hex: &str) -> Result<[u8; 32]> {
     let mut digest = [0u8; 32];
-    hex::decode_to_slice(sha256_hex, &mut digest)
-        .map_err(|_| Error::invalid("bundle hash", format!("'{sha256_hex}' is not a SHA-256")))?;
+    hex::decode_to_slice(sha256_hex, &mut digest).map_err(|_| {
+        Error::from(crate::refusal::Refusal::BadHash {
+            given: sha256_hex.to_string(),
+        })
+    })?;
     Ok(digest)
 }
 
@@ -96,10 +99,10 @@ pub(crate) fn sign_detached(
     let digest = digest_of(sha256_hex)?;
     let raw = sign(&signed_data(&digest));
     if !keys::verify_signature(vk, &signed_data(&digest), &raw) {
-        return Err(Error::invalid(
-            "signing key",
-            "the bundle was signed with a key other than the office signing key",
-        ));
+        return Err(crate::refusal::Refusal::Trust(
+            crate::refusal::TrustProblem::SignedWithOtherKey,
+        )
+        .into());
     }
     let fail = |e: ssh_key::Error| Error::Encrypt(format!("cannot write the SSH signature: {e}"));
     let signature = Signature::new(Algorithm::Ed25519, raw.to_vec()).map_err(fail)?;

@@ -56,14 +56,10 @@ pub(crate) fn create_partial(partial: &Path) -> Result<fs::File> {
             }
             Err(Error::FileExists(_)) => {
                 if !remove_if_stale(partial) {
-                    return Err(Error::invalid(
-                        "output",
-                        format!(
-                            "{} is being written by another pack (or cannot be checked): wait \
-                             for it to finish, or remove the file if no pack is running",
-                            partial.display()
-                        ),
-                    ));
+                    return Err(crate::refusal::Refusal::OutputBusy {
+                        path: partial.display().to_string(),
+                    }
+                    .into());
                 }
             }
             Err(e) => return Err(e),

@@ -43,18 +43,14 @@ pub fn open_file_bytes(setup: &FuzzSetup, bytes: &[u8]) -> Result<Option<OpenedB
     let out = setup.scratch.join("out");
     let extract = open_bundle_with(&file, key(), &setup.office_key, Some(&out), &options());
     if verify.is_ok() != extract.is_ok() {
-        return Err(Error::invalid(
-            "fuzz",
-            "verify-only and --out disagree about the same file",
+        return Err(internal(
+            "verify-only and extraction disagree about the same file",
         ));
     }
     let left = leftovers(&setup.scratch, &file);
     let _ = std::fs::remove_dir_all(&out);
     if extract.is_err() && !left.is_empty() {
-        return Err(Error::invalid(
-            "fuzz",
-            format!("a refused open left {left:?}"),
-        ));
+        return Err(internal(&format!("a refused open left {left:?}")));
     }
     extract.map(Some)
 }
@@ -65,7 +61,7 @@ pub fn open_zip_bytes(setup: &FuzzSetup, zip: &[u8]) -> Result<Option<OpenedBund
     let enc = age::Encryptor::with_recipients(std::iter::once(
         &setup.identity.to_public() as &dyn age::Recipient
     ))
-    .map_err(|e| Error::invalid("fuzz", e.to_string()))?;
+    .map_err(|e| internal(&e.to_string()))?;
     let mut sealed = Vec::with_capacity(zip.len() + 256);
     let mut w = enc
         .wrap_output(&mut sealed)
@@ -98,4 +94,11 @@ fn leftovers(dir: &Path, keep: &Path) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+fn internal(what: &str) -> Error {
+    crate::refusal::Refusal::Internal {
+        what: format!("fuzz: {what}"),
+    }
+    .into()
 }

@@ -206,13 +206,13 @@ fn place_signature(sig_path: &Path, pem: &str) -> Result<RemoveOnDrop> {
 /// A bundle holds five fixed entries besides one plan per customer at most.
 fn check_customer_count(selected: usize, limits: &Limits) -> Result<()> {
     if selected + 5 > limits.max_entries {
-        return Err(Error::invalid(
-            "customers",
-            format!(
-                "{selected} customers are too many for one bundle (at most {}): split the handover",
-                limits.max_entries - 5
-            ),
-        ));
+        return Err(crate::refusal::Refusal::Selection(
+            crate::refusal::SelectionProblem::TooManyCustomers {
+                selected,
+                max: limits.max_entries - 5,
+            },
+        )
+        .into());
     }
     Ok(())
 }
@@ -293,18 +293,18 @@ fn signed_manifest(
         .map_err(|e| Error::io("cannot write", MANIFEST_ENTRY, e.into()))?;
     manifest_bytes.push(b'\n');
     if manifest_bytes.len() as u64 > limits.max_manifest_size {
-        return Err(Error::invalid(
-            "customers",
-            "the manifest would be too large for one bundle: split the handover",
-        ));
+        return Err(crate::refusal::Refusal::Selection(
+            crate::refusal::SelectionProblem::ManifestTooLarge,
+        )
+        .into());
     }
     let signature = sign(&manifest_bytes);
     let vk = keys::parse_signing_key(&manifest.office.signing_key)?;
     if !keys::verify_signature(&vk, &manifest_bytes, &signature) {
-        return Err(Error::invalid(
-            "signing key",
-            "the manifest was signed with a key other than the office signing key it names",
-        ));
+        return Err(crate::refusal::Refusal::Trust(
+            crate::refusal::TrustProblem::SignedWithOtherKey,
+        )
+        .into());
     }
     Ok((manifest_bytes, signature))
 }
@@ -382,25 +382,24 @@ fn first_failure(
 }
 
 fn check_manifest(m: &Manifest) -> Result<()> {
-    let bad =
-        |field: &str, reason: String| Err(Error::invalid(format!("manifest {field}"), reason));
+    let bad = |field: &'static str, given: &str| {
+        Err(crate::refusal::Refusal::Manifest {
+            field,
+            given: given.to_string(),
+        }
+        .into())
+    };
     if m.handover_id.trim().is_empty() || m.handover_id.chars().any(char::is_control) {
-        return bad("handoverId", "must be a non-empty single line".into());
+        return bad("handoverId", &m.handover_id);
     }
     if m.created.parse::<jiff::Timestamp>().is_err() {
-        return bad(
-            "created",
-            format!("'{}' is not an RFC 3339 date-time", m.created),
-        );
+        return bad("created", &m.created);
     }
     if m.return_by.parse::<jiff::civil::Date>().is_err() {
         return Err(Error::BadDate(m.return_by.clone()));
     }
     if !matches!(m.method.as_str(), "transfer" | "media") {
-        return bad(
-            "method",
-            format!("'{}' is not a bundle method (transfer or media)", m.method),
-        );
+        return bad("method", &m.method);
     }
     m.work_type.parse::<WorkType>()?;
     keys::parse_signing_key(&m.office.signing_key)?;
@@ -411,32 +410,30 @@ fn check_key(m: &Manifest, key: &BundleKey) -> Result<()> {
     match key {
         BundleKey::Recipients(recipients) => {
             if recipients.is_empty() {
-                return Err(Error::invalid(
-                    "recipients",
-                    "a bundle needs at least one recipient",
-                ));
+                return Err(crate::refusal::Refusal::Recipients(
+                    crate::refusal::RecipientProblem::None,
+                )
+                .into());
             }
             let prints: Vec<String> = recipients
                 .iter()
                 .map(|r| keys::recipient_fingerprint(&r.to_string()))
                 .collect();
             if !prints.contains(&m.office.recipient_fingerprint) {
-                return Err(Error::invalid(
-                    "recipients",
-                    "the office's own recipient must be among the recipients, so that the office \
-                     can audit what it sent",
-                ));
+                return Err(crate::refusal::Refusal::Recipients(
+                    crate::refusal::RecipientProblem::NoOffice,
+                )
+                .into());
             }
             if let Some(p) = prints.iter().find(|p| {
                 **p != m.office.recipient_fingerprint && !m.contractor.key_fingerprints.contains(p)
             }) {
-                return Err(Error::invalid(
-                    "recipients",
-                    format!(
-                        "recipient {p} is neither the office's nor one of the contractor's keys \
-                         listed in the manifest"
-                    ),
-                ));
+                return Err(crate::refusal::Refusal::Recipients(
+                    crate::refusal::RecipientProblem::Stranger {
+                        fingerprint: p.clone(),
+                    },
+                )
+                .into());
             }
         }
         BundleKey::Passphrase(p) | BundleKey::InsecureTestPassphrase { passphrase: p, .. } => {
@@ -456,10 +453,7 @@ fn plugin_names(rs: &[crate::plugins::AgeRecipient]) -> String {
 /// A bundle passphrase must be long enough to resist guessing (it is the only key).
 pub(crate) fn check_passphrase(p: &SecretString) -> Result<()> {
     if p.expose_secret().chars().count() < 8 {
-        return Err(Error::invalid(
-            "passphrase",
-            "must be at least 8 characters long",
-        ));
+        return Err(crate::refusal::Refusal::PassphraseTooShort { min: 8 }.into());
     }
     Ok(())
 }

@@ -51,7 +51,12 @@ impl PaperHeader {
 pub fn paper_sheet_html(header: &PaperHeader, customers: &[BundleCustomer]) -> Result<String> {
     let mut out = Vec::new();
     write_paper_sheet(&mut out, header, customers)?;
-    String::from_utf8(out).map_err(|_| Error::invalid("paper sheet", "not UTF-8"))
+    String::from_utf8(out).map_err(|_| {
+        crate::refusal::Refusal::Internal {
+            what: "the paper sheet is not UTF-8".into(),
+        }
+        .into()
+    })
 }
 
 /// Write the sheet: a header with the handover id, contractor, work type, return-or-destroy

@@ -54,25 +54,26 @@ impl ContractorRefusal {
     pub fn to_error(&self, c: &Contractor, date: jiff::civil::Date) -> Error {
         match self {
             ContractorRefusal::AgreementNotYetValid { .. }
-            | ContractorRefusal::AgreementExpired { .. } => Error::invalid(
-                "contractor",
-                format!(
-                    "{} ({}) has no confidentiality agreement valid on {date} (signed {}, \
-                     expires {}): renew it before handing over any data",
-                    c.name, c.id, c.agreement_signed, c.agreement_expires
-                ),
-            ),
-            ContractorRefusal::NoKey => Error::invalid(
-                "contractor",
-                format!(
-                    "{} has no enrolled key: enroll the contractor's age key (checked by phone), \
-                     or use paper or a passphrase bundle",
-                    c.name
-                ),
-            ),
-            ContractorRefusal::PassphraseOnPaper => {
-                Error::invalid("method", "a paper handover has no passphrase")
+            | ContractorRefusal::AgreementExpired { .. } => crate::refusal::Refusal::Contractor {
+                name: c.name.clone(),
+                id: c.id.clone(),
+                problem: crate::refusal::ContractorProblem::Agreement {
+                    on: date.to_string(),
+                    signed: c.agreement_signed.to_string(),
+                    expires: c.agreement_expires.to_string(),
+                },
             }
+            .into(),
+            ContractorRefusal::NoKey => crate::refusal::Refusal::Contractor {
+                name: c.name.clone(),
+                id: c.id.clone(),
+                problem: crate::refusal::ContractorProblem::NoKey,
+            }
+            .into(),
+            ContractorRefusal::PassphraseOnPaper => crate::refusal::Refusal::Selection(
+                crate::refusal::SelectionProblem::PassphraseMismatch,
+            )
+            .into(),
             ContractorRefusal::SupervisionDue {
                 review_due,
                 certificate_expired,

@@ -48,9 +48,7 @@ impl std::str::FromStr for Method {
         Method::ALL
             .into_iter()
             .find(|m| m.id() == s.trim())
-            .ok_or_else(|| {
-                crate::Error::invalid("method", format!("'{s}': use transfer, media or paper"))
-            })
+            .ok_or_else(|| crate::refusal::Vocabulary::Method.refuse(s, "transfer, media, paper"))
     }
 }
 
@@ -111,10 +109,7 @@ impl std::str::FromStr for Encryption {
             .into_iter()
             .find(|e| e.id() == s.trim())
             .ok_or_else(|| {
-                crate::Error::invalid(
-                    "encryption",
-                    format!("'{s}': the kinds are x25519, passphrase and none"),
-                )
+                crate::refusal::Vocabulary::Encryption.refuse(s, "x25519, passphrase, none")
             })
     }
 }

@@ -26,7 +26,10 @@ pub fn prepare(
     let minimal = policy.fields_for(sel.work_type);
     let (fields, extras) = fields_asked(sel, minimal)?;
     if sel.customers.is_empty() {
-        return Err(Error::invalid("customers", "no customers selected"));
+        return Err(crate::refusal::Refusal::Selection(
+            crate::refusal::SelectionProblem::NoCustomers,
+        )
+        .into());
     }
     let (customers, excluded) = decide_customers(store, &sel.customers, &fields, minimal)?;
     let encryption = Encryption::of(sel.method, sel.passphrase);
@@ -56,35 +59,30 @@ fn fields_asked(sel: &Selection, minimal: &[Field]) -> Result<(Vec<Field>, Vec<E
     let mut extras: Vec<ExtraField> = Vec::new();
     for x in &sel.extra_fields {
         if x.field.is_payment() {
-            return Err(Error::invalid(
-                "extra field",
-                format!(
-                    "{} ({}) is payment data: it is never stored and can never be handed over",
-                    x.field.label_ja(),
-                    x.field
-                ),
-            ));
+            return Err(crate::refusal::Refusal::Selection(
+                crate::refusal::SelectionProblem::PaymentField {
+                    field: x.field.into(),
+                },
+            )
+            .into());
         }
         if x.reason.trim().is_empty() {
-            return Err(Error::invalid(
-                "extra field",
-                format!(
-                    "{} ({}) is outside the minimal set for {}: give the reason the contractor \
-                     needs it (it is recorded)",
-                    x.field.label_ja(),
-                    x.field,
-                    sel.work_type
-                ),
-            ));
+            return Err(crate::refusal::Refusal::Selection(
+                crate::refusal::SelectionProblem::ExtraWithoutReason {
+                    field: x.field.into(),
+                    work: sel.work_type.into(),
+                },
+            )
+            .into());
         }
         if fields.contains(&x.field) {
-            return Err(Error::invalid(
-                "extra field",
-                format!(
-                    "{} is already in the minimal set for {}",
-                    x.field, sel.work_type
-                ),
-            ));
+            return Err(crate::refusal::Refusal::Selection(
+                crate::refusal::SelectionProblem::ExtraInMinimal {
+                    field: x.field.into(),
+                    work: sel.work_type.into(),
+                },
+            )
+            .into());
         }
         fields.push(x.field);
         extras.push(ExtraField {

@@ -33,10 +33,7 @@ pub struct TrustedKey {
 pub fn trusted_office_key(key_or_path: &str) -> Result<TrustedKey> {
     let text = key_or_path.trim();
     if text.is_empty() {
-        return Err(Error::invalid(
-            "trust",
-            "paste the office's signing key (ed25519:…) or choose its file",
-        ));
+        return Err(trust(crate::refusal::TrustProblem::Empty));
     }
     let vk = keys::parse_signing_key(&read_key_arg(text)?)?;
     Ok(TrustedKey {
@@ -63,20 +60,13 @@ pub fn trust_for_opening(
     }
     match confirmed_fingerprint.map(str::trim) {
         Some(f) if f == key.fingerprint => Ok(key),
-        Some(f) => Err(Error::invalid(
-            "trust",
-            format!(
-                "the fingerprint confirmed ({f}) is not this key's ({}): check the key again",
-                key.fingerprint
-            ),
-        )),
-        None => Err(Error::invalid(
-            "trust",
-            format!(
-                "this office key (fingerprint {}) is not pinned: compare its fingerprint with the                  one the office read out, and confirm it, before opening",
-                key.fingerprint
-            ),
-        )),
+        Some(f) => Err(trust(crate::refusal::TrustProblem::FingerprintMismatch {
+            confirmed: f.to_string(),
+            actual: key.fingerprint.clone(),
+        })),
+        None => Err(trust(crate::refusal::TrustProblem::NotPinned {
+            fingerprint: key.fingerprint.clone(),
+        })),
     }
 }
 
@@ -107,14 +97,8 @@ pub fn contractor_key_with(
             prompts,
         }),
         (None, Some(p)) => Ok(OpenKey::Passphrase(p)),
-        (Some(_), Some(_)) => Err(Error::invalid(
-            "key",
-            "give either your key file or the bundle's passphrase, not both",
-        )),
-        (None, None) => Err(Error::invalid(
-            "key",
-            "choose your key file, or enter the passphrase the office told you",
-        )),
+        (Some(_), Some(_)) => Err(crate::refusal::Refusal::KeyChoice { both: true }.into()),
+        (None, None) => Err(crate::refusal::Refusal::KeyChoice { both: false }.into()),
     }
 }
 
@@ -204,7 +188,15 @@ fn read_key_arg(s: &str) -> Result<String> {
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_string)
-            .ok_or_else(|| Error::invalid("trust", format!("{} holds no key", p.display())));
+            .ok_or_else(|| {
+                trust(crate::refusal::TrustProblem::EmptyFile {
+                    path: p.display().to_string(),
+                })
+            });
     }
     Ok(s.to_string())
+}
+
+fn trust(problem: crate::refusal::TrustProblem) -> Error {
+    crate::refusal::Refusal::Trust(problem).into()
 }

@@ -36,10 +36,10 @@ pub fn floor_plan(office: &Office, id: &str) -> Result<(FloorPlan, Vec<u8>)> {
 fn read_plan(office: &Office, id: &str, keep: bool) -> Result<(FloorPlan, PathBuf, Vec<u8>)> {
     let c = super::customer(office, id)?;
     let plan = c.floor_plan.ok_or_else(|| {
-        Error::invalid(
-            "floor plan",
-            format!("customer {id} has no floor plan in the register"),
-        )
+        Error::from(crate::refusal::Refusal::FloorPlan {
+            customer: id.to_string(),
+            problem: crate::refusal::FloorPlanProblem::None,
+        })
     })?;
     let path = office.dir.floor_plans_dir().join(plan.file_name());
     let changed = || Error::FloorPlanChanged {
@@ -52,13 +52,11 @@ fn read_plan(office: &Office, id: &str, keep: bool) -> Result<(FloorPlan, PathBu
     let f: Box<dyn Read> = match office.store.floor_plan_stream(&plan) {
         // A shared store serves it: there is no file of it on this PC to hand to a viewer.
         Some(_) if !keep => {
-            return Err(Error::invalid(
-                "floor plan",
-                format!(
-                    "customer {id}'s floor plan is kept on the office server: it is shown in the \
-                     app, never written to a file on this PC"
-                ),
-            ));
+            return Err(crate::refusal::Refusal::FloorPlan {
+                customer: id.to_string(),
+                problem: crate::refusal::FloorPlanProblem::OnServer,
+            }
+            .into());
         }
         Some(s) => s.open(),
         None => Box::new(

@@ -92,10 +92,10 @@ impl PolicyForm {
                 .filter(|f| w.fields.contains(f))
                 .collect();
             if work_types.insert(w.id, fields).is_some() {
-                return Err(Error::invalid(
-                    "policy",
-                    format!("work type {} is given twice", w.id),
-                ));
+                return Err(crate::refusal::Refusal::Policy(
+                    crate::refusal::PolicyProblem::WorkTypeTwice { work: w.id.into() },
+                )
+                .into());
             }
         }
         let p = Policy {
@@ -180,7 +180,7 @@ pub fn policy_save(office: &mut Office, policy: &Policy) -> Result<Policy> {
     policy.validate()?;
     let before = self::policy(office).ok();
     if before.as_ref() == Some(policy) {
-        return Err(Error::invalid("policy", "nothing to change"));
+        return Err(crate::refusal::Refusal::NothingToChange { what: "policy" }.into());
     }
     let ev = office.event(
         "policy.changed",

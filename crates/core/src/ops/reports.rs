@@ -122,22 +122,18 @@ fn opt_date(s: &Option<String>) -> Result<Option<Date>> {
 }
 
 /// The handovers a leak query names, as provision rows, and the day of awareness.
+fn leak(problem: crate::refusal::LeakProblem) -> Error {
+    crate::refusal::Refusal::LeakReport(problem).into()
+}
+
 fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, Date)> {
     let rows = office.store.provisions(&leak_query(office, q)?)?;
     if rows.is_empty() {
-        let contractor = q.contractor_id.as_deref().unwrap_or("the contractor");
-        let period = match (&q.from, &q.to) {
-            (None, None) => String::new(),
-            (f, t) => format!(
-                " between {} and {}",
-                f.as_deref().unwrap_or("the start"),
-                t.as_deref().unwrap_or("today")
-            ),
-        };
-        return Err(Error::invalid(
-            "leak report",
-            format!("{contractor} received no handover{period}: nothing to report"),
-        ));
+        return Err(leak(crate::refusal::LeakProblem::NothingToReport {
+            contractor: q.contractor_id.clone().unwrap_or_default(),
+            from: q.from.clone(),
+            to: q.to.clone(),
+        }));
     }
     let today = office.today();
     let aware = opt_date(&q.aware_on)?.unwrap_or(today);
@@ -147,10 +143,12 @@ fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, Date)
     if let Some(first) = rows.iter().map(|r| r.date).min()
         && aware < first
     {
-        return Err(Error::invalid(
-            "aware",
-            format!("{aware} is before the first handover concerned ({first})"),
-        ));
+        return Err(crate::refusal::Refusal::DateOrder {
+            rule: crate::refusal::DateOrder::Aware,
+            date: aware.to_string(),
+            limit: first.to_string(),
+        }
+        .into());
     }
     Ok((rows, aware))
 }
@@ -176,20 +174,11 @@ fn leak_query(office: &Office, q: &LeakQuery) -> Result<ProvisionQuery> {
         .filter(|s| !s.is_empty());
     let (from, to) = (opt_date(&q.from)?, opt_date(&q.to)?);
     match (ids.is_empty(), contractor) {
-        (false, Some(_)) => Err(Error::invalid(
-            "leak report",
-            "name the lost handovers or a contractor, not both",
-        )),
-        (true, None) => Err(Error::invalid(
-            "leak report",
-            "name the lost handovers (--handover) or the contractor (--contractor)",
-        )),
+        (false, Some(_)) => Err(leak(crate::refusal::LeakProblem::Both)),
+        (true, None) => Err(leak(crate::refusal::LeakProblem::Neither)),
         (false, None) => {
             if from.is_some() || to.is_some() {
-                return Err(Error::invalid(
-                    "leak report",
-                    "a period (--from/--to) goes with --contractor, not with --handover",
-                ));
+                return Err(leak(crate::refusal::LeakProblem::PeriodWithHandovers));
             }
             for id in &ids {
                 if office.store.handovers(Some(id))?.is_empty() {

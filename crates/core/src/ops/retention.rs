@@ -25,12 +25,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Office;
+use crate::Result;
 use crate::history::local_date;
 use crate::operators::Role;
 use crate::register::FloorPlan;
 use crate::retention::{customer_cutoff, record_cutoff};
 use crate::store::{EntryRef, PURGE_KIND, Purge, Store};
-use crate::{Error, Result};
 
 /// What a purge removes (preview) or removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -186,13 +186,12 @@ fn plan(office: &Office, before: &str) -> Result<Plan> {
 fn purge_day(office: &Office, before: &str) -> Result<Date> {
     let day = crate::dates::parse_date(before)?;
     if day > office.today() {
-        return Err(Error::invalid(
-            "before",
-            format!(
-                "{day} is in the future: purging ahead of the retention period would delete \
-                 data that must still be kept"
-            ),
-        ));
+        return Err(crate::refusal::Refusal::DateOrder {
+            rule: crate::refusal::DateOrder::PurgeAhead,
+            date: day.to_string(),
+            limit: office.today().to_string(),
+        }
+        .into());
     }
     Ok(day)
 }

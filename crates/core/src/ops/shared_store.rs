@@ -40,12 +40,7 @@ impl StoreChoice {
     pub fn for_settings(url: &str) -> Result<StoreChoice> {
         let target = Target::parse(url.trim())?;
         if target.has_password() {
-            return Err(Error::invalid(
-                "store",
-                "the URL contains a password, which would be kept in clear in this PC's \
-                 settings: remove it (postgres://LOGIN@host/db) and type the password when \
-                 signing in",
-            ));
+            return Err(shared(crate::refusal::SharedProblem::PasswordInUrl));
         }
         Ok(StoreChoice::Server(Box::new(target)))
     }
@@ -55,12 +50,9 @@ impl StoreChoice {
     pub fn as_login(&self, login: &str) -> Result<StoreChoice> {
         let login = login.trim();
         match self {
-            StoreChoice::Embedded => Err(Error::invalid(
-                "store",
-                "this PC's own store has no sign-in: connect to the office server first",
-            )),
+            StoreChoice::Embedded => Err(shared(crate::refusal::SharedProblem::EmbeddedSignIn)),
             StoreChoice::Server(_) if login.is_empty() => {
-                Err(Error::invalid("login", "enter your login name"))
+                Err(shared(crate::refusal::SharedProblem::NoLogin))
             }
             StoreChoice::Server(t) => Ok(StoreChoice::Server(Box::new(t.with_user(login)))),
         }
@@ -144,14 +136,9 @@ pub fn init_shared(
 ) -> Result<(Office, super::InitReport)> {
     dir.ensure()?;
     if crate::keys::office_keys_exist(&dir) {
-        return Err(Error::invalid(
-            "init",
-            format!(
-                "{} already holds office keys: a new shared office needs a data folder of its \
-                 own (--data-dir)",
-                dir.root().display()
-            ),
-        ));
+        return Err(shared(crate::refusal::SharedProblem::KeysInFolder {
+            dir: dir.root().display().to_string(),
+        }));
     }
     let store = PgStore::init(target, password)?;
     let mut office = Office::with_store(dir, Box::new(store), "")?;
@@ -238,10 +225,7 @@ pub fn join(
     passphrase: &SecretString,
 ) -> Result<Office> {
     if !matches!(choice, StoreChoice::Server(_)) {
-        return Err(Error::invalid(
-            "store",
-            "join sets up a PC of a shared office: give the office's --store URL",
-        ));
+        return Err(shared(crate::refusal::SharedProblem::JoinNeedsServer));
     }
     let store = choice.open(&dir, password)?;
     let recorded = office_signing_key(store.as_ref())?;
@@ -252,16 +236,11 @@ pub fn join(
         for f in [crate::keys::IDENTITY_FILE, crate::keys::SIGNING_FILE] {
             let _ = std::fs::remove_file(dir.keys_dir().join(f));
         }
-        return Err(Error::invalid(
-            "keys",
-            format!(
-                "{} holds the keys of another office (signing key {}), not those of {}: \
-                 nothing was installed",
-                keys_file.display(),
-                public.signing_fingerprint,
-                store.location()
-            ),
-        ));
+        return Err(shared(crate::refusal::SharedProblem::OtherOfficeKeys {
+            file: keys_file.display().to_string(),
+            fingerprint: public.signing_fingerprint.clone(),
+            location: store.location().to_string(),
+        }));
     }
     let mut office = Office::with_store(dir, store, "")?;
     let ev = office.event(
@@ -315,10 +294,7 @@ pub fn store_copy(
     password: Option<&SecretString>,
 ) -> Result<StoreCopyReport> {
     if office.store.is_shared() {
-        return Err(Error::invalid(
-            "store copy",
-            "copies a one-PC office (its embedded store) to a server; this office is already on one",
-        ));
+        return Err(shared(crate::refusal::SharedProblem::AlreadyShared));
     }
     let before = super::verify_ledger(office)?;
     let (pg, copied) = PgStore::init_from_sqlite(
@@ -329,18 +305,18 @@ pub fn store_copy(
     )?;
     let after = crate::store::verify(&pg)?;
     if after.head != before.head || after.entries != before.entries {
-        return Err(Error::invalid(
-            "store copy",
+        let words = |v: &crate::store::VerifyReport| {
             format!(
-                "{} holds the copy but verifies to {} entries, head {}, where this office has {} \
-                 entries, head {}: do not use it (drop and recreate the database)",
-                target.location(),
-                after.entries,
-                after.head.as_deref().unwrap_or("none"),
-                before.entries,
-                before.head.as_deref().unwrap_or("none")
-            ),
-        ));
+                "{} entries, head {}",
+                v.entries,
+                v.head.as_deref().unwrap_or("none")
+            )
+        };
+        return Err(shared(crate::refusal::SharedProblem::CopyDiffers {
+            location: target.location().to_string(),
+            copy: words(&after),
+            original: words(&before),
+        }));
     }
     Ok(StoreCopyReport {
         target: target.location(),
@@ -377,4 +353,8 @@ pub fn store_upgrade(
         customers: Vec::new(),
     })?;
     Ok(up)
+}
+
+fn shared(problem: crate::refusal::SharedProblem) -> Error {
+    crate::refusal::Refusal::SharedStore(problem).into()
 }

@@ -146,10 +146,12 @@ pub fn supervision_report(
     if let (Some(f), Some(t)) = (from, to)
         && t < f
     {
-        return Err(Error::invalid(
-            "period",
-            format!("it ends ({t}) before it starts ({f})"),
-        ));
+        return Err(crate::refusal::Refusal::DateOrder {
+            rule: crate::refusal::DateOrder::Period,
+            date: t.to_string(),
+            limit: f.to_string(),
+        }
+        .into());
     }
     let today = office.today();
     let receipts = super::receipt_status(office)?;

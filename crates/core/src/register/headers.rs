@@ -9,6 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::source::Cell;
+use crate::refusal::{MapProblem, Refusal, Vocabulary};
 use crate::{Error, Field, Result};
 
 /// How far down the header row is looked for.
@@ -89,17 +90,16 @@ impl std::str::FromStr for MapOverride {
 
     fn from_str(s: &str) -> Result<Self> {
         let (h, f) = s.rsplit_once('=').ok_or_else(|| {
-            Error::invalid(
-                "--map",
-                format!("'{s}' should be HEADER=FIELD (or HEADER=ignore)"),
-            )
+            Error::from(Refusal::ColumnMap(MapProblem::Form {
+                given: s.to_string(),
+            }))
         })?;
         let header = h.trim().to_string();
         if header.is_empty() {
-            return Err(Error::invalid(
-                "--map",
-                format!("'{s}' has no header before '='"),
-            ));
+            return Err(Refusal::ColumnMap(MapProblem::NoHeader {
+                given: s.to_string(),
+            })
+            .into());
         }
         if f.trim() == CONTRACT_ENDED {
             return Ok(MapOverride {
@@ -111,10 +111,10 @@ impl std::str::FromStr for MapOverride {
         let field = match f.trim() {
             "ignore" | "-" => None,
             other => Some(Field::from_id(other).ok_or_else(|| {
-                Error::invalid(
-                    "--map",
+                Vocabulary::ColumnTarget.refuse(
+                    other,
                     format!(
-                        "'{other}' is not a field id; use one of {}, contract_ended or ignore",
+                        "{}, contract_ended, ignore",
                         Field::ALL.map(Field::id).join(", ")
                     ),
                 )
@@ -243,31 +243,25 @@ impl ColumnMap {
                 && p.is_payment()
                 && !f.is_payment()
             {
-                return Err(Error::invalid(
-                    "--map",
-                    format!(
-                        "the column '{}' holds payment data ({}), which is never stored, so it \
-                         cannot be mapped to {f}; if it is not payment data, rename the column in \
-                         the file",
-                        o.header,
-                        p.label_en().to_lowercase()
-                    ),
-                ));
+                return Err(Refusal::ColumnMap(MapProblem::Payment {
+                    column: o.header.clone(),
+                    to: f.into(),
+                    field: p.label_en().to_lowercase(),
+                })
+                .into());
             }
             if !self.headers.iter().any(|h| h == &o.header) {
-                return Err(Error::invalid(
-                    "--map",
-                    format!(
-                        "there is no column headed '{}'; the headers are: {}",
-                        o.header,
-                        self.headers
-                            .iter()
-                            .filter(|h| !h.is_empty())
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
+                return Err(Refusal::ColumnMap(MapProblem::NoColumn {
+                    header: o.header.clone(),
+                    headers: self
+                        .headers
+                        .iter()
+                        .filter(|h| !h.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+                .into());
             }
         }
         Ok(())

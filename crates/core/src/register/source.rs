@@ -58,10 +58,7 @@ impl std::str::FromStr for TextEncoding {
             "auto" => Ok(TextEncoding::Auto),
             "utf8" | "utf_8" => Ok(TextEncoding::Utf8),
             "shift_jis" | "sjis" | "cp932" | "windows_31j" => Ok(TextEncoding::ShiftJis),
-            _ => Err(Error::invalid(
-                "encoding",
-                format!("'{s}': use auto, utf-8 or shift_jis"),
-            )),
+            _ => Err(crate::refusal::Vocabulary::Encoding.refuse(s, "auto, utf-8, shift_jis")),
         }
     }
 }

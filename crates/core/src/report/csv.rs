@@ -29,7 +29,7 @@ pub(crate) fn cell_text(c: &Cell) -> String {
 
 /// One table as CSV bytes.
 pub(crate) fn write(t: &Table, lang: Lang) -> Result<Vec<u8>> {
-    let err = |e: csv::Error| Error::invalid("csv", e.to_string());
+    let err = |e: csv::Error| internal(e.to_string());
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
@@ -38,8 +38,14 @@ pub(crate) fn write(t: &Table, lang: Lang) -> Result<Vec<u8>> {
     for row in &t.rows {
         w.write_record(row.iter().map(cell_text)).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::invalid("csv", e.to_string()))
+    w.into_inner().map_err(|e| internal(e.to_string()))
+}
+
+fn internal(what: String) -> Error {
+    crate::refusal::Refusal::Internal {
+        what: format!("csv: {what}"),
+    }
+    .into()
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ impl std::str::FromStr for Lang {
         match s.trim() {
             "ja" | "jp" | "日本語" => Ok(Lang::Ja),
             "en" | "English" | "english" => Ok(Lang::En),
-            other => Err(Error::invalid("lang", format!("'{other}': use ja or en"))),
+            other => Err(crate::refusal::Vocabulary::Lang.refuse(other, "ja, en")),
         }
     }
 }
@@ -198,7 +198,7 @@ mod tests {
     fn lang_parses_and_refuses_others() {
         assert_eq!("en".parse::<Lang>().unwrap(), Lang::En);
         assert_eq!("ja".parse::<Lang>().unwrap(), Lang::Ja);
-        assert_eq!("fr".parse::<Lang>().unwrap_err().code(), "invalid");
+        assert_eq!("fr".parse::<Lang>().unwrap_err().code(), "unknown_value");
     }
 
     #[test]

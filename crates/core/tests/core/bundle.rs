@@ -597,7 +597,7 @@ fn payment_fields_are_refused_and_nothing_is_written() {
     let e = fx
         .pack_with("b.age", &customers, &fx.recipients(), false)
         .unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "selection_invalid");
     assert!(e.to_string().contains("payment"), "{e}");
     assert!(!fx.path("b.age").exists() && !fx.path("b.age.partial").exists());
 }

@@ -105,7 +105,7 @@ fn trusted_key_from_text_or_file_with_its_fingerprint() {
         "/no/such/file",
     ] {
         let e = ops::trusted_office_key(bad).unwrap_err();
-        assert_eq!(e.code(), "invalid", "{bad:?}: {e}");
+        assert_eq!(e.code(), "trust_refused", "{bad:?}: {e}");
     }
 }
 
@@ -114,11 +114,11 @@ fn contractor_key_needs_exactly_one_way_in() {
     let cx = sent();
     let pass = || Some(SecretString::from("correct horse battery".to_string()));
     let e = ops::contractor_key(None, None, None).err().unwrap();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "key_choice");
     let e = ops::contractor_key(Some(&cx.key_file()), None, pass())
         .err()
         .unwrap();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "key_choice");
     assert!(ops::contractor_key(Some(&cx.key_file()), None, None).is_ok());
     assert!(ops::contractor_key(None, None, pass()).is_ok());
     let e = ops::contractor_key(Some(&cx.t.scratch().join("missing.txt")), None, None)
@@ -261,7 +261,7 @@ fn the_office_key_counts_only_if_pinned_or_its_fingerprint_confirmed() {
     let print = handover_core::keys::fingerprint(k.verifying_key().as_bytes());
     // Typed and neither pinned nor confirmed: refused, asking for the comparison.
     let e = ops::trust_for_opening(&text, &[], None).unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "trust_refused");
     assert!(e.to_string().contains(&print), "{e}");
     // Confirmed with another key's fingerprint: refused.
     let e = ops::trust_for_opening(&text, &[], Some("0000-0000-0000-0000")).unwrap_err();

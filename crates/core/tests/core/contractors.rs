@@ -109,7 +109,7 @@ fn refused_additions_change_nothing() {
     let mut i = input(vec![]);
     i.agreement_expires = "2026-03-31".into();
     let e = ops::contractor_add(&mut t.office, &i).unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "date_order");
     assert!(
         e.to_string()
             .contains("expires (2026-03-31) before it was signed (2026-04-01)"),
@@ -127,7 +127,7 @@ fn refused_additions_change_nothing() {
     i.name = " \u{3000} ".into();
     assert_eq!(
         ops::contractor_add(&mut t.office, &i).unwrap_err().code(),
-        "invalid"
+        "contractor_invalid"
     );
 
     assert_eq!(t.snapshot(), before);
@@ -207,7 +207,7 @@ fn refused_key_changes_and_unknown_ids_change_nothing() {
         },
     )
     .unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "contractor_invalid");
     assert!(e.to_string().contains(&stranger), "{e}");
     assert!(e.to_string().contains("CTR-0001"), "{e}");
 
@@ -244,7 +244,7 @@ fn refused_dates_names_and_empty_changes_change_nothing() {
         },
     ] {
         let e = ops::contractor_update(&mut t.office, &c.id, &change).unwrap_err();
-        assert_eq!(e.code(), "invalid", "{e}");
+        assert_eq!(e.code(), "date_order", "{e}");
         assert!(e.to_string().contains("before it was signed"), "{e}");
     }
 
@@ -270,7 +270,7 @@ fn refused_dates_names_and_empty_changes_change_nothing() {
         },
     )
     .unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "nothing_to_change");
     assert!(e.to_string().contains("nothing to change"), "{e}");
 
     // An empty name.
@@ -283,7 +283,7 @@ fn refused_dates_names_and_empty_changes_change_nothing() {
         },
     )
     .unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "contractor_invalid");
 
     assert_eq!(t.snapshot(), before);
 }

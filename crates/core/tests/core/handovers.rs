@@ -247,11 +247,18 @@ fn customer_ids(p: &Preparation) -> Vec<&str> {
 
 #[track_caller]
 fn invalid(e: Error, needle: &str) {
-    // A day not yet come has its own code; every other refusal here is an invalid input.
-    let code = if needle == "future" {
-        "date_in_future"
-    } else {
-        "invalid"
+    // Each kind of refusal has its own code.
+    let code = match needle {
+        "future" => "date_in_future",
+        "confidentiality agreement" | "no enrolled key" => "contractor_not_eligible",
+        "passphrase" | "nothing to pack" => "selection_invalid",
+        "reason" => "reason_required",
+        "not a folder" => "not_a_folder",
+        "8 characters" => "passphrase_too_short",
+        "before" => "date_order",
+        "already closed" => "state_refused",
+        "payment" => "policy_invalid",
+        other => panic!("no code for {other:?}"),
     };
     assert_eq!(e.code(), code, "{e}");
     assert!(e.to_string().contains(needle), "{needle:?} not in: {e}");
@@ -392,7 +399,9 @@ fn extra_field_refusals() {
     let mut sel = hx.install(&["C0001"]);
     let mut refuse = |x: ExtraField, needle: &str| {
         sel.extra_fields = vec![x];
-        invalid(hx.prepare(&sel).unwrap_err(), needle);
+        let e = hx.prepare(&sel).unwrap_err();
+        assert_eq!(e.code(), "selection_invalid", "{e}");
+        assert!(e.to_string().contains(needle), "{needle:?} not in: {e}");
     };
     // No reason (or only blanks).
     refuse(extra(Field::Email, ""), "reason");
@@ -1748,5 +1757,5 @@ fn policy_with_a_payment_field_is_refused_by_prepare_and_pack() {
     assert!(!hx.out("b.age").exists());
     // A policy that does not parse is an error too, never silently the default.
     std::fs::write(hx.t.office.dir().policy_path(), "return_days = \"soon\"\n").unwrap();
-    assert_eq!(hx.prepare(&sel).unwrap_err().code(), "invalid");
+    assert_eq!(hx.prepare(&sel).unwrap_err().code(), "policy_invalid");
 }

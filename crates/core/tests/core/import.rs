@@ -261,7 +261,7 @@ fn encoding_names_parse() {
     }
     assert_eq!(
         "latin1".parse::<TextEncoding>().unwrap_err().code(),
-        "invalid"
+        "unknown_value"
     );
 }
 
@@ -394,7 +394,7 @@ fn map_naming_a_missing_header_is_refused() {
     let e = t
         .import(&register("variant_headers.csv"), &opts)
         .unwrap_err();
-    assert_eq!(e.code(), "invalid", "{e}");
+    assert_eq!(e.code(), "column_map", "{e}");
     let msg = e.to_string();
     assert!(msg.contains("no column headed '担当'"), "{msg}");
     assert!(msg.contains("担当者"), "the headers are listed: {msg}");
@@ -406,15 +406,15 @@ fn map_naming_a_missing_header_is_refused() {
 fn map_syntax_errors() {
     assert_eq!(
         "no-equals".parse::<MapOverride>().unwrap_err().code(),
-        "invalid"
+        "column_map"
     );
     assert_eq!(
         "=notes".parse::<MapOverride>().unwrap_err().code(),
-        "invalid"
+        "column_map"
     );
     assert_eq!(
         "担当者=tantou".parse::<MapOverride>().unwrap_err().code(),
-        "invalid"
+        "unknown_value"
     );
 }
 
@@ -430,7 +430,7 @@ fn map_cannot_store_a_payment_column() {
     let e = t
         .import(&register("variant_headers.csv"), &opts)
         .unwrap_err();
-    assert_eq!(e.code(), "invalid", "{e}");
+    assert_eq!(e.code(), "column_map", "{e}");
     assert!(e.to_string().contains("payment"), "{e}");
     assert_eq!(t.office.store().customer_count().unwrap(), 0);
     for f in files_under(&t.data()) {

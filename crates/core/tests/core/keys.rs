@@ -209,7 +209,7 @@ fn keygen_refuses_a_short_passphrase_and_leaves_no_file() {
     let out = tmp.path().join("contractor.agekey");
     let pass = SecretString::from("short".to_string());
     let e = ops::keygen(&out, Some(&pass)).unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "passphrase_too_short");
     assert!(!out.exists());
 }
 

@@ -46,7 +46,7 @@ fn saved_policy_is_in_force_and_recorded() {
 
     // Saving the same policy again is refused: there is nothing to record.
     let e = ops::policy_save(&mut t.office, &p).unwrap_err();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "nothing_to_change");
     assert_eq!(entries(&t.office).len(), n + 1);
 }
 
@@ -80,11 +80,11 @@ fn refused_policies_change_nothing() {
         (payment, "payment"),
         (no_id, "customer_id"),
         (missing, "inspection"),
-        (short, "3 years"),
+        (short, "record_retention_years: must be at least 3"),
         (zero, "at least 1"),
     ] {
         let e = ops::policy_save(&mut t.office, &p).unwrap_err();
-        assert_eq!(e.code(), "invalid", "{e}");
+        assert_eq!(e.code(), "policy_invalid", "{e}");
         assert!(e.to_string().contains(needle), "{e}");
         assert!(!t.data().join("policy.toml").exists());
     }

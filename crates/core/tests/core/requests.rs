@@ -12,16 +12,22 @@ use crate::support::entries;
 
 #[track_caller]
 fn refused(e: Error, needle: &str) {
-    // An id that names nothing and a day not yet come have their own codes; every other
-    // refusal is an invalid input.
+    // Each kind of refusal has its own code: an id that names nothing, a day not yet come, a
+    // day before the decision, a rejection without a reason, a scope, a request's state.
     let code = if needle.starts_with("no request") {
         "unknown_request"
     } else if needle.starts_with("no customer") {
         "unknown_customer"
     } else if needle == "future" {
         "date_in_future"
+    } else if needle.contains("was decided (") {
+        "date_order"
+    } else if needle == "needs a reason" {
+        "reason_required"
+    } else if ["customer_id", "give all", "payment", "twice"].contains(&needle) {
+        "scope_invalid"
     } else {
-        "invalid"
+        "state_refused"
     };
     assert_eq!(e.code(), code, "{e}");
     assert!(e.to_string().contains(needle), "{needle:?} not in: {e}");
@@ -271,7 +277,7 @@ fn refused_notifications_and_withdrawals_change_nothing() {
     refused_unchanged(
         &mut ax,
         |o| ops::request_notify(o, &accepted, "2026-11-19", "phone".parse().unwrap()),
-        "before REQ-2026-0002 was decided (2026-11-20)",
+        "before it was decided (2026-11-20)",
     );
     refused_unchanged(
         &mut ax,
@@ -316,7 +322,7 @@ fn a_scope_sent_by_the_app_is_checked_by_the_core() {
         .unwrap()
     };
     for (scope, why) in [
-        (r#"{"kind":"fields","fields":[]}"#, "give `all`"),
+        (r#"{"kind":"fields","fields":[]}"#, "give all"),
         (
             r#"{"kind":"fields","fields":["customer_id"]}"#,
             "customer_id",

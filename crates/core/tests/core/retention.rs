@@ -503,7 +503,7 @@ fn purge_keeps_what_an_open_handover_still_needs_and_refuses_a_future_date() {
 
     // Purging ahead of time is refused, as is a date that is not one; nothing changes.
     let snap = support::snapshot(&o);
-    for (day, code) in [("2026-11-24", "invalid"), ("2026-13-01", "bad_date")] {
+    for (day, code) in [("2026-11-24", "date_order"), ("2026-13-01", "bad_date")] {
         let e = ops::purge(&mut o, day).unwrap_err();
         assert_eq!(e.code(), code, "{e}");
         assert!(e.is_bad_input());

@@ -10,7 +10,7 @@ use super::prepare::prepare_with;
 use super::warnings::PackWarning;
 use crate::bundle;
 use crate::handover::{Preparation, Selection};
-use crate::{Error, Policy, Result};
+use crate::{Policy, Result};
 
 /// The return-or-destroy date: the one given (not in the past), else today + the policy's
 /// return days.
@@ -24,10 +24,12 @@ pub(super) fn resolve_return_by(
         None => crate::dates::add_days(today, policy.return_days),
     };
     if return_by < today {
-        return Err(Error::invalid(
-            "return-by",
-            format!("{return_by} is in the past"),
-        ));
+        return Err(crate::refusal::Refusal::DateOrder {
+            rule: crate::refusal::DateOrder::ReturnBy,
+            date: return_by.to_string(),
+            limit: today.to_string(),
+        }
+        .into());
     }
     Ok(return_by)
 }
@@ -44,10 +46,10 @@ pub(super) fn checked(
     return_by: Option<&str>,
 ) -> Result<(Preparation, jiff::civil::Date, Vec<PackWarning>)> {
     if sel.passphrase != passphrase.is_some() {
-        return Err(Error::invalid(
-            "passphrase",
-            "a passphrase bundle needs the passphrase (and only a passphrase bundle takes one)",
-        ));
+        return Err(crate::refusal::Refusal::Selection(
+            crate::refusal::SelectionProblem::PassphraseMismatch,
+        )
+        .into());
     }
     if let Some(p) = passphrase {
         bundle::check_passphrase(p)?;
@@ -67,14 +69,13 @@ pub(in crate::ops) fn prepared(
 ) -> Result<(Preparation, jiff::civil::Date)> {
     let prep = prepare_with(office, policy, sel)?;
     if prep.customers.is_empty() {
-        return Err(Error::invalid(
-            "customers",
-            format!(
-                "none of the {} selected customers can be handed over ({} excluded): nothing to pack",
-                sel.customers.len(),
-                prep.excluded.len()
-            ),
-        ));
+        return Err(crate::refusal::Refusal::Selection(
+            crate::refusal::SelectionProblem::NoneEligible {
+                selected: sel.customers.len(),
+                excluded: prep.excluded.len(),
+            },
+        )
+        .into());
     }
     let return_by = resolve_return_by(office.today(), policy, return_by)?;
     Ok((prep, return_by))

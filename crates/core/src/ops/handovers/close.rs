@@ -23,16 +23,19 @@ pub fn confirm_destruction(
     // The day it was handed over, in the office's time zone (as `today` is).
     let handed_over = crate::history::local_date(h.created_at);
     if on < handed_over {
-        return Err(Error::invalid(
-            "date",
-            format!("{on} is before {id} was handed over ({handed_over})"),
-        ));
+        return Err(crate::refusal::Refusal::DateOrder {
+            rule: crate::refusal::DateOrder::Closed,
+            date: on.to_string(),
+            limit: handed_over.to_string(),
+        }
+        .into());
     }
     if let Some(c) = h.closed_on {
-        return Err(Error::invalid(
-            "handover",
-            format!("{id} was already closed on {c}"),
-        ));
+        return Err(crate::refusal::Refusal::State {
+            id: id.to_string(),
+            problem: crate::refusal::StateProblem::HandoverClosed { on: c.to_string() },
+        }
+        .into());
     }
     let mut event = office.event(
         "handover.destroyed",

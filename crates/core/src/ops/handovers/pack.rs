@@ -290,13 +290,10 @@ fn out_path(method: Method, out: &Path, id: &str) -> Result<PathBuf> {
         return Ok(out.to_path_buf());
     }
     if !out.is_dir() {
-        return Err(Error::invalid(
-            "media",
-            format!(
-                "{} is not a folder (pick the USB stick or staging folder)",
-                out.display()
-            ),
-        ));
+        return Err(crate::refusal::Refusal::NotAFolder {
+            path: out.display().to_string(),
+        }
+        .into());
     }
     Ok(out.join(format!("{id}.age")))
 }

@@ -21,10 +21,9 @@ pub const PREVIEW_ID: &str = "見本（番号は作成時に付きます）";
 /// sheet, from the same checked selection, with [`PREVIEW_ID`] for the id. Writes nothing.
 pub fn paper_preview(office: &Office, sel: &Selection, return_by: Option<&str>) -> Result<String> {
     if sel.method != Method::Paper {
-        return Err(Error::invalid(
-            "method",
-            "only a paper handover has a sheet to preview",
-        ));
+        return Err(
+            crate::refusal::Refusal::Selection(crate::refusal::SelectionProblem::NotPaper).into(),
+        );
     }
     let policy = policy(office)?;
     let (prep, return_by, _) = checked(office, &policy, sel, None, return_by)?;
@@ -54,19 +53,19 @@ pub fn paper_sheet(office: &mut Office, id: &str, path: &Path) -> Result<String>
         .pop()
         .ok_or_else(|| Error::UnknownHandover(id.into()))?;
     if h.method != Method::Paper {
-        return Err(Error::invalid(
-            "handover",
-            format!("{id} is a {} handover, not a printed sheet", h.method),
-        ));
+        return Err(crate::refusal::Refusal::State {
+            id: id.to_string(),
+            problem: crate::refusal::StateProblem::HandoverNotPaper {
+                method: h.method.to_string(),
+            },
+        }
+        .into());
     }
     let not_it = || {
-        Error::invalid(
-            "sheet",
-            format!(
-                "{} is not the sheet recorded for {id} (it was changed or replaced)",
-                path.display()
-            ),
-        )
+        Error::from(crate::refusal::Refusal::SheetChanged {
+            path: path.display().to_string(),
+            id: id.to_string(),
+        })
     };
     let size = std::fs::metadata(path)
         .map_err(|e| Error::io("cannot read", path, e))?

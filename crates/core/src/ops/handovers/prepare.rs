@@ -39,7 +39,7 @@ pub(super) fn bundle_customers(office: &Office, prep: &Preparation) -> Result<Ve
         let customer = office
             .store
             .customer(&pc.customer_id)?
-            .ok_or_else(|| Error::invalid("customer", format!("{} vanished", pc.customer_id)))?;
+            .ok_or_else(|| Error::UnknownCustomer(pc.customer_id.clone()))?;
         let plan = customer
             .floor_plan
             .as_ref()

@@ -118,9 +118,12 @@ pub fn verify_chain(store: &dyn Store) -> Result<VerifyReport> {
             let _ = to_hasher.send(batch);
         }
         drop(to_hasher);
-        let verified = hasher
-            .join()
-            .unwrap_or_else(|_| Err(Error::invalid("ledger verify", "the hashing thread failed")));
+        let verified = hasher.join().unwrap_or_else(|_| {
+            Err(crate::refusal::Refusal::Internal {
+                what: "ledger verify: the hashing thread failed".into(),
+            }
+            .into())
+        });
         (walked, verified)
     });
     // The first bad entry wins over the walk being stopped because of it.

@@ -45,8 +45,11 @@ impl Target {
     /// Parse a URL. `sslmode` and `sslrootcert` are read here (the driver knows only
     /// disable/prefer/require); everything else as libpq would.
     pub fn parse(url: &str) -> Result<Target> {
-        let bad =
-            |why: String| Error::invalid("store", format!("the store URL is not valid: {why}"));
+        let bad = |why: String| {
+            Error::from(crate::refusal::Refusal::SharedStore(
+                crate::refusal::SharedProblem::BadUrl { why },
+            ))
+        };
         if !is_url(url) {
             return Err(bad("it must start with postgres://".into()));
         }

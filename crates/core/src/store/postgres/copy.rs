@@ -95,10 +95,11 @@ pub(super) fn from_sqlite(c: &mut Client, loc: &str, db: &Path, plans: &Path) ->
 }
 
 fn source_err(db: &Path, e: &rusqlite::Error) -> Error {
-    Error::invalid(
-        format!("store {}", db.display()),
-        format!("cannot be read for the copy: {e}"),
-    )
+    crate::refusal::Refusal::SharedStore(crate::refusal::SharedProblem::CopyUnreadable {
+        db: db.display().to_string(),
+        why: e.to_string(),
+    })
+    .into()
 }
 
 /// Copy one table: the columns the server's table has, read from the same-named columns of the
@@ -139,10 +140,13 @@ fn copy_table(
         for (i, (name, ty)) in cols.iter().enumerate() {
             let v = r.get_ref(i).map_err(|e| source_err(db, &e))?;
             params.push(value(v, ty).ok_or_else(|| {
-                Error::invalid(
-                    format!("store {}", db.display()),
-                    format!("{table}.{name} holds a value the server's {ty} column cannot take"),
-                )
+                Error::from(crate::refusal::Refusal::SharedStore(
+                    crate::refusal::SharedProblem::CopyValue {
+                        db: db.display().to_string(),
+                        column: format!("{table}.{name}"),
+                        ty: ty.to_string(),
+                    },
+                ))
             })?);
         }
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|b| b.as_ref() as _).collect();

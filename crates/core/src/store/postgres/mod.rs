@@ -493,7 +493,11 @@ fn seal_handover(
 }
 
 fn already_recorded(id: &str) -> Error {
-    Error::invalid("handover", format!("{id} is already recorded"))
+    crate::refusal::Refusal::State {
+        id: id.to_string(),
+        problem: crate::refusal::StateProblem::HandoverRecorded,
+    }
+    .into()
 }
 
 /// The recheck of a pack, read through the recording transaction's connection.
@@ -625,10 +629,10 @@ impl Store for PgStore {
 
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
         if self.batching {
-            return Err(Error::invalid(
-                "store",
-                "an import cannot run inside a batch: it has its own transaction",
-            ));
+            return Err(crate::refusal::Refusal::Internal {
+                what: "an import cannot run inside a batch: it has its own transaction".into(),
+            }
+            .into());
         }
         import::begin(self.client(), &self.location)
     }
@@ -831,15 +835,7 @@ impl Store for PgStore {
 
     fn purge(&mut self, p: &Purge, event: EventDraft) -> Result<LedgerEntry> {
         self.tx(|c, loc| {
-            let gone = |what: String| {
-                Error::invalid(
-                    "purge",
-                    format!(
-                        "{what} is already gone: the store changed while the purge was \
-                         prepared; nothing was purged — run it again"
-                    ),
-                )
-            };
+            let gone = |what: String| Error::from(crate::refusal::Refusal::PurgeChanged { what });
             for id in &p.customers {
                 if c.execute("DELETE FROM customers WHERE customer_id = $1", &[id])
                     .at(loc)?
@@ -1074,10 +1070,11 @@ impl Store for PgStore {
                 )
                 .at(loc)?;
             if n != 1 {
-                return Err(Error::invalid(
-                    "handover",
-                    format!("no open handover with id {id}"),
-                ));
+                return Err(crate::refusal::Refusal::State {
+                    id: id.to_string(),
+                    problem: crate::refusal::StateProblem::HandoverNotOpen,
+                }
+                .into());
             }
             append_in(c, &event, loc)
         })

@@ -61,10 +61,10 @@ pub(super) fn put(client: &mut Client, loc: &str, plan: &FloorPlan, file: &Path)
 }
 
 fn changed(file: &Path) -> Error {
-    Error::invalid(
-        format!("floor plan {}", file.display()),
-        "it changed while it was being imported: import again",
-    )
+    crate::refusal::Refusal::PlanChangedWhileImported {
+        file: file.display().to_string(),
+    }
+    .into()
 }
 
 /// Fill `buf` as far as the file goes (a chunk is a whole MiB but the last).

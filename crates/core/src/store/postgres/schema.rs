@@ -177,13 +177,13 @@ pub(super) fn create_then(
             ));
         }
         if encoding != "UTF8" {
-            return Err(Error::invalid(
-                "store",
-                format!(
-                    "{loc} uses the {encoding} encoding; Handover stores Japanese text and needs \
-                     a UTF8 database (CREATE DATABASE … ENCODING 'UTF8')"
-                ),
-            ));
+            return Err(crate::refusal::Refusal::SharedStore(
+                crate::refusal::SharedProblem::Encoding {
+                    location: loc.to_string(),
+                    encoding: encoding.to_string(),
+                },
+            )
+            .into());
         }
         for sql in MIGRATIONS {
             c.batch_execute(sql).at(loc)?;

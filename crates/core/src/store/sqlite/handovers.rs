@@ -279,5 +279,9 @@ fn handover_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverRecord> 
 }
 
 pub(super) fn not_found(id: &str) -> Error {
-    Error::invalid("handover", format!("no open handover with id {id}"))
+    crate::refusal::Refusal::State {
+        id: id.to_string(),
+        problem: crate::refusal::StateProblem::HandoverNotOpen,
+    }
+    .into()
 }

@@ -368,10 +368,11 @@ impl Store for SqliteStore {
         let result = (|| {
             recheck(self)?;
             if self.handover_exists_sql(&h.id).map_err(|e| self.err(e))? {
-                return Err(Error::invalid(
-                    "handover",
-                    format!("{} is already recorded", h.id),
-                ));
+                return Err(crate::refusal::Refusal::State {
+                    id: h.id.clone(),
+                    problem: crate::refusal::StateProblem::HandoverRecorded,
+                }
+                .into());
             }
             if let Some(u) = approval {
                 approvals::use_in(&self.conn, &self.location(), u, &h.id)?;

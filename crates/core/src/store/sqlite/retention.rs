@@ -5,9 +5,9 @@ use rusqlite::params;
 use super::SqliteStore;
 use super::customers::{CUSTOMER_COLUMNS, customer_from_row};
 use super::ledger::append_in;
+use crate::Result;
 use crate::register::Customer;
 use crate::store::{EventDraft, LedgerEntry, Purge};
-use crate::{Error, Result};
 
 /// Why a purge stopped half-way in its transaction (rolled back).
 enum Stop {
@@ -80,13 +80,7 @@ impl SqliteStore {
         };
         run(self).map_err(|stop| match stop {
             Stop::Sql(e) => self.err(e),
-            Stop::Changed(what) => Error::invalid(
-                "purge",
-                format!(
-                    "{what} is already gone: the store changed while the purge was prepared; \
-                     nothing was purged — run it again"
-                ),
-            ),
+            Stop::Changed(what) => crate::refusal::Refusal::PurgeChanged { what }.into(),
         })
     }
 }

@@ -104,15 +104,15 @@ pub(crate) fn select(customers: &[BundleCustomer]) -> Result<Vec<Selected<'_>>> 
 }
 
 fn plan_ref<'a>(id: &str, meta: &'a FloorPlan, bc: &'a BundleCustomer) -> Result<PlanRef<'a>> {
-    let stream = bc.floor_plan_stream.as_ref();
-    let path = match stream {
-        Some(s) => Some(std::borrow::Cow::Owned(std::path::PathBuf::from(
-            &s.location,
-        ))),
-        None => bc
-            .floor_plan_path
-            .as_deref()
-            .map(std::borrow::Cow::Borrowed),
+    let (path, stream) = match &bc.plan_source {
+        Some(super::PlanSource::Stored(s)) => (
+            Some(std::borrow::Cow::Owned(std::path::PathBuf::from(
+                &s.location,
+            ))),
+            Some(s),
+        ),
+        Some(super::PlanSource::File(p)) => (Some(std::borrow::Cow::Borrowed(p.as_path())), None),
+        None => (None, None),
     };
     let path =
         path.ok_or_else(|| plan_refused(id, crate::refusal::FloorPlanProblem::FileMissing))?;
@@ -337,8 +337,7 @@ mod tests {
                 ..Customer::default()
             },
             fields: fields.to_vec(),
-            floor_plan_path: None,
-            floor_plan_stream: None,
+            plan_source: None,
         }
     }
 
@@ -398,7 +397,7 @@ mod tests {
             size: 1,
         });
         assert!(select(std::slice::from_ref(&c)).is_err());
-        c.floor_plan_path = Some("/x.pdf".into());
+        c.plan_source = Some(super::super::PlanSource::File("/x.pdf".into()));
         let s = select(std::slice::from_ref(&c)).unwrap();
         assert_eq!(s[0].value(Field::FloorPlan), Some("floor_plans/C1.pdf"));
         // Not selected: no plan, whatever path was passed.

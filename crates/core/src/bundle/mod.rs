@@ -102,12 +102,18 @@ pub struct BundleCustomer {
     /// (policy, reasons, the customer's own restrictions). `customer_id` must be among them;
     /// payment fields are refused.
     pub fields: Vec<Field>,
-    /// The stored floor-plan file, needed when `FloorPlan` is in `fields` and the customer has
-    /// a plan (unless `floor_plan_stream` is given); ignored otherwise.
-    pub floor_plan_path: Option<PathBuf>,
-    /// The plan as a shared store serves it (read in chunks, hashed while copied): used
-    /// instead of `floor_plan_path` when given.
-    pub floor_plan_stream: Option<crate::register::PlanOpener>,
+    /// Where the customer's floor plan is read from: needed when `FloorPlan` is in `fields`
+    /// and the customer has a plan; ignored otherwise.
+    pub plan_source: Option<PlanSource>,
+}
+
+/// Where a floor plan that goes into a bundle or onto paper is read from.
+#[derive(Debug, Clone)]
+pub enum PlanSource {
+    /// The stored file in this PC's data folder (a one-PC office).
+    File(PathBuf),
+    /// The plan as a shared store serves it (read in chunks, always hashed while copied).
+    Stored(crate::register::PlanOpener),
 }
 
 /// How a bundle is encrypted.

@@ -385,8 +385,7 @@ mod tests {
                     ..Customer::default()
                 },
                 fields: vec![Field::CustomerId, Field::Name, Field::FloorPlan],
-                floor_plan_path: Some(png_path.clone()),
-                floor_plan_stream: None,
+                plan_source: Some(crate::bundle::PlanSource::File(png_path.clone())),
             },
             BundleCustomer {
                 customer: Customer {
@@ -395,8 +394,7 @@ mod tests {
                     ..Customer::default()
                 },
                 fields: vec![Field::CustomerId, Field::FloorPlan],
-                floor_plan_path: Some(pdf_path),
-                floor_plan_stream: None,
+                plan_source: Some(crate::bundle::PlanSource::File(pdf_path)),
             },
         ];
         let html = paper_sheet_html(&header(), &customers).unwrap();
@@ -429,8 +427,7 @@ mod tests {
                 ..Customer::default()
             },
             fields: vec![Field::CustomerId, Field::CardNumber],
-            floor_plan_path: None,
-            floor_plan_stream: None,
+            plan_source: None,
         }];
         assert!(paper_sheet_html(&header(), &c).is_err());
     }

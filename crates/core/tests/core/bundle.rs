@@ -10,7 +10,7 @@ use age::secrecy::SecretString;
 use ed25519_dalek::{Signer, SigningKey};
 use handover_core::bundle::{
     self, BundleCustomer, BundleKey, Limits, Manifest, ManifestContractor, ManifestEntry,
-    ManifestOffice, OpenKey, OpenedBundle, PackedBundle,
+    ManifestOffice, OpenKey, OpenedBundle, PackedBundle, PlanSource,
 };
 use handover_core::register::{Customer, FloorPlan};
 use handover_core::{Error, Field, Flow, NoProgress, keys};
@@ -239,20 +239,17 @@ fn three(fx: &Fx) -> Vec<BundleCustomer> {
         BundleCustomer {
             customer: c1,
             fields: fields.clone(),
-            floor_plan_path: Some(path1),
-            floor_plan_stream: None,
+            plan_source: Some(PlanSource::File(path1)),
         },
         BundleCustomer {
             customer: c2,
             fields: fields.clone(),
-            floor_plan_path: Some(path2),
-            floor_plan_stream: None,
+            plan_source: Some(PlanSource::File(path2)),
         },
         BundleCustomer {
             customer: customer("C0003"),
             fields: vec![Field::CustomerId, Field::Name, Field::Notes],
-            floor_plan_path: None,
-            floor_plan_stream: None,
+            plan_source: None,
         },
     ]
 }
@@ -633,7 +630,9 @@ fn pack_refuses_existing_output_and_changed_plans() {
     assert_eq!(std::fs::read(fx.path("b.age")).unwrap(), b"keep me");
 
     // Same size, different bytes: found while streaming, after writing had begun.
-    let plan_path = customers[0].floor_plan_path.clone().unwrap();
+    let Some(PlanSource::File(plan_path)) = customers[0].plan_source.clone() else {
+        panic!("a plan file")
+    };
     let mut bytes = std::fs::read(&plan_path).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
@@ -1330,7 +1329,7 @@ proptest! {
                 c.floor_plan = Some(p);
                 path = Some(pp);
             }
-            customers.push(BundleCustomer { customer: c, fields, floor_plan_path: path, floor_plan_stream: None });
+            customers.push(BundleCustomer { customer: c, fields, plan_source: path.map(PlanSource::File) });
         }
         let (bundle_path, packed) = fx.pack_with("b.age", &customers, &fx.recipients(), armor).unwrap();
         let out = fx.path("out");
@@ -1355,7 +1354,7 @@ proptest! {
                         let entry = oc.floor_plan.clone().unwrap();
                         prop_assert_eq!(
                             std::fs::read(out.join(&entry)).unwrap(),
-                            std::fs::read(bc.floor_plan_path.as_ref().unwrap()).unwrap()
+                            std::fs::read(match &bc.plan_source { Some(PlanSource::File(p)) => p, _ => unreachable!("a plan file") }).unwrap()
                         );
                     } else {
                         prop_assert!(oc.floor_plan.is_none());
@@ -1397,8 +1396,7 @@ fn throughput() {
                 Field::Phone,
                 Field::FloorPlan,
             ],
-            floor_plan_path: Some(path),
-            floor_plan_stream: None,
+            plan_source: Some(PlanSource::File(path)),
         });
     }
     let mb = (n * size) as f64 / 1e6;

@@ -3,7 +3,7 @@
 
 use super::super::Office;
 use super::super::policy;
-use crate::bundle::BundleCustomer;
+use crate::bundle::{BundleCustomer, PlanSource};
 use crate::contractors::RecipientKey;
 use crate::handover::{self, Encryption, Preparation, Selection};
 use crate::{Error, Field, Policy, Result, keys};
@@ -45,15 +45,14 @@ pub(super) fn bundle_customers(office: &Office, prep: &Preparation) -> Result<Ve
             .as_ref()
             .filter(|_| pc.included.contains(&Field::FloorPlan));
         // A shared store serves its plans; a one-PC office keeps them in its data folder.
-        let floor_plan_stream = plan.and_then(|f| office.store.floor_plan_stream(f));
-        let floor_plan_path = plan
-            .filter(|_| floor_plan_stream.is_none())
-            .map(|f| office.dir.floor_plans_dir().join(f.file_name()));
+        let plan_source = plan.map(|f| match office.store.floor_plan_stream(f) {
+            Some(stored) => PlanSource::Stored(stored),
+            None => PlanSource::File(office.dir.floor_plans_dir().join(f.file_name())),
+        });
         out.push(BundleCustomer {
             customer,
             fields: pc.included.clone(),
-            floor_plan_path,
-            floor_plan_stream,
+            plan_source,
         });
     }
     Ok(out)

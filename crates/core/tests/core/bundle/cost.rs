@@ -119,8 +119,7 @@ fn big_bundle(fx: &Fx, name: &str, plan: usize, armor: bool) -> std::path::PathB
             BundleCustomer {
                 customer: c,
                 fields: vec![Field::CustomerId, Field::Name, Field::FloorPlan],
-                floor_plan_path: Some(path),
-                floor_plan_stream: None,
+                plan_source: Some(handover_core::bundle::PlanSource::File(path)),
             }
         })
         .collect();

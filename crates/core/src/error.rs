@@ -273,6 +273,10 @@ pub enum Error {
     )]
     BadRecipient(String),
 
+    /// A receipt cannot be made, or asked for, as given (the contractor's side).
+    #[error("{0}")]
+    ReceiptNotMade(ReceiptNotMade),
+
     /// An age plugin's program is not installed (not on `PATH`).
     #[error(
         "the age plugin {program} is not installed (not found on PATH): install {program} to \
@@ -587,6 +591,7 @@ impl Error {
             Error::FileExists(_) => "file_exists",
             Error::BadRecipient(_) => "bad_recipient",
             Error::PluginMissing { .. } => "plugin_missing",
+            Error::ReceiptNotMade(r) => r.code(),
             Error::PluginFailed { .. } => "plugin_failed",
             Error::BadDate(_) => "bad_date",
             Error::DateInFuture { .. } => "date_in_future",
@@ -660,6 +665,7 @@ impl Error {
             self,
             Error::BadRecipient(_)
                 | Error::PluginMissing { .. }
+                | Error::ReceiptNotMade(_)
                 | Error::PluginFailed { .. }
                 | Error::BadDate(_)
                 | Error::DateInFuture { .. }
@@ -775,6 +781,95 @@ impl ReceiptRefusal {
             ReceiptRefusal::DateOutside { .. } => "receipt_date",
             ReceiptRefusal::Replay => "receipt_replayed",
             ReceiptRefusal::AlreadyClosed { .. } => "receipt_closed",
+        }
+    }
+}
+
+/// Why the contractor's side cannot make a receipt (nothing is written or deleted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptNotMade {
+    /// `by` is empty or more than one line.
+    By,
+    /// Not `received` or `destroyed`.
+    Kind(String),
+    /// The bundle was made before receipts existed.
+    BundleTooOld {
+        /// The handover.
+        handover_id: String,
+    },
+    /// The bundle's receipt secret is not 32 bytes of hex.
+    Secret,
+    /// A folder given as extracted is not a folder.
+    NotAFolder(std::path::PathBuf),
+    /// A folder given as extracted holds another bundle's files.
+    OtherBundle {
+        /// The folder.
+        folder: std::path::PathBuf,
+        /// The handover whose receipt is being made.
+        handover_id: String,
+    },
+    /// The receipt would exceed the size limit.
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The office was given no receipt file to import.
+    NoFiles,
+}
+
+impl ReceiptNotMade {
+    /// The stable code (each has its own headline).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReceiptNotMade::By => "receipt_by",
+            ReceiptNotMade::Kind(_) => "receipt_kind",
+            ReceiptNotMade::BundleTooOld { .. } => "receipt_bundle_too_old",
+            ReceiptNotMade::Secret => "receipt_secret",
+            ReceiptNotMade::NotAFolder(_) => "extracted_not_a_folder",
+            ReceiptNotMade::OtherBundle { .. } => "extracted_other_bundle",
+            ReceiptNotMade::TooLarge { .. } => "receipt_too_large_to_make",
+            ReceiptNotMade::NoFiles => "receipt_no_files",
+        }
+    }
+}
+
+impl std::fmt::Display for ReceiptNotMade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReceiptNotMade::By => write!(f, "by: say who makes the receipt (one line)"),
+            ReceiptNotMade::Kind(s) => {
+                write!(
+                    f,
+                    "receipt: '{s}' is not a receipt kind (received or destroyed)"
+                )
+            }
+            ReceiptNotMade::BundleTooOld { handover_id } => write!(
+                f,
+                "receipt: {handover_id} was made before receipts existed: tell the office by \
+                 other means"
+            ),
+            ReceiptNotMade::Secret => {
+                write!(f, "receipt: the bundle's receipt secret is malformed")
+            }
+            ReceiptNotMade::NotAFolder(p) => {
+                write!(f, "extracted: {} is not a folder", p.display())
+            }
+            ReceiptNotMade::OtherBundle {
+                folder,
+                handover_id,
+            } => write!(
+                f,
+                "extracted: {} holds the files of another bundle, not of {handover_id}: nothing \
+                 was deleted",
+                folder.display()
+            ),
+            ReceiptNotMade::TooLarge { size, max } => write!(
+                f,
+                "receipt: the receipt would be {size} bytes, more than {max}: shorten the note"
+            ),
+            ReceiptNotMade::NoFiles => write!(f, "receipt: give at least one receipt file"),
         }
     }
 }

@@ -41,7 +41,7 @@ pub mod usage;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};
-pub use error::{Error, Result};
+pub use error::{Error, ReceiptNotMade, Result};
 pub use fields::{Field, FieldClass};
 pub use policy::{Policy, WorkType};
 pub use progress::{Flow, NoProgress, Progress};

@@ -595,6 +595,46 @@ pub const HEADLINES: &[Headline] = &[
         "The update could not be installed.",
     ),
     h(
+        "receipt_by",
+        "受領証を作る人の名前が必要です。",
+        "The receipt needs the name of who makes it.",
+    ),
+    h(
+        "receipt_kind",
+        "受領証の種類が正しくありません。",
+        "That is not a kind of receipt.",
+    ),
+    h(
+        "receipt_bundle_too_old",
+        "この引渡しファイルでは受領証を作れません（受領証の仕組みより前のものです）。",
+        "No receipt can be made for this bundle (it predates receipts).",
+    ),
+    h(
+        "receipt_secret",
+        "この引渡しファイルの受領証用の情報が壊れているため、受領証を作れません。",
+        "No receipt can be made: the bundle's receipt secret is damaged.",
+    ),
+    h(
+        "extracted_not_a_folder",
+        "指定した展開先がフォルダではありません。何も削除していません。",
+        "The folder given as extracted is not a folder. Nothing was deleted.",
+    ),
+    h(
+        "extracted_other_bundle",
+        "指定したフォルダには別の引渡しファイルの中身があります。何も削除していません。",
+        "That folder holds another bundle's files. Nothing was deleted.",
+    ),
+    h(
+        "receipt_too_large_to_make",
+        "受領証が大きすぎます。備考を短くしてください。",
+        "The receipt would be too large: shorten the note.",
+    ),
+    h(
+        "receipt_no_files",
+        "取り込む受領証ファイルが指定されていません。",
+        "No receipt file was given to import.",
+    ),
+    h(
         "plugin_missing",
         "ハードウェア鍵（YubiKey・TPM など）を使うための age プラグインがインストールされていません。何もしていません。",
         "The age plugin for this key on hardware (YubiKey, TPM…) is not installed. Nothing was \
@@ -698,6 +738,7 @@ impl crate::Error {
                 "{program} が見つかりません（PATH 上にありません）。{program} をインストールしてください"
             ),
             E::PluginFailed { program, reason } => format!("{program}: {reason}"),
+            E::ReceiptNotMade(r) => r.ja(),
             _ => self.to_string(),
         }
     }
@@ -797,6 +838,35 @@ pub fn headlines_ts() -> String {
     }
     out.push_str("};\n");
     out
+}
+
+impl crate::ReceiptNotMade {
+    /// The detail in Japanese.
+    pub fn ja(&self) -> String {
+        use crate::ReceiptNotMade;
+        match self {
+            ReceiptNotMade::By => "受領証を作る人の名前を1行で入力してください".into(),
+            ReceiptNotMade::Kind(s) => {
+                format!("「{s}」は受領証の種類ではありません（received または destroyed）")
+            }
+            ReceiptNotMade::BundleTooOld { handover_id } => format!(
+                "{handover_id} は受領証の仕組みより前に作られた引渡しファイルです。事務所へは別の方法で連絡してください"
+            ),
+            ReceiptNotMade::Secret => "引渡しファイルの受領証用の秘密値が壊れています".into(),
+            ReceiptNotMade::NotAFolder(p) => format!("{} はフォルダではありません", p.display()),
+            ReceiptNotMade::OtherBundle {
+                folder,
+                handover_id,
+            } => format!(
+                "{} には {handover_id} ではない別の引渡しファイルの中身があります。何も削除していません",
+                folder.display()
+            ),
+            ReceiptNotMade::TooLarge { size, max } => format!(
+                "受領証が {size} バイトになり、上限 {max} バイトを超えます。備考を短くしてください"
+            ),
+            ReceiptNotMade::NoFiles => "受領証ファイルを1つ以上指定してください".into(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -52,10 +52,9 @@ impl FromStr for ReceiptKind {
         match s {
             "received" => Ok(ReceiptKind::Received),
             "destroyed" => Ok(ReceiptKind::Destroyed),
-            _ => Err(Error::invalid(
-                "receipt",
-                format!("'{s}' is not a receipt kind (received or destroyed)"),
-            )),
+            _ => Err(Error::ReceiptNotMade(crate::ReceiptNotMade::Kind(
+                s.to_string(),
+            ))),
         }
     }
 }
@@ -283,10 +282,10 @@ pub fn seal(receipt: &Receipt, secret: &[u8; 32], office_recipient: &str) -> Res
     w.write_all(&plain).map_err(io)?;
     w.finish().and_then(|a| a.finish()).map_err(io)?;
     if out.len() > MAX_RECEIPT_SIZE {
-        return Err(refused(format!(
-            "the receipt would be {} bytes, more than {MAX_RECEIPT_SIZE}: shorten the note",
-            out.len()
-        )));
+        return Err(Error::ReceiptNotMade(crate::ReceiptNotMade::TooLarge {
+            size: out.len(),
+            max: MAX_RECEIPT_SIZE,
+        }));
     }
     Ok(out)
 }

@@ -13,7 +13,7 @@ use crate::receipt::{
     self, NotDeleted, RECEIPT_FORMAT, Receipt, ReceiptKind, ReceiptRefusal, ReceiptState,
     SealedReceipt,
 };
-use crate::{Error, Result, keys};
+use crate::{Error, ReceiptNotMade, Result, keys};
 
 /// What the contractor says, beyond what the bundle tells.
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ pub fn make_receipt(
     }
     let by = input.by.trim();
     if by.is_empty() || by.chars().any(char::is_control) {
-        return Err(Error::invalid("by", "say who makes the receipt (one line)"));
+        return Err(Error::ReceiptNotMade(ReceiptNotMade::By));
     }
     let today = crate::history::local_date(jiff::Timestamp::now());
     let on = match &input.on {
@@ -74,17 +74,13 @@ pub fn make_receipt(
     let opened = super::open_bundle(bundle_path, key, trusted_office_key, None, true)?;
     let m = &opened.manifest;
     let Some(rk) = &m.receipt else {
-        return Err(Error::invalid(
-            "receipt",
-            format!(
-                "{} was made before receipts existed: tell the office by other means",
-                m.handover_id
-            ),
-        ));
+        return Err(Error::ReceiptNotMade(ReceiptNotMade::BundleTooOld {
+            handover_id: m.handover_id.clone(),
+        }));
     };
     let mut secret = zeroize::Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(&rk.secret, secret.as_mut_slice())
-        .map_err(|_| Error::invalid("receipt", "the bundle's receipt secret is malformed"))?;
+        .map_err(|_| Error::ReceiptNotMade(ReceiptNotMade::Secret))?;
     let (deleted, not_deleted) = match input.kind {
         ReceiptKind::Destroyed => delete_in_folders(&input.extracted, m)?,
         ReceiptKind::Received => (Vec::new(), Vec::new()),
@@ -151,10 +147,9 @@ const NOT_FOUND: &str = "not found";
 /// (already deleted by hand) is taken as the user says.
 fn same_bundle_in(dir: &Path, m: &bundle::Manifest) -> Result<()> {
     if !dir.is_dir() {
-        return Err(Error::invalid(
-            "extracted",
-            format!("{} is not a folder", dir.display()),
-        ));
+        return Err(Error::ReceiptNotMade(ReceiptNotMade::NotAFolder(
+            dir.to_path_buf(),
+        )));
     }
     let path = dir.join(MANIFEST_ENTRY);
     let Ok(bytes) = std::fs::read(&path) else {
@@ -162,14 +157,10 @@ fn same_bundle_in(dir: &Path, m: &bundle::Manifest) -> Result<()> {
     };
     match serde_json::from_slice::<bundle::Manifest>(&bytes) {
         Ok(found) if found == *m => Ok(()),
-        _ => Err(Error::invalid(
-            "extracted",
-            format!(
-                "{} holds the files of another bundle, not of {}: nothing was deleted",
-                dir.display(),
-                m.handover_id
-            ),
-        )),
+        _ => Err(Error::ReceiptNotMade(ReceiptNotMade::OtherBundle {
+            folder: dir.to_path_buf(),
+            handover_id: m.handover_id.clone(),
+        })),
     }
 }
 
@@ -252,7 +243,7 @@ pub struct ImportedReceipt {
 /// destruction receipt closes the handover (`handover.destroyed`, with the receipt).
 pub fn import_receipts(office: &mut Office, files: &[PathBuf]) -> Result<Vec<ImportedReceipt>> {
     if files.is_empty() {
-        return Err(Error::invalid("receipt", "give at least one receipt file"));
+        return Err(Error::ReceiptNotMade(ReceiptNotMade::NoFiles));
     }
     let office_keys = keys::load_office_keys(&office.dir)?;
     let mut seen = recorded_receipt_macs(office)?;

@@ -303,6 +303,7 @@ fn a_bundle_from_before_receipts_and_bad_input_make_no_receipt() {
     let out = rx.out("r.age");
     let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &input, &out).unwrap_err();
     assert!(e.to_string().contains("who makes the receipt"), "{e}");
+    assert_eq!(e.code(), "receipt_by", "{e}");
     assert!(!out.exists());
     // A day in the future.
     let future = ReceiptInput {
@@ -325,6 +326,7 @@ fn a_bundle_from_before_receipts_and_bad_input_make_no_receipt() {
     };
     let e = ops::make_receipt(&rx.out("a.age"), rx.key(), &rx.trust(), &wrong, &out).unwrap_err();
     assert!(e.to_string().contains("another bundle"), "{e}");
+    assert_eq!(e.code(), "extracted_other_bundle", "{e}");
     assert!(ex.join("customers.csv").exists() && !out.exists());
 
     std::fs::write(&out, "x").unwrap();
@@ -337,6 +339,59 @@ fn a_bundle_from_before_receipts_and_bad_input_make_no_receipt() {
 }
 
 /// Where handover `id` stands with its receipts.
+#[test]
+fn refusals_to_make_a_receipt_have_their_own_codes() {
+    let mut rx = Rx::new();
+    rx.pack("b.age");
+    let ex = rx.out("ex-b");
+    ops::open_bundle(&rx.out("b.age"), rx.key(), &rx.trust(), Some(&ex), false).unwrap();
+    let out = rx.out("r.age");
+    let wrong = ReceiptInput {
+        kind: ReceiptKind::Destroyed,
+        by: "架空 次郎".into(),
+        on: None,
+        extracted: vec![],
+        note: None,
+    };
+    // A file given as the extracted folder: nothing deleted, no receipt.
+    let not_folder = ReceiptInput {
+        extracted: vec![ex.join("customers.csv")],
+        ..wrong.clone()
+    };
+    let e =
+        ops::make_receipt(&rx.out("b.age"), rx.key(), &rx.trust(), &not_folder, &out).unwrap_err();
+    assert_eq!(e.code(), "extracted_not_a_folder", "{e}");
+    assert!(ex.join("customers.csv").exists() && !out.exists());
+    // Each has its Japanese and English headline, and a Japanese detail.
+    for code in [
+        "receipt_by",
+        "extracted_other_bundle",
+        "extracted_not_a_folder",
+    ] {
+        for lang in [Lang::Ja, Lang::En] {
+            assert!(
+                handover_core::messages::headline(code, lang).is_some(),
+                "{code}"
+            );
+        }
+    }
+    assert!(
+        e.detail(Lang::Ja).contains("フォルダではありません"),
+        "{}",
+        e.detail(Lang::Ja)
+    );
+    assert_eq!(
+        "bogus".parse::<ReceiptKind>().unwrap_err().code(),
+        "receipt_kind"
+    );
+    assert_eq!(
+        ops::import_receipts(&mut rx.t.office, &[])
+            .unwrap_err()
+            .code(),
+        "receipt_no_files"
+    );
+}
+
 fn state_of(rx: &Rx, id: &str) -> ReceiptState {
     ops::handovers_with_receipts(&rx.t.office)
         .unwrap()

@@ -13,21 +13,7 @@ use ts_rs::TS;
 
 use crate::error::{CmdResult, IpcError};
 
-/// An office signing key the contractor compared with the office (by phone) and chose to
-/// remember. Never added without that explicit step: the bundle's own claim is not trusted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PinnedKey {
-    /// `ed25519:<hex>`.
-    pub signing_key: String,
-    /// Its fingerprint, as read out by the office.
-    pub fingerprint: String,
-    /// The contractor's name for it (the office's name).
-    pub label: String,
-    /// When it was pinned (RFC 3339).
-    pub pinned_at: String,
-}
+pub use handover_core::ops::PinnedKey;
 
 /// A folder the app exported a bundle into, kept until the contractor's 廃棄 deletes its files
 /// (so the app knows what it extracted, across restarts). No customer data: the bundle is named

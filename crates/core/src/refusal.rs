@@ -526,6 +526,8 @@ pub enum TrustProblem {
     },
     /// The office's own signature does not verify with its key (never happens but checked).
     SignedWithOtherKey,
+    /// A pin without a name for the office.
+    NoLabel,
 }
 
 /// Setting up or copying a shared office.
@@ -1268,6 +1270,7 @@ impl TrustProblem {
                 "この事務所の鍵（フィンガープリント {fingerprint}）はまだ登録されていません。事務所が読み上げたフィンガープリントと照合し、確認してから開いてください"
             ),
             T::SignedWithOtherKey => "事務所の署名鍵とは別の鍵で署名されました".into(),
+            T::NoLabel => "ほかの事務所の鍵と区別できるよう、事務所名を入力してください".into(),
         }
     }
 }
@@ -1301,6 +1304,9 @@ impl std::fmt::Display for TrustProblem {
             ),
             T::SignedWithOtherKey => {
                 f.write_str("it was signed with a key other than the office signing key")
+            }
+            T::NoLabel => {
+                f.write_str("give the office a name, so you can tell its key from others")
             }
         }
     }

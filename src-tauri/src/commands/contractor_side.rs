@@ -50,28 +50,13 @@ pub fn contractor_keygen(out: String, passphrase: Option<String>) -> CmdResult<K
     })
 }
 
-/// An office key as entered, with the pin that matches it, if any.
-#[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct TrustCheck {
-    /// The key and its fingerprint.
-    pub key: TrustedKey,
-    /// The pin of this key, if the contractor pinned it before.
-    pub pinned: Option<PinnedKey>,
-}
-
-/// Read an office signing key (text or file) and say its fingerprint.
+/// Read an office signing key (text or file) and say its fingerprint and pin.
 #[tauri::command(async)]
-pub fn trust_check(state: State<'_, AppState>, key: String) -> CmdResult<TrustCheck> {
-    let key = ops::trusted_office_key(&key)?;
-    let pinned = lock(&state.config)?
-        .values
-        .trusted_keys
-        .iter()
-        .find(|p| p.signing_key == key.signing_key)
-        .cloned();
-    Ok(TrustCheck { key, pinned })
+pub fn trust_check(state: State<'_, AppState>, key: String) -> CmdResult<ops::TrustCheck> {
+    Ok(ops::trust_check(
+        &lock(&state.config)?.values.trusted_keys,
+        &key,
+    )?)
 }
 
 /// The pinned office keys.
@@ -88,27 +73,9 @@ pub fn trust_pin(
     key: String,
     label: String,
 ) -> CmdResult<Vec<PinnedKey>> {
-    let key = ops::trusted_office_key(&key)?;
-    let label = label.trim().to_string();
-    if label.is_empty() {
-        return Err(IpcError::new(
-            "invalid",
-            "give the office a name, so you can tell its key from others",
-        ));
-    }
-    let now = jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .unwrap_or_else(|_| jiff::Timestamp::now())
-        .to_string();
     let mut cfg = lock(&state.config)?;
     cfg.update(|v| {
-        v.trusted_keys.retain(|p| p.signing_key != key.signing_key);
-        v.trusted_keys.push(PinnedKey {
-            signing_key: key.signing_key,
-            fingerprint: key.fingerprint,
-            label,
-            pinned_at: now,
-        });
+        v.trusted_keys = ops::trust_pin(&v.trusted_keys, &key, &label, jiff::Timestamp::now())?;
         Ok(())
     })?;
     Ok(cfg.values.trusted_keys.clone())
@@ -119,7 +86,7 @@ pub fn trust_pin(
 pub fn trust_forget(state: State<'_, AppState>, signing_key: String) -> CmdResult<Vec<PinnedKey>> {
     let mut cfg = lock(&state.config)?;
     cfg.update(|v| {
-        v.trusted_keys.retain(|p| p.signing_key != signing_key);
+        v.trusted_keys = ops::trust_forget(&v.trusted_keys, &signing_key);
         Ok(())
     })?;
     Ok(cfg.values.trusted_keys.clone())

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use age::secrecy::SecretString;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::bundle::{self, InMemoryFiles, OpenKey, OpenedBundle};
@@ -25,6 +25,78 @@ pub struct TrustedKey {
     pub signing_key: String,
     /// The fingerprint the office reads out by phone (`ABCD-EF01-2345-6789`).
     pub fingerprint: String,
+}
+
+/// An office signing key the contractor compared with the office (by phone) and chose to
+/// remember. Never added without that explicit step: the bundle's own claim is not trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PinnedKey {
+    /// `ed25519:<hex>`.
+    pub signing_key: String,
+    /// Its fingerprint, as read out by the office.
+    pub fingerprint: String,
+    /// The contractor's name for it (the office's name).
+    pub label: String,
+    /// When it was pinned (RFC 3339).
+    pub pinned_at: String,
+}
+
+/// An office key as entered, with the pin that matches it, if any.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TrustCheck {
+    /// The key and its fingerprint.
+    pub key: TrustedKey,
+    /// The pin of this key, if the contractor pinned it before.
+    pub pinned: Option<PinnedKey>,
+}
+
+/// Read an office key (text or file) and find its pin among `pins`.
+pub fn trust_check(pins: &[PinnedKey], key: &str) -> Result<TrustCheck> {
+    let key = trusted_office_key(key)?;
+    let pinned = pins
+        .iter()
+        .find(|p| p.signing_key == key.signing_key)
+        .cloned();
+    Ok(TrustCheck { key, pinned })
+}
+
+/// `pins` with `key` pinned under `label` at `now` (a key pinned before keeps one pin, with
+/// the new label). The label is required: it tells one office's key from another's.
+pub fn trust_pin(
+    pins: &[PinnedKey],
+    key: &str,
+    label: &str,
+    now: jiff::Timestamp,
+) -> Result<Vec<PinnedKey>> {
+    let key = trusted_office_key(key)?;
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(trust(crate::refusal::TrustProblem::NoLabel));
+    }
+    let mut out: Vec<PinnedKey> = pins
+        .iter()
+        .filter(|p| p.signing_key != key.signing_key)
+        .cloned()
+        .collect();
+    out.push(PinnedKey {
+        signing_key: key.signing_key,
+        fingerprint: key.fingerprint,
+        label: label.to_string(),
+        pinned_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
+    });
+    Ok(out)
+}
+
+/// `pins` without the pin of `signing_key`.
+pub fn trust_forget(pins: &[PinnedKey], signing_key: &str) -> Vec<PinnedKey> {
+    pins.iter()
+        .filter(|p| p.signing_key != signing_key)
+        .cloned()
+        .collect()
 }
 
 /// Read an office signing key given as text (`ed25519:…`) or as the path of a file holding it

@@ -280,3 +280,54 @@ fn the_office_key_counts_only_if_pinned_or_its_fingerprint_confirmed() {
         print
     );
 }
+
+#[test]
+fn pinning_an_office_key_needs_a_name_keeps_one_pin_per_key_and_can_be_forgotten() {
+    let k = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let text = handover_core::keys::format_signing_key(&k.verifying_key());
+    let print = handover_core::keys::fingerprint(k.verifying_key().as_bytes());
+    let now: jiff::Timestamp = "2026-12-06T01:02:03.456Z".parse().unwrap();
+    // No name: refused, nothing pinned.
+    let e = ops::trust_pin(&[], &text, " \u{3000}", now).unwrap_err();
+    assert_eq!(e.code(), "trust_refused");
+    assert!(e.to_string().contains("give the office a name"), "{e}");
+    // A key that is not one: refused.
+    let e = ops::trust_pin(&[], "ed25519:zz", "例題ケーブル", now).unwrap_err();
+    assert_eq!(e.code(), "trust_refused");
+    // Pinned, with its fingerprint and the time to the second.
+    let pins = ops::trust_pin(&[], &text, " 例題ケーブル ", now).unwrap();
+    assert_eq!(pins.len(), 1);
+    assert_eq!(pins[0].signing_key, text);
+    assert_eq!(pins[0].fingerprint, print);
+    assert_eq!(pins[0].label, "例題ケーブル");
+    assert_eq!(pins[0].pinned_at, "2026-12-06T01:02:03Z");
+    // The same key again: one pin, the new name.
+    let other = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let other_text = handover_core::keys::format_signing_key(&other.verifying_key());
+    let pins = ops::trust_pin(&pins, &other_text, "別の事務所", now).unwrap();
+    let pins = ops::trust_pin(&pins, &text, "例題ケーブル本社", now).unwrap();
+    assert_eq!(pins.len(), 2);
+    assert_eq!(
+        pins.iter().filter(|p| p.signing_key == text).count(),
+        1,
+        "{pins:?}"
+    );
+    // Checked: the pin is found for the key, none for an unknown one.
+    let c = ops::trust_check(&pins, &text).unwrap();
+    assert_eq!(c.key.fingerprint, print);
+    assert_eq!(c.pinned.unwrap().label, "例題ケーブル本社");
+    let stranger = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let stranger = handover_core::keys::format_signing_key(&stranger.verifying_key());
+    assert!(ops::trust_check(&pins, &stranger).unwrap().pinned.is_none());
+    // Forgotten: only that pin goes; the opening rule no longer counts it.
+    let pins = ops::trust_forget(&pins, &text);
+    assert_eq!(pins.len(), 1);
+    assert_eq!(pins[0].signing_key, other_text);
+    let signing: Vec<String> = pins.iter().map(|p| p.signing_key.clone()).collect();
+    assert_eq!(
+        ops::trust_for_opening(&text, &signing, None)
+            .unwrap_err()
+            .code(),
+        "trust_refused"
+    );
+}

@@ -88,6 +88,12 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     update_no_dpkg: "このパソコンでは更新ファイルを扱えません（Debian / Ubuntu の dpkg が必要です）。",
     update_not_authorized: "管理者のパスワードが入力されなかったため、インストールしていません。",
     update_install: "更新をインストールできませんでした。",
+    vault_missing: "この事務所のデータの鍵を開くファイル（vault.json）が見つかりません。バックアップから戻してください。何も変更していません。",
+    vault_corrupt: "鍵を開くファイル（vault.json）が壊れています。バックアップから戻すか、回復キーを使ってください。何も変更していません。",
+    vault_mismatch: "鍵を開くファイル（vault.json）が別の事務所のものです。この事務所のデータは開けません。何も変更していません。",
+    no_vault: "この事務所のデータはまだ暗号化されていません。何も変更していません。",
+    recovery_key_typo: "回復キーの形が正しくありません（4文字ずつ9組）。打ち間違いがないか確かめてください。何も変更していません。",
+    recovery_key_wrong: "この回復キーではこの事務所を開けません。何も変更していません。",
   },
   en: {
     io: "A file could not be read or written.",
@@ -173,6 +179,12 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     update_no_dpkg: "Updates cannot be handled on this computer (Debian or Ubuntu's dpkg is needed).",
     update_not_authorized: "The administrator's password was not given, so nothing was installed.",
     update_install: "The update could not be installed.",
+    vault_missing: "The file that unlocks this office's data key (vault.json) is missing. Restore it from a backup. Nothing was changed.",
+    vault_corrupt: "The file that unlocks the office's key (vault.json) is damaged. Restore it from a backup or use the recovery key. Nothing was changed.",
+    vault_mismatch: "The file that unlocks the key (vault.json) belongs to another office: it does not open this office's data. Nothing was changed.",
+    no_vault: "This office's data is not encrypted at rest yet. Nothing was changed.",
+    recovery_key_typo: "This is not a recovery key as printed (9 groups of 4 characters). Check it for a typo. Nothing was changed.",
+    recovery_key_wrong: "This recovery key does not unlock this office. Nothing was changed.",
   },
 };
 

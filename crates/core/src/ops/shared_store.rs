@@ -180,6 +180,9 @@ pub fn operator_add(
     office.require(Role::Admin, "adding an operator")?;
     let name = roster_name(office, name)?;
     crate::passwords::check_new(password)?;
+    // On an office with a vault the new person gets a wrap of the data key: refused before
+    // anything changes when this office was opened without it.
+    super::vault::can_wrap(office)?;
     let verifier = office.store.password_verifier(password)?;
     let ev = office.event(
         "operator.added",

@@ -170,6 +170,15 @@ fn update_vault(office: &Office, change: impl FnOnce(&mut Vault) -> Result<()>) 
     vault.save()
 }
 
+/// Can this office wrap its data key for a new person? Yes without a vault; with one, only
+/// when opened by a sign-in that unlocked it ([`Error::SignInRequired`] otherwise).
+pub(crate) fn can_wrap(office: &Office) -> Result<()> {
+    if office.store.is_shared() || !Vault::exists(&office.dir) || office.data_key.is_some() {
+        return Ok(());
+    }
+    Err(Error::SignInRequired(office.store.location()))
+}
+
 /// After an operator was added to the roster: wrap the data key for them (the signed-in admin
 /// holds it).
 pub(crate) fn wrap_for_new_operator(

@@ -19,6 +19,7 @@ mod reports;
 mod requests;
 mod retention;
 mod supervision;
+mod vault;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -119,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Purge(a) => retention::purge(&cli, a)?,
         Command::Operator(cmd) => operators::operator(&cli, cmd)?,
         Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
+        Command::Office(args::OfficeCmd::Recover(a)) => vault::recover(&cli, a)?,
         Command::Join(a) => operators::join(&cli, a)?,
         Command::Policy(cmd) => policy::policy(&cli, cmd)?,
         Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,

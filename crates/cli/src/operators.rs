@@ -104,6 +104,9 @@ pub(crate) fn init(cli: &Cli, a: &InitArgs) -> anyhow::Result<()> {
         }
     }
     print_keys(&report.keys);
+    if let Some(key) = &report.recovery_key {
+        crate::vault::print_recovery_key(key);
+    }
     Ok(())
 }
 

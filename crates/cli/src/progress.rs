@@ -105,6 +105,17 @@ pub fn read_passphrase_once() -> anyhow::Result<age::secrecy::SecretString> {
     PASSPHRASE.read(false)
 }
 
+/// The office's recovery key: `HANDOVER_RECOVERY_KEY`, else asked on the terminal, else a line
+/// of standard input.
+pub fn read_recovery_key() -> anyhow::Result<age::secrecy::SecretString> {
+    Secret {
+        prompt: "Recovery key (9 groups of 4 characters): ",
+        noun: "recovery key",
+        env: Some("HANDOVER_RECOVERY_KEY"),
+    }
+    .read(false)
+}
+
 /// A new password: `HANDOVER_PASSWORD`, else typed twice on the terminal, else a line of
 /// standard input. (The one reader of passwords for sign-in and new operators.)
 pub fn read_password(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {

@@ -4,8 +4,9 @@
 //! Two figures, each the median and p95 of `--repeat` runs (default 21) in a fresh office:
 //! - the password check alone ([`handover_core::passwords::verify`] of the stored Argon2id
 //!   hash), the part the parameters decide;
-//! - a whole sign-in ([`handover_core::ops::sign_in`]): the store opened, the operator's row
-//!   read, the check, the `operator.signed_in` entry appended and committed, the office opened.
+//! - a whole sign-in ([`handover_core::ops::sign_in`]): on an office with a vault (issue 14)
+//!   the data key unwrapped with the password (one Argon2id run, which is the check), the store
+//!   opened, the `operator.signed_in` entry appended and committed, the office opened.
 //!
 //! The Argon2id parameters are printed as the stored hash names them. Run it with
 //! `scripts/bench-sign-in` (release build; `HANDOVER_TEST_FAST_HASH` is ignored there).

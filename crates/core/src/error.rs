@@ -118,6 +118,45 @@ pub enum Error {
     #[error("{0} keeps the office's operators: sign in with your name and password")]
     SignInRequired(String),
 
+    /// The store belongs to a data key and the data folder has no vault file to unlock it.
+    #[error(
+        "the office in {} has a data key but its vault file (vault.json) is missing: restore \
+         vault.json from a backup",
+        .0.display()
+    )]
+    VaultMissing(std::path::PathBuf),
+
+    /// The vault file cannot be read as one, or a wrap in it is damaged.
+    #[error("the vault file {} is damaged ({what}): restore it from a backup", path.display())]
+    VaultCorrupt {
+        /// The vault file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        what: String,
+    },
+
+    /// The vault file unlocks a data key that is not this store's (a vault from another office).
+    #[error(
+        "the vault file in {} belongs to another office: its key does not open this store",
+        .0.display()
+    )]
+    VaultMismatch(std::path::PathBuf),
+
+    /// The office's data is not encrypted at rest yet (no vault): nothing to recover or rewrap.
+    #[error("the office in {} is not encrypted at rest yet (it has no vault file)", .0.display())]
+    NoVault(std::path::PathBuf),
+
+    /// A typed recovery key with a wrong length, a character outside its alphabet or a check
+    /// that does not match (a typo).
+    #[error(
+        "this is not a recovery key as printed (9 groups of 4 characters): check it for a typo"
+    )]
+    RecoveryKeyTypo,
+
+    /// A well-formed recovery key that is not this office's.
+    #[error("this recovery key does not unlock this office")]
+    RecoveryKeyWrong,
+
     /// An office from before sign-in existed: its store has no operator yet.
     #[error("{0} has no administrator yet: create one (init with an admin name) before working")]
     NoAdmin(String),
@@ -572,6 +611,12 @@ impl Error {
             Error::OperatorName { .. } => "operator_name",
             Error::PasswordTooShort { .. } => "password_too_short",
             Error::AdminExists(_) => "admin_exists",
+            Error::VaultMissing(_) => "vault_missing",
+            Error::VaultCorrupt { .. } => "vault_corrupt",
+            Error::VaultMismatch(_) => "vault_mismatch",
+            Error::NoVault(_) => "no_vault",
+            Error::RecoveryKeyTypo => "recovery_key_typo",
+            Error::RecoveryKeyWrong => "recovery_key_wrong",
             Error::StoreUnavailable { .. } => "store_unavailable",
             Error::StoreNotEmpty(_) => "store_not_empty",
             Error::StoreNoOffice(_) => "store_no_office",
@@ -688,6 +733,8 @@ impl Error {
                 | Error::OperatorName { .. }
                 | Error::PasswordTooShort { .. }
                 | Error::AdminExists(_)
+                | Error::NoVault(_)
+                | Error::RecoveryKeyTypo
                 | Error::StoreNotEmpty(_)
                 | Error::ChangedMeanwhile(_)
                 | Error::ApprovalRequired { .. }
@@ -719,6 +766,7 @@ impl Error {
                 | Error::OperatorLocked { .. }
                 | Error::SignInRequired(_)
                 | Error::NoAdmin(_)
+                | Error::RecoveryKeyWrong
         )
     }
 

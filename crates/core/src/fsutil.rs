@@ -48,9 +48,26 @@ pub(crate) fn write_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Write a file durably: to `<path>.partial`, fsync, rename over `path`, fsync the folder.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, bytes, |partial| {
+        File::create(partial).map_err(|e| Error::io("cannot create", partial, e))
+    })
+}
+
+/// [`write_atomic`] for a file only the owner may read (the partial file is created 0600; one
+/// left by a kill is replaced).
+pub(crate) fn write_atomic_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let _ = fs::remove_file(partial_path(path));
+    write_atomic_with(path, bytes, create_new_private)
+}
+
+fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    create: impl FnOnce(&Path) -> Result<File>,
+) -> Result<()> {
     let partial = partial_path(path);
     let res = (|| {
-        let mut f = File::create(&partial).map_err(|e| Error::io("cannot create", &partial, e))?;
+        let mut f = create(&partial)?;
         f.write_all(bytes)
             .and_then(|()| f.sync_all())
             .map_err(|e| Error::io("cannot write", &partial, e))?;

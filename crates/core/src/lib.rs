@@ -38,6 +38,7 @@ pub mod store;
 pub mod supervision;
 pub mod text;
 pub mod usage;
+pub mod vault;
 
 pub use contractors::{Contractor, ContractorChange, ContractorInput};
 pub use datadir::{DATA_DIR_ENV, DataDir};

@@ -645,6 +645,37 @@ pub const HEADLINES: &[Headline] = &[
         "ハードウェア鍵の age プラグインが処理を断りました（PIN の誤り、鍵が挿さっていない、など）。",
         "The age plugin of the key on hardware refused (wrong PIN, key not inserted…).",
     ),
+    // Encryption at rest (issue 14).
+    h(
+        "vault_missing",
+        "この事務所のデータの鍵を開くファイル（vault.json）が見つかりません。バックアップから戻してください。何も変更していません。",
+        "The file that unlocks this office's data key (vault.json) is missing. Restore it from a backup. Nothing was changed.",
+    ),
+    h(
+        "vault_corrupt",
+        "鍵を開くファイル（vault.json）が壊れています。バックアップから戻すか、回復キーを使ってください。何も変更していません。",
+        "The file that unlocks the office's key (vault.json) is damaged. Restore it from a backup or use the recovery key. Nothing was changed.",
+    ),
+    h(
+        "vault_mismatch",
+        "鍵を開くファイル（vault.json）が別の事務所のものです。この事務所のデータは開けません。何も変更していません。",
+        "The file that unlocks the key (vault.json) belongs to another office: it does not open this office's data. Nothing was changed.",
+    ),
+    h(
+        "no_vault",
+        "この事務所のデータはまだ暗号化されていません。何も変更していません。",
+        "This office's data is not encrypted at rest yet. Nothing was changed.",
+    ),
+    h(
+        "recovery_key_typo",
+        "回復キーの形が正しくありません（4文字ずつ9組）。打ち間違いがないか確かめてください。何も変更していません。",
+        "This is not a recovery key as printed (9 groups of 4 characters). Check it for a typo. Nothing was changed.",
+    ),
+    h(
+        "recovery_key_wrong",
+        "この回復キーではこの事務所を開けません。何も変更していません。",
+        "This recovery key does not unlock this office. Nothing was changed.",
+    ),
 ];
 
 /// The headline of `code` in `lang`, if the code is known.
@@ -715,6 +746,15 @@ impl crate::Error {
             E::PasswordTooShort { min, given } => {
                 format!("パスワードは {min} 文字以上必要です（入力は {given} 文字）")
             }
+            E::VaultMissing(dir) => format!(
+                "{} のデータの鍵を開く vault.json がありません",
+                dir.display()
+            ),
+            E::VaultCorrupt { path, what } => format!("{}: {what}", path.display()),
+            E::VaultMismatch(dir) => {
+                format!("{} の vault.json は別の事務所のものです", dir.display())
+            }
+            E::NoVault(dir) => format!("{} の事務所には vault.json がありません", dir.display()),
             E::AdminExists(location) => format!("{location} にはすでに担当者が登録されています"),
             E::OperatorName { name, .. } => format!(
                 "「{name}」は担当者名に使えません（空欄・制御文字・見えない文字は使えず、{} 文字まで。事務所サーバではログイン名の規則に従います）",

@@ -24,6 +24,7 @@ mod shared_store;
 mod sign_in;
 mod supervision;
 mod usage;
+mod vault;
 
 pub use approvals::*;
 pub use contractor_side::*;
@@ -45,6 +46,7 @@ pub use shared_store::*;
 pub use sign_in::*;
 pub use supervision::*;
 pub use usage::{UsageFilter, customer_page_view, save_usage_report, seal_own_uses, usage_report};
+pub use vault::{change_password, recover_operator};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -100,6 +102,10 @@ pub struct Office {
     operator: String,
     clock: Arc<dyn Clock>,
     interrupted: Vec<InterruptedPack>,
+    /// The data key, on an office encrypted at rest once someone signed in (issue 14).
+    data_key: Option<crate::vault::DataKey>,
+    /// A new office's recovery key, until [`Office::take_recovery_key`] hands it over.
+    recovery_key: Option<crate::vault::RecoveryKey>,
 }
 
 impl std::fmt::Debug for Office {
@@ -163,9 +169,22 @@ impl Office {
             operator,
             clock: Arc::new(SystemClock),
             interrupted,
+            data_key: None,
+            recovery_key: None,
         };
         policy_edit::adopt_policy_file(&mut office)?;
         Ok(office)
+    }
+
+    /// A new office's recovery key, printed once (the first admin's office only, once): the
+    /// paper for the office safe that unlocks the data when every password is lost.
+    pub fn take_recovery_key(&mut self) -> Option<crate::vault::RecoveryKey> {
+        self.recovery_key.take()
+    }
+
+    /// Is this office's data encrypted at rest (it has a vault)?
+    pub fn encrypted_at_rest(&self) -> bool {
+        !self.store.is_shared() && crate::vault::Vault::exists(&self.dir)
     }
 
     /// Packs that a kill interrupted before they were recorded, found and undone when the
@@ -280,6 +299,10 @@ pub struct InitReport {
     pub data_dir: String,
     /// The office's public keys.
     pub keys: OfficePublicKeys,
+    /// The recovery key of a new office encrypted at rest (shown once, for the office safe).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub recovery_key: Option<String>,
 }
 
 /// Create the store and the office keys under a typed name (tests and benchmarks; the CLI and
@@ -290,6 +313,7 @@ pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
     let report = InitReport {
         data_dir: office.dir.root().display().to_string(),
         keys,
+        recovery_key: None,
     };
     Ok((office, report))
 }

@@ -27,7 +27,7 @@ pub const LANES: u32 = 1;
 /// The fewest characters of a new password.
 pub const MIN_CHARS: usize = 12;
 
-fn params() -> Params {
+pub(crate) fn params() -> Params {
     #[cfg(debug_assertions)]
     if std::env::var("HANDOVER_TEST_FAST_HASH").as_deref() == Ok("1") {
         return Params::new(8, 1, 1, None).expect("valid test parameters");

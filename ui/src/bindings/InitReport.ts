@@ -12,4 +12,8 @@ dataDir: string,
 /**
  * The office's public keys.
  */
-keys: OfficePublicKeys, };
+keys: OfficePublicKeys, 
+/**
+ * The recovery key of a new office encrypted at rest (shown once, for the office safe).
+ */
+recoveryKey?: string, };

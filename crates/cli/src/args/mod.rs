@@ -98,7 +98,7 @@ pub enum Command {
     /// The people of a shared office: their logins and roles (admin)
     #[command(subcommand)]
     Operator(OperatorCmd),
-    /// The office's keys, for the other PCs of a shared office
+    /// The office's keys, for the other PCs of a shared office; the recovery key
     #[command(subcommand)]
     Office(OfficeCmd),
     /// The office policy (minimal fields per work type, deadlines, retention), kept in the store
@@ -117,6 +117,16 @@ pub enum OfficeCmd {
     /// Write the office keys to FILE, encrypted to a passphrase (asked twice, or one line of
     /// stdin); recorded
     ExportKeys(ExportKeysArgs),
+    /// Give an operator a new password with the office's recovery key (the paper printed at
+    /// init): the key from HANDOVER_RECOVERY_KEY, else asked, else the first line of stdin; the
+    /// new password from HANDOVER_PASSWORD, else asked twice, else the next line; recorded
+    Recover(RecoverArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// The operator who gets the new password (as on the roster)
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -187,6 +187,8 @@ pub fn policy_save(office: &mut Office, policy: &Policy) -> Result<Policy> {
         json!({ "before": before, "after": policy }),
     );
     office.store.append(ev)?;
+    // The vault counts wrong passwords before the store can be read: it follows the new rules.
+    super::vault::lockout_changed(office, &policy.sign_in)?;
     let legacy = office.dir.policy_path();
     if !office.store.is_shared() && legacy.exists() {
         std::fs::remove_file(&legacy)

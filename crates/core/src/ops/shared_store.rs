@@ -106,8 +106,13 @@ pub fn open_office(
 ) -> Result<Office> {
     match choice {
         StoreChoice::Embedded => {
-            dir.ensure()?;
-            let store = SqliteStore::open(&dir.db_path())?;
+            if crate::vault::Vault::exists(&dir) {
+                let (Some(name), Some(password)) = (operator, password) else {
+                    return Err(Error::SignInRequired(dir.db_path().display().to_string()));
+                };
+                return super::sign_in(dir, name, password);
+            }
+            let store = super::vault::open_plain(&dir)?;
             if store.has_operators()? {
                 let (Some(name), Some(password)) = (operator, password) else {
                     return Err(Error::SignInRequired(store.location()));
@@ -146,6 +151,7 @@ pub fn init_shared(
     let report = super::InitReport {
         data_dir: office.dir.root().display().to_string(),
         keys,
+        recovery_key: None,
     };
     Ok((office, report))
 }
@@ -161,12 +167,17 @@ pub fn operator_add(
     office.require(Role::Admin, "adding an operator")?;
     let name = roster_name(office, name)?;
     crate::passwords::check_new(password)?;
+    // On an office with a vault the new person gets a wrap of the data key: refused before
+    // anything changes when this office was opened without it.
+    super::vault::can_wrap(office)?;
     let verifier = office.store.password_verifier(password)?;
     let ev = office.event(
         "operator.added",
         serde_json::json!({ "name": name, "role": role.id() }),
     );
-    office.store.add_operator(&name, role, &verifier, ev)
+    let entry = office.store.add_operator(&name, role, &verifier, ev)?;
+    super::vault::wrap_for_new_operator(office, &name, password)?;
+    Ok(entry)
 }
 
 /// The office's people and their roles (the embedded store shows them to an admin only; on a
@@ -183,7 +194,9 @@ pub fn operator_disable(office: &mut Office, name: &str) -> Result<LedgerEntry> 
     office.require(Role::Admin, "disabling an operator")?;
     let name = roster_name(office, name)?;
     let ev = office.event("operator.disabled", serde_json::json!({ "name": name }));
-    office.store.disable_operator(&name, ev)
+    let entry = office.store.disable_operator(&name, ev)?;
+    super::vault::unwrap_for_disabled(office, &name)?;
+    Ok(entry)
 }
 
 /// A name for the roster: a database login on a shared store, a person's name (Japanese

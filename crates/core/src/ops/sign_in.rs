@@ -8,22 +8,33 @@
 
 use age::secrecy::SecretString;
 
+use super::vault::now;
 use super::{InitReport, Office};
 use crate::operators::{Role, check_name};
 use crate::store::{SqliteStore, Store};
 use crate::{DataDir, Error, Policy, Result};
 
-fn now() -> jiff::Timestamp {
-    let now = jiff::Timestamp::now();
-    now.round(jiff::Unit::Millisecond).unwrap_or(now)
+/// Sign `name` in to the embedded store of `dir` with `password` and open the office as them.
+/// On an office encrypted at rest the password unlocks the data key first (one Argon2id run,
+/// which is the check) and only then is the store opened. A wrong password counts toward the
+/// policy's lockout; every attempt is recorded.
+pub fn sign_in(dir: DataDir, name: &str, password: &SecretString) -> Result<Office> {
+    sign_in_at(dir, name, password, now())
 }
 
-/// Sign `name` in to the embedded store of `dir` with `password` and open the office as them.
-/// A wrong password counts toward the policy's lockout; every attempt is recorded.
-pub fn sign_in(dir: DataDir, name: &str, password: &SecretString) -> Result<Office> {
+/// [`sign_in`] at `now` (tests give their own instant).
+pub fn sign_in_at(
+    dir: DataDir,
+    name: &str,
+    password: &SecretString,
+    now: jiff::Timestamp,
+) -> Result<Office> {
     dir.ensure()?;
-    let store = SqliteStore::open(&dir.db_path())?;
-    sign_in_with(dir, Box::new(store), name, password)
+    if crate::vault::Vault::exists(&dir) {
+        return super::vault::sign_in_vault(dir, name, password, now);
+    }
+    let store = super::vault::open_plain(&dir)?;
+    sign_in_store(dir, Box::new(store), name, password, now)
 }
 
 /// Sign `name` in on an open embedded store, now.
@@ -54,10 +65,10 @@ pub fn sign_in_store(
     Office::with_store(dir, store, "")
 }
 
-/// Create the office's first admin: in a new data folder, the office itself (store and keys,
-/// as `init`); in an office made before sign-in existed, the admin is added to its store and
+/// Create the office's first admin: in a new data folder, the office itself (store, vault and
+/// keys, as `init`); in an office made before sign-in existed, the admin is added to its store and
 /// its data, keys and history stay. Refused once the store has an operator. The admin is
-/// signed in on the returned office.
+/// signed in on the returned office; the report carries the recovery key, shown once.
 pub fn init_admin(
     dir: DataDir,
     name: &str,
@@ -72,41 +83,53 @@ pub fn init_admin(
     let report = InitReport {
         data_dir: office.dir.root().display().to_string(),
         keys,
+        recovery_key: office.take_recovery_key().map(|k| k.to_paper()),
     };
     Ok((office, report))
 }
 
-/// Add the first admin to the embedded store of `dir` (created if new), recorded, and sign them
-/// in; the office keys are left as they are ([`init_admin`] creates missing ones). Refused,
-/// changing nothing, once the store has an operator: from then on an admin adds people.
+/// Add the first admin to the embedded store of `dir` (created if new), recorded, with the
+/// office's vault: a new data key wrapped for them and for a recovery key, which the returned
+/// office holds until [`Office::take_recovery_key`]. The admin is signed in; the office keys
+/// are left as they are ([`init_admin`] creates missing ones). Refused, changing nothing, once
+/// the store has an operator: from then on an admin adds people.
 pub fn first_admin(dir: DataDir, name: &str, password: &SecretString) -> Result<Office> {
     let name = check_name(name)?;
     crate::passwords::check_new(password)?;
     dir.ensure()?;
-    let mut store = SqliteStore::open(&dir.db_path())?;
+    let mut store = if crate::vault::Vault::exists(&dir) {
+        SqliteStore::open(&dir.db_path())?
+    } else {
+        super::vault::open_plain(&dir)?
+    };
     if store.has_operators()? {
         return Err(Error::AdminExists(store.location()));
     }
-    let at = now();
+    let at = now().to_string();
+    let (key, recovery) = super::vault::create_vault(&dir, &mut store, &name, password)?;
     let hash = store.password_verifier(password)?;
-    let ev = crate::store::EventDraft {
-        at: at.to_string(),
-        kind: "operator.added".into(),
-        actor: name.clone(),
-        payload: serde_json::json!({ "name": name, "role": Role::Admin.id(), "first": true }),
-        customers: Vec::new(),
-    };
+    let payload = serde_json::json!({
+        "name": name, "role": Role::Admin.id(), "first": true, "vault": true,
+    });
+    let ev = crate::store::EventDraft::about_no_customer(&at, "operator.added", &name, payload);
     store.add_operator(&name, Role::Admin, &hash, ev)?;
-    sign_in_store(dir, Box::new(store), &name, password, at)
+    store.sign_in_unlocked(&name, &[], &at)?;
+    let mut office = Office::with_store(dir, Box::new(store), "")?;
+    office.data_key = Some(key);
+    office.recovery_key = Some(recovery);
+    Ok(office)
 }
 
-/// Does the embedded store in `dir` sign people in (it has operators)? False for a new data
-/// folder and for an office made before sign-in existed.
+/// Does the office in `dir` sign people in (it has a vault, or its embedded store has
+/// operators)? False for a new data folder and for an office made before sign-in existed.
 pub fn signs_in(dir: &DataDir) -> Result<bool> {
+    if crate::vault::Vault::exists(dir) {
+        return Ok(true);
+    }
     if !dir.db_path().exists() {
         return Ok(false);
     }
-    SqliteStore::open(&dir.db_path())?.has_operators()
+    super::vault::open_plain(dir)?.has_operators()
 }
 
 impl Office {

@@ -217,6 +217,13 @@ pub trait Store: Send {
         Err(no_operators(&self.location()))
     }
 
+    /// Replace a person's password (as [`Store::password_verifier`] made it) and record it
+    /// (the embedded store: a new password set through the vault, issue 14).
+    fn set_password(&mut self, name: &str, verifier: &str, event: EventDraft) -> Result<()> {
+        let _ = (name, verifier, event);
+        Err(no_operators(&self.location()))
+    }
+
     /// Stop a person from signing in again, and record it.
     fn disable_operator(&mut self, name: &str, event: EventDraft) -> Result<LedgerEntry> {
         let _ = (name, event);

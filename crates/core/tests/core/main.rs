@@ -29,4 +29,5 @@ mod store_contract;
 mod supervision;
 mod support;
 mod usage;
+mod vault;
 mod wizard;

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use handover_core::operators::Role;
 use handover_core::ops::{self, Office};
 use handover_core::requests::Scope;
-use handover_core::store::{SqliteStore, Store};
 use handover_core::{ContractorInput, DataDir, Error, Policy};
 
 use crate::support::{
@@ -18,15 +17,10 @@ fn at(s: &str) -> jiff::Timestamp {
     s.parse().expect("timestamp")
 }
 
-fn store_of(t: &TestOffice) -> Box<dyn Store> {
-    Box::new(SqliteStore::open(&DataDir::new(t.data()).db_path()).expect("store"))
-}
-
-/// Sign `name` in on the test office's store at `now`.
+/// Sign `name` in on the test office at `now` (through its vault: one Argon2id run).
 fn sign_in_at(t: &TestOffice, name: &str, pw: &str, now: &str) -> handover_core::Result<Office> {
     let dir = DataDir::new(t.data());
-    ops::sign_in_store(dir, store_of(t), name, &password(pw), at(now))
-        .map(|o| o.with_clock(Arc::new(clock())))
+    ops::sign_in_at(dir, name, &password(pw), at(now)).map(|o| o.with_clock(Arc::new(clock())))
 }
 
 fn kinds(office: &Office) -> Vec<String> {
@@ -98,11 +92,16 @@ fn wrong_passwords_and_unknown_names_are_refused_alike_and_recorded_without_the_
     assert_eq!(e2.code(), e.code());
     assert!(e2.is_denied());
     // A name that could never be an operator is bad input: refused, not recorded.
-    let before = entries(&t.office).len();
     let e3 = sign_in_at(&t, "not\u{7}a name", wrong, "2026-11-23T09:00:02Z").unwrap_err();
     assert_eq!(e3.code(), "operator_name");
-    let all = entries(&t.office);
-    assert_eq!(all.len(), before);
+    // The store is not read before a password unlocks it: the refusals wait in the vault file
+    // (without the password) and reach the ledger with the next successful sign-in.
+    let before = entries(&t.office).len();
+    let vault = std::fs::read(t.data().join("vault.json")).unwrap();
+    assert!(!support::contains_bytes(&vault, wrong.as_bytes()));
+    let o = sign_in_at(&t, ADMIN, PASSWORD, "2026-11-23T09:00:03Z").unwrap();
+    let all = entries(&o);
+    assert_eq!(all.len(), before + 3);
     let failed: Vec<_> = all
         .iter()
         .filter(|e| e.kind == "operator.sign_in_failed")
@@ -110,12 +109,21 @@ fn wrong_passwords_and_unknown_names_are_refused_alike_and_recorded_without_the_
     assert_eq!(failed.len(), 2);
     assert_eq!(failed[0].actor, ADMIN);
     assert_eq!(failed[1].actor, "nobody");
-    for f in &failed {
+    for (f, when) in failed.iter().zip(["09:00:00", "09:00:01"]) {
         let payload = f.payload.as_deref().unwrap();
         assert!(payload.contains("\"failed\":true"), "{payload}");
+        assert!(
+            payload.contains(&format!("\"attemptedAt\":\"2026-11-23T{when}Z\"")),
+            "{payload}"
+        );
         assert!(!payload.contains(wrong), "{payload}");
     }
-    ops::verify_ledger(&t.office).expect("the chain and derived tables verify");
+    assert_eq!(all.last().unwrap().kind, "operator.signed_in");
+    ops::verify_ledger(&o).expect("the chain and derived tables verify");
+    // Recorded once: the next sign-in adds only itself.
+    drop(o);
+    let o = sign_in_at(&t, ADMIN, PASSWORD, "2026-11-23T09:00:04Z").unwrap();
+    assert_eq!(entries(&o).len(), before + 4);
 }
 
 #[test]
@@ -138,15 +146,16 @@ fn five_wrong_passwords_lock_the_operator_for_the_policys_minutes() {
     // Even the right password is refused during the lock, and the try is recorded.
     let e = sign_in_at(&t, ADMIN, PASSWORD, "2026-11-23T09:15:03Z").unwrap_err();
     assert!(matches!(e, Error::OperatorLocked { .. }), "{e}");
-    let k = kinds(&t.office);
+    // After the lock the right password works, every refusal is recorded, and the count
+    // starts again.
+    let o = sign_in_at(&t, ADMIN, PASSWORD, "2026-11-23T09:15:05Z").unwrap();
+    assert_eq!(o.operator(), ADMIN);
+    let k = kinds(&o);
     assert_eq!(k.iter().filter(|k| *k == "operator.locked").count(), 1);
     assert_eq!(
         k.iter().filter(|k| *k == "operator.sign_in_failed").count(),
         6
     );
-    // After the lock the right password works, and the count starts again.
-    let o = sign_in_at(&t, ADMIN, PASSWORD, "2026-11-23T09:15:05Z").unwrap();
-    assert_eq!(o.operator(), ADMIN);
     drop(o);
     let e = sign_in_at(&t, ADMIN, wrong, "2026-11-23T09:16:00Z").unwrap_err();
     assert!(matches!(e, Error::SignInFailed(_)), "{e}");

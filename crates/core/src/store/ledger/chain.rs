@@ -38,6 +38,24 @@ pub struct EventDraft {
     pub customers: Vec<String>,
 }
 
+impl EventDraft {
+    /// An event that names no customer (sign-in, the roster, the office).
+    pub(crate) fn about_no_customer(
+        at: &str,
+        kind: &str,
+        actor: &str,
+        payload: serde_json::Value,
+    ) -> EventDraft {
+        EventDraft {
+            at: at.to_string(),
+            kind: kind.into(),
+            actor: actor.to_string(),
+            payload,
+            customers: Vec::new(),
+        }
+    }
+}
+
 /// An entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerEntry {

@@ -13,6 +13,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_approvals.sql"),
     include_str!("migrations/0009_supervision.sql"),
     include_str!("migrations/0010_usage.sql"),
+    include_str!("migrations/0011_vault.sql"),
 ];
 
 /// The schema version this build writes.

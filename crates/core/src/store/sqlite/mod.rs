@@ -21,6 +21,7 @@ mod operators;
 mod retention;
 mod supervision;
 mod usage;
+mod vault;
 
 use ledger::{head_in, walk_entries};
 use migrate::MIGRATIONS;
@@ -228,6 +229,10 @@ impl Store for SqliteStore {
 
     fn disable_operator(&mut self, name: &str, event: EventDraft) -> Result<LedgerEntry> {
         self.disable_operator_sql(name, &event)
+    }
+
+    fn set_password(&mut self, name: &str, verifier: &str, event: EventDraft) -> Result<()> {
+        self.set_password_hash(name, verifier, &event)
     }
 
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {

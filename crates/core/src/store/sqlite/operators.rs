@@ -24,13 +24,7 @@ struct Row {
 }
 
 fn event(at: &str, kind: &str, actor: &str, payload: serde_json::Value) -> EventDraft {
-    EventDraft {
-        at: at.to_string(),
-        kind: kind.into(),
-        actor: actor.to_string(),
-        payload,
-        customers: Vec::new(),
-    }
+    EventDraft::about_no_customer(at, kind, actor, payload)
 }
 
 impl SqliteStore {

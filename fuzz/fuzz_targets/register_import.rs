@@ -20,7 +20,9 @@ fn importer() -> Mutex<Importer> {
     let scratch = std::env::temp_dir().join(format!("handover-fuzz-reg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).expect("scratch folder");
-    let (office, _) = ops::init(DataDir::new(scratch.join("data")), "fuzz").expect("init");
+    let password = age::secrecy::SecretString::from("fuzz password 1234");
+    let (office, _) =
+        ops::init_admin(DataDir::new(scratch.join("data")), "fuzz", &password).expect("init");
     Mutex::new(Importer { office, scratch })
 }
 

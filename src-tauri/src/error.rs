@@ -16,6 +16,9 @@ pub struct IpcError {
     pub message: String,
     /// Per-row problems, for a refused import.
     pub problems: Vec<handover_core::register::RowProblem>,
+    /// Until when a locked-out operator cannot sign in (ISO 8601, UTC), for the window to show
+    /// in local time.
+    pub locked_until: Option<String>,
 }
 
 impl From<handover_core::Error> for IpcError {
@@ -24,10 +27,15 @@ impl From<handover_core::Error> for IpcError {
             handover_core::Error::RegisterRejected { problems, .. } => problems.clone(),
             _ => Vec::new(),
         };
+        let locked_until = match &e {
+            handover_core::Error::OperatorLocked { until, .. } => Some(until.to_string()),
+            _ => None,
+        };
         IpcError {
             code: e.code().to_string(),
             message: e.to_string(),
             problems,
+            locked_until,
         }
     }
 }
@@ -39,6 +47,7 @@ impl IpcError {
             code: code.into(),
             message: message.into(),
             problems: Vec::new(),
+            locked_until: None,
         }
     }
 }

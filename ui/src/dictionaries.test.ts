@@ -6,6 +6,7 @@ import { errorHeadline, lang, t } from "./i18n";
 import { ts } from "./screens-i18n";
 import { ta } from "./text/accountability";
 import { tl } from "./text/ledger";
+import { tsi } from "./text/signin";
 
 /** Every source file of the app but the tests and the generated bindings. */
 function sources(dir = join(__dirname)): string[] {
@@ -21,6 +22,7 @@ const DICTIONARIES: [string, () => object][] = [
   ["screens-i18n.ts", ts],
   ["text/accountability.ts", ta],
   ["text/ledger.ts", tl],
+  ["text/signin.ts", tsi],
 ];
 
 function inLang<T>(l: "ja" | "en", f: () => T): T {

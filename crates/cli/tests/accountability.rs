@@ -11,6 +11,9 @@ fn handover(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env("HANDOVER_OPERATOR", "tester")
+        .env("HANDOVER_PASSWORD", "test password 1234")
+        // Debug builds only: tiny Argon2 parameters (release builds ignore it).
+        .env("HANDOVER_TEST_FAST_HASH", "1")
         .env("NO_COLOR", "1")
         .output()
         .expect("run handover")
@@ -44,7 +47,7 @@ fn fixtures() -> PathBuf {
 fn office() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    ok(&data, &["init"]);
+    ok(&data, &["init", "--admin", "tester"]);
     let reg = fixtures().join("registers/basic.xlsx");
     ok(&data, &["import", reg.to_str().unwrap()]);
     (tmp, data)
@@ -371,6 +374,9 @@ fn an_unknown_id_is_named_in_the_terminals_language() {
             .arg(&data)
             .args(args)
             .env("HANDOVER_OPERATOR", "tester")
+            .env("HANDOVER_PASSWORD", "test password 1234")
+            // Debug builds only: tiny Argon2 parameters (release builds ignore it).
+            .env("HANDOVER_TEST_FAST_HASH", "1")
             .env("NO_COLOR", "1")
             .env("LC_ALL", "ja_JP.UTF-8")
             .output()

@@ -17,6 +17,9 @@ fn cli() {
     let cases = trycmd::TestCases::new();
     cases
         .env("HANDOVER_OPERATOR", "tester")
+        .env("HANDOVER_PASSWORD", "test password 1234")
+        // Debug builds only: tiny Argon2 parameters (release builds ignore it).
+        .env("HANDOVER_TEST_FAST_HASH", "1")
         .env("NO_COLOR", "1")
         // English whatever the developer's LANG or LC_MESSAGES. The Japanese cases
         // (ja_*.toml) set LC_ALL, which the CLI reads first; a case's variable cannot override

@@ -23,6 +23,9 @@ fn handover(data: &Path, args: &[&str]) -> Command {
         .arg(data)
         .args(args)
         .env("HANDOVER_OPERATOR", "tester")
+        .env("HANDOVER_PASSWORD", "test password 1234")
+        // Debug builds only: tiny Argon2 parameters (release builds ignore it).
+        .env("HANDOVER_TEST_FAST_HASH", "1")
         .env("NO_COLOR", "1");
     c
 }
@@ -104,7 +107,7 @@ fn big_office(tmp: &Path) -> (PathBuf, Vec<String>) {
     let register = tmp.join("register.csv");
     std::fs::write(&register, csv).unwrap();
     let recipients = fixtures().join("keys/test-contractor.recipients.txt");
-    ok(&data, &["init"]);
+    ok(&data, &["init", "--admin", "tester"]);
     ok(
         &data,
         &[
@@ -237,7 +240,7 @@ fn pack_killed_midway_leaves_no_bundle_and_records_nothing() {
 fn basic_office(tmp: &Path) -> PathBuf {
     let data = tmp.join("data");
     let reg = fixtures().join("registers");
-    ok(&data, &["init"]);
+    ok(&data, &["init", "--admin", "tester"]);
     ok(
         &data,
         &[
@@ -345,7 +348,7 @@ fn confirm_destruction_today_closes_the_handover_once() {
 fn small_office(tmp: &Path) -> PathBuf {
     let data = tmp.join("data");
     let recipients = fixtures().join("keys/test-contractor.recipients.txt");
-    ok(&data, &["init"]);
+    ok(&data, &["init", "--admin", "tester"]);
     let register = tmp.join("register.csv");
     std::fs::write(
         &register,

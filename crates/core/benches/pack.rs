@@ -39,13 +39,18 @@ use std::time::Instant;
 use age::secrecy::ExposeSecret;
 use handover_core::bundle::{OpenKey, read_identity_file};
 use handover_core::handover::{Method, Selection};
-use handover_core::ops::{self, Office, PackOptions};
+use handover_core::ops::{self, PackOptions};
 use handover_core::register::ImportOptions;
 use handover_core::{ContractorInput, DataDir, NoProgress, WorkType};
 
 type BoxError = Box<dyn std::error::Error>;
 
 const OPERATOR: &str = "bench";
+
+/// The benchmark office's admin password (throwaway, for this benchmark only).
+fn admin_password() -> age::secrecy::SecretString {
+    age::secrecy::SecretString::from("bench password 1234")
+}
 const CONTRACTOR: &str = "CTR-0001";
 const TIME: &str = "/usr/bin/time";
 
@@ -508,7 +513,7 @@ fn build_office(args: &Args, run: &Path) -> Result<Setup, BoxError> {
     let src = run.join("plans-src");
     std::fs::create_dir_all(&src)?;
     let start = Instant::now();
-    let (mut office, keys) = ops::init(DataDir::new(&data), OPERATOR)?;
+    let (mut office, keys) = ops::init_admin(DataDir::new(&data), OPERATOR, &admin_password())?;
 
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
@@ -620,7 +625,7 @@ fn child(phase: &str, args: &Args) -> Result<(), BoxError> {
         "pack" => {
             let data = args.data.as_deref().ok_or("--data-dir is required")?;
             let out = args.out.as_deref().ok_or("--out is required")?;
-            let mut office = Office::open(DataDir::new(data), OPERATOR)?;
+            let mut office = ops::sign_in(DataDir::new(data), OPERATOR, &admin_password())?;
             let start = Instant::now();
             let customers: Vec<String> = ops::customers(&office, "", None)?
                 .into_iter()

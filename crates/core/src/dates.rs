@@ -38,9 +38,39 @@ pub fn add_days(date: Date, days: u32) -> Date {
     date.saturating_add(jiff::Span::new().days(i64::from(days)))
 }
 
+/// An instant as a Japanese reader reads it, in the office's (the system's) time zone:
+/// `2026年12月6日 09:05`.
+pub fn local_time_ja(at: &jiff::Timestamp) -> String {
+    local_time_ja_in(*at, &jiff::tz::TimeZone::system())
+}
+
+/// An instant as an English reader reads it, in the office's (the system's) time zone:
+/// `6 Dec 2026, 09:05`.
+pub fn local_time_en(at: &jiff::Timestamp) -> String {
+    local_time_en_in(*at, &jiff::tz::TimeZone::system())
+}
+
+fn local_time_ja_in(at: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    at.to_zoned_datetime(tz.clone()).strftime("%Y年%-m月%-d日 %H:%M").to_string()
+}
+
+fn local_time_en_in(at: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    at.to_zoned_datetime(tz.clone()).strftime("%-d %b %Y, %H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_instant_reads_in_local_time_in_each_language() {
+        let at: jiff::Timestamp = "2026-12-06T00:05:00Z".parse().unwrap();
+        let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+        assert_eq!(local_time_ja_in(at, &tokyo), "2026年12月6日 09:05");
+        assert_eq!(local_time_en_in(at, &tokyo), "6 Dec 2026, 09:05");
+        let utc = jiff::tz::TimeZone::UTC;
+        assert_eq!(local_time_ja_in(at, &utc), "2026年12月6日 00:05");
+    }
 
     #[test]
     fn iso_and_slashed_dates_parse_to_the_same_day() {

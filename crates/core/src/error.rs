@@ -67,13 +67,39 @@ pub enum Error {
     SignInFailed(String),
 
     /// Too many wrong passwords in a row: the operator cannot sign in until the time given.
-    #[error("{operator} is locked after too many wrong passwords, until {until}")]
+    #[error(
+        "{operator} is locked after too many wrong passwords, until {} (local time)",
+        crate::dates::local_time_en(.until)
+    )]
     OperatorLocked {
         /// The operator.
         operator: String,
-        /// When the lock ends (RFC 3339 UTC).
-        until: String,
+        /// When the lock ends.
+        until: jiff::Timestamp,
     },
+
+    /// A name that cannot be an operator's: empty, too long, with control characters, or (on
+    /// a shared store, where it is a database login) outside what a login may hold.
+    #[error("'{name}' cannot be an operator's name: {reason}")]
+    OperatorName {
+        /// The name as given.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A new password shorter than the rule allows.
+    #[error("a password of at least {min} characters is needed ({given} given)")]
+    PasswordTooShort {
+        /// The fewest characters allowed.
+        min: usize,
+        /// How many were given.
+        given: usize,
+    },
+
+    /// The office's first admin exists already: an admin adds everyone else.
+    #[error("{0} already has its operators: sign in, and an admin adds people")]
+    AdminExists(String),
 
     /// The office's store has operators, and nobody is signed in.
     #[error("{0} keeps the office's operators: sign in with your name and password")]
@@ -393,6 +419,9 @@ impl Error {
             Error::OperatorLocked { .. } => "operator_locked",
             Error::SignInRequired(_) => "sign_in_required",
             Error::NoAdmin(_) => "no_admin",
+            Error::OperatorName { .. } => "operator_name",
+            Error::PasswordTooShort { .. } => "password_too_short",
+            Error::AdminExists(_) => "admin_exists",
             Error::StoreUnavailable { .. } => "store_unavailable",
             Error::StoreNotEmpty(_) => "store_not_empty",
             Error::StoreNoOffice(_) => "store_no_office",
@@ -473,6 +502,9 @@ impl Error {
                 | Error::BadKeyFile { .. }
                 | Error::IdentityPassphraseRequired(_)
                 | Error::PastReturnDate { .. }
+                | Error::OperatorName { .. }
+                | Error::PasswordTooShort { .. }
+                | Error::AdminExists(_)
                 | Error::StoreNotEmpty(_)
                 | Error::ChangedMeanwhile(_)
         )

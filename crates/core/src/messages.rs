@@ -90,6 +90,26 @@ pub const HEADLINES: &[Headline] = &[
         "This office has no administrator yet. Create one first; its data and records are kept.",
     ),
     h(
+        "operator_name",
+        "この名前は担当者名に使えません。空欄・制御文字・長すぎる名前は使えません。何も変更していません。",
+        "This name cannot be an operator's name: it is empty, too long or holds control characters. Nothing was changed.",
+    ),
+    h(
+        "password_too_short",
+        "パスワードが短すぎます。もっと長いパスワードにしてください。何も変更していません。",
+        "The password is too short. Choose a longer one. Nothing was changed.",
+    ),
+    h(
+        "admin_exists",
+        "この事務所にはすでに管理者がいます。サインインして、管理者が担当者を追加してください。何も変更していません。",
+        "This office already has an administrator. Sign in; an administrator adds the other operators. Nothing was changed.",
+    ),
+    h(
+        "locked",
+        "しばらく操作がなかったため画面をロックしました。パスワードを入力して再開してください。",
+        "The window was locked after a while without use. Enter your password to go on.",
+    ),
+    h(
         "store_unavailable",
         "事務所サーバに接続・サインインできません。ログイン名とパスワード、サーバが動いているかを確認してください。何も変更していません。",
         "Cannot reach or sign in to the office server. Check the login and password and that the server is running. Nothing was changed.",
@@ -372,6 +392,18 @@ impl crate::Error {
             E::UnknownHandover(id) => format!("引渡し番号 {id} の記録はありません"),
             E::UnknownRequest(id) => format!("申し出番号 {id} の記録はありません"),
             E::UnknownCustomer(id) => format!("顧客番号 {id} の顧客はいません"),
+            E::OperatorLocked { operator, until } => format!(
+                "{operator} は {} までサインインできません",
+                crate::dates::local_time_ja(until)
+            ),
+            E::PasswordTooShort { min, given } => {
+                format!("パスワードは {min} 文字以上必要です（入力は {given} 文字）")
+            }
+            E::AdminExists(location) => format!("{location} にはすでに担当者が登録されています"),
+            E::OperatorName { name, .. } => format!(
+                "「{name}」は担当者名に使えません（空欄・制御文字・見えない文字は使えず、{} 文字まで。事務所サーバではログイン名の規則に従います）",
+                crate::operators::NAME_MAX_CHARS
+            ),
             E::StoreTooOld {
                 location,
                 found,

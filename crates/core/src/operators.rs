@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::{Error, Result};
 
 /// An office role. Each includes the rights of the ones before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Role {
@@ -74,7 +74,7 @@ impl std::str::FromStr for Role {
     }
 }
 
-/// A person who can sign in to a shared store.
+/// A person who can sign in (to a shared store, or to the embedded store of a one-PC office).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -110,11 +110,46 @@ impl Default for SignInPolicy {
     }
 }
 
-/// Check a new login name: it becomes a database role name and appears in every entry, so it
-/// is kept to what needs no quoting anywhere (lower-case ASCII letters, digits, `_`, `.`, `-`;
-/// starting with a letter; at most 50 bytes) and may not start with `pg_` (reserved by
-/// PostgreSQL).
-pub fn check_name(name: &str) -> Result<&str> {
+/// The most characters of an operator's name on the embedded store.
+pub const NAME_MAX_CHARS: usize = 32;
+
+/// An operator's name on the embedded store, as it is kept: the name a person writes
+/// (Japanese welcome, e.g. `田中 太郎`), in Unicode NFC so that the same name typed on another
+/// keyboard or system signs in as the same person, without spaces around it, without control
+/// or formatting characters (which could hide a second name that looks the same), at most
+/// [`NAME_MAX_CHARS`] characters.
+pub fn check_name(name: &str) -> Result<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let refuse = |reason: &str| {
+        Err(Error::OperatorName {
+            name: name.chars().filter(|c| !c.is_control()).collect(),
+            reason: reason.into(),
+        })
+    };
+    let nfc: String = name.trim().nfc().collect();
+    if nfc.is_empty() {
+        return refuse("the name is empty");
+    }
+    if nfc.chars().count() > NAME_MAX_CHARS {
+        return refuse(&format!("at most {NAME_MAX_CHARS} characters"));
+    }
+    // Control characters, and the invisible ones that format text (zero-width, direction
+    // marks): a name must look like what it is.
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if nfc.chars().any(invisible) {
+        return refuse("no control or invisible characters");
+    }
+    Ok(nfc)
+}
+
+/// Check a new login of a shared store: it becomes a database role name and appears in every
+/// entry, so it is kept to what needs no quoting anywhere (lower-case ASCII letters, digits,
+/// `_`, `.`, `-`; starting with a letter; at most 50 bytes) and may not start with `pg_`
+/// (reserved by PostgreSQL).
+pub fn check_login(name: &str) -> Result<&str> {
     let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c);
     let valid = !name.is_empty()
         && name.len() <= 50
@@ -124,13 +159,12 @@ pub fn check_name(name: &str) -> Result<&str> {
     if valid {
         Ok(name)
     } else {
-        Err(Error::invalid(
-            "operator",
-            format!(
-                "'{name}' cannot be a login name: use lower-case letters, digits, '_', '.' or \
-                 '-', starting with a letter (e.g. tanaka.h), at most 50 characters"
-            ),
-        ))
+        Err(Error::OperatorName {
+            name: name.chars().filter(|c| !c.is_control()).collect(),
+            reason: "a login of the office server uses lower-case letters, digits, '_', '.' or \
+                     '-', starting with a letter (e.g. tanaka.h), at most 50 characters"
+                .into(),
+        })
     }
 }
 
@@ -149,9 +183,34 @@ mod tests {
     }
 
     #[test]
+    fn names_may_be_japanese_and_are_kept_in_nfc_without_invisible_characters() {
+        for ok in ["田中 太郎", "tanaka", "試験 係員", "ｻﾄｳ", "Ｏ’Brien"] {
+            assert_eq!(check_name(ok).unwrap(), ok);
+        }
+        assert_eq!(check_name("  田中  ").unwrap(), "田中");
+        // が as か + combining mark (NFD, as some systems type it) is kept as one が.
+        assert_eq!(check_name("か\u{3099}た").unwrap(), "がた");
+        assert_eq!(check_name(&"あ".repeat(NAME_MAX_CHARS)).unwrap().chars().count(), 32);
+        for bad in [
+            "",
+            "   ",
+            "田中\n太郎",
+            "田中\u{7}",
+            "田\u{200B}中",
+            "\u{202E}naka",
+            &"あ".repeat(NAME_MAX_CHARS + 1),
+        ] {
+            match check_name(bad) {
+                Err(Error::OperatorName { name, .. }) => assert!(!name.contains('\n')),
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn login_names_need_no_quoting_and_refuse_reserved_prefixes() {
         for ok in ["tanaka", "tanaka.h", "sato-2", "a_b"] {
-            assert_eq!(check_name(ok).unwrap(), ok);
+            assert_eq!(check_login(ok).unwrap(), ok);
         }
         for bad in [
             "",
@@ -163,7 +222,7 @@ mod tests {
             "x\"; drop",
             &"a".repeat(51),
         ] {
-            assert!(check_name(bad).is_err(), "{bad:?}");
+            assert!(check_login(bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -104,7 +104,8 @@ impl std::fmt::Debug for Office {
 }
 
 impl Office {
-    /// Open the office in `dir` on its embedded store, creating the folder and the store if
+    /// Open the office in `dir` on its embedded store under a typed name (tests and
+    /// benchmarks; the CLI and the app sign in instead), creating the folder and the store if
     /// needed.
     pub fn open(dir: DataDir, operator: impl Into<String>) -> Result<Office> {
         dir.ensure()?;
@@ -115,10 +116,11 @@ impl Office {
     /// Open the office in `dir` (this PC's keys, settings and journals) on a store chosen
     /// outside: the embedded one, or a shared server. On a store that signs people in, the
     /// operator is the signed-in person and `operator` must be empty or the same name: a typed
-    /// name must never stand in for a login. A store that keeps operators opens only with
-    /// someone signed in ([`sign_in`]); only an embedded store from before sign-in existed (no
-    /// operator yet) still takes a typed name, until its first admin is created
-    /// ([`init_admin`]).
+    /// name never stands in for a login. A store that keeps operators opens only with someone
+    /// signed in ([`sign_in`]). Only an embedded store with no operator yet still takes a
+    /// typed name here: the test suites and benchmarks build offices that way; the CLI and the
+    /// app never do (they refuse such a store until its first admin exists, [`open_office`],
+    /// [`first_admin`], [`init_admin`]).
     pub fn with_store(
         dir: DataDir,
         store: Box<dyn Store>,
@@ -142,7 +144,7 @@ impl Office {
                 return Err(Error::SignInRequired(store.location()));
             }
             None if typed.trim().is_empty() => {
-                return Err(Error::invalid("operator", "the operator's name is empty"));
+                return Err(Error::NoAdmin(store.location()));
             }
             None => typed,
         };
@@ -196,8 +198,8 @@ impl Office {
         })
     }
 
-    /// The role the core checks: [`Office::signed_in_role`], and on a store without sign-in
-    /// this PC's one user, who may do everything.
+    /// The role the core checks: [`Office::signed_in_role`], and on a store without anyone on
+    /// its roster (offices the test suites build under a typed name) its one user.
     pub fn role(&self) -> Result<Role> {
         Ok(self.signed_in_role()?.unwrap_or(Role::Admin))
     }
@@ -246,14 +248,6 @@ impl Office {
     }
 }
 
-/// The operator's name from the environment (`HANDOVER_OPERATOR`, else the login name).
-pub fn default_operator() -> String {
-    ["HANDOVER_OPERATOR", "USER", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "operator".into())
-}
-
 /// What `init` created.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -265,7 +259,8 @@ pub struct InitReport {
     pub keys: OfficePublicKeys,
 }
 
-/// Create the store and the office keys; refuses to overwrite existing keys.
+/// Create the store and the office keys under a typed name (tests and benchmarks; the CLI and
+/// the app create the first admin instead, [`init_admin`]); refuses to overwrite existing keys.
 pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
     let mut office = Office::open(dir, operator)?;
     let keys = create_office_keys(&mut office)?;

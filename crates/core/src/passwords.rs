@@ -37,11 +37,12 @@ fn params() -> Params {
 
 /// Refuse a password too short to be a password (the same rule on both stores).
 pub fn check_new(password: &SecretString) -> Result<()> {
-    if password.expose_secret().chars().count() < MIN_CHARS {
-        return Err(Error::invalid(
-            "password",
-            format!("a password of at least {MIN_CHARS} characters is needed"),
-        ));
+    let given = password.expose_secret().chars().count();
+    if given < MIN_CHARS {
+        return Err(Error::PasswordTooShort {
+            min: MIN_CHARS,
+            given,
+        });
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod handovers;
 pub mod import_preview;
 pub mod ledger;
 pub mod office;
+pub mod operators;
 pub mod register;
 pub mod session;
 pub mod settings;

@@ -38,12 +38,15 @@ interruptedPacks: Array<InterruptedPack>,
  */
 server: string | null, 
 /**
- * The signed-in person's role on a shared store (None: this PC's own store, where every
- * step is open to the operator).
+ * The signed-in person's role.
  */
 role: Role | null, 
 /**
- * What the signed-in person may do, for the window to offer only that (the server
- * refuses the rest anyway).
+ * What the signed-in person may do, for the window to offer only that (the core, and a
+ * shared store's server, refuse the rest anyway).
  */
-rights: Rights, };
+rights: Rights, 
+/**
+ * The policy's minutes without use after which the window locks (sign in again).
+ */
+idleLockMinutes: number, };

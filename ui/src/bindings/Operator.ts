@@ -2,7 +2,7 @@
 import type { Role } from "./Role";
 
 /**
- * A person who can sign in to a shared store.
+ * A person who can sign in (to a shared store, or to the embedded store of a one-PC office).
  */
 export type Operator = { 
 /**

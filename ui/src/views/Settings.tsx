@@ -8,10 +8,12 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t, type Lang } from "../i18n";
 import { open } from "../lib/dialog";
 import { AboutUpdate } from "./AboutUpdate";
+import { Operators } from "./Operators";
 import { rights } from "../lib/live";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
 
-/** Language, data folder, the office's store, operator, and (for an office) the policy editor. */
+/** Language, data folder, the office's store, the signed-in operator, (for an admin) the office's
+ * operators, and (for an office) the policy editor. */
 export function Settings({
   settings,
   office,
@@ -27,18 +29,13 @@ export function Settings({
   onStoreChanged: () => void;
 }) {
   const tr = t();
-  const [operator, setOperator] = useState(settings.operator);
-  const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const done = (what: string) => () => {
-    setSaved(what);
-    onChanged();
-  };
+  const done = () => onChanged();
   const chooseDir = async () => {
     setError(null);
     const p = await open({ directory: true, title: tr.dataDir }).catch(setError);
-    if (p) api.setDataDir(p).then(done("dir"), setError);
+    if (p) api.setDataDir(p).then(done, setError);
   };
   const nextDir = settings.configuredDataDir;
   const restart =
@@ -80,7 +77,7 @@ export function Settings({
               <div class="row">
                 <button onClick={chooseDir}>{tr.stDataDirChange}</button>
                 {nextDir && (
-                  <button class="link" onClick={() => api.setDataDir(null).then(done("dir"), setError)}>
+                  <button class="link" onClick={() => api.setDataDir(null).then(done, setError)}>
                     {tr.stDataDirReset}
                   </button>
                 )}
@@ -98,33 +95,8 @@ export function Settings({
           </dd>
           <dt>{tr.operator}</dt>
           <dd>
-            {settings.store.server ? (
-              <div class="muted" data-testid="operator-server">{tr.stOperatorServer}</div>
-            ) : (
-            <form
-              class="row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                setError(null);
-                api.setOperator(operator).then(done("operator"), setError);
-              }}
-            >
-              <input
-                value={operator}
-                onInput={(e) => setOperator((e.target as HTMLInputElement).value)}
-                disabled={settings.operatorFromEnv}
-                aria-label={tr.operator}
-                required
-              />
-              {!settings.operatorFromEnv && (
-                <button type="submit" disabled={!operator.trim() || operator.trim() === settings.operator}>
-                  {tr.stSave}
-                </button>
-              )}
-              {saved === "operator" && <span class="muted">{tr.stSaved}</span>}
-            </form>
-            )}
-            {settings.operatorFromEnv && !settings.store.server && <div class="muted">{tr.fsOperatorEnv}</div>}
+            <span data-testid="settings-operator">{settings.operator}</span>
+            {settings.store.server && <div class="muted" data-testid="operator-server">{tr.stOperatorServer}</div>}
           </dd>
           {settings.configFile && (
             <>
@@ -137,6 +109,7 @@ export function Settings({
         </dl>
       </article>
       <AboutUpdate />
+      {office && rights.value.manageOperators && <Operators minChars={settings.store.passwordMinChars} />}
       {!office ? (
         <div class="empty">{tr.stPolicyOfficeOnly}</div>
       ) : rights.value.editPolicy ? (

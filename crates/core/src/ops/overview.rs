@@ -30,16 +30,16 @@ pub struct OfficeInfo {
     /// The office's server (`postgres://login@host:port/db`) when the store is shared; None
     /// for this PC's own store.
     pub server: Option<String>,
-    /// The signed-in person's role on a shared store (None: this PC's own store, where every
-    /// step is open to the operator).
+    /// The signed-in person's role.
     pub role: Option<Role>,
-    /// What the signed-in person may do, for the window to offer only that (the server
-    /// refuses the rest anyway).
+    /// What the signed-in person may do, for the window to offer only that (the core, and a
+    /// shared store's server, refuse the rest anyway).
     pub rights: Rights,
+    /// The policy's minutes without use after which the window locks (sign in again).
+    pub idle_lock_minutes: u32,
 }
 
-/// The steps beyond a staff member's, each as the signed-in role allows it. On this PC's own
-/// store there is no sign-in and every step is open.
+/// The steps beyond a staff member's, each as the signed-in role allows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -90,6 +90,7 @@ pub fn office_info(office: &Office) -> Result<OfficeInfo> {
             .then(|| office.store().location()),
         role,
         rights: Rights::of(office.signed_in_role()?),
+        idle_lock_minutes: office.idle_lock_minutes()?,
     })
 }
 

@@ -6,7 +6,7 @@
 use age::secrecy::SecretString;
 
 use super::Office;
-use crate::operators::{Operator, Role, check_name};
+use crate::operators::{Operator, Role, check_login, check_name};
 use crate::store::postgres::{PgStore, Target};
 use crate::store::{LedgerEntry, SqliteStore, Store};
 use crate::{DataDir, Error, Result};
@@ -116,17 +116,13 @@ pub fn open_office(
         StoreChoice::Embedded => {
             dir.ensure()?;
             let store = SqliteStore::open(&dir.db_path())?;
-            if store.has_operators()? {
-                let (Some(name), Some(password)) = (operator, password) else {
-                    return Err(Error::SignInRequired(store.location()));
-                };
-                return super::sign_in_with(dir, Box::new(store), name, password);
+            if !store.has_operators()? {
+                return Err(Error::NoAdmin(store.location()));
             }
-            Office::with_store(
-                dir,
-                Box::new(store),
-                operator.map_or_else(super::default_operator, str::to_string),
-            )
+            let (Some(name), Some(password)) = (operator, password) else {
+                return Err(Error::SignInRequired(store.location()));
+            };
+            super::sign_in_with(dir, Box::new(store), name, password)
         }
         StoreChoice::Server(_) => {
             let store = choice.open(&dir, password)?;
@@ -172,14 +168,14 @@ pub fn operator_add(
     password: &SecretString,
 ) -> Result<LedgerEntry> {
     office.require(Role::Admin, "adding an operator")?;
-    let name = check_name(name)?;
+    let name = roster_name(office, name)?;
     crate::passwords::check_new(password)?;
     let verifier = office.store.password_verifier(password)?;
     let ev = office.event(
         "operator.added",
         serde_json::json!({ "name": name, "role": role.id() }),
     );
-    office.store.add_operator(name, role, &verifier, ev)
+    office.store.add_operator(&name, role, &verifier, ev)
 }
 
 /// The office's people and their roles (the embedded store shows them to an admin only; on a
@@ -194,9 +190,19 @@ pub fn operator_list(office: &Office) -> Result<Vec<Operator>> {
 /// Stop a person from signing in, and record it (admin only).
 pub fn operator_disable(office: &mut Office, name: &str) -> Result<LedgerEntry> {
     office.require(Role::Admin, "disabling an operator")?;
-    let name = check_name(name)?;
+    let name = roster_name(office, name)?;
     let ev = office.event("operator.disabled", serde_json::json!({ "name": name }));
-    office.store.disable_operator(name, ev)
+    office.store.disable_operator(&name, ev)
+}
+
+/// A name for the roster: a database login on a shared store, a person's name (Japanese
+/// welcome, kept in NFC) on the embedded one.
+fn roster_name(office: &Office, name: &str) -> Result<String> {
+    if office.store.is_shared() {
+        check_login(name).map(str::to_string)
+    } else {
+        check_name(name)
+    }
 }
 
 /// Write this PC's office keys to `out`, encrypted to a passphrase, for another PC of the

@@ -47,8 +47,10 @@ pub fn sign_in_store(
     if !store.has_operators()? {
         return Err(Error::NoAdmin(store.location()));
     }
+    // The name as the roster keeps it (NFC, trimmed): typed on any keyboard, the same person.
+    let name = check_name(name)?;
     let rules = Policy::of_office(store.as_ref(), &dir)?.sign_in;
-    store.sign_in(name, password, &rules, now)?;
+    store.sign_in(&name, password, &rules, now)?;
     Office::with_store(dir, store, "")
 }
 
@@ -61,30 +63,7 @@ pub fn init_admin(
     name: &str,
     password: &SecretString,
 ) -> Result<(Office, InitReport)> {
-    let name = check_name(name)?;
-    crate::passwords::check_new(password)?;
-    dir.ensure()?;
-    let mut store = SqliteStore::open(&dir.db_path())?;
-    if store.has_operators()? {
-        return Err(Error::invalid(
-            "init",
-            format!(
-                "{} already has its operators: sign in, and an admin adds people",
-                store.location()
-            ),
-        ));
-    }
-    let at = now();
-    let hash = store.password_verifier(password)?;
-    let ev = crate::store::EventDraft {
-        at: at.to_string(),
-        kind: "operator.added".into(),
-        actor: name.to_string(),
-        payload: serde_json::json!({ "name": name, "role": Role::Admin.id(), "first": true }),
-        customers: Vec::new(),
-    };
-    store.add_operator(name, Role::Admin, &hash, ev)?;
-    let mut office = sign_in_store(dir, Box::new(store), name, password, at)?;
+    let mut office = first_admin(dir, name, password)?;
     let keys = if crate::keys::office_keys_exist(&office.dir) {
         super::office_keys(&office)?
     } else {
@@ -95,6 +74,30 @@ pub fn init_admin(
         keys,
     };
     Ok((office, report))
+}
+
+/// Add the first admin to the embedded store of `dir` (created if new), recorded, and sign them
+/// in; the office keys are left as they are ([`init_admin`] creates missing ones). Refused,
+/// changing nothing, once the store has an operator: from then on an admin adds people.
+pub fn first_admin(dir: DataDir, name: &str, password: &SecretString) -> Result<Office> {
+    let name = check_name(name)?;
+    crate::passwords::check_new(password)?;
+    dir.ensure()?;
+    let mut store = SqliteStore::open(&dir.db_path())?;
+    if store.has_operators()? {
+        return Err(Error::AdminExists(store.location()));
+    }
+    let at = now();
+    let hash = store.password_verifier(password)?;
+    let ev = crate::store::EventDraft {
+        at: at.to_string(),
+        kind: "operator.added".into(),
+        actor: name.clone(),
+        payload: serde_json::json!({ "name": name, "role": Role::Admin.id(), "first": true }),
+        customers: Vec::new(),
+    };
+    store.add_operator(&name, Role::Admin, &hash, ev)?;
+    sign_in_store(dir, Box::new(store), &name, password, at)
 }
 
 /// Does the embedded store in `dir` sign people in (it has operators)? False for a new data

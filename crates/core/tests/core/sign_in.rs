@@ -78,10 +78,11 @@ fn the_first_admin_creates_the_office_and_is_signed_in_and_recorded() {
 #[test]
 fn an_office_with_operators_opens_only_for_a_signed_in_person() {
     let t = TestOffice::with_admin();
-    let e = Office::open(DataDir::new(t.data()), "anyone").unwrap_err();
+    let embedded = ops::StoreChoice::Embedded;
+    let e = ops::open_office(DataDir::new(t.data()), &embedded, None, Some("anyone")).unwrap_err();
     assert!(matches!(e, Error::SignInRequired(_)), "{e}");
     assert_eq!(e.code(), "sign_in_required");
-    let e = Office::open(DataDir::new(t.data()), "").unwrap_err();
+    let e = ops::open_office(DataDir::new(t.data()), &embedded, None, None).unwrap_err();
     assert!(matches!(e, Error::SignInRequired(_)), "{e}");
     let o = ops::sign_in(DataDir::new(t.data()), ADMIN, &password(PASSWORD)).unwrap();
     assert_eq!((o.operator(), o.role().unwrap()), (ADMIN, Role::Admin));
@@ -98,8 +99,8 @@ fn wrong_passwords_and_unknown_names_are_refused_alike_and_recorded_without_the_
     assert!(e2.is_denied());
     // A name that could never be an operator is bad input: refused, not recorded.
     let before = entries(&t.office).len();
-    let e3 = sign_in_at(&t, "Not A Name", wrong, "2026-11-23T09:00:02Z").unwrap_err();
-    assert_eq!(e3.code(), "invalid");
+    let e3 = sign_in_at(&t, "not\u{7}a name", wrong, "2026-11-23T09:00:02Z").unwrap_err();
+    assert_eq!(e3.code(), "operator_name");
     let all = entries(&t.office);
     assert_eq!(all.len(), before);
     let failed: Vec<_> = all
@@ -130,7 +131,7 @@ fn five_wrong_passwords_lock_the_operator_for_the_policys_minutes() {
         panic!("{e}")
     };
     assert_eq!(
-        (operator.as_str(), until.as_str()),
+        (operator.as_str(), until.to_string().as_str()),
         (ADMIN, "2026-11-23T09:15:04Z")
     );
     assert_eq!(e.code(), "operator_locked");
@@ -171,7 +172,7 @@ fn the_lockout_follows_the_policy_in_force() {
     }
     let e = sign_in_at(&t, ADMIN, "wrong password 999", "2026-11-23T10:00:02Z").unwrap_err();
     assert!(
-        matches!(&e, Error::OperatorLocked { until, .. } if until == "2026-11-23T11:00:02Z"),
+        matches!(&e, Error::OperatorLocked { until, .. } if until.to_string() == "2026-11-23T11:00:02Z"),
         "{e}"
     );
 }
@@ -334,10 +335,23 @@ fn an_office_from_before_sign_in_gets_its_admin_and_keeps_its_data_and_history()
     old.import_ok(&support::register("basic_utf8.csv"));
     let before = entries(&old.office);
     let keys = ops::office_keys(&old.office).unwrap();
-    assert_eq!(old.office.role().unwrap(), Role::Admin);
-    assert_eq!(old.office.operator(), OPERATOR);
     let data = old.data();
     drop(old.office);
+    // An office made before sign-in existed has no one on its roster (migration 0007 added an
+    // empty table): empty this one's.
+    rusqlite::Connection::open(DataDir::new(&data).db_path())
+        .unwrap()
+        .execute("DELETE FROM operators", [])
+        .unwrap();
+    // Nothing opens it, not even with a name: it first gets its admin.
+    let e = ops::open_office(
+        DataDir::new(&data),
+        &ops::StoreChoice::Embedded,
+        None,
+        Some(OPERATOR),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "no_admin");
     let e = ops::sign_in(DataDir::new(&data), ADMIN, &password(PASSWORD)).unwrap_err();
     assert_eq!(e.code(), "no_admin");
     let (office, report) =
@@ -356,7 +370,13 @@ fn an_office_from_before_sign_in_gets_its_admin_and_keeps_its_data_and_history()
     ops::verify_ledger(&office).expect("the chain and derived tables verify");
     // From now on a typed name no longer opens it.
     drop(office);
-    let e = Office::open(DataDir::new(&data), OPERATOR).unwrap_err();
+    let e = ops::open_office(
+        DataDir::new(&data),
+        &ops::StoreChoice::Embedded,
+        None,
+        Some(OPERATOR),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "sign_in_required");
 }
 
@@ -377,4 +397,70 @@ fn office_info_on_the_embedded_store_gives_the_signed_in_rights_and_no_server() 
     assert_eq!(info.role, Some(Role::Admin));
     assert!(info.rights.manage_operators && info.rights.purge);
     assert_eq!(info.server, None);
+}
+
+#[test]
+fn names_may_be_japanese_and_sign_in_however_they_are_typed() {
+    let mut t = TestOffice::with_admin();
+    // が typed as か + a combining mark (NFD, as some systems send it) is kept as one が.
+    ops::operator_add(&mut t.office, " かき\u{3099} 次郎 ", Role::Staff, &password(PASSWORD)).unwrap();
+    let names: Vec<String> = ops::operator_list(&t.office)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert!(names.contains(&"かぎ 次郎".to_string()), "{names:?}");
+    for typed in ["かぎ 次郎", "かき\u{3099} 次郎", "  かぎ 次郎"] {
+        let o = sign_in_at(&t, typed, PASSWORD, "2026-11-23T09:00:00Z").unwrap();
+        assert_eq!(o.operator(), "かぎ 次郎");
+    }
+    // The same person cannot be added twice under another spelling.
+    let e = ops::operator_add(&mut t.office, "かぎ 次郎", Role::Staff, &password(PASSWORD));
+    assert!(e.is_err());
+}
+
+#[test]
+fn names_that_are_not_names_are_refused_and_change_nothing() {
+    let mut t = TestOffice::with_admin();
+    let before = snapshot(&t.office);
+    let long = "長".repeat(33);
+    for bad in ["", "  ", "田\u{200B}中", "田\n中", "\u{202E}tanaka", long.as_str()] {
+        let e = ops::operator_add(&mut t.office, bad, Role::Staff, &password(PASSWORD)).unwrap_err();
+        assert_eq!(e.code(), "operator_name", "{bad:?}: {e}");
+    }
+    // A short password is refused with its own code, and says how long it must be.
+    let e = ops::operator_add(&mut t.office, "短い", Role::Staff, &password("short")).unwrap_err();
+    assert_eq!(e.code(), "password_too_short");
+    assert!(e.to_string().contains("12"), "{e}");
+    assert_eq!(snapshot(&t.office), before);
+}
+
+#[test]
+fn a_second_first_admin_is_refused_and_changes_nothing() {
+    let t = TestOffice::with_admin();
+    let before = snapshot(&t.office);
+    let e = ops::first_admin(DataDir::new(t.data()), "二人目", &password(PASSWORD)).unwrap_err();
+    assert_eq!(e.code(), "admin_exists");
+    let e = ops::init_admin(DataDir::new(t.data()), "二人目", &password(PASSWORD)).unwrap_err();
+    assert_eq!(e.code(), "admin_exists");
+    assert_eq!(snapshot(&t.office), before);
+}
+
+#[test]
+fn the_lock_says_until_when_in_local_time_in_each_language() {
+    let until: jiff::Timestamp = "2026-11-23T09:15:04Z".parse().unwrap();
+    let e = Error::OperatorLocked {
+        operator: "田中".into(),
+        until,
+    };
+    let local = until.to_zoned_datetime(jiff::tz::TimeZone::system());
+    let ja = e.detail(handover_core::report::Lang::Ja);
+    assert!(
+        ja.contains(&format!("{}年{}月{}日 ", local.year(), local.month(), local.day()))
+            && ja.contains(&format!("{:02}:{:02}", local.hour(), local.minute()))
+            && !ja.contains("2026-11-23T"),
+        "{ja}"
+    );
+    let en = e.to_string();
+    assert!(en.contains("(local time)") && !en.contains("T09:15:04Z"), "{en}");
 }

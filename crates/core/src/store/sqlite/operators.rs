@@ -174,7 +174,6 @@ impl SqliteStore {
         rules: &SignInPolicy,
         now: jiff::Timestamp,
     ) -> Result<()> {
-        crate::operators::check_name(name)?;
         self.session = None;
         let at = now.to_string();
         let row = self.operator_row(name)?;
@@ -184,17 +183,19 @@ impl SqliteStore {
             self.append_sql(event(&at, "operator.sign_in_failed", name, payload))?;
             return Err(Error::SignInFailed(name.to_string()));
         };
-        let locked = row.locked_until.as_deref().filter(|u| {
-            // An unreadable time holds the lock (only this code writes the column).
-            u.parse::<jiff::Timestamp>()
-                .map_or(true, |until| until > now)
+        // An unreadable time holds the lock for the policy's minutes from now (only this code
+        // writes the column).
+        let locked = row.locked_until.as_deref().map(|u| {
+            u.parse::<jiff::Timestamp>().unwrap_or_else(|_| {
+                now + jiff::SignedDuration::from_mins(i64::from(rules.lockout_minutes))
+            })
         });
-        if let Some(until) = locked {
-            let payload = serde_json::json!({ "name": name, "failed": true, "reason": "locked", "lockedUntil": until });
+        if let Some(until) = locked.filter(|until| *until > now) {
+            let payload = serde_json::json!({ "name": name, "failed": true, "reason": "locked", "lockedUntil": until.to_string() });
             self.append_sql(event(&at, "operator.sign_in_failed", name, payload))?;
             return Err(Error::OperatorLocked {
                 operator: name.to_string(),
-                until: until.to_string(),
+                until,
             });
         }
         if passwords::verify(&row.hash, password)? {
@@ -243,15 +244,13 @@ impl SqliteStore {
             .map_err(|e| Error::store(&loc, e))?;
         let locked = failed >= rules.lockout_attempts;
         let until = now + jiff::SignedDuration::from_mins(i64::from(rules.lockout_minutes));
-        let until = until.to_string();
         if locked {
             tx.execute(
                 "UPDATE operators SET failed = 0, locked_until = ?2 WHERE name = ?1",
-                params![name, until],
+                params![name, until.to_string()],
             )
             .map_err(|e| Error::store(&loc, e))?;
-            let payload =
-                serde_json::json!({ "name": name, "attempts": failed, "lockedUntil": until });
+            let payload = serde_json::json!({ "name": name, "attempts": failed, "lockedUntil": until.to_string() });
             append_in(&tx, &event(&at, "operator.locked", name, payload))
                 .map_err(|e| Error::store(&loc, e))?;
         }

@@ -25,6 +25,7 @@ import { Approvals, ApprovalsLabel } from "./views/Approvals";
 import { Settings } from "./views/Settings";
 import { SignIn } from "./views/SignIn";
 import { Wizard } from "./views/wizard/Wizard";
+import { freshProgress, progress } from "./views/wizard/progress";
 
 type View =
   | "register"
@@ -151,6 +152,8 @@ export function App() {
   };
   const signOut = () =>
     api.signOut().then((s) => {
+      // The next person must not find this one's unfinished handover (its customers).
+      progress.value = freshProgress();
       setSettings(s);
       setInfo(null);
       setError(null);

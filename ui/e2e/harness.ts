@@ -137,6 +137,26 @@ export function cliAs(name: string, password: string, data: string, ...args: str
   return execFileSync(CLI_BIN, ["--data-dir", data, "--operator", name, ...args], { encoding: "utf8", env });
 }
 
+/**
+ * What the ledger of `data` records beyond people signing in: its entries' kinds in order, read
+ * through `ledger export`. Every sign-in (the app's, and each CLI call's, this one's too) records
+ * `operator.signed_in`, and each earlier read appended a `ledger.exported` and right after it
+ * the seal of that export in the record of use: all are left out, so a test compares what the
+ * window did.
+ */
+export function recordedKinds(data: string): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), "handover-kinds-")), "ledger.jsonl");
+  cli(data, "ledger", "export", file);
+  const all = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => (JSON.parse(l) as { kind: string }).kind)
+    .filter((k) => k !== "operator.signed_in");
+  rmSync(dirname(file), { recursive: true, force: true });
+  return all.filter((k, i) => k !== "ledger.exported" && !(k === "usage.sealed" && all[i - 1] === "ledger.exported"));
+}
+
 function seed(data: string, what: NonNullable<AppOptions["seed"]>) {
   cli(data, "init", "--admin", OPERATOR);
   if (what === "office+sample") {

@@ -101,7 +101,7 @@ const idleHome = newHome();
 const idleData = join(idleHome, "data");
 cli(idleData, "init", "--admin", OPERATOR);
 cli(idleData, "import", join(ROOT, "sample/sample_register.xlsx"));
-const policy = cli(idleData, "policy", "show").replace(/idle_lock_minutes = \d+/, "idle_lock_minutes = 1");
+const policy = cli(idleData, "policy", "show").replace(/(idle_lock_minutes|idleLockMinutes) = \d+/, "$1 = 1");
 writeFileSync(join(idleHome, "policy.toml"), policy);
 cli(idleData, "policy", "set", join(idleHome, "policy.toml"));
 

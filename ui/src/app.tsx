@@ -152,8 +152,9 @@ export function App() {
   };
   const signOut = () =>
     api.signOut().then((s) => {
-      // The next person must not find this one's unfinished handover (its customers).
+      // The sign-in screen; the next person must not find this one's unfinished handover.
       progress.value = freshProgress();
+      setView("register");
       setSettings(s);
       setInfo(null);
       setError(null);

@@ -60,7 +60,8 @@ export function App() {
     }, (e) => {
       // Signed out: nothing of the office stays on screen (locked: it stays, hidden).
       if (isIpcError(e) && e.code === "signed_out") setInfo(null);
-      if (!(isIpcError(e) && e.code === "locked")) setError(e);
+      // No admin yet: the first-start screen says so (a contractor's PC has none, ever).
+      if (!(isIpcError(e) && (e.code === "locked" || e.code === "no_admin"))) setError(e);
     });
   const refreshSettings = () =>
     api.settings().then((s) => {

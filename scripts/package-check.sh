@@ -85,8 +85,10 @@ check_update_signature() {
 # An office with the sample register and a bundle for a contractor, made with the installed CLI.
 make_office() {
   local cli="$PKG_ROOT/usr/bin/handover"
-  export HANDOVER_DATA_DIR="$WORK/home/office" HANDOVER_OPERATOR="package check"
-  "$cli" init >/dev/null
+  # The office's admin signs in on every call (a throwaway password for this check only).
+  export HANDOVER_DATA_DIR="$WORK/home/office" HANDOVER_OPERATOR="package check" \
+    HANDOVER_PASSWORD="package check password"
+  "$cli" init --admin "package check" >/dev/null
   "$cli" import sample/sample_register.xlsx >/dev/null
   "$cli" contractor add --name 架空電設株式会社 \
     --recipients-file tests/fixtures/keys/test-contractor.recipients.txt \

@@ -50,7 +50,8 @@ pub struct AppConfig {
     pub language: Option<String>,
     /// The data folder to use from the next start (unless `HANDOVER_DATA_DIR` is set).
     pub data_dir: Option<String>,
-    /// The operator recorded in the ledger (unless `HANDOVER_OPERATOR` is set).
+    /// The typed operator name of versions before sign-in: read (so an old settings file
+    /// loads) and never used; the operator is whoever signs in.
     pub operator: Option<String>,
     /// Office or contractor.
     pub mode: Option<Mode>,

@@ -20,6 +20,9 @@ pub struct IpcError {
     pub message_ja: Option<String>,
     /// Per-row problems, for a refused import.
     pub problems: Vec<handover_core::register::RowProblem>,
+    /// Until when a locked-out operator cannot sign in (ISO 8601, UTC), for the window to show
+    /// in local time.
+    pub locked_until: Option<String>,
 }
 
 impl From<handover_core::Error> for IpcError {
@@ -30,11 +33,16 @@ impl From<handover_core::Error> for IpcError {
         };
         let message = e.to_string();
         let ja = e.detail(handover_core::report::Lang::Ja);
+        let locked_until = match &e {
+            handover_core::Error::OperatorLocked { until, .. } => Some(until.to_string()),
+            _ => None,
+        };
         IpcError {
             code: e.code().to_string(),
             message_ja: (ja != message).then_some(ja),
             message,
             problems,
+            locked_until,
         }
     }
 }
@@ -47,6 +55,7 @@ impl IpcError {
             message: message.into(),
             message_ja: None,
             problems: Vec::new(),
+            locked_until: None,
         }
     }
 }

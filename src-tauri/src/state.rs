@@ -1,13 +1,14 @@
-//! What the app keeps between commands: the open office (or why there is none: not signed in
-//! to the office server yet), the store it is on, the cancel flag of a running import, the
-//! app's settings and the bundle a contractor is viewing. The core knows nothing of this.
+//! What the app keeps between commands: the open office (or why there is none: nobody signed
+//! in, no admin yet, the window locked after a while without use), the store it is on, the
+//! cancel flag of a running import, the app's settings and the bundle a contractor is viewing.
+//! The core knows nothing of this.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use age::secrecy::SecretString;
 use handover_core::DataDir;
-use handover_core::ops::{self, CustomerSearch, Office, StoreChoice};
+use handover_core::ops::{self, CustomerSearch, InitReport, Office, StoreChoice};
 
 use crate::config::ConfigFile;
 use crate::error::{CmdResult, IpcError};
@@ -39,12 +40,13 @@ pub struct AppState {
     pub dir: DataDir,
     /// Where it came from.
     pub dir_source: DirSource,
-    /// Is the operator fixed by `HANDOVER_OPERATOR`?
-    pub operator_from_env: bool,
     /// The store in use (changed by Settings without a restart).
     store: Mutex<StoreSetting>,
     /// The office, or why there is none (not signed in, a damaged store…).
     office: Mutex<Result<Office, IpcError>>,
+    /// Who was signed in when the window locked itself after a while without use: the office
+    /// is closed (nothing of it can be read) until someone signs in again.
+    locked_by: Mutex<Option<String>>,
     /// Set by `register_cancel`; polled by a running import.
     pub cancel: AtomicBool,
     /// The app's settings.
@@ -82,8 +84,8 @@ pub fn lock<T>(m: &Mutex<T>) -> CmdResult<MutexGuard<'_, T>> {
 
 impl AppState {
     /// Resolve the data directory (`HANDOVER_DATA_DIR`, else the settings, else the OS data
-    /// folder) and the operator (`HANDOVER_OPERATOR`, else the settings, else the login name),
-    /// and open the office there (keeping the error to show if it cannot be opened).
+    /// folder) and the store; nothing is open until someone signs in (or, in an office without
+    /// operators yet, its first admin is created).
     pub fn open(config: ConfigFile, config_problem: Option<String>) -> Result<Self, String> {
         let from_env = std::env::var_os(handover_core::DATA_DIR_ENV).is_some_and(|v| !v.is_empty());
         let configured = config
@@ -103,17 +105,9 @@ impl AppState {
                 },
             ),
         };
-        let operator_from_env =
-            std::env::var("HANDOVER_OPERATOR").is_ok_and(|v| !v.trim().is_empty());
         let (store, office) = match initial_store(&config) {
             Ok(store) => {
-                let office = match store.choice {
-                    StoreChoice::Embedded => {
-                        Office::open(dir.clone(), embedded_operator(&config, operator_from_env))
-                            .map_err(IpcError::from)
-                    }
-                    StoreChoice::Server(_) => Err(signed_out(&store.choice)),
-                };
+                let office = Err(signed_out(&dir, &store.choice));
                 (store, office)
             }
             // A wrong `HANDOVER_STORE` stops the app, as it stops the CLI.
@@ -140,9 +134,9 @@ impl AppState {
         Ok(AppState {
             dir,
             dir_source,
-            operator_from_env,
             store: Mutex::new(store),
             office: Mutex::new(office),
+            locked_by: Mutex::new(None),
             cancel: AtomicBool::new(false),
             config: Mutex::new(config),
             config_problem,
@@ -195,64 +189,91 @@ impl AppState {
         Ok(lock(&self.store)?.clone())
     }
 
-    /// Reopen the office with another operator (first start, settings); this PC's own store
-    /// only: on the office server the operator is the signed-in login.
-    pub fn set_operator(&self, name: &str) -> CmdResult<()> {
-        off_runtime(|| self.set_operator_here(name))
+    /// Who was signed in when the window locked (None: not locked).
+    pub fn locked_by(&self) -> CmdResult<Option<String>> {
+        Ok(lock(&self.locked_by)?.clone())
     }
 
-    fn set_operator_here(&self, name: &str) -> CmdResult<()> {
-        let store = lock(&self.store)?;
-        if let Some(server) = store.choice.server() {
-            return Err(IpcError::new(
-                "invalid",
-                format!(
-                    "on the office server {} every entry names the login that signed in: sign \
-                     in as another person instead",
-                    server.location()
-                ),
-            ));
-        }
-        let mut guard = lock(&self.office)?;
-        let office = Office::open(self.dir.clone(), name.trim())?;
-        *guard = Ok(office);
-        Ok(())
+    /// Create the first admin of this PC's own store (a new office, or one made before sign-in
+    /// existed), who is then signed in; the office keys are created if missing. Refused on the
+    /// office server (its owner is the first admin) and once the store has an operator.
+    pub fn create_admin(&self, name: &str, password: &SecretString) -> CmdResult<InitReport> {
+        off_runtime(|| {
+            let store = lock(&self.store)?;
+            if store.choice.server().is_some() {
+                return Err(IpcError::new(
+                    "invalid",
+                    "the office server's owner is its first admin, who adds everyone else",
+                ));
+            }
+            let (office, report) = ops::init_admin(self.dir.clone(), name, password)?;
+            *lock(&self.office)? = Ok(office);
+            *lock(&self.locked_by)? = None;
+            *lock(&self.search)? = CustomerSearch::new();
+            Ok(report)
+        })
     }
 
-    /// Sign in to the office server as `login` (with `password`, else `PGPASSWORD` or
-    /// `~/.pgpass`). A refusal (wrong password, server down) changes nothing.
+    /// Sign in as `login` with `password`: on this PC's own store against its roster, on the
+    /// office server as that login (`password` empty: `PGPASSWORD` or `~/.pgpass`). A
+    /// refusal (wrong password, a locked operator, server down) changes nothing; a window that
+    /// locked itself opens again for anyone who signs in.
     pub fn sign_in(&self, login: &str, password: Option<&SecretString>) -> CmdResult<()> {
         off_runtime(|| self.sign_in_here(login, password))
     }
 
     fn sign_in_here(&self, login: &str, password: Option<&SecretString>) -> CmdResult<()> {
         let store = lock(&self.store)?;
-        let choice = store.choice.as_login(login)?;
-        // HANDOVER_OPERATOR, if set, must be that login (the core says why otherwise).
-        let typed = std::env::var("HANDOVER_OPERATOR").ok();
-        let office = ops::open_office(self.dir.clone(), &choice, password, typed.as_deref())?;
+        let office = match &store.choice {
+            StoreChoice::Embedded => {
+                let Some(password) = password else {
+                    return Err(IpcError::from(handover_core::Error::SignInFailed(
+                        login.trim().to_string(),
+                    )));
+                };
+                ops::sign_in(self.dir.clone(), login, password)?
+            }
+            StoreChoice::Server(_) => {
+                let choice = store.choice.as_login(login)?;
+                ops::open_office(self.dir.clone(), &choice, password, None)?
+            }
+        };
         *lock(&self.office)? = Ok(office);
+        *lock(&self.locked_by)? = None;
         *lock(&self.search)? = CustomerSearch::new();
         Ok(())
     }
 
-    /// Sign out of the office server: the connection is closed and nothing is shown until
+    /// Sign out: the office is closed (the server's connection too) and nothing is shown until
     /// someone signs in.
     pub fn sign_out(&self) -> CmdResult<()> {
-        off_runtime(|| self.sign_out_here())
+        off_runtime(|| {
+            let store = lock(&self.store)?;
+            *lock(&self.office)? = Err(signed_out(&self.dir, &store.choice));
+            *lock(&self.locked_by)? = None;
+            *lock(&self.search)? = CustomerSearch::new();
+            Ok(())
+        })
     }
 
-    fn sign_out_here(&self) -> CmdResult<()> {
-        let store = lock(&self.store)?;
-        if store.choice.server().is_none() {
-            return Err(IpcError::new(
-                "invalid",
-                "this PC's own store has no sign-in",
+    /// Lock the window after a while without use: the office is closed as at sign-out, so no
+    /// command reads anything, and the window keeps the person's unfinished work until they
+    /// (or someone else) sign in again. Nothing to do when nobody is signed in.
+    pub fn lock_idle(&self) -> CmdResult<()> {
+        off_runtime(|| {
+            let mut office = lock(&self.office)?;
+            let Ok(open) = office.as_ref() else {
+                return Ok(());
+            };
+            let who = open.operator().to_string();
+            *office = Err(IpcError::new(
+                "locked",
+                format!("the window was locked after a while without use; {who} signs in again"),
             ));
-        }
-        *lock(&self.office)? = Err(signed_out(&store.choice));
-        *lock(&self.search)? = CustomerSearch::new();
-        Ok(())
+            *lock(&self.locked_by)? = Some(who);
+            *lock(&self.search)? = CustomerSearch::new();
+            Ok(())
+        })
     }
 
     /// Use the office server at `url` from now on (saved in the settings without a password;
@@ -270,7 +291,8 @@ impl AppState {
             choice,
             source: DirSource::Config,
         };
-        *lock(&self.office)? = Err(signed_out(&store.choice));
+        *lock(&self.office)? = Err(signed_out(&self.dir, &store.choice));
+        *lock(&self.locked_by)? = None;
         *lock(&self.search)? = CustomerSearch::new();
         Ok(())
     }
@@ -283,17 +305,13 @@ impl AppState {
     fn use_embedded_here(&self) -> CmdResult<()> {
         let mut store = lock(&self.store)?;
         refuse_if_env(&store)?;
-        let mut config = lock(&self.config)?;
-        let office = Office::open(
-            self.dir.clone(),
-            embedded_operator(&config, self.operator_from_env),
-        )?;
-        config.update(|v| v.set_store(None))?;
+        lock(&self.config)?.update(|v| v.set_store(None))?;
         *store = StoreSetting {
             choice: StoreChoice::Embedded,
             source: DirSource::Default,
         };
-        *lock(&self.office)? = Ok(office);
+        *lock(&self.office)? = Err(signed_out(&self.dir, &store.choice));
+        *lock(&self.locked_by)? = None;
         *lock(&self.search)? = CustomerSearch::new();
         Ok(())
     }
@@ -319,24 +337,23 @@ fn initial_store(config: &ConfigFile) -> CmdResult<StoreSetting> {
     })
 }
 
-/// The operator of this PC's own store: `HANDOVER_OPERATOR`, else the settings, else the
-/// login name.
-fn embedded_operator(config: &ConfigFile, from_env: bool) -> String {
-    match (&config.values.operator, from_env) {
-        (Some(name), false) if !name.trim().is_empty() => name.clone(),
-        _ => ops::default_operator(),
-    }
-}
-
-/// Why there is no office yet on a server.
-fn signed_out(choice: &StoreChoice) -> IpcError {
-    IpcError::new(
-        "signed_out",
-        format!(
-            "sign in to the office server {} first",
-            choice.server().map(|t| t.location()).unwrap_or_default()
+/// Why nothing is open yet: nobody signed in (the office server, or this PC's store with its
+/// roster), or this PC's store has nobody on its roster yet (the window asks for the first
+/// admin), or the store cannot be read at all (a damaged or newer store: its own error).
+fn signed_out(dir: &DataDir, choice: &StoreChoice) -> IpcError {
+    match choice.server() {
+        Some(t) => IpcError::new(
+            "signed_out",
+            format!("sign in to the office server {} first", t.location()),
         ),
-    )
+        None => match ops::signs_in(dir) {
+            Ok(true) => IpcError::new("signed_out", "sign in with your name and password"),
+            Ok(false) => IpcError::from(handover_core::Error::NoAdmin(
+                dir.db_path().display().to_string(),
+            )),
+            Err(e) => IpcError::from(e),
+        },
+    }
 }
 
 fn refuse_if_env(store: &StoreSetting) -> CmdResult<()> {
@@ -359,7 +376,6 @@ mod tests {
         config
             .update(|v| {
                 v.data_dir = Some(dir.join("data").display().to_string());
-                v.operator = Some("試験 係員".into());
                 v.store = store.map(str::to_string);
                 Ok(())
             })
@@ -385,14 +401,8 @@ mod tests {
         assert_eq!(code(state.sign_in("sato", Some(&pw))), "store_unavailable");
         assert_eq!(code(state.sign_in("  ", Some(&pw))), "invalid");
         assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
-        // The operator is the login on a server, never a typed name.
-        assert!(
-            state
-                .set_operator("someone")
-                .unwrap_err()
-                .message
-                .contains("login")
-        );
+        // The office server's first admin is its owner, not one made here.
+        assert_eq!(code(state.create_admin("someone", &pw)), "invalid");
 
         // A URL with a password is refused and the settings keep the old one.
         let err = state
@@ -405,14 +415,15 @@ mod tests {
             "{saved}"
         );
 
-        // Back to this PC's own store: open at once, no sign-in, and saved.
+        // Back to this PC's own store, saved: a new one, which first asks for its admin.
         state.use_embedded().unwrap();
+        assert_eq!(code(state.with(|_| Ok(()))), "no_admin");
+        assert_eq!(lock(&state.config).unwrap().values.store, None);
+        state.create_admin("試験 係員", &pw).unwrap();
         assert_eq!(
             state.with(|o| Ok(o.operator().to_string())).unwrap(),
             "試験 係員"
         );
-        assert_eq!(code(state.sign_out()), "invalid");
-        assert_eq!(lock(&state.config).unwrap().values.store, None);
 
         // And to the server again: the office closes until someone signs in.
         state.connect(server).unwrap();
@@ -427,6 +438,58 @@ mod tests {
         let err = state.with(|_| Ok(())).unwrap_err();
         assert!(err.message.contains("Settings"), "{}", err.message);
         state.use_embedded().unwrap();
-        assert!(state.with(|_| Ok(())).is_ok());
+        assert_eq!(code(state.with(|_| Ok(()))), "no_admin");
+    }
+
+    #[test]
+    fn this_pcs_store_opens_for_a_signed_in_person_and_locks_when_idle() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = app(tmp.path(), None);
+        assert_eq!(code(state.with(|_| Ok(()))), "no_admin");
+        // The core's rules hold: a short password, an invisible character in the name.
+        let short = SecretString::from("short");
+        assert_eq!(
+            code(state.create_admin("管理 太郎", &short)),
+            "password_too_short"
+        );
+        let pw = SecretString::from("correct horse battery");
+        assert_eq!(
+            code(state.create_admin("管理\u{200B}太郎", &pw)),
+            "operator_name"
+        );
+        assert_eq!(code(state.with(|_| Ok(()))), "no_admin");
+        let keys = state.create_admin("管理 太郎", &pw).unwrap().keys;
+        assert!(!keys.recipient.is_empty());
+        // Only once.
+        assert_eq!(code(state.create_admin("二人目", &pw)), "admin_exists");
+
+        // Signed out: nothing reads the office; a wrong password changes nothing.
+        state.sign_out().unwrap();
+        assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
+        let wrong = SecretString::from("wrong horse battery");
+        assert_eq!(
+            code(state.sign_in("管理 太郎", Some(&wrong))),
+            "sign_in_failed"
+        );
+        assert_eq!(code(state.sign_in("管理 太郎", None)), "sign_in_failed");
+        assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
+        state.sign_in("管理 太郎", Some(&pw)).unwrap();
+
+        // Idle: locked, nothing readable, and who was signed in is kept for the lock screen.
+        state.lock_idle().unwrap();
+        assert_eq!(code(state.with(|_| Ok(()))), "locked");
+        assert_eq!(code(state.try_with(|_| Ok(()))), "locked");
+        assert_eq!(state.locked_by().unwrap().as_deref(), Some("管理 太郎"));
+        assert_eq!(
+            code(state.sign_in("管理 太郎", Some(&wrong))),
+            "sign_in_failed"
+        );
+        assert_eq!(code(state.with(|_| Ok(()))), "locked");
+        state.sign_in("管理 太郎", Some(&pw)).unwrap();
+        assert_eq!(state.locked_by().unwrap(), None);
+        assert_eq!(
+            state.with(|o| Ok(o.operator().to_string())).unwrap(),
+            "管理 太郎"
+        );
     }
 }

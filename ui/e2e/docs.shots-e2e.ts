@@ -33,9 +33,7 @@ it("screenshots for the README", async () => {
   const bundle = join(office, "HO-2026-000001.age");
 
   await run("first-start", {}, async (app) => {
-    await app.click("choose-office");
-    await app.click("create-keys");
-    await app.waitFor("keys-created");
+    await app.createAdmin();
     await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="qr"]').length) === 2, { timeout: 10_000 });
     await shot(app, "first-start");
   });

@@ -1,17 +1,14 @@
-// First start on an empty data folder: office keys, the sample register, search.
+// First start on an empty data folder: the admin and office keys, the sample register, search.
 import { expect } from "vitest";
-import { e2e } from "./harness";
+import { OPERATOR, e2e } from "./harness";
 
 e2e("first start: office keys, sample register of 300, search narrows it", async (app) => {
   await app.waitFor("first-start");
   expect(await app.text("first-start-data-dir")).toBe(app.data);
   // The window's title is in the app's language (Japanese until the user picks English).
   expect(await app.browser.getTitle()).toBe(`ハンドオーバー — ${app.data}`);
-  await app.click("choose-office");
-  // The operator comes from HANDOVER_OPERATOR here, so the field is fixed.
-  expect(await app.byId("operator").isEnabled()).toBe(false);
-  await app.click("create-keys");
-  await app.waitFor("keys-created");
+  // The office's first operator, its admin (name and password twice), then the keys.
+  await app.createAdmin();
   const signing = await app.text("office-signing-value");
   expect(signing).toMatch(/^ed25519:[0-9a-f]{64}$/);
   expect(await app.text("office-recipient-value")).toMatch(/^age1[0-9a-z]{58}$/);
@@ -33,7 +30,9 @@ e2e("first start: office keys, sample register of 300, search narrows it", async
   await app.type("search", "");
   await app.waitForText("count", (s) => s.startsWith("300"));
 
-  // The office now opens straight into the register (no first start again).
+  // The admin is signed in; the office now opens straight into the register (no first start
+  // again) while they are.
+  expect(await app.text("session-user")).toBe(OPERATOR);
   await app.browser.refresh();
   await app.waitFor("customer-table", 15_000);
 });

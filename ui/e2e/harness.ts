@@ -3,10 +3,11 @@
 // display in $DISPLAY (scripts/e2e starts Xvfb).
 //
 // Every app gets its own temporary folder: the data folder (HANDOVER_DATA_DIR), the settings
-// and webview storage (XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME), a fixed operator
-// (HANDOVER_OPERATOR) and a dialog answer queue (HANDOVER_E2E_DIALOGS): native dialogs are
-// answered by the app's debug-only queue, never skipped. One tauri-driver per app, so that
-// each app sees exactly its own environment.
+// and webview storage (XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME) and a dialog answer
+// queue (HANDOVER_E2E_DIALOGS): native dialogs are answered by the app's debug-only queue,
+// never skipped. One tauri-driver per app, so that each app sees exactly its own environment.
+// An office seeded by the CLI has its admin (OPERATOR, PASSWORD); the app opens on the sign-in
+// screen, and startApp signs in as that admin unless told not to (`signIn: false`).
 //
 // Writing a test:
 //
@@ -37,6 +38,8 @@ export const APP_BIN = process.env.HANDOVER_E2E_APP ?? join(ROOT, "target/debug/
 export const CLI_BIN = process.env.HANDOVER_E2E_CLI ?? join(ROOT, "target/debug/handover");
 export const SCREENSHOTS = join(ROOT, "ui/e2e/screenshots");
 export const OPERATOR = "試験 係員";
+/** The password of every e2e operator (a test fixture, never a real one). */
+export const PASSWORD = "e2e password 1234";
 
 /** Which dialog an answer is for (the app's DialogKind). */
 export type DialogKind = "open_file" | "save_file" | "pick_folder";
@@ -48,6 +51,8 @@ export interface AppOptions {
   seed?: "office" | "office+sample";
   /** More environment variables for the app. */
   env?: Record<string, string>;
+  /** Sign in as the admin when the window asks (default: yes). */
+  signIn?: boolean;
 }
 
 /** A running app with helpers. */
@@ -73,6 +78,10 @@ export interface App {
   waitFor(testid: string, timeoutMs?: number): Promise<Element>;
   /** Click a navigation entry (`register`, `handover`, `contractors`, `ledger`, `open`, `mykey`, `settings`). */
   nav(view: string): Promise<void>;
+  /** Sign in on the sign-in screen (default: the admin) and wait for the office. */
+  signIn(name?: string, password?: string): Promise<void>;
+  /** On the first start: choose the office and create its admin (OPERATOR, PASSWORD) and keys. */
+  createAdmin(): Promise<void>;
   /** Save a PNG of the window; returns its path. */
   screenshot(name: string): Promise<string>;
   /** Close the app and its driver (the home folder stays until `cleanup`). */
@@ -117,13 +126,39 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
 }
 
-/** Run the CLI on a data folder (seeding, or checking what the app wrote). */
+/** Run the CLI on a data folder as the admin (seeding, or checking what the app wrote). */
 export function cli(data: string, ...args: string[]): string {
-  return execFileSync(CLI_BIN, ["--data-dir", data, "--operator", OPERATOR, ...args], { encoding: "utf8" });
+  return cliAs(OPERATOR, PASSWORD, data, ...args);
+}
+
+/** Run the CLI on a data folder, signed in as `name` with `password`. */
+export function cliAs(name: string, password: string, data: string, ...args: string[]): string {
+  const env = { ...process.env, HANDOVER_PASSWORD: password, HANDOVER_OPERATOR: "" };
+  return execFileSync(CLI_BIN, ["--data-dir", data, "--operator", name, ...args], { encoding: "utf8", env });
+}
+
+/**
+ * What the ledger of `data` records beyond people signing in: its entries' kinds in order, read
+ * through `ledger export`. Every sign-in (the app's, and each CLI call's, this one's too) records
+ * `operator.signed_in`, and each earlier read appended a `ledger.exported` and right after it
+ * the seal of that export in the record of use: all are left out, so a test compares what the
+ * window did.
+ */
+export function recordedKinds(data: string): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), "handover-kinds-")), "ledger.jsonl");
+  cli(data, "ledger", "export", file);
+  const all = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => (JSON.parse(l) as { kind: string }).kind)
+    .filter((k) => k !== "operator.signed_in");
+  rmSync(dirname(file), { recursive: true, force: true });
+  return all.filter((k, i) => k !== "ledger.exported" && !(k === "usage.sealed" && all[i - 1] === "ledger.exported"));
 }
 
 function seed(data: string, what: NonNullable<AppOptions["seed"]>) {
-  cli(data, "init");
+  cli(data, "init", "--admin", OPERATOR);
   if (what === "office+sample") {
     cli(data, "import", join(ROOT, "sample/sample_register.xlsx"), "--floor-plans", join(ROOT, "sample/floor_plans"));
   }
@@ -147,7 +182,6 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
   const env = {
     ...process.env,
     HANDOVER_DATA_DIR: data,
-    HANDOVER_OPERATOR: OPERATOR,
     HANDOVER_E2E_DIALOGS: dialogs,
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_DATA_HOME: join(home, "xdg-data"),
@@ -275,6 +309,20 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     async nav(view) {
       await app.click(`nav-${view}`);
     },
+    async signIn(name = OPERATOR, password = PASSWORD) {
+      await app.type("sign-in-login", name);
+      await app.type("sign-in-password", password);
+      await app.click("sign-in-submit");
+      await app.waitFor("session", 20_000);
+    },
+    async createAdmin() {
+      await app.click("choose-office");
+      await app.type("admin-name", OPERATOR);
+      await app.type("admin-password", PASSWORD);
+      await app.type("admin-password-again", PASSWORD);
+      await app.click("create-keys");
+      await app.waitFor("keys-created", 20_000);
+    },
     async screenshot(name) {
       mkdirSync(SCREENSHOTS, { recursive: true });
       const file = join(SCREENSHOTS, `${name.replace(/[^\w-]+/g, "_")}-${Date.now()}.png`);
@@ -292,7 +340,24 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
   };
   // The window is up once the UI has rendered its frame.
   await browser.$(".shell").waitForExist({ timeout: 15_000, timeoutMsg: "the UI did not render" });
+  if (opts.signIn !== false && (await settledOnSignIn(browser))) await app.signIn();
   return app;
+}
+
+/** Wait for the start screen to settle; is it the sign-in screen? */
+async function settledOnSignIn(browser: Browser): Promise<boolean> {
+  const screens = ['[data-testid="sign-in"]', '[data-testid="first-start"]', "nav.sidebar"];
+  let found = "";
+  await browser
+    .waitUntil(
+      async () => {
+        found = (await browser.execute((sels: string[]) => sels.find((s) => document.querySelector(s)) ?? "", screens)) as string;
+        return found !== "";
+      },
+      { timeout: 15_000, timeoutMsg: "no start screen" },
+    )
+    .catch(() => undefined);
+  return found === screens[0];
 }
 
 /** Remove an app's home folder. */

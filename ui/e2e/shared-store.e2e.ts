@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { CLI_BIN, ROOT, cleanup, cli, e2e, isoDay, newHome, reportFailure, startApp, wizardToFile, type App } from "./harness";
+import { CLI_BIN, OPERATOR, ROOT, cleanup, cli, e2e, isoDay, newHome, reportFailure, startApp, wizardToFile, type App } from "./harness";
 
 const ADMIN = process.env.HANDOVER_TEST_PG_ADMIN ?? "";
 const REQUIRED = process.env.HANDOVER_REQUIRE_PG === "1";
@@ -83,9 +83,10 @@ if (!ADMIN && !REQUIRED) {
         // This PC's app: no password anywhere but the sign-in screen.
         app = await startApp({
           home,
-          env: { HANDOVER_OPERATOR: "", PGPASSWORD: "", PGPASSFILE: join(home, "no-pgpass") },
+          env: { PGPASSWORD: "", PGPASSFILE: join(home, "no-pgpass") },
         });
-        await app.nav("settings");
+        // A new PC: the first start offers the settings, where the office's server is chosen.
+        await app.click("first-start-settings");
         await app.waitFor("store-own");
 
         // A URL with a password is refused, saying why, and nothing changes.
@@ -195,8 +196,8 @@ e2e(
     const card = app.browser.$('[data-testid^="request-REQ-"]');
     await card.waitForDisplayed({ timeout: 15_000, timeoutMsg: "the CLI's request did not show" });
     expect(await card.getText()).toContain("C0005");
-    // On this PC's own store nobody signs in, and every step is offered.
-    expect(await app.byId("session").isExisting()).toBe(false);
+    // The admin signed in on this PC's own store, and is offered every step.
+    expect(await app.text("session-user")).toBe(OPERATOR);
     const reqId = ((await card.getAttribute("data-testid")) ?? "").replace("request-", "");
     await app.waitFor(`accept-${reqId}`);
   },

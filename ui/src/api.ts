@@ -16,6 +16,9 @@ import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { ImportRequest } from "./bindings/ImportRequest";
 import type { IpcError } from "./bindings/IpcError";
+import type { InitReport } from "./bindings/InitReport";
+import type { Operator } from "./bindings/Operator";
+import type { Role } from "./bindings/Role";
 import type { OfficePublicKeys } from "./bindings/OfficePublicKeys";
 import type { VerifyReport } from "./bindings/VerifyReport";
 import type { HandoverRecord } from "./bindings/HandoverRecord";
@@ -152,13 +155,21 @@ export const api = {
   setLanguage: (language: string) => invoke<SettingsInfo>("settings_set_language", { language }),
   setMode: (mode: Mode) => invoke<SettingsInfo>("settings_set_mode", { mode }),
   setDataDir: (path: string | null) => invoke<SettingsInfo>("settings_set_data_dir", { path }),
-  setOperator: (name: string) => invoke<SettingsInfo>("settings_set_operator", { name }),
-  // The office's store: its server, signing in, and the check for other PCs' changes.
+  // The office's store: its server, the first admin, signing in, the idle lock, and the check
+  // for other PCs' changes.
   storeConnect: (url: string) => invoke<SettingsInfo>("store_connect", { url }),
   storeUseEmbedded: () => invoke<SettingsInfo>("store_use_embedded"),
+  /** This PC's first admin (signed in at once); the office keys, created if missing. */
+  createAdmin: (name: string, password: string) => invoke<InitReport>("admin_create", { name, password }),
   /** The password goes to the app's memory only (never settings or local storage). */
   signIn: (login: string, password: string) => invoke<SettingsInfo>("sign_in", { login, password }),
   signOut: () => invoke<SettingsInfo>("sign_out"),
+  /** After the policy's minutes without use: the office closes until someone signs in. */
+  lockSession: () => invoke<SettingsInfo>("session_lock"),
+  operators: () => invoke<Operator[]>("operators_list"),
+  addOperator: (name: string, role: Role, password: string) =>
+    invoke<Operator[]>("operator_add", { name, role, password }),
+  disableOperator: (name: string) => invoke<Operator[]>("operator_disable", { name }),
   /** The ledger's last entry number; null while another command is using the office. */
   ledgerSeq: () => invoke<number | null>("ledger_seq"),
   policy: () => invoke<PolicyView>("policy_get"),

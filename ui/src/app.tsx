@@ -6,14 +6,17 @@ import type { OfficeInfo as AppInfo } from "./bindings/OfficeInfo";
 import type { SettingsInfo } from "./bindings/SettingsInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { lang, setLang, t, type Lang } from "./i18n";
-import { ALL_RIGHTS, CHECK_EVERY_MS, HeadWatch, connectionLost, rights, storeRevision } from "./lib/live";
+import { CHECK_EVERY_MS, HeadWatch, NO_RIGHTS, connectionLost, rights, storeRevision } from "./lib/live";
+import { useIdleLock } from "./lib/idle";
 import { startScreen } from "./lib/startup";
 import { ta } from "./text/accountability";
+import { Topbar } from "./components/Topbar";
 import { Contractors } from "./views/Contractors";
 import { FirstStart } from "./views/FirstStart";
 import { History } from "./views/History";
 import { ReceiptDrop } from "./views/Handovers";
 import { Ledger } from "./views/Ledger";
+import { Locked } from "./views/Locked";
 import { MyKey } from "./views/MyKey";
 import { OpenBundle } from "./views/OpenBundle";
 import { Register } from "./views/Register";
@@ -22,6 +25,7 @@ import { Approvals, ApprovalsLabel } from "./views/Approvals";
 import { Settings } from "./views/Settings";
 import { SignIn } from "./views/SignIn";
 import { Wizard } from "./views/wizard/Wizard";
+import { freshProgress, progress } from "./views/wizard/progress";
 
 type View =
   | "register"
@@ -54,9 +58,10 @@ export function App() {
       setError(null);
       rights.value = i.rights;
     }, (e) => {
-      // Signed out of the office server: nothing of the office stays on screen.
+      // Signed out: nothing of the office stays on screen (locked: it stays, hidden).
       if (isIpcError(e) && e.code === "signed_out") setInfo(null);
-      setError(e);
+      // No admin yet: the first-start screen says so (a contractor's PC has none, ever).
+      if (!(isIpcError(e) && (e.code === "locked" || e.code === "no_admin"))) setError(e);
     });
   const refreshSettings = () =>
     api.settings().then((s) => {
@@ -95,6 +100,11 @@ export function App() {
   }, [settings?.dataDir, lang.value]);
 
   const start = startScreen(info, settings, !!error);
+  const locked = settings?.store.lockedBy ?? null;
+  // After the policy's minutes without use the office closes; the work waits behind the lock.
+  useIdleLock(start === "office" && !locked && info ? info.idleLockMinutes : null, () =>
+    api.lockSession().then(setSettings, setError),
+  );
   useEffect(() => {
     if (start === "contractor" && OFFICE_VIEWS.includes(view)) setView("open");
   }, [start]);
@@ -136,13 +146,21 @@ export function App() {
     storeRevision.value++;
     setView("register");
   };
+  const unlocked = (s: SettingsInfo) => {
+    setSettings(s);
+    refresh();
+    storeRevision.value++;
+  };
   const signOut = () =>
     api.signOut().then((s) => {
+      // The sign-in screen; the next person must not find this one's unfinished handover.
+      progress.value = freshProgress();
+      setView("register");
       setSettings(s);
       setInfo(null);
       setError(null);
       setLost(null);
-      rights.value = ALL_RIGHTS;
+      rights.value = NO_RIGHTS;
     }, setError);
   // Another store was chosen in Settings: the window starts over on it (the sign-in screen for
   // a server).
@@ -176,40 +194,9 @@ export function App() {
     </button>
   );
   return (
-    <div class={start === "first" ? "shell first" : "shell"}>
-      <header class="topbar">
-        <div class="brand">
-          <span class="logo" aria-hidden="true">
-            ◆
-          </span>
-          {tr.appName}
-        </div>
-        <div class="meta">
-          {info && (
-            <span title={info.dataDir}>
-              {tr.dataDir}: <code>{info.dataDir}</code>
-            </span>
-          )}
-          {info && !info.server && (
-            <span>
-              {tr.operator}: {info.operator}
-            </span>
-          )}
-          {info?.server && settings?.store.signedIn && (
-            <span class="session" title={info.server} data-testid="session">
-              {tr.signedInAs}: <strong data-testid="session-user">{info.operator}</strong>
-              {info.role && <span class="chip" data-testid="session-role">{tr.roleNames[info.role]}</span>}
-              <button class="link" onClick={signOut} data-testid="sign-out">
-                {tr.signOut}
-              </button>
-            </span>
-          )}
-          <button class="link" onClick={() => switchLang(lang.value === "ja" ? "en" : "ja")} data-testid="toggle-language">
-            {tr.language}
-          </button>
-        </div>
-      </header>
-      {start !== "first" && start !== "loading" && (
+    <div class={start === "first" || locked ? "shell first" : "shell"}>
+      <Topbar info={locked ? null : info} settings={settings} onSignOut={signOut} onLanguage={switchLang} />
+      {start !== "first" && start !== "loading" && !locked && (
         <nav class="sidebar" aria-label="main">
           {start === "office" && (
             <>
@@ -235,6 +222,8 @@ export function App() {
         </nav>
       )}
       <main class="content">
+        {locked && <Locked who={locked} minutes={info?.idleLockMinutes ?? 0} onUnlocked={unlocked} onSwitch={signOut} />}
+        <div style={{ display: locked ? "none" : "contents" }}>
         {error && start !== "signin" ? <ErrorBanner error={error} /> : null}
         {lost && start === "office" ? (
           <div class="banner error" role="alert" data-testid="connection-lost">
@@ -247,9 +236,15 @@ export function App() {
         {start === "signin" && settings && !SIGNED_OUT_VIEWS.includes(view) && (
           <SignIn settings={settings} onSignedIn={signedIn} onSettings={() => setView("settings")} />
         )}
-        {start === "first" && settings && (
+        {start === "first" && settings && view === "settings" && (
+          <button class="link" onClick={() => setView("register")} data-testid="first-start-back">
+            {tr.back}
+          </button>
+        )}
+        {start === "first" && settings && view !== "settings" && (
           <FirstStart
             settings={settings}
+            onSettings={() => setView("settings")}
             onContractor={() => {
               refreshSettings();
               setView("open");
@@ -282,9 +277,10 @@ export function App() {
           <OpenBundle key={handed?.n ?? 0} initialBundle={handed?.path} />
         )}
         {start !== "first" && start !== "loading" && view === "mykey" && <MyKey />}
-        {start !== "first" && start !== "loading" && view === "settings" && settings && (
+        {start !== "loading" && view === "settings" && settings && (
           <Settings settings={settings} office={start === "office"} onLanguage={switchLang} onChanged={refreshSettings} onStoreChanged={storeChanged} />
         )}
+        </div>
       </main>
     </div>
   );

@@ -10,6 +10,8 @@ import { tl } from "./text/ledger";
 import { tsv } from "./text/supervision";
 import { trc } from "./text/receipts";
 import { tu } from "./text/usage";
+import { tsi } from "./text/signin";
+import { tpr } from "./text/policyRules";
 
 /** Every source file of the app but the tests and the generated bindings. */
 function sources(dir = join(__dirname)): string[] {
@@ -29,6 +31,8 @@ const DICTIONARIES: [string, () => object][] = [
   ["text/supervision.ts", tsv],
   ["text/receipts.ts", trc],
   ["text/usage.ts", tu],
+  ["text/signin.ts", tsi],
+  ["text/policyRules.ts", tpr],
 ];
 
 function inLang<T>(l: "ja" | "en", f: () => T): T {

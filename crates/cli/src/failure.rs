@@ -69,8 +69,8 @@ pub(crate) fn report(err: &anyhow::Error) -> ExitCode {
 fn hint(code: &str, lang: Lang) -> Option<&'static str> {
     let (ja, en) = match code {
         "keys_missing" => (
-            "先に `handover init` を実行してください",
-            "run `handover init` first",
+            "先に `handover init --admin 名前` を実行してください",
+            "run `handover init --admin NAME` first",
         ),
         "store_no_office" => (
             "データベースの所有者が先に `handover init --store URL` を実行します",
@@ -85,8 +85,12 @@ fn hint(code: &str, lang: Lang) -> Option<&'static str> {
             "add `--operator NAME`; the password comes from HANDOVER_PASSWORD, standard input or a prompt",
         ),
         "no_admin" => (
-            "`handover init --admin 名前` で管理者を作成してください（データと記録はそのまま残ります）",
-            "create the admin with `handover init --admin NAME` (the data and history stay)",
+            "`handover init --admin 名前` または `handover operator add 名前 --role admin` で管理者を作成してください（データと記録はそのまま残ります）",
+            "create the admin with `handover init --admin NAME` or `handover operator add NAME --role admin` (the data and history stay)",
+        ),
+        "admin_exists" => (
+            "管理者が `handover operator add 名前 --role 役割` で担当者を追加します",
+            "an admin adds people with `handover operator add NAME --role ROLE`",
         ),
         "store_too_old" => (
             "データベースの所有者が `handover store upgrade --store URL` を実行します",

@@ -17,9 +17,10 @@ pub(crate) fn store_choice(cli: &Cli) -> anyhow::Result<StoreChoice> {
         return Err(Error::invalid(
             "operator",
             format!(
-                "--operator names the operator of the embedded store only: on the shared store \
-                 {} every entry names the login that signed in ({}), as the server records it; \
-                 to act as someone else, sign in as them (--store postgres://LOGIN@…)",
+                "--operator (HANDOVER_OPERATOR) names the operator of the embedded store only: on \
+                 the shared store {} every entry names the login that signed in ({}), as the \
+                 server records it; to act as someone else, sign in as them (--store \
+                 postgres://LOGIN@…)",
                 t.location(),
                 t.user()
             ),
@@ -71,21 +72,28 @@ pub(crate) fn init(cli: &Cli, a: &InitArgs) -> anyhow::Result<()> {
     let json = a.json;
     let choice = store_choice(cli)?;
     let (report, shared) = match &choice {
-        StoreChoice::Embedded if a.admin.is_some() => {
-            let name = a.admin.as_deref().unwrap_or_default();
+        StoreChoice::Embedded => {
+            let Some(name) = a.admin.as_deref() else {
+                use clap::CommandFactory;
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::MissingRequiredArgument,
+                        "init on this PC's store creates its first admin: `handover init --admin \
+                         NAME` (the password from HANDOVER_PASSWORD, standard input, or asked \
+                         twice)",
+                    )
+                    .exit()
+            };
             let password = crate::progress::read_password(&format!("New password for {name}"))?;
-            let (_, report) = ops::init_admin(data_dir(cli)?, name, &password)?;
+            let (office, report) = ops::init_admin(data_dir(cli)?, name, &password)?;
             if !json {
-                outln!("{name} is the office's admin and may now sign in (--operator {name})");
+                let name = office.operator();
+                outln!("{name} is the office's admin and may now sign in (--operator '{name}')");
             }
             (report, None)
         }
         StoreChoice::Server(_) if a.admin.is_some() => {
             bail!("--admin is for the embedded store: on a server, its owner is the first admin")
-        }
-        StoreChoice::Embedded => {
-            let operator = cli.operator.clone().unwrap_or_else(ops::default_operator);
-            (ops::init(data_dir(cli)?, &operator)?.1, None)
         }
         StoreChoice::Server(t) => {
             let password = store_password(&choice)?;
@@ -114,6 +122,9 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
     match cmd {
         OperatorCmd::Add(a) => {
             let role: Role = a.role.parse()?;
+            if first_on_embedded(cli)? {
+                return first_admin(cli, a, role);
+            }
             let mut office = open(cli)?;
             let password = crate::progress::read_password(&format!("New password for {}", a.name))?;
             let e = ops::operator_add(&mut office, &a.name, role, &password)?;
@@ -149,6 +160,39 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
             outln!("{} can no longer sign in", a.name);
             errln!("recorded as ledger entry {}", e.seq);
         }
+    }
+    Ok(())
+}
+
+/// Is this `operator add` the first person of an embedded store (nobody to sign in as yet)?
+fn first_on_embedded(cli: &Cli) -> anyhow::Result<bool> {
+    let choice = store_choice(cli)?;
+    Ok(matches!(choice, StoreChoice::Embedded) && !ops::signs_in(&data_dir(cli)?)?)
+}
+
+/// `operator add NAME --role admin` in an office with nobody yet (one made before sign-in
+/// existed): the first admin, added without signing in and recorded, as `init --admin` does.
+fn first_admin(cli: &Cli, a: &crate::args::OperatorAddArgs, role: Role) -> anyhow::Result<()> {
+    if role != Role::Admin {
+        bail!(
+            "this office has nobody yet: its first person is an admin (`operator add NAME --role \
+             admin`), who then signs in and adds everyone else"
+        );
+    }
+    let dir = data_dir(cli)?;
+    if !handover_core::keys::office_keys_exist(&dir) {
+        bail!(
+            "{} holds no office yet: a new office starts with `handover init --admin NAME`",
+            dir.root().display()
+        );
+    }
+    let password = crate::progress::read_password(&format!("New password for {}", a.name))?;
+    let office = ops::first_admin(dir, &a.name, &password)?;
+    let name = office.operator();
+    if a.json {
+        print_json(&serde_json::json!({ "name": name, "role": role, "first": true }))?;
+    } else {
+        outln!("{name} is the office's first admin and may now sign in (--operator '{name}')");
     }
     Ok(())
 }

@@ -301,10 +301,12 @@ fn foreign_office_keys(data: &Path, pass: &str) -> PathBuf {
             .arg(data)
             .args(args)
             .env("HANDOVER_OPERATOR", "someone")
+            .env("HANDOVER_PASSWORD", "test password 1234")
+            .env("HANDOVER_TEST_FAST_HASH", "1")
             .env_remove("HANDOVER_STORE");
         with_stdin(c, stdin)
     };
-    assert!(h(&["init"], "").status.success());
+    assert!(h(&["init", "--admin", "someone"], "").status.success());
     let foreign = data.with_extension("keys.age");
     let out = h(&["office", "export-keys", foreign.to_str().unwrap()], pass);
     assert!(
@@ -653,15 +655,22 @@ fn floor_plans_live_in_the_store_and_a_pack_on_another_pc_carries_them() {
     assert_eq!(ledger_len(&pg), before);
 }
 
-/// `handover` on the one-PC office in `data` (no server), as the typed operator `yamada`.
+/// `handover` on the one-PC office in `data`, signed in as its admin `yamada`; with `--store`
+/// in `args`, on that server as the URL's login instead.
 fn local(data: &Path, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
     c.arg("--data-dir")
         .arg(data)
         .args(args)
-        .env("HANDOVER_OPERATOR", "yamada")
+        .env_remove("HANDOVER_OPERATOR")
         .env("PGPASSWORD", pg::PASSWORD)
         .env_remove("HANDOVER_STORE");
+    if !args.contains(&"--store") {
+        c.env("HANDOVER_OPERATOR", "yamada")
+            .env("HANDOVER_PASSWORD", "test password 1234")
+            // Debug builds only: tiny Argon2 parameters (release builds ignore it).
+            .env("HANDOVER_TEST_FAST_HASH", "1");
+    }
     with_stdin(c, "")
 }
 
@@ -681,7 +690,7 @@ fn one_pc_office_with_history(data: &Path) {
         plans.to_str().unwrap(),
     );
     let steps: [&[&str]; 6] = [
-        &["init"],
+        &["init", "--admin", "yamada"],
         &["policy", "set", keep30],
         &["import", register, "--floor-plans", plans],
         &[
@@ -718,12 +727,20 @@ fn a_one_pc_office_moves_to_the_server_whole_and_both_verify_to_one_head() {
             .unwrap()
             .to_string()
     };
-    let head = verify(&["ledger", "verify"]);
     let url = pg.url(&pg.owner());
     let copied = local(&data, &["store", "copy", "--to", &url, "--json"]);
     assert_code(&copied, 0);
     let r: serde_json::Value = serde_json::from_slice(&copied.stdout).unwrap();
-    assert_eq!(format!("head: {}", r["head"].as_str().unwrap()), head);
+    let head = format!("head: {}", r["head"].as_str().unwrap());
+    // The copy is the whole ledger up to its own sign-in: the PC's ledger goes on from that
+    // head (the next call's sign-in is the one entry after it).
+    let entries = |out: Output| -> u64 {
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.split_whitespace().nth(4).unwrap().parse().unwrap()
+    };
+    let on_pc = entries(local(&data, &["ledger", "verify"]));
+    let on_server = entries(local(&data, &["--store", &url, "ledger", "verify"]));
+    assert_eq!(on_pc, on_server + 1);
     assert!(r["floorPlans"].as_u64().unwrap() >= 1, "{r}");
     // The server's own verify (chain, redaction by the purge, derived tables) ends on it too.
     assert_eq!(verify(&["--store", &url, "ledger", "verify"]), head);
@@ -876,7 +893,7 @@ fn a_copied_office_keeps_its_supervision_record() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("pc");
     let steps: [&[&str]; 4] = [
-        &["init"],
+        &["init", "--admin", "yamada"],
         &[
             "contractor",
             "add",

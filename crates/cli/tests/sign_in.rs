@@ -6,13 +6,18 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{ok, refused, with_stdin};
+use common::{ok, refused, text, with_stdin};
 
 const PASSWORD: &str = "test password 1234";
 
 /// Run `handover --data-dir DATA ARGS`, with `password` in HANDOVER_PASSWORD (if any) and
 /// `stdin` on standard input.
 fn run(data: &Path, password: Option<&str>, args: &[&str], stdin: &str) -> Output {
+    with_stdin(cmd(data, password, args), stdin)
+}
+
+/// The command `run` runs, to add to its environment.
+fn cmd(data: &Path, password: Option<&str>, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_handover"));
     cmd.arg("--data-dir")
         .arg(data)
@@ -29,7 +34,7 @@ fn run(data: &Path, password: Option<&str>, args: &[&str], stdin: &str) -> Outpu
     if let Some(p) = password {
         cmd.env("HANDOVER_PASSWORD", p);
     }
-    with_stdin(cmd, stdin)
+    cmd
 }
 
 #[test]
@@ -128,7 +133,26 @@ fn five_wrong_passwords_lock_the_operator_and_say_until_when() {
         4,
         "locked",
     );
-    refused(run(&data, Some(PASSWORD), &args, ""), 4, "until");
+    // Until when, in local time, as a person reads it (not an ISO instant in UTC).
+    let locked = run_in_tz(&data, Some(PASSWORD), &args, "");
+    refused(locked, 4, "(local time)");
+    let locked = text(&run_in_tz(&data, Some(PASSWORD), &args, ""));
+    let until = locked
+        .split("until ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (local time)").next())
+        .unwrap_or_default();
+    assert!(
+        until.len() >= "1 Dec 2026, 09:05".len() && until.contains(", ") && !until.contains('Z'),
+        "{locked}"
+    );
+    let mut ja = cmd(&data, Some(PASSWORD), &args);
+    ja.env("LC_ALL", "ja_JP.UTF-8").env("TZ", "JST-9");
+    let ja = text(&with_stdin(ja, ""));
+    assert!(
+        ja.contains("kanri は 20") && ja.contains("日 ") && ja.contains("までサインインできません"),
+        "{ja}"
+    );
     // A second --admin on the same office is refused.
     refused(
         run(&data, Some(PASSWORD), &["init", "--admin", "other"], ""),
@@ -198,4 +222,172 @@ fn staff_looks_are_recorded_and_only_managers_read_the_record_of_use() {
     let verify = [&admin[..], &["ledger", "verify"]].concat();
     let out = ok(run(&data, Some(PASSWORD), &verify, ""));
     assert!(out.contains("The record of use agrees"), "{out}");
+}
+
+/// `run` with the office's time zone set (UTC+9), as an office in Japan has it.
+fn run_in_tz(data: &Path, password: Option<&str>, args: &[&str], stdin: &str) -> Output {
+    let mut c = cmd(data, password, args);
+    c.env("TZ", "JST-9");
+    with_stdin(c, stdin)
+}
+
+#[test]
+fn operator_names_may_be_japanese_and_sign_in_however_they_are_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = ok(run(
+        &data,
+        Some(PASSWORD),
+        &["init", "--admin", "田中 太郎"],
+        "",
+    ));
+    assert!(out.contains("田中 太郎 is the office's admin"), "{out}");
+    let admin = ["--operator", "田中 太郎"];
+    // が typed as か + a combining mark (NFD, as some systems send it) is the same person.
+    let add = [
+        &admin[..],
+        &["operator", "add", "長谷川", "--role", "staff"],
+    ]
+    .concat();
+    ok(run(&data, Some(PASSWORD), &add, ""));
+    let nfd = "長谷川".to_string();
+    ok(run(
+        &data,
+        Some(PASSWORD),
+        &["--operator", &nfd, "customers"],
+        "",
+    ));
+    let add = [
+        &admin[..],
+        &["operator", "add", "かき\u{3099}", "--role", "staff"],
+    ]
+    .concat();
+    ok(run(&data, Some(PASSWORD), &add, ""));
+    ok(run(
+        &data,
+        Some(PASSWORD),
+        &["--operator", "かぎ", "customers"],
+        "",
+    ));
+    let list = ok(run(
+        &data,
+        Some(PASSWORD),
+        &[&admin[..], &["operator", "list"]].concat(),
+        "",
+    ));
+    assert!(
+        list.contains("かぎ") && !list.contains('\u{3099}'),
+        "{list}"
+    );
+    // Too long, or hiding an invisible character: refused, and nobody is added.
+    let long = "長".repeat(33);
+    for bad in [long.as_str(), "田\u{200B}中"] {
+        let add = [&admin[..], &["operator", "add", bad, "--role", "staff"]].concat();
+        refused(
+            run(&data, Some(PASSWORD), &add, ""),
+            3,
+            "cannot be an operator's name",
+        );
+    }
+    let again = ok(run(
+        &data,
+        Some(PASSWORD),
+        &[&admin[..], &["operator", "list"]].concat(),
+        "",
+    ));
+    assert_eq!(again.lines().count(), list.lines().count(), "{again}");
+}
+
+#[test]
+fn an_office_with_nobody_on_its_roster_gets_its_first_admin_with_operator_add() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // A new folder starts with init --admin, not operator add.
+    refused(
+        run(
+            &data,
+            Some(PASSWORD),
+            &["operator", "add", "kanri", "--role", "admin"],
+            "",
+        ),
+        1,
+        "init --admin NAME",
+    );
+    ok(run(
+        &data,
+        Some(PASSWORD),
+        &["init", "--admin", "kanri"],
+        "",
+    ));
+    // An office from before sign-in: its roster is empty (as migration 0007 left it).
+    let db = data.join("handover.sqlite3");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("DELETE FROM operators", [])
+        .unwrap();
+    // Nobody can work in it yet, and a typed name does not open it.
+    refused(
+        run(
+            &data,
+            Some(PASSWORD),
+            &["--operator", "kanri", "customers"],
+            "",
+        ),
+        4,
+        "no administrator",
+    );
+    refused(
+        run(&data, None, &["customers"], ""),
+        4,
+        "operator add NAME --role admin",
+    );
+    // The first person must be an admin; then the admin is added, recorded, and signs in.
+    refused(
+        run(
+            &data,
+            Some(PASSWORD),
+            &["operator", "add", "tanto", "--role", "staff"],
+            "",
+        ),
+        1,
+        "first person is an admin",
+    );
+    let out = ok(run(
+        &data,
+        Some(PASSWORD),
+        &["operator", "add", "上長 花子", "--role", "admin"],
+        "",
+    ));
+    assert!(
+        out.contains("上長 花子 is the office's first admin"),
+        "{out}"
+    );
+    // Now the roster has someone: adding needs a signed-in admin.
+    refused(
+        run(
+            &data,
+            Some(PASSWORD),
+            &["operator", "add", "x", "--role", "admin"],
+            "",
+        ),
+        4,
+        "sign in",
+    );
+    first_admin_is_recorded_once(tmp.path(), &data, "上長 花子");
+}
+
+/// The ledger (exported by `admin`) records `admin`'s addition once, and verifies.
+fn first_admin_is_recorded_once(tmp: &Path, data: &Path, admin: &str) {
+    let admin = ["--operator", admin];
+    let file = tmp.join("ledger.jsonl");
+    let export = [&admin[..], &["ledger", "export", file.to_str().unwrap()]].concat();
+    ok(run(data, Some(PASSWORD), &export, ""));
+    let log = std::fs::read_to_string(&file).unwrap();
+    let first = log
+        .lines()
+        .filter(|l| l.contains("operator.added") && l.contains(admin[1]))
+        .count();
+    assert_eq!(first, 1, "{log}");
+    let verify = [&admin[..], &["ledger", "verify"]].concat();
+    ok(run(data, Some(PASSWORD), &verify, ""));
 }

@@ -13,6 +13,9 @@ fn handover(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env("HANDOVER_OPERATOR", "tester")
+        .env("HANDOVER_PASSWORD", "test password 1234")
+        // Debug builds only: tiny Argon2 parameters (release builds ignore it).
+        .env("HANDOVER_TEST_FAST_HASH", "1")
         .env("NO_COLOR", "1")
         .output()
         .expect("run handover")
@@ -39,7 +42,7 @@ fn office(tmp: &Path) -> PathBuf {
     let data = tmp.join("data");
     let register = fixtures().join("registers/basic_utf8.csv");
     let recipients = fixtures().join("keys/test-contractor.recipients.txt");
-    ok(&data, &["init"]);
+    ok(&data, &["init", "--admin", "tester"]);
     ok(&data, &["import", register.to_str().unwrap()]);
     ok(
         &data,

@@ -281,15 +281,6 @@ impl Office {
     }
 }
 
-/// The operator's name from the environment (`HANDOVER_OPERATOR`, else the login name): the
-/// typed name of an office with nobody on its roster yet.
-pub fn default_operator() -> String {
-    ["HANDOVER_OPERATOR", "USER", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "operator".into())
-}
-
 /// What `init` created.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

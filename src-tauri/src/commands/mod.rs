@@ -12,6 +12,7 @@ pub mod handovers;
 pub mod import_preview;
 pub mod ledger;
 pub mod office;
+pub mod operators;
 pub mod receipts;
 pub mod register;
 pub mod session;

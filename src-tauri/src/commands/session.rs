@@ -1,10 +1,10 @@
 //! The office's store from the window: connecting to the office server (or back to this PC's
-//! own store), signing in and out, and the light check that tells the window another PC (or
-//! process) changed something.
+//! own store), the first admin, signing in and out, the lock after a while without use, and
+//! the light check that tells the window another PC (or process) changed something.
 
 use age::secrecy::SecretString;
 use age::secrecy::zeroize::Zeroize;
-use handover_core::ops;
+use handover_core::ops::{self, InitReport};
 use tauri::State;
 
 use super::settings::{SettingsInfo, info};
@@ -28,17 +28,41 @@ pub fn store_use_embedded(state: State<'_, AppState>) -> CmdResult<SettingsInfo>
     info(&state)
 }
 
-/// Sign in to the office server. The password lives only in memory: it is moved into a
-/// zeroized secret at once and its IPC copy wiped; empty means PGPASSWORD or ~/.pgpass.
+/// The password from IPC as a secret; the IPC copy is wiped. Empty: none.
+fn secret(mut password: String) -> Option<SecretString> {
+    let secret = (!password.is_empty()).then(|| SecretString::from(password.as_str()));
+    password.zeroize();
+    secret
+}
+
+/// Create this PC's first admin (a new office, or one from before sign-in), signed in at once;
+/// the office keys are created if missing and returned to show. The password is wiped as at
+/// sign-in; the core checks the name and the password's length.
+#[tauri::command(async)]
+pub fn admin_create(
+    state: State<'_, AppState>,
+    name: String,
+    password: String,
+) -> CmdResult<InitReport> {
+    let secret = secret(password).unwrap_or_else(|| SecretString::from(""));
+    let result = state.create_admin(&name, &secret);
+    drop(secret);
+    if result.is_ok() {
+        log::info!("sign-in: the office's first admin was created");
+    }
+    result
+}
+
+/// Sign in (this PC's store, or the office server). The password lives only in memory: it is
+/// moved into a zeroized secret at once and its IPC copy wiped; empty means PGPASSWORD or
+/// ~/.pgpass on a server.
 #[tauri::command(async)]
 pub fn sign_in(
     state: State<'_, AppState>,
     login: String,
     password: String,
 ) -> CmdResult<SettingsInfo> {
-    let mut password = password;
-    let secret = (!password.is_empty()).then(|| SecretString::from(password.as_str()));
-    password.zeroize();
+    let secret = secret(password);
     let result = state.sign_in(&login, secret.as_ref());
     drop(secret);
     match &result {
@@ -49,11 +73,20 @@ pub fn sign_in(
     info(&state)
 }
 
-/// Sign out of the office server (the connection is closed).
+/// Sign out (on a server, the connection is closed).
 #[tauri::command(async)]
 pub fn sign_out(state: State<'_, AppState>) -> CmdResult<SettingsInfo> {
     state.sign_out()?;
     log::info!("store: signed out");
+    info(&state)
+}
+
+/// Lock the window after the policy's minutes without use: the office closes until someone
+/// signs in again (the window keeps the unfinished work, hidden).
+#[tauri::command(async)]
+pub fn session_lock(state: State<'_, AppState>) -> CmdResult<SettingsInfo> {
+    state.lock_idle()?;
+    log::info!("sign-in: the window locked after a while without use");
     info(&state)
 }
 

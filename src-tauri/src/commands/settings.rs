@@ -1,5 +1,5 @@
-//! Settings and first start: language, data folder, operator, office or contractor mode, and
-//! the manager's policy editor.
+//! Settings and first start: language, data folder, office or contractor mode, and the
+//! manager's policy editor.
 
 use handover_core::ops::{self, PolicyForm, PolicyView};
 use serde::Serialize;
@@ -7,7 +7,7 @@ use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::config::Mode;
-use crate::error::{CmdResult, IpcError};
+use crate::error::CmdResult;
 use crate::state::{AppState, DirSource, lock};
 
 /// The settings as the UI shows them.
@@ -23,10 +23,8 @@ pub struct SettingsInfo {
     pub data_dir_source: String,
     /// The data folder chosen in the settings (used from the next start).
     pub configured_data_dir: Option<String>,
-    /// The operator recorded in the ledger.
+    /// The signed-in operator, recorded in the ledger ("" while nobody is).
     pub operator: String,
-    /// Whether HANDOVER_OPERATOR fixes the operator (then it cannot be changed here).
-    pub operator_from_env: bool,
     /// Office or contractor (None: not chosen yet).
     pub mode: Option<Mode>,
     /// The settings file.
@@ -51,8 +49,16 @@ pub struct StoreInfo {
     pub login: Option<String>,
     /// `env` (HANDOVER_STORE), `config` or `default` (this PC's own store).
     pub source: String,
-    /// Whether the office is open: always on this PC's store, after signing in on a server.
+    /// Whether the office is open: someone signed in.
     pub signed_in: bool,
+    /// This PC's own store has nobody on its roster yet: the window asks for the first admin.
+    pub needs_admin: bool,
+    /// Who was signed in when the window locked itself after a while without use (None: not
+    /// locked); they, or someone else, sign in again.
+    pub locked_by: Option<String>,
+    /// The fewest characters of a new password (the core's rule, for the form's hint).
+    #[ts(type = "number")]
+    pub password_min_chars: usize,
     /// Whether PGPASSWORD or ~/.pgpass holds the password (then it need not be typed).
     pub password_known: bool,
 }
@@ -68,6 +74,7 @@ fn source_id(s: DirSource) -> String {
 
 pub(crate) fn info(state: &AppState) -> CmdResult<SettingsInfo> {
     let operator = state.with(|o| Ok(o.operator().to_string()));
+    let needs_admin = matches!(&operator, Err(e) if e.code == "no_admin");
     let signed_in = operator.is_ok();
     let operator = operator.unwrap_or_default();
     let store = state.store()?;
@@ -83,6 +90,9 @@ pub(crate) fn info(state: &AppState) -> CmdResult<SettingsInfo> {
         login: server.map(|t| t.user().to_string()),
         source: source_id(store.source),
         signed_in,
+        needs_admin,
+        locked_by: state.locked_by()?,
+        password_min_chars: handover_core::passwords::MIN_CHARS,
         password_known: store.choice.server().is_some() && !store.choice.needs_password(),
     };
     Ok(SettingsInfo {
@@ -91,7 +101,6 @@ pub(crate) fn info(state: &AppState) -> CmdResult<SettingsInfo> {
         data_dir_source: source_id(state.dir_source),
         configured_data_dir: cfg.values.data_dir.clone(),
         operator,
-        operator_from_env: state.operator_from_env,
         mode: cfg.values.mode,
         config_file: cfg.path.as_ref().map(|p| p.display().to_string()),
         config_problem: state.config_problem.clone(),
@@ -134,25 +143,6 @@ pub fn settings_set_data_dir(
     path: Option<String>,
 ) -> CmdResult<SettingsInfo> {
     lock(&state.config)?.update(|v| v.set_data_dir(path.as_deref()))?;
-    info(&state)
-}
-
-/// Set the operator recorded in the ledger from now on.
-#[tauri::command(async)]
-pub fn settings_set_operator(state: State<'_, AppState>, name: String) -> CmdResult<SettingsInfo> {
-    if state.operator_from_env {
-        return Err(IpcError::new(
-            "invalid",
-            "the operator is set by HANDOVER_OPERATOR for this session",
-        ));
-    }
-    let name = name.trim().to_string();
-    // The core refuses an empty name (Office::open); check before saving it.
-    state.set_operator(&name)?;
-    lock(&state.config)?.update(|v| {
-        v.operator = Some(name);
-        Ok(())
-    })?;
     info(&state)
 }
 

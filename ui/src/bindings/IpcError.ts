@@ -20,4 +20,9 @@ messageJa?: string,
 /**
  * Per-row problems, for a refused import.
  */
-problems: Array<RowProblem>, };
+problems: Array<RowProblem>, 
+/**
+ * Until when a locked-out operator cannot sign in (ISO 8601, UTC), for the window to show
+ * in local time.
+ */
+lockedUntil: string | null, };

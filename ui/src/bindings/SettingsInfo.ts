@@ -23,13 +23,9 @@ dataDirSource: string,
  */
 configuredDataDir: string | null, 
 /**
- * The operator recorded in the ledger.
+ * The signed-in operator, recorded in the ledger ("" while nobody is).
  */
 operator: string, 
-/**
- * Whether HANDOVER_OPERATOR fixes the operator (then it cannot be changed here).
- */
-operatorFromEnv: boolean, 
 /**
  * Office or contractor (None: not chosen yet).
  */

@@ -22,9 +22,22 @@ login: string | null,
  */
 source: string, 
 /**
- * Whether the office is open: always on this PC's store, after signing in on a server.
+ * Whether the office is open: someone signed in.
  */
 signedIn: boolean, 
+/**
+ * This PC's own store has nobody on its roster yet: the window asks for the first admin.
+ */
+needsAdmin: boolean, 
+/**
+ * Who was signed in when the window locked itself after a while without use (None: not
+ * locked); they, or someone else, sign in again.
+ */
+lockedBy: string | null, 
+/**
+ * The fewest characters of a new password (the core's rule, for the form's hint).
+ */
+passwordMinChars: number, 
 /**
  * Whether PGPASSWORD or ~/.pgpass holds the password (then it need not be typed).
  */

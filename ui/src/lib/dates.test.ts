@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datePattern, displayDate, outOfRange, parseDateText, shiftDate } from "./dates";
+import { datePattern, displayDate, localDateTime, outOfRange, parseDateText, shiftDate } from "./dates";
 
 describe("date fields", () => {
   it("show the year first in both languages, never the US order", () => {
@@ -32,5 +32,16 @@ describe("date fields", () => {
     expect(outOfRange("2026-11-22", "2026-11-23")).toBe(true);
     expect(outOfRange("2026-11-23", "2026-11-23", "2026-11-23")).toBe(false);
     expect(outOfRange("2026-11-24", undefined, "2026-11-23")).toBe(true);
+  });
+});
+
+describe("instants", () => {
+  it("read in this PC's local time, as each language writes a date and a time", () => {
+    // The same instant, built from local parts, so the test holds in any time zone.
+    const at = new Date(2026, 11, 6, 9, 5).toISOString();
+    expect(localDateTime(at, "ja")).toBe("2026年12月6日 09:05");
+    expect(localDateTime(at, "en")).toBe("6 Dec 2026, 09:05");
+    expect(localDateTime(new Date(2027, 0, 31, 23, 59).toISOString(), "ja")).toBe("2027年1月31日 23:59");
+    expect(localDateTime("not a time", "ja")).toBe("not a time");
   });
 });

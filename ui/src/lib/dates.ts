@@ -42,3 +42,18 @@ export function shiftDate(iso: string, days: number): string {
 export function outOfRange(iso: string, min?: string, max?: string): boolean {
   return (!!min && iso < min) || (!!max && iso > max);
 }
+
+const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * An instant (ISO 8601 with its offset, e.g. `2026-12-06T00:05:00Z`) as a person reads it, in
+ * this PC's local time: `2026年12月6日 09:05` (ja) or `6 Dec 2026, 09:05` (en). Unreadable: as is.
+ */
+export function localDateTime(iso: string, lang: Lang): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const hm = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return lang === "ja"
+    ? `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${hm}`
+    : `${d.getDate()} ${MONTHS_EN[d.getMonth()]} ${d.getFullYear()}, ${hm}`;
+}

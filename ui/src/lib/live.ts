@@ -11,19 +11,19 @@ export const CHECK_EVERY_MS = 3000;
 /** Bumped whenever the store changed; views that show store data reload on it. */
 export const storeRevision = signal(0);
 
-/** This PC's own store: no sign-in, every step open (as the core's Rights::of(None)). */
-export const ALL_RIGHTS: Rights = {
-  decideRequests: true,
-  editPolicy: true,
-  editRoster: true,
-  purge: true,
-  exportLedger: true,
-  readUsage: true,
+/** Nobody signed in: nothing beyond looking is offered until the core says who it is. */
+export const NO_RIGHTS: Rights = {
+  decideRequests: false,
+  editPolicy: false,
+  editRoster: false,
+  purge: false,
+  exportLedger: false,
+  readUsage: false,
   manageOperators: false,
 };
 
 /** What the signed-in person may do (from the core); the window offers only that. */
-export const rights = signal<Rights>(ALL_RIGHTS);
+export const rights = signal<Rights>(NO_RIGHTS);
 
 /** Follows the ledger head: `seen` says whether it moved since the last answer. */
 export class HeadWatch {

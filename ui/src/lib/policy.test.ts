@@ -58,6 +58,20 @@ describe("policyProblems", () => {
   it("accepts the defaults", () => {
     expect(policyProblems(form(), limits)).toEqual([]);
   });
+  it("says when an approval or sign-in number leaves the core's range, at either end", () => {
+    const f = form();
+    expect(policyProblems({ ...f, approval: { ...f.approval, lifetimeDays: 91 } }, limits)).toEqual(["range"]);
+    expect(policyProblems({ ...f, approval: { ...f.approval, customersOver: 0 } }, limits)).toEqual(["range"]);
+    expect(policyProblems({ ...f, signIn: { ...f.signIn, idleLockMinutes: 1.5 } }, limits)).toEqual(["range"]);
+    expect(policyProblems({ ...f, signIn: { ...f.signIn, lockoutAttempts: 2 } }, limits)).toEqual(["range"]);
+    // The bounds are the core's: a wider range from it accepts what this one refused.
+    const wider = { ...limits, approvalLifetimeDays: [1, 120] as [number, number] };
+    expect(policyProblems({ ...f, approval: { ...f.approval, lifetimeDays: 91 } }, wider)).toEqual([]);
+    // Ticking a rule off is a change, not a problem.
+    const off = { ...f, approval: { ...f.approval, passphrase: false } };
+    expect(policyProblems(off, limits)).toEqual([]);
+    expect(samePolicy(off, f)).toBe(false);
+  });
   it("names each refused number", () => {
     expect(policyProblems({ ...form(), recordRetentionYears: 2 }, limits)).toEqual(["retention"]);
     expect(policyProblems({ ...form(), customerRetentionYears: 0 }, limits)).toEqual(["customerRetention"]);

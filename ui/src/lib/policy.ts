@@ -28,7 +28,7 @@ export function toggleField(
   };
 }
 
-export type PolicyProblem = "retention" | "customerRetention" | "return" | "notify";
+export type PolicyProblem = "retention" | "customerRetention" | "return" | "notify" | "range";
 
 /** The numbers of the form, each with its bound from the core and the problem it raises. */
 export function policyNumbers(limits: PolicyLimits) {
@@ -40,11 +40,29 @@ export function policyNumbers(limits: PolicyLimits) {
   ] as const;
 }
 
+/** The sign-in and approval numbers, each with its range from the core (Policy::LIMITS). */
+export function rangedNumbers(form: PolicyForm, limits: PolicyLimits): [number, [number, number]][] {
+  return [
+    [form.signIn.idleLockMinutes, limits.idleLockMinutes],
+    [form.signIn.lockoutAttempts, limits.lockoutAttempts],
+    [form.signIn.lockoutMinutes, limits.lockoutMinutes],
+    [form.approval.customersOver, limits.approvalCustomersOver],
+    [form.approval.lifetimeDays, limits.approvalLifetimeDays],
+  ];
+}
+
+/** Whether `n` is a whole number within `[min, max]`. */
+export function inRange(n: number, [min, max]: [number, number]): boolean {
+  return Number.isInteger(n) && n >= min && n <= max;
+}
+
 /** What the core would refuse, checked before saving. */
 export function policyProblems(form: PolicyForm, limits: PolicyLimits): PolicyProblem[] {
-  return policyNumbers(limits)
+  const below: PolicyProblem[] = policyNumbers(limits)
     .filter(({ key, min }) => !(Number.isInteger(form[key]) && form[key] >= min))
     .map(({ problem }) => problem);
+  const outside = rangedNumbers(form, limits).some(([n, range]) => !inRange(n, range));
+  return outside ? [...below, "range"] : below;
 }
 
 /** Whether two policies say the same (field order within a set does not matter). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { OfficeInfo as AppInfo } from "../bindings/OfficeInfo";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
+import type { StoreInfo } from "../bindings/StoreInfo";
 import { startScreen } from "./startup";
 
 const info = (keys: boolean): AppInfo => ({
@@ -11,33 +12,40 @@ const info = (keys: boolean): AppInfo => ({
   today: "2026-11-23",
   interruptedPacks: [],
   server: null,
-  role: null,
-  rights: { decideRequests: true, editPolicy: true, editRoster: true, purge: true, exportLedger: true, readUsage: true, manageOperators: false },
+  role: "admin",
+  rights: { decideRequests: true, editPolicy: true, editRoster: true, purge: true, exportLedger: true, readUsage: true, manageOperators: true },
   idleLockMinutes: 15,
 });
-const settings = (mode: SettingsInfo["mode"]): SettingsInfo => ({
+const own: StoreInfo = {
+  server: null,
+  configuredUrl: null,
+  login: null,
+  source: "default",
+  signedIn: true,
+  needsAdmin: false,
+  lockedBy: null,
+  passwordMinChars: 12,
+  passwordKnown: false,
+};
+const settings = (mode: SettingsInfo["mode"], store: Partial<StoreInfo> = {}): SettingsInfo => ({
   language: null,
   dataDir: "/d",
   dataDirSource: "env",
   configuredDataDir: null,
   operator: "係員",
-  operatorFromEnv: true,
   mode,
   configFile: null,
   configProblem: null,
-  store: { server: null, configuredUrl: null, login: null, source: "default", signedIn: true, passwordKnown: false },
+  store: { ...own, ...store },
 });
-const onServer = (signedIn: boolean): SettingsInfo => ({
-  ...settings("office"),
-  store: {
+const onServer = (signedIn: boolean): SettingsInfo =>
+  settings("office", {
     server: "postgres://sato@db:5432/office",
     configuredUrl: "postgres://sato@db/office",
     login: "sato",
     source: "config",
     signedIn,
-    passwordKnown: false,
-  },
-});
+  });
 
 describe("startScreen", () => {
   it("waits for both answers", () => {
@@ -45,18 +53,24 @@ describe("startScreen", () => {
     expect(startScreen(info(false), null, false)).toBe("loading");
     expect(startScreen(null, settings(null), false)).toBe("loading");
   });
-  it("offers the first start until there are office keys", () => {
-    expect(startScreen(info(false), settings(null), false)).toBe("first");
-    expect(startScreen(info(false), settings("office"), false)).toBe("first");
-    expect(startScreen(info(true), settings(null), false)).toBe("office");
+  it("offers the first start (the admin, then the keys) while this PC's store has nobody", () => {
+    const noAdmin = { needsAdmin: true, signedIn: false };
+    expect(startScreen(null, settings(null, noAdmin), true)).toBe("first");
+    expect(startScreen(null, settings("office", noAdmin), true)).toBe("first");
+    expect(startScreen(null, settings("contractor", noAdmin), true)).toBe("contractor");
   });
-  it("goes straight to contractor mode once chosen, unless the office has keys", () => {
-    expect(startScreen(info(false), settings("contractor"), false)).toBe("contractor");
-    expect(startScreen(info(true), settings("contractor"), false)).toBe("office");
+  it("asks who signs in before anything of the office, on this PC's store too", () => {
+    const out = { signedIn: false };
+    expect(startScreen(null, settings("office", out), true)).toBe("signin");
+    expect(startScreen(null, settings(null, out), true)).toBe("signin");
+    expect(startScreen(info(true), settings("office"), false)).toBe("office");
   });
-  it("shows the office shell (with its error) when the office cannot be opened", () => {
-    expect(startScreen(null, settings(null), true)).toBe("office");
-    expect(startScreen(null, settings("contractor"), true)).toBe("contractor");
+  it("keeps the office shell behind the lock screen", () => {
+    const locked = { signedIn: false, lockedBy: "係員" };
+    expect(startScreen(info(true), settings("office", locked), true)).toBe("office");
+  });
+  it("shows the office shell (with its error) when a signed-in office cannot be read", () => {
+    expect(startScreen(null, settings("office"), true)).toBe("office");
   });
   it("asks who signs in to the office server before anything else", () => {
     expect(startScreen(null, onServer(false), false)).toBe("signin");

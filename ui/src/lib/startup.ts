@@ -1,6 +1,6 @@
-// Which screen the window opens on: the sign-in screen while the office's server waits for
-// someone, the first-start screen until an office has keys or the user said they are a
-// contractor.
+// Which screen the window opens on: the first start (the office's admin and keys) until this
+// PC's store has someone on its roster, or contractor mode if the user said they are one; then
+// the sign-in screen until someone signs in, on this PC's store or the office's server.
 import type { OfficeInfo as AppInfo } from "../bindings/OfficeInfo";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 
@@ -8,14 +8,15 @@ export type Start = "loading" | "first" | "contractor" | "office" | "signin";
 
 export function startScreen(info: AppInfo | null, settings: SettingsInfo | null, failed: boolean): Start {
   if (!settings) return "loading";
-  // The office's server: nothing is shown until someone signs in.
-  if (settings.store.server && !settings.store.signedIn) return "signin";
+  const store = settings.store;
+  // Locked after a while without use: the office shell stays (hidden behind the lock screen).
+  if (store.lockedBy) return "office";
+  // This PC's store with nobody on its roster: the first start asks for the admin (a
+  // contractor's PC has no office at all).
+  if (store.needsAdmin) return settings.mode === "contractor" ? "contractor" : "first";
+  // Nobody signed in (this PC's store or the office's server): nothing is shown until someone
+  // does.
+  if (!store.signedIn) return "signin";
   if (!info && !failed) return "loading";
-  if (info?.keys) return "office";
-  // A PC of a shared office gets its keys with `handover join`, not from the first start.
-  if (info?.server) return "office";
-  if (settings.mode === "contractor") return "contractor";
-  // An office that cannot be opened (a damaged store…) still shows its error in the shell.
-  if (!info) return "office";
-  return "first";
+  return "office";
 }

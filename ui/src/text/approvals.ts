@@ -19,6 +19,7 @@ const ja = {
         ? `${r.limit}件を超えるお客様（${r.count}件）`
         : "パスフレーズ方式",
   request: "承認を依頼",
+  use: (id: string) => `承認済みの ${id} を使う`,
   refresh: "状態を更新",
   state: (v: ApprovalView) => {
     const a = v.approval;
@@ -54,6 +55,7 @@ const en: ApprovalText = {
         ? `More than ${r.limit} customers (${r.count})`
         : "The passphrase method",
   request: "Request approval",
+  use: (id: string) => `Use approved ${id}`,
   refresh: "Refresh",
   state: (v) => {
     const a = v.approval;

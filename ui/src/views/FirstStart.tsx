@@ -5,27 +5,33 @@ import type { OfficePublicKeys } from "../bindings/OfficePublicKeys";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { KeyCard } from "../components/KeyCard";
+import { RecoveryKeyCard } from "../components/RecoveryKeyCard";
+import { AdminForm } from "./AdminForm";
 import { t } from "../i18n";
 
 type Step = "choose" | "keys" | "register";
 
 /**
- * The first start on a data folder without office keys: office (operator name, office keys
- * shown with copy buttons and QR codes, the sample register) or contractor.
+ * The first start on this PC's store while it has nobody on its roster: office (the first
+ * admin's name and password, then the office keys shown with copy buttons and QR codes, the
+ * sample register) or contractor.
  */
 export function FirstStart({
   settings,
   onContractor,
+  onSettings,
   onFinished,
 }: {
   settings: SettingsInfo;
   onContractor: () => void;
+  /** Settings (the office's server, for a PC of a shared office; the data folder). */
+  onSettings: () => void;
   onFinished: () => void;
 }) {
   const tr = t();
   const [step, setStep] = useState<Step>("choose");
-  const [operator, setOperator] = useState(settings.operator);
   const [keys, setKeys] = useState<OfficePublicKeys | null>(null);
+  const [recovery, setRecovery] = useState<string | null>(null);
   const [busy, setBusy] = useState<ImportProgress | null>(null);
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -34,13 +40,14 @@ export function FirstStart({
     setError(null);
     api.setMode("contractor").then(onContractor, setError);
   };
-  const createKeys = async () => {
+  const createAdmin = async (name: string, password: string) => {
     setError(null);
     setWorking(true);
     try {
-      if (!settings.operatorFromEnv && operator.trim() !== settings.operator) await api.setOperator(operator);
       await api.setMode("office");
-      setKeys(await api.officeInit());
+      const report = await api.createAdmin(name, password);
+      setRecovery(report.recoveryKey ?? null);
+      setKeys(report.keys);
     } catch (e) {
       setError(e);
     } finally {
@@ -78,6 +85,9 @@ export function FirstStart({
                 <span>{tr.fsContractorBody}</span>
               </button>
             </div>
+            <button class="link" onClick={onSettings} data-testid="first-start-settings">
+              {tr.siSettings}
+            </button>
           </>
         )}
 
@@ -85,34 +95,12 @@ export function FirstStart({
           <>
             <h2>{tr.fsKeysTitle}</h2>
             {!keys && (
-              <form
-                class="form"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  createKeys();
-                }}
-              >
-                <label class="wide">
-                  {tr.fsOperator}
-                  <input
-                    value={operator}
-                    onInput={(e) => setOperator((e.target as HTMLInputElement).value)}
-                    disabled={settings.operatorFromEnv}
-                    required
-                    data-testid="operator"
-                  />
-                  {settings.operatorFromEnv && <span class="muted">{tr.fsOperatorEnv}</span>}
-                </label>
-                <p class="wide muted">{tr.fsKeysBody}</p>
-                <div class="actions">
-                  <button type="button" onClick={() => setStep("choose")}>
-                    {tr.back}
-                  </button>
-                  <button class="primary" type="submit" disabled={working || !operator.trim()} data-testid="create-keys">
-                    {tr.createKeys}
-                  </button>
-                </div>
-              </form>
+              <AdminForm
+                minChars={settings.store.passwordMinChars}
+                working={working}
+                onCreate={createAdmin}
+                onBack={() => setStep("choose")}
+              />
             )}
             {keys && (
               <>
@@ -120,6 +108,7 @@ export function FirstStart({
                   <strong>{tr.fsKeysDone}</strong>
                   <span>{tr.fsKeysHint}</span>
                 </div>
+                {recovery && <RecoveryKeyCard value={recovery} />}
                 <KeyCard title={tr.signingKey} value={keys.signingKey} fingerprint={keys.signingFingerprint} testid="office-signing" />
                 <KeyCard title={tr.recipient} value={keys.recipient} fingerprint={keys.recipientFingerprint} testid="office-recipient" />
                 <div class="actions">

@@ -10,10 +10,14 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t, type Lang } from "../i18n";
 import { open } from "../lib/dialog";
 import { AboutUpdate } from "./AboutUpdate";
+import { Operators } from "./Operators";
 import { rights } from "../lib/live";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
+import { tpr } from "../text/policyRules";
+import { ApprovalRules, SignInRules } from "./PolicyApproval";
 
-/** Language, data folder, the office's store, operator, and (for an office) the policy editor. */
+/** Language, data folder, the office's store, the signed-in operator, (for an admin) the office's
+ * operators, and (for an office) the policy editor. */
 export function Settings({
   settings,
   office,
@@ -29,18 +33,13 @@ export function Settings({
   onStoreChanged: () => void;
 }) {
   const tr = t();
-  const [operator, setOperator] = useState(settings.operator);
-  const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const done = (what: string) => () => {
-    setSaved(what);
-    onChanged();
-  };
+  const done = () => onChanged();
   const chooseDir = async () => {
     setError(null);
     const p = await open({ directory: true, title: tr.dataDir }).catch(setError);
-    if (p) api.setDataDir(p).then(done("dir"), setError);
+    if (p) api.setDataDir(p).then(done, setError);
   };
   const nextDir = settings.configuredDataDir;
   const restart =
@@ -82,7 +81,7 @@ export function Settings({
               <div class="row">
                 <button onClick={chooseDir}>{tr.stDataDirChange}</button>
                 {nextDir && (
-                  <button class="link" onClick={() => api.setDataDir(null).then(done("dir"), setError)}>
+                  <button class="link" onClick={() => api.setDataDir(null).then(done, setError)}>
                     {tr.stDataDirReset}
                   </button>
                 )}
@@ -100,33 +99,8 @@ export function Settings({
           </dd>
           <dt>{tr.operator}</dt>
           <dd>
-            {settings.store.server ? (
-              <div class="muted" data-testid="operator-server">{tr.stOperatorServer}</div>
-            ) : (
-            <form
-              class="row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                setError(null);
-                api.setOperator(operator).then(done("operator"), setError);
-              }}
-            >
-              <input
-                value={operator}
-                onInput={(e) => setOperator((e.target as HTMLInputElement).value)}
-                disabled={settings.operatorFromEnv}
-                aria-label={tr.operator}
-                required
-              />
-              {!settings.operatorFromEnv && (
-                <button type="submit" disabled={!operator.trim() || operator.trim() === settings.operator}>
-                  {tr.stSave}
-                </button>
-              )}
-              {saved === "operator" && <span class="muted">{tr.stSaved}</span>}
-            </form>
-            )}
-            {settings.operatorFromEnv && !settings.store.server && <div class="muted">{tr.fsOperatorEnv}</div>}
+            <span data-testid="settings-operator">{settings.operator}</span>
+            {settings.store.server && <div class="muted" data-testid="operator-server">{tr.stOperatorServer}</div>}
           </dd>
           {settings.configFile && (
             <>
@@ -139,6 +113,7 @@ export function Settings({
         </dl>
       </article>
       <AboutUpdate />
+      {office && rights.value.manageOperators && <Operators minChars={settings.store.passwordMinChars} />}
       {!office ? (
         <div class="empty">{tr.stPolicyOfficeOnly}</div>
       ) : rights.value.editPolicy ? (
@@ -277,10 +252,11 @@ function PolicyEditor() {
   const problems = policyProblems(form, limits);
   const dirty = !samePolicy(form, view.policy) || !!view.loadError;
   const fields: Field[] = view.selectable;
-  const setNumber = (k: NumberKey) => (e: Event) => {
+  const edit = (f: PolicyForm) => {
     setSaved(false);
-    setForm({ ...form, [k]: (e.target as HTMLInputElement).valueAsNumber });
+    setForm(f);
   };
+  const setNumber = (k: NumberKey) => (e: Event) => edit({ ...form, [k]: (e.target as HTMLInputElement).valueAsNumber });
   const save = () => {
     setError(null);
     setBusy(true);
@@ -298,6 +274,7 @@ function PolicyEditor() {
     customerRetention: tr.stCustomerRetentionTooShort,
     return: tr.stReturnTooShort,
     notify: tr.stNotifyTooShort,
+    range: tpr().outOfRange,
   };
 
   return (
@@ -335,10 +312,7 @@ function PolicyEditor() {
                       checked={w.fields.includes(f)}
                       disabled={f === limits.requiredField}
                       aria-label={`${lang.value === "ja" ? w.labelJa : w.labelEn}: ${fieldLabel(f)}`}
-                      onChange={() => {
-                        setSaved(false);
-                        setForm(toggleField(form, w.id, f, fields, limits));
-                      }}
+                      onChange={() => edit(toggleField(form, w.id, f, fields, limits))}
                       data-testid={`policy-${w.id}-${f}`}
                     />
                   </td>
@@ -348,10 +322,9 @@ function PolicyEditor() {
           </tbody>
         </table>
       </div>
-      <PolicyRules form={form} limits={limits} setNumber={setNumber} onRule={(supervision) => {
-        setSaved(false);
-        setForm({ ...form, supervision });
-      }} />
+      <PolicyRules form={form} limits={limits} setNumber={setNumber} onRule={(supervision) => edit({ ...form, supervision })} />
+      <ApprovalRules form={form} limits={limits} onChange={edit} />
+      <SignInRules form={form} limits={limits} onChange={edit} />
       {problems.map((p) => (
         <div class="banner warn" role="status" key={p}>
           {problemText[p]}

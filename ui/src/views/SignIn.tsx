@@ -1,13 +1,16 @@
 import { useState } from "preact/hooks";
-import { api } from "../api";
+import { api, isIpcError } from "../api";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
+import { localDateTime } from "../lib/dates";
+import { tsi } from "../text/signin";
 
 /**
- * Signing in to the office's server: a login and a password. The password stays in this
- * form's memory until it is sent, and is cleared whether the server accepts it or not; it is
- * never written to the settings or the webview's storage.
+ * Signing in: on this PC's store an operator's name and password, on the office's server a
+ * login and its password. The password stays in this form's memory until it is sent, and is
+ * cleared whether it is accepted or not; it is never written to the settings or the webview's
+ * storage.
  */
 export function SignIn({
   settings,
@@ -19,6 +22,8 @@ export function SignIn({
   onSettings: () => void;
 }) {
   const tr = t();
+  const ts = tsi();
+  const server = settings.store.server;
   const [login, setLogin] = useState(settings.store.login ?? "");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -34,21 +39,24 @@ export function SignIn({
       .then(onSignedIn, setError)
       .finally(() => setBusy(false));
   };
-  const canSubmit = login.trim() !== "" && (password !== "" || settings.store.passwordKnown) && !busy;
+  const passwordKnown = !!server && settings.store.passwordKnown;
+  const canSubmit = login.trim() !== "" && (password !== "" || passwordKnown) && !busy;
   return (
     <section class="view scroll" data-testid="sign-in">
       <div class="toolbar">
-        <h1>{tr.siTitle}</h1>
+        <h1>{server ? tr.siTitle : ts.title}</h1>
       </div>
       <article class="card settings">
-        <p class="muted">{tr.siLead}</p>
+        <p class="muted">{server ? tr.siLead : ts.lead}</p>
         <form class="form" onSubmit={submit} autocomplete="off">
-          <label class="wide">
-            {tr.siServer}
-            <code data-testid="sign-in-server">{settings.store.server}</code>
-          </label>
+          {server && (
+            <label class="wide">
+              {tr.siServer}
+              <code data-testid="sign-in-server">{server}</code>
+            </label>
+          )}
           <label>
-            {tr.siLogin}
+            {server ? tr.siLogin : ts.name}
             <input
               value={login}
               onInput={(e) => setLogin((e.target as HTMLInputElement).value)}
@@ -68,8 +76,8 @@ export function SignIn({
               data-testid="sign-in-password"
             />
           </label>
-          {settings.store.passwordKnown && <div class="muted wide">{tr.siPasswordKnown}</div>}
-          {error ? <ErrorBanner error={error} /> : null}
+          {passwordKnown && <div class="muted wide">{tr.siPasswordKnown}</div>}
+          <SignInError error={error} />
           <div class="actions">
             <button type="button" class="link" onClick={onSettings}>
               {tr.siSettings}
@@ -81,5 +89,21 @@ export function SignIn({
         </form>
       </article>
     </section>
+  );
+}
+
+/** A refused sign-in; a locked-out operator also reads until when, in this PC's local time. */
+export function SignInError({ error }: { error: unknown }) {
+  if (!error) return null;
+  const until = isIpcError(error) ? error.lockedUntil : null;
+  return (
+    <div class="wide">
+      <ErrorBanner error={error} />
+      {until && (
+        <div class="banner warn" role="status" data-testid="locked-until">
+          {tsi().lockedUntil(localDateTime(until, lang.value))}
+        </div>
+      )}
+    </div>
   );
 }

@@ -20,9 +20,10 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
 
     /// Sign in as this operator (embedded store; password from HANDOVER_PASSWORD, standard
-    /// input, or asked). An office without operators yet takes it as a typed name until
-    /// `init --admin`. On a shared store the signed-in login is the operator
-    #[arg(long, global = true, value_name = "NAME")]
+    /// input, or asked). An office without operators yet first gets its admin (`init --admin
+    /// NAME`, or `operator add NAME --role admin`). On a shared store the signed-in login is the
+    /// operator
+    #[arg(long, global = true, value_name = "NAME", env = "HANDOVER_OPERATOR")]
     pub operator: Option<String>,
 
     /// The office's shared PostgreSQL store, as a libpq URL
@@ -95,7 +96,7 @@ pub enum Command {
     /// Delete personal data and provision records past their retention period (policy), and
     /// record it
     Purge(PurgeArgs),
-    /// The people of a shared office: their logins and roles (admin)
+    /// The people of the office: their names and roles (admin)
     #[command(subcommand)]
     Operator(OperatorCmd),
     /// The office's keys, for the other PCs of a shared office; the recovery key
@@ -181,18 +182,21 @@ pub struct JoinArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum OperatorCmd {
-    /// Create a login with a role; the new password is read from stdin (asked twice on a
-    /// terminal), and the server receives only its SCRAM verifier
+    /// Add a person with a role; the new password is read from HANDOVER_PASSWORD or stdin
+    /// (asked twice on a terminal), and the store keeps only its verifier (Argon2id hash, or the
+    /// server's SCRAM verifier). While an office has nobody yet, its first admin is added this
+    /// way without signing in
     Add(OperatorAddArgs),
-    /// List the office's logins, their roles and whether they may sign in
+    /// List the office's people, their roles and whether they may sign in
     List(JsonFlag),
-    /// Stop a login from signing in (its entries stay, under its name)
+    /// Stop a person from signing in (their entries stay, under their name)
     Disable(OperatorNameArg),
 }
 
 #[derive(Debug, Args)]
 pub struct OperatorAddArgs {
-    /// Login name (lower-case letters, digits, '_', '.', '-'; e.g. tanaka.h)
+    /// Name: on the embedded store a person's name (Japanese welcome, at most 32 characters);
+    /// on a shared store a login (lower-case letters, digits, '_', '.', '-'; e.g. tanaka.h)
     pub name: String,
     /// staff (import, pack, register requests), manager (also decide requests, roster, purge,
     /// export), admin (also operators)
@@ -205,7 +209,7 @@ pub struct OperatorAddArgs {
 
 #[derive(Debug, Args)]
 pub struct OperatorNameArg {
-    /// Login name
+    /// Name (a login on a shared store)
     pub name: String,
 }
 
@@ -404,9 +408,9 @@ pub struct KeysArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Create the office's first admin with this name (password from HANDOVER_PASSWORD,
-    /// standard input, or asked twice); in an office made before sign-in, the admin is added
-    /// and its data and history stay
+    /// The office's first admin (required on the embedded store; password from
+    /// HANDOVER_PASSWORD, standard input, or asked twice); in an office made before sign-in, the
+    /// admin is added and its data and history stay
     #[arg(long, value_name = "NAME")]
     pub admin: Option<String>,
     /// Print JSON instead of text

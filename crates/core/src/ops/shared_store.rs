@@ -113,17 +113,13 @@ pub fn open_office(
                 return super::sign_in(dir, name, password);
             }
             let store = super::vault::open_plain(&dir)?;
-            if store.has_operators()? {
-                let (Some(name), Some(password)) = (operator, password) else {
-                    return Err(Error::SignInRequired(store.location()));
-                };
-                return super::sign_in_with(dir, Box::new(store), name, password);
+            if !store.has_operators()? {
+                return Err(Error::NoAdmin(store.location()));
             }
-            Office::with_store(
-                dir,
-                Box::new(store),
-                operator.map_or_else(super::default_operator, str::to_string),
-            )
+            let (Some(name), Some(password)) = (operator, password) else {
+                return Err(Error::SignInRequired(store.location()));
+            };
+            super::sign_in_with(dir, Box::new(store), name, password)
         }
         StoreChoice::Server(_) => {
             let store = choice.open(&dir, password)?;

@@ -352,7 +352,15 @@ fn an_office_from_before_sign_in_gets_its_admin_and_keeps_its_data_and_history()
         .unwrap()
         .execute("DELETE FROM operators", [])
         .unwrap();
-
+    // Nothing opens it, not even with a name: it first gets its admin.
+    let e = ops::open_office(
+        DataDir::new(&data),
+        &ops::StoreChoice::Embedded,
+        None,
+        Some(OPERATOR),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "no_admin");
     let e = ops::sign_in(DataDir::new(&data), ADMIN, &password(PASSWORD)).unwrap_err();
     assert_eq!(e.code(), "no_admin");
     let (office, report) =

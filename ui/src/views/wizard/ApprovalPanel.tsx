@@ -13,11 +13,17 @@ export function ApprovalPanel({ draft, known, update, onError }: StepProps & { o
   const tx = tap();
   const [need, setNeed] = useState<ApprovalNeed | null>(null);
   const [mine, setMine] = useState<ApprovalView | null>(null);
+  // This person's approved, unused approvals: one asked for before signing out can be chosen
+  // (the core refuses it at pack unless it was approved for exactly this handover).
+  const [usable, setUsable] = useState<ApprovalView[]>([]);
   const sel = selection(draft, known);
   const returnBy = draft.returnBy || null;
   const load = () => {
     api.approvalNeed(sel, returnBy).then(setNeed, onError);
-    if (!draft.approval) return;
+    if (!draft.approval) {
+      api.approvals(false).then((list) => setUsable(list.filter((v) => v.canPack)), onError);
+      return;
+    }
     api.approvals(false).then((list) => setMine(list.find((v) => v.approval.id === draft.approval) ?? null), onError);
   };
   useEffect(load, []);
@@ -43,9 +49,16 @@ export function ApprovalPanel({ draft, known, update, onError }: StepProps & { o
           </button>
         </p>
       ) : (
-        <button type="button" class="primary" onClick={ask} data-testid="approval-request">
-          {tx.request}
-        </button>
+        <p class="row">
+          <button type="button" class="primary" onClick={ask} data-testid="approval-request">
+            {tx.request}
+          </button>
+          {usable.map((v) => (
+            <button type="button" key={v.approval.id} onClick={() => { update({ approval: v.approval.id }); setMine(v); }} data-testid={`approval-use-${v.approval.id}`}>
+              {tx.use(v.approval.id)}
+            </button>
+          ))}
+        </p>
       )}
     </div>
   );

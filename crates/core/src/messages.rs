@@ -714,16 +714,11 @@ impl crate::Error {
                 contractor,
                 review_due,
                 certificate_expired,
-            } => {
-                let mut parts = Vec::new();
-                if let Some(d) = review_due {
-                    parts.push(format!("年次点検の期限 {d} を過ぎています"));
-                }
-                if let Some(d) = certificate_expired {
-                    parts.push(format!("認証の有効期限 {d} を過ぎています"));
-                }
-                format!("{contractor}: {}", parts.join("、"))
-            }
+            } => supervision_due_ja(
+                contractor,
+                review_due.as_ref(),
+                certificate_expired.as_ref(),
+            ),
             E::UnknownHandover(id) => format!("引渡し番号 {id} の記録はありません"),
             E::ReceiptRefused { file, reason } => {
                 format!("{}: {}。何も記録していません", file.display(), reason.ja())
@@ -782,6 +777,22 @@ impl crate::Error {
             _ => self.to_string(),
         }
     }
+}
+
+/// What is overdue in a contractor's supervision, in Japanese.
+fn supervision_due_ja(
+    contractor: &str,
+    review_due: Option<&impl std::fmt::Display>,
+    certificate_expired: Option<&impl std::fmt::Display>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = review_due {
+        parts.push(format!("年次点検の期限 {d} を過ぎています"));
+    }
+    if let Some(d) = certificate_expired {
+        parts.push(format!("認証の有効期限 {d} を過ぎています"));
+    }
+    format!("{contractor}: {}", parts.join("、"))
 }
 
 impl PackWarning {

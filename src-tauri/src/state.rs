@@ -399,7 +399,7 @@ mod tests {
         // A server that cannot be reached, an empty login: refused, still signed out.
         let pw = SecretString::from("correct horse battery");
         assert_eq!(code(state.sign_in("sato", Some(&pw))), "store_unavailable");
-        assert_eq!(code(state.sign_in("  ", Some(&pw))), "invalid");
+        assert_eq!(code(state.sign_in("  ", Some(&pw))), "shared_store_setup");
         assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
         // The office server's first admin is its owner, not one made here.
         assert_eq!(code(state.create_admin("someone", &pw)), "invalid");

@@ -46,7 +46,11 @@ fn run(data: &Path, args: &[&str], path: &str, stdin: &str) -> Output {
         .arg("--data-dir")
         .arg(data)
         .args(args)
+        // Signed in as the office's admin on every call (the PIN, if any, is on stdin).
         .env("HANDOVER_OPERATOR", "tester")
+        .env("HANDOVER_PASSWORD", "test password 1234")
+        .env("HANDOVER_TEST_FAST_HASH", "1")
+        .env_remove("HANDOVER_STORE")
         .env("NO_COLOR", "1")
         .env("LANG", "C")
         .env("PATH", path)
@@ -118,7 +122,7 @@ impl Office {
         let data = tmp.join("data");
         let path = path_with(Some(plugins));
         let register = fixtures().join("registers/basic_utf8.csv");
-        ok(run(&data, &["init"], &path, ""));
+        ok(run(&data, &["init", "--admin", "tester"], &path, ""));
         ok(run(
             &data,
             &["import", register.to_str().unwrap()],

@@ -319,12 +319,14 @@ fn an_office_with_nobody_on_its_roster_gets_its_first_admin_with_operator_add() 
         &["init", "--admin", "kanri"],
         "",
     ));
-    // An office from before sign-in: its roster is empty (as migration 0007 left it).
+    // An office from before sign-in: its roster is empty (as migration 0007 left it) and it
+    // has no data key yet (no vault file, nothing in the store's key check).
     let db = data.join("handover.sqlite3");
     rusqlite::Connection::open(&db)
         .unwrap()
-        .execute("DELETE FROM operators", [])
+        .execute_batch("DELETE FROM operators; DELETE FROM vault_check;")
         .unwrap();
+    std::fs::remove_file(data.join("vault.json")).unwrap();
     // Nobody can work in it yet, and a typed name does not open it.
     refused(
         run(

@@ -1472,7 +1472,7 @@ mod tests {
     fn no_new_generic_refusal_appears() {
         const LEFT: &[(&str, usize)] = &[
             ("crates/cli/src/operators.rs", 1),
-            ("crates/core/src/bundle/open.rs", 3),
+            ("crates/core/src/bundle/open/output.rs", 3),
             ("crates/core/src/error.rs", 3),
             ("crates/core/src/operators.rs", 1),
             ("crates/core/src/ops.rs", 1),

@@ -243,6 +243,15 @@ impl Wrap {
     }
 }
 
+/// A fault of the program, not of the input: the vault's own parameters or its serializer
+/// (a wrap read from the file that fails here is reported as damaged by the caller).
+fn internal(what: String) -> Error {
+    crate::refusal::Refusal::Internal {
+        what: format!("vault: {what}"),
+    }
+    .into()
+}
+
 fn corrupt(path: &Path, what: String) -> Error {
     Error::VaultCorrupt {
         path: path.to_path_buf(),
@@ -253,14 +262,14 @@ fn corrupt(path: &Path, what: String) -> Error {
 /// Argon2id(password, salt) with the given parameters → a key-encryption key.
 fn password_kek(password: &SecretString, salt: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>> {
     let Kdf::Argon2id { m, t, p } = *kdf else {
-        return Err(Error::invalid("vault", "not a password wrap"));
+        return Err(internal("not a password wrap".into()));
     };
     let params = Params::new(m, t, p, Some(32))
-        .map_err(|e| Error::invalid("vault", format!("Argon2id parameters: {e}")))?;
+        .map_err(|e| internal(format!("Argon2id parameters: {e}")))?;
     let mut kek = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(password.expose_secret().as_bytes(), salt, kek.as_mut())
-        .map_err(|e| Error::invalid("vault", format!("Argon2id: {e}")))?;
+        .map_err(|e| internal(format!("Argon2id: {e}")))?;
     Ok(kek)
 }
 
@@ -349,8 +358,7 @@ impl Vault {
 
     /// Write the vault durably (owner-only; a temporary sibling renamed over the file).
     pub fn save(&self) -> Result<()> {
-        let text = serde_json::to_string_pretty(&self.file)
-            .map_err(|e| Error::invalid("vault", e.to_string()))?;
+        let text = serde_json::to_string_pretty(&self.file).map_err(|e| internal(e.to_string()))?;
         crate::fsutil::write_atomic_private(&self.path, text.as_bytes())
     }
 

@@ -382,18 +382,21 @@ mod tests {
             key_source(&req(None, Some("a passphrase"))),
             Ok(KeySource::Passphrase(_))
         ));
-        assert_eq!(key_source(&req(None, None)).err().unwrap().code, "invalid");
+        assert_eq!(
+            key_source(&req(None, None)).err().unwrap().code,
+            "key_choice"
+        );
         assert_eq!(
             key_source(&req(Some("k.txt"), Some("pass")))
                 .err()
                 .unwrap()
                 .code,
-            "invalid"
+            "key_choice"
         );
         // Blank strings count as not given.
         assert_eq!(
             key_source(&req(Some("  "), Some(""))).err().unwrap().code,
-            "invalid"
+            "key_choice"
         );
     }
 }

@@ -124,6 +124,12 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     receipt_no_files: "取り込む受領証ファイルが指定されていません。",
     plugin_missing: "ハードウェア鍵（YubiKey・TPM など）を使うための age プラグインがインストールされていません。何もしていません。",
     plugin_failed: "ハードウェア鍵の age プラグインが処理を断りました（PIN の誤り、鍵が挿さっていない、など）。",
+    vault_missing: "この事務所のデータの鍵を開くファイル（vault.json）が見つかりません。バックアップから戻してください。何も変更していません。",
+    vault_corrupt: "鍵を開くファイル（vault.json）が壊れています。バックアップから戻すか、回復キーを使ってください。何も変更していません。",
+    vault_mismatch: "鍵を開くファイル（vault.json）が別の事務所のものです。この事務所のデータは開けません。何も変更していません。",
+    no_vault: "この事務所のデータはまだ暗号化されていません。何も変更していません。",
+    recovery_key_typo: "回復キーの形が正しくありません（4文字ずつ9組）。打ち間違いがないか確かめてください。何も変更していません。",
+    recovery_key_wrong: "この回復キーではこの事務所を開けません。何も変更していません。",
   },
   en: {
     io: "A file could not be read or written.",
@@ -245,6 +251,12 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     receipt_no_files: "No receipt file was given to import.",
     plugin_missing: "The age plugin for this key on hardware (YubiKey, TPM…) is not installed. Nothing was done.",
     plugin_failed: "The age plugin of the key on hardware refused (wrong PIN, key not inserted…).",
+    vault_missing: "The file that unlocks this office's data key (vault.json) is missing. Restore it from a backup. Nothing was changed.",
+    vault_corrupt: "The file that unlocks the office's key (vault.json) is damaged. Restore it from a backup or use the recovery key. Nothing was changed.",
+    vault_mismatch: "The file that unlocks the key (vault.json) belongs to another office: it does not open this office's data. Nothing was changed.",
+    no_vault: "This office's data is not encrypted at rest yet. Nothing was changed.",
+    recovery_key_typo: "This is not a recovery key as printed (9 groups of 4 characters). Check it for a typo. Nothing was changed.",
+    recovery_key_wrong: "This recovery key does not unlock this office. Nothing was changed.",
   },
 };
 

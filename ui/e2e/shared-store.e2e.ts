@@ -92,7 +92,7 @@ if (!ADMIN && !REQUIRED) {
         // A URL with a password is refused, saying why, and nothing changes.
         await app.type("store-url", `postgres://${staff}:${encodeURIComponent(PASSWORD)}@${new URL(ADMIN).host}/${db}`);
         await app.click("store-connect");
-        await app.waitForText("error", (s) => s.includes("password"));
+        await app.waitForText("error", (s) => s.includes("パスワード"));
         expect(await app.byId("store-own").isExisting()).toBe(true);
 
         await app.type("store-url", url(staff));

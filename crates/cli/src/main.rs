@@ -33,7 +33,11 @@ use handover_core::{ContractorChange, ContractorInput, DataDir};
 use args::{Cli, Command, ContractorCmd, LedgerCmd};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // HANDOVER_OPERATOR set but empty (a script clearing it) names nobody, as if unset.
+    if cli.operator.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        cli.operator = None;
+    }
     match run(cli) {
         Ok(code) => code,
         Err(err) => failure::report(&err),

@@ -897,3 +897,28 @@ fn staff_cannot_repoint_a_handover_through_its_seal() {
     assert_eq!(seq_of(), before);
     assert!(ops::verify_ledger(&staff).is_ok());
 }
+
+/// Issue 13's walk on the shared store ends with the 操作記録 showing an export: a manager saves
+/// a customer's disclosure record and the record of use names the export, the login and the
+/// customer.
+#[test]
+fn an_export_shows_in_the_record_of_use_on_the_shared_store() {
+    use handover_core::usage::UseKind;
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    drop(staff);
+    let mut manager = s.office("manager");
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("C0003.html");
+    ops::save_customer_report(&mut manager, "C0003", &path).unwrap();
+    assert!(path.exists());
+    let rows = ops::usage_report(&manager, &ops::UsageFilter::default()).unwrap();
+    let export = rows
+        .iter()
+        .find(|u| u.use_kind() == Some(UseKind::ReportExport))
+        .unwrap_or_else(|| panic!("no export in the record of use: {rows:?}"));
+    assert_eq!(export.operator, s.pg.login("manager"));
+    assert_eq!(export.customers, ["C0003"]);
+    assert!(export.detail.contains("html"), "{}", export.detail);
+}

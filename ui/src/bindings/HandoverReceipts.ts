@@ -18,4 +18,10 @@ state: ReceiptState,
 /**
  * Its receipts.
  */
-receipts: ReceiptStatus, };
+receipts: ReceiptStatus, 
+/**
+ * Days past its return-or-destroy date while it is still open (`None`: closed, or not
+ * due yet), by the office's today: the overdue list's rule, decided here so that the
+ * screen compares no dates.
+ */
+daysOverdue: number | null, };

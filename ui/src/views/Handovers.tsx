@@ -120,8 +120,9 @@ function HandoverRow({ row, today, closing, onClosing, onError, onClosed }: RowP
   const tx = ta();
   const l = lang.value;
   const h = row.handover;
-  const late = !h.closedOn && h.returnBy < today;
-  const daysPast = Math.round((Date.parse(today) - Date.parse(h.returnBy)) / 86_400_000);
+  // Overdue and by how many days: decided in the core (the office's today), not compared here.
+  const daysPast = row.daysOverdue ?? 0;
+  const late = row.daysOverdue != null;
   return (
     <tr class={late ? "late-row" : ""} data-testid={`handover-${h.id}`}>
       <td class="mono nw">{h.id}</td>

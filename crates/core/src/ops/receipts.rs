@@ -444,16 +444,22 @@ pub struct HandoverReceipts {
     pub state: ReceiptState,
     /// Its receipts.
     pub receipts: ReceiptStatus,
+    /// Days past its return-or-destroy date while it is still open (`None`: closed, or not
+    /// due yet), by the office's today: the overdue list's rule, decided here so that the
+    /// screen compares no dates.
+    pub days_overdue: Option<u32>,
 }
 
 /// Every handover (oldest first) with where it stands with its receipts.
 pub fn handovers_with_receipts(office: &Office) -> Result<Vec<HandoverReceipts>> {
     let mut status = receipt_status(office)?;
+    let today = office.today();
     Ok(super::handovers(office)?
         .into_iter()
         .map(|h| {
             let receipts = status.remove(&h.id).unwrap_or_default();
             HandoverReceipts {
+                days_overdue: h.is_overdue(today).then(|| h.days_overdue(today)),
                 state: receipts.state(&h),
                 handover: h,
                 receipts,

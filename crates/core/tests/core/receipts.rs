@@ -416,6 +416,11 @@ fn each_handover_says_whether_it_has_no_receipt_a_receipt_or_was_closed_by_hand(
     ops::import_receipts(&mut rx.t.office, &[received]).unwrap();
     assert_eq!(state_of(&rx, &b), ReceiptState::Received);
     assert_eq!(state_of(&rx, &c), ReceiptState::NoReceipt);
+    let rows = ops::handovers_with_receipts(&rx.t.office).unwrap();
+    assert!(
+        rows.iter().all(|r| r.days_overdue.is_none()),
+        "none due yet"
+    );
 
     // Half a year later both open ones are overdue: one received, one without any receipt.
     rx.t.office = Office::open(DataDir::new(rx.t.data()), support::OPERATOR)
@@ -436,6 +441,29 @@ fn each_handover_says_whether_it_has_no_receipt_a_receipt_or_was_closed_by_hand(
             (c.as_str(), ReceiptState::NoReceipt, None)
         ]
     );
+    // The handovers list says how late in days, as the report does, and nothing for the one
+    // closed by hand.
+    let days = |id: &str| {
+        report
+            .handovers
+            .iter()
+            .find(|h| h.handover_id == id)
+            .map(|h| h.days_overdue)
+    };
+    let list: Vec<_> = ops::handovers_with_receipts(&rx.t.office)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.handover.id, r.days_overdue))
+        .collect();
+    assert_eq!(
+        list,
+        [
+            (a.clone(), None),
+            (b.clone(), days(&b)),
+            (c.clone(), days(&c))
+        ]
+    );
+    assert!(days(&b).unwrap() > 150, "{:?}", days(&b));
 }
 
 /// A bundle exported into two folders: one destruction deletes it in both (each checked

@@ -117,12 +117,19 @@ export function App() {
     if (start !== "office") return;
     watch.current.reset();
     let stopped = false;
+    // The first head read after a (re)start is only a baseline: a change recorded between the
+    // screen's own load and that read would never count as a move, so the first answer
+    // reloads what is shown as well.
+    let first = true;
     const check = () =>
       api.ledgerSeq().then(
         (seq) => {
           if (stopped) return;
           setLost(null);
-          if (watch.current.seen(seq)) {
+          const moved = watch.current.seen(seq);
+          const baseline = first && seq !== null;
+          if (seq !== null) first = false;
+          if (moved || baseline) {
             storeRevision.value++;
             refresh();
           }

@@ -5,11 +5,10 @@ import { api, isIpcError } from "./api";
 import type { OfficeInfo as AppInfo } from "./bindings/OfficeInfo";
 import type { SettingsInfo } from "./bindings/SettingsInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
-import { lang, setLang, t, type Lang } from "./i18n";
+import { type Lang, lang, setLang, t } from "./i18n";
 import { CHECK_EVERY_MS, HeadWatch, NO_RIGHTS, connectionLost, rights, storeRevision } from "./lib/live";
 import { useIdleLock } from "./lib/idle";
 import { startScreen } from "./lib/startup";
-import { ta } from "./text/accountability";
 import { Topbar } from "./components/Topbar";
 import { Contractors } from "./views/Contractors";
 import { FirstStart } from "./views/FirstStart";
@@ -180,9 +179,9 @@ export function App() {
   const tr = t();
   const officeNav: [View, ComponentChildren][] = [
     ["register", tr.navRegister], ["handover", tr.navHandover],
-    ["requests", ta().navRequests],
+    ["requests", t().navRequests],
     ["approvals", <ApprovalsLabel />],
-    ["history", ta().navHistory],
+    ["history", t().navHistory],
     ["contractors", tr.navContractors], ["ledger", tr.navLedger],
   ];
   const contractorNav: [View, ComponentChildren][] = [

@@ -2,16 +2,11 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HEADLINES } from "./bindings/messages";
-import { errorHeadline, lang, t } from "./i18n";
-import { ts } from "./screens-i18n";
-import { ta } from "./text/accountability";
-import { tap } from "./text/approvals";
-import { tl } from "./text/ledger";
-import { tsv } from "./text/supervision";
-import { trc } from "./text/receipts";
-import { tu } from "./text/usage";
-import { tsi } from "./text/signin";
-import { tpr } from "./text/policyRules";
+import { errorHeadline, lang } from "./i18n";
+import { en } from "./text/en";
+import { ja } from "./text/ja";
+
+const DICTIONARIES = ["text/ja.ts", "text/en.ts"];
 
 /** Every source file of the app but the tests and the generated bindings. */
 function sources(dir = join(__dirname)): string[] {
@@ -21,19 +16,6 @@ function sources(dir = join(__dirname)): string[] {
     return /\.(ts|tsx)$/.test(name) && !name.endsWith(".test.ts") ? [path] : [];
   });
 }
-
-const DICTIONARIES: [string, () => object][] = [
-  ["i18n.ts", t],
-  ["screens-i18n.ts", ts],
-  ["text/accountability.ts", ta],
-  ["text/ledger.ts", tl],
-  ["text/approvals.ts", tap],
-  ["text/supervision.ts", tsv],
-  ["text/receipts.ts", trc],
-  ["text/usage.ts", tu],
-  ["text/signin.ts", tsi],
-  ["text/policyRules.ts", tpr],
-];
 
 function inLang<T>(l: "ja" | "en", f: () => T): T {
   const before = lang.value;
@@ -45,21 +27,37 @@ function inLang<T>(l: "ja" | "en", f: () => T): T {
   }
 }
 
-describe("the UI's dictionaries", () => {
-  const code = sources().map((f) => readFileSync(f, "utf8"));
-  for (const [file, dict] of DICTIONARIES) {
-    it(`${file}: English has every Japanese key and no other`, () => {
-      const ja = Object.keys(inLang("ja", dict)).sort();
-      const en = Object.keys(inLang("en", dict)).sort();
-      expect(en).toEqual(ja);
-    });
-    it(`${file}: every key is used somewhere`, () => {
-      const unused = Object.keys(inLang("ja", dict)).filter(
-        (key) => !code.some((text) => new RegExp(`\\.${key}\\b`).test(text)),
-      );
-      expect(unused).toEqual([]);
-    });
-  }
+/** The keys of a dictionary, nested ones as `outer.inner`, so a table inside one is checked too. */
+function keyPaths(dict: object, prefix = ""): string[] {
+  return Object.entries(dict).flatMap(([key, value]) =>
+    value && typeof value === "object" ? [prefix + key, ...keyPaths(value, `${prefix}${key}.`)] : [prefix + key],
+  );
+}
+
+describe("the UI's dictionary (one per language)", () => {
+  const files = sources();
+  const code = files.filter((f) => !DICTIONARIES.some((d) => f.endsWith(d))).map((f) => readFileSync(f, "utf8"));
+  it("English has every Japanese key, nested ones too, and no other", () => {
+    expect(keyPaths(en).sort()).toEqual(keyPaths(ja).sort());
+  });
+  it("every text is a string or a function in both languages alike", () => {
+    for (const key of Object.keys(ja) as (keyof typeof ja)[]) {
+      expect(typeof en[key], key).toBe(typeof ja[key]);
+    }
+  });
+  it("every key is used somewhere outside the dictionaries", () => {
+    const unused = Object.keys(ja).filter((key) => !code.some((text) => new RegExp(`\\.${key}\\b`).test(text)));
+    expect(unused).toEqual([]);
+  });
+  it("no other file holds a table of the UI's words", () => {
+    const tables = files.filter(
+      (f) => !DICTIONARIES.some((d) => f.endsWith(d)) && /\bconst (ja|en)\b|\bj \? "|FIELDS_(JA|EN)/.test(readFileSync(f, "utf8")),
+    );
+    expect(tables).toEqual([]);
+  });
+  it("the unused-key check catches a key no screen reads", () => {
+    expect(code.some((text) => /\.noScreenReadsThisKey\b/.test(text))).toBe(false);
+  });
 });
 
 describe("error headlines", () => {

@@ -1,12 +1,12 @@
 import type { ManifestApproval } from "../bindings/ManifestApproval";
-import { tap } from "../text/approvals";
+import { t } from "../i18n";
 
 /** "approved by X on …": the manager's approval a bundle's signed manifest carries (上長承認),
  * for the contractor who opens it. */
 export function ApprovedBy({ approval }: { approval: ManifestApproval }) {
   return (
     <div class="small" data-testid="approved-by">
-      {tap().approvedBy(approval.approvedBy, approval.approvedAt, approval.id)}
+      {t().approvedBy(approval.approvedBy, approval.approvedAt, approval.id)}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Customer } from "../bindings/Customer";
-import { t } from "../i18n";
+import { fieldLabel, t } from "../i18n";
 import { visibleWindow } from "../lib/virtual";
 
 const ROW_HEIGHT = 34;
@@ -45,7 +45,7 @@ export function CustomerTable({
   useEffect(() => onRange(w.start, w.end), [w.start, w.end, resetKey, count]);
   const visible: (Customer | undefined)[] = [];
   for (let i = w.start; i < w.end; i++) visible.push(rowAt(i));
-  const cols = [tr.colId, tr.colName, tr.colKana, tr.colPostal, tr.colAddress, tr.colPhone, tr.colService, tr.colPlan];
+  const cols = [fieldLabel("customer_id"), fieldLabel("name"), fieldLabel("name_kana"), fieldLabel("postal_code"), fieldLabel("address"), fieldLabel("phone"), fieldLabel("service"), tr.colPlan];
   return (
     <div class="table" role="table" aria-rowcount={count} data-testid="customer-table">
       <div class="thead" role="row">

@@ -1,4 +1,4 @@
-import { tsi } from "../text/signin";
+import { t } from "../i18n";
 
 /**
  * A new password, typed twice, with the core's length rule as a hint (the core checks it; the
@@ -19,7 +19,7 @@ export function NewPassword({
   onAgain: (v: string) => void;
   testid: string;
 }) {
-  const ts = tsi();
+  const ts = t();
   const mismatch = again !== "" && again !== value;
   return (
     <>

@@ -1,4 +1,4 @@
-import { tsi } from "../text/signin";
+import { t } from "../i18n";
 
 /**
  * The office's recovery key, shown once right after the first admin is created (issue 14): the
@@ -6,7 +6,7 @@ import { tsi } from "../text/signin";
  * hands it over once and never stores it readable, so this screen is the only chance to copy it.
  */
 export function RecoveryKeyCard({ value }: { value: string }) {
-  const ts = tsi();
+  const ts = t();
   return (
     <div class="banner warn recovery" role="note" data-testid="recovery-key">
       <strong>{ts.recoveryTitle}</strong>

@@ -1,6 +1,6 @@
 import type { OfficeInfo } from "../bindings/OfficeInfo";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
-import { lang, t, type Lang } from "../i18n";
+import { type Lang, lang, t } from "../i18n";
 
 /**
  * The window's header: the app, the data folder, who is signed in (name and role, with サインアウト)

@@ -2,7 +2,7 @@
 // labels for work types, and sizes. The bundle itself was verified by the core.
 import type { Field } from "../bindings/Field";
 import type { OpenedCustomer } from "../bindings/OpenedCustomer";
-import type { Lang } from "../i18n";
+import type { Lang } from "../lang";
 
 /** Field order of the register (the core's Field::ALL). */
 const ORDER: Field[] = [

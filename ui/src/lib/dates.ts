@@ -2,7 +2,7 @@
 // field shows `2026/11/23` in the Japanese UI and `2026-11-23` in the English one, whatever the
 // system's locale (the browser's own date input follows the system and shows `11/23/2026`
 // under an English locale, which a Japanese office reads as the wrong day).
-import type { Lang } from "../i18n";
+import type { Lang } from "../lang";
 
 /** How the field shows a day, and what its placeholder says. */
 export function datePattern(lang: Lang): string {

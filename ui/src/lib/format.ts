@@ -1,6 +1,6 @@
 // Dates are ISO 8601 in data and `YYYY年M月D日` where a person reads them (Japanese), or
 // `D Mon YYYY` in English.
-import type { Lang } from "../i18n";
+import type { Lang } from "../lang";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

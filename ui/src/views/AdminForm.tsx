@@ -1,7 +1,6 @@
 import { useState } from "preact/hooks";
 import { NewPassword, passwordsMatch } from "../components/NewPassword";
 import { t } from "../i18n";
-import { tsi } from "../text/signin";
 
 /**
  * The office's first operator, its admin: a name (Japanese welcome) and a password typed twice.
@@ -20,7 +19,6 @@ export function AdminForm({
   onBack: () => void;
 }) {
   const tr = t();
-  const ts = tsi();
   const [name, setName] = useState("");
   const [pw, setPw] = useState("");
   const [again, setAgain] = useState("");
@@ -33,10 +31,10 @@ export function AdminForm({
   };
   return (
     <form class="form" onSubmit={submit} autocomplete="off" data-testid="admin-form">
-      <h3 class="wide">{ts.adminTitle}</h3>
-      <p class="wide muted">{ts.adminLead}</p>
+      <h3 class="wide">{tr.adminTitle}</h3>
+      <p class="wide muted">{tr.adminLead}</p>
       <label class="wide">
-        {ts.name}
+        {tr.sgnName}
         <input
           value={name}
           onInput={(e) => setName((e.target as HTMLInputElement).value)}
@@ -56,7 +54,7 @@ export function AdminForm({
           disabled={working || !name.trim() || !passwordsMatch(pw, again)}
           data-testid="create-keys"
         >
-          {ts.adminCreate}
+          {tr.adminCreate}
         </button>
       </div>
     </form>

@@ -3,17 +3,15 @@ import { api } from "../api";
 import type { ApprovalView } from "../bindings/ApprovalView";
 import type { ApprovedContent } from "../bindings/ApprovedContent";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { fieldLabel, lang } from "../i18n";
+import { fieldLabel, lang, t } from "../i18n";
 import { formatDate } from "../lib/format";
 import { storeRevision } from "../lib/live";
-import { ts } from "../screens-i18n";
-import { tap } from "../text/approvals";
 
 /** 上長承認: every request with the same review the wizard showed; a manager who did not ask
  * approves or rejects (what the core allows: `canDecide`), the person who asked sees the
  * outcome. */
 export function Approvals() {
-  const tx = tap();
+  const tx = t();
   const [list, setList] = useState<ApprovalView[] | null>(null);
   const [pendingOnly, setPendingOnly] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -39,7 +37,7 @@ export function Approvals() {
 }
 
 function ApprovalCard({ view, onChanged }: { view: ApprovalView; onChanged: () => void }) {
-  const tx = tap();
+  const tx = t();
   const a = view.approval;
   const [reason, setReason] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -56,7 +54,7 @@ function ApprovalCard({ view, onChanged }: { view: ApprovalView; onChanged: () =
           <button class="primary" onClick={() => decided(api.approve(a.id))} data-testid="approval-approve">
             {tx.approve}
           </button>
-          <input placeholder={tx.reason} value={reason} onInput={(e) => setReason(e.currentTarget.value)} data-testid="approval-reason" />
+          <input placeholder={tx.apReason} value={reason} onInput={(e) => setReason(e.currentTarget.value)} data-testid="approval-reason" />
           <button onClick={() => decided(api.reject(a.id, reason))} data-testid="approval-reject">
             {tx.reject}
           </button>
@@ -69,18 +67,18 @@ function ApprovalCard({ view, onChanged }: { view: ApprovalView; onChanged: () =
 
 /** What the request asked for, as the core recorded it. */
 function Content({ c }: { c: ApprovedContent }) {
-  const [tx, tw] = [tap(), ts()];
+  const tx = t();
   return (
     <dl class="summary">
-      <dt>{tw.steps.contractor}</dt>
+      <dt>{tx.steps.contractor}</dt>
       <dd>{`${c.contractorName} (${c.contractorId})`}</dd>
-      <dt>{tw.steps.method}</dt>
-      <dd>{tw.methods[c.method][0]}</dd>
-      <dt>{tx.returnBy}</dt>
+      <dt>{tx.steps.method}</dt>
+      <dd>{tx.methods[c.method][0]}</dd>
+      <dt>{tx.apReturnBy}</dt>
       <dd>{formatDate(c.returnBy, lang.value)}</dd>
       {c.extraFields.length > 0 && <dt>{tx.extras}</dt>}
       {c.extraFields.length > 0 && <dd>{c.extraFields.map((x) => `${fieldLabel(x.field)}（${x.reason}）`).join("、")}</dd>}
-      <dt>{tx.customers(c.customers.length)}</dt>
+      <dt>{tx.apCustomers(c.customers.length)}</dt>
       <dd data-testid="approval-customers">{c.customers.map((p) => `${p.customerId}: ${p.fields.map(fieldLabel).join("・")}`).join(" / ")}</dd>
       {c.excluded.length > 0 && <dt>{tx.excluded(c.excluded.length)}</dt>}
       {c.excluded.length > 0 && <dd>{c.excluded.map((e) => e.customerId).join("、")}</dd>}
@@ -98,7 +96,7 @@ export function ApprovalsLabel() {
   }, [revision]);
   return (
     <>
-      {tap().nav}
+      {t().nav}
       {n > 0 && (
         <span class="badge" data-testid="approvals-badge">
           {n}

@@ -6,7 +6,8 @@ import type { ReceiptDone } from "../bindings/ReceiptDone";
 import type { ReceiptKind } from "../bindings/ReceiptKind";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { save } from "../lib/dialog";
-import { receiptFileName, trc } from "../text/receipts";
+import { t } from "../i18n";
+import { receiptFileName } from "../lib/receipts";
 
 /** The last receipt made: shown until another bundle is opened (a destruction closes the
  * bundle's view, and its plaintext with it, so the result outlives that view). */
@@ -15,7 +16,7 @@ export const lastReceipt = signal<ReceiptDone | null>(null);
 /** 受領 and 廃棄 for the bundle being viewed: each saves a receipt file through the save
  * dialog; 廃棄 first deletes what this app exported (the core does, and says what it could not). */
 export function ReceiptActions({ view, onDestroyed }: { view: BundleView; onDestroyed: () => void }) {
-  const tx = trc();
+  const tx = t();
   const [by, setBy] = useState("");
   const [destroying, setDestroying] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -59,7 +60,7 @@ export function ReceiptActions({ view, onDestroyed }: { view: BundleView; onDest
 /** What 廃棄 will delete (the folders this app exported the bundle into), and what the
  * contractor must confirm destroying by hand (paper, other copies) before it runs. */
 function DestroyForm({ onCancel, onDestroy }: { onCancel: () => void; onDestroy: (note: string | null) => void }) {
-  const tx = trc();
+  const tx = t();
   const [folders, setFolders] = useState<string[] | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [note, setNote] = useState("");
@@ -102,7 +103,7 @@ function DestroyForm({ onCancel, onDestroy }: { onCancel: () => void; onDestroy:
 
 /** The receipt just saved: where, how large, and for a destruction what was and was not deleted. */
 export function ReceiptDoneBanner() {
-  const tx = trc();
+  const tx = t();
   const d = lastReceipt.value;
   if (!d) return null;
   const r = d.made.receipt;

@@ -8,7 +8,6 @@ import { DateInput } from "../components/DateInput";
 import { lang, packWarning, t } from "../i18n";
 import { formatDate } from "../lib/format";
 import { rights, storeRevision } from "../lib/live";
-import { tsv } from "../text/supervision";
 import { SupervisionPanel } from "./supervision/SupervisionPanel";
 
 function statusLabel(s: AgreementStatus): string {
@@ -92,7 +91,7 @@ export function Contractors() {
               data-testid={`supervision-open-${r.contractor.id}`}
               onClick={() => setSupervising(supervising === r.contractor.id ? null : r.contractor.id)}
             >
-              {tsv().open}
+              {t().svOpen}
             </button>
             {supervising === r.contractor.id && <SupervisionPanel id={r.contractor.id} />}
           </article>

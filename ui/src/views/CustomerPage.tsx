@@ -8,7 +8,6 @@ import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { fieldLabel, lang, t } from "../i18n";
 import { formatDate } from "../lib/format";
-import { ts } from "../screens-i18n";
 
 const MIME: Record<string, string> = { png: "image/png", jpg: "image/jpeg", pdf: "application/pdf" };
 
@@ -17,7 +16,6 @@ const MIME: Record<string, string> = { png: "image/png", jpg: "image/jpeg", pdf:
  * file), every handover of their data with the fields it held, and their requests.
  */
 export function CustomerPage({ id, onBack }: { id: string; onBack: () => void }) {
-  const tx = ts();
   const tr = t();
   const [c, setC] = useState<Customer | null>(null);
   const [history, setHistory] = useState<ProvisionRow[] | null>(null);
@@ -59,7 +57,7 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
     <section class="view scroll customer-page" data-testid="customer-page" onKeyDown={(e) => e.key === "Escape" && onBack()}>
       <div class="toolbar">
         <button class="link" onClick={onBack} data-testid="customer-back">
-          {tx.backToList}
+          {tr.backToList}
         </button>
       </div>
       <header class="customer-head">
@@ -72,16 +70,16 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
         {c?.nameKana && <span class="muted">{c.nameKana}</span>}
         {requests?.some((v) => v.enforced) && (
           <span class="chip expired" data-testid="customer-restricted">
-            {tx.requests}: {requests.filter((v) => v.enforced).length}
+            {tr.requests}: {requests.filter((v) => v.enforced).length}
           </span>
         )}
       </header>
       {error ? <ErrorBanner error={error} /> : null}
       <div class="customer-grid">
         <article class="card">
-          <h2>{tx.customerData}</h2>
+          <h2>{tr.customerData}</h2>
           <dl class="summary">
-            <dt>{tr.colId}</dt>
+            <dt>{tr.fieldLabels.customer_id}</dt>
             <dd class="mono">{id}</dd>
             {rows.map(([k, v]) => (
               <Fragment key={k}>
@@ -92,27 +90,27 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
           </dl>
         </article>
         <article class="card plan-card">
-          <h2>{tx.floorPlan}</h2>
+          <h2>{tr.floorPlan}</h2>
           {c && <FloorPlanView customer={c} />}
         </article>
       </div>
 
       <article class="card">
-        <h2>{tx.history}</h2>
-        <p class="muted small">{tx.historyLead}</p>
-        {history && history.length === 0 && <p class="empty inline" data-testid="no-history">{tx.noHistory}</p>}
+        <h2>{tr.history}</h2>
+        <p class="muted small">{tr.historyLead}</p>
+        {history && history.length === 0 && <p class="empty inline" data-testid="no-history">{tr.noHistory}</p>}
         {history && history.length > 0 && (
           <table class="review" data-testid="customer-history">
             <thead>
               <tr>
-                <th>{tx.handoverId}</th>
-                <th>{tx.colDate}</th>
-                <th>{tx.colContractor}</th>
-                <th>{tx.colWork}</th>
-                <th>{tx.colMethod}</th>
-                <th>{tx.colFields}</th>
-                <th>{tx.colReturnBy}</th>
-                <th>{tx.colStatus}</th>
+                <th>{tr.handoverId}</th>
+                <th>{tr.colDate}</th>
+                <th>{tr.colContractor}</th>
+                <th>{tr.colWork}</th>
+                <th>{tr.colMethod}</th>
+                <th>{tr.colFields}</th>
+                <th>{tr.colReturnBy}</th>
+                <th>{tr.colStatus}</th>
               </tr>
             </thead>
             <tbody>
@@ -123,18 +121,18 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
                   <td>{h.contractorName ?? h.contractorId}</td>
                   <td>{work(h.workType)}</td>
                   <td class="nowrap">
-                    {tx.methodShort[h.method] ?? h.method}
-                    {h.encryption === "passphrase" ? <span class="muted small">{tx.byPassphrase}</span> : ""}
+                    {tr.methodShort[h.method] ?? h.method}
+                    {h.encryption === "passphrase" ? <span class="muted small">{tr.byPassphrase}</span> : ""}
                   </td>
                   <td>{h.fields.map(fieldLabel).join("・")}</td>
                   <td class="nowrap">{d(h.returnBy)}</td>
                   <td>
                     {h.closedOn ? (
-                      <span class="chip">{tx.statusClosed(h.closedOn)}</span>
+                      <span class="chip">{tr.statusClosed(h.closedOn)}</span>
                     ) : h.overdue ? (
-                      <span class="chip expired">{tx.statusOverdue}</span>
+                      <span class="chip expired">{tr.statusOverdue}</span>
                     ) : (
-                      <span class="chip expiring_soon">{tx.statusOpen}</span>
+                      <span class="chip expiring_soon">{tr.statusOpen}</span>
                     )}
                   </td>
                 </tr>
@@ -145,19 +143,19 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
       </article>
 
       <article class="card">
-        <h2>{tx.requests}</h2>
-        {requests && requests.length === 0 && <p class="empty inline" data-testid="no-requests">{tx.noRequests}</p>}
+        <h2>{tr.requests}</h2>
+        {requests && requests.length === 0 && <p class="empty inline" data-testid="no-requests">{tr.noRequests}</p>}
         {requests && requests.length > 0 && (
           <table class="review" data-testid="customer-requests">
             <thead>
               <tr>
-                <th>{tx.colReqId}</th>
-                <th>{tx.colReceived}</th>
-                <th>{tx.colScope}</th>
-                <th>{tx.colChannel}</th>
-                <th>{tx.colStatus}</th>
-                <th>{tx.colDecided}</th>
-                <th>{tx.colNotified}</th>
+                <th>{tr.colReqId}</th>
+                <th>{tr.colReceived}</th>
+                <th>{tr.colScope}</th>
+                <th>{tr.colChannel}</th>
+                <th>{tr.colStatus}</th>
+                <th>{tr.colDecided}</th>
+                <th>{tr.colNotified}</th>
               </tr>
             </thead>
             <tbody>
@@ -166,19 +164,19 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
                   <td class="mono nowrap">{r.id}</td>
                   <td class="nowrap">{d(r.received)}</td>
                   <td>
-                    {r.scope.kind === "all" ? tx.scopeAll : tx.scopeFields(r.scope.fields.map(fieldLabel).join("・"))}
+                    {r.scope.kind === "all" ? tr.scopeAll : tr.scopeFields(r.scope.fields.map(fieldLabel).join("・"))}
                     {r.note && <div class="muted small">{r.note}</div>}
                   </td>
-                  <td>{tx.channels[r.channel] ?? r.channel}</td>
+                  <td>{tr.channels[r.channel] ?? r.channel}</td>
                   <td>
-                    <span class={`chip req-${r.status}`}>{tx.reqStatus[r.status] ?? r.status}</span>
+                    <span class={`chip req-${r.status}`}>{tr.reqStatus[r.status] ?? r.status}</span>
                   </td>
                   <td>
                     {r.decidedOn ? d(r.decidedOn) : "—"}
                     {r.reason && <div class="muted small">{r.reason}</div>}
                   </td>
                   <td>
-                    {r.notifiedOn ? `${d(r.notifiedOn)}${r.notifiedChannel ? `（${tx.channels[r.notifiedChannel] ?? r.notifiedChannel}）` : ""}` : "—"}
+                    {r.notifiedOn ? `${d(r.notifiedOn)}${r.notifiedChannel ? `（${tr.channels[r.notifiedChannel] ?? r.notifiedChannel}）` : ""}` : "—"}
                   </td>
                 </tr>
               ))}
@@ -192,7 +190,7 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
 
 /** The plan from the store as an in-memory blob URL (revoked when the page closes). */
 function FloorPlanView({ customer }: { customer: Customer }) {
-  const tx = ts();
+  const tr = t();
   const plan = customer.floorPlan;
   const [url, setUrl] = useState<string | null>(null);
   const [zoom, setZoom] = useState(false);
@@ -209,7 +207,7 @@ function FloorPlanView({ customer }: { customer: Customer }) {
     };
   }, [customer.customerId, plan?.sha256]);
 
-  if (!plan) return <p class="empty inline" data-testid="no-plan">{tx.noPlan}</p>;
+  if (!plan) return <p class="empty inline" data-testid="no-plan">{tr.noPlan}</p>;
   const open = () => api.floorPlanOpen(customer.customerId).catch(setError);
   return (
     <div class="plan-view">
@@ -220,16 +218,16 @@ function FloorPlanView({ customer }: { customer: Customer }) {
             PDF
           </span>
           <div>
-            <strong>{tx.pdfPlan}</strong>
+            <strong>{tr.pdfPlan}</strong>
             <div class="muted small">{(plan.size / 1024).toFixed(1)} KB</div>
           </div>
         </div>
       ) : url ? (
-        <button type="button" class={zoom ? "plan-image zoom" : "plan-image"} onClick={() => setZoom(!zoom)} title={tx.enlarge}>
-          <img src={url} alt={`${tx.floorPlan} ${customer.customerId}`} data-testid="plan-image" />
+        <button type="button" class={zoom ? "plan-image zoom" : "plan-image"} onClick={() => setZoom(!zoom)} title={tr.enlarge}>
+          <img src={url} alt={`${tr.floorPlan} ${customer.customerId}`} data-testid="plan-image" />
         </button>
       ) : (
-        !error && <p class="muted">{tx.planLoading}</p>
+        !error && <p class="muted">{tr.planLoading}</p>
       )}
       <div class="row">
         <span class="chip">{plan.ext.toUpperCase()}</span>
@@ -238,7 +236,7 @@ function FloorPlanView({ customer }: { customer: Customer }) {
         </code>
         <span class="spacer" />
         <button type="button" onClick={open} data-testid="plan-open">
-          {tx.openWithSystem}
+          {tr.openWithSystem}
         </button>
       </div>
     </div>

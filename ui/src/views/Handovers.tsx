@@ -6,12 +6,10 @@ import type { HandoverReceipts } from "../bindings/HandoverReceipts";
 import type { ImportedReceipt } from "../bindings/ImportedReceipt";
 import { DateInput } from "../components/DateInput";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { lang } from "../i18n";
+import { lang, methodLabel, receiptStateLabel, t } from "../i18n";
 import { open } from "../lib/dialog";
 import { formatDate } from "../lib/format";
 import { storeRevision } from "../lib/live";
-import { methodLabel, ta } from "../text/accountability";
-import { receiptStateLabel, trc } from "../text/receipts";
 
 /** The last receipt import: what was recorded, or why the files were refused (nothing was). */
 const imported = signal<{ done: ImportedReceipt[] } | { error: unknown } | null>(null);
@@ -31,7 +29,7 @@ export function importReceipts(files: string[]) {
 
 /** Receipt files dropped anywhere on the office's window are imported; the outcome is shown. */
 export function ReceiptDrop() {
-  const rc = trc();
+  const rc = t();
   useEffect(() => {
     const unlisten = getCurrentWebview().onDragDropEvent((e) => {
       if (e.payload.type === "drop") importReceipts(e.payload.paths);
@@ -62,8 +60,8 @@ export function ReceiptDrop() {
 /** Every handover, newest first: its receipts' state (the core's), with the evidence of a
  * destruction receipt, and the way to import receipts or record a return by hand. */
 export function Handovers({ today }: { today: string }) {
-  const tx = ta();
-  const rc = trc();
+  const tx = t();
+  const rc = t();
   const [rows, setRows] = useState<HandoverReceipts[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [closing, setClosing] = useState<string | null>(null);
@@ -86,12 +84,12 @@ export function Handovers({ today }: { today: string }) {
         </button>
       </div>
       {error ? <ErrorBanner error={error} /> : null}
-      {rows && rows.length === 0 && <div class="empty">{tx.noHistory}</div>}
+      {rows && rows.length === 0 && <div class="empty">{tx.accNoHistory}</div>}
       {rows && rows.length > 0 && (
         <table class="review" data-testid="handovers-table">
           <thead>
             <tr>
-              {[tx.handoverId, tx.date, tx.contractorId, tx.method, tx.customers, tx.returnBy, rc.rcReceipt, tx.closed].map((h) => (
+              {[tx.accHandoverId, tx.date, tx.contractorId, tx.accMethod, tx.accCustomers, tx.accReturnBy, rc.rcReceipt, tx.closed].map((h) => (
                 <th key={h}>{h}</th>
               ))}
             </tr>
@@ -117,7 +115,7 @@ interface RowProps {
 }
 
 function HandoverRow({ row, today, closing, onClosing, onError, onClosed }: RowProps) {
-  const tx = ta();
+  const tx = t();
   const l = lang.value;
   const h = row.handover;
   // Overdue and by how many days: decided in the core (the office's today), not compared here.
@@ -160,7 +158,7 @@ function HandoverRow({ row, today, closing, onClosing, onError, onClosed }: RowP
 
 /** Where a handover stands with its receipts; a destruction receipt's evidence unfolds. */
 function ReceiptCell({ row }: { row: HandoverReceipts }) {
-  const rc = trc();
+  const rc = t();
   const l = lang.value;
   const d = row.receipts.destruction;
   return (
@@ -195,7 +193,7 @@ function ReceiptCell({ row }: { row: HandoverReceipts }) {
 
 /** Record that handover `id` was returned or destroyed: the date (not after today) and a note. */
 function CloseForm({ id, today, onError, onDone }: { id: string; today: string; onError: (e: unknown) => void; onDone: () => void }) {
-  const tx = ta();
+  const tx = t();
   const [date, setDate] = useState(today);
   const [note, setNote] = useState("");
   return (

@@ -13,20 +13,17 @@ import { DateInput } from "../components/DateInput";
 import type { WorkType } from "../bindings/WorkType";
 import type { WorkTypeInfo } from "../bindings/WorkTypeInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { fieldLabel, lang } from "../i18n";
+import { fieldLabel, lang, methodLabel, protectionLabel, receiptStateLabel, t } from "../i18n";
 import { formatDate } from "../lib/format";
 import { rights, storeRevision } from "../lib/live";
-import { methodLabel, protectionLabel, ta } from "../text/accountability";
-import { receiptStateLabel, trc } from "../text/receipts";
 import { Handovers } from "./Handovers";
-import { tu } from "../text/usage";
 import { UsageLog } from "./Usage";
 
 type Tab = "history" | "handovers" | "customer" | "leak" | "overdue" | "usage";
 
 /** Managers' view: the provision history, returns, the disclosure record and the leak report. */
 export function History({ today }: { today: string }) {
-  const tx = ta();
+  const tx = t();
   const [tab, setTab] = useState<Tab>("history");
   const [contractors, setContractors] = useState<ContractorRow[]>([]);
   const [workTypes, setWorkTypes] = useState<WorkTypeInfo[]>([]);
@@ -42,7 +39,7 @@ export function History({ today }: { today: string }) {
     ["overdue", tx.tabOverdueAll],
     // The record of use says what each person looked at: managers only (the core refuses
     // anyone else anyway).
-    ...(rights.value.readUsage ? [["usage", tu().tabUsage] as [Tab, string]] : []),
+    ...(rights.value.readUsage ? [["usage", t().tabUsage] as [Tab, string]] : []),
   ];
   return (
     <section class="view scroll">
@@ -86,7 +83,7 @@ async function saveAs(name: string, ext: string, label: string): Promise<string 
 }
 
 function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; workTypes: WorkTypeInfo[] }) {
-  const tx = ta();
+  const tx = t();
   const l = lang.value;
   const [f, setF] = useState<HistoryFilter>({
     customerId: null,
@@ -160,7 +157,7 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
           <DateInput value={f.to ?? ""} onChange={(iso) => setF({ ...f, to: iso || null })} testId="history-to" />
         </label>
         <button class="primary" type="submit" data-testid="history-search">
-          {tx.search}
+          {tx.accSearch}
         </button>
       </form>
       {error ? <ErrorBanner error={error} /> : null}
@@ -169,7 +166,7 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
           {saved}
         </div>
       )}
-      {rows && rows.length === 0 && <div class="empty">{tx.noHistory}</div>}
+      {rows && rows.length === 0 && <div class="empty">{tx.accNoHistory}</div>}
       {rows && rows.length > 0 && (
         <>
           <div class="toolbar">
@@ -186,14 +183,14 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
             <thead>
               <tr>
                 <th>{tx.date}</th>
-                <th>{tx.handoverId}</th>
+                <th>{tx.accHandoverId}</th>
                 <th>{tx.customerId}</th>
                 <th>{tx.contractorId}</th>
                 <th>{tx.workType}</th>
-                <th>{tx.method}</th>
+                <th>{tx.accMethod}</th>
                 <th>{tx.fields}</th>
                 <th>{tx.basis}</th>
-                <th>{tx.returnBy}</th>
+                <th>{tx.accReturnBy}</th>
                 <th>{tx.closed}</th>
               </tr>
             </thead>
@@ -224,13 +221,13 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
 
 /** The report's own printable page, shown as it will print; printed from inside the frame. */
 function ReportFrame({ html, title }: { html: string; title: string }) {
-  const tx = ta();
+  const tx = t();
   const ref = useRef<HTMLIFrameElement>(null);
   return (
     <div class="report-frame">
       <div class="toolbar">
         <span class="spacer" />
-        <button onClick={() => ref.current?.contentWindow?.print()}>{tx.print}</button>
+        <button onClick={() => ref.current?.contentWindow?.print()}>{tx.accPrint}</button>
       </div>
       <iframe ref={ref} title={title} srcDoc={html} data-testid="report-frame" />
     </div>
@@ -238,7 +235,7 @@ function ReportFrame({ html, title }: { html: string; title: string }) {
 }
 
 function Disclosure() {
-  const tx = ta();
+  const tx = t();
   const [id, setId] = useState("");
   const [report, setReport] = useState<Printable<CustomerReport> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -276,7 +273,7 @@ function Disclosure() {
 }
 
 function Leak({ contractors, today }: { contractors: ContractorRow[]; today: string }) {
-  const tx = ta();
+  const tx = t();
   const l = lang.value;
   const [ids, setIds] = useState("");
   const [q, setQ] = useState<LeakQuery>({
@@ -380,7 +377,7 @@ function Leak({ contractors, today }: { contractors: ContractorRow[]; today: str
             <dd>{formatDate(r.deadlines.preliminaryTarget, l)}</dd>
             <dt>{tx.finalBy}</dt>
             <dd>{formatDate(r.deadlines.finalBy, l)}</dd>
-            <dt>{tx.handoverId}</dt>
+            <dt>{tx.accHandoverId}</dt>
             <dd>
               {r.handovers.map((h) => (
                 <div key={h.handoverId}>
@@ -396,7 +393,7 @@ function Leak({ contractors, today }: { contractors: ContractorRow[]; today: str
             {r.ledgerSeq === null && (
               <button
                 class="primary"
-                onClick={() => run(api.recordLeakReport(query()), (x) => tx.recorded(x.ledgerSeq ?? 0))}
+                onClick={() => run(api.recordLeakReport(query()), (x) => tx.accRecorded(x.ledgerSeq ?? 0))}
                 data-testid="leak-record"
               >
                 {tx.recordLeak}
@@ -411,7 +408,7 @@ function Leak({ contractors, today }: { contractors: ContractorRow[]; today: str
 }
 
 function Overdue() {
-  const tx = ta();
+  const tx = t();
   const l = lang.value;
   const [r, setR] = useState<OverdueReport | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -436,7 +433,7 @@ function Overdue() {
                   <td class="late">{tx.overdueReturn(h.daysOverdue)}</td>
                   <td data-testid={`overdue-receipt-${h.handoverId}`}>
                     {receiptStateLabel(h.receipt)}
-                    {h.receivedOn && ` · ${trc().rcReceivedOn(formatDate(h.receivedOn, l))}`}
+                    {h.receivedOn && ` · ${t().rcReceivedOn(formatDate(h.receivedOn, l))}`}
                   </td>
                 </tr>
               ))}

@@ -15,7 +15,6 @@ import { ProgressBar } from "../components/ProgressBar";
 import { fieldLabel, lang, problemText, t } from "../i18n";
 import { formatCount } from "../lib/format";
 import { toMappings, withOverride, type Overrides } from "../lib/mapping";
-import { ts } from "../screens-i18n";
 
 type Phase = "mapping" | "checking" | "checked" | "importing" | "done";
 
@@ -70,7 +69,7 @@ type ImportRun = ReturnType<typeof useImportRun>;
  * with progress and cancel. Nothing changes in the register before the last step.
  */
 export function ImportDialog({ path, onClose }: { path: string; onClose: (imported: boolean) => void }) {
-  const tx = ts();
+  const tr = t();
   const [preview, setPreview] = useState<RegisterPreview | null>(null);
   const [sheet, setSheet] = useState<string | null>(null);
   const [encoding, setEncoding] = useState<TextEncoding | null>(null);
@@ -115,7 +114,7 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
         <ImportSteps phase={im.phase} />
         <div class="modal-body">
           <RunError error={im.error} />
-          {im.phase === "mapping" && !preview && loading && <p class="muted">{tx.readingFile}</p>}
+          {im.phase === "mapping" && !preview && loading && <p class="muted">{tr.readingFile}</p>}
           {im.phase === "mapping" && preview && (
             <>
               <MappingStep
@@ -143,15 +142,15 @@ export function ImportDialog({ path, onClose }: { path: string; onClose: (import
 
 /** The dialog's title, the file, and the close button (disabled while a run is going). */
 function DialogHead({ path, close, busy }: { path: string; close: () => void; busy: boolean }) {
-  const tx = ts();
+  const tr = t();
   return (
     <header class="modal-head">
-      <h2 id="import-title">{tx.importTitle}</h2>
+      <h2 id="import-title">{tr.importTitle}</h2>
       <code class="path small" title={path}>
         {path}
       </code>
       <span class="spacer" />
-      <button class="link" type="button" onClick={close} disabled={busy} aria-label={tx.close} data-testid="import-close">
+      <button class="link" type="button" onClick={close} disabled={busy} aria-label={tr.close} data-testid="import-close">
         ✕
       </button>
     </header>
@@ -164,7 +163,7 @@ function DialogFoot({ im, canCheck, skipInvalid, close }: { im: ImportRun; canCh
     <footer class="modal-foot">
       {im.phase === "checked" && (
         <button type="button" onClick={() => im.setPhase("mapping")} data-testid="import-back">
-          {ts().backToMapping}
+          {t().backToMapping}
         </button>
       )}
       <span class="spacer" />
@@ -183,13 +182,13 @@ function DialogFoot({ im, canCheck, skipInvalid, close }: { im: ImportRun; canCh
 
 /** The check's or the import's progress, with cancel. */
 function RunProgress({ phase, progress }: { phase: Phase; progress: ImportProgress | null }) {
-  const tx = ts();
+  const tr = t();
   return (
     <ProgressBar
-      label={phase === "checking" ? tx.checkingFile : tx.importingRows}
+      label={phase === "checking" ? tr.checkingFile : tr.importingRows}
       progress={progress}
       onCancel={() => api.cancel()}
-      cancelLabel={tx.cancel}
+      cancelLabel={tr.cancel}
       testId="import-progress"
     />
   );
@@ -200,7 +199,7 @@ function ImportSteps({ phase }: { phase: Phase }) {
   const stepIndex = phase === "mapping" ? 0 : phase === "done" || phase === "importing" ? 2 : 1;
   return (
     <ol class="steps small-steps">
-      {ts().importSteps.map((s, i) => (
+      {t().importSteps.map((s, i) => (
         <li key={s} class={`step ${i === stepIndex ? "current" : i < stepIndex ? "done" : "todo"}`}>
           <button type="button" disabled aria-current={i === stepIndex ? "step" : undefined}>
             <span class="num" aria-hidden="true">
@@ -220,7 +219,7 @@ function RunError({ error }: { error: unknown }) {
   if (isIpcError(error) && error.code === "cancelled") {
     return (
       <div class="banner warn" role="status" data-testid="import-cancelled">
-        {ts().cancelledNothing}
+        {t().cancelledNothing}
       </div>
     );
   }
@@ -229,7 +228,7 @@ function RunError({ error }: { error: unknown }) {
 
 /** The folder of floor plans named by customer number, if any. */
 function FloorPlansOption({ dir, onDir }: { dir: string | null; onDir: (d: string | null) => void }) {
-  const tx = ts();
+  const tr = t();
   const pick = async () => {
     const d = await open({ directory: true, multiple: false });
     if (typeof d === "string") onDir(d);
@@ -237,10 +236,10 @@ function FloorPlansOption({ dir, onDir }: { dir: string | null; onDir: (d: strin
   return (
     <div class="options">
       <div class="row">
-        <span class="muted small">{tx.floorPlansDir}:</span>
-        <code class="path small">{dir ?? tx.none}</code>
+        <span class="muted small">{tr.floorPlansDir}:</span>
+        <code class="path small">{dir ?? tr.none}</code>
         <button type="button" onClick={pick} data-testid="import-plans">
-          {tx.chooseFolderShort}
+          {tr.chooseFolderShort}
         </button>
         {dir && (
           <button type="button" class="link" onClick={() => onDir(null)}>
@@ -254,14 +253,14 @@ function FloorPlansOption({ dir, onDir }: { dir: string | null; onDir: (d: strin
 
 /** Every row checked: the counts, and the rows that will be skipped. */
 function CheckPassed({ r }: { r: ImportReport }) {
-  const tx = ts();
+  const tr = t();
   return (
     <>
       <div class={r.rejected > 0 ? "banner warn" : "banner ok"} role="status" data-testid="import-check-ok">
         <div>
-          <strong>{r.rejected > 0 ? tx.checkSkipping : tx.checkOk}</strong>
+          <strong>{r.rejected > 0 ? tr.checkSkipping : tr.checkOk}</strong>
           <Counts r={r} />
-          {r.rejected > 0 && <div>{tx.willSkip(r.rejected)}</div>}
+          {r.rejected > 0 && <div>{tr.willSkip(r.rejected)}</div>}
         </div>
       </div>
       {r.problems.length > 0 && <Problems list={r.problems} />}
@@ -271,11 +270,11 @@ function CheckPassed({ r }: { r: ImportReport }) {
 
 /** Rows refused: where, and the choice to import the others. */
 function CheckRefused({ e, skipInvalid, onSkipInvalid }: { e: IpcError; skipInvalid: boolean; onSkipInvalid: (b: boolean) => void }) {
-  const tx = ts();
+  const tr = t();
   return (
     <div data-testid="import-problems">
       <div class="banner error" role="alert">
-        <strong>{tx.checkProblems(e.problems.length)}</strong>
+        <strong>{tr.checkProblems(e.problems.length)}</strong>
       </div>
       <Problems list={e.problems} />
       <label class="check">
@@ -285,7 +284,7 @@ function CheckRefused({ e, skipInvalid, onSkipInvalid }: { e: IpcError; skipInva
           onChange={(ev) => onSkipInvalid((ev.target as HTMLInputElement).checked)}
           data-testid="import-skip-invalid"
         />
-        {tx.skipInvalid}
+        {tr.skipInvalid}
       </label>
     </div>
   );
@@ -293,16 +292,16 @@ function CheckRefused({ e, skipInvalid, onSkipInvalid }: { e: IpcError; skipInva
 
 /** The import is done and recorded. */
 function Imported({ r }: { r: ImportReport }) {
-  const tx = ts();
+  const tr = t();
   return (
     <div class="banner ok" role="status" data-testid="import-done">
       <div>
         <strong>
-          {tx.imported}: {r.file}
+          {tr.imported}: {r.file}
           {r.sheet ? `（${t().sheet} ${r.sheet}）` : ""}
         </strong>
         <Counts r={r} />
-        {r.ledgerSeq !== null && <div class="muted small">{tx.ledgerSeq(r.ledgerSeq)}</div>}
+        {r.ledgerSeq !== null && <div class="muted small">{tr.ledgerSeq(r.ledgerSeq)}</div>}
       </div>
     </div>
   );
@@ -318,19 +317,19 @@ function FooterAction(p: {
   run: (dryRun: boolean) => void;
   close: () => void;
 }) {
-  const tx = ts();
+  const tr = t();
   const n = (x: number) => formatCount(x, lang.value);
   if (p.phase === "mapping") {
     return (
       <button class="primary" type="button" onClick={() => p.run(true)} disabled={!p.canCheck} data-testid="import-check">
-        {tx.check}
+        {tr.check}
       </button>
     );
   }
   if (p.phase === "checked" && p.refused) {
     return (
       <button class="primary" type="button" onClick={() => p.run(true)} disabled={!p.skipInvalid} data-testid="import-recheck">
-        {tx.check}
+        {tr.check}
       </button>
     );
   }
@@ -338,7 +337,7 @@ function FooterAction(p: {
     const c = p.checked;
     return (
       <button class="primary" type="button" onClick={() => p.run(false)} data-testid="import-run">
-        {tx.doImport}
+        {tr.doImport}
         {` (${n(c.added + c.updated + c.unchanged)})`}
       </button>
     );
@@ -346,7 +345,7 @@ function FooterAction(p: {
   if (p.phase === "done") {
     return (
       <button class="primary" type="button" onClick={p.close} data-testid="import-finish">
-        {tx.close}
+        {tr.close}
       </button>
     );
   }
@@ -357,7 +356,7 @@ function Counts({ r }: { r: ImportReport }) {
   const tr = t();
   const n = (x: number) => formatCount(x, lang.value);
   const items: [string, number][] = [
-    [ts().rowsRead, r.rows],
+    [t().rowsRead, r.rows],
     [tr.added, r.added],
     [tr.updated, r.updated],
     [tr.unchanged, r.unchanged],
@@ -386,8 +385,8 @@ function Problems({ list }: { list: RowProblem[] }) {
             <th>{tr.sheet}</th>
             <th>{tr.row}</th>
             <th>{tr.column}</th>
-            <th>{ts().colHeader}</th>
-            <th>{ts().problem}</th>
+            <th>{t().colHeader}</th>
+            <th>{t().problem}</th>
           </tr>
         </thead>
         <tbody>
@@ -423,25 +422,25 @@ function MappingStep({
   onEncoding: (e: TextEncoding | null) => void;
   loading: boolean;
 }) {
-  const tx = ts();
+  const tr = t();
   return (
     <div class="mapping" aria-busy={loading}>
       <SourceChoice preview={preview} onSheet={onSheet} encoding={encoding} onEncoding={onEncoding} />
       {preview.headerRow !== null ? (
         <p class="ok-text small" data-testid="import-header-row">
-          {tx.headerRowAt(preview.headerRow)}
+          {tr.headerRowAt(preview.headerRow)}
         </p>
       ) : (
         <div class="banner warn" data-testid="import-no-header">
-          {tx.noHeader}
+          {tr.noHeader}
         </div>
       )}
-      {preview.paymentHeaders.length > 0 && <p class="small pay-note">{tx.paymentCols(preview.paymentHeaders.join("、"))}</p>}
-      {preview.unknownHeaders.length > 0 && <p class="muted small">{tx.unknownCols(preview.unknownHeaders.join("、"))}</p>}
-      <h3>{tx.mappingTitle}</h3>
+      {preview.paymentHeaders.length > 0 && <p class="small pay-note">{tr.paymentCols(preview.paymentHeaders.join("、"))}</p>}
+      {preview.unknownHeaders.length > 0 && <p class="muted small">{tr.unknownCols(preview.unknownHeaders.join("、"))}</p>}
+      <h3>{tr.mappingTitle}</h3>
       <MappingTable preview={preview} overrides={overrides} onOverride={onOverride} />
       <p class="muted small">
-        {tx.previewTitle(preview.rows.length)} · {t().row} {preview.shownHeaderRow}
+        {tr.previewTitle(preview.rows.length)} · {t().row} {preview.shownHeaderRow}
       </p>
     </div>
   );
@@ -459,17 +458,17 @@ function SourceChoice({
   encoding: TextEncoding | null;
   onEncoding: (e: TextEncoding | null) => void;
 }) {
-  const tx = ts();
+  const tr = t();
   return (
     <div class="row">
       {preview.sheets.length > 0 && (
         <label class="inline">
-          {tx.sheetChoice}
+          {tr.sheetChoice}
           <select value={preview.sheet ?? ""} onChange={(e) => onSheet((e.target as HTMLSelectElement).value)} data-testid="import-sheet">
             {preview.sheets.map((s) => (
               <option key={s.name} value={s.name}>
                 {s.name}
-                {s.visible ? "" : tx.hiddenSheet}
+                {s.visible ? "" : tr.hiddenSheet}
               </option>
             ))}
           </select>
@@ -477,14 +476,14 @@ function SourceChoice({
       )}
       {preview.encoding && (
         <label class="inline">
-          {tx.encodingChoice}
+          {tr.encodingChoice}
           <select
             value={encoding ?? ""}
             onChange={(e) => onEncoding(((e.target as HTMLSelectElement).value || null) as TextEncoding | null)}
             data-testid="import-encoding"
           >
             <option value="">
-              {tx.encAuto}（{preview.encoding}）
+              {tr.encAuto}（{preview.encoding}）
             </option>
             <option value="utf8">UTF-8</option>
             <option value="shift_jis">Shift_JIS</option>
@@ -508,13 +507,13 @@ function MappingTable({
   overrides: Overrides;
   onOverride: (header: string, choice: Field | "ignore" | null) => void;
 }) {
-  const tx = ts();
+  const tr = t();
   return (
     <div class="mapping-scroll">
       <table class="map-table" data-testid="import-mapping">
         <thead>
           <tr>
-            <th>{tx.colLetter}</th>
+            <th>{tr.colLetter}</th>
             {preview.columns.map((c) => (
               <th key={c.column} class={`role-${c.role}${c.overridden ? " overridden" : ""}`}>
                 <span class="mono muted">{c.column}</span> {c.header || "—"}
@@ -522,7 +521,7 @@ function MappingTable({
             ))}
           </tr>
           <tr>
-            <th>{tx.colMapping}</th>
+            <th>{tr.colMapping}</th>
             {preview.columns.map((c) => (
               <th key={c.column} class={`role-${c.role}`}>
                 <ColumnChoice c={c} value={overrides[c.header] ?? ""} mappable={preview.mappable} onOverride={onOverride} />
@@ -536,7 +535,7 @@ function MappingTable({
               <td class="mono muted">{r.row}</td>
               {preview.columns.map((c, i) => (
                 <td key={c.column} class={`role-${c.role}`}>
-                  {c.role === "payment_dropped" ? <span class="muted small">{tx.masked}</span> : r.cells[i]}
+                  {c.role === "payment_dropped" ? <span class="muted small">{tr.masked}</span> : r.cells[i]}
                 </td>
               ))}
             </tr>
@@ -559,8 +558,8 @@ function ColumnChoice({
   mappable: Field[];
   onOverride: (header: string, choice: Field | "ignore" | null) => void;
 }) {
-  const tx = ts();
-  if (c.role === "payment_dropped") return <span class="tag never">{tx.paymentCol}</span>;
+  const tr = t();
+  if (c.role === "payment_dropped") return <span class="tag never">{tr.paymentCol}</span>;
   return (
     <>
       <select
@@ -573,15 +572,15 @@ function ColumnChoice({
         }}
         data-testid={`map-${c.column}`}
       >
-        <option value="">{c.detected ? tx.auto(fieldLabel(c.detected)) : tx.autoNone}</option>
+        <option value="">{c.detected ? tr.auto(fieldLabel(c.detected)) : tr.autoNone}</option>
         {mappable.map((f) => (
           <option key={f} value={f}>
             {fieldLabel(f)}
           </option>
         ))}
-        <option value="ignore">{tx.ignore}</option>
+        <option value="ignore">{tr.ignore}</option>
       </select>
-      {c.role === "duplicate" && <div class="small err-text">{tx.duplicateCol}</div>}
+      {c.role === "duplicate" && <div class="small err-text">{tr.duplicateCol}</div>}
     </>
   );
 }

@@ -9,7 +9,6 @@ import { lang, t } from "../i18n";
 import { save } from "../lib/dialog";
 import { formatDate, formatDateTime } from "../lib/format";
 import { rights } from "../lib/live";
-import { tl } from "../text/ledger";
 
 /** The office keys and the ledger check. */
 export function Ledger({ info }: { info: AppInfo | null }) {
@@ -43,7 +42,7 @@ export function Ledger({ info }: { info: AppInfo | null }) {
           </div>
           {report.derived && (
             <div class="muted" data-testid="verify-derived">
-              {tl().derivedOk(report.derived.handovers, report.derived.requests, report.redacted)}
+              {t().derivedOk(report.derived.handovers, report.derived.requests, report.redacted)}
             </div>
           )}
         </div>
@@ -72,7 +71,7 @@ export function Ledger({ info }: { info: AppInfo | null }) {
 
 /** Retention (R9): preview what is past its period, purge it (recorded), export the ledger. */
 function Retention({ today }: { today: string }) {
-  const tx = tl();
+  const tr = t();
   const l = lang.value;
   const [before, setBefore] = useState(today);
   const [preview, setPreview] = useState<PurgeReport | null>(null);
@@ -85,25 +84,25 @@ function Retention({ today }: { today: string }) {
   };
   const exportLedger = async () => {
     const path = await save({ defaultPath: `ledger-${today}.jsonl`, filters: [{ name: "JSON lines", extensions: ["jsonl"] }] });
-    if (path) run(api.exportLedger(path), (r) => setDone(tx.exported(r.entries, r.path)));
+    if (path) run(api.exportLedger(path), (r) => setDone(tr.exported(r.entries, r.path)));
   };
   const nothing = preview && preview.customers.length === 0 && preview.handovers.length === 0;
   return (
     <article class="card" data-testid="retention">
-      <h2>{tx.retention}</h2>
-      <p class="muted">{tx.retentionLead}</p>
+      <h2>{tr.retention}</h2>
+      <p class="muted">{tr.retentionLead}</p>
       <div class="inline-form">
         <label>
-          {tx.before}
+          {tr.before}
           <DateInput max={today} value={before} onChange={setBefore} testId="retention-before" />
         </label>
         <button onClick={() => run(api.retentionPreview(before), setPreview)} data-testid="retention-preview">
-          {tx.preview}
+          {tr.lgPreview}
         </button>
         <span class="spacer" />
         {rights.value.exportLedger && (
           <button onClick={exportLedger} data-testid="ledger-export">
-            {tx.export}
+            {tr.export}
           </button>
         )}
       </div>
@@ -111,24 +110,24 @@ function Retention({ today }: { today: string }) {
         <div class="banner warn" role="status" data-testid="retention-summary">
           <span>
             {nothing
-              ? tx.nothing
-              : tx.summary(preview.customers.length, preview.handovers.length, preview.redacted.length)}{" "}
-            ({tx.cutoffs(formatDate(preview.customerCutoff, l), formatDate(preview.recordCutoff, l))})
+              ? tr.nothing
+              : tr.lgSummary(preview.customers.length, preview.handovers.length, preview.redacted.length)}{" "}
+            ({tr.cutoffs(formatDate(preview.customerCutoff, l), formatDate(preview.recordCutoff, l))})
           </span>
           {!nothing && !rights.value.purge && <span class="muted" data-testid="purge-manager-only">{t().managerOnly}</span>}
           {!nothing && rights.value.purge && (
             <button
               class="primary"
               onClick={() =>
-                window.confirm(tx.confirm) &&
+                window.confirm(tr.confirm) &&
                 run(api.retentionPurge(before), (r) => {
                   setPreview(null);
-                  setDone(tx.purged(r.customers.length, r.handovers.length, r.ledgerSeq ?? 0));
+                  setDone(tr.purged(r.customers.length, r.handovers.length, r.ledgerSeq ?? 0));
                 })
               }
               data-testid="retention-purge"
             >
-              {tx.purge}
+              {tr.purge}
             </button>
           )}
         </div>

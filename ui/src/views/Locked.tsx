@@ -2,7 +2,6 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { t } from "../i18n";
-import { tsi } from "../text/signin";
 import { SignInError } from "./SignIn";
 
 /**
@@ -23,7 +22,6 @@ export function Locked({
   onSwitch: () => void;
 }) {
   const tr = t();
-  const ts = tsi();
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -41,13 +39,13 @@ export function Locked({
   return (
     <section class="view scroll" data-testid="locked">
       <div class="toolbar">
-        <h1>{ts.lockTitle}</h1>
+        <h1>{tr.lockTitle}</h1>
       </div>
       <article class="card settings">
-        <p>{ts.lockLead(who, minutes)}</p>
+        <p>{tr.lockLead(who, minutes)}</p>
         <form class="form" onSubmit={submit} autocomplete="off">
           <label>
-            {ts.name}
+            {tr.sgnName}
             <strong data-testid="locked-who">{who}</strong>
           </label>
           <label>
@@ -63,10 +61,10 @@ export function Locked({
           <SignInError error={error} />
           <div class="actions">
             <button type="button" class="link" onClick={onSwitch} data-testid="locked-switch">
-              {ts.switchUser}
+              {tr.switchUser}
             </button>
             <button type="submit" class="primary" disabled={!password || busy} data-testid="locked-submit">
-              {busy ? tr.siBusy : ts.unlock}
+              {busy ? tr.siBusy : tr.unlock}
             </button>
           </div>
         </form>

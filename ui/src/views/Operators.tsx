@@ -6,35 +6,33 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { NewPassword, passwordsMatch } from "../components/NewPassword";
 import { t } from "../i18n";
 import { storeRevision } from "../lib/live";
-import { tsi } from "../text/signin";
 
 const ROLES: Role[] = ["staff", "manager", "admin"];
 
 /** 担当者: the office's people (admin only; the core refuses anyone else): list, add, disable. */
 export function Operators({ minChars }: { minChars: number }) {
   const tr = t();
-  const ts = tsi();
   const [people, setPeople] = useState<Operator[]>([]);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     api.operators().then(setPeople, setError);
   }, [storeRevision.value]);
   const disable = (name: string) => {
-    if (!window.confirm(ts.opConfirmDisable(name))) return;
+    if (!window.confirm(tr.opConfirmDisable(name))) return;
     setError(null);
     api.disableOperator(name).then(setPeople, setError);
   };
   return (
     <article class="card" data-testid="operators">
-      <h2>{ts.opTitle}</h2>
-      <p class="muted">{ts.opLead}</p>
+      <h2>{tr.opTitle}</h2>
+      <p class="muted">{tr.opLead}</p>
       {error ? <ErrorBanner error={error} /> : null}
       <table class="table">
         <thead>
           <tr>
-            <th>{ts.name}</th>
-            <th>{ts.opRole}</th>
-            <th>{ts.opState}</th>
+            <th>{tr.sgnName}</th>
+            <th>{tr.opRole}</th>
+            <th>{tr.opState}</th>
             <th />
           </tr>
         </thead>
@@ -43,11 +41,11 @@ export function Operators({ minChars }: { minChars: number }) {
             <tr key={p.name} data-testid="operator-row">
               <td>{p.name}</td>
               <td>{tr.roleNames[p.role]}</td>
-              <td>{p.active ? ts.opActive : ts.opDisabled}</td>
+              <td>{p.active ? tr.opActive : tr.opDisabled}</td>
               <td>
                 {p.active && (
                   <button class="link" onClick={() => disable(p.name)} data-testid={`operator-disable-${p.name}`}>
-                    {ts.opDisable}
+                    {tr.opDisable}
                   </button>
                 )}
               </td>
@@ -63,7 +61,6 @@ export function Operators({ minChars }: { minChars: number }) {
 /** Add a person: name, role and their first password (typed twice). */
 function OperatorAdd({ minChars, onAdded }: { minChars: number; onAdded: (p: Operator[]) => void }) {
   const tr = t();
-  const ts = tsi();
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("staff");
   const [pw, setPw] = useState("");
@@ -85,13 +82,13 @@ function OperatorAdd({ minChars, onAdded }: { minChars: number; onAdded: (p: Ope
   };
   return (
     <form class="form" onSubmit={submit} autocomplete="off" data-testid="operator-add">
-      <h3 class="wide">{ts.opAdd}</h3>
+      <h3 class="wide">{tr.opAdd}</h3>
       <label>
-        {ts.name}
+        {tr.sgnName}
         <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} required data-testid="operator-add-name" />
       </label>
       <label>
-        {ts.opRole}
+        {tr.opRole}
         <select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)} data-testid="operator-add-role">
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -102,10 +99,10 @@ function OperatorAdd({ minChars, onAdded }: { minChars: number; onAdded: (p: Ope
       </label>
       <NewPassword value={pw} again={again} minChars={minChars} onValue={setPw} onAgain={setAgain} testid="operator-add" />
       {error ? <ErrorBanner error={error} /> : null}
-      {done && <div class="banner ok wide" role="status" data-testid="operator-added">{ts.opAdded(done)}</div>}
+      {done && <div class="banner ok wide" role="status" data-testid="operator-added">{tr.opAdded(done)}</div>}
       <div class="actions">
         <button type="submit" class="primary" disabled={!name.trim() || !passwordsMatch(pw, again)} data-testid="operator-add-submit">
-          {ts.opAdd}
+          {tr.opAdd}
         </button>
       </div>
     </form>

@@ -6,7 +6,7 @@ import type { PolicyForm } from "../bindings/PolicyForm";
 import type { PolicyLimits } from "../bindings/PolicyLimits";
 import type { SignInPolicy } from "../bindings/SignInPolicy";
 import { inRange } from "../lib/policy";
-import { tpr } from "../text/policyRules";
+import { t } from "../i18n";
 
 type Props = { form: PolicyForm; limits: PolicyLimits; onChange: (form: PolicyForm) => void };
 
@@ -33,7 +33,7 @@ function RangedNumber({ label, value, range, onValue, testid }: {
           onInput={(e) => onValue((e.target as HTMLInputElement).valueAsNumber)}
           data-testid={testid}
         />
-        <span class="muted" data-testid={`${testid}-range`}>{tpr().range(range[0], range[1])}</span>
+        <span class="muted" data-testid={`${testid}-range`}>{t().range(range[0], range[1])}</span>
       </span>
     </label>
   );
@@ -41,7 +41,7 @@ function RangedNumber({ label, value, range, onValue, testid }: {
 
 /** Which handovers need a manager's approval, and how long a request and an approval last. */
 export function ApprovalRules({ form, limits, onChange }: Props) {
-  const tx = tpr();
+  const tx = t();
   const a = form.approval;
   const set = (patch: Partial<ApprovalPolicy>) => onChange({ ...form, approval: { ...a, ...patch } });
   const tick = (k: "extraFields" | "manyCustomers" | "passphrase", label: string) => (
@@ -54,10 +54,10 @@ export function ApprovalRules({ form, limits, onChange }: Props) {
     <fieldset class="form numbers" data-testid="policy-approval">
       <legend>{tx.approvalTitle}</legend>
       <p class="muted">{tx.approvalLead}</p>
-      {tick("extraFields", tx.extraFields)}
+      {tick("extraFields", tx.prExtraFields)}
       {tick("manyCustomers", tx.manyCustomers)}
       <RangedNumber label={tx.customersOver} value={a.customersOver} range={limits.approvalCustomersOver} onValue={(n) => set({ customersOver: n })} testid="policy-approval-customers-over" />
-      {tick("passphrase", tx.passphrase)}
+      {tick("passphrase", tx.prPassphrase)}
       <RangedNumber label={tx.lifetimeDays} value={a.lifetimeDays} range={limits.approvalLifetimeDays} onValue={(n) => set({ lifetimeDays: n })} testid="policy-approval-lifetime" />
     </fieldset>
   );
@@ -65,7 +65,7 @@ export function ApprovalRules({ form, limits, onChange }: Props) {
 
 /** The idle lock and the lockout after wrong passwords. */
 export function SignInRules({ form, limits, onChange }: Props) {
-  const tx = tpr();
+  const tx = t();
   const s = form.signIn;
   const set = (patch: Partial<SignInPolicy>) => onChange({ ...form, signIn: { ...s, ...patch } });
   return (

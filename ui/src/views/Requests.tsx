@@ -7,10 +7,9 @@ import type { RequestAction } from "../bindings/RequestAction";
 import type { RequestView } from "../bindings/RequestView";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { DateInput } from "../components/DateInput";
-import { fieldLabel, lang } from "../i18n";
+import { channelLabel, CHANNELS, fieldLabel, lang, statusLabel, t } from "../i18n";
 import { formatDate } from "../lib/format";
 import { rights, storeRevision } from "../lib/live";
-import { CHANNELS, channelLabel, statusLabel, ta } from "../text/accountability";
 
 type Tab = "pending" | "overdue" | "all";
 
@@ -24,7 +23,7 @@ export function filterFor(tab: Tab): RequestFilter {
 
 /** Opt-out and restriction requests (R3, R6): register, decide, notify, withdraw. */
 export function Requests({ today }: { today: string }) {
-  const tx = ta();
+  const tx = t();
   const [tab, setTab] = useState<Tab>("pending");
   const [rows, setRows] = useState<RequestView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -75,7 +74,7 @@ export function Requests({ today }: { today: string }) {
           }}
         />
       )}
-      {rows && rows.length === 0 && <div class="empty">{tx.noRequests}</div>}
+      {rows && rows.length === 0 && <div class="empty">{tx.accNoRequests}</div>}
       <div class="list">
         {rows?.map((v) => <RequestCard key={v.request.id} view={v} today={today} onChanged={load} />)}
       </div>
@@ -93,7 +92,7 @@ interface ScopeProps {
 
 /** What the request covers: everything, or the fields the core says a request can withhold. */
 function ScopeChoice({ all, onAll, fields, onToggle, restrictable }: ScopeProps) {
-  const tx = ta();
+  const tx = t();
   return (
     <fieldset class="wide">
       <legend>{tx.scope}</legend>
@@ -103,7 +102,7 @@ function ScopeChoice({ all, onAll, fields, onToggle, restrictable }: ScopeProps)
       </label>
       <label class="check">
         <input type="radio" checked={!all} onChange={() => onAll(false)} />
-        {tx.scopeFields}
+        {tx.accScopeFields}
       </label>
       {!all &&
         restrictable.map((f) => (
@@ -117,7 +116,7 @@ function ScopeChoice({ all, onAll, fields, onToggle, restrictable }: ScopeProps)
 }
 
 function RequestForm({ today, onSaved }: { today: string; onSaved: () => void }) {
-  const tx = ta();
+  const tx = t();
   const [customerId, setCustomerId] = useState("");
   const [all, setAll] = useState(true);
   const [fields, setFields] = useState<Field[]>([]);
@@ -188,7 +187,7 @@ function RequestForm({ today, onSaved }: { today: string; onSaved: () => void })
 type Action = null | "reject" | "notify";
 
 function RequestCard({ view, today, onChanged }: { view: RequestView; today: string; onChanged: () => void }) {
-  const tx = ta();
+  const tx = t();
   const l = lang.value;
   const r = view.request;
   const [action, setAction] = useState<Action>(null);

@@ -7,13 +7,12 @@ import type { SupervisionRule } from "../bindings/SupervisionRule";
 import type { PolicyView } from "../bindings/PolicyView";
 import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { fieldLabel, lang, t, type Lang } from "../i18n";
+import { fieldLabel, type Lang, lang, t } from "../i18n";
 import { open } from "../lib/dialog";
 import { AboutUpdate } from "./AboutUpdate";
 import { Operators } from "./Operators";
 import { rights } from "../lib/live";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
-import { tpr } from "../text/policyRules";
 import { ApprovalRules, SignInRules } from "./PolicyApproval";
 
 /** Language, data folder, the office's store, the signed-in operator, (for an admin) the office's
@@ -274,7 +273,7 @@ function PolicyEditor() {
     customerRetention: tr.stCustomerRetentionTooShort,
     return: tr.stReturnTooShort,
     notify: tr.stNotifyTooShort,
-    range: tpr().outOfRange,
+    range: t().outOfRange,
   };
 
   return (

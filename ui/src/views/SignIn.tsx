@@ -4,7 +4,6 @@ import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { lang, t } from "../i18n";
 import { localDateTime } from "../lib/dates";
-import { tsi } from "../text/signin";
 
 /**
  * Signing in: on this PC's store an operator's name and password, on the office's server a
@@ -22,7 +21,6 @@ export function SignIn({
   onSettings: () => void;
 }) {
   const tr = t();
-  const ts = tsi();
   const server = settings.store.server;
   const [login, setLogin] = useState(settings.store.login ?? "");
   const [password, setPassword] = useState("");
@@ -44,10 +42,10 @@ export function SignIn({
   return (
     <section class="view scroll" data-testid="sign-in">
       <div class="toolbar">
-        <h1>{server ? tr.siTitle : ts.title}</h1>
+        <h1>{server ? tr.siTitle : tr.sgnTitle}</h1>
       </div>
       <article class="card settings">
-        <p class="muted">{server ? tr.siLead : ts.lead}</p>
+        <p class="muted">{server ? tr.siLead : tr.lead}</p>
         <form class="form" onSubmit={submit} autocomplete="off">
           {server && (
             <label class="wide">
@@ -56,7 +54,7 @@ export function SignIn({
             </label>
           )}
           <label>
-            {server ? tr.siLogin : ts.name}
+            {server ? tr.siLogin : tr.sgnName}
             <input
               value={login}
               onInput={(e) => setLogin((e.target as HTMLInputElement).value)}
@@ -101,7 +99,7 @@ export function SignInError({ error }: { error: unknown }) {
       <ErrorBanner error={error} />
       {until && (
         <div class="banner warn" role="status" data-testid="locked-until">
-          {tsi().lockedUntil(localDateTime(until, lang.value))}
+          {t().lockedUntil(localDateTime(until, lang.value))}
         </div>
       )}
     </div>

@@ -5,17 +5,14 @@ import type { UsageFilter } from "../bindings/UsageFilter";
 import type { UseKind } from "../bindings/UseKind";
 import { DateInput } from "../components/DateInput";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { lang } from "../i18n";
+import { lang, t } from "../i18n";
 import { save } from "../lib/dialog";
 import { formatDateTime } from "../lib/format";
 import { storeRevision } from "../lib/live";
-import { ta } from "../text/accountability";
-import { tu } from "../text/usage";
 
 /** The record of use (操作記録) for managers: by operator and period, saved as CSV or XLSX. */
 export function UsageLog() {
-  const tx = tu();
-  const tr = ta();
+  const tr = t();
   const [f, setF] = useState<UsageFilter>({ operator: null, from: null, to: null });
   const [rows, setRows] = useState<UsageEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -34,11 +31,11 @@ export function UsageLog() {
   };
   return (
     <>
-      <p class="muted small">{tx.usageLead}</p>
+      <p class="muted small">{tr.usageLead}</p>
       <form class="filters" onSubmit={(e) => (e.preventDefault(), load())}>
         <label>
-          {tx.operator}
-          <input value={f.operator ?? ""} placeholder={tx.allOperators} onInput={(e) => setF({ ...f, operator: (e.target as HTMLInputElement).value.trim() || null })} data-testid="usage-operator" />
+          {tr.usOperator}
+          <input value={f.operator ?? ""} placeholder={tr.allOperators} onInput={(e) => setF({ ...f, operator: (e.target as HTMLInputElement).value.trim() || null })} data-testid="usage-operator" />
         </label>
         <label>
           {tr.from}
@@ -49,7 +46,7 @@ export function UsageLog() {
           <DateInput value={f.to ?? ""} onChange={(iso) => setF({ ...f, to: iso || null })} testId="usage-to" />
         </label>
         <button class="primary" type="submit" data-testid="usage-search">
-          {tr.search}
+          {tr.accSearch}
         </button>
       </form>
       {error ? <ErrorBanner error={error} /> : null}
@@ -58,11 +55,11 @@ export function UsageLog() {
           {saved}
         </div>
       )}
-      {rows && rows.length === 0 && <div class="empty">{tx.noUses}</div>}
+      {rows && rows.length === 0 && <div class="empty">{tr.noUses}</div>}
       {rows && rows.length > 0 && (
         <>
           <div class="toolbar">
-            <span class="muted">{tx.count(rows.length)}</span>
+            <span class="muted">{tr.count(rows.length)}</span>
             <span class="spacer" />
             <button type="button" onClick={() => exportAs("csv")} data-testid="usage-csv">
               {tr.exportCsv}
@@ -80,18 +77,18 @@ export function UsageLog() {
 
 /** Uses as a table: when (local time), who, what, which customers, and the sealing entry. */
 export function UsageTable({ rows, showCustomers }: { rows: UsageEntry[]; showCustomers: boolean }) {
-  const tx = tu();
+  const tr = t();
   const l = lang.value;
   return (
     <table class="review" data-testid="usage-table">
       <thead>
         <tr>
-          <th>{tx.at}</th>
-          <th>{tx.operator}</th>
-          <th>{tx.action}</th>
-          <th>{tx.detail}</th>
-          {showCustomers && <th>{tx.customers}</th>}
-          <th>{tx.sealed}</th>
+          <th>{tr.at}</th>
+          <th>{tr.usOperator}</th>
+          <th>{tr.usAction}</th>
+          <th>{tr.detail}</th>
+          {showCustomers && <th>{tr.usCustomers}</th>}
+          <th>{tr.sealed}</th>
         </tr>
       </thead>
       <tbody>
@@ -99,10 +96,10 @@ export function UsageTable({ rows, showCustomers }: { rows: UsageEntry[]; showCu
           <tr key={u.id}>
             <td class="nw">{formatDateTime(new Date(u.at), l)}</td>
             <td>{u.operator}</td>
-            <td>{tx.kinds[u.kind as UseKind] ?? u.kind}</td>
+            <td>{tr.kinds[u.kind as UseKind] ?? u.kind}</td>
             <td class="mono small">{u.detail}</td>
             {showCustomers && <td class="mono small">{u.customers.length > 5 ? `${u.customers.slice(0, 5).join(" ")} … (${u.count})` : u.customers.join(" ")}</td>}
-            <td class="nw muted small">{u.sealedBy === null ? tx.pending : `#${u.sealedBy}`}</td>
+            <td class="nw muted small">{u.sealedBy === null ? tr.pending : `#${u.sealedBy}`}</td>
           </tr>
         ))}
       </tbody>

@@ -1,8 +1,7 @@
 import { useState } from "preact/hooks";
 import { DateInput } from "../../components/DateInput";
-import { lang } from "../../i18n";
+import { lang, t } from "../../i18n";
 import { formatDate } from "../../lib/format";
-import { tsv } from "../../text/supervision";
 import type { SectionProps } from "./SupervisionPanel";
 
 const value = (e: Event) => (e.target as HTMLInputElement).value;
@@ -10,7 +9,7 @@ const orNull = (s: string) => (s.trim() ? s : null);
 
 /** Yearly reviews: scheduled (a due date) or done (with the result and notes). */
 export function ReviewsSection({ view, send }: SectionProps) {
-  const tx = tsv();
+  const tx = t();
   const l = lang.value;
   const [f, setF] = useState({ due: view.status.nextReview, done: "", result: "ok", notes: "" });
   const submit = (e: Event) => {
@@ -23,7 +22,7 @@ export function ReviewsSection({ view, send }: SectionProps) {
       <h4>{tx.reviews}</h4>
       <table class="plain" data-testid="sv-reviews">
         <thead>
-          <tr><th>{tx.due}</th><th>{tx.done}</th><th>{tx.result}</th><th>{tx.notes}</th></tr>
+          <tr><th>{tx.due}</th><th>{tx.svDone}</th><th>{tx.result}</th><th>{tx.notes}</th></tr>
         </thead>
         <tbody>
           {view.record.reviews.map((r) => (
@@ -39,7 +38,7 @@ export function ReviewsSection({ view, send }: SectionProps) {
       {view.canEdit && (
         <form class="inline-form" onSubmit={submit}>
           <DateInput required value={f.due} ariaLabel={tx.due} onChange={(due) => setF({ ...f, due })} testId="sv-review-due" />
-          <DateInput value={f.done} ariaLabel={tx.done} onChange={(done) => setF({ ...f, done })} testId="sv-review-done" />
+          <DateInput value={f.done} ariaLabel={tx.svDone} onChange={(done) => setF({ ...f, done })} testId="sv-review-done" />
           <select aria-label={tx.result} value={f.result} onChange={(e) => setF({ ...f, result: value(e) })} data-testid="sv-review-result">
             <option value="ok">{tx.resultOk}</option>
             <option value="issues">{tx.resultIssues}</option>
@@ -54,7 +53,7 @@ export function ReviewsSection({ view, send }: SectionProps) {
 
 /** Incidents at the contractor and what was done about them. */
 export function IncidentsSection({ view, send }: SectionProps) {
-  const tx = tsv();
+  const tx = t();
   const [f, setF] = useState({ on: "", what: "", action: "" });
   const submit = (e: Event) => {
     e.preventDefault();

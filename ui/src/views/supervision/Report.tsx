@@ -3,14 +3,13 @@ import { api } from "../../api";
 import type { SupervisionReportQuery } from "../../bindings/SupervisionReportQuery";
 import { DateInput } from "../../components/DateInput";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { lang } from "../../i18n";
+import { lang, t } from "../../i18n";
 import { save } from "../../lib/dialog";
-import { tsv } from "../../text/supervision";
 
 /** The supervision report of this contractor and a period: shown as printed, printed, or saved
  * as HTML or XLSX (the core builds both from the same report). */
 export function SupervisionReportPanel({ id }: { id: string }) {
-  const tx = tsv();
+  const tx = t();
   const [period, setPeriod] = useState({ from: "", to: "" });
   const [html, setHtml] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -31,18 +30,18 @@ export function SupervisionReportPanel({ id }: { id: string }) {
     setError(null);
     const path = await save({ defaultPath: `委託先監督報告_${id}.${format}`, filters: [{ name: format.toUpperCase(), extensions: [format] }] });
     if (!path) return;
-    api.saveSupervisionReport(query(format), path).then((s) => setNote(tx.saved(s.path, s.rows)), setError);
+    api.saveSupervisionReport(query(format), path).then((s) => setNote(tx.svSaved(s.path, s.rows)), setError);
   };
   return (
     <div class="sv-part">
       <h4>{tx.report}</h4>
       <div class="inline-form">
-        <DateInput value={period.from} ariaLabel={tx.from} onChange={(from) => setPeriod({ ...period, from })} testId="sv-report-from" />
-        <DateInput value={period.to} ariaLabel={tx.to} onChange={(to) => setPeriod({ ...period, to })} testId="sv-report-to" />
+        <DateInput value={period.from} ariaLabel={tx.svFrom} onChange={(from) => setPeriod({ ...period, from })} testId="sv-report-from" />
+        <DateInput value={period.to} ariaLabel={tx.svTo} onChange={(to) => setPeriod({ ...period, to })} testId="sv-report-to" />
         <button onClick={show} data-testid="sv-report-show">{tx.show}</button>
-        <button onClick={() => saveAs("html")} data-testid="sv-report-html">{tx.saveHtml}</button>
+        <button onClick={() => saveAs("html")} data-testid="sv-report-html">{tx.svSaveHtml}</button>
         <button onClick={() => saveAs("xlsx")} data-testid="sv-report-xlsx">{tx.saveXlsx}</button>
-        {html && <button onClick={() => frame.current?.contentWindow?.print()}>{tx.print}</button>}
+        {html && <button onClick={() => frame.current?.contentWindow?.print()}>{tx.svPrint}</button>}
       </div>
       {note && <p class="ok" data-testid="sv-report-saved">{note}</p>}
       {error ? <ErrorBanner error={error} /> : null}

@@ -2,9 +2,8 @@ import { useState } from "preact/hooks";
 import type { Certification } from "../../bindings/Certification";
 import type { Clause } from "../../bindings/Clause";
 import { DateInput } from "../../components/DateInput";
-import { lang } from "../../i18n";
+import { lang, t } from "../../i18n";
 import { formatDate } from "../../lib/format";
-import { tsv } from "../../text/supervision";
 import type { SectionProps } from "./SupervisionPanel";
 
 const CERTS: Certification[] = ["pmark", "isms", "none"];
@@ -21,7 +20,7 @@ const value = (e: Event) => (e.target as HTMLInputElement).value;
 
 /** The selection check: the certificate seen, its number and expiry, who checked it when. */
 export function CheckSection({ view, send }: SectionProps) {
-  const tx = tsv();
+  const tx = t();
   const k = view.record.check;
   const [f, setF] = useState({ certification: k?.certification ?? "pmark", number: k?.number ?? "", expires: k?.expires ?? "" });
   const submit = (e: Event) => {
@@ -31,7 +30,7 @@ export function CheckSection({ view, send }: SectionProps) {
   };
   return (
     <div class="sv-part">
-      <h4>{tx.check}</h4>
+      <h4>{tx.svCheck}</h4>
       {k ? (
         <p data-testid="sv-check">
           {tx.cert[k.certification]} {k.number ?? ""} {k.expires && `${tx.expires}: ${formatDate(k.expires, lang.value)}`}{" "}
@@ -59,7 +58,7 @@ export function CheckSection({ view, send }: SectionProps) {
 
 /** The six clauses supervision asks for, ticked as the agreement has them. */
 export function ClausesSection({ view, send }: SectionProps) {
-  const tx = tsv();
+  const tx = t();
   const has = view.record.clauses;
   const toggle = (c: Clause) => {
     const next = has.includes(c) ? has.filter((x) => x !== c) : [...has, c];
@@ -84,7 +83,7 @@ export function ClausesSection({ view, send }: SectionProps) {
 
 /** The people at the contractor allowed to handle the data. */
 export function PeopleSection({ view, send }: SectionProps) {
-  const tx = tsv();
+  const tx = t();
   const [name, setName] = useState("");
   const add = (e: Event) => {
     e.preventDefault();
@@ -92,7 +91,7 @@ export function PeopleSection({ view, send }: SectionProps) {
   };
   return (
     <div class="sv-part">
-      <h4>{tx.people}</h4>
+      <h4>{tx.svPeople}</h4>
       {view.record.people.length === 0 && <p class="muted">{tx.nobody}</p>}
       <ul class="plain">
         {view.record.people.map((p) => (

@@ -3,9 +3,8 @@ import { api } from "../../api";
 import type { SupervisionChange } from "../../bindings/SupervisionChange";
 import type { SupervisionView } from "../../bindings/SupervisionView";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { lang, packWarning } from "../../i18n";
+import { lang, packWarning, t } from "../../i18n";
 import { formatDate } from "../../lib/format";
-import { tsv } from "../../text/supervision";
 import { IncidentsSection, ReviewsSection } from "./History";
 import { SupervisionReportPanel } from "./Report";
 import { CheckSection, ClausesSection, PeopleSection } from "./Sections";
@@ -19,7 +18,7 @@ export interface SectionProps {
 
 /** A contractor's supervision record (委託先監督台帳): read by everyone, changed by a manager. */
 export function SupervisionPanel({ id }: { id: string }) {
-  const tx = tsv();
+  const tx = t();
   const [view, setView] = useState<SupervisionView | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -36,7 +35,7 @@ export function SupervisionPanel({ id }: { id: string }) {
   const s = view.status;
   return (
     <section class="supervision" data-testid={`supervision-${id}`}>
-      <h3>{tx.title}</h3>
+      <h3>{tx.svTitle}</h3>
       {!view.canEdit && <p class="muted">{tx.readOnly}</p>}
       <p data-testid="next-review">
         {tx.nextReview(formatDate(s.nextReview, lang.value))}

@@ -3,14 +3,14 @@ import { api } from "../../api";
 import type { ApprovalNeed } from "../../bindings/ApprovalNeed";
 import type { ApprovalView } from "../../bindings/ApprovalView";
 import { selection } from "../../lib/wizard";
-import { tap } from "../../text/approvals";
+import { t } from "../../i18n";
 import type { StepProps } from "./Wizard";
 
 /** The review step's 上長承認 panel: when the core says this handover needs a manager's
  * approval, why (the policy's rules), 承認を依頼, and what became of the request. The pack
  * then names the approval; the core refuses it unless it was approved for exactly this. */
 export function ApprovalPanel({ draft, known, update, onError }: StepProps & { onError: (e: unknown) => void }) {
-  const tx = tap();
+  const tx = t();
   const [need, setNeed] = useState<ApprovalNeed | null>(null);
   const [mine, setMine] = useState<ApprovalView | null>(null);
   // This person's approved, unused approvals: one asked for before signing out can be chosen

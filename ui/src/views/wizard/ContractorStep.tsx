@@ -1,26 +1,25 @@
 import type { AgreementStatus } from "../../bindings/AgreementStatus";
 import { packWarning, t } from "../../i18n";
-import { ts } from "../../screens-i18n";
 import type { StepProps } from "./Wizard";
 
 /** Step 2: the contractor; those the core refuses today are disabled with its reason. */
 export function ContractorStep({ draft, update, known, loading }: StepProps & { loading: boolean }) {
-  const tx = ts();
+  const tr = t();
   if (!loading && known.contractors.length === 0) {
     return (
       <div class="empty" data-testid="no-contractors">
-        {tx.noContractors}
+        {tr.noContractors}
       </div>
     );
   }
   return (
     <>
-      <p class="lead">{tx.contractorLead}</p>
-      <div class="choice-list" role="radiogroup" aria-label={tx.steps.contractor}>
+      <p class="lead">{tr.contractorLead}</p>
+      <div class="choice-list" role="radiogroup" aria-label={tr.steps.contractor}>
         {known.contractors.map((c) => {
           const refused = c.refusal !== null;
           const selected = draft.contractorId === c.contractor.id;
-          const why = c.refusal ? tx.refusal(c.refusal) : null;
+          const why = c.refusal ? tr.refusal(c.refusal) : null;
           return (
             <label
               class={`choice wide${selected ? " selected" : ""}${refused ? " refused" : ""}`}
@@ -44,14 +43,14 @@ export function ContractorStep({ draft, update, known, loading }: StepProps & { 
                   <span class={`chip ${c.status}`}>{statusText(c.status)}</span>
                 </span>
                 <span class="small">
-                  {tx.agreement}: {tx.agreementRange(c.contractor.agreementSigned, c.contractor.agreementExpires)}
+                  {tr.agreement}: {tr.agreementRange(c.contractor.agreementSigned, c.contractor.agreementExpires)}
                 </span>
                 <span class="small">
                   {c.keys.length === 0 ? (
-                    <span class="muted">{tx.noKeyNote}</span>
+                    <span class="muted">{tr.noKeyNote}</span>
                   ) : (
                     <>
-                      {tx.keysLabel}:{" "}
+                      {tr.keysLabel}:{" "}
                       {c.keys.map((k) => (
                         <span class="fingerprint key-fp" key={k.recipient} title={k.recipient}>
                           {k.fingerprint}

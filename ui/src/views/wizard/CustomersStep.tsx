@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api } from "../../api";
 import type { Customer } from "../../bindings/Customer";
-import { lang, t } from "../../i18n";
+import { fieldLabel, lang, t } from "../../i18n";
 import { fold } from "../../lib/fold";
 import { formatCount } from "../../lib/format";
 import { visibleWindow } from "../../lib/virtual";
-import { ts } from "../../screens-i18n";
 import type { StepProps } from "./Wizard";
 
 const ROW_HEIGHT = 36;
@@ -26,7 +25,6 @@ export function CustomersStep({
   customers,
   onError,
 }: StepProps & { customers: Customer[] | null; onError: (e: unknown) => void }) {
-  const tx = ts();
   const tr = t();
   const [query, setQuery] = useState("");
   const [onlySelected, setOnlySelected] = useState(false);
@@ -98,19 +96,19 @@ export function CustomersStep({
   };
 
   if (customers !== null && customers.length === 0) {
-    return <div class="empty">{tx.emptyRegister}</div>;
+    return <div class="empty">{tr.emptyRegister}</div>;
   }
   const w = visibleWindow(rows.length, ROW_HEIGHT, scrollTop, height);
   const n = (x: number) => formatCount(x, lang.value);
   return (
     <div class="customers-step">
-      <p class="lead">{tx.customersLead}</p>
+      <p class="lead">{tr.customersLead}</p>
       <div class="toolbar wrap">
         <input
           class="search"
           type="search"
-          placeholder={tx.searchCustomers}
-          aria-label={tx.searchCustomers}
+          placeholder={tr.searchCustomers}
+          aria-label={tr.searchCustomers}
           // Uncontrolled: a barcode scanner types faster than the list re-renders, and a
           // controlled value would be written back stale, dropping characters.
           defaultValue={query}
@@ -118,7 +116,7 @@ export function CustomersStep({
           data-testid="wizard-search"
         />
         <strong class="count" data-testid="selected-count">
-          {tx.selectedCount(n(draft.customers.length))}
+          {tr.selectedCount(n(draft.customers.length))}
         </strong>
         <label class="check">
           <input
@@ -127,23 +125,23 @@ export function CustomersStep({
             onChange={(e) => setOnlySelected((e.target as HTMLInputElement).checked)}
             data-testid="only-selected"
           />
-          {tx.onlySelected}
+          {tr.onlySelected}
         </label>
         <span class="spacer" />
         <button type="button" onClick={selectShown} disabled={rows.length === 0} data-testid="select-shown">
-          {tx.selectShown}
+          {tr.selectShown}
         </button>
         <button type="button" onClick={() => update({ customers: [] })} disabled={draft.customers.length === 0} data-testid="clear-selection">
-          {tx.clearSelection}
+          {tr.clearSelection}
         </button>
         <button type="button" aria-expanded={pasteOpen} onClick={() => setPasteOpen(!pasteOpen)} data-testid="paste-toggle">
-          {tx.pasteIds}
+          {tr.pasteIds}
         </button>
       </div>
       {pasteOpen && (
         <div class="paste card">
           <label>
-            <span class="muted small">{tx.pasteHint}</span>
+            <span class="muted small">{tr.pasteHint}</span>
             <textarea
               rows={3}
               autoFocus
@@ -155,12 +153,12 @@ export function CustomersStep({
           </label>
           <div class="row">
             <button type="button" class="primary" onClick={addPasted} disabled={paste.trim() === ""} data-testid="paste-add">
-              {tx.addPasted}
+              {tr.addPasted}
             </button>
             {pasteNote && (
               <span class="small" role="status" data-testid="paste-result">
-                {tx.pastedResult(pasteNote.added, pasteNote.excluded)}
-                {pasteNote.unknown.length > 0 && <span class="err-text"> {tx.notFound(pasteNote.unknown.join("、"))}</span>}
+                {tr.pastedResult(pasteNote.added, pasteNote.excluded)}
+                {pasteNote.unknown.length > 0 && <span class="err-text"> {tr.notFound(pasteNote.unknown.join("、"))}</span>}
               </span>
             )}
           </div>
@@ -168,17 +166,17 @@ export function CustomersStep({
       )}
       <div class="table pick" role="table" aria-rowcount={rows.length} data-testid="wizard-customers">
         <div class="thead" role="row">
-          <div role="columnheader" class="sr-only-text">{tx.choose}</div>
-          <div role="columnheader">{tr.colId}</div>
-          <div role="columnheader">{tr.colName}</div>
-          <div role="columnheader">{tr.colKana}</div>
-          <div role="columnheader">{tr.colAddress}</div>
-          <div role="columnheader">{tr.colPhone}</div>
+          <div role="columnheader" class="sr-only-text">{tr.wzChoose}</div>
+          <div role="columnheader">{fieldLabel("customer_id")}</div>
+          <div role="columnheader">{fieldLabel("name")}</div>
+          <div role="columnheader">{fieldLabel("name_kana")}</div>
+          <div role="columnheader">{fieldLabel("address")}</div>
+          <div role="columnheader">{fieldLabel("phone")}</div>
           <div role="columnheader">{tr.colPlan}</div>
         </div>
         <div class="tbody" ref={scroller} onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)} onKeyDown={onListKey}>
           {rows.length === 0 && customers !== null ? (
-            <div class="empty inline">{tx.noMatch}</div>
+            <div class="empty inline">{tr.wzNoMatch}</div>
           ) : (
             <div style={{ height: `${w.totalHeight}px`, position: "relative" }}>
               <div style={{ transform: `translateY(${w.offsetTop}px)` }}>
@@ -196,7 +194,7 @@ export function CustomersStep({
                       key={c.customerId}
                       style={{ height: `${ROW_HEIGHT}px` }}
                       data-testid="pick-row"
-                      title={reason ? tx.excludedReason(reason) : undefined}
+                      title={reason ? tr.excludedReason(reason) : undefined}
                     >
                       <div>
                         <input
@@ -217,7 +215,7 @@ export function CustomersStep({
                       <div class="muted">{c.nameKana}</div>
                       {reason ? (
                         <div class="reason span2" id={`out-${c.customerId}`} data-testid={`excluded-${c.customerId}`}>
-                          {tx.excludedReason(reason)}
+                          {tr.excludedReason(reason)}
                         </div>
                       ) : (
                         <>

@@ -4,10 +4,9 @@ import { api } from "../../api";
 import type { PackResult } from "../../bindings/PackResult";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { SheetFrame, type SheetHandle } from "../../components/SheetFrame";
-import { lang, packWarning } from "../../i18n";
+import { lang, packWarning, t } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
 import { contractorOf, type Draft, type Known } from "../../lib/wizard";
-import { ts } from "../../screens-i18n";
 import { encryptionLabel } from "./encryption";
 
 function size(bytes: number): string {
@@ -30,7 +29,7 @@ export function DonePage({
   headingRef: Ref<HTMLHeadingElement>;
   onNew: () => void;
 }) {
-  const tx = ts();
+  const tx = t();
   const [sheet, setSheet] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const frame = useRef<SheetHandle>(null);
@@ -117,7 +116,7 @@ export function DonePage({
       {sheet && (
         <section class="sheet-preview">
           <div class="row">
-            <h3>{ts().sheetPreview.replace("（見本）", "").replace(" (sample)", "")}</h3>
+            <h3>{t().sheetPreview.replace("（見本）", "").replace(" (sample)", "")}</h3>
             <span class="spacer" />
             <button class="primary" type="button" onClick={() => frame.current?.print()} data-testid="print-sheet">
               {tx.print}

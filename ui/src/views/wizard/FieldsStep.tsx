@@ -4,10 +4,9 @@ import type { FieldOption } from "../../bindings/FieldOption";
 import type { Preparation } from "../../bindings/Preparation";
 import type { WithheldReason } from "../../bindings/WithheldReason";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { fieldLabel, lang } from "../../i18n";
+import { fieldLabel, lang, t } from "../../i18n";
 import { formatCount } from "../../lib/format";
 import { selection } from "../../lib/wizard";
-import { ts } from "../../screens-i18n";
 import type { StepProps } from "./Wizard";
 
 /** Customers listed by name on this step; the rest are counted. */
@@ -15,7 +14,7 @@ const SHOWN = 200;
 
 /** Why a field is not handed over for one customer (the core's reason), or null if not worth showing. */
 export function withheldText(r: WithheldReason): string | null {
-  const tx = ts();
+  const tx = t();
   if (r.kind === "customer_request") return tx.reasonRequest(r.request_id);
   if (r.kind === "no_data") return tx.reasonNoData;
   return null;
@@ -27,7 +26,7 @@ export function withheldText(r: WithheldReason): string | null {
  * core's preparation withholds per customer.
  */
 export function FieldsStep({ draft, update, known, options }: StepProps & { options: FieldOption[] }) {
-  const tx = ts();
+  const tx = t();
   const [prep, setPrep] = useState<Preparation | null>(null);
   const [error, setError] = useState<unknown>(null);
   const key = JSON.stringify([draft.customers, draft.extras, draft.workType, draft.contractorId]);
@@ -121,7 +120,7 @@ export function FieldsStep({ draft, update, known, options }: StepProps & { opti
         <table class="review compact" data-testid="withheld-table">
           <thead>
             <tr>
-              <th>{ts().steps.customers}</th>
+              <th>{t().steps.customers}</th>
               <th>{tx.withheldFor}</th>
             </tr>
           </thead>

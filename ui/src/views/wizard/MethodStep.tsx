@@ -1,7 +1,7 @@
 import { open, save } from "../../lib/dialog";
 import type { Method } from "../../bindings/Method";
 import { contractorOf, methodOffered, methodRefusal, passphraseForced, suggestedName, usesPassphrase } from "../../lib/wizard";
-import { ts } from "../../screens-i18n";
+import { t } from "../../i18n";
 import type { StepProps } from "./Wizard";
 
 const METHODS: Method[] = ["transfer", "media", "paper"];
@@ -13,7 +13,7 @@ const ICONS: Record<Method, string> = { transfer: "⇪", media: "▣", paper: "�
  * fallback, with the PPAP warning.
  */
 export function MethodStep({ draft, update, known, today }: StepProps & { today: string }) {
-  const tx = ts();
+  const tx = t();
   const c = contractorOf(draft, known);
   const pass = usesPassphrase(draft, known);
   const forced = draft.method ? passphraseForced(c, draft.method) : false;
@@ -94,7 +94,7 @@ export function MethodStep({ draft, update, known, today }: StepProps & { today:
                   onChange={(e) => update({ armor: (e.target as HTMLInputElement).checked })}
                   data-testid="armor"
                 />
-                {tx.armor}
+                {tx.wzArmor}
               </label>
               {forced ? (
                 <p class="banner warn small" data-testid="passphrase-forced">
@@ -108,7 +108,7 @@ export function MethodStep({ draft, update, known, today }: StepProps & { today:
                     onChange={(e) => update({ usePassphrase: (e.target as HTMLInputElement).checked })}
                     data-testid="use-passphrase"
                   />
-                  {tx.usePassphrase}
+                  {tx.wzUsePassphrase}
                 </label>
               )}
               {pass && (
@@ -144,7 +144,7 @@ export function MethodStep({ draft, update, known, today }: StepProps & { today:
                       class={draft.passphrase === draft.passphraseAgain ? "ok-text small" : "err-text small"}
                       aria-live="polite"
                     >
-                      {draft.passphrase === draft.passphraseAgain ? `✓ ${tx.passphraseMatch}` : tx.problems.passphraseMismatch}
+                      {draft.passphrase === draft.passphraseAgain ? `✓ ${tx.passphraseMatch}` : tx.wzProblems.passphraseMismatch}
                     </span>
                   )}
                 </div>

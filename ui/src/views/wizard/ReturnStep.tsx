@@ -1,16 +1,15 @@
 import type { HandoverDefaults } from "../../bindings/HandoverDefaults";
 import { DateInput } from "../../components/DateInput";
-import { lang } from "../../i18n";
+import { lang, t } from "../../i18n";
 import { formatDate } from "../../lib/format";
 import { addDays } from "../../lib/wizard";
-import { ts } from "../../screens-i18n";
 import type { StepProps } from "./Wizard";
 
 const QUICK = [7, 14, 30, 60];
 
 /** Step 6: the return-or-destroy date, starting from the policy's default. */
 export function ReturnStep({ draft, update, defaults }: StepProps & { defaults: HandoverDefaults | null }) {
-  const tx = ts();
+  const tx = t();
   if (!defaults) return null;
   const value = draft.returnBy || defaults.returnBy;
   return (

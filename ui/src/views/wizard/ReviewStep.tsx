@@ -4,10 +4,9 @@ import type { ExclusionReason } from "../../bindings/ExclusionReason";
 import type { Preparation } from "../../bindings/Preparation";
 import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
 import { SheetFrame } from "../../components/SheetFrame";
-import { fieldLabel, lang } from "../../i18n";
+import { fieldLabel, lang, t } from "../../i18n";
 import { formatCount, formatDate } from "../../lib/format";
 import { selection } from "../../lib/wizard";
-import { ts } from "../../screens-i18n";
 import { ApprovalPanel } from "./ApprovalPanel";
 import { encryptionLabel } from "./encryption";
 import { withheldText } from "./FieldsStep";
@@ -15,7 +14,7 @@ import type { StepProps } from "./Wizard";
 
 /** Step 7: exactly what the contractor will receive, as the core prepares it, before creating. */
 export function ReviewStep({ draft, known, update, workTypes, onError }: StepProps & { workTypes: WorkTypeInfo[]; onError: (e: unknown) => void }) {
-  const tx = ts();
+  const tx = t();
   const [prep, setPrep] = useState<Preparation | null>(null);
   const [sheet, setSheet] = useState<string | null>(null);
   useEffect(() => {
@@ -41,7 +40,7 @@ export function ReviewStep({ draft, known, update, workTypes, onError }: StepPro
           <dt>{tx.steps.method}</dt>
           <dd>
             {tx.methods[prep.method][0]}
-            {draft.armor ? `（${tx.armor.split("（")[0].split(" (")[0]}）` : ""}
+            {draft.armor ? `（${tx.wzArmor.split("（")[0].split(" (")[0]}）` : ""}
           </dd>
           <dt>{tx.encryption}</dt>
           <dd data-testid="review-encryption">
@@ -112,8 +111,8 @@ export function ReviewStep({ draft, known, update, workTypes, onError }: StepPro
         <thead>
           <tr>
             <th>{tx.steps.customers}</th>
-            <th>{tx.included}</th>
-            <th>{tx.withheld}</th>
+            <th>{tx.wzIncluded}</th>
+            <th>{tx.wzWithheld}</th>
           </tr>
         </thead>
         <tbody>

@@ -24,7 +24,6 @@ import {
   type Problem,
   type StepId,
 } from "../../lib/wizard";
-import { ts } from "../../screens-i18n";
 import { ContractorStep } from "./ContractorStep";
 import { CustomersStep } from "./CustomersStep";
 import { DonePage } from "./DonePage";
@@ -191,11 +190,11 @@ function Toolbar({ step, startOver }: { step: number; startOver: () => void }) {
   return (
     <div class="toolbar">
       <h1>{t().navHandover}</h1>
-      <span class="muted small">{ts().stepOf(step + 1, STEPS.length)}</span>
+      <span class="muted small">{t().stepOf(step + 1, STEPS.length)}</span>
       <span class="spacer" />
       {step > 0 && (
         <button class="link" onClick={startOver} data-testid="wizard-start-over">
-          {ts().startOver}
+          {t().startOver}
         </button>
       )}
     </div>
@@ -262,7 +261,7 @@ async function leaveStep(id: StepId, draft: Draft, known: Known, h: LeaveHooks) 
 
 /** The step indicator: done, current and still-to-do steps; reachable ones can be clicked. */
 function StepIndicator(p: { step: number; furthest: number; blocked: StepId | null; busy: boolean; go: (i: number) => void }) {
-  const tx = ts();
+  const tx = t();
   return (
     <nav aria-label={tx.stepOf(p.step + 1, STEPS.length)}>
       <ol class="steps" data-testid="wizard-steps">
@@ -313,12 +312,12 @@ function StepBody({ id, props, loaded, onError }: { id: StepId; props: StepProps
 
 /** Why the step cannot be left, the core's refusal, a cancelled pack, the pack's progress. */
 function Messages({ problem, error, creating }: { problem: Problem | null; error: unknown; creating: ImportProgress | null }) {
-  const tx = ts();
+  const tx = t();
   return (
     <div class="messages" aria-live="polite">
       {problem && (
         <div class="banner warn" role="alert" data-testid="wizard-problem">
-          {tx.problems[problem]}
+          {tx.wzProblems[problem]}
         </div>
       )}
       {error && isIpcError(error) && error.code === "cancelled" ? (
@@ -336,7 +335,7 @@ function Messages({ problem, error, creating }: { problem: Problem | null; error
 }
 
 function NavButtons(p: { step: number; id: StepId; checking: boolean; creating: boolean; back: () => void; create: () => void }) {
-  const tx = ts();
+  const tx = t();
   return (
     <div class="nav-buttons">
       <span class="muted small hint">{tx.keyHint}</span>
@@ -357,7 +356,7 @@ function NavButtons(p: { step: number; id: StepId; checking: boolean; creating: 
 }
 
 function stepTitle(id: StepId): string {
-  const tx = ts();
+  const tx = t();
   return {
     work: tx.workTitle,
     contractor: tx.contractorTitle,

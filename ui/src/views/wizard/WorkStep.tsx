@@ -1,11 +1,10 @@
 import type { WorkTypeInfo } from "../../bindings/WorkTypeInfo";
-import { fieldLabel, lang } from "../../i18n";
-import { ts } from "../../screens-i18n";
+import { fieldLabel, lang, t } from "../../i18n";
 import type { StepProps } from "./Wizard";
 
 /** Step 1: the work type, with the minimal fields the policy gives it. */
 export function WorkStep({ draft, update, workTypes }: StepProps & { workTypes: WorkTypeInfo[] }) {
-  const tx = ts();
+  const tx = t();
   return (
     <>
       <p class="lead">{tx.workLead}</p>

@@ -1,10 +1,10 @@
 import type { Encryption } from "../../bindings/Encryption";
-import { ts } from "../../screens-i18n";
+import { t } from "../../i18n";
 
 /** How the data is protected, as people read it: the kind comes from the core (Preparation,
  * PackResult), never worked out here from the method and the passphrase. */
 export function encryptionLabel(e: Encryption, contractorKeys: number): string {
-  const tx = ts();
+  const tx = t();
   switch (e) {
     case "x25519":
       return tx.encX25519(contractorKeys);

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use handover_core::refusal::{Refusal, Vocabulary};
+
 use crate::error::{CmdResult, IpcError};
 
 pub use handover_core::ops::PinnedKey;
@@ -90,7 +92,7 @@ impl AppConfig {
     /// Choose the language: `ja` or `en`.
     pub fn set_language(&mut self, language: &str) -> CmdResult<()> {
         if !matches!(language, "ja" | "en") {
-            return Err(IpcError::new("invalid", "the language is ja or en"));
+            return Err(Vocabulary::Lang.refuse(language, "ja, en").into());
         }
         self.language = Some(language.into());
         Ok(())
@@ -102,13 +104,16 @@ impl AppConfig {
         let path = path.map(str::trim).filter(|p| !p.is_empty());
         if let Some(p) = path.map(Path::new) {
             if !p.is_absolute() {
-                return Err(IpcError::new("invalid", "choose a full folder path"));
+                return Err(Refusal::RelativePath {
+                    path: p.display().to_string(),
+                }
+                .into());
             }
             if p.exists() && !p.is_dir() {
-                return Err(IpcError::new(
-                    "invalid",
-                    format!("{} is a file, not a folder", p.display()),
-                ));
+                return Err(Refusal::NotAFolder {
+                    path: p.display().to_string(),
+                }
+                .into());
             }
         }
         self.data_dir = path.map(str::to_string);
@@ -211,31 +216,27 @@ mod tests {
         let err = c
             .update(|v| {
                 v.language = Some("fr".into());
-                Err(IpcError::new("invalid", "no"))
+                Err(IpcError::new("internal", "no"))
             })
             .unwrap_err();
-        assert_eq!(err.code, "invalid");
+        assert_eq!(err.code, "internal");
         assert_eq!(c.values.language.as_deref(), Some("en"));
 
-        // The rules of each setting.
-        assert_eq!(
-            c.update(|v| v.set_language("fr")).unwrap_err().code,
-            "invalid"
-        );
+        // The rules of each setting, each refused with its own code and the core's words.
+        let err = c.update(|v| v.set_language("fr")).unwrap_err();
+        assert_eq!(err.code, "unknown_value");
+        assert!(err.message_ja.as_deref().unwrap().contains("「fr」は言語"));
         assert_eq!(
             c.update(|v| v.set_data_dir(Some("relative/dir")))
                 .unwrap_err()
                 .code,
-            "invalid"
+            "relative_path"
         );
         let file = dir.path().join("a-file");
         std::fs::write(&file, "").unwrap();
-        assert!(
-            c.update(|v| v.set_data_dir(file.to_str()))
-                .unwrap_err()
-                .message
-                .contains("is a file")
-        );
+        let err = c.update(|v| v.set_data_dir(file.to_str())).unwrap_err();
+        assert_eq!(err.code, "not_a_folder");
+        assert!(err.message.contains("is not a folder"), "{}", err.message);
         c.update(|v| v.set_data_dir(Some("  "))).unwrap();
         assert_eq!(c.values.data_dir, None);
 

@@ -60,5 +60,12 @@ impl IpcError {
     }
 }
 
+impl From<handover_core::refusal::Refusal> for IpcError {
+    /// A refusal the shell makes itself, in the core's words (code, ja and en detail).
+    fn from(r: handover_core::refusal::Refusal) -> Self {
+        IpcError::from(handover_core::Error::from(r))
+    }
+}
+
 /// Result of a command.
 pub type CmdResult<T> = Result<T, IpcError>;

@@ -9,6 +9,7 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 use age::secrecy::SecretString;
 use handover_core::DataDir;
 use handover_core::ops::{self, CustomerSearch, InitReport, Office, StoreChoice};
+use handover_core::refusal::{Refusal, SharedProblem};
 
 use crate::config::ConfigFile;
 use crate::error::{CmdResult, IpcError};
@@ -201,10 +202,7 @@ impl AppState {
         off_runtime(|| {
             let store = lock(&self.store)?;
             if store.choice.server().is_some() {
-                return Err(IpcError::new(
-                    "invalid",
-                    "the office server's owner is its first admin, who adds everyone else",
-                ));
+                return Err(Refusal::SharedStore(SharedProblem::FirstAdminIsOwner).into());
             }
             let (office, report) = ops::init_admin(self.dir.clone(), name, password)?;
             *lock(&self.office)? = Ok(office);
@@ -358,10 +356,7 @@ fn signed_out(dir: &DataDir, choice: &StoreChoice) -> IpcError {
 
 fn refuse_if_env(store: &StoreSetting) -> CmdResult<()> {
     if store.source == DirSource::Env {
-        return Err(IpcError::new(
-            "invalid",
-            "the store is set by HANDOVER_STORE for this session",
-        ));
+        return Err(Refusal::SharedStore(SharedProblem::SetByEnv).into());
     }
     Ok(())
 }
@@ -402,7 +397,10 @@ mod tests {
         assert_eq!(code(state.sign_in("  ", Some(&pw))), "shared_store_setup");
         assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
         // The office server's first admin is its owner, not one made here.
-        assert_eq!(code(state.create_admin("someone", &pw)), "invalid");
+        assert_eq!(
+            code(state.create_admin("someone", &pw)),
+            "shared_store_setup"
+        );
 
         // A URL with a password is refused and the settings keep the old one.
         let err = state

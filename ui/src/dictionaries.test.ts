@@ -78,6 +78,13 @@ describe("error headlines", () => {
       }
     }
   });
+  it("know every error code a screen looks for", () => {
+    const named = sources().flatMap((f) => [...readFileSync(f, "utf8").matchAll(/\bcode\s*[!=]==?\s*"([a-z0-9_]+)"/g)].map((m) => m[1]));
+    // The scan finds what it was written against.
+    expect(named).toEqual(expect.arrayContaining(["past_return_date", "signed_out", "cancelled"]));
+    const unknown = [...new Set(named)].filter((code) => !(code in HEADLINES.ja) || !(code in HEADLINES.en));
+    expect(unknown).toEqual([]);
+  });
   it("are nowhere else in the app", () => {
     const tables = sources().filter((f) => /\berrors\s*:\s*\{/.test(readFileSync(f, "utf8")));
     expect(tables).toEqual([]);

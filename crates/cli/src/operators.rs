@@ -6,6 +6,7 @@ use anyhow::{Context, bail};
 use handover_core::Error;
 use handover_core::operators::Role;
 use handover_core::ops::{self, StoreChoice};
+use handover_core::refusal::{OperatorProblem, Refusal};
 
 use crate::args::{Cli, ExportKeysArgs, InitArgs, JoinArgs, OperatorCmd, StoreCopyArgs};
 use crate::{data_dir, open, print_json, print_keys};
@@ -14,18 +15,13 @@ use crate::{data_dir, open, print_json, print_keys};
 pub(crate) fn store_choice(cli: &Cli) -> anyhow::Result<StoreChoice> {
     let choice = StoreChoice::from_arg_or_env(cli.store.as_deref())?;
     if let (StoreChoice::Server(t), Some(_)) = (&choice, &cli.operator) {
-        return Err(Error::invalid(
-            "operator",
-            format!(
-                "--operator (HANDOVER_OPERATOR) names the operator of the embedded store only: on \
-                 the shared store {} every entry names the login that signed in ({}), as the \
-                 server records it; to act as someone else, sign in as them (--store \
-                 postgres://LOGIN@…)",
-                t.location(),
-                t.user()
-            ),
-        )
-        .into());
+        return Err(
+            Error::from(Refusal::Operator(OperatorProblem::OperatorOption {
+                location: t.location(),
+                user: t.user().to_string(),
+            }))
+            .into(),
+        );
     }
     Ok(choice)
 }

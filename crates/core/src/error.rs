@@ -343,17 +343,6 @@ pub enum Error {
     #[error("{0}")]
     Refused(crate::refusal::Refusal),
 
-    /// A user-supplied value is invalid; the message names the field. Only the sign-in and
-    /// operator paths, the bundle opener and receipts still use it (their owners are typing
-    /// them); a test keeps new sites out.
-    #[error("{field}: {reason}")]
-    Invalid {
-        /// The argument or field concerned.
-        field: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
-
     /// A day that has not come yet where only a past day or today makes sense (when a request
     /// was received, when data was destroyed…).
     #[error("{field}: {date} is in the future")]
@@ -640,7 +629,6 @@ impl Error {
             Error::PluginFailed { .. } => "plugin_failed",
             Error::BadDate(_) => "bad_date",
             Error::DateInFuture { .. } => "date_in_future",
-            Error::Invalid { .. } => "invalid",
             Error::Refused(r) => r.code(),
             Error::UnknownContractor(_) => "unknown_contractor",
             Error::UnknownCertification(_) => "unknown_certification",
@@ -714,7 +702,6 @@ impl Error {
                 | Error::PluginFailed { .. }
                 | Error::BadDate(_)
                 | Error::DateInFuture { .. }
-                | Error::Invalid { .. }
                 | Error::UnknownContractor(_)
                 | Error::UnknownCertification(_)
                 | Error::UnknownClause(_)
@@ -798,14 +785,6 @@ impl Error {
         Error::DateInFuture {
             field: field.into(),
             date: date.to_string(),
-        }
-    }
-
-    /// An input refused, naming the field and why (what the user can correct).
-    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Invalid {
-            field: field.into(),
-            reason: reason.into(),
         }
     }
 }

@@ -216,11 +216,6 @@ pub const HEADLINES: &[Headline] = &[
         "That day has not come yet. Enter today or an earlier day.",
     ),
     h(
-        "invalid",
-        "入力内容に誤りがあります。",
-        "Some input is not valid.",
-    ),
-    h(
         "unknown_contractor",
         "その委託業者は登録されていません。",
         "No such contractor.",
@@ -541,6 +536,36 @@ pub const HEADLINES: &[Headline] = &[
         "SHA-256 の値が正しくありません。",
         "That is not a SHA-256 value.",
     ),
+    h(
+        "operator_refused",
+        "利用者（ログイン）について、その操作はできません。何も変更していません。",
+        "That cannot be done with the office's logins as asked. Nothing was changed.",
+    ),
+    h(
+        "password_hash_unreadable",
+        "保存されたパスワードの記録が壊れていて、確認できません。管理者に連絡してください。",
+        "A stored password record is damaged and cannot be checked. Contact your administrator.",
+    ),
+    h(
+        "output_folder",
+        "書き出し先に、フォルダではなくリンクかファイルがあります。別のフォルダを選んでください。何も書き出していません。",
+        "The output folder holds a link or a file where a folder goes. Choose another folder. Nothing was written.",
+    ),
+    h(
+        "relative_path",
+        "フォルダは完全なパスで指定してください。何も変更していません。",
+        "Give the folder's full path. Nothing was changed.",
+    ),
+    h(
+        "no_bundle_open",
+        "引渡しファイルが開かれていません。先に引渡しファイルを開いてください。",
+        "No bundle is open. Open the bundle first.",
+    ),
+    h(
+        "entry_not_held",
+        "このファイルは画面には表示できません。引渡しファイルを書き出してから開いてください。",
+        "This file cannot be shown here. Export the bundle, then open it.",
+    ),
     // The app's own failures.
     h(
         "internal",
@@ -593,6 +618,11 @@ pub const HEADLINES: &[Headline] = &[
         "update_install",
         "更新をインストールできませんでした。",
         "The update could not be installed.",
+    ),
+    h(
+        "update_not_staged",
+        "確認済みの更新ファイルがありません。先に更新ファイルを選んでください。何もインストールしていません。",
+        "No verified update is waiting. Choose the update file first. Nothing was installed.",
     ),
     h(
         "receipt_by",

@@ -65,12 +65,7 @@ impl std::str::FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.id() == s.trim())
-            .ok_or_else(|| {
-                Error::invalid(
-                    "role",
-                    format!("'{s}' is not a role: use staff, manager or admin"),
-                )
-            })
+            .ok_or_else(|| crate::refusal::Vocabulary::Role.refuse(s, "staff, manager, admin"))
     }
 }
 

@@ -58,6 +58,7 @@ use ts_rs::TS;
 use crate::keys::{self, OfficePublicKeys};
 use crate::operators::Role;
 use crate::progress::Progress;
+use crate::refusal::{OperatorProblem, Refusal};
 use crate::register::{self, Customer, ImportOptions, ImportReport};
 use crate::store::{self, EventDraft, SqliteStore, Store, VerifyReport};
 use crate::{Contractor, ContractorChange, ContractorInput, DataDir, Error, Result};
@@ -145,14 +146,12 @@ impl Office {
         let operator = match store.session_operator() {
             Some(signed_in) if typed.trim().is_empty() || typed == signed_in => signed_in,
             Some(signed_in) => {
-                return Err(Error::invalid(
-                    "operator",
-                    format!(
-                        "on {} the operator is the signed-in person ({signed_in}), not a \
-                         typed name: sign in as {typed}",
-                        store.location()
-                    ),
-                ));
+                return Err(Refusal::Operator(OperatorProblem::TypedName {
+                    location: store.location(),
+                    signed_in,
+                    typed,
+                })
+                .into());
             }
             None if store.has_operators()? => {
                 return Err(Error::SignInRequired(store.location()));

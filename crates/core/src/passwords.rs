@@ -15,6 +15,7 @@ use age::secrecy::{ExposeSecret, SecretString};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+use crate::refusal::Refusal;
 use crate::{Error, Result};
 
 /// Memory per check, in KiB (64 MiB).
@@ -51,23 +52,35 @@ pub fn check_new(password: &SecretString) -> Result<()> {
 pub fn hash(password: &SecretString) -> Result<String> {
     check_new(password)?;
     let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|e| Error::invalid("password", e.to_string()))?;
+        .map_err(|e| internal("password salt", e))?;
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params())
         .hash_password(password.expose_secret().as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::invalid("password", e.to_string()))
+        .map_err(|e| internal("password hash", e))
 }
 
 /// Does `password` match the stored PHC hash? A hash that cannot be read is an error, never a
 /// match.
 pub fn verify(phc: &str, password: &SecretString) -> Result<bool> {
-    let parsed = PasswordHash::new(phc)
-        .map_err(|e| Error::invalid("stored password hash", e.to_string()))?;
+    let parsed = PasswordHash::new(phc).map_err(unreadable)?;
     match Argon2::default().verify_password(password.expose_secret().as_bytes(), &parsed) {
         Ok(()) => Ok(true),
         Err(argon2::password_hash::Error::Password) => Ok(false),
-        Err(e) => Err(Error::invalid("stored password hash", e.to_string())),
+        Err(e) => Err(unreadable(e)),
     }
+}
+
+/// Making a hash failed: the program's fault (a salt of the right length always encodes).
+fn internal(what: &str, e: argon2::password_hash::Error) -> Error {
+    Refusal::Internal {
+        what: format!("{what}: {e}"),
+    }
+    .into()
+}
+
+/// A stored hash that cannot be read or checked: a damaged store.
+fn unreadable(e: argon2::password_hash::Error) -> Error {
+    Refusal::StoredPasswordHash { why: e.to_string() }.into()
 }
 
 /// Spend the time of one check on nothing: a name nobody has takes as long to refuse as a

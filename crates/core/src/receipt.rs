@@ -152,8 +152,12 @@ fn mac_of(secret: &[u8; 32]) -> Hmac<Sha256> {
     Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any length")
 }
 
+/// Writing a receipt of our own types failed: the program's fault.
 fn refused(reason: impl Into<String>) -> Error {
-    Error::invalid("receipt", reason)
+    crate::refusal::Refusal::Internal {
+        what: format!("receipt: {}", reason.into()),
+    }
+    .into()
 }
 
 /// Why the office refuses a receipt file (nothing is recorded): each reason has its own code

@@ -8,13 +8,14 @@ use handover_core::Field;
 use handover_core::bundle::{Manifest, OpenedCustomer};
 use handover_core::keys::recipient_fingerprint;
 use handover_core::ops::{self, TrustedKey};
+use handover_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Response;
 use ts_rs::TS;
 
 use crate::config::{Extraction, PinnedKey};
-use crate::error::{CmdResult, IpcError};
+use crate::error::CmdResult;
 use crate::state::{AppState, lock};
 use crate::viewing::{KeySource, ViewSession};
 
@@ -167,11 +168,9 @@ fn key_source(r: &BundleOpenRequest) -> CmdResult<KeySource> {
         (None, Some(p)) => KeySource::Passphrase(p),
         // The core says what is wrong, in the same words as for the CLI.
         (i, p) => {
+            let both = i.is_some() && p.is_some();
             ops::contractor_key(i.map(Path::new), None, p)?;
-            return Err(IpcError::new(
-                "invalid",
-                "choose a key file or a passphrase",
-            ));
+            return Err(Refusal::KeyChoice { both }.into());
         }
     })
 }
@@ -254,19 +253,14 @@ pub fn bundle_view(
 #[tauri::command(async)]
 pub fn bundle_floor_plan(state: State<'_, AppState>, entry: String) -> CmdResult<Response> {
     let session = lock(&state.session)?;
-    let s = session
-        .as_ref()
-        .ok_or_else(|| IpcError::new("invalid", "no bundle is open"))?;
+    let s = session.as_ref().ok_or(Refusal::NoBundleOpen)?;
     let (_, bytes) = s
         .plans
         .files
         .iter()
         .find(|(n, _)| *n == entry)
-        .ok_or_else(|| {
-            IpcError::new(
-                "invalid",
-                format!("{entry} is not held in memory: export the bundle to see it"),
-            )
+        .ok_or_else(|| Refusal::EntryNotHeld {
+            entry: entry.clone(),
         })?;
     Ok(Response::new(bytes.to_vec()))
 }
@@ -291,9 +285,7 @@ pub struct ExportResult {
 #[tauri::command(async)]
 pub fn bundle_export(state: State<'_, AppState>, out: String) -> CmdResult<ExportResult> {
     let session = lock(&state.session)?;
-    let s = session
-        .as_ref()
-        .ok_or_else(|| IpcError::new("invalid", "no bundle is open"))?;
+    let s = session.as_ref().ok_or(Refusal::NoBundleOpen)?;
     // The core refuses (bundle_changed) before writing anything if the file is not the one
     // on screen.
     let opened = ops::export_viewed_bundle(
@@ -343,7 +335,9 @@ pub fn bundle_close(state: State<'_, AppState>) -> CmdResult<()> {
 #[tauri::command(async)]
 pub fn qr_svg(text: String) -> CmdResult<String> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| IpcError::new("invalid", format!("cannot draw a QR code: {e}")))?;
+        .map_err(|e| Refusal::Internal {
+            what: format!("cannot draw a QR code: {e}"),
+        })?;
     Ok(code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(160, 160)

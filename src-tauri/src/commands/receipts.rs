@@ -8,11 +8,12 @@ use std::path::PathBuf;
 
 use handover_core::ops::{self, HandoverReceipts, ImportedReceipt, ReceiptInput, ReceiptMade};
 use handover_core::receipt::ReceiptKind;
+use handover_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use crate::error::{CmdResult, IpcError};
+use crate::error::CmdResult;
 use crate::state::{AppState, lock};
 
 /// What the contractor says in a receipt.
@@ -52,7 +53,7 @@ fn viewed_sha256(state: &AppState) -> CmdResult<String> {
     lock(&state.session)?
         .as_ref()
         .map(|s| s.sha256.clone())
-        .ok_or_else(|| IpcError::new("invalid", "no bundle is open"))
+        .ok_or_else(|| Refusal::NoBundleOpen.into())
 }
 
 /// Make a receipt for the bundle being viewed. A destruction first deletes the bundle's files
@@ -65,9 +66,7 @@ pub fn bundle_receipt(
     request: ReceiptRequest,
 ) -> CmdResult<ReceiptDone> {
     let mut session = lock(&state.session)?;
-    let s = session
-        .as_ref()
-        .ok_or_else(|| IpcError::new("invalid", "no bundle is open"))?;
+    let s = session.as_ref().ok_or(Refusal::NoBundleOpen)?;
     let folders = match request.kind {
         // A folder deleted by hand since has nothing left to delete.
         ReceiptKind::Destroyed => lock(&state.config)?

@@ -71,7 +71,7 @@ pub fn update_check(shell: State<'_, ShellState>, path: String) -> CmdResult<Upd
 pub fn update_install(shell: State<'_, ShellState>) -> CmdResult<()> {
     let staged = lock(&shell.staged_update)?.take().ok_or_else(|| {
         IpcError::new(
-            "invalid",
+            "update_not_staged",
             "no verified update is waiting: choose the update file first",
         )
     })?;

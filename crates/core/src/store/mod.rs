@@ -26,6 +26,7 @@ use crate::approvals::Approval;
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::operators::{Operator, Role, SignInPolicy};
+use crate::refusal::{OperatorProblem, Refusal};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::supervision::Supervision;
@@ -180,13 +181,10 @@ pub trait Store: Send {
         now: jiff::Timestamp,
     ) -> Result<()> {
         let _ = (name, password, rules, now);
-        Err(Error::invalid(
-            "sign-in",
-            format!(
-                "{} signs people in when it is connected to, with the login's password",
-                self.location()
-            ),
-        ))
+        Err(Refusal::Operator(OperatorProblem::SignInOnConnect {
+            location: self.location(),
+        })
+        .into())
     }
 
     /// Forget who is signed in (the embedded store; a shared store ends with its connection).
@@ -416,10 +414,10 @@ pub(crate) fn fields_from_db(s: &str) -> Vec<crate::Field> {
 }
 
 fn no_operators(location: &str) -> Error {
-    Error::invalid(
-        "operator",
-        format!("{location} cannot keep the office's people"),
-    )
+    Refusal::Operator(OperatorProblem::NotKept {
+        location: location.to_string(),
+    })
+    .into()
 }
 
 /// Walk the whole chain and compare it with the recorded head, then compare the derived tables

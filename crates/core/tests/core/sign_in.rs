@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use handover_core::operators::Role;
 use handover_core::ops::{self, Office};
+use handover_core::report::Lang;
 use handover_core::requests::Scope;
 use handover_core::{ContractorInput, DataDir, Error, Policy};
 
@@ -317,6 +318,11 @@ fn the_admin_lists_and_disables_people_but_never_themselves() {
     let e =
         ops::operator_add(&mut t.office, "tanto", Role::Staff, &password(PASSWORD)).unwrap_err();
     assert!(e.to_string().contains("already exists"), "{e}");
+    assert_eq!(e.code(), "operator_refused");
+    assert!(
+        e.detail(Lang::Ja)
+            .contains("ログイン名 tanto はすでにあります")
+    );
     let e =
         ops::operator_add(&mut t.office, "short", Role::Staff, &password("too short")).unwrap_err();
     assert!(e.to_string().contains("12 characters"), "{e}");
@@ -336,6 +342,8 @@ fn the_admin_lists_and_disables_people_but_never_themselves() {
     assert!(matches!(e, Error::SignInFailed(_)), "{e}");
     let e = ops::operator_disable(&mut second, "tanto").unwrap_err();
     assert!(e.to_string().contains("already disabled"), "{e}");
+    assert_eq!(e.code(), "operator_refused");
+    assert!(e.is_bad_input());
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use super::super::files::{interrupted, move_no_replace};
+use crate::refusal::{OutputProblem, Refusal};
 use crate::{Error, Result, fsutil};
 
 /// Check `out` and create it if missing: it must be a real folder, not a symbolic link (the
@@ -14,21 +15,17 @@ pub(super) fn prepare_out(out: &Path) -> Result<Vec<PathBuf>> {
     match fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => {
             let to = fs::read_link(out).unwrap_or_default();
-            return Err(Error::invalid(
-                "output folder",
-                format!(
-                    "{} is a symbolic link (to {}): give the folder itself, so that it is clear \
-                     where the plaintext goes",
-                    out.display(),
-                    to.display()
-                ),
-            ));
+            return Err(Refusal::Output(OutputProblem::FolderIsLink {
+                path: out.display().to_string(),
+                to: to.display().to_string(),
+            })
+            .into());
         }
         Ok(m) if !m.is_dir() => {
-            return Err(Error::invalid(
-                "output folder",
-                format!("{} is not a folder", out.display()),
-            ));
+            return Err(Refusal::NotAFolder {
+                path: out.display().to_string(),
+            }
+            .into());
         }
         Ok(_) => return Ok(Vec::new()),
         Err(_) => {}
@@ -75,14 +72,10 @@ pub(super) fn check_target(out: &Path, name: &str) -> Result<PathBuf> {
             return Err(Error::FileExists(p));
         }
         if m.file_type().is_symlink() || !m.is_dir() {
-            return Err(Error::invalid(
-                "output folder",
-                format!(
-                    "{} is a symbolic link or a file, not a folder: Handover never writes \
-                     through a link inside the output folder; remove it or choose another folder",
-                    p.display()
-                ),
-            ));
+            return Err(Refusal::Output(OutputProblem::NotAFolderInside {
+                path: p.display().to_string(),
+            })
+            .into());
         }
     }
     Ok(p)

@@ -36,6 +36,7 @@ use crate::approvals::Approval;
 use crate::handover::HandoverRecord;
 use crate::history::{ProvisionQuery, ProvisionRow};
 use crate::operators::{Operator, Role};
+use crate::refusal::{OperatorProblem, Refusal};
 use crate::register::{Customer, FloorPlan};
 use crate::requests::Request;
 use crate::store::ledger::chain;
@@ -603,7 +604,7 @@ impl Store for PgStore {
             )
             .map_err(|e| match e.code() {
                 Some(s) if *s == SqlState::DUPLICATE_OBJECT => {
-                    Error::invalid("operator", format!("a login named {name} already exists"))
+                    Refusal::Operator(OperatorProblem::Exists { name: name.into() }).into()
                 }
                 _ => classify(loc, e),
             })?;
@@ -615,12 +616,10 @@ impl Store for PgStore {
         self.tx(|c, loc| {
             c.execute("SELECT operator_disable($1)", &[&name])
                 .map_err(|e| match e.code() {
-                    Some(s) if *s == SqlState::INVALID_PARAMETER_VALUE => Error::invalid(
-                        "operator",
-                        e.as_db_error()
-                            .map(|d| d.message().to_string())
-                            .unwrap_or_default(),
-                    ),
+                    Some(s) if *s == SqlState::INVALID_PARAMETER_VALUE => {
+                        Refusal::Operator(OperatorProblem::NotDisablable { name: name.into() })
+                            .into()
+                    }
                     _ => classify(loc, e),
                 })?;
             append_in(c, &event, loc)

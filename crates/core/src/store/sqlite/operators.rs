@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use super::SqliteStore;
 use super::ledger::append_in;
 use crate::operators::{Operator, Role, SignInPolicy};
+use crate::refusal::{OperatorProblem, Refusal};
 use crate::store::{EventDraft, LedgerEntry};
 use crate::{Error, Result, passwords};
 
@@ -89,10 +90,7 @@ impl SqliteStore {
             )
             .map_err(|e| Error::store(&loc, e))?;
         if added == 0 {
-            return Err(Error::invalid(
-                "operator",
-                format!("an operator named {name} already exists"),
-            ));
+            return Err(Refusal::Operator(OperatorProblem::Exists { name: name.into() }).into());
         }
         let entry = append_in(&tx, event).map_err(|e| Error::store(&loc, e))?;
         tx.commit().map_err(|e| Error::store(&loc, e))?;
@@ -105,10 +103,9 @@ impl SqliteStore {
         event: &EventDraft,
     ) -> Result<LedgerEntry> {
         if self.session.as_ref().is_some_and(|s| s.name == name) {
-            return Err(Error::invalid(
-                "operator",
-                format!("{name} is signed in: another admin disables this operator"),
-            ));
+            return Err(
+                Refusal::Operator(OperatorProblem::DisableSelf { name: name.into() }).into(),
+            );
         }
         let loc = self.path.display().to_string();
         let tx = self.conn.savepoint().map_err(|e| Error::store(&loc, e))?;
@@ -122,16 +119,15 @@ impl SqliteStore {
             .map_err(|e| Error::store(&loc, e))?;
         match found {
             None => {
-                return Err(Error::invalid(
-                    "operator",
-                    format!("there is no operator named {name}"),
-                ));
+                return Err(
+                    Refusal::Operator(OperatorProblem::NoSuch { name: name.into() }).into(),
+                );
             }
             Some(false) => {
-                return Err(Error::invalid(
-                    "operator",
-                    format!("{name} is already disabled"),
-                ));
+                return Err(Refusal::Operator(OperatorProblem::AlreadyDisabled {
+                    name: name.into(),
+                })
+                .into());
             }
             Some(true) => {}
         }

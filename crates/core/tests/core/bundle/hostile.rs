@@ -203,7 +203,7 @@ fn nothing_is_written_through_a_symlink_under_out() {
     std::fs::create_dir(&out).unwrap();
     std::os::unix::fs::symlink("../elsewhere", out.join("floor_plans")).unwrap();
     let e = fx.open(&p, Some(&out)).unwrap_err();
-    assert_eq!(e.code(), "invalid", "{e}");
+    assert_eq!(e.code(), "output_folder", "{e}");
     assert!(e.to_string().contains("symbolic link"), "{e}");
     assert!(files_in(&elsewhere).is_empty());
     assert_eq!(files_in(&out), vec![out.join("floor_plans")]);
@@ -212,6 +212,7 @@ fn nothing_is_written_through_a_symlink_under_out() {
     let link = fx.path("out-is-link");
     std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
     let e = fx.open(&p, Some(&link)).unwrap_err();
+    assert_eq!(e.code(), "output_folder", "{e}");
     assert!(e.to_string().contains("symbolic link"), "{e}");
     assert!(e.to_string().contains("elsewhere"), "{e}");
     assert!(files_in(&elsewhere).is_empty());
@@ -221,7 +222,7 @@ fn nothing_is_written_through_a_symlink_under_out() {
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("floor_plans"), b"x").unwrap();
     let e = fx.open(&p, Some(&out)).unwrap_err();
-    assert_eq!(e.code(), "invalid", "{e}");
+    assert_eq!(e.code(), "output_folder", "{e}");
     assert_eq!(files_in(&out), vec![out.join("floor_plans")]);
 }
 

@@ -1372,6 +1372,85 @@ fn a_formula_without_its_computed_value_is_reported_with_sheet_row_and_column() 
     assert_eq!(c.address.as_deref(), Some("大阪府架空市試験町4-5-6"));
 }
 
+/// A workbook written by hand, as the smallest tools write one: inline strings, and formula
+/// cells with a `<f>` element and no `<v>` at all (not even an empty one).
+fn hand_made_workbook_with_bare_formulas(path: &Path) {
+    use std::io::Write;
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名簿" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>顧客番号</t></is></c><c r="B1" t="inlineStr"><is><t>氏名</t></is></c><c r="C1" t="inlineStr"><is><t>住所</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>H001</t></is></c><c r="B2" t="inlineStr"><is><t>見本 一郎</t></is></c><c r="C2" t="str"><f>"東京都架空区"&amp;"見本町1-2-3"</f></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>H002</t></is></c><c r="B3"><f>CONCATENATE("試験 ","花子")</f></c><c r="C3" t="inlineStr"><is><t>大阪府架空市試験町4-5-6</t></is></c></row><row r="4"><c r="A4" t="inlineStr"><is><t>H003</t></is></c><c r="B4" t="inlineStr"><is><t>架空 次郎</t></is></c><c r="C4" t="inlineStr"><is><t>京都府架空市見本町7</t></is></c></row></sheetData></worksheet>"#,
+        ),
+    ];
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, text) in parts {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+#[test]
+fn a_formula_cell_with_no_value_element_is_reported_with_sheet_row_and_column() {
+    let mut t = TestOffice::new();
+    let file = t.scratch().join("bare-formulas.xlsx");
+    hand_made_workbook_with_bare_formulas(&file);
+    let before = t.snapshot();
+    let e = t.import(&file, &ImportOptions::default()).unwrap_err();
+    let Error::RegisterRejected { problems, .. } = &e else {
+        panic!("{e:?}");
+    };
+    let found: Vec<_> = problems
+        .iter()
+        .map(|p| {
+            (
+                p.sheet.as_deref(),
+                p.row,
+                p.column.as_deref(),
+                p.problem.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some("名簿"), 2, Some("C"), Problem::Uncomputed),
+            (Some("名簿"), 3, Some("B"), Problem::Uncomputed),
+        ],
+        "{problems:?}"
+    );
+    assert_eq!(t.snapshot(), before, "a refused import changes nothing");
+    let opts = ImportOptions {
+        skip_invalid: true,
+        ..Default::default()
+    };
+    let r = t.import(&file, &opts).unwrap();
+    assert_eq!((r.added, r.rejected), (1, 2));
+    assert_eq!(t.customer("H003").name.as_deref(), Some("架空 次郎"));
+}
+
 /// Fuzzing finding (seed 10495166001241666520 of `random_and_mutated_inputs…`): a cell reference
 /// of absurd size (`ZZZZZZZZ3`) overflowed the spreadsheet parser's arithmetic, a panic in the
 /// import's reader thread. Now a refusal that names the file as damaged, and nothing changes.

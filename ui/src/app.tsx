@@ -8,7 +8,7 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { type Lang, lang, setLang, t } from "./i18n";
 import { CHECK_EVERY_MS, HeadWatch, NO_RIGHTS, connectionLost, rights, storeRevision } from "./lib/live";
 import { useIdleLock } from "./lib/idle";
-import { startScreen } from "./lib/startup";
+import { type Start, startScreen } from "./lib/startup";
 import { Topbar } from "./components/Topbar";
 import { Contractors } from "./views/Contractors";
 import { FirstStart } from "./views/FirstStart";
@@ -41,16 +41,14 @@ const OFFICE_VIEWS: View[] = ["register", "handover", "requests", "approvals", "
 // What the window offers before anyone signs in to the office's server.
 const SIGNED_OUT_VIEWS: View[] = ["open", "mykey", "settings"];
 
-export function App() {
+/**
+ * What the shell says of the office (its info and the signed-in person's rights) and of the
+ * settings, each reloaded on demand; and the language, switched and saved.
+ */
+function useShellState() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [view, setView] = useState<View>("register");
-
   const [settings, setSettings] = useState<SettingsInfo | null>(null);
-  // A bundle opened from the file manager (at start, or by a second start of the app): shown in
-  // the contractor view; `n` remounts the view for each new one.
-  const [handed, setHanded] = useState<{ path: string; n: number } | null>(null);
-
   const refresh = () =>
     api.appInfo().then((i) => {
       setInfo(i);
@@ -71,33 +69,22 @@ export function App() {
     refresh();
     refreshSettings();
   }, []);
-  useEffect(() => {
-    const take = () =>
-      api.bundleRequested().then((path) => {
-        if (!path) return;
-        setHanded((h) => ({ path, n: (h?.n ?? 0) + 1 }));
-        setView("open");
-      }, setError);
-    take();
-    const unlisten = [
-      listen("bundle-requested", take),
-      listen<string>("navigate", (e) => {
-        if (e.payload === "settings") setView("settings");
-      }),
-    ];
-    return () => unlisten.forEach((u) => u.then((f) => f()));
-  }, []);
   const switchLang = (l: Lang) => {
     setLang(l);
     api.setLanguage(l).then(setSettings, setError);
   };
-
   // The window title (set by the app at start and on a language change) and the page title
   // both name the app in the language and the data folder.
   useEffect(() => {
     if (settings) document.title = `${lang.value === "ja" ? "ハンドオーバー" : "Handover"} — ${settings.dataDir}`;
   }, [settings?.dataDir, lang.value]);
+  return { info, setInfo, error, setError, settings, setSettings, refresh, refreshSettings, switchLang };
+}
 
+export function App() {
+  const { info, setInfo, error, setError, settings, setSettings, refresh, refreshSettings, switchLang } = useShellState();
+  const [view, setView] = useState<View>("register");
+  const handed = useHandedBundle(setView, setError);
   const start = startScreen(info, settings, !!error);
   const locked = settings?.store.lockedBy ?? null;
   // After the policy's minutes without use the office closes; the work waits behind the lock.
@@ -107,9 +94,151 @@ export function App() {
   useEffect(() => {
     if (start === "contractor" && OFFICE_VIEWS.includes(view)) setView("open");
   }, [start]);
+  const { lost, setLost } = useStoreWatch(start, settings, refresh);
 
-  // Another PC (or a CLI on this one) changed the store: reload what is shown, on focus and
-  // every few seconds. A lost server connection is said once, with a way to sign in again.
+  const signedIn = (s: SettingsInfo) => {
+    setSettings(s);
+    setLost(null);
+    refresh();
+    storeRevision.value++;
+    setView("register");
+  };
+  const unlocked = (s: SettingsInfo) => {
+    setSettings(s);
+    refresh();
+    storeRevision.value++;
+  };
+  const signOut = () =>
+    api.signOut().then((s) => {
+      // The sign-in screen; the next person must not find this one's unfinished handover.
+      progress.value = freshProgress();
+      setView("register");
+      setSettings(s);
+      setInfo(null);
+      setError(null);
+      setLost(null);
+      rights.value = NO_RIGHTS;
+    }, setError);
+  // Another store was chosen in Settings: the window starts over on it (the sign-in screen for
+  // a server).
+  const storeChanged = () => {
+    refreshSettings();
+    refresh();
+    storeRevision.value++;
+    setView("register");
+  };
+  return (
+    <div class={start === "first" || locked ? "shell first" : "shell"}>
+      <Topbar info={locked ? null : info} settings={settings} onSignOut={signOut} onLanguage={switchLang} />
+      {start !== "first" && start !== "loading" && !locked && (
+        <Sidebar start={start} view={view} setView={setView} onSetupOffice={() => api.setMode("office").then(refreshSettings, setError)} />
+      )}
+      <main class="content">
+        {locked && <Locked who={locked} minutes={info?.idleLockMinutes ?? 0} onUnlocked={unlocked} onSwitch={signOut} />}
+        <div style={{ display: locked ? "none" : "contents" }}>
+        {error && start !== "signin" ? <ErrorBanner error={error} /> : null}
+        {lost && start === "office" ? <ConnectionLost onSignIn={signOut} /> : null}
+        {start === "signin" && settings && !SIGNED_OUT_VIEWS.includes(view) && (
+          <SignIn settings={settings} onSignedIn={signedIn} onSettings={() => setView("settings")} />
+        )}
+        {start === "first" && settings && <FirstStartScreen settings={settings} view={view} setView={setView} refresh={refresh} refreshSettings={refreshSettings} />}
+        {start === "office" && <OfficeViews view={view} info={info} refresh={refresh} />}
+        {start !== "first" && start !== "loading" && view === "open" && (
+          <OpenBundle key={handed?.n ?? 0} initialBundle={handed?.path} />
+        )}
+        {start !== "first" && start !== "loading" && view === "mykey" && <MyKey />}
+        {start !== "loading" && view === "settings" && settings && (
+          <Settings settings={settings} office={start === "office"} onLanguage={switchLang} onChanged={refreshSettings} onStoreChanged={storeChanged} />
+        )}
+        </div>
+      </main>
+    </div>
+  );
+}
+
+/** The server cannot be reached any more: said once, with a way to sign in again. */
+function ConnectionLost({ onSignIn }: { onSignIn: () => void }) {
+  const tr = t();
+  return (
+    <div class="banner error" role="alert" data-testid="connection-lost">
+      <span>{tr.connectionLost}</span>
+      <button class="primary" onClick={onSignIn} data-testid="sign-in-again">
+        {tr.signInAgain}
+      </button>
+    </div>
+  );
+}
+
+/** The first start (office or contractor), or the way back to it from the settings. */
+function FirstStartScreen({
+  settings,
+  view,
+  setView,
+  refresh,
+  refreshSettings,
+}: {
+  settings: SettingsInfo;
+  view: View;
+  setView: (v: View) => void;
+  refresh: () => void;
+  refreshSettings: () => void;
+}) {
+  const tr = t();
+  if (view === "settings") {
+    return (
+      <button class="link" onClick={() => setView("register")} data-testid="first-start-back">
+        {tr.back}
+      </button>
+    );
+  }
+  return (
+    <FirstStart
+      settings={settings}
+      onSettings={() => setView("settings")}
+      onContractor={() => {
+        refreshSettings();
+        setView("open");
+      }}
+      onFinished={() => {
+        refresh();
+        refreshSettings();
+        setView("register");
+      }}
+    />
+  );
+}
+
+/**
+ * A bundle opened from the file manager (at start, or by a second start of the app): shown in
+ * the contractor view; `n` remounts the view for each new one. The menu's "settings" goes
+ * there too.
+ */
+function useHandedBundle(setView: (v: View) => void, onError: (e: unknown) => void) {
+  const [handed, setHanded] = useState<{ path: string; n: number } | null>(null);
+  useEffect(() => {
+    const take = () =>
+      api.bundleRequested().then((path) => {
+        if (!path) return;
+        setHanded((h) => ({ path, n: (h?.n ?? 0) + 1 }));
+        setView("open");
+      }, onError);
+    take();
+    const unlisten = [
+      listen("bundle-requested", take),
+      listen<string>("navigate", (e) => {
+        if (e.payload === "settings") setView("settings");
+      }),
+    ];
+    return () => unlisten.forEach((u) => u.then((f) => f()));
+  }, []);
+  return handed;
+}
+
+/**
+ * Another PC (or a CLI on this one) changed the store: reload what is shown, on focus and
+ * every few seconds. A lost server connection is said once, with a way to sign in again.
+ */
+function useStoreWatch(start: Start, settings: SettingsInfo | null, refresh: () => void) {
   const [lost, setLost] = useState<unknown>(null);
   const watch = useRef(new HeadWatch());
   useEffect(() => {
@@ -144,38 +273,11 @@ export function App() {
       window.removeEventListener("focus", check);
     };
   }, [start, settings?.store.server, settings?.store.signedIn]);
+  return { lost, setLost };
+}
 
-  const signedIn = (s: SettingsInfo) => {
-    setSettings(s);
-    setLost(null);
-    refresh();
-    storeRevision.value++;
-    setView("register");
-  };
-  const unlocked = (s: SettingsInfo) => {
-    setSettings(s);
-    refresh();
-    storeRevision.value++;
-  };
-  const signOut = () =>
-    api.signOut().then((s) => {
-      // The sign-in screen; the next person must not find this one's unfinished handover.
-      progress.value = freshProgress();
-      setView("register");
-      setSettings(s);
-      setInfo(null);
-      setError(null);
-      setLost(null);
-      rights.value = NO_RIGHTS;
-    }, setError);
-  // Another store was chosen in Settings: the window starts over on it (the sign-in screen for
-  // a server).
-  const storeChanged = () => {
-    refreshSettings();
-    refresh();
-    storeRevision.value++;
-    setView("register");
-  };
+/** The menu: the office's screens (or signing in), the contractor's, and the settings. */
+function Sidebar({ start, view, setView, onSetupOffice }: { start: Start; view: View; setView: (v: View) => void; onSetupOffice: () => void }) {
   const tr = t();
   const officeNav: [View, ComponentChildren][] = [
     ["register", tr.navRegister], ["handover", tr.navHandover],
@@ -200,95 +302,54 @@ export function App() {
     </button>
   );
   return (
-    <div class={start === "first" || locked ? "shell first" : "shell"}>
-      <Topbar info={locked ? null : info} settings={settings} onSignOut={signOut} onLanguage={switchLang} />
-      {start !== "first" && start !== "loading" && !locked && (
-        <nav class="sidebar" aria-label="main">
-          {start === "office" && (
-            <>
-              <div class="navsection">{tr.navSectionOffice}</div>
-              {officeNav.map(navButton)}
-            </>
-          )}
-          {start === "signin" && (
-            <>
-              <div class="navsection">{tr.navSectionOffice}</div>
-              {navButton(["register", tr.siSubmit])}
-            </>
-          )}
-          <div class="navsection">{tr.navSectionContractor}</div>
-          {contractorNav.map(navButton)}
-          <span class="spacer" />
-          {navButton(["settings", tr.navSettings])}
-          {start === "contractor" && (
-            <button class="nav subtle" onClick={() => api.setMode("office").then(refreshSettings, setError)} data-testid="setup-office">
-              {tr.setupOffice}
-            </button>
-          )}
-        </nav>
+    <nav class="sidebar" aria-label="main">
+      {start === "office" && (
+        <>
+          <div class="navsection">{tr.navSectionOffice}</div>
+          {officeNav.map(navButton)}
+        </>
       )}
-      <main class="content">
-        {locked && <Locked who={locked} minutes={info?.idleLockMinutes ?? 0} onUnlocked={unlocked} onSwitch={signOut} />}
-        <div style={{ display: locked ? "none" : "contents" }}>
-        {error && start !== "signin" ? <ErrorBanner error={error} /> : null}
-        {lost && start === "office" ? (
-          <div class="banner error" role="alert" data-testid="connection-lost">
-            <span>{tr.connectionLost}</span>
-            <button class="primary" onClick={signOut} data-testid="sign-in-again">
-              {tr.signInAgain}
-            </button>
+      {start === "signin" && (
+        <>
+          <div class="navsection">{tr.navSectionOffice}</div>
+          {navButton(["register", tr.siSubmit])}
+        </>
+      )}
+      <div class="navsection">{tr.navSectionContractor}</div>
+      {contractorNav.map(navButton)}
+      <span class="spacer" />
+      {navButton(["settings", tr.navSettings])}
+      {start === "contractor" && (
+        <button class="nav subtle" onClick={onSetupOffice} data-testid="setup-office">
+          {tr.setupOffice}
+        </button>
+      )}
+    </nav>
+  );
+}
+
+/** The office's banners (keys missing, a pack interrupted) and its screen of the moment. */
+function OfficeViews({ view, info, refresh }: { view: View; info: AppInfo | null; refresh: () => void }) {
+  const tr = t();
+  return (
+    <>
+      {info && !info.keys && (info.server ? <div class="banner warn">{tr.keysMissingShared}</div> : <KeysBanner onDone={refresh} />)}
+      {info?.interruptedPacks
+        .filter((p) => !p.recorded)
+        .map((p) => (
+          <div class="banner warn" role="status" key={p.out}>
+            <span>{tr.interruptedPack(p.out, p.removedBundle)}</span>
           </div>
-        ) : null}
-        {start === "signin" && settings && !SIGNED_OUT_VIEWS.includes(view) && (
-          <SignIn settings={settings} onSignedIn={signedIn} onSettings={() => setView("settings")} />
-        )}
-        {start === "first" && settings && view === "settings" && (
-          <button class="link" onClick={() => setView("register")} data-testid="first-start-back">
-            {tr.back}
-          </button>
-        )}
-        {start === "first" && settings && view !== "settings" && (
-          <FirstStart
-            settings={settings}
-            onSettings={() => setView("settings")}
-            onContractor={() => {
-              refreshSettings();
-              setView("open");
-            }}
-            onFinished={() => {
-              refresh();
-              refreshSettings();
-              setView("register");
-            }}
-          />
-        )}
-        {start === "office" && info && !info.keys && (info.server ? <div class="banner warn">{tr.keysMissingShared}</div> : <KeysBanner onDone={refresh} />)}
-        {start === "office" &&
-          info?.interruptedPacks
-            .filter((p) => !p.recorded)
-            .map((p) => (
-              <div class="banner warn" role="status" key={p.out}>
-                <span>{tr.interruptedPack(p.out, p.removedBundle)}</span>
-              </div>
-            ))}
-        {start === "office" && <ReceiptDrop />}
-        {start === "office" && view === "register" && <Register onChanged={refresh} />}
-        {start === "office" && view === "handover" && <Wizard onDone={refresh} />}
-        {start === "office" && view === "requests" && info && <Requests today={info.today} />}
-        {start === "office" && view === "approvals" && <Approvals />}
-        {start === "office" && view === "history" && info && <History today={info.today} />}
-        {start === "office" && view === "contractors" && <Contractors />}
-        {start === "office" && view === "ledger" && <Ledger info={info} />}
-        {start !== "first" && start !== "loading" && view === "open" && (
-          <OpenBundle key={handed?.n ?? 0} initialBundle={handed?.path} />
-        )}
-        {start !== "first" && start !== "loading" && view === "mykey" && <MyKey />}
-        {start !== "loading" && view === "settings" && settings && (
-          <Settings settings={settings} office={start === "office"} onLanguage={switchLang} onChanged={refreshSettings} onStoreChanged={storeChanged} />
-        )}
-        </div>
-      </main>
-    </div>
+        ))}
+      <ReceiptDrop />
+      {view === "register" && <Register onChanged={refresh} />}
+      {view === "handover" && <Wizard onDone={refresh} />}
+      {view === "requests" && info && <Requests today={info.today} />}
+      {view === "approvals" && <Approvals />}
+      {view === "history" && info && <History today={info.today} />}
+      {view === "contractors" && <Contractors />}
+      {view === "ledger" && <Ledger info={info} />}
+    </>
   );
 }
 

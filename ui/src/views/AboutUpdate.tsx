@@ -13,37 +13,11 @@ import { open } from "../lib/dialog";
 export function AboutUpdate() {
   const tr = t();
   const [about, setAbout] = useState<About | null>(null);
-  const [update, setUpdate] = useState<UpdateInfo | null>(null);
-  const [state, setState] = useState<"idle" | "installing" | "done">("idle");
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     api.about().then(setAbout, setError);
   }, []);
-
-  const choose = async () => {
-    setError(null);
-    setUpdate(null);
-    setState("idle");
-    const p = await open({ title: tr.abUpdate, filters: [{ name: "Debian package", extensions: ["deb"] }] }).catch(setError);
-    if (p) api.updateCheck(p).then(setUpdate, setError);
-  };
-  const install = () => {
-    if (!update || !window.confirm(tr.abUpdateConfirm(update.version))) return;
-    setError(null);
-    setState("installing");
-    api.updateInstall().then(
-      () => {
-        setState("done");
-        setUpdate(null);
-      },
-      (e) => {
-        setState("idle");
-        setUpdate(null);
-        setError(e);
-      },
-    );
-  };
 
   return (
     <article class="card settings" data-testid="about">
@@ -73,31 +47,68 @@ export function AboutUpdate() {
             </div>
           )}
         </dd>
-        <dt>{tr.abUpdate}</dt>
-        <dd>
-          <div class="muted">{tr.abUpdateNote}</div>
-          <div class="row">
-            <button onClick={choose} disabled={state === "installing"} data-testid="update-choose">
-              {tr.abUpdateChoose}
-            </button>
-          </div>
-          {update && (
-            <div class="banner ok" role="status" data-testid="update-verified">
-              <span>{tr.abUpdateVerified(update.version, update.current)}</span>
-              {update.same && <span> {tr.abUpdateSame}</span>}
-              <button class="primary" onClick={install} data-testid="update-install">
-                {tr.abUpdateInstall}
-              </button>
-            </div>
-          )}
-          {state === "installing" && <div class="muted">{tr.abUpdateBusy}</div>}
-          {state === "done" && (
-            <div class="banner ok" role="status" data-testid="update-done">
-              {tr.abUpdateDone}
-            </div>
-          )}
-        </dd>
+        <UpdateFacts setError={setError} />
       </dl>
     </article>
+  );
+}
+
+/** The offline update: choose a signed .deb, see it verified by the app, install it. */
+function UpdateFacts({ setError }: { setError: (e: unknown) => void }) {
+  const tr = t();
+  const [update, setUpdate] = useState<UpdateInfo | null>(null);
+  const [state, setState] = useState<"idle" | "installing" | "done">("idle");
+
+  const choose = async () => {
+    setError(null);
+    setUpdate(null);
+    setState("idle");
+    const p = await open({ title: tr.abUpdate, filters: [{ name: "Debian package", extensions: ["deb"] }] }).catch(setError);
+    if (p) api.updateCheck(p).then(setUpdate, setError);
+  };
+  const install = () => {
+    if (!update || !window.confirm(tr.abUpdateConfirm(update.version))) return;
+    setError(null);
+    setState("installing");
+    api.updateInstall().then(
+      () => {
+        setState("done");
+        setUpdate(null);
+      },
+      (e) => {
+        setState("idle");
+        setUpdate(null);
+        setError(e);
+      },
+    );
+  };
+
+  return (
+    <>
+      <dt>{tr.abUpdate}</dt>
+      <dd>
+        <div class="muted">{tr.abUpdateNote}</div>
+        <div class="row">
+          <button onClick={choose} disabled={state === "installing"} data-testid="update-choose">
+            {tr.abUpdateChoose}
+          </button>
+        </div>
+        {update && (
+          <div class="banner ok" role="status" data-testid="update-verified">
+            <span>{tr.abUpdateVerified(update.version, update.current)}</span>
+            {update.same && <span> {tr.abUpdateSame}</span>}
+            <button class="primary" onClick={install} data-testid="update-install">
+              {tr.abUpdateInstall}
+            </button>
+          </div>
+        )}
+        {state === "installing" && <div class="muted">{tr.abUpdateBusy}</div>}
+        {state === "done" && (
+          <div class="banner ok" role="status" data-testid="update-done">
+            {tr.abUpdateDone}
+          </div>
+        )}
+      </dd>
+    </>
   );
 }

@@ -33,26 +33,6 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
   }, [id]);
   useEffect(() => heading.current?.focus(), []);
 
-  const d = (iso: string | null) => formatDate(iso, lang.value);
-  const work = (w: string) => {
-    const x = workTypes.find((x) => x.id === w);
-    return x ? (lang.value === "ja" ? x.labelJa : x.labelEn) : w;
-  };
-  const rows: [string, string | null][] = c
-    ? [
-        [fieldLabel("name"), c.name],
-        [fieldLabel("name_kana"), c.nameKana],
-        [fieldLabel("postal_code"), c.postalCode],
-        [fieldLabel("address"), c.address],
-        [fieldLabel("phone"), c.phone],
-        [fieldLabel("email"), c.email],
-        [fieldLabel("birth_date"), c.birthDate ? d(c.birthDate) : null],
-        [fieldLabel("gender"), c.gender],
-        [fieldLabel("occupation"), c.occupation],
-        [fieldLabel("service"), c.service],
-        [fieldLabel("notes"), c.notes],
-      ]
-    : [];
   return (
     <section class="view scroll customer-page" data-testid="customer-page" onKeyDown={(e) => e.key === "Escape" && onBack()}>
       <div class="toolbar">
@@ -76,115 +56,159 @@ export function CustomerPage({ id, onBack }: { id: string; onBack: () => void })
       </header>
       {error ? <ErrorBanner error={error} /> : null}
       <div class="customer-grid">
-        <article class="card">
-          <h2>{tr.customerData}</h2>
-          <dl class="summary">
-            <dt>{tr.fieldLabels.customer_id}</dt>
-            <dd class="mono">{id}</dd>
-            {rows.map(([k, v]) => (
-              <Fragment key={k}>
-                <dt>{k}</dt>
-                <dd class={v ? "" : "muted"}>{v || "—"}</dd>
-              </Fragment>
-            ))}
-          </dl>
-        </article>
+        <CustomerData id={id} c={c} />
         <article class="card plan-card">
           <h2>{tr.floorPlan}</h2>
           {c && <FloorPlanView customer={c} />}
         </article>
       </div>
-
-      <article class="card">
-        <h2>{tr.history}</h2>
-        <p class="muted small">{tr.historyLead}</p>
-        {history && history.length === 0 && <p class="empty inline" data-testid="no-history">{tr.noHistory}</p>}
-        {history && history.length > 0 && (
-          <table class="review" data-testid="customer-history">
-            <thead>
-              <tr>
-                <th>{tr.handoverId}</th>
-                <th>{tr.colDate}</th>
-                <th>{tr.colContractor}</th>
-                <th>{tr.colWork}</th>
-                <th>{tr.colMethod}</th>
-                <th>{tr.colFields}</th>
-                <th>{tr.colReturnBy}</th>
-                <th>{tr.colStatus}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h) => (
-                <tr key={h.handoverId} class={h.overdue ? "overdue" : ""}>
-                  <td class="mono nowrap">{h.handoverId}</td>
-                  <td class="nowrap">{d(h.date)}</td>
-                  <td>{h.contractorName ?? h.contractorId}</td>
-                  <td>{work(h.workType)}</td>
-                  <td class="nowrap">
-                    {tr.methodShort[h.method] ?? h.method}
-                    {h.encryption === "passphrase" ? <span class="muted small">{tr.byPassphrase}</span> : ""}
-                  </td>
-                  <td>{h.fields.map(fieldLabel).join("・")}</td>
-                  <td class="nowrap">{d(h.returnBy)}</td>
-                  <td>
-                    {h.closedOn ? (
-                      <span class="chip">{tr.statusClosed(h.closedOn)}</span>
-                    ) : h.overdue ? (
-                      <span class="chip expired">{tr.statusOverdue}</span>
-                    ) : (
-                      <span class="chip expiring_soon">{tr.statusOpen}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </article>
-
-      <article class="card">
-        <h2>{tr.requests}</h2>
-        {requests && requests.length === 0 && <p class="empty inline" data-testid="no-requests">{tr.noRequests}</p>}
-        {requests && requests.length > 0 && (
-          <table class="review" data-testid="customer-requests">
-            <thead>
-              <tr>
-                <th>{tr.colReqId}</th>
-                <th>{tr.colReceived}</th>
-                <th>{tr.colScope}</th>
-                <th>{tr.colChannel}</th>
-                <th>{tr.colStatus}</th>
-                <th>{tr.colDecided}</th>
-                <th>{tr.colNotified}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.map(({ request: r }) => (
-                <tr key={r.id}>
-                  <td class="mono nowrap">{r.id}</td>
-                  <td class="nowrap">{d(r.received)}</td>
-                  <td>
-                    {r.scope.kind === "all" ? tr.scopeAll : tr.scopeFields(r.scope.fields.map(fieldLabel).join("・"))}
-                    {r.note && <div class="muted small">{r.note}</div>}
-                  </td>
-                  <td>{tr.channels[r.channel] ?? r.channel}</td>
-                  <td>
-                    <span class={`chip req-${r.status}`}>{tr.reqStatus[r.status] ?? r.status}</span>
-                  </td>
-                  <td>
-                    {r.decidedOn ? d(r.decidedOn) : "—"}
-                    {r.reason && <div class="muted small">{r.reason}</div>}
-                  </td>
-                  <td>
-                    {r.notifiedOn ? `${d(r.notifiedOn)}${r.notifiedChannel ? `（${tr.channels[r.notifiedChannel] ?? r.notifiedChannel}）` : ""}` : "—"}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </article>
+      <CustomerHistory history={history} workTypes={workTypes} />
+      <CustomerRequests requests={requests} />
     </section>
+  );
+}
+
+/** The customer's registered data, field by field ("—" where the register has none). */
+function CustomerData({ id, c }: { id: string; c: Customer | null }) {
+  const tr = t();
+  const d = (iso: string | null) => formatDate(iso, lang.value);
+  const rows: [string, string | null][] = c
+    ? [
+        [fieldLabel("name"), c.name],
+        [fieldLabel("name_kana"), c.nameKana],
+        [fieldLabel("postal_code"), c.postalCode],
+        [fieldLabel("address"), c.address],
+        [fieldLabel("phone"), c.phone],
+        [fieldLabel("email"), c.email],
+        [fieldLabel("birth_date"), c.birthDate ? d(c.birthDate) : null],
+        [fieldLabel("gender"), c.gender],
+        [fieldLabel("occupation"), c.occupation],
+        [fieldLabel("service"), c.service],
+        [fieldLabel("notes"), c.notes],
+      ]
+    : [];
+  return (
+    <article class="card">
+      <h2>{tr.customerData}</h2>
+      <dl class="summary">
+        <dt>{tr.fieldLabels.customer_id}</dt>
+        <dd class="mono">{id}</dd>
+        {rows.map(([k, v]) => (
+          <Fragment key={k}>
+            <dt>{k}</dt>
+            <dd class={v ? "" : "muted"}>{v || "—"}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </article>
+  );
+}
+
+/** Every handover of the customer's data, with the fields it held and where it stands. */
+function CustomerHistory({ history, workTypes }: { history: ProvisionRow[] | null; workTypes: WorkTypeInfo[] }) {
+  const tr = t();
+  const d = (iso: string | null) => formatDate(iso, lang.value);
+  const work = (w: string) => {
+    const x = workTypes.find((x) => x.id === w);
+    return x ? (lang.value === "ja" ? x.labelJa : x.labelEn) : w;
+  };
+  return (
+    <article class="card">
+      <h2>{tr.history}</h2>
+      <p class="muted small">{tr.historyLead}</p>
+      {history && history.length === 0 && <p class="empty inline" data-testid="no-history">{tr.noHistory}</p>}
+      {history && history.length > 0 && (
+        <table class="review" data-testid="customer-history">
+          <thead>
+            <tr>
+              <th>{tr.handoverId}</th>
+              <th>{tr.colDate}</th>
+              <th>{tr.colContractor}</th>
+              <th>{tr.colWork}</th>
+              <th>{tr.colMethod}</th>
+              <th>{tr.colFields}</th>
+              <th>{tr.colReturnBy}</th>
+              <th>{tr.colStatus}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((h) => (
+              <tr key={h.handoverId} class={h.overdue ? "overdue" : ""}>
+                <td class="mono nowrap">{h.handoverId}</td>
+                <td class="nowrap">{d(h.date)}</td>
+                <td>{h.contractorName ?? h.contractorId}</td>
+                <td>{work(h.workType)}</td>
+                <td class="nowrap">
+                  {tr.methodShort[h.method] ?? h.method}
+                  {h.encryption === "passphrase" ? <span class="muted small">{tr.byPassphrase}</span> : ""}
+                </td>
+                <td>{h.fields.map(fieldLabel).join("・")}</td>
+                <td class="nowrap">{d(h.returnBy)}</td>
+                <td>
+                  {h.closedOn ? (
+                    <span class="chip">{tr.statusClosed(h.closedOn)}</span>
+                  ) : h.overdue ? (
+                    <span class="chip expired">{tr.statusOverdue}</span>
+                  ) : (
+                    <span class="chip expiring_soon">{tr.statusOpen}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}
+
+/** The customer's opt-out and restriction requests, with their decisions and notices. */
+function CustomerRequests({ requests }: { requests: RequestView[] | null }) {
+  const tr = t();
+  const d = (iso: string | null) => formatDate(iso, lang.value);
+  return (
+    <article class="card">
+      <h2>{tr.requests}</h2>
+      {requests && requests.length === 0 && <p class="empty inline" data-testid="no-requests">{tr.noRequests}</p>}
+      {requests && requests.length > 0 && (
+        <table class="review" data-testid="customer-requests">
+          <thead>
+            <tr>
+              <th>{tr.colReqId}</th>
+              <th>{tr.colReceived}</th>
+              <th>{tr.colScope}</th>
+              <th>{tr.colChannel}</th>
+              <th>{tr.colStatus}</th>
+              <th>{tr.colDecided}</th>
+              <th>{tr.colNotified}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map(({ request: r }) => (
+              <tr key={r.id}>
+                <td class="mono nowrap">{r.id}</td>
+                <td class="nowrap">{d(r.received)}</td>
+                <td>
+                  {r.scope.kind === "all" ? tr.scopeAll : tr.scopeFields(r.scope.fields.map(fieldLabel).join("・"))}
+                  {r.note && <div class="muted small">{r.note}</div>}
+                </td>
+                <td>{tr.channels[r.channel] ?? r.channel}</td>
+                <td>
+                  <span class={`chip req-${r.status}`}>{tr.reqStatus[r.status] ?? r.status}</span>
+                </td>
+                <td>
+                  {r.decidedOn ? d(r.decidedOn) : "—"}
+                  {r.reason && <div class="muted small">{r.reason}</div>}
+                </td>
+                <td>
+                  {r.notifiedOn ? `${d(r.notifiedOn)}${r.notifiedChannel ? `（${tr.channels[r.notifiedChannel] ?? r.notifiedChannel}）` : ""}` : "—"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
   );
 }
 

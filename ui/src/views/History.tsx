@@ -82,6 +82,7 @@ async function saveAs(name: string, ext: string, label: string): Promise<string 
   return p ?? null;
 }
 
+/** The provision history: searched by customer, contractor, work type and period; exported. */
 function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; workTypes: WorkTypeInfo[] }) {
   const tx = t();
   const l = lang.value;
@@ -102,10 +103,6 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
   // Reloaded when another PC (or process) changes the store (lib/live.ts).
   const revision = storeRevision.value;
   useEffect(load, [revision]);
-  const set = (k: keyof HistoryFilter) => (e: Event) => {
-    const v = (e.target as HTMLInputElement).value.trim();
-    setF({ ...f, [k]: v === "" ? null : v });
-  };
   const exportAs = async (format: "csv" | "xlsx") => {
     setError(null);
     setSaved(null);
@@ -115,51 +112,7 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
   };
   return (
     <>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          load();
-        }}
-      >
-        <label>
-          {tx.customerId}
-          <input value={f.customerId ?? ""} onInput={set("customerId")} data-testid="history-customer" />
-        </label>
-        <label>
-          {tx.contractorId}
-          <select value={f.contractorId ?? ""} onChange={set("contractorId")}>
-            <option value="">{tx.any}</option>
-            {contractors.map((c) => (
-              <option key={c.contractor.id} value={c.contractor.id}>
-                {c.contractor.id} {c.contractor.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {tx.workType}
-          <select value={f.workType ?? ""} onChange={set("workType")}>
-            <option value="">{tx.any}</option>
-            {workTypes.map((w) => (
-              <option key={w.id} value={w.id}>
-                {l === "ja" ? w.labelJa : w.labelEn}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {tx.from}
-          <DateInput value={f.from ?? ""} onChange={(iso) => setF({ ...f, from: iso || null })} testId="history-from" />
-        </label>
-        <label>
-          {tx.to}
-          <DateInput value={f.to ?? ""} onChange={(iso) => setF({ ...f, to: iso || null })} testId="history-to" />
-        </label>
-        <button class="primary" type="submit" data-testid="history-search">
-          {tx.accSearch}
-        </button>
-      </form>
+      <ProvisionFilters f={f} setF={setF} onSearch={load} contractors={contractors} workTypes={workTypes} />
       {error ? <ErrorBanner error={error} /> : null}
       {saved && (
         <div class="banner ok" role="status">
@@ -179,43 +132,120 @@ function Provisions({ contractors, workTypes }: { contractors: ContractorRow[]; 
               {tx.exportXlsx}
             </button>
           </div>
-          <table class="review" data-testid="history-table">
-            <thead>
-              <tr>
-                <th>{tx.date}</th>
-                <th>{tx.accHandoverId}</th>
-                <th>{tx.customerId}</th>
-                <th>{tx.contractorId}</th>
-                <th>{tx.workType}</th>
-                <th>{tx.accMethod}</th>
-                <th>{tx.fields}</th>
-                <th>{tx.basis}</th>
-                <th>{tx.accReturnBy}</th>
-                <th>{tx.closed}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={`${r.handoverId}-${r.customerId}`}>
-                  <td class="nw">{formatDate(r.date, l)}</td>
-                  <td class="mono nw">{r.handoverId}</td>
-                  <td class="nw">
-                    <span class="mono">{r.customerId}</span> {r.customerName ?? ""}
-                  </td>
-                  <td>{r.contractorName ?? r.contractorId}</td>
-                  <td>{workTypeLabel(workTypes, r.workType)}</td>
-                  <td>{methodLabel(r.method)}</td>
-                  <td>{r.fields.map((x) => fieldLabel(x)).join("・")}</td>
-                  <td class="nw">{tx.basisEntrustment}</td>
-                  <td class="nw">{formatDate(r.returnBy, l)}</td>
-                  <td class="nw">{r.closedOn ? formatDate(r.closedOn, l) : <span class="muted">{tx.open}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ProvisionTable rows={rows} workTypes={workTypes} />
         </>
       )}
     </>
+  );
+}
+
+/** The history's search form. */
+function ProvisionFilters({
+  f,
+  setF,
+  onSearch,
+  contractors,
+  workTypes,
+}: {
+  f: HistoryFilter;
+  setF: (f: HistoryFilter) => void;
+  onSearch: () => void;
+  contractors: ContractorRow[];
+  workTypes: WorkTypeInfo[];
+}) {
+  const tx = t();
+  const set = (k: keyof HistoryFilter) => (e: Event) => {
+    const v = (e.target as HTMLInputElement).value.trim();
+    setF({ ...f, [k]: v === "" ? null : v });
+  };
+  return (
+    <form
+      class="filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch();
+      }}
+    >
+      <label>
+        {tx.customerId}
+        <input value={f.customerId ?? ""} onInput={set("customerId")} data-testid="history-customer" />
+      </label>
+      <label>
+        {tx.contractorId}
+        <select value={f.contractorId ?? ""} onChange={set("contractorId")}>
+          <option value="">{tx.any}</option>
+          {contractors.map((c) => (
+            <option key={c.contractor.id} value={c.contractor.id}>
+              {c.contractor.id} {c.contractor.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {tx.workType}
+        <select value={f.workType ?? ""} onChange={set("workType")}>
+          <option value="">{tx.any}</option>
+          {workTypes.map((w) => (
+            <option key={w.id} value={w.id}>
+              {lang.value === "ja" ? w.labelJa : w.labelEn}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {tx.from}
+        <DateInput value={f.from ?? ""} onChange={(iso) => setF({ ...f, from: iso || null })} testId="history-from" />
+      </label>
+      <label>
+        {tx.to}
+        <DateInput value={f.to ?? ""} onChange={(iso) => setF({ ...f, to: iso || null })} testId="history-to" />
+      </label>
+      <button class="primary" type="submit" data-testid="history-search">
+        {tx.accSearch}
+      </button>
+    </form>
+  );
+}
+
+/** One row per customer of each handover found. */
+function ProvisionTable({ rows, workTypes }: { rows: ProvisionRow[]; workTypes: WorkTypeInfo[] }) {
+  const tx = t();
+  const l = lang.value;
+  return (
+    <table class="review" data-testid="history-table">
+      <thead>
+        <tr>
+          <th>{tx.date}</th>
+          <th>{tx.accHandoverId}</th>
+          <th>{tx.customerId}</th>
+          <th>{tx.contractorId}</th>
+          <th>{tx.workType}</th>
+          <th>{tx.accMethod}</th>
+          <th>{tx.fields}</th>
+          <th>{tx.basis}</th>
+          <th>{tx.accReturnBy}</th>
+          <th>{tx.closed}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.handoverId}-${r.customerId}`}>
+            <td class="nw">{formatDate(r.date, l)}</td>
+            <td class="mono nw">{r.handoverId}</td>
+            <td class="nw">
+              <span class="mono">{r.customerId}</span> {r.customerName ?? ""}
+            </td>
+            <td>{r.contractorName ?? r.contractorId}</td>
+            <td>{workTypeLabel(workTypes, r.workType)}</td>
+            <td>{methodLabel(r.method)}</td>
+            <td>{r.fields.map((x) => fieldLabel(x)).join("・")}</td>
+            <td class="nw">{tx.basisEntrustment}</td>
+            <td class="nw">{formatDate(r.returnBy, l)}</td>
+            <td class="nw">{r.closedOn ? formatDate(r.closedOn, l) : <span class="muted">{tx.open}</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -272,6 +302,7 @@ function Disclosure() {
   );
 }
 
+/** The lost-data report: which handovers (or a contractor's, in a period), when it was noticed. */
 function Leak({ contractors, today }: { contractors: ContractorRow[]; today: string }) {
   const tx = t();
   const l = lang.value;
@@ -309,101 +340,132 @@ function Leak({ contractors, today }: { contractors: ContractorRow[]; today: str
     if (!path) return;
     api.saveLeakReport(query(), path, xlsx ? "xlsx" : "html", l).then((s) => setNote(tx.saved(s.path, s.rows)), setError);
   };
-  const r = report?.report;
+  const record = () => run(api.recordLeakReport(query()), (x) => tx.accRecorded(x.ledgerSeq ?? 0));
   return (
     <>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          run(api.leakReport(query()));
-        }}
-      >
-        <label class="grow">
-          {tx.leakHandovers}
-          <input value={ids} onInput={(e) => setIds((e.target as HTMLInputElement).value)} data-testid="leak-ids" />
-        </label>
-        <label>
-          {tx.contractorId}
-          <select
-            value={q.contractorId ?? ""}
-            onChange={(e) => setQ({ ...q, contractorId: (e.target as HTMLSelectElement).value || null })}
-          >
-            <option value="">—</option>
-            {contractors.map((c) => (
-              <option key={c.contractor.id} value={c.contractor.id}>
-                {c.contractor.id} {c.contractor.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {tx.from}
-          <DateInput value={q.from ?? ""} onChange={(iso) => setQ({ ...q, from: iso || null })} />
-        </label>
-        <label>
-          {tx.to}
-          <DateInput value={q.to ?? ""} onChange={(iso) => setQ({ ...q, to: iso || null })} />
-        </label>
-        <label>
-          {tx.awareOn}
-          <DateInput max={today} value={q.awareOn ?? ""} onChange={(iso) => setQ({ ...q, awareOn: iso || null })} />
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={q.malice} onChange={() => setQ({ ...q, malice: !q.malice })} />
-          {tx.malice}
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={q.keysLost} onChange={() => setQ({ ...q, keysLost: !q.keysLost })} />
-          {tx.keysLost}
-        </label>
-        <button class="primary" type="submit" data-testid="leak-preview">
-          {tx.preview}
-        </button>
-      </form>
+      <LeakQueryForm
+        ids={ids}
+        setIds={setIds}
+        q={q}
+        setQ={setQ}
+        contractors={contractors}
+        today={today}
+        onPreview={() => run(api.leakReport(query()))}
+      />
       {error ? <ErrorBanner error={error} /> : null}
       {note && <div class="banner ok">{note}</div>}
-      {r && (
-        <article class={`card leak-summary ${r.reportRequired ? "required" : ""}`} data-testid="leak-summary">
-          <header>
-            <h2>{r.reportRequired ? tx.reportRequired : tx.reportNotRequired}</h2>
-          </header>
-          <dl>
-            <dt>{tx.people}</dt>
-            <dd data-testid="leak-people">{r.people}</dd>
-            <dt>{tx.exposedPeople}</dt>
-            <dd>{r.exposedPeople}</dd>
-            <dt>{tx.preliminaryBy}</dt>
-            <dd>{formatDate(r.deadlines.preliminaryTarget, l)}</dd>
-            <dt>{tx.finalBy}</dt>
-            <dd>{formatDate(r.deadlines.finalBy, l)}</dd>
-            <dt>{tx.accHandoverId}</dt>
-            <dd>
-              {r.handovers.map((h) => (
-                <div key={h.handoverId}>
-                  <span class="mono">{h.handoverId}</span> {formatDate(h.date, l)} · {methodLabel(h.method)} ·{" "}
-                  {protectionLabel(h.protection)}
-                </div>
-              ))}
-            </dd>
-          </dl>
-          <div class="row-actions">
-            <button onClick={() => saveAsFile(false)}>{tx.saveHtml}</button>
-            <button onClick={() => saveAsFile(true)}>{tx.exportXlsx}</button>
-            {r.ledgerSeq === null && (
-              <button
-                class="primary"
-                onClick={() => run(api.recordLeakReport(query()), (x) => tx.accRecorded(x.ledgerSeq ?? 0))}
-                data-testid="leak-record"
-              >
-                {tx.recordLeak}
-              </button>
-            )}
-          </div>
-        </article>
-      )}
+      {report && <LeakSummary r={report.report} onSave={saveAsFile} onRecord={record} />}
       {report && <ReportFrame html={report.html} title={tx.tabLeak} />}
     </>
+  );
+}
+
+/** What was lost (handover ids, or a contractor and a period) and how. */
+function LeakQueryForm({
+  ids,
+  setIds,
+  q,
+  setQ,
+  contractors,
+  today,
+  onPreview,
+}: {
+  ids: string;
+  setIds: (ids: string) => void;
+  q: LeakQuery;
+  setQ: (q: LeakQuery) => void;
+  contractors: ContractorRow[];
+  today: string;
+  onPreview: () => void;
+}) {
+  const tx = t();
+  return (
+    <form
+      class="filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onPreview();
+      }}
+    >
+      <label class="grow">
+        {tx.leakHandovers}
+        <input value={ids} onInput={(e) => setIds((e.target as HTMLInputElement).value)} data-testid="leak-ids" />
+      </label>
+      <label>
+        {tx.contractorId}
+        <select value={q.contractorId ?? ""} onChange={(e) => setQ({ ...q, contractorId: (e.target as HTMLSelectElement).value || null })}>
+          <option value="">—</option>
+          {contractors.map((c) => (
+            <option key={c.contractor.id} value={c.contractor.id}>
+              {c.contractor.id} {c.contractor.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {tx.from}
+        <DateInput value={q.from ?? ""} onChange={(iso) => setQ({ ...q, from: iso || null })} />
+      </label>
+      <label>
+        {tx.to}
+        <DateInput value={q.to ?? ""} onChange={(iso) => setQ({ ...q, to: iso || null })} />
+      </label>
+      <label>
+        {tx.awareOn}
+        <DateInput max={today} value={q.awareOn ?? ""} onChange={(iso) => setQ({ ...q, awareOn: iso || null })} />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={q.malice} onChange={() => setQ({ ...q, malice: !q.malice })} />
+        {tx.malice}
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={q.keysLost} onChange={() => setQ({ ...q, keysLost: !q.keysLost })} />
+        {tx.keysLost}
+      </label>
+      <button class="primary" type="submit" data-testid="leak-preview">
+        {tx.preview}
+      </button>
+    </form>
+  );
+}
+
+/** The core's answer: must it be reported, how many people, by when; save or record it. */
+function LeakSummary({ r, onSave, onRecord }: { r: LeakReport; onSave: (xlsx: boolean) => void; onRecord: () => void }) {
+  const tx = t();
+  const l = lang.value;
+  return (
+    <article class={`card leak-summary ${r.reportRequired ? "required" : ""}`} data-testid="leak-summary">
+      <header>
+        <h2>{r.reportRequired ? tx.reportRequired : tx.reportNotRequired}</h2>
+      </header>
+      <dl>
+        <dt>{tx.people}</dt>
+        <dd data-testid="leak-people">{r.people}</dd>
+        <dt>{tx.exposedPeople}</dt>
+        <dd>{r.exposedPeople}</dd>
+        <dt>{tx.preliminaryBy}</dt>
+        <dd>{formatDate(r.deadlines.preliminaryTarget, l)}</dd>
+        <dt>{tx.finalBy}</dt>
+        <dd>{formatDate(r.deadlines.finalBy, l)}</dd>
+        <dt>{tx.accHandoverId}</dt>
+        <dd>
+          {r.handovers.map((h) => (
+            <div key={h.handoverId}>
+              <span class="mono">{h.handoverId}</span> {formatDate(h.date, l)} · {methodLabel(h.method)} · {protectionLabel(h.protection)}
+            </div>
+          ))}
+        </dd>
+      </dl>
+      <div class="row-actions">
+        <button onClick={() => onSave(false)}>{tx.saveHtml}</button>
+        <button onClick={() => onSave(true)}>{tx.exportXlsx}</button>
+        {r.ledgerSeq === null && (
+          <button class="primary" onClick={onRecord} data-testid="leak-record">
+            {tx.recordLeak}
+          </button>
+        )}
+      </div>
+    </article>
   );
 }
 

@@ -186,9 +186,9 @@ function RequestForm({ today, onSaved }: { today: string; onSaved: () => void })
 
 type Action = null | "reject" | "notify";
 
+/** One request: what it asks, where it stands, and the steps the core allows it now. */
 function RequestCard({ view, today, onChanged }: { view: RequestView; today: string; onChanged: () => void }) {
   const tx = t();
-  const l = lang.value;
   const r = view.request;
   const [action, setAction] = useState<Action>(null);
   const [reason, setReason] = useState("");
@@ -202,16 +202,11 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
       onChanged();
     }, setError);
   };
-  const scope =
-    r.scope.kind === "all" ? tx.scopeAll : r.scope.fields.map((f) => fieldLabel(f)).join("・");
   // The steps offered are the ones the core says this request can take now.
   // Deciding, notifying and withdrawing are a manager's (the server refuses them to staff).
   const can = (a: RequestAction) => rights.value.decideRequests && view.actions.includes(a);
   return (
-    <article
-      class={`card request ${view.due?.overdue ? "overdue" : ""}`}
-      data-testid={`request-${r.id}`}
-    >
+    <article class={`card request ${view.due?.overdue ? "overdue" : ""}`} data-testid={`request-${r.id}`}>
       <header>
         <span class="mono muted">{r.id}</span>
         <h2>
@@ -219,62 +214,8 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
         </h2>
         <span class={`chip req-${r.status}`}>{statusLabel(r.status)}</span>
       </header>
-      <dl>
-        <dt>{tx.scope}</dt>
-        <dd>{scope}</dd>
-        <dt>{tx.received}</dt>
-        <dd>
-          {formatDate(r.received, l)} · {channelLabel(r.channel)}
-        </dd>
-        {r.note && (
-          <>
-            <dt>{tx.note}</dt>
-            <dd>{r.note}</dd>
-          </>
-        )}
-        {r.decidedOn && (
-          <>
-            <dt>{tx.decidedOn}</dt>
-            <dd>
-              {formatDate(r.decidedOn, l)}
-              {r.reason ? ` — ${r.reason}` : ""}
-            </dd>
-          </>
-        )}
-        {r.notifiedOn && (
-          <>
-            <dt>{tx.notifiedOn}</dt>
-            <dd>
-              {formatDate(r.notifiedOn, l)} · {r.notifiedChannel ? channelLabel(r.notifiedChannel) : ""}
-            </dd>
-          </>
-        )}
-        {view.due && (
-          <>
-            <dt>{tx.due}</dt>
-            <dd class={view.due.overdue ? "late" : ""}>
-              {view.due.step === "decide"
-                ? tx.dueDecide(formatDate(view.due.by, l))
-                : tx.dueNotify(formatDate(view.due.by, l))}
-              {view.due.overdue && <strong> ({tx.overdueBy(view.due.daysOverdue)})</strong>}
-            </dd>
-          </>
-        )}
-      </dl>
-      {view.earlierHandovers.length > 0 && (
-        <div class="earlier">
-          <div class="muted">{tx.earlier}</div>
-          <ul>
-            {view.earlierHandovers.map((e) => (
-              <li key={e.provision.handoverId}>
-                <span class="mono">{e.provision.handoverId}</span> {formatDate(e.provision.date, l)} →{" "}
-                {e.provision.contractorName ?? e.provision.contractorId}:{" "}
-                {e.inScope.map((f) => fieldLabel(f)).join("・")}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <RequestFacts view={view} />
+      {view.earlierHandovers.length > 0 && <EarlierHandovers view={view} />}
       <div class="row-actions">
         {can("accept") && (
           <button class="primary" onClick={() => run(api.decideRequest(r.id, true, null))} data-testid={`accept-${r.id}`}>
@@ -292,11 +233,7 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
           </button>
         )}
         {can("withdraw") && (
-          <button
-            class="link"
-            onClick={() => window.confirm(tx.confirmWithdraw(r.id)) && run(api.withdrawRequest(r.id))}
-            data-testid={`withdraw-${r.id}`}
-          >
+          <button class="link" onClick={() => window.confirm(tx.confirmWithdraw(r.id)) && run(api.withdrawRequest(r.id))} data-testid={`withdraw-${r.id}`}>
             {tx.withdraw}
           </button>
         )}
@@ -319,33 +256,126 @@ function RequestCard({ view, today, onChanged }: { view: RequestView; today: str
         </form>
       )}
       {action === "notify" && (
-        <form
-          class="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            run(api.notifyRequest(r.id, date, channel));
-          }}
-        >
-          <label>
-            {tx.notifiedOn}
-            <DateInput max={today} value={date} onChange={setDate} testId={`notify-date-${r.id}`} />
-          </label>
-          <label>
-            {tx.channel}
-            <select value={channel} onChange={(e) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
-              {CHANNELS.map((c) => (
-                <option key={c} value={c}>
-                  {channelLabel(c)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button class="primary" type="submit">
-            {tx.notify}
-          </button>
-        </form>
+        <NotifyForm id={r.id} today={today} date={date} setDate={setDate} channel={channel} setChannel={setChannel} onNotify={() => run(api.notifyRequest(r.id, date, channel))} />
       )}
       {error ? <ErrorBanner error={error} /> : null}
     </article>
+  );
+}
+
+/** The request's scope, when and how it came, its decision and notice, and what is due next. */
+function RequestFacts({ view }: { view: RequestView }) {
+  const tx = t();
+  const l = lang.value;
+  const r = view.request;
+  const scope = r.scope.kind === "all" ? tx.scopeAll : r.scope.fields.map((f) => fieldLabel(f)).join("・");
+  return (
+    <dl>
+      <dt>{tx.scope}</dt>
+      <dd>{scope}</dd>
+      <dt>{tx.received}</dt>
+      <dd>
+        {formatDate(r.received, l)} · {channelLabel(r.channel)}
+      </dd>
+      {r.note && (
+        <>
+          <dt>{tx.note}</dt>
+          <dd>{r.note}</dd>
+        </>
+      )}
+      {r.decidedOn && (
+        <>
+          <dt>{tx.decidedOn}</dt>
+          <dd>
+            {formatDate(r.decidedOn, l)}
+            {r.reason ? ` — ${r.reason}` : ""}
+          </dd>
+        </>
+      )}
+      {r.notifiedOn && (
+        <>
+          <dt>{tx.notifiedOn}</dt>
+          <dd>
+            {formatDate(r.notifiedOn, l)} · {r.notifiedChannel ? channelLabel(r.notifiedChannel) : ""}
+          </dd>
+        </>
+      )}
+      {view.due && (
+        <>
+          <dt>{tx.due}</dt>
+          <dd class={view.due.overdue ? "late" : ""}>
+            {view.due.step === "decide" ? tx.dueDecide(formatDate(view.due.by, l)) : tx.dueNotify(formatDate(view.due.by, l))}
+            {view.due.overdue && <strong> ({tx.overdueBy(view.due.daysOverdue)})</strong>}
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** The handovers made before the request that hold what it covers. */
+function EarlierHandovers({ view }: { view: RequestView }) {
+  const tx = t();
+  const l = lang.value;
+  return (
+    <div class="earlier">
+      <div class="muted">{tx.earlier}</div>
+      <ul>
+        {view.earlierHandovers.map((e) => (
+          <li key={e.provision.handoverId}>
+            <span class="mono">{e.provision.handoverId}</span> {formatDate(e.provision.date, l)} →{" "}
+            {e.provision.contractorName ?? e.provision.contractorId}: {e.inScope.map((f) => fieldLabel(f)).join("・")}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** When and how the customer was told the outcome. */
+function NotifyForm({
+  id,
+  today,
+  date,
+  setDate,
+  channel,
+  setChannel,
+  onNotify,
+}: {
+  id: string;
+  today: string;
+  date: string;
+  setDate: (d: string) => void;
+  channel: Channel;
+  setChannel: (c: Channel) => void;
+  onNotify: () => void;
+}) {
+  const tx = t();
+  return (
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onNotify();
+      }}
+    >
+      <label>
+        {tx.notifiedOn}
+        <DateInput max={today} value={date} onChange={setDate} testId={`notify-date-${id}`} />
+      </label>
+      <label>
+        {tx.channel}
+        <select value={channel} onChange={(e) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
+          {CHANNELS.map((c) => (
+            <option key={c} value={c}>
+              {channelLabel(c)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button class="primary" type="submit">
+        {tx.notify}
+      </button>
+    </form>
   );
 }

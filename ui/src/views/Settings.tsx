@@ -34,17 +34,6 @@ export function Settings({
   const tr = t();
   const [error, setError] = useState<unknown>(null);
 
-  const done = () => onChanged();
-  const chooseDir = async () => {
-    setError(null);
-    const p = await open({ directory: true, title: tr.dataDir }).catch(setError);
-    if (p) api.setDataDir(p).then(done, setError);
-  };
-  const nextDir = settings.configuredDataDir;
-  const restart =
-    settings.dataDirSource !== "env" &&
-    ((nextDir && nextDir !== settings.dataDir) || (!nextDir && settings.dataDirSource === "config"));
-
   return (
     <section class="view scroll" data-testid="settings">
       <div class="toolbar">
@@ -56,41 +45,11 @@ export function Settings({
         <dl class="facts">
           <dt>{tr.stLanguage}</dt>
           <dd>
-            <div class="segmented" role="radiogroup" aria-label={tr.stLanguage}>
-              {(["ja", "en"] as Lang[]).map((l) => (
-                <button
-                  key={l}
-                  role="radio"
-                  aria-checked={lang.value === l}
-                  class={lang.value === l ? "on" : ""}
-                  onClick={() => onLanguage(l)}
-                  data-testid={`lang-${l}`}
-                >
-                  {l === "ja" ? "日本語" : "English"}
-                </button>
-              ))}
-            </div>
+            <LanguageChoice onLanguage={onLanguage} />
           </dd>
           <dt>{tr.dataDir}</dt>
           <dd>
-            <code data-testid="settings-data-dir">{settings.dataDir}</code>
-            {settings.dataDirSource === "env" ? (
-              <div class="muted">{tr.stDataDirEnv}</div>
-            ) : (
-              <div class="row">
-                <button onClick={chooseDir}>{tr.stDataDirChange}</button>
-                {nextDir && (
-                  <button class="link" onClick={() => api.setDataDir(null).then(done, setError)}>
-                    {tr.stDataDirReset}
-                  </button>
-                )}
-              </div>
-            )}
-            {restart && (
-              <div class="banner warn" role="status" data-testid="restart-needed">
-                {nextDir ? tr.stDataDirNext(nextDir) : tr.stDataDirDefaultNext}
-              </div>
-            )}
+            <DataDirSetting settings={settings} onChanged={onChanged} setError={setError} />
           </dd>
           <dt>{tr.stStore}</dt>
           <dd>
@@ -121,6 +80,72 @@ export function Settings({
         <div class="empty" data-testid="policy-manager-only">{tr.stPolicyManagerOnly}</div>
       )}
     </section>
+  );
+}
+
+/** 日本語 or English, for the whole window. */
+function LanguageChoice({ onLanguage }: { onLanguage: (l: Lang) => void }) {
+  const tr = t();
+  return (
+    <div class="segmented" role="radiogroup" aria-label={tr.stLanguage}>
+      {(["ja", "en"] as Lang[]).map((l) => (
+        <button
+          key={l}
+          role="radio"
+          aria-checked={lang.value === l}
+          class={lang.value === l ? "on" : ""}
+          onClick={() => onLanguage(l)}
+          data-testid={`lang-${l}`}
+        >
+          {l === "ja" ? "日本語" : "English"}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The data folder in use, and the one chosen for the next start (HANDOVER_DATA_DIR wins). */
+function DataDirSetting({
+  settings,
+  onChanged,
+  setError,
+}: {
+  settings: SettingsInfo;
+  onChanged: () => void;
+  setError: (e: unknown) => void;
+}) {
+  const tr = t();
+  const done = () => onChanged();
+  const chooseDir = async () => {
+    setError(null);
+    const p = await open({ directory: true, title: tr.dataDir }).catch(setError);
+    if (p) api.setDataDir(p).then(done, setError);
+  };
+  const nextDir = settings.configuredDataDir;
+  const restart =
+    settings.dataDirSource !== "env" &&
+    ((nextDir && nextDir !== settings.dataDir) || (!nextDir && settings.dataDirSource === "config"));
+  return (
+    <>
+      <code data-testid="settings-data-dir">{settings.dataDir}</code>
+      {settings.dataDirSource === "env" ? (
+        <div class="muted">{tr.stDataDirEnv}</div>
+      ) : (
+        <div class="row">
+          <button onClick={chooseDir}>{tr.stDataDirChange}</button>
+          {nextDir && (
+            <button class="link" onClick={() => api.setDataDir(null).then(done, setError)}>
+              {tr.stDataDirReset}
+            </button>
+          )}
+        </div>
+      )}
+      {restart && (
+        <div class="banner warn" role="status" data-testid="restart-needed">
+          {nextDir ? tr.stDataDirNext(nextDir) : tr.stDataDirDefaultNext}
+        </div>
+      )}
+    </>
   );
 }
 
@@ -231,8 +256,8 @@ function PolicyRules({ form, limits, setNumber, onRule }: {
   );
 }
 
-function PolicyEditor() {
-  const tr = t();
+/** The policy as saved, the form being edited, and saving it (the core checks it again). */
+function usePolicyForm() {
   const [view, setView] = useState<PolicyView | null>(null);
   const [form, setForm] = useState<PolicyForm | null>(null);
   const [saved, setSaved] = useState(false);
@@ -245,22 +270,15 @@ function PolicyEditor() {
       setForm(v.policy);
     }, setError);
   }, []);
-  if (!view || !form) return error ? <ErrorBanner error={error} /> : null;
-
-  const limits = view.limits;
-  const problems = policyProblems(form, limits);
-  const dirty = !samePolicy(form, view.policy) || !!view.loadError;
-  const fields: Field[] = view.selectable;
   const edit = (f: PolicyForm) => {
     setSaved(false);
     setForm(f);
   };
-  const setNumber = (k: NumberKey) => (e: Event) => edit({ ...form, [k]: (e.target as HTMLInputElement).valueAsNumber });
-  const save = () => {
+  const save = (f: PolicyForm) => {
     setError(null);
     setBusy(true);
     api
-      .savePolicy(form)
+      .savePolicy(f)
       .then((v) => {
         setView(v);
         setForm(v.policy);
@@ -268,6 +286,18 @@ function PolicyEditor() {
       }, setError)
       .finally(() => setBusy(false));
   };
+  return { view, form, saved, busy, error, edit, save };
+}
+
+function PolicyEditor() {
+  const tr = t();
+  const { view, form, saved, busy, error, edit, save } = usePolicyForm();
+  if (!view || !form) return error ? <ErrorBanner error={error} /> : null;
+
+  const limits = view.limits;
+  const problems = policyProblems(form, limits);
+  const dirty = !samePolicy(form, view.policy) || !!view.loadError;
+  const setNumber = (k: NumberKey) => (e: Event) => edit({ ...form, [k]: (e.target as HTMLInputElement).valueAsNumber });
   const problemText = {
     retention: tr.stRetentionTooShort,
     customerRetention: tr.stCustomerRetentionTooShort,
@@ -288,39 +318,7 @@ function PolicyEditor() {
           </div>
         </div>
       )}
-      <div class="policy-grid">
-        <table class="review policy">
-          <thead>
-            <tr>
-              <th>{tr.workType}</th>
-              {fields.map((f) => (
-                <th key={f} class="field">
-                  {fieldLabel(f)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {form.workTypes.map((w) => (
-              <tr key={w.id}>
-                <th scope="row">{lang.value === "ja" ? w.labelJa : w.labelEn}</th>
-                {fields.map((f) => (
-                  <td key={f} class="field">
-                    <input
-                      type="checkbox"
-                      checked={w.fields.includes(f)}
-                      disabled={f === limits.requiredField}
-                      aria-label={`${lang.value === "ja" ? w.labelJa : w.labelEn}: ${fieldLabel(f)}`}
-                      onChange={() => edit(toggleField(form, w.id, f, fields, limits))}
-                      data-testid={`policy-${w.id}-${f}`}
-                    />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <MinimalSets form={form} fields={view.selectable} limits={limits} onChange={edit} />
       <PolicyRules form={form} limits={limits} setNumber={setNumber} onRule={(supervision) => edit({ ...form, supervision })} />
       <ApprovalRules form={form} limits={limits} onChange={edit} />
       <SignInRules form={form} limits={limits} onChange={edit} />
@@ -336,10 +334,60 @@ function PolicyEditor() {
         </div>
       )}
       <div class="actions">
-        <button class="primary" onClick={save} disabled={busy || !dirty || problems.length > 0} data-testid="policy-save">
+        <button class="primary" onClick={() => save(form)} disabled={busy || !dirty || problems.length > 0} data-testid="policy-save">
           {tr.stPolicySave}
         </button>
       </div>
     </article>
+  );
+}
+
+/** Each work type's minimal set: a row of checkboxes, one per field that may be handed over. */
+function MinimalSets({
+  form,
+  fields,
+  limits,
+  onChange,
+}: {
+  form: PolicyForm;
+  fields: Field[];
+  limits: PolicyLimits;
+  onChange: (f: PolicyForm) => void;
+}) {
+  const tr = t();
+  return (
+    <div class="policy-grid">
+      <table class="review policy">
+        <thead>
+          <tr>
+            <th>{tr.workType}</th>
+            {fields.map((f) => (
+              <th key={f} class="field">
+                {fieldLabel(f)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {form.workTypes.map((w) => (
+            <tr key={w.id}>
+              <th scope="row">{lang.value === "ja" ? w.labelJa : w.labelEn}</th>
+              {fields.map((f) => (
+                <td key={f} class="field">
+                  <input
+                    type="checkbox"
+                    checked={w.fields.includes(f)}
+                    disabled={f === limits.requiredField}
+                    aria-label={`${lang.value === "ja" ? w.labelJa : w.labelEn}: ${fieldLabel(f)}`}
+                    onChange={() => onChange(toggleField(form, w.id, f, fields, limits))}
+                    data-testid={`policy-${w.id}-${f}`}
+                  />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

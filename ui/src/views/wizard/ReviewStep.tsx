@@ -24,77 +24,11 @@ export function ReviewStep({ draft, known, update, workTypes, onError }: StepPro
   }, []);
   if (!prep) return <p class="muted">{tx.checking}</p>;
 
-  const [wt, n] = [workTypes.find((w) => w.id === prep.workType), (x: number) => formatCount(x, lang.value)];
   return (
     <div data-testid="review-card">
       <p class="lead">{tx.reviewLead}</p>
       <ApprovalPanel draft={draft} known={known} update={update} onError={onError} />
-      <div class="card">
-        <dl class="summary">
-          <dt>{tx.steps.contractor}</dt>
-          <dd>
-            <strong>{prep.contractor.name}</strong> <span class="mono muted small">{prep.contractor.id}</span>
-          </dd>
-          <dt>{tx.steps.work}</dt>
-          <dd>{wt ? (lang.value === "ja" ? wt.labelJa : wt.labelEn) : prep.workType}</dd>
-          <dt>{tx.steps.method}</dt>
-          <dd>
-            {tx.methods[prep.method][0]}
-            {draft.armor ? `（${tx.wzArmor.split("（")[0].split(" (")[0]}）` : ""}
-          </dd>
-          <dt>{tx.encryption}</dt>
-          <dd data-testid="review-encryption">
-            {encryptionLabel(prep.encryption, prep.recipients.length)}
-            {(prep.recipients.length > 0 || prep.escrow) && (
-              <ul class="plain" data-testid="review-recipients">
-                {prep.recipients.map((k) => (
-                  <li key={k.recipient}>
-                    <span class="fingerprint key-fp" title={k.recipient}>
-                      {k.fingerprint}
-                    </span>
-                    <span class="muted small">{prep.contractor.name}</span>
-                  </li>
-                ))}
-                {prep.escrow && (
-                  <li data-testid="review-escrow">
-                    <span class="fingerprint key-fp" title={prep.escrow.recipient}>
-                      {prep.escrow.fingerprint}
-                    </span>
-                    <span class="muted small">{tx.officeKey}</span>
-                  </li>
-                )}
-              </ul>
-            )}
-          </dd>
-          <dt>{tx.destination}</dt>
-          <dd>
-            <code class="path">{draft.out}</code>
-            {draft.method === "media" && <div class="muted small">{tx.mediaName}</div>}
-          </dd>
-          <dt>{tx.steps.returnBy}</dt>
-          <dd>
-            <strong>{formatDate(draft.returnBy, lang.value)}</strong>
-          </dd>
-          <dt>{tx.steps.customers}</dt>
-          <dd data-testid="review-count">{tx.customersCount(n(prep.customers.length), prep.excluded.length)}</dd>
-          <dt>{tx.steps.fields}</dt>
-          <dd>{prep.fields.map(fieldLabel).join("・")}</dd>
-          {prep.extraFields.length > 0 && (
-            <>
-              <dt>{tx.extrasWithReasons}</dt>
-              <dd>
-                <ul class="plain">
-                  {prep.extraFields.map((x) => (
-                    <li key={x.field}>
-                      {fieldLabel(x.field)} — {x.reason}
-                    </li>
-                  ))}
-                </ul>
-              </dd>
-            </>
-          )}
-        </dl>
-      </div>
+      <ReviewSummary prep={prep} draft={draft} workTypes={workTypes} />
       {prep.encryption === "passphrase" && (
         <div class="banner warn ppap">
           <strong>{tx.ppapTitle}</strong>
@@ -107,6 +41,97 @@ export function ReviewStep({ draft, known, update, workTypes, onError }: StepPro
           <SheetFrame html={sheet} title={tx.sheetPreview} testId="sheet-preview" />
         </section>
       )}
+      <PerCustomer prep={prep} />
+    </div>
+  );
+}
+
+/** The handover in one card: who, what work, how, for whom it is encrypted, where, until when. */
+function ReviewSummary({ prep, draft, workTypes }: { prep: Preparation; draft: StepProps["draft"]; workTypes: WorkTypeInfo[] }) {
+  const tx = t();
+  const [wt, n] = [workTypes.find((w) => w.id === prep.workType), (x: number) => formatCount(x, lang.value)];
+  return (
+    <div class="card">
+      <dl class="summary">
+        <dt>{tx.steps.contractor}</dt>
+        <dd>
+          <strong>{prep.contractor.name}</strong> <span class="mono muted small">{prep.contractor.id}</span>
+        </dd>
+        <dt>{tx.steps.work}</dt>
+        <dd>{wt ? (lang.value === "ja" ? wt.labelJa : wt.labelEn) : prep.workType}</dd>
+        <dt>{tx.steps.method}</dt>
+        <dd>
+          {tx.methods[prep.method][0]}
+          {draft.armor ? `（${tx.wzArmor.split("（")[0].split(" (")[0]}）` : ""}
+        </dd>
+        <dt>{tx.encryption}</dt>
+        <dd data-testid="review-encryption">
+          {encryptionLabel(prep.encryption, prep.recipients.length)}
+          <Recipients prep={prep} />
+        </dd>
+        <dt>{tx.destination}</dt>
+        <dd>
+          <code class="path">{draft.out}</code>
+          {draft.method === "media" && <div class="muted small">{tx.mediaName}</div>}
+        </dd>
+        <dt>{tx.steps.returnBy}</dt>
+        <dd>
+          <strong>{formatDate(draft.returnBy, lang.value)}</strong>
+        </dd>
+        <dt>{tx.steps.customers}</dt>
+        <dd data-testid="review-count">{tx.customersCount(n(prep.customers.length), prep.excluded.length)}</dd>
+        <dt>{tx.steps.fields}</dt>
+        <dd>{prep.fields.map(fieldLabel).join("・")}</dd>
+        {prep.extraFields.length > 0 && (
+          <>
+            <dt>{tx.extrasWithReasons}</dt>
+            <dd>
+              <ul class="plain">
+                {prep.extraFields.map((x) => (
+                  <li key={x.field}>
+                    {fieldLabel(x.field)} — {x.reason}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+/** The keys the bundle is encrypted to: the contractor's, and the office's escrow key. */
+function Recipients({ prep }: { prep: Preparation }) {
+  const tx = t();
+  if (prep.recipients.length === 0 && !prep.escrow) return null;
+  return (
+    <ul class="plain" data-testid="review-recipients">
+      {prep.recipients.map((k) => (
+        <li key={k.recipient}>
+          <span class="fingerprint key-fp" title={k.recipient}>
+            {k.fingerprint}
+          </span>
+          <span class="muted small">{prep.contractor.name}</span>
+        </li>
+      ))}
+      {prep.escrow && (
+        <li data-testid="review-escrow">
+          <span class="fingerprint key-fp" title={prep.escrow.recipient}>
+            {prep.escrow.fingerprint}
+          </span>
+          <span class="muted small">{tx.officeKey}</span>
+        </li>
+      )}
+    </ul>
+  );
+}
+
+/** What each customer's row holds and lacks, and who is left out altogether. */
+function PerCustomer({ prep }: { prep: Preparation }) {
+  const tx = t();
+  return (
+    <>
       <table class="review" data-testid="review-table">
         <thead>
           <tr>
@@ -145,6 +170,6 @@ export function ReviewStep({ draft, known, update, workTypes, onError }: StepPro
           </ul>
         </>
       )}
-    </div>
+    </>
   );
 }

@@ -216,6 +216,16 @@ fn a_disabled_operator_cannot_sign_in_and_a_typed_name_never_stands_in_for_a_log
     assert!(e.to_string().contains("signed-in person"), "{e}");
     let e = ops::operator_disable(&mut owner, &s.pg.owner()).unwrap_err();
     assert!(e.is_bad_input(), "one cannot disable oneself: {e}");
+    assert_eq!(e.code(), "operator_refused", "{e}");
+    let e = ops::operator_add(
+        &mut owner,
+        &s.pg.login("staff"),
+        Role::Staff,
+        &PgDb::password(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "operator_refused", "{e}");
+    assert!(e.to_string().contains("already exists"), "{e}");
     ops::operator_disable(&mut owner, &s.pg.login("staff")).unwrap();
     let e = sign_in(&s.pg, &staff_dir, &s.pg.login("staff")).unwrap_err();
     assert_eq!(e.code(), "store_unavailable", "{e}");

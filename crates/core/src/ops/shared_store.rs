@@ -213,7 +213,8 @@ pub fn export_office_keys(
     out: &std::path::Path,
     passphrase: &SecretString,
 ) -> Result<LedgerEntry> {
-    let public = crate::key_transfer::export(&office.dir, out, passphrase)?;
+    let public =
+        crate::key_transfer::export(&office.dir, office.data_key.as_ref(), out, passphrase)?;
     let ev = office.event(
         "office.keys_exported",
         serde_json::json!({ "signingFingerprint": public.signing_fingerprint }),
@@ -310,7 +311,7 @@ pub fn store_copy(
         target,
         password,
         &office.dir.db_path(),
-        &office.dir.floor_plans_dir(),
+        &crate::register::PlanFiles::new(&office.dir, office.data_key.as_ref()),
     )?;
     let after = crate::store::verify(&pg)?;
     if after.head != before.head || after.entries != before.entries {

@@ -59,14 +59,32 @@ pub(crate) fn encrypted_key_path(dir: &DataDir, name: &str) -> PathBuf {
     dir.keys_dir().join(format!("{name}{ENCRYPTED_SUFFIX}"))
 }
 
-/// The file that holds the secret `name`: its encrypted form if there, else the plaintext one.
-fn secret_path(dir: &DataDir, name: &str) -> PathBuf {
-    let enc = encrypted_key_path(dir, name);
-    if enc.exists() {
-        enc
-    } else {
-        dir.keys_dir().join(name)
+/// The file that holds the secret `name`: with the data key its encrypted form if there, else
+/// the plaintext one; without it the plaintext one if there (a PC that went on with a shared
+/// store, [`write_plaintext_keys`]), else the encrypted one.
+fn secret_path(dir: &DataDir, name: &str, with_key: bool) -> PathBuf {
+    let (enc, plain) = (encrypted_key_path(dir, name), dir.keys_dir().join(name));
+    match (enc.exists(), plain.exists()) {
+        (true, true) if with_key => enc,
+        (_, true) => plain,
+        _ => enc,
     }
+}
+
+/// Write the plaintext form of the office's encrypted secret key files beside them, for a PC
+/// that goes on with a shared store: its PCs open the office keys without a vault, as `join`
+/// writes them (a shared office's PCs keep no register, but their office keys are still files).
+/// Plaintext files already there are kept.
+pub(crate) fn write_plaintext_keys(dir: &DataDir, data_key: &DataKey) -> Result<()> {
+    for name in [IDENTITY_FILE, SIGNING_FILE] {
+        let plain = dir.keys_dir().join(name);
+        if plain.exists() || !encrypted_key_path(dir, name).exists() {
+            continue;
+        }
+        let (_, text) = read_secret(dir, name, Some(data_key))?;
+        fsutil::write_new_private(&plain, text.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Is the secret key file `name` there, in either form?
@@ -353,7 +371,7 @@ pub(crate) fn read_secret(
     name: &str,
     data_key: Option<&DataKey>,
 ) -> Result<(PathBuf, Zeroizing<String>)> {
-    let path = secret_path(dir, name);
+    let path = secret_path(dir, name, data_key.is_some());
     let bytes = Zeroizing::new(
         std::fs::read(&path).map_err(|e| Error::io("cannot read the key file", &path, e))?,
     );

@@ -38,7 +38,8 @@ pub(crate) fn plan_source(office: &Office, plan: &FloorPlan) -> PlanSource {
 }
 
 /// What [`encrypt_files`] did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EncryptFiles {
     /// Floor plans encrypted (their plaintext removed).
     pub floor_plans: u64,
@@ -63,7 +64,9 @@ pub struct EncryptFiles {
 /// a kill (or [`Flow::Cancel`] from `progress`, checked between files) at any point leaves every
 /// plan and key readable, and running this again finishes the job (it is idempotent: an office
 /// with nothing left in clear is left as it is). Needs no store: the plans' SHA-256 is their
-/// plaintext name, checked while they are encrypted. `progress` counts files.
+/// plaintext name, checked while they are encrypted. `progress` counts files. Run it while no
+/// import is running (when the office is opened): an import's temporary `.incoming-*` file
+/// would be taken for a leftover.
 pub fn encrypt_files(
     dir: &DataDir,
     key: &DataKey,

@@ -493,6 +493,8 @@ fn byte_scan_walk(root: &Path) -> (TestOffice, Vec<(String, Vec<u8>)>) {
     }
     let purged = ops::purge(&mut t.office, "2026-11-23").unwrap();
     assert_eq!(purged.customers.len(), 1, "{purged:?}");
+    // S003's plan went with them: S001's is the one file left.
+    assert_eq!(floor_plan_files(&t).len(), 1, "{:?}", floor_plan_files(&t));
     (t, secrets)
 }
 

@@ -307,6 +307,10 @@ fn a_conversion_stopped_after_any_file_leaves_everything_readable_and_finishes_w
     assert!(plaintext_left(&t).is_empty(), "{:?}", plaintext_left(&t));
     every_plan_reads_back(&t.office);
     assert_eq!(t.office.secret_keys().unwrap().public(), public);
+    // A later sign-in opens them with the key it unwraps.
+    let again = ops::sign_in(DataDir::new(t.data()), ADMIN, &password(PASSWORD)).unwrap();
+    every_plan_reads_back(&again);
+    assert_eq!(again.secret_keys().unwrap().public(), public);
 }
 
 #[test]

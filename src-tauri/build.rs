@@ -60,6 +60,7 @@ const COMMANDS: &[&str] = &[
     "operators_list",
     "operator_add",
     "operator_disable",
+    "password_change",
     "ledger_seq",
     "policy_get",
     "policy_save",

@@ -158,6 +158,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::operators::operators_list,
         commands::operators::operator_add,
         commands::operators::operator_disable,
+        commands::operators::password_change,
         commands::session::ledger_seq,
         commands::settings::policy_get,
         commands::settings::policy_save,

@@ -170,6 +170,9 @@ export const api = {
   addOperator: (name: string, role: Role, password: string) =>
     invoke<Operator[]>("operator_add", { name, role, password }),
   disableOperator: (name: string) => invoke<Operator[]>("operator_disable", { name }),
+  /** The signed-in person's own new password (the core checks the current one). */
+  changePassword: (current: string, newPassword: string) =>
+    invoke<void>("password_change", { current, newPassword }),
   /** The ledger's last entry number; null while another command is using the office. */
   ledgerSeq: () => invoke<number | null>("ledger_seq"),
   policy: () => invoke<PolicyView>("policy_get"),

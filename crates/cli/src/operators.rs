@@ -150,6 +150,7 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
                 }
             }
         }
+        OperatorCmd::Password => crate::vault::change_password(cli)?,
         OperatorCmd::Disable(a) => {
             let mut office = open(cli)?;
             let e = ops::operator_disable(&mut office, &a.name)?;

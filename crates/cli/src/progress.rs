@@ -122,6 +122,18 @@ pub fn read_password(prompt: &str) -> anyhow::Result<age::secrecy::SecretString>
     password(&format!("{prompt}: ")).read(true)
 }
 
+/// The signed-in person's own new password (`operator password`): `HANDOVER_NEW_PASSWORD`,
+/// else typed twice on the terminal, else a line of standard input (the one after the current
+/// password's).
+pub fn read_new_password(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {
+    Secret {
+        prompt: &format!("{prompt}: "),
+        noun: "password",
+        env: Some("HANDOVER_NEW_PASSWORD"),
+    }
+    .read(true)
+}
+
 /// A password to sign in: `HANDOVER_PASSWORD`, else asked on the terminal, else a line of
 /// standard input.
 pub fn read_password_once(prompt: &str) -> anyhow::Result<age::secrecy::SecretString> {

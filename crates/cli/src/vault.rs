@@ -1,5 +1,5 @@
 //! Encryption at rest from the terminal (issue 14): the recovery key printed once at `init`,
-//! and `office recover`.
+//! `office recover`, and `operator password`.
 
 use age::secrecy::ExposeSecret;
 use handover_core::ops;
@@ -23,6 +23,32 @@ pub(crate) fn recover(cli: &Cli, a: &RecoverArgs) -> anyhow::Result<()> {
     let office = ops::recover_operator(data_dir(cli)?, key.expose_secret(), &a.name, &password)?;
     outln!(
         "{} has a new password and is signed in; the change is recorded in the ledger",
+        office.operator()
+    );
+    Ok(())
+}
+
+/// `operator password`: the signed-in person (`--operator`) changes their own password. The
+/// current one signs in (as for every command) and is checked again by the core, which wraps
+/// the data key under the new one; a wrong current password changes nothing.
+pub(crate) fn change_password(cli: &Cli) -> anyhow::Result<()> {
+    let choice = ops::StoreChoice::from_arg_or_env(cli.store.as_deref())?;
+    if !matches!(choice, ops::StoreChoice::Embedded) {
+        anyhow::bail!(
+            "on a shared store the passwords are the server's logins: the server's admin changes \
+             them (ALTER ROLE … PASSWORD)"
+        );
+    }
+    let Some(name) = cli.operator.as_deref() else {
+        anyhow::bail!("say who you are: `handover --operator NAME operator password`");
+    };
+    let current = crate::progress::read_password_once(&format!("Current password for {name}"))?;
+    let mut office = ops::open_office(data_dir(cli)?, &choice, Some(&current), Some(name))?;
+    let new = crate::progress::read_new_password(&format!("New password for {name}"))?;
+    ops::change_password(&mut office, &current, &new)?;
+    outln!(
+        "{} has a new password: the office's key is wrapped under it (the data is not \
+         re-encrypted); the change is recorded in the ledger",
         office.operator()
     );
     Ok(())

@@ -1,5 +1,5 @@
 //! Encryption at rest from the terminal (issue 14): `init --admin` prints the recovery key once,
-//! `office recover NAME` sets a new password with it.
+//! `office recover NAME` sets a new password with it, `operator password` changes one's own.
 
 mod common;
 
@@ -17,6 +17,7 @@ fn run(data: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output 
     for var in [
         "HANDOVER_OPERATOR",
         "HANDOVER_PASSWORD",
+        "HANDOVER_NEW_PASSWORD",
         "HANDOVER_RECOVERY_KEY",
         "HANDOVER_STORE",
     ] {
@@ -104,4 +105,50 @@ fn init_prints_the_recovery_key_and_office_recover_sets_a_new_password_with_it()
     ok(run(&data, &env, &["office", "recover", "kanri"], ""));
     let verify = ["--operator", "kanri", "ledger", "verify"];
     ok(run(&data, &[("HANDOVER_PASSWORD", PASSWORD)], &verify, ""));
+}
+
+#[test]
+fn operator_password_changes_ones_own_password_and_a_wrong_current_one_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let env = [("HANDOVER_PASSWORD", PASSWORD)];
+    ok(run(&data, &env, &["init", "--admin", "tester"], ""));
+    let change = ["--operator", "tester", "operator", "password"];
+    // The data key's wraps (the file also counts refused sign-ins).
+    let vault = || {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(data.join("vault.json")).unwrap()).unwrap();
+        v["wraps"].clone()
+    };
+    let before = vault();
+    // A wrong current password: refused at sign-in, the wraps as they were.
+    let lines = format!("not my password\n{NEW_PASSWORD}\n");
+    refused(run(&data, &[], &change, &lines), 4, "wrong");
+    assert_eq!(vault(), before);
+    // The current password, then the new one, from standard input.
+    let lines = format!("{PASSWORD}\n{NEW_PASSWORD}\n");
+    let out = ok(run(&data, &[], &change, &lines));
+    assert!(out.contains("tester has a new password"), "{out}");
+    assert_ne!(vault(), before);
+    let verify = ["--operator", "tester", "ledger", "verify"];
+    refused(run(&data, &env, &verify, ""), 4, "wrong");
+    ok(run(
+        &data,
+        &[("HANDOVER_PASSWORD", NEW_PASSWORD)],
+        &verify,
+        "",
+    ));
+    // Both from the environment, back to the first one.
+    let both = [
+        ("HANDOVER_PASSWORD", NEW_PASSWORD),
+        ("HANDOVER_NEW_PASSWORD", PASSWORD),
+    ];
+    ok(run(&data, &both, &change, ""));
+    ok(run(&data, &env, &verify, ""));
+    let kinds = common::recorded_kinds(&data);
+    let changed = kinds
+        .iter()
+        .filter(|k| *k == "operator.password_changed")
+        .count();
+    assert_eq!(changed, 2, "{kinds:?}");
 }

@@ -13,21 +13,27 @@ use zeroize::Zeroizing;
 
 use crate::bundle::MAX_OPEN_WORK_FACTOR;
 use crate::keys::{self, IDENTITY_FILE, OfficePublicKeys, SIGNING_FILE};
+use crate::vault::DataKey;
 use crate::{DataDir, Error, Result, fsutil};
 
 /// The first line of the plaintext: what the file is.
 const HEADER: &str = "# handover office keys v1";
 
-/// Write this PC's office keys to `out`, encrypted to `passphrase` (at least 12 characters).
-pub fn export(dir: &DataDir, out: &Path, passphrase: &SecretString) -> Result<OfficePublicKeys> {
+/// Write this PC's office keys to `out`, encrypted to `passphrase` (at least 12 characters);
+/// `data_key` opens them where they are encrypted at rest.
+pub fn export(
+    dir: &DataDir,
+    data_key: Option<&DataKey>,
+    out: &Path,
+    passphrase: &SecretString,
+) -> Result<OfficePublicKeys> {
     if passphrase.expose_secret().chars().count() < 12 {
         return Err(crate::refusal::Refusal::PassphraseTooShort { min: 12 }.into());
     }
     let public = keys::office_public_keys(dir)?;
-    keys::load_office_keys(dir)?;
-    let k = dir.keys_dir();
-    let id = keys::read_secret(&k.join(IDENTITY_FILE))?;
-    let sig = keys::read_secret(&k.join(SIGNING_FILE))?;
+    keys::load_office_keys(dir, data_key)?;
+    let (_, id) = keys::read_secret(dir, IDENTITY_FILE, data_key)?;
+    let (_, sig) = keys::read_secret(dir, SIGNING_FILE, data_key)?;
     let text = Zeroizing::new(format!("{HEADER}\n{}\n{}", id.as_str(), sig.as_str()));
     let file = fsutil::create_new_private(out)?;
     if let Err(e) = keys::encrypt_with_passphrase(file, passphrase, text.as_bytes()) {
@@ -38,7 +44,8 @@ pub fn export(dir: &DataDir, out: &Path, passphrase: &SecretString) -> Result<Of
 }
 
 /// Decrypt a key file from [`export`] and install its keys in `dir` (refused if `dir` has
-/// office keys already).
+/// office keys already). This is how a PC joins a shared office, whose PCs have no vault: the
+/// keys are written as the PC keeps them, in its private data folder.
 pub fn import(
     dir: &DataDir,
     file: &Path,
@@ -84,5 +91,5 @@ pub fn import(
     let mut seed = Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(seed_line, seed.as_mut_slice()).map_err(|_| bad("bad signing key"))?;
     let signing = SigningKey::from_bytes(&seed);
-    keys::write_office_keys(dir, &identity, &signing, created)
+    keys::write_office_keys(dir, &identity, &signing, created, None)
 }

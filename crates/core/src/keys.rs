@@ -7,6 +7,14 @@
 //! permissions and are never overwritten: losing the escrow identity would make every bundle
 //! already sent unauditable.
 //!
+//! On an office encrypted at rest (it has a vault, issue 14) the two secret files are never in
+//! clear on disk: they are written as `office.agekey.enc` and `office.signing.key.enc`, the
+//! same text encrypted with a sub-key of the data key ([`crate::at_rest`], the file's name as
+//! associated data), and reading them needs the data key a sign-in unwrapped. The public files
+//! beside them stay readable. Plaintext secrets of an office made before are read until
+//! [`crate::ops::encrypt_files`] converts them (the encrypted form wins when both are there: a
+//! conversion killed midway).
+//!
 //! `keygen` is for contractors: it writes an age identity in the same text format as
 //! `age-keygen`, optionally passphrase-encrypted (which the stock `age -d -i` also reads).
 
@@ -21,7 +29,9 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
+use crate::at_rest::{self, FileKey};
 use crate::fsutil;
+use crate::vault::DataKey;
 use crate::{DataDir, Error, Result};
 
 pub(crate) const IDENTITY_FILE: &str = "office.agekey";
@@ -29,6 +39,58 @@ pub(crate) const SIGNING_FILE: &str = "office.signing.key";
 const RECIPIENT_FILE: &str = "office.recipient.txt";
 const VERIFYING_FILE: &str = "office.signing.pub";
 const SIGNING_PREFIX: &str = "ed25519:";
+/// The suffix of a secret key file encrypted at rest.
+pub(crate) const ENCRYPTED_SUFFIX: &str = ".enc";
+/// The sub-key of the data key that encrypts the office's secret key files.
+const KEY_FILES_PURPOSE: &str = "handover office key files v1";
+
+/// The sub-key that encrypts the office's secret key files.
+pub(crate) fn key_files_key(data_key: &DataKey) -> FileKey {
+    FileKey::derive(data_key, KEY_FILES_PURPOSE)
+}
+
+/// The associated data of the encrypted secret key file `name` (`office.agekey`, …).
+pub(crate) fn key_file_aad(name: &str) -> Vec<u8> {
+    [b"handover office key file\0".as_slice(), name.as_bytes()].concat()
+}
+
+/// The encrypted form's path of the secret key file `name`.
+pub(crate) fn encrypted_key_path(dir: &DataDir, name: &str) -> PathBuf {
+    dir.keys_dir().join(format!("{name}{ENCRYPTED_SUFFIX}"))
+}
+
+/// The file that holds the secret `name`: with the data key its encrypted form if there, else
+/// the plaintext one; without it the plaintext one if there (a PC that went on with a shared
+/// store, [`write_plaintext_keys`]), else the encrypted one.
+fn secret_path(dir: &DataDir, name: &str, with_key: bool) -> PathBuf {
+    let (enc, plain) = (encrypted_key_path(dir, name), dir.keys_dir().join(name));
+    match (enc.exists(), plain.exists()) {
+        (true, true) if with_key => enc,
+        (_, true) => plain,
+        _ => enc,
+    }
+}
+
+/// Write the plaintext form of the office's encrypted secret key files beside them, for a PC
+/// that goes on with a shared store: its PCs open the office keys without a vault, as `join`
+/// writes them (a shared office's PCs keep no register, but their office keys are still files).
+/// Plaintext files already there are kept.
+pub(crate) fn write_plaintext_keys(dir: &DataDir, data_key: &DataKey) -> Result<()> {
+    for name in [IDENTITY_FILE, SIGNING_FILE] {
+        let plain = dir.keys_dir().join(name);
+        if plain.exists() || !encrypted_key_path(dir, name).exists() {
+            continue;
+        }
+        let (_, text) = read_secret(dir, name, Some(data_key))?;
+        fsutil::write_new_private(&plain, text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Is the secret key file `name` there, in either form?
+fn secret_exists(dir: &DataDir, name: &str) -> bool {
+    encrypted_key_path(dir, name).exists() || dir.keys_dir().join(name).exists()
+}
 
 /// What the office shows to contractors: its age recipient and signing public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -170,25 +232,30 @@ pub fn parse_recipient(s: &str) -> Result<age::x25519::Recipient> {
     age::x25519::Recipient::from_str(t).map_err(|_| Error::BadRecipient(t.to_string()))
 }
 
-/// Create the office keys in the data directory; refuses if either secret exists.
-pub fn create_office_keys(dir: &DataDir, created: &str) -> Result<OfficePublicKeys> {
+/// Create the office keys in the data directory, encrypted with `data_key` when the office has
+/// one (it is encrypted at rest); refuses if either secret exists.
+pub fn create_office_keys(
+    dir: &DataDir,
+    created: &str,
+    data_key: Option<&DataKey>,
+) -> Result<OfficePublicKeys> {
     let identity = age::x25519::Identity::generate();
     let signing = SigningKey::generate(&mut rand::rngs::OsRng);
-    write_office_keys(dir, &identity, &signing, created)
+    write_office_keys(dir, &identity, &signing, created, data_key)
 }
 
-/// Write the office's secret and public key files (0600 secrets, never over existing ones).
+/// Write the office's secret and public key files (0600 secrets, never over existing ones),
+/// the secrets encrypted with `data_key` when given.
 pub(crate) fn write_office_keys(
     dir: &DataDir,
     identity: &age::x25519::Identity,
     signing: &SigningKey,
     created: &str,
+    data_key: Option<&DataKey>,
 ) -> Result<OfficePublicKeys> {
     let keys = dir.keys_dir();
     fsutil::create_private_dir(&keys)?;
-    let id_path = keys.join(IDENTITY_FILE);
-    let sig_path = keys.join(SIGNING_FILE);
-    if id_path.exists() || sig_path.exists() {
+    if secret_exists(dir, IDENTITY_FILE) || secret_exists(dir, SIGNING_FILE) {
         return Err(Error::KeysExist(keys));
     }
     let public = public_keys(&identity.to_public().to_string(), &signing.verifying_key());
@@ -206,10 +273,20 @@ pub(crate) fn write_office_keys(
         public.signing_key,
         seed.as_str()
     ));
-    fsutil::write_new_private(&id_path, id_text.as_bytes())?;
-    if let Err(e) = fsutil::write_new_private(&sig_path, sig_text.as_bytes()) {
-        let _ = std::fs::remove_file(&id_path);
-        return Err(e);
+    match data_key {
+        Some(k) => {
+            let fk = key_files_key(k);
+            let id = at_rest::encrypt_bytes(&fk, &key_file_aad(IDENTITY_FILE), id_text.as_bytes());
+            let sig = at_rest::encrypt_bytes(&fk, &key_file_aad(SIGNING_FILE), sig_text.as_bytes());
+            let id_path = encrypted_key_path(dir, IDENTITY_FILE);
+            write_secret_pair(&id_path, &id, &encrypted_key_path(dir, SIGNING_FILE), &sig)?;
+        }
+        None => write_secret_pair(
+            &keys.join(IDENTITY_FILE),
+            id_text.as_bytes(),
+            &keys.join(SIGNING_FILE),
+            sig_text.as_bytes(),
+        )?,
     }
     fsutil::write_atomic(
         &keys.join(RECIPIENT_FILE),
@@ -222,27 +299,42 @@ pub(crate) fn write_office_keys(
     Ok(public)
 }
 
-/// Do the office keys exist?
-pub fn office_keys_exist(dir: &DataDir) -> bool {
-    dir.keys_dir().join(IDENTITY_FILE).exists() && dir.keys_dir().join(SIGNING_FILE).exists()
+/// Write both secrets, new files only (the first removed if the second cannot be written).
+fn write_secret_pair(id_path: &Path, id: &[u8], sig_path: &Path, sig: &[u8]) -> Result<()> {
+    fsutil::write_new_private(id_path, id)?;
+    if let Err(e) = fsutil::write_new_private(sig_path, sig) {
+        let _ = std::fs::remove_file(id_path);
+        return Err(e);
+    }
+    Ok(())
 }
 
-/// Load the office's secret keys.
-pub fn load_office_keys(dir: &DataDir) -> Result<OfficeKeys> {
+/// Do the office keys exist (in either form)?
+pub fn office_keys_exist(dir: &DataDir) -> bool {
+    secret_exists(dir, IDENTITY_FILE) && secret_exists(dir, SIGNING_FILE)
+}
+
+/// Are the office's secret keys encrypted at rest (both in their encrypted form)?
+pub fn office_keys_encrypted(dir: &DataDir) -> bool {
+    encrypted_key_path(dir, IDENTITY_FILE).exists()
+        && encrypted_key_path(dir, SIGNING_FILE).exists()
+}
+
+/// Load the office's secret keys; `data_key` opens them on an office encrypted at rest (the
+/// one a sign-in unwrapped, [`crate::ops::Office`] holds it).
+pub fn load_office_keys(dir: &DataDir, data_key: Option<&DataKey>) -> Result<OfficeKeys> {
     let keys = dir.keys_dir();
     if !office_keys_exist(dir) {
         return Err(Error::KeysMissing(keys));
     }
-    let id_path = keys.join(IDENTITY_FILE);
-    let text = read_secret(&id_path)?;
+    let (id_path, text) = read_secret(dir, IDENTITY_FILE, data_key)?;
     // The age crate recognises its own identity lines; comments and blank lines parse as none.
     let identity = text
         .lines()
         .find_map(|l| age::x25519::Identity::from_str(l.trim()).ok())
         .ok_or_else(|| bad_key(&id_path, "no valid age identity line"))?;
 
-    let sig_path = keys.join(SIGNING_FILE);
-    let text = read_secret(&sig_path)?;
+    let (sig_path, text) = read_secret(dir, SIGNING_FILE, data_key)?;
     let line = text
         .lines()
         .map(str::trim)
@@ -268,13 +360,39 @@ pub fn office_public_keys(dir: &DataDir) -> Result<OfficePublicKeys> {
     {
         return Ok(public_keys(&r.to_string(), &vk));
     }
-    Ok(load_office_keys(dir)?.public())
+    Ok(load_office_keys(dir, None)?.public())
 }
 
-pub(crate) fn read_secret(path: &Path) -> Result<Zeroizing<String>> {
-    std::fs::read_to_string(path)
-        .map(Zeroizing::new)
-        .map_err(|e| Error::io("cannot read the key file", path, e))
+/// The text of the secret key file `name` and where it was read: decrypted with `data_key`
+/// when it is encrypted at rest ([`Error::SignInRequired`] without the key, [`Error::BadKeyFile`]
+/// when it does not authenticate).
+pub(crate) fn read_secret(
+    dir: &DataDir,
+    name: &str,
+    data_key: Option<&DataKey>,
+) -> Result<(PathBuf, Zeroizing<String>)> {
+    let path = secret_path(dir, name, data_key.is_some());
+    let bytes = Zeroizing::new(
+        std::fs::read(&path).map_err(|e| Error::io("cannot read the key file", &path, e))?,
+    );
+    let plain = if at_rest::is_encrypted(&bytes) {
+        let key =
+            data_key.ok_or_else(|| Error::SignInRequired(dir.root().display().to_string()))?;
+        at_rest::decrypt_bytes(&key_files_key(key), &key_file_aad(name), &bytes).ok_or_else(
+            || {
+                bad_key(
+                    &path,
+                    "it does not open with this office's data key (damaged or another office's)",
+                )
+            },
+        )?
+    } else {
+        bytes
+    };
+    let text = std::str::from_utf8(&plain)
+        .map_err(|_| bad_key(&path, "it is not text"))?
+        .to_string();
+    Ok((path, Zeroizing::new(text)))
 }
 
 fn bad_key(path: &Path, reason: &str) -> Error {

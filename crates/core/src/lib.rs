@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod approvals;
+mod at_rest;
 pub mod bundle;
 pub mod contractors;
 pub mod customer_ids;

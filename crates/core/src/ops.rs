@@ -5,6 +5,7 @@
 //! directory, its store, the operator and a clock — and return plain data.
 
 mod approvals;
+mod at_rest;
 mod contractor_side;
 mod customer_page;
 mod customer_search;
@@ -27,6 +28,7 @@ mod usage;
 mod vault;
 
 pub use approvals::*;
+pub use at_rest::{EncryptFiles, encrypt_files, encrypt_office_files};
 pub use contractor_side::*;
 pub use customer_page::*;
 pub use customer_search::*;
@@ -311,7 +313,7 @@ pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
 /// Create the office keys in an open office and record it; refuses to overwrite existing keys.
 pub fn create_office_keys(office: &mut Office) -> Result<OfficePublicKeys> {
     let now = office.now();
-    let public = keys::create_office_keys(&office.dir, &now)?;
+    let public = keys::create_office_keys(&office.dir, &now, office.data_key.as_ref())?;
     let ev = office.event(
         "office.initialized",
         serde_json::json!({
@@ -341,6 +343,7 @@ pub fn import_register(
     register::import_register(
         office.store.as_mut(),
         &office.dir,
+        office.data_key.as_ref(),
         path,
         opts,
         &office.operator,

@@ -559,6 +559,9 @@ pub enum FloorPlanProblem {
     None,
     /// Kept on the office server, so never written to a file here.
     OnServer,
+    /// Kept encrypted at rest, so never handed to another program as a file (that would need
+    /// a plaintext copy on disk).
+    EncryptedAtRest,
     /// Selected, but its stored file not given.
     FileMissing,
     /// Not PDF, PNG or JPEG.
@@ -1417,6 +1420,10 @@ impl FloorPlanProblem {
                 "間取り図は事務所サーバにあり、アプリで表示します（このパソコンのファイルには書き出しません）"
                     .into()
             }
+            P::EncryptedAtRest => {
+                "間取り図はこのパソコンに暗号化して保存されているため、アプリで表示します（ほかのプログラムで開くための平文のファイルは作りません）"
+                    .into()
+            }
             P::FileMissing => "間取り図が選ばれていますが、保存されたファイルがありません".into(),
             P::Type { ext } => format!("「{ext}」は間取り図の形式ではありません"),
             P::BadHash => "記録された間取り図の SHA-256 が壊れています".into(),
@@ -1432,6 +1439,10 @@ impl std::fmt::Display for FloorPlanProblem {
             P::OnServer => f.write_str(
                 "the floor plan is kept on the office server: it is shown in the app, never \
                  written to a file on this PC",
+            ),
+            P::EncryptedAtRest => f.write_str(
+                "the floor plan is stored encrypted on this PC: it is shown in the app, never \
+                 written out in clear for another program to open",
             ),
             P::FileMissing => {
                 f.write_str("the floor plan is selected but its stored file was not given")

@@ -11,6 +11,7 @@ export function NewPassword({
   onValue,
   onAgain,
   testid,
+  label,
 }: {
   value: string;
   again: string;
@@ -18,13 +19,15 @@ export function NewPassword({
   onValue: (v: string) => void;
   onAgain: (v: string) => void;
   testid: string;
+  /** The first field's label (default: パスワード). */
+  label?: string;
 }) {
   const ts = t();
   const mismatch = again !== "" && again !== value;
   return (
     <>
       <label>
-        {ts.password}
+        {label ?? ts.password}
         <input
           type="password"
           value={value}

@@ -716,6 +716,13 @@ export const en: Dict = {
   opConfirmDisable: (name: string) => `Disable ${name}? They can no longer sign in (their entries stay).`,
   opAdd: "Add operator",
   opAdded: (name: string) => `${name} was added.`,
+  pwTitle: "Change your password",
+  pwLead:
+    "Your current password, then the new one twice. The office's key is locked again under the new one (the data is not re-encrypted); the change is recorded.",
+  pwCurrent: "Current password",
+  pwNew: "New password",
+  pwSubmit: "Change the password",
+  pwChanged: "Your password was changed. Sign in with the new one from now on.",
 
   // ── Approval rules in the policy ──
   approvalTitle: "Manager approval",

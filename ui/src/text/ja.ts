@@ -750,6 +750,13 @@ export const ja = {
   opConfirmDisable: (name: string) => `${name} さんを停止しますか？以後サインインできなくなります（記録は残ります）。`,
   opAdd: "担当者を追加",
   opAdded: (name: string) => `${name} さんを追加しました。`,
+  pwTitle: "パスワードの変更",
+  pwLead:
+    "今のパスワードと、新しいパスワードを2回入力してください。事務所のデータの鍵を新しいパスワードでかけ直します（データの再暗号化はしません）。変更は記録されます。",
+  pwCurrent: "今のパスワード",
+  pwNew: "新しいパスワード",
+  pwSubmit: "パスワードを変更",
+  pwChanged: "パスワードを変更しました。次からは新しいパスワードでサインインしてください。",
 
   // ── Approval rules in the policy ──
   approvalTitle: "上長承認",

@@ -11,6 +11,7 @@ import { fieldLabel, type Lang, lang, t } from "../i18n";
 import { open } from "../lib/dialog";
 import { AboutUpdate } from "./AboutUpdate";
 import { Operators } from "./Operators";
+import { PasswordChange } from "./PasswordChange";
 import { rights } from "../lib/live";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
 import { ApprovalRules, SignInRules } from "./PolicyApproval";
@@ -71,6 +72,9 @@ export function Settings({
         </dl>
       </article>
       <AboutUpdate />
+      {office && settings.store.signedIn && !settings.store.server && (
+        <PasswordChange minChars={settings.store.passwordMinChars} />
+      )}
       {office && rights.value.manageOperators && <Operators minChars={settings.store.passwordMinChars} />}
       {!office ? (
         <div class="empty">{tr.stPolicyOfficeOnly}</div>

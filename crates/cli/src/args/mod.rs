@@ -191,6 +191,11 @@ pub enum OperatorCmd {
     List(JsonFlag),
     /// Stop a person from signing in (their entries stay, under their name)
     Disable(OperatorNameArg),
+    /// Change your own password (the embedded store): the current one as for every command
+    /// (HANDOVER_PASSWORD, else asked, else the first line of stdin), the new one from
+    /// HANDOVER_NEW_PASSWORD, else asked twice, else the next line. The office's data key is
+    /// wrapped again under it (the data is not re-encrypted); recorded
+    Password,
 }
 
 #[derive(Debug, Args)]

@@ -592,7 +592,7 @@ fn copy_plan(
     tick: &mut Ticker<'_>,
 ) -> Result<()> {
     if let Some(stream) = p.stream {
-        return copy_streamed_plan(zip, s, p, stream.open(), buf, tick);
+        return copy_streamed_plan(zip, s, p, stream, buf, tick);
     }
     let mut f = File::open(&p.path)
         .map_err(|err| Error::io("cannot read the stored floor plan", &*p.path, err))?;
@@ -640,23 +640,27 @@ fn copy_plan(
     Ok(())
 }
 
-/// A plan a shared store serves: hashed while copied (nothing can seal it), and refused unless
-/// its size and SHA-256 are the register's.
+/// A plan read through a reader: one a shared store serves, hashed while copied (nothing can
+/// seal it), and refused unless its size and SHA-256 are the register's; or one encrypted at
+/// rest, whose reader authenticates it against the register's SHA-256 and size (the tags are
+/// its seal: no hashing again), refused if it does not.
 fn copy_streamed_plan(
     zip: &mut zip::ZipWriter<zip::write::StreamWriter<ChannelWriter>>,
     s: &Selected<'_>,
     p: &content::PlanRef<'_>,
-    mut from: Box<dyn Read + Send>,
+    from: &crate::register::PlanOpener,
     buf: &mut [u8],
     tick: &mut Ticker<'_>,
 ) -> Result<()> {
-    let mut hasher = Sha256::new();
+    let mut hasher = (!from.authenticated).then(Sha256::new);
+    let mut from = from.open();
     let mut total = 0u64;
     loop {
         let n = match from.read(buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) if crate::at_rest::is_damage(&err) => return Err(plan_changed(s, &p.path)),
             Err(err) => {
                 return Err(Error::io(
                     "cannot read the stored floor plan",
@@ -669,12 +673,15 @@ fn copy_streamed_plan(
         if total > p.meta.size {
             return Err(plan_changed(s, &p.path));
         }
-        hasher.update(&buf[..n]);
+        if let Some(h) = hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
         zip.write_all(&buf[..n])
             .map_err(|err| pipe_error(&p.entry, err))?;
         tick.add(n as u64)?;
     }
-    if total != p.meta.size || hex::encode(hasher.finalize()) != p.meta.sha256 {
+    let hash_ok = hasher.is_none_or(|h| hex::encode(h.finalize()) == p.meta.sha256);
+    if total != p.meta.size || !hash_ok {
         return Err(plan_changed(s, &p.path));
     }
     Ok(())

@@ -214,6 +214,8 @@ fn embed(w: &mut dyn Write, s: &Selected<'_>) -> Result<()> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // A plan encrypted at rest that does not authenticate was changed, cut or swapped.
+            Err(e) if crate::at_rest::is_damage(&e) => return Err(changed()),
             Err(e) => return Err(Error::io("cannot read the stored floor plan", &*p.path, e)),
         };
         total += n as u64;

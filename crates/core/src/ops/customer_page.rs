@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 
 use super::Office;
+use crate::bundle::PlanSource;
 use crate::register::{FloorPlan, MAX_FLOOR_PLAN_BYTES};
 use crate::requests::RequestView;
 use crate::{Error, Result};
@@ -41,7 +42,11 @@ fn read_plan(office: &Office, id: &str, keep: bool) -> Result<(FloorPlan, PathBu
             problem: crate::refusal::FloorPlanProblem::None,
         })
     })?;
-    let path = office.dir.floor_plans_dir().join(plan.file_name());
+    let source = super::at_rest::plan_source(office, &plan);
+    let path = match &source {
+        PlanSource::File(p) => p.clone(),
+        PlanSource::Stored(o) => PathBuf::from(&o.location),
+    };
     let changed = || Error::FloorPlanChanged {
         customer_id: id.to_string(),
         path: path.clone(),
@@ -49,17 +54,23 @@ fn read_plan(office: &Office, id: &str, keep: bool) -> Result<(FloorPlan, PathBu
     if plan.size > MAX_FLOOR_PLAN_BYTES {
         return Err(changed());
     }
-    let f: Box<dyn Read> = match office.store.floor_plan_stream(&plan) {
-        // A shared store serves it: there is no file of it on this PC to hand to a viewer.
-        Some(_) if !keep => {
+    let f: Box<dyn Read> = match source {
+        // A shared store serves it, or it is encrypted at rest: there is no file of it on this
+        // PC to hand to a viewer (and none is made).
+        PlanSource::Stored(o) if !keep => {
+            let problem = if o.authenticated {
+                crate::refusal::FloorPlanProblem::EncryptedAtRest
+            } else {
+                crate::refusal::FloorPlanProblem::OnServer
+            };
             return Err(crate::refusal::Refusal::FloorPlan {
                 customer: id.to_string(),
-                problem: crate::refusal::FloorPlanProblem::OnServer,
+                problem,
             }
             .into());
         }
-        Some(s) => s.open(),
-        None => Box::new(
+        PlanSource::Stored(o) => o.open(),
+        PlanSource::File(_) => Box::new(
             std::fs::File::open(&path)
                 .map_err(|e| Error::io("cannot read the stored floor plan", &path, e))?,
         ),
@@ -74,6 +85,7 @@ fn read_plan(office: &Office, id: &str, keep: bool) -> Result<(FloorPlan, PathBu
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) if crate::at_rest::is_damage(&e) => return Err(changed()),
             Err(e) => return Err(Error::io("cannot read the stored floor plan", &path, e)),
         };
         total += n as u64;

@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use super::Office;
+use crate::Result;
 use crate::bundle::{self, OpenKey, OpenOptions, OpenedBundle};
 use crate::usage::UseKind;
-use crate::{Result, keys};
 
 /// Decrypt and verify a bundle this office made, with its own escrow identity and signing key,
 /// and write its files into `out` (`None`: verify and show only). The return-or-destroy date
@@ -18,7 +18,7 @@ pub fn office_open_bundle(
     bundle_path: &Path,
     out: Option<&Path>,
 ) -> Result<OpenedBundle> {
-    let keys = keys::load_office_keys(&office.dir)?;
+    let keys = office.secret_keys()?;
     let opts = OpenOptions {
         today: office.today(),
         past_return_date: true,

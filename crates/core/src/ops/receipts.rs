@@ -245,7 +245,7 @@ pub fn import_receipts(office: &mut Office, files: &[PathBuf]) -> Result<Vec<Imp
     if files.is_empty() {
         return Err(Error::ReceiptNotMade(ReceiptNotMade::NoFiles));
     }
-    let office_keys = keys::load_office_keys(&office.dir)?;
+    let office_keys = office.secret_keys()?;
     let mut seen = recorded_receipt_macs(office)?;
     let mut checked = Vec::new();
     for file in files {

@@ -108,18 +108,15 @@ pub fn purge(office: &mut Office, before: &str) -> Result<PurgeReport> {
         .into_iter()
         .map(|p| p.sha256)
         .collect();
-    let dir = office.dir.floor_plans_dir();
+    let files = crate::register::PlanFiles::new(&office.dir, office.data_key.as_ref());
     // The purge is recorded: a file that cannot be deleted now is reported, not an error that
     // would hide what was done.
     for p in plans.iter().filter(|p| !in_use.contains(&p.sha256)) {
-        let path = dir.join(p.file_name());
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => report.warnings.push(format!(
+        if let Err(e) = files.remove(p) {
+            report.warnings.push(format!(
                 "the floor plan {} could not be deleted ({e}): delete it by hand",
-                path.display()
-            )),
+                files.path(p).display()
+            ));
         }
     }
     report.dry_run = false;

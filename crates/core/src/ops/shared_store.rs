@@ -213,7 +213,8 @@ pub fn export_office_keys(
     out: &std::path::Path,
     passphrase: &SecretString,
 ) -> Result<LedgerEntry> {
-    let public = crate::key_transfer::export(&office.dir, out, passphrase)?;
+    let public =
+        crate::key_transfer::export(&office.dir, office.data_key.as_ref(), out, passphrase)?;
     let ev = office.event(
         "office.keys_exported",
         serde_json::json!({ "signingFingerprint": public.signing_fingerprint }),
@@ -297,6 +298,9 @@ pub struct StoreCopyReport {
 /// and the whole ledger with its redactions (the policy is in the ledger) land in one
 /// transaction; then both stores are verified — chain and derived tables — and must end on
 /// the same head, or the copy is reported as failed. Nothing changes in this office's store.
+/// Where the office keys are encrypted at rest, their plaintext form is written beside them:
+/// this PC goes on with the shared store, whose PCs open them without a vault (as `join` writes
+/// them on the others).
 pub fn store_copy(
     office: &Office,
     target: &Target,
@@ -310,7 +314,7 @@ pub fn store_copy(
         target,
         password,
         &office.dir.db_path(),
-        &office.dir.floor_plans_dir(),
+        &crate::register::PlanFiles::new(&office.dir, office.data_key.as_ref()),
     )?;
     let after = crate::store::verify(&pg)?;
     if after.head != before.head || after.entries != before.entries {
@@ -326,6 +330,11 @@ pub fn store_copy(
             copy: words(&after),
             original: words(&before),
         }));
+    }
+    // This PC goes on with the shared store, which unlocks no vault: its office keys as `join`
+    // writes them on the other PCs.
+    if let Some(key) = &office.data_key {
+        crate::keys::write_plaintext_keys(&office.dir, key)?;
     }
     Ok(StoreCopyReport {
         target: target.location(),

@@ -114,6 +114,12 @@ pub fn inspect(path: &Path) -> std::result::Result<FloorPlan, Problem> {
     copy_hashing(path, None)
 }
 
+fn not_stored(e: impl std::fmt::Display) -> Problem {
+    Problem::PlanNotStored {
+        reason: e.to_string(),
+    }
+}
+
 /// Store a plan in `store_dir` as `<sha256>.<ext>`; returns what was stored and whether the
 /// file is new (so an aborted import can remove what it added).
 pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, bool), Problem> {
@@ -123,7 +129,11 @@ pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, b
         rand::random::<u64>()
     ));
     let res = (|| {
-        let plan = copy_hashing(path, Some(&tmp))?;
+        let mut out = crate::fsutil::create_new_private(&tmp).map_err(not_stored)?;
+        let plan = copy_hashing(path, Some(&mut out as &mut dyn Write))?;
+        seal(&out);
+        out.sync_all().map_err(not_stored)?;
+        drop(out);
         let dest = store_dir.join(plan.file_name());
         if dest.exists() {
             let _ = std::fs::remove_file(&tmp);
@@ -140,13 +150,14 @@ pub fn store(path: &Path, store_dir: &Path) -> std::result::Result<(FloorPlan, b
     res
 }
 
-fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan, Problem> {
+/// Read the plan at `path` (checking its type and size) into `to` if given, hashing it.
+pub(crate) fn copy_hashing(
+    path: &Path,
+    mut to: Option<&mut dyn Write>,
+) -> std::result::Result<FloorPlan, Problem> {
     let file = path.display().to_string();
     let unreadable = |e: std::io::Error| Problem::PlanUnreadable {
         file: file.clone(),
-        reason: e.to_string(),
-    };
-    let not_stored = |e: std::io::Error| Problem::PlanNotStored {
         reason: e.to_string(),
     };
     let mut f = File::open(path).map_err(unreadable)?;
@@ -158,16 +169,6 @@ fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan
             limit_mb: MAX_FLOOR_PLAN_BYTES / (1024 * 1024),
         });
     }
-    let mut out = match to {
-        Some(t) => {
-            Some(
-                crate::fsutil::create_new_private(t).map_err(|e| Problem::PlanNotStored {
-                    reason: e.to_string(),
-                })?,
-            )
-        }
-        None => None,
-    };
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut kind = None;
@@ -188,17 +189,13 @@ fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan
             return Err(Problem::PlanGrew { file });
         }
         hasher.update(&buf[..n]);
-        if let Some(o) = out.as_mut() {
+        if let Some(o) = to.as_mut() {
             o.write_all(&buf[..n]).map_err(not_stored)?;
         }
     }
     let Some(ext) = kind else {
         return Err(Problem::PlanEmpty { file });
     };
-    if let Some(o) = out {
-        seal(&o);
-        o.sync_all().map_err(not_stored)?;
-    }
     Ok(FloorPlan {
         sha256: hex::encode(hasher.finalize()),
         ext: ext.into(),
@@ -206,13 +203,18 @@ fn copy_hashing(path: &Path, to: Option<&Path>) -> std::result::Result<FloorPlan
     })
 }
 
-/// Opens a floor plan that a shared store keeps, from its first byte, each time it is called
-/// (the reader fetches it in chunks as it is read).
+/// Opens a floor plan read through a reader — one a shared store keeps (the reader fetches it
+/// in chunks as it is read), or one encrypted at rest (the reader decrypts it chunk by chunk) —
+/// from its first byte, each time it is called.
 #[derive(Clone)]
 pub struct PlanOpener {
     open: std::sync::Arc<dyn Fn() -> Box<dyn std::io::Read + Send> + Send + Sync>,
-    /// Where the plan is, for messages (the store and the plan's SHA-256).
+    /// Where the plan is, for messages (the store and the plan's SHA-256, or the file).
     pub location: String,
+    /// The reader authenticates the content against the recorded SHA-256 and size itself (a
+    /// plan encrypted at rest, whose last chunk's tag covers them): what it hands out needs no
+    /// hashing again, and a read that fails [`crate::at_rest`]'s check means the plan changed.
+    pub(crate) authenticated: bool,
 }
 
 impl PlanOpener {
@@ -224,6 +226,7 @@ impl PlanOpener {
         PlanOpener {
             open: std::sync::Arc::new(open),
             location,
+            authenticated: false,
         }
     }
 

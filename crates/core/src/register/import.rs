@@ -14,6 +14,7 @@ use super::headers::{
     header_text,
 };
 use super::normalize as norm;
+use super::plan_files::PlanFiles;
 use super::source::{Cell, RawRow, SourceInfo, TextEncoding, read_rows_pipelined};
 use super::{Customer, FloorPlan, Problem, normalize_id};
 use crate::progress::{Flow, Progress};
@@ -175,7 +176,7 @@ struct State<'a> {
     plan_for_store: Option<(FloorPlan, PathBuf)>,
     index: FloorPlanIndex,
     register_dir: PathBuf,
-    store_dir: PathBuf,
+    plans: PlanFiles,
     opts: &'a ImportOptions,
     now: &'a str,
 }
@@ -339,12 +340,12 @@ impl State<'_> {
         let res = if self.opts.dry_run || self.plans_in_store {
             floor_plans::inspect(&p).map(|f| (f, false))
         } else {
-            floor_plans::store(&p, &self.store_dir)
+            self.plans.store(&p)
         };
         match res {
             Ok((plan, new)) => {
                 if new {
-                    self.new_files.push(self.store_dir.join(plan.file_name()));
+                    self.new_files.push(self.plans.new_path(&plan));
                 }
                 if self.plans_in_store && !self.opts.dry_run {
                     self.plan_for_store = Some((plan.clone(), p));
@@ -426,10 +427,13 @@ fn normalized(
 /// Import a register file into the store; see [`ImportOptions`].
 ///
 /// On any failure — an invalid row without `skip_invalid`, an unreadable file, cancellation —
-/// the store and the floor-plan folder are exactly as before.
+/// the store and the floor-plan folder are exactly as before. Floor plans are stored encrypted
+/// with `data_key` when the office has one ([`PlanFiles`]).
+#[allow(clippy::too_many_arguments)]
 pub fn import_register(
     store: &mut dyn Store,
     dir: &DataDir,
+    data_key: Option<&crate::vault::DataKey>,
     path: &Path,
     opts: &ImportOptions,
     actor: &str,
@@ -440,8 +444,7 @@ pub fn import_register(
         Some(d) => FloorPlanIndex::scan(d)?,
         None => FloorPlanIndex::default(),
     };
-    let store_dir = dir.floor_plans_dir();
-    crate::fsutil::create_private_dir(&store_dir)?;
+    crate::fsutil::create_private_dir(&dir.floor_plans_dir())?;
     let policy = crate::Policy::of_office(&*store, dir)?;
     let retention_cutoff = match crate::retention::local_day(now) {
         Some(today) => Some(crate::retention::customer_cutoff(&policy, today)?.to_string()),
@@ -469,7 +472,7 @@ pub fn import_register(
         plan_for_store: None,
         index,
         register_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        store_dir,
+        plans: PlanFiles::new(dir, data_key),
         opts,
         now,
     };

@@ -10,6 +10,7 @@ mod import;
 mod index;
 mod model;
 mod normalize;
+mod plan_files;
 mod preview;
 mod problem;
 mod source;
@@ -22,6 +23,8 @@ pub(crate) use model::search_text;
 pub use model::{Customer, FloorPlan};
 pub(crate) use normalize::push_search_key;
 pub use normalize::search_key;
+pub(crate) use plan_files::Converted;
+pub use plan_files::PlanFiles;
 pub use preview::{
     MAX_PREVIEW_ROWS, PreviewColumn, PreviewRow, RegisterPreview, SheetInfo, preview,
 };

@@ -88,7 +88,7 @@ fn init_creates_private_keys() {
     assert_eq!(age_decrypt(&k.join("office.agekey"), &ct), b"audit copy");
 
     // The signing key signs, and the published key verifies.
-    let loaded = keys::load_office_keys(t.office.dir()).unwrap();
+    let loaded = keys::load_office_keys(t.office.dir(), None).unwrap();
     let sig = loaded.sign(b"manifest");
     let vk = keys::parse_signing_key(&public.signing_key).unwrap();
     assert!(keys::verify_signature(&vk, b"manifest", &sig));
@@ -142,7 +142,7 @@ fn a_damaged_key_file_is_reported_without_its_content() {
     let text = std::fs::read_to_string(&id).unwrap();
     let damaged = text.replace(&crate::support::age_identity_prefix(), "AGE-SECRET-KEY-X");
     std::fs::write(&id, &damaged).unwrap();
-    let e = keys::load_office_keys(t.office.dir()).err().unwrap();
+    let e = keys::load_office_keys(t.office.dir(), None).err().unwrap();
     assert_eq!(e.code(), "bad_key_file");
     let secret_line = damaged.lines().find(|l| l.starts_with("AGE-")).unwrap();
     assert!(!e.to_string().contains(secret_line), "{e}");

@@ -5,6 +5,7 @@
 
 mod accountability;
 mod approvals;
+mod at_rest;
 mod bundle;
 mod contractor_side;
 mod contractors;

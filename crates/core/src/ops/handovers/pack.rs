@@ -22,7 +22,7 @@ use crate::bundle::{
 use crate::handover::{
     Encryption, Excluded, HandoverCustomer, HandoverRecord, Method, Preparation, Selection,
 };
-use crate::keys::{self, OfficeKeys};
+use crate::keys::OfficeKeys;
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -153,7 +153,7 @@ pub fn pack(
         return_by.as_deref(),
     )?;
     let approval = approved::for_pack(office, &policy, &prep, return_by, approval.as_ref())?;
-    let office_keys = keys::load_office_keys(&office.dir)?;
+    let office_keys = office.secret_keys()?;
     out_free(sel.method, &opts.out)?;
     let id = office.store.reserve_handover_id(office.today().year())?;
     let created = office.now_instant();

@@ -3,7 +3,7 @@
 
 use super::super::Office;
 use super::super::policy;
-use crate::bundle::{BundleCustomer, PlanSource};
+use crate::bundle::BundleCustomer;
 use crate::contractors::RecipientKey;
 use crate::handover::{self, Encryption, Preparation, Selection};
 use crate::{Error, Field, Policy, Result, keys};
@@ -44,11 +44,7 @@ pub(super) fn bundle_customers(office: &Office, prep: &Preparation) -> Result<Ve
             .floor_plan
             .as_ref()
             .filter(|_| pc.included.contains(&Field::FloorPlan));
-        // A shared store serves its plans; a one-PC office keeps them in its data folder.
-        let plan_source = plan.map(|f| match office.store.floor_plan_stream(f) {
-            Some(stored) => PlanSource::Stored(stored),
-            None => PlanSource::File(office.dir.floor_plans_dir().join(f.file_name())),
-        });
+        let plan_source = plan.map(|f| super::super::at_rest::plan_source(office, f));
         out.push(BundleCustomer {
             customer,
             fields: pc.included.clone(),

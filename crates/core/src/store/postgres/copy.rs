@@ -46,7 +46,12 @@ pub struct Copied {
 
 /// Copy the embedded store `db` (opened read-only, in one read transaction: one consistent
 /// state) into the freshly created schema over `c`.
-pub(super) fn from_sqlite(c: &mut Client, loc: &str, db: &Path, plans: &Path) -> Result<Copied> {
+pub(super) fn from_sqlite(
+    c: &mut Client,
+    loc: &str,
+    db: &Path,
+    plans: &crate::register::PlanFiles,
+) -> Result<Copied> {
     let mut src = rusqlite::Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| source_err(db, &e))?;
     let tx = src.transaction().map_err(|e| source_err(db, &e))?;
@@ -88,7 +93,8 @@ pub(super) fn from_sqlite(c: &mut Client, loc: &str, db: &Path, plans: &Path) ->
         .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
         .map_err(|e| source_err(db, &e))?;
     for plan in &in_use {
-        super::plans::put(c, loc, plan, &plans.join(plan.file_name()))?;
+        let open = || plans.open(plan).map(|r| r as Box<dyn std::io::Read>);
+        super::plans::put_from(c, loc, plan, &plans.path(plan), open)?;
         copied.floor_plans += 1;
     }
     Ok(copied)

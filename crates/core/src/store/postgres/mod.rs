@@ -248,17 +248,17 @@ impl PgStore {
     }
 
     /// [`PgStore::init`], filled with a one-PC office's store (`db`, its floor plans in
-    /// `plans_dir`) in the same transaction: see [`copy`].
+    /// `plans`, read in whichever form they are kept) in the same transaction: see [`copy`].
     pub fn init_from_sqlite(
         target: &Target,
         password: Option<&age::secrecy::SecretString>,
         db: &std::path::Path,
-        plans_dir: &std::path::Path,
+        plans: &crate::register::PlanFiles,
     ) -> Result<(PgStore, copy::Copied)> {
         let mut client = target.connect(password)?;
         let mut copied = None;
         schema::create_then(&mut client, &target.location(), |c, loc| {
-            copied = Some(copy::from_sqlite(c, loc, db, plans_dir)?);
+            copied = Some(copy::from_sqlite(c, loc, db, plans)?);
             Ok(())
         })?;
         let store = PgStore::over(client, target);

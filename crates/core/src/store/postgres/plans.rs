@@ -21,6 +21,20 @@ const CHUNK: usize = 1 << 20;
 /// it. A plan the store already holds (the same bytes, for another customer or from another
 /// PC) is not sent again.
 pub(super) fn put(client: &mut Client, loc: &str, plan: &FloorPlan, file: &Path) -> Result<()> {
+    let open = || std::fs::File::open(file).map(|f| Box::new(f) as Box<dyn Read>);
+    put_from(client, loc, plan, file, open)
+}
+
+/// [`put`] from the reader `open` gives (called only when the store does not hold the plan
+/// yet): a one-PC office's plan encrypted at rest is read through its decrypting reader, and
+/// one that does not authenticate is refused as changed.
+pub(super) fn put_from(
+    client: &mut Client,
+    loc: &str,
+    plan: &FloorPlan,
+    file: &Path,
+    open: impl FnOnce() -> io::Result<Box<dyn Read>>,
+) -> Result<()> {
     let size = i64::try_from(plan.size).map_err(|_| changed(file))?;
     let new = client
         .execute(
@@ -34,13 +48,18 @@ pub(super) fn put(client: &mut Client, loc: &str, plan: &FloorPlan, file: &Path)
     let insert = client
         .prepare("INSERT INTO floor_plan_chunks (sha256, n, data) VALUES ($1, $2, $3)")
         .at(loc)?;
-    let mut f =
-        std::fs::File::open(file).map_err(|e| Error::io("cannot read the floor plan", file, e))?;
+    let mut f = open().map_err(|e| Error::io("cannot read the floor plan", file, e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let (mut n, mut total) = (0i32, 0u64);
     loop {
-        let len = read_full(&mut f, &mut buf).map_err(|e| Error::io("cannot read", file, e))?;
+        let len = read_full(&mut f, &mut buf).map_err(|e| {
+            if crate::at_rest::is_damage(&e) {
+                changed(file)
+            } else {
+                Error::io("cannot read", file, e)
+            }
+        })?;
         if len == 0 {
             break;
         }

@@ -22,6 +22,7 @@ mod requests;
 mod retention;
 mod shared_store;
 mod sign_in;
+mod store_encryption;
 mod supervision;
 mod usage;
 mod vault;
@@ -44,6 +45,9 @@ pub use requests::*;
 pub use retention::*;
 pub use shared_store::*;
 pub use sign_in::*;
+pub use store_encryption::{
+    EncryptReport, STEPS as ENCRYPT_STEPS, encrypt_office, needs_encryption,
+};
 pub use supervision::*;
 pub use usage::{UsageFilter, customer_page_view, save_usage_report, seal_own_uses, usage_report};
 pub use vault::{change_password, recover_operator};

@@ -67,7 +67,7 @@ export function EncryptOffice({
           )}
           {error ? <ErrorBanner error={error} /> : null}
           <div class="actions">
-            <button type="button" class="link" onClick={onCancel} disabled={busy}>
+            <button type="button" class="link" onClick={onCancel} disabled={busy} data-testid="encrypt-later">
               {tr.encLater}
             </button>
             <button type="submit" class="primary" disabled={password === "" || busy || done !== null} data-testid="encrypt-start">

@@ -12,6 +12,7 @@ mod export;
 mod handovers;
 mod history;
 mod interrupted;
+mod lost_device;
 mod office_open;
 mod overview;
 mod policy_edit;

@@ -522,6 +522,7 @@ export const en: Dict = {
   leakHandovers: "Lost handover ids (comma-separated)",
   malice: "Suspected malice (manager's judgement)",
   keysLost: "The decryption key was lost too",
+  lostDevice: "An office PC or medium was lost (this data folder)",
   awareOn: "Day the office learned of it",
   preview: "Make the report",
   recordLeak: "Record in the ledger",

@@ -554,6 +554,7 @@ export const ja = {
   leakHandovers: "紛失した引き渡し番号（カンマ区切り）",
   malice: "不正の目的のおそれ（管理者の判断）",
   keysLost: "復号鍵も失われた",
+  lostDevice: "事務所の PC・媒体の紛失（このデータフォルダ）",
   awareOn: "漏えいを知った日",
   preview: "報告を作成",
   recordLeak: "台帳に記録",

@@ -266,3 +266,49 @@ fn a_stopped_init_is_made_again_with_the_same_password_and_refused_with_another(
         assert_eq!(e.code(), "admin_exists", "{e}");
     }
 }
+
+fn lost_device(office: &mut handover_core::ops::Office) -> handover_core::report::LeakReport {
+    let q = handover_core::report::LeakQuery {
+        lost_device: true,
+        ..Default::default()
+    };
+    ops::leak_report(office, &q).unwrap()
+}
+
+#[test]
+fn a_lost_pc_of_an_encrypted_office_is_exempt_and_of_a_plain_one_is_not() {
+    use handover_core::report::DeviceReason;
+    let mut t = support::TestOffice::with_admin();
+    t.import_ok(&support::register("basic.tsv"));
+    let r = lost_device(&mut t.office);
+    let d = r.device.clone().expect("the device part");
+    assert!(d.store_encrypted && d.exempt, "{d:?}");
+    assert!(d.reasons.contains(&DeviceReason::KeyKeptApart));
+    assert_eq!((r.people, r.exposed_people), (5, 0));
+    assert!(r.notification_list.is_empty() && r.handovers.is_empty());
+    assert!(!r.report_required);
+    // The office of the previous version, read as it was (its plain store): not exempt; every
+    // customer of the register is to be told, and the page says why.
+    let (_tmp, data, _, _) = previous_version_office();
+    let plain = handover_core::store::SqliteStore::open(&DataDir::new(&data).db_path()).unwrap();
+    let mut old = ops::sign_in_store(
+        DataDir::new(&data),
+        Box::new(plain),
+        ADMIN,
+        &password(PASSWORD),
+        jiff::Timestamp::now(),
+    )
+    .unwrap();
+    let r = lost_device(&mut old);
+    let d = r.device.clone().unwrap();
+    assert!(!d.store_encrypted && !d.exempt, "{d:?}");
+    assert!(d.reasons.contains(&DeviceReason::StorePlain));
+    assert!(d.keys_in_clear && d.plans_in_clear == 2, "{d:?}");
+    assert_eq!((r.people, r.exposed_people), (3, 3));
+    assert_eq!(r.notification_list.len(), 3);
+    let html = handover_core::report::leak_report_html(&r);
+    assert!(
+        html.contains("紛失した端末") && html.contains("暗号化による除外: なし"),
+        "{html}"
+    );
+}

@@ -55,6 +55,7 @@ const COMMANDS: &[&str] = &[
     "store_use_embedded",
     "admin_create",
     "sign_in",
+    "office_encrypt",
     "sign_out",
     "session_lock",
     "operators_list",

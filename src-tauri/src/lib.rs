@@ -153,6 +153,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::session::store_use_embedded,
         commands::session::admin_create,
         commands::session::sign_in,
+        commands::session::office_encrypt,
         commands::session::sign_out,
         commands::session::session_lock,
         commands::operators::operators_list,

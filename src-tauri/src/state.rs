@@ -242,6 +242,24 @@ impl AppState {
         Ok(())
     }
 
+    /// Encrypt at rest the office of this PC's store (made by an earlier version) and sign
+    /// `login` in ([`ops::encrypt_office`]).
+    pub fn encrypt_office(
+        &self,
+        login: &str,
+        password: &SecretString,
+        progress: &mut (dyn handover_core::progress::Progress + Send),
+    ) -> CmdResult<Option<ops::EncryptReport>> {
+        off_runtime(|| {
+            let (office, report) =
+                ops::encrypt_office(self.dir.clone(), login, password, progress)?;
+            *lock(&self.office)? = Ok(office);
+            *lock(&self.locked_by)? = None;
+            *lock(&self.search)? = CustomerSearch::new();
+            Ok(report)
+        })
+    }
+
     /// Sign out: the office is closed (the server's connection too) and nothing is shown until
     /// someone signs in.
     pub fn sign_out(&self) -> CmdResult<()> {

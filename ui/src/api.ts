@@ -17,6 +17,7 @@ import type { ImportReport } from "./bindings/ImportReport";
 import type { ImportRequest } from "./bindings/ImportRequest";
 import type { IpcError } from "./bindings/IpcError";
 import type { InitReport } from "./bindings/InitReport";
+import type { EncryptDone } from "./bindings/EncryptDone";
 import type { Operator } from "./bindings/Operator";
 import type { Role } from "./bindings/Role";
 import type { OfficePublicKeys } from "./bindings/OfficePublicKeys";
@@ -163,6 +164,11 @@ export const api = {
   createAdmin: (name: string, password: string) => invoke<InitReport>("admin_create", { name, password }),
   /** The password goes to the app's memory only (never settings or local storage). */
   signIn: (login: string, password: string) => invoke<SettingsInfo>("sign_in", { login, password }),
+  encryptOffice: (login: string, password: string, onProgress: (p: ImportProgress) => void) => {
+    const ch = new Channel<ImportProgress>();
+    ch.onmessage = onProgress;
+    return invoke<EncryptDone>("office_encrypt", { login, password, onProgress: ch });
+  },
   signOut: () => invoke<SettingsInfo>("sign_out"),
   /** After the policy's minutes without use: the office closes until someone signs in. */
   lockSession: () => invoke<SettingsInfo>("session_lock"),

@@ -125,6 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Operator(cmd) => operators::operator(&cli, cmd)?,
         Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
         Command::Office(args::OfficeCmd::Recover(a)) => vault::recover(&cli, a)?,
+        Command::Office(args::OfficeCmd::Encrypt) => vault::encrypt(&cli)?,
         Command::Join(a) => operators::join(&cli, a)?,
         Command::Policy(cmd) => policy::policy(&cli, cmd)?,
         Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,

@@ -185,6 +185,7 @@ fn leak(cli: &Cli, a: &LeakArgs) -> anyhow::Result<()> {
         malice: a.malice,
         keys_lost: a.keys_lost,
         aware_on: a.aware.clone(),
+        lost_device: a.lost_device,
     };
     // Files first, so that a refused output path records nothing in the ledger.
     if let Some(p) = &a.html {
@@ -221,6 +222,21 @@ fn yes(b: bool) -> &'static str {
     if b { "YES" } else { "no" }
 }
 
+/// A lost PC or medium: the reasoning, then the conclusion.
+fn print_device(d: &handover_core::report::DeviceLoss) {
+    outln!("lost device (this office's data folder):");
+    for reason in &d.reasons {
+        outln!("  - {}", reason.label(Lang::En));
+    }
+    outln!(
+        "  encryption exemption: {}",
+        match d.exempt {
+            true => "applies (the data on it is encrypted and its key is kept apart)",
+            false => "does NOT apply (the data on it may be readable)",
+        }
+    );
+}
+
 fn print_leak(r: &LeakReport) {
     outln!(
         "{} handover(s), {} people concerned, {} of them not protected by encryption",
@@ -228,6 +244,9 @@ fn print_leak(r: &LeakReport) {
         r.people,
         r.exposed_people
     );
+    if let Some(d) = &r.device {
+        print_device(d);
+    }
     for h in &r.handovers {
         outln!(
             "  {}  {}  {} {}  {}  {}  {} customer(s){}",

@@ -1,7 +1,11 @@
 //! Encryption at rest from the terminal (issue 14): the recovery key printed once at `init`,
-//! `office recover`, and `operator password`.
+//! `office recover`, `operator password`, and `office encrypt` for an office of an earlier
+//! version.
+
+use std::io::IsTerminal;
 
 use age::secrecy::ExposeSecret;
+use anyhow::Context;
 use handover_core::ops;
 
 use crate::args::{Cli, RecoverArgs};
@@ -51,5 +55,34 @@ pub(crate) fn change_password(cli: &Cli) -> anyhow::Result<()> {
          re-encrypted); the change is recorded in the ledger",
         office.operator()
     );
+    Ok(())
+}
+
+/// `office encrypt`: convert an office whose store is still a plain file, signed in as the
+/// operator; the person runs it, which is their consent.
+pub(crate) fn encrypt(cli: &Cli) -> anyhow::Result<()> {
+    let name = cli
+        .operator
+        .as_deref()
+        .context("say who you are: --operator NAME (or HANDOVER_OPERATOR)")?;
+    let password = crate::progress::read_password_once(&format!("Password for {name}"))?;
+    let mut bar = crate::progress::Bar::new(std::io::stderr().is_terminal());
+    let res = ops::encrypt_office(data_dir(cli)?, name, &password, &mut bar);
+    bar.finish();
+    let (office, report) = res?;
+    match report {
+        Some(r) => {
+            outln!(
+                "The office's store is encrypted at rest: {} ledger entries and {} customers \
+                 carried over and verified; the plain file was overwritten and removed",
+                r.entries,
+                r.customers
+            );
+            outln!("floor plans and key files encrypted: {}", r.files);
+            outln!("head: {}", r.head.as_deref().unwrap_or("-"));
+            outln!("recorded; signed in as {}", office.operator());
+        }
+        None => outln!("The office's store is already encrypted at rest: nothing to do"),
+    }
     Ok(())
 }

@@ -5,9 +5,11 @@
 //! but for `.keep`, makes trycmd sandbox the run). Every case keeps its data in `./data` via
 //! `--data-dir`, so nothing outside the sandbox is touched. Random keys are elided with `[..]`.
 //!
-//! `ledger_tamper.md`, `ledger_derived_tamper.md` and `ledger_retention.md` edit the database
-//! with the `sqlite3` CLI (Debian package `sqlite3`), as someone with access to the file would,
-//! and copy files with coreutils' `cp`; they are skipped, loudly, where a tool is missing.
+//! `ledger_tamper.md`, `ledger_derived_tamper.md` and `ledger_retention.md` edit the database,
+//! which is encrypted at rest, with `sqlcipher-peer` (an example of this crate: SQLCipher with
+//! the store key from the vault, as someone who knows a password would), show that the stock
+//! `sqlite3` CLI (Debian package `sqlite3`) cannot read it, and copy files with coreutils' `cp`;
+//! they are skipped, loudly, where a tool is missing.
 //! `handover_tamper.md` damages a bundle with coreutils' `dd` and `truncate` (skipped likewise).
 
 use std::path::Path;
@@ -30,6 +32,14 @@ fn cli() {
         .env("LC_MESSAGES", "C")
         .case("tests/cmd/*.md")
         .case("tests/cmd/*.toml");
+    // The encrypted store's peer (an example of this crate, built with the tests) and the
+    // stock sqlite3, which must fail to read it.
+    let peer = Path::new(env!("CARGO_BIN_EXE_handover"))
+        .parent()
+        .unwrap()
+        .join("examples/sqlcipher-peer");
+    assert!(peer.exists(), "{} is built by cargo test", peer.display());
+    cases.register_bin("sqlcipher-peer", peer);
     let sqlite3 = Path::new("/usr/bin/sqlite3");
     let cp = Path::new("/usr/bin/cp");
     if sqlite3.exists() && cp.exists() {

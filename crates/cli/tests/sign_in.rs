@@ -313,20 +313,11 @@ fn an_office_with_nobody_on_its_roster_gets_its_first_admin_with_operator_add() 
         1,
         "init --admin NAME",
     );
-    ok(run(
-        &data,
-        Some(PASSWORD),
-        &["init", "--admin", "kanri"],
-        "",
-    ));
-    // An office from before sign-in: its roster is empty (as migration 0007 left it) and it
-    // has no data key yet (no vault file, nothing in the store's key check).
-    let db = data.join("handover.sqlite3");
-    rusqlite::Connection::open(&db)
-        .unwrap()
-        .execute_batch("DELETE FROM operators; DELETE FROM vault_check;")
-        .unwrap();
-    std::fs::remove_file(data.join("vault.json")).unwrap();
+    // An office from before sign-in, as those versions made it: a plain store with its keys,
+    // nobody on its roster and no data key (no vault file).
+    let (office, _) = handover_core::ops::init(handover_core::DataDir::new(&data), "係員").unwrap();
+    drop(office);
+    assert!(!data.join("vault.json").exists());
     // Nobody can work in it yet, and a typed name does not open it.
     refused(
         run(
@@ -376,6 +367,29 @@ fn an_office_with_nobody_on_its_roster_gets_its_first_admin_with_operator_add() 
         "sign in",
     );
     first_admin_is_recorded_once(tmp.path(), &data, "上長 花子");
+    old_store_was_encrypted_at_once(tmp.path(), &data);
+}
+
+/// The first admin's data key encrypted the old store at once: it is no plain SQLite file any
+/// more, and the conversion is recorded.
+fn old_store_was_encrypted_at_once(tmp: &Path, data: &Path) {
+    let head = std::fs::read(data.join("handover.sqlite3")).unwrap();
+    assert!(!head.starts_with(b"SQLite format 3"));
+    let file = tmp.join("ledger2.jsonl");
+    ok(run(
+        data,
+        Some(PASSWORD),
+        &[
+            "--operator",
+            "上長 花子",
+            "ledger",
+            "export",
+            file.to_str().unwrap(),
+        ],
+        "",
+    ));
+    let log = std::fs::read_to_string(&file).unwrap();
+    assert!(log.contains("office.encrypted_at_rest"), "{log}");
 }
 
 /// The ledger (exported by `admin`) records `admin`'s addition once, and verifies.

@@ -142,6 +142,22 @@ pub enum Error {
     )]
     VaultMismatch(std::path::PathBuf),
 
+    /// The embedded store is encrypted at rest and was opened without its key.
+    #[error("{0} is encrypted at rest: sign in to open it")]
+    StoreEncrypted(String),
+
+    /// The key given does not open the encrypted store (a vault or key from another office).
+    #[error("the key does not open {0}: it belongs to another office, or the file is damaged")]
+    StoreKeyWrong(String),
+
+    /// The office has a vault but its store is still a plain file (made by a version before
+    /// encryption at rest): it must be converted first, which the person is asked to agree to.
+    #[error(
+        "{0} is not encrypted yet: convert it (handover office encrypt, or sign in in the app) \
+         before working"
+    )]
+    StoreNotEncrypted(String),
+
     /// The office's data is not encrypted at rest yet (no vault): nothing to recover or rewrap.
     #[error("the office in {} is not encrypted at rest yet (it has no vault file)", .0.display())]
     NoVault(std::path::PathBuf),
@@ -604,6 +620,9 @@ impl Error {
             Error::VaultCorrupt { .. } => "vault_corrupt",
             Error::VaultMismatch(_) => "vault_mismatch",
             Error::NoVault(_) => "no_vault",
+            Error::StoreEncrypted(_) => "store_encrypted",
+            Error::StoreKeyWrong(_) => "store_key_wrong",
+            Error::StoreNotEncrypted(_) => "store_not_encrypted",
             Error::RecoveryKeyTypo => "recovery_key_typo",
             Error::RecoveryKeyWrong => "recovery_key_wrong",
             Error::StoreUnavailable { .. } => "store_unavailable",
@@ -754,6 +773,7 @@ impl Error {
                 | Error::SignInRequired(_)
                 | Error::NoAdmin(_)
                 | Error::RecoveryKeyWrong
+                | Error::StoreEncrypted(_)
         )
     }
 

@@ -102,6 +102,41 @@ pub(crate) fn sync_parent(path: &Path) {
     }
 }
 
+/// Make a file's contents durable (fsync).
+pub(crate) fn sync_file(path: &Path) -> Result<()> {
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io("cannot write", path, e))
+}
+
+/// Overwrite a file's contents with zeros (in place, made durable), then remove it: what is
+/// left of a plain copy once its encrypted replacement is in place. On a copy-on-write file
+/// system or an SSD the old blocks may survive in the device; the overwrite removes them from
+/// every file a program can read. A missing file is not an error.
+pub(crate) fn shred_and_remove(path: &Path) -> Result<()> {
+    use std::io::{Seek, Write};
+    let mut f = match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io("cannot overwrite", path, e)),
+    };
+    let fail = |e| Error::io("cannot overwrite", path, e);
+    let len = f.metadata().map_err(fail)?.len();
+    let zeros = vec![0u8; 1 << 20];
+    f.seek(std::io::SeekFrom::Start(0)).map_err(fail)?;
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..n]).map_err(fail)?;
+        left -= n as u64;
+    }
+    f.sync_all().map_err(fail)?;
+    drop(f);
+    std::fs::remove_file(path).map_err(|e| Error::io("cannot remove", path, e))?;
+    sync_parent(path);
+    Ok(())
+}
+
 /// The SHA-256 (hex) of a file's contents, streamed.
 pub(crate) fn sha256_file(path: &Path) -> Result<String> {
     use sha2::Digest;

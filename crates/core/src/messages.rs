@@ -692,6 +692,21 @@ pub const HEADLINES: &[Headline] = &[
         "The file that unlocks the key (vault.json) belongs to another office: it does not open this office's data. Nothing was changed.",
     ),
     h(
+        "store_encrypted",
+        "この事務所のデータは暗号化されています。サインインすると開けます。何も変更していません。",
+        "This office's data is encrypted at rest: sign in to open it. Nothing was changed.",
+    ),
+    h(
+        "store_key_wrong",
+        "鍵がこの事務所のデータを開けません（別の事務所の鍵か、ファイルの破損）。何も変更していません。",
+        "The key does not open this office's data (another office's key, or a damaged file). Nothing was changed.",
+    ),
+    h(
+        "store_not_encrypted",
+        "この事務所のデータはまだ暗号化されていません。作業の前に暗号化します（同意が必要です）。何も変更していません。",
+        "This office's data is not encrypted yet. It is encrypted before any work, with your consent. Nothing was changed.",
+    ),
+    h(
         "no_vault",
         "この事務所のデータはまだ暗号化されていません。何も変更していません。",
         "This office's data is not encrypted at rest yet. Nothing was changed.",

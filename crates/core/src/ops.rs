@@ -13,6 +13,7 @@ mod export;
 mod handovers;
 mod history;
 mod interrupted;
+mod lost_device;
 mod office_open;
 mod overview;
 mod policy_edit;
@@ -23,6 +24,7 @@ mod requests;
 mod retention;
 mod shared_store;
 mod sign_in;
+mod store_encryption;
 mod supervision;
 mod usage;
 mod vault;
@@ -46,6 +48,9 @@ pub use requests::*;
 pub use retention::*;
 pub use shared_store::*;
 pub use sign_in::*;
+pub use store_encryption::{
+    EncryptReport, STEPS as ENCRYPT_STEPS, encrypt_office, needs_encryption,
+};
 pub use supervision::*;
 pub use usage::{UsageFilter, customer_page_view, save_usage_report, seal_own_uses, usage_report};
 pub use vault::{change_password, recover_operator};

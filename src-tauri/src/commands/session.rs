@@ -4,9 +4,13 @@
 
 use age::secrecy::SecretString;
 use age::secrecy::zeroize::Zeroize;
-use handover_core::ops::{self, InitReport};
+use handover_core::ops::{self, EncryptReport, InitReport};
+use serde::Serialize;
 use tauri::State;
+use tauri::ipc::Channel;
+use ts_rs::TS;
 
+use super::register::{ImportProgress, progress};
 use super::settings::{SettingsInfo, info};
 use crate::error::CmdResult;
 use crate::state::AppState;
@@ -96,4 +100,37 @@ pub fn session_lock(state: State<'_, AppState>) -> CmdResult<SettingsInfo> {
 #[tauri::command(async)]
 pub fn ledger_seq(state: State<'_, AppState>) -> CmdResult<Option<u64>> {
     state.try_with(|o| Ok(ops::ledger_seq(o)?))
+}
+
+/// An office of an earlier version, encrypted at rest, and the person signed in.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EncryptDone {
+    /// The window's settings, now signed in.
+    pub settings: SettingsInfo,
+    /// What the conversion carried over and verified (none when it was done already).
+    pub report: Option<EncryptReport>,
+}
+
+/// Encrypt at rest an office whose store is still a plain file (the person agreed on the
+/// sign-in screen), signing them in; the steps are streamed. The password is handled as at
+/// sign-in.
+#[tauri::command(async)]
+pub fn office_encrypt(
+    state: State<'_, AppState>,
+    login: String,
+    password: String,
+    on_progress: Channel<ImportProgress>,
+) -> CmdResult<EncryptDone> {
+    let secret = secret(password).unwrap_or_else(|| SecretString::from(""));
+    let mut p = progress(&state, &on_progress);
+    let report = state.encrypt_office(&login, &secret, &mut p);
+    drop(secret);
+    let report = report?;
+    log::info!("store: the office was encrypted at rest");
+    Ok(EncryptDone {
+        settings: info(&state)?,
+        report,
+    })
 }

@@ -32,4 +32,9 @@ keysLost: boolean,
 /**
  * The day the office became aware (YYYY-MM-DD; default today).
  */
-awareOn: string | null, };
+awareOn: string | null, 
+/**
+ * An office PC or medium holding this data folder was lost (instead of handovers): whose
+ * data was on it, and whether its encryption exempts it ([`DeviceLoss`]).
+ */
+lostDevice: boolean, };

@@ -522,6 +522,7 @@ export const en: Dict = {
   leakHandovers: "Lost handover ids (comma-separated)",
   malice: "Suspected malice (manager's judgement)",
   keysLost: "The decryption key was lost too",
+  lostDevice: "An office PC or medium was lost (this data folder)",
   awareOn: "Day the office learned of it",
   preview: "Make the report",
   recordLeak: "Record in the ledger",
@@ -686,6 +687,15 @@ export const en: Dict = {
   },
 
   // ── Sign-in and operators ──
+  encTitle: "Encrypt this office's data",
+  encLead:
+    "This office's data (the register and the records) was made by an earlier version and is not encrypted yet. It is encrypted before any work, so that a lost PC does not give it away: an encrypted copy is made and checked against the ledger and the customer count, then swapped in, and the old file is overwritten and removed. If this is interrupted, the old data stays as it was.",
+  encPassword: "Type your password once more to confirm",
+  encStart: "Encrypt",
+  encLater: "Not now (do not sign in)",
+  encProgress: "Encrypting…",
+  encDone: (entries: number, customers: number) =>
+    `Encrypted. ${entries} ledger entries and ${customers} customers were checked.`,
   sgnTitle: "Sign in",
   lead: "Sign in with your name and password. Every entry names the operator who signed in.",
   sgnName: "Operator name",

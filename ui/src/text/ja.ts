@@ -554,6 +554,7 @@ export const ja = {
   leakHandovers: "紛失した引き渡し番号（カンマ区切り）",
   malice: "不正の目的のおそれ（管理者の判断）",
   keysLost: "復号鍵も失われた",
+  lostDevice: "事務所の PC・媒体の紛失（このデータフォルダ）",
   awareOn: "漏えいを知った日",
   preview: "報告を作成",
   recordLeak: "台帳に記録",
@@ -720,6 +721,15 @@ export const ja = {
   } as Record<UseKind, string>,
 
   // ── Sign-in and operators ──
+  encTitle: "事務所のデータを暗号化します",
+  encLead:
+    "この事務所のデータ（顧客台帳・記録）は、以前の版で作られたため、まだ暗号化されていません。PC を紛失しても読まれないよう、作業の前に暗号化します。暗号化した複製を作って台帳と顧客数を照合してから入れ替え、元のファイルは上書きして消します。途中で止まっても元のデータは残ります。",
+  encPassword: "確認のため、もう一度パスワードを入力してください",
+  encStart: "暗号化する",
+  encLater: "今はしない（サインインしない）",
+  encProgress: "暗号化しています…",
+  encDone: (entries: number, customers: number) =>
+    `暗号化しました。台帳 ${entries} 件と顧客 ${customers} 人を照合しました。`,
   sgnTitle: "サインイン",
   lead: "担当者名とパスワードでサインインしてください。すべての記録にサインインした担当者の名前が残ります。",
   sgnName: "担当者名",

@@ -315,6 +315,7 @@ function Leak({ contractors, today }: { contractors: ContractorRow[]; today: str
     malice: false,
     keysLost: false,
     awareOn: today,
+    lostDevice: false,
   });
   const [report, setReport] = useState<Printable<LeakReport> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -421,6 +422,10 @@ function LeakQueryForm({
       <label class="check">
         <input type="checkbox" checked={q.keysLost} onChange={() => setQ({ ...q, keysLost: !q.keysLost })} />
         {tx.keysLost}
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={q.lostDevice} onChange={() => setQ({ ...q, lostDevice: !q.lostDevice })} data-testid="leak-lost-device" />
+        {tx.lostDevice}
       </label>
       <button class="primary" type="submit" data-testid="leak-preview">
         {tx.preview}

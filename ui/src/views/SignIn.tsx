@@ -4,6 +4,7 @@ import type { SettingsInfo } from "../bindings/SettingsInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { lang, t } from "../i18n";
 import { localDateTime } from "../lib/dates";
+import { EncryptOffice } from "./EncryptOffice";
 
 /**
  * Signing in: on this PC's store an operator's name and password, on the office's server a
@@ -37,6 +38,8 @@ export function SignIn({
       .then(onSignedIn, setError)
       .finally(() => setBusy(false));
   };
+  if (isIpcError(error) && error.code === "store_not_encrypted")
+    return <EncryptOffice login={login.trim()} onSignedIn={onSignedIn} onCancel={() => setError(null)} />;
   const passwordKnown = !!server && settings.store.passwordKnown;
   const canSubmit = login.trim() !== "" && (password !== "" || passwordKnown) && !busy;
   return (

@@ -122,6 +122,11 @@ pub enum OfficeCmd {
     /// init): the key from HANDOVER_RECOVERY_KEY, else asked, else the first line of stdin; the
     /// new password from HANDOVER_PASSWORD, else asked twice, else the next line; recorded
     Recover(RecoverArgs),
+    /// Encrypt at rest an office made by an earlier version (its store is still a plain file):
+    /// signed in as --operator (password from HANDOVER_PASSWORD, else asked), the store is
+    /// copied encrypted, verified (same ledger head, same customers), swapped in, and the plain
+    /// file overwritten and removed; a kill at any point leaves a usable store. Recorded
+    Encrypt,
 }
 
 #[derive(Debug, Args)]

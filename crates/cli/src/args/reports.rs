@@ -95,13 +95,18 @@ pub struct LeakArgs {
         long = "handover",
         value_name = "ID",
         value_delimiter = ',',
-        required_unless_present = "contractor",
-        conflicts_with = "contractor"
+        required_unless_present_any = ["contractor", "lost_device"],
+        conflicts_with_all = ["contractor", "lost_device"]
     )]
     pub handovers: Vec<String>,
     /// Every handover to this contractor (CTR-0001)
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "lost_device")]
     pub contractor: Option<String>,
+    /// An office PC or medium holding this data folder was lost: lists the customers whose
+    /// data was on it and whether its encryption exempts it, with the reasoning (run it on the
+    /// restored backup of a lost PC's folder; on a shared office, on any PC)
+    #[arg(long)]
+    pub lost_device: bool,
     /// With --contractor: from this day, inclusive
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::{Office, requests, usage};
+use super::{Office, lost_device, requests, usage};
 use crate::history::{self, ProvisionQuery, ProvisionRow};
 use crate::report::{
     self, CustomerReport, CustomerSummary, Lang, LeakInput, LeakQuery, LeakReport, OverdueHandover,
@@ -135,11 +135,7 @@ fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, Date)
             to: q.to.clone(),
         }));
     }
-    let today = office.today();
-    let aware = opt_date(&q.aware_on)?.unwrap_or(today);
-    if aware > today {
-        return Err(Error::date_in_future("aware", aware));
-    }
+    let aware = aware_day(office, q)?;
     if let Some(first) = rows.iter().map(|r| r.date).min()
         && aware < first
     {
@@ -151,6 +147,16 @@ fn leak_rows(office: &Office, q: &LeakQuery) -> Result<(Vec<ProvisionRow>, Date)
         .into());
     }
     Ok((rows, aware))
+}
+
+/// The day the office became aware: given (not in the future), or today.
+fn aware_day(office: &Office, q: &LeakQuery) -> Result<Date> {
+    let today = office.today();
+    let aware = opt_date(&q.aware_on)?.unwrap_or(today);
+    if aware > today {
+        return Err(Error::date_in_future("aware", aware));
+    }
+    Ok(aware)
 }
 
 /// The provisions a leak query names: the lost handovers (each must exist), or a
@@ -225,13 +231,24 @@ pub fn leak_report(office: &mut Office, q: &LeakQuery) -> Result<LeakReport> {
 
 /// The leak report, read only.
 fn build_leak_report(office: &Office, q: &LeakQuery) -> Result<LeakReport> {
-    let (rows, aware_on) = leak_rows(office, q)?;
+    let (rows, aware_on, device) = match q.lost_device {
+        true => (
+            Vec::new(),
+            aware_day(office, q)?,
+            Some(lost_device::on_hand(office)?),
+        ),
+        false => {
+            let (rows, aware_on) = leak_rows(office, q)?;
+            (rows, aware_on, None)
+        }
+    };
     report::build_leak_report(
         &LeakInput {
             query: q,
             aware_on,
             generated_at: office.now(),
             rows: &rows,
+            device,
         },
         &mut |id| office.store.customer(id),
     )
@@ -261,6 +278,11 @@ pub fn record_leak_report(office: &mut Office, q: &LeakQuery) -> Result<LeakRepo
         "triggers": r.triggers,
         "reportRequired": r.report_required,
         "deadlines": r.deadlines,
+        "lostDevice": r.device.as_ref().map(|d| serde_json::json!({
+            "sharedStore": d.shared_store, "storeEncrypted": d.store_encrypted,
+            "plansInClear": d.plans_in_clear, "keysInClear": d.keys_in_clear,
+            "exempt": d.exempt,
+        })),
     });
     let event = office.event("report.leak", payload);
     let e = office.store.append(event)?;

@@ -310,10 +310,18 @@ pub fn store_copy(
         return Err(shared(crate::refusal::SharedProblem::AlreadyShared));
     }
     let before = super::verify_ledger(office)?;
+    let db = office.dir.db_path();
+    let encrypted = crate::store::file_kind(&db).ok() == Some(crate::store::FileKind::Encrypted);
+    let store_key = office
+        .data_key
+        .as_ref()
+        .filter(|_| encrypted)
+        .map(|k| k.store_key());
     let (pg, copied) = PgStore::init_from_sqlite(
         target,
         password,
-        &office.dir.db_path(),
+        &db,
+        store_key.as_ref(),
         &crate::register::PlanFiles::new(&office.dir, office.data_key.as_ref()),
     )?;
     let after = crate::store::verify(&pg)?;

@@ -11,7 +11,8 @@ use age::secrecy::SecretString;
 use super::vault::now;
 use super::{InitReport, Office};
 use crate::operators::{Role, check_name};
-use crate::store::{SqliteStore, Store};
+use crate::progress::NoProgress;
+use crate::store::{FileKind, SqliteStore, Store, file_kind};
 use crate::{DataDir, Error, Policy, Result};
 
 /// Sign `name` in to the embedded store of `dir` with `password` and open the office as them.
@@ -31,6 +32,8 @@ pub fn sign_in_at(
 ) -> Result<Office> {
     dir.ensure()?;
     if crate::vault::Vault::exists(&dir) {
+        // A conversion killed after its swap left a plain copy to erase.
+        super::store_encryption::finish_interrupted(&dir)?;
         return super::vault::sign_in_vault(dir, name, password, now);
     }
     let store = super::vault::open_plain(&dir)?;
@@ -97,26 +100,66 @@ pub fn first_admin(dir: DataDir, name: &str, password: &SecretString) -> Result<
     let name = check_name(name)?;
     crate::passwords::check_new(password)?;
     dir.ensure()?;
-    let mut store = if crate::vault::Vault::exists(&dir) {
-        SqliteStore::open(&dir.db_path())?
-    } else {
-        super::vault::open_plain(&dir)?
+    let db = dir.db_path();
+    let kind = file_kind(&db).map_err(|e| Error::io("cannot read", &db, e))?;
+    let (mut store, key, recovery) = match kind {
+        FileKind::Missing => super::vault::create_encrypted(&dir, &name, password)?,
+        FileKind::Encrypted => {
+            // An earlier init made the store and was stopped before its admin was added: the
+            // same name and password unlock it, and a store without its admin was never used,
+            // so it is made again (with a new recovery key, which this init prints). Anything
+            // else is an office with its admin.
+            let (_, key, _) = super::vault::unlock(&dir, &name, password, now())
+                .map_err(|_| Error::AdminExists(db.display().to_string()))?;
+            let store = super::vault::open_unlocked(&dir, &key)?;
+            if store.has_operators()? {
+                return Err(Error::AdminExists(store.location()));
+            }
+            drop(store);
+            super::vault::remove_store_files(&dir)?;
+            super::vault::create_encrypted(&dir, &name, password)?
+        }
+        // An office made before sign-in existed: the admin and a vault are added to its plain
+        // store, which is then encrypted (below).
+        FileKind::Plain => {
+            let mut store = if crate::vault::Vault::exists(&dir) {
+                SqliteStore::open(&db)?
+            } else {
+                super::vault::open_plain(&dir)?
+            };
+            if store.has_operators()? {
+                return Err(Error::AdminExists(store.location()));
+            }
+            let (key, recovery) = super::vault::create_vault(&dir, &mut store, &name, password)?;
+            (store, key, recovery)
+        }
     };
-    if store.has_operators()? {
-        return Err(Error::AdminExists(store.location()));
-    }
     let at = now().to_string();
-    let (key, recovery) = super::vault::create_vault(&dir, &mut store, &name, password)?;
     let hash = store.password_verifier(password)?;
     let payload = serde_json::json!({
         "name": name, "role": Role::Admin.id(), "first": true, "vault": true,
     });
     let ev = crate::store::EventDraft::about_no_customer(&at, "operator.added", &name, payload);
     store.add_operator(&name, Role::Admin, &hash, ev)?;
+    let mut converted = None;
+    if kind == FileKind::Plain {
+        // The old office has its admin and its data key now: its store is encrypted at once
+        // (creating the admin, who holds the key, is the consent).
+        drop(store);
+        converted = Some(super::store_encryption::convert(
+            &dir,
+            &key,
+            &mut NoProgress,
+        )?);
+        store = super::vault::open_unlocked(&dir, &key)?;
+    }
     store.sign_in_unlocked(&name, &[], &at)?;
     let mut office = Office::with_store(dir, Box::new(store), "")?;
     office.data_key = Some(key);
     office.recovery_key = Some(recovery);
+    if let Some(report) = &converted {
+        super::store_encryption::record(&mut office, report)?;
+    }
     Ok(office)
 }
 

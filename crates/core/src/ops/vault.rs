@@ -50,6 +50,10 @@ fn failure_events(pending: &[PendingFailure], at: &str) -> Vec<EventDraft> {
 /// said as such.
 pub(crate) fn open_plain(dir: &DataDir) -> Result<SqliteStore> {
     dir.ensure()?;
+    // Not a plain file, and no vault to open it: the office's vault file is missing.
+    if crate::store::file_kind(&dir.db_path()).ok() == Some(crate::store::FileKind::Encrypted) {
+        return Err(Error::VaultMissing(dir.root().to_path_buf()));
+    }
     let store = SqliteStore::open(&dir.db_path())?;
     if store.vault_check()?.is_some() {
         return Err(Error::VaultMissing(dir.root().to_path_buf()));
@@ -57,31 +61,58 @@ pub(crate) fn open_plain(dir: &DataDir) -> Result<SqliteStore> {
     Ok(store)
 }
 
-/// Open the embedded store of `dir` with its data key; a key that is not the store's is
-/// refused ([`Error::VaultMismatch`]).
-fn open_unlocked(dir: &DataDir, key: &DataKey) -> Result<SqliteStore> {
+/// Open the embedded store of `dir`, encrypted with its data key; a key that is not the
+/// store's is refused ([`Error::VaultMismatch`]), and so is a store that is still a plain file
+/// ([`Error::StoreNotEncrypted`]: it is converted first, with consent, by
+/// [`crate::ops::encrypt_office`]).
+pub(crate) fn open_unlocked(dir: &DataDir, key: &DataKey) -> Result<SqliteStore> {
     dir.ensure()?;
-    let store = SqliteStore::open(&dir.db_path())?;
+    let store = match SqliteStore::open_encrypted(&dir.db_path(), &key.store_key()) {
+        Err(Error::StoreKeyWrong(_)) => {
+            return Err(Error::VaultMismatch(dir.root().to_path_buf()));
+        }
+        other => other?,
+    };
+    check_store_of(dir, &store, key)?;
+    Ok(store)
+}
+
+/// Is `store` the one `key` belongs to (the check the store keeps, set when the vault was
+/// made)? [`Error::VaultMismatch`] if not.
+pub(crate) fn check_store_of(dir: &DataDir, store: &SqliteStore, key: &DataKey) -> Result<()> {
     if store.vault_check()?.as_deref() != Some(key.store_check().as_str()) {
         return Err(Error::VaultMismatch(dir.root().to_path_buf()));
     }
+    Ok(())
+}
+
+/// Open the store of `dir` with its data key whether it is encrypted yet or still a plain file
+/// of an earlier version (for the recovery key, which must work on either).
+fn open_unlocked_any(dir: &DataDir, key: &DataKey) -> Result<SqliteStore> {
+    if crate::store::file_kind(&dir.db_path()).ok() != Some(crate::store::FileKind::Plain) {
+        return open_unlocked(dir, key);
+    }
+    let store = SqliteStore::open(&dir.db_path())?;
+    check_store_of(dir, &store, key)?;
     Ok(store)
 }
 
 /// Count a refused attempt in the vault (saved) and say why it was refused.
-fn refused(mut vault: Vault, name: String, why: Unlock, now: jiff::Timestamp) -> Result<Office> {
+fn refused(mut vault: Vault, name: String, why: Unlock, now: jiff::Timestamp) -> Error {
     let locked = match why {
         Unlock::WrongPassword => vault.note_failure(&name, "wrong password", true, now),
         _ => vault.note_failure(&name, "unknown or disabled", false, now),
     };
-    vault.save()?;
-    Err(match locked {
+    if let Err(e) = vault.save() {
+        return e;
+    }
+    match locked {
         Some(until) => Error::OperatorLocked {
             operator: name,
             until,
         },
         None => Error::SignInFailed(name),
-    })
+    }
 }
 
 /// Sign `name` in on the office of `dir`, which has a vault, at `now`.
@@ -91,7 +122,21 @@ pub(crate) fn sign_in_vault(
     password: &SecretString,
     now: jiff::Timestamp,
 ) -> Result<Office> {
-    let mut vault = Vault::load(&dir)?;
+    let (vault, key, name) = unlock(&dir, name, password, now)?;
+    let store = open_unlocked(&dir, &key)?;
+    signed_in(dir, store, key, vault, &name, now)
+}
+
+/// Unlock the data key of the office in `dir` with `name`'s password at `now` (one Argon2id
+/// run); a refused attempt is counted in the vault (saved) and said. Returns the vault, the
+/// key and the name as the roster keeps it.
+pub(crate) fn unlock(
+    dir: &DataDir,
+    name: &str,
+    password: &SecretString,
+    now: jiff::Timestamp,
+) -> Result<(Vault, DataKey, String)> {
+    let mut vault = Vault::load(dir)?;
     let name = check_name(name)?;
     if let Some(until) = vault.locked_until(&name, now) {
         vault.note_failure(&name, "locked", false, now);
@@ -101,17 +146,15 @@ pub(crate) fn sign_in_vault(
             until,
         });
     }
-    let key = match vault.unlock(&name, password)? {
-        Unlock::Key(key) => key,
-        why => return refused(vault, name, why, now),
-    };
-    let store = open_unlocked(&dir, &key)?;
-    signed_in(dir, store, key, vault, &name, now)
+    match vault.unlock(&name, password)? {
+        Unlock::Key(key) => Ok((vault, key, name)),
+        why => Err(refused(vault, name, why, now)),
+    }
 }
 
 /// The password was right: record the attempts the vault kept and the sign-in, then open the
 /// office holding the data key.
-fn signed_in(
+pub(crate) fn signed_in(
     dir: DataDir,
     mut store: SqliteStore,
     key: DataKey,
@@ -145,6 +188,42 @@ pub(crate) fn create_vault(
     vault.save()?;
     store.set_vault_check(&key.store_check())?;
     Ok((key, recovery))
+}
+
+/// A new office: its vault first (a data key wrapped for the first admin and for a recovery
+/// key, saved before any data exists), then its store, encrypted from its first page and tied
+/// to the vault. A vault left by an earlier attempt that never made its store is replaced.
+pub(crate) fn create_encrypted(
+    dir: &DataDir,
+    admin: &str,
+    password: &SecretString,
+) -> Result<(SqliteStore, DataKey, RecoveryKey)> {
+    let (mut vault, key, recovery) =
+        Vault::create(dir, admin, password, &Policy::default().sign_in)?;
+    vault.save()?;
+    let mut store = SqliteStore::open_encrypted(&dir.db_path(), &key.store_key())?;
+    // A policy file of an older version in the folder may set other lockout rules.
+    let rules = Policy::of_office(&store, dir)?.sign_in;
+    vault.set_lockout(&rules);
+    vault.save()?;
+    store.set_vault_check(&key.store_check())?;
+    Ok((store, key, recovery))
+}
+
+/// Remove the embedded store's files (a store never used, being made again).
+pub(crate) fn remove_store_files(dir: &DataDir) -> Result<()> {
+    let db = dir.db_path();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(&name) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::io("cannot remove", name, e));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The vault of an office signed in with its data key: [`Error::NoVault`] for an office not
@@ -251,7 +330,7 @@ pub fn recover_operator(
     crate::passwords::check_new(new_password)?;
     let mut vault = Vault::load(&dir)?;
     let key = vault.unlock_with_recovery(&recovery)?;
-    let mut store = open_unlocked(&dir, &key)?;
+    let mut store = open_unlocked_any(&dir, &key)?;
     let now = now();
     let hash = store.password_verifier(new_password)?;
     let ev = event(

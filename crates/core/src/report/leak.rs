@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Lang;
+use super::device::DeviceLoss;
 use super::html::{self, esc, jdate, jdate_opt, jdatetime, nw, opt, thousands};
 use super::{fields_label, method_label, work_type_label};
 use crate::handover::{Encryption, Method};
@@ -59,6 +60,9 @@ pub struct LeakQuery {
     pub keys_lost: bool,
     /// The day the office became aware (YYYY-MM-DD; default today).
     pub aware_on: Option<String>,
+    /// An office PC or medium holding this data folder was lost (instead of handovers): whose
+    /// data was on it, and whether its encryption exempts it ([`DeviceLoss`]).
+    pub lost_device: bool,
 }
 
 /// How a handover's data was protected while outside the office.
@@ -250,6 +254,8 @@ pub struct LeakReport {
     pub deadlines: LeakDeadlines,
     /// The people to write to (those with unprotected data), by customer id.
     pub notification_list: Vec<NotificationEntry>,
+    /// A lost PC or medium: what was on it and the reasoning (with `lost_device`).
+    pub device: Option<DeviceLoss>,
     /// The ledger entry that recorded the report, once recorded.
     #[ts(type = "number | null")]
     pub ledger_seq: Option<u64>,
@@ -262,6 +268,8 @@ pub(crate) struct LeakInput<'a> {
     pub generated_at: String,
     /// One row per customer per handover concerned.
     pub rows: &'a [ProvisionRow],
+    /// A lost device: what was found on it, and the customers in its register.
+    pub device: Option<(DeviceLoss, Vec<Customer>)>,
 }
 
 /// Build the report; `register` looks a customer up for names and addresses.
@@ -270,8 +278,14 @@ pub(crate) fn build_leak_report(
     register: &mut dyn FnMut(&str) -> Result<Option<Customer>>,
 ) -> Result<LeakReport> {
     let q = input.query;
-    let handovers = handovers_concerned(input.rows, q.keys_lost);
-    let customers = customers_concerned(input.rows, &handovers);
+    let (handovers, customers) = match &input.device {
+        Some((loss, on_device)) => (Vec::new(), device_customers(on_device, loss.exempt)),
+        None => {
+            let handovers = handovers_concerned(input.rows, q.keys_lost);
+            let customers = customers_concerned(input.rows, &handovers);
+            (handovers, customers)
+        }
+    };
     let field_counts: Vec<FieldCount> = Field::ALL
         .into_iter()
         .map(|f| FieldCount {
@@ -323,8 +337,30 @@ pub(crate) fn build_leak_report(
         report_required,
         deadlines,
         notification_list,
+        device: input.device.as_ref().map(|(loss, _)| loss.clone()),
         ledger_seq: None,
     })
+}
+
+/// Everyone in the register of a lost device, with the fields it held of theirs; exposed
+/// unless the device's encryption exempts it.
+fn device_customers(on_device: &[Customer], exempt: bool) -> Vec<AffectedCustomer> {
+    let mut out: Vec<AffectedCustomer> = on_device
+        .iter()
+        .map(|c| {
+            let fields: Vec<Field> = Field::ALL.into_iter().filter(|f| c.has(*f)).collect();
+            AffectedCustomer {
+                customer_id: c.customer_id.clone(),
+                name: c.name.clone(),
+                exposed: !exempt,
+                exposed_fields: if exempt { Vec::new() } else { fields.clone() },
+                fields,
+                handover_ids: Vec::new(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.customer_id.cmp(&b.customer_id));
+    out
 }
 
 /// The handovers of the rows, oldest first, each with its protection and whether the
@@ -430,8 +466,16 @@ pub fn leak_report_html(r: &LeakReport) -> String {
     b.push_str(&facts(r));
     b.push_str("<h2>1. 個人情報保護委員会への報告の要否</h2>\n");
     b.push_str(&triggers(r));
-    b.push_str("<h2>2. 対象の引渡し</h2>\n");
-    b.push_str(&handovers_table(r));
+    match &r.device {
+        Some(d) => {
+            b.push_str("<h2>2. 紛失した端末・媒体</h2>\n");
+            b.push_str(&device_section(d));
+        }
+        None => {
+            b.push_str("<h2>2. 対象の引渡し</h2>\n");
+            b.push_str(&handovers_table(r));
+        }
+    }
     b.push_str("<h2>3. 項目別の人数</h2>\n");
     let rows: Vec<Vec<String>> = r
         .field_counts
@@ -459,6 +503,23 @@ pub fn leak_report_html(r: &LeakReport) -> String {
          期限は事態を知った日の翌日から数えています。</p>\n",
     );
     html::page("漏えい等事案 対象者一覧", "取扱注意", &b)
+}
+
+/// A lost PC or medium: the reasoning, line by line, and the conclusion.
+fn device_section(d: &DeviceLoss) -> String {
+    let mut b = String::from("<ul class=\"reasons\">\n");
+    for reason in &d.reasons {
+        b.push_str(&format!("<li>{}</li>\n", esc(&reason.label(Lang::Ja))));
+    }
+    b.push_str("</ul>\n");
+    b.push_str(&format!(
+        "<p><strong>{}</strong></p>\n",
+        match d.exempt {
+            true => "暗号化による除外: あり（端末のデータは高度な暗号化等の措置が講じられ、鍵は端末と別に保管されています）",
+            false => "暗号化による除外: なし（端末のデータを読めるおそれがあります）",
+        }
+    ));
+    b
 }
 
 /// What the report is about: the day of awareness, the handovers, the people, the judgements.
@@ -681,6 +742,7 @@ mod tests {
                 aware_on: "2026-11-23".parse().unwrap(),
                 generated_at: "2026-11-23T00:00:00Z".into(),
                 rows,
+                device: None,
             },
             &mut |_| Ok(None),
         )

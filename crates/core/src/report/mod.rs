@@ -10,6 +10,7 @@
 
 mod csv;
 mod customer;
+mod device;
 mod html;
 mod leak;
 mod overdue;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use customer::{CustomerReport, CustomerSummary, RecipientInfo, customer_report_html};
+pub use device::{DeviceLoss, DeviceReason};
 pub use leak::{
     AffectedCustomer, FieldCount, LeakDeadlines, LeakHandover, LeakQuery, LeakReport, LeakTriggers,
     NotificationEntry, Protection, REPORT_THRESHOLD_PEOPLE, leak_report_html,

@@ -227,6 +227,21 @@ fn leak_summary(r: &LeakReport, lang: Lang) -> Table {
         ],
     ];
     summary.extend(deadline_rows(r, lang));
+    if let Some(d) = &r.device {
+        summary.push(vec![
+            t(
+                "紛失した端末・媒体: 暗号化による除外",
+                "Lost device: encryption exemption",
+            ),
+            yes_no(d.exempt, lang),
+        ]);
+        for reason in &d.reasons {
+            summary.push(vec![
+                t("判断の理由", "Reasoning"),
+                Cell::text(&reason.label(lang)),
+            ]);
+        }
+    }
     if r.keys_lost {
         summary.push(vec![
             t(

@@ -18,7 +18,8 @@ pub use ledger::{
     VerifyReport, verify_chain,
 };
 pub use postgres::PgStore;
-pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+pub(crate) use sqlite::apply_key;
+pub use sqlite::{FileKind, SCHEMA_VERSION, SqliteStore, StoreKey, file_kind};
 
 use age::secrecy::SecretString;
 

@@ -255,16 +255,43 @@ fn a_plan_of_many_chunks_round_trips_and_a_cut_at_a_chunk_boundary_is_refused() 
     assert_eq!(e.code(), "floor_plan_changed", "{e}");
 }
 
-/// An office as the previous version left it: plans and key files in clear, then a vault
-/// (its first admin) — what [`ops::encrypt_office_files`] converts.
+/// An office whose floor plans and key files lie in clear while its store is encrypted — what
+/// [`ops::encrypt_office_files`] converts: the previous version's office
+/// (`tests/fixtures/previous-version-office`), its store alone encrypted with the key from its
+/// vault, as a peer would do it.
 fn office_with_plaintext_files() -> TestOffice {
-    let mut t = TestOffice::initialized();
-    import_with_plans(&mut t, &plans_dir());
-    let data = t.data();
-    let TestOffice { tmp, office } = t;
-    drop(office);
-    let (office, _) = ops::init_admin(DataDir::new(data), ADMIN, &password(PASSWORD)).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(
+        &support::repo_root().join("tests/fixtures/previous-version-office/data"),
+        &data,
+    );
+    let dir = DataDir::new(&data);
+    let vault = handover_core::vault::Vault::load(&dir).unwrap();
+    let handover_core::vault::Unlock::Key(key) = vault.unlock(ADMIN, &password(PASSWORD)).unwrap()
+    else {
+        panic!("the fixture's admin unlocks its vault");
+    };
+    let copy = data.join("encrypted.sqlite3");
+    let plain = handover_core::store::SqliteStore::open(&dir.db_path()).unwrap();
+    plain
+        .export_encrypted_and_close(&copy, &key.store_key())
+        .unwrap();
+    std::fs::rename(&copy, dir.db_path()).unwrap();
+    let office = ops::sign_in(dir, ADMIN, &password(PASSWORD)).unwrap();
     TestOffice { tmp, office }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
 }
 
 fn plaintext_left(t: &TestOffice) -> Vec<PathBuf> {
@@ -341,7 +368,7 @@ fn a_conversion_killed_after_the_rename_or_mid_overwrite_finishes_when_run_again
 #[test]
 fn a_plaintext_plan_damaged_before_the_conversion_is_left_and_reported() {
     let t = office_with_plaintext_files();
-    let plan = t.customer("T001").floor_plan.unwrap();
+    let plan = t.customer("T002").floor_plan.unwrap();
     let plain = t.data().join("floor_plans").join(plan.file_name());
     let mut bytes = std::fs::read(&plain).unwrap();
     let at = bytes.len() - 1;
@@ -423,20 +450,12 @@ fn values_of(c: &handover_core::register::Customer) -> Vec<String> {
     .collect()
 }
 
-/// The files to scan under `dir`: all of them but the embedded store.
+/// The files to scan under `dir`: all of them, the embedded store (SQLCipher) included.
 fn scanned_files(dir: &Path) -> Vec<PathBuf> {
     if !dir.exists() {
         return Vec::new();
     }
     files_under(dir)
-        .into_iter()
-        // SQLCIPHER: remove this exclusion
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("handover.sqlite3"))
-        })
-        .collect()
 }
 
 fn office_at_time(t: TestOffice, at: &str) -> TestOffice {

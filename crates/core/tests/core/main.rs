@@ -27,6 +27,7 @@ mod retention;
 mod shared_store;
 mod sign_in;
 mod store_contract;
+mod store_encryption;
 mod supervision;
 mod support;
 mod usage;

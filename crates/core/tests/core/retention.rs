@@ -163,10 +163,10 @@ impl World {
     }
 }
 
-/// Edit the store the way someone with the file would (foreign keys are not enforced by the
-/// stock `sqlite3` tool either).
+/// Edit the store the way someone with the file (and, when it is encrypted at rest, the key)
+/// would (foreign keys are not enforced by the stock `sqlite3` tool either).
 pub(crate) fn sql(data: &Path, statements: &str) {
-    let conn = Connection::open(data.join("handover.sqlite3")).unwrap();
+    let conn = support::raw_connection(data);
     conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
     conn.execute_batch(statements).unwrap();
 }

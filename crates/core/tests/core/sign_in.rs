@@ -381,7 +381,17 @@ fn an_office_from_before_sign_in_gets_its_admin_and_keeps_its_data_and_history()
             .iter()
             .map(|e| e.kind.as_str())
             .collect::<Vec<_>>(),
-        ["operator.added", "operator.signed_in"]
+        [
+            "operator.added",
+            "operator.signed_in",
+            "office.encrypted_at_rest"
+        ]
+    );
+    // The admin's data key encrypted the old store at once.
+    let db = DataDir::new(&data).db_path();
+    assert_eq!(
+        handover_core::store::file_kind(&db).unwrap(),
+        handover_core::store::FileKind::Encrypted
     );
     assert!(ops::customers(&office, "", None).unwrap().len() > 1);
     ops::verify_ledger(&office).expect("the chain and derived tables verify");

@@ -244,3 +244,22 @@ pub fn request_input(
         note: note.map(Into::into),
     }
 }
+
+/// A connection of SQLite's own to the store in `data`, as a peer tool opens it: with the store
+/// key when the office is encrypted at rest (unlocked by [`ADMIN`]'s [`PASSWORD`]).
+pub fn raw_connection(data: &Path) -> rusqlite::Connection {
+    let dir = DataDir::new(data);
+    let conn = rusqlite::Connection::open(dir.db_path()).unwrap();
+    if handover_core::vault::Vault::exists(&dir) {
+        let vault = handover_core::vault::Vault::load(&dir).unwrap();
+        let handover_core::vault::Unlock::Key(key) =
+            vault.unlock(ADMIN, &password(PASSWORD)).unwrap()
+        else {
+            panic!("{ADMIN}'s password unlocks the vault");
+        };
+        let literal = key.store_key().to_sqlcipher_literal();
+        conn.execute_batch(&format!("PRAGMA key = \"{}\";", literal.as_str()))
+            .unwrap();
+    }
+    conn
+}

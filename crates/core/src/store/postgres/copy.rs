@@ -44,16 +44,20 @@ pub struct Copied {
     pub floor_plans: u64,
 }
 
-/// Copy the embedded store `db` (opened read-only, in one read transaction: one consistent
-/// state) into the freshly created schema over `c`.
+/// Copy the embedded store `db` (opened read-only with its `key` if encrypted, in one read
+/// transaction: one consistent state) into the freshly created schema over `c`.
 pub(super) fn from_sqlite(
     c: &mut Client,
     loc: &str,
     db: &Path,
+    key: Option<&crate::store::StoreKey>,
     plans: &crate::register::PlanFiles,
 ) -> Result<Copied> {
     let mut src = rusqlite::Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| source_err(db, &e))?;
+    if let Some(key) = key {
+        crate::store::apply_key(&src, key).map_err(|e| source_err(db, &e))?;
+    }
     let tx = src.transaction().map_err(|e| source_err(db, &e))?;
     let mut copied = Copied::default();
     for table in TABLES {

@@ -247,18 +247,20 @@ impl PgStore {
         self.client.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// [`PgStore::init`], filled with a one-PC office's store (`db`, its floor plans in
-    /// `plans`, read in whichever form they are kept) in the same transaction: see [`copy`].
+    /// [`PgStore::init`], filled with a one-PC office's store (`db`, opened with its SQLCipher
+    /// `key` when it is encrypted; its floor plans in `plans`, read in whichever form they are
+    /// kept) in the same transaction: see [`copy`].
     pub fn init_from_sqlite(
         target: &Target,
         password: Option<&age::secrecy::SecretString>,
         db: &std::path::Path,
+        key: Option<&crate::store::StoreKey>,
         plans: &crate::register::PlanFiles,
     ) -> Result<(PgStore, copy::Copied)> {
         let mut client = target.connect(password)?;
         let mut copied = None;
         schema::create_then(&mut client, &target.location(), |c, loc| {
-            copied = Some(copy::from_sqlite(c, loc, db, plans)?);
+            copied = Some(copy::from_sqlite(c, loc, db, key, plans)?);
             Ok(())
         })?;
         let store = PgStore::over(client, target);

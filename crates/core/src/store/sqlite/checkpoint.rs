@@ -7,7 +7,7 @@
 //! p99 of recording a handover. Here the store's own connection never checkpoints; a thread
 //! with a connection of its own runs a PASSIVE checkpoint (which never blocks the writer or
 //! readers) whenever the log has grown past [`CHECKPOINT_AT`], checking every
-//! [`POLL`]. When the store closes, the thread stops first, and SQLite checkpoints on closing
+//! [`POLL`]; on an encrypted store it holds the key too. When the store closes, the thread stops first, and SQLite checkpoints on closing
 //! the last connection as usual.
 
 use std::path::Path;
@@ -33,8 +33,11 @@ pub(super) struct Checkpointer {
 impl Checkpointer {
     /// Start it for the database at `path`; `None` if it cannot (then the caller keeps
     /// SQLite's automatic checkpoints).
-    pub(super) fn start(path: &Path) -> Option<Checkpointer> {
+    pub(super) fn start(path: &Path, key: Option<&super::StoreKey>) -> Option<Checkpointer> {
         let conn = rusqlite::Connection::open(path).ok()?;
+        if let Some(key) = key {
+            super::cipher::apply_key(&conn, key).ok()?;
+        }
         conn.busy_timeout(Duration::from_secs(5)).ok()?;
         let wal = {
             let mut name = path.as_os_str().to_owned();

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 mod approvals;
 mod checkpoint;
+mod cipher;
 mod contractors;
 mod customers;
 mod derived;
@@ -23,6 +24,8 @@ mod supervision;
 mod usage;
 mod vault;
 
+pub(crate) use cipher::apply_key;
+pub use cipher::{FileKind, StoreKey, file_kind};
 use ledger::{head_in, walk_entries};
 use migrate::MIGRATIONS;
 pub use migrate::SCHEMA_VERSION;
@@ -65,18 +68,55 @@ impl SqliteStore {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
     ///
     /// Refuses a store written by a newer Handover rather than guessing at its schema.
+    ///
+    /// A plain store: for an office not encrypted at rest (tests, benchmarks, an office made
+    /// before issue 14 until it is converted). The encrypted store of an office (a vault file
+    /// beside it) is refused ([`Error::StoreEncrypted`]): it opens only with its key
+    /// ([`SqliteStore::open_encrypted`]).
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, None)
+    }
+
+    /// Open (creating if needed, encrypted) the store at `path` with its SQLCipher `key`, and
+    /// bring its schema up to date. A key that is not the file's is refused
+    /// ([`Error::StoreKeyWrong`]) and a plain file is refused ([`Error::StoreNotEncrypted`]):
+    /// it is converted, with the user's consent, by [`crate::ops::encrypt_office`].
+    pub fn open_encrypted(path: &Path, key: &StoreKey) -> Result<Self> {
+        Self::open_with(path, Some(key))
+    }
+
+    fn open_with(path: &Path, key: Option<&StoreKey>) -> Result<Self> {
         let err = |source| Error::store(path.display(), source);
+        let kind = file_kind(path).map_err(|e| Error::io("cannot read", path, e))?;
+        // A file that is not plain SQLite beside a vault is the office's encrypted store; with
+        // no vault it may be anything, and SQLite says what it is not.
+        let vault_beside = path.with_file_name(crate::vault::FILE_NAME).exists();
+        match (kind, key) {
+            (FileKind::Encrypted, None) if vault_beside => {
+                return Err(Error::StoreEncrypted(path.display().to_string()));
+            }
+            (FileKind::Plain, Some(_)) => {
+                return Err(Error::StoreNotEncrypted(path.display().to_string()));
+            }
+            _ => {}
+        }
         let mut conn = Connection::open(path).map_err(err)?;
+        if let Some(key) = key {
+            cipher::apply_key(&conn, key).map_err(err)?;
+        }
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
         // Every statement the store runs stays prepared (the default 16 evict each other).
         conn.set_prepared_statement_cache_capacity(64);
         // Check the version before anything writes to the file: a store from a newer Handover
-        // is left exactly as it is (not even switched to WAL).
+        // is left exactly as it is (not even switched to WAL). On an encrypted store this is
+        // also the first read, where a wrong key shows.
         let version: u32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(err)?;
+            .map_err(|e| match cipher::is_not_a_database(&e) && key.is_some() {
+                true => Error::StoreKeyWrong(path.display().to_string()),
+                false => err(e),
+            })?;
         if version > SCHEMA_VERSION {
             return Err(Error::StoreTooNew {
                 location: path.display().to_string(),
@@ -103,7 +143,7 @@ impl SqliteStore {
             tx.commit().map_err(err)?;
         }
         // Checkpoints run on a thread of their own, not inside a commit (see checkpoint.rs).
-        let checkpointer = checkpoint::Checkpointer::start(path);
+        let checkpointer = checkpoint::Checkpointer::start(path, key);
         if checkpointer.is_some() {
             conn.execute_batch(&format!(
                 "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {};",

@@ -27,6 +27,7 @@ mod shared_store;
 mod sign_in;
 mod store_contract;
 mod supervision;
+mod supervision_race;
 mod support;
 mod usage;
 mod vault;

@@ -2,6 +2,7 @@
 
 use handover_core::ops::{self, ReceiptInput};
 use handover_core::receipt::ReceiptKind;
+use handover_core::report::Lang;
 
 use crate::args::receipts::{ImportReceiptArgs, MakeReceiptArgs, ReceiptCmd};
 use crate::{open, print_json};
@@ -38,8 +39,13 @@ fn make(kind: ReceiptKind, a: &MakeReceiptArgs) -> anyhow::Result<()> {
     for f in &r.deleted {
         errln!("deleted {f}");
     }
+    let lang = crate::failure::lang();
     for f in &r.not_deleted {
-        errln!("not deleted {}: {}", f.path, f.reason);
+        let why = f.reason.text(lang);
+        match lang {
+            Lang::Ja => errln!("削除できなかったもの {}: {why}", f.path),
+            Lang::En => errln!("not deleted {}: {why}", f.path),
+        }
     }
     if kind == ReceiptKind::Destroyed {
         errln!(

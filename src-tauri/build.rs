@@ -76,6 +76,7 @@ const COMMANDS: &[&str] = &[
     "receipts_import",
     "handovers_receipts",
     "bundle_close",
+    "plugin_prompt_answer",
     "qr_svg",
     "customers_page",
     "handover_contractors",

@@ -677,6 +677,13 @@ export const en: Dict = {
   rcEvidence: (by: string, deleted: number) => `${by}, ${deleted} file(s) deleted`,
   rcNotDeletedCount: (n: number) => `${n} not deleted`,
   rcReceivedOn: (d: string) => `received ${d}`,
+  ppTitle: "Key on hardware (YubiKey…)",
+  ppWorking: "Waiting for the key…",
+  ppHide: "Hide",
+  ppNoEcho: "What you type is not shown.",
+  ppOk: "OK",
+  ppCancel: "Cancel",
+  ppNo: "No",
 
   // ── Usage log ──
   tabUsage: "Record of use",

@@ -712,6 +712,14 @@ export const ja = {
   rcEvidence: (by: string, deleted: number) => `${by}・削除 ${deleted} 件`,
   rcNotDeletedCount: (n: number) => `削除できなかったもの ${n} 件`,
   rcReceivedOn: (d: string) => `${d} 受領`,
+  // A key on hardware (age plugin) asking through the window.
+  ppTitle: "ハードウェア鍵（YubiKey など）",
+  ppWorking: "鍵の操作を待っています…",
+  ppHide: "閉じる",
+  ppNoEcho: "入力した文字は表示されません。",
+  ppOk: "OK",
+  ppCancel: "やめる",
+  ppNo: "いいえ",
 
   // ── Usage log ──
   tabUsage: "操作記録",

@@ -16,6 +16,37 @@ type KeyKind = "file" | "passphrase";
 const OTHER = "";
 
 /**
+ * The office signing key typed or chosen, checked by the core. Only the newest check speaks: an
+ * older one answering late (a key typed in two goes) must not put its verdict beside the newer
+ * one's.
+ */
+function useTrustCheck() {
+  const [trustText, setTrustText] = useState("");
+  const trustInput = useRef<HTMLInputElement>(null);
+  const [trust, setTrust] = useState<TrustCheck | null>(null);
+  const [trustError, setTrustError] = useState<unknown>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const trustChecks = useRef(0);
+  const checkTrust = (text: string) => {
+    const n = ++trustChecks.current;
+    setTrust(null);
+    setTrustError(null);
+    setConfirmed(false);
+    if (!text.trim()) return;
+    api.trustCheck(text).then(
+      (c) => {
+        if (n !== trustChecks.current) return;
+        setTrust(c);
+        setTrustText(c.key.signingKey);
+        if (trustInput.current) trustInput.current.value = c.key.signingKey;
+      },
+      (e) => n === trustChecks.current && setTrustError(e),
+    );
+  };
+  return { trustText, setTrustText, trustInput, trust, trustError, confirmed, setConfirmed, checkTrust };
+}
+
+/**
  * Contractor mode: open a bundle with one's own key and a trusted office key, see what was
  * verified, the customers and floor plans (from memory), print the work list, export.
  */
@@ -29,11 +60,7 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
   const [passphrase, setPassphrase] = useState("");
   const [pins, setPins] = useState<PinnedKey[]>([]);
   const [pinChoice, setPinChoice] = useState(OTHER);
-  const [trustText, setTrustText] = useState("");
-  const trustInput = useRef<HTMLInputElement>(null);
-  const [trust, setTrust] = useState<TrustCheck | null>(null);
-  const [trustError, setTrustError] = useState<unknown>(null);
-  const [confirmed, setConfirmed] = useState(false);
+  const { trustText, setTrustText, trustInput, trust, trustError, confirmed, setConfirmed, checkTrust } = useTrustCheck();
   const [view, setView] = useState<BundleView | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -54,17 +81,6 @@ export function OpenBundle({ initialBundle }: { initialBundle?: string } = {}) {
   const trustOk = pinChoice !== OTHER || (!!trust && (!!trust.pinned || confirmed));
   const keyOk = keyKind === "file" ? !!keyFile : passphrase.length > 0;
 
-  const checkTrust = (text: string) => {
-    setTrust(null);
-    setTrustError(null);
-    setConfirmed(false);
-    if (!text.trim()) return;
-    api.trustCheck(text).then((c) => {
-      setTrust(c);
-      setTrustText(c.key.signingKey);
-      if (trustInput.current) trustInput.current.value = c.key.signingKey;
-    }, setTrustError);
-  };
   const chooseBundle = async () => {
     const p = await open({ title: tr.obBundle, filters: [{ name: "age", extensions: ["age", "txt"] }] }).catch(setError);
     if (p) setBundle(p);

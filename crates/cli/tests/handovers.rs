@@ -670,9 +670,20 @@ fn a_destruction_receipt_says_what_it_could_not_delete_in_the_terminals_language
     for (locale, says) in [
         (
             "ja_JP.UTF-8",
-            "削除できなかったもの customers.json: 見つかりませんでした",
+            [
+                "の廃棄証明（",
+                "削除しました customers.csv",
+                "削除できなかったもの customers.json: 見つかりませんでした",
+            ],
         ),
-        ("C", "not deleted customers.json: not found"),
+        (
+            "C",
+            [
+                "destroyed receipt for HO-",
+                "deleted customers.csv",
+                "not deleted customers.json: not found",
+            ],
+        ),
     ] {
         let work = tmp.path().join(format!("work-{locale}"));
         let opened = open_cmd(&data, &bundle, &work).output().unwrap();
@@ -706,7 +717,21 @@ fn a_destruction_receipt_says_what_it_could_not_delete_in_the_terminals_language
         .unwrap();
         let stderr = String::from_utf8_lossy(&made.stderr);
         assert!(made.status.success(), "{stderr}");
-        assert!(stderr.contains(says), "{locale}: {stderr}");
+        for line in says {
+            assert!(stderr.contains(line), "{locale}: {stderr}");
+        }
         assert!(!work.join("customers.csv").exists() && receipt.exists());
     }
+    // The office reads the import in its terminal's language too.
+    let receipt = tmp.path().join("r-ja_JP.UTF-8.age");
+    let imported = handover(&data, &["receipt", "import", receipt.to_str().unwrap()])
+        .env("LC_ALL", "ja_JP.UTF-8")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(" 廃棄（架空次郎、台帳の記録 ") && stdout.contains("、引き渡しを完了）"),
+        "{stdout}"
+    );
 }

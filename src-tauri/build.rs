@@ -78,6 +78,7 @@ const COMMANDS: &[&str] = &[
     "receipts_import",
     "handovers_receipts",
     "bundle_close",
+    "plugin_prompt_answer",
     "qr_svg",
     "customers_page",
     "handover_contractors",

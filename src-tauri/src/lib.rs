@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod options;
+pub mod prompts;
 pub mod shell;
 pub mod state;
 pub mod update;
@@ -176,6 +177,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::receipts::receipts_import,
         commands::receipts::handovers_receipts,
         commands::contractor_side::bundle_close,
+        commands::contractor_side::plugin_prompt_answer,
         commands::contractor_side::qr_svg,
         commands::customer_pages::customers_page,
         commands::wizard::handover_contractors,

@@ -4,7 +4,7 @@
 //! The core knows nothing of this.
 
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 use age::secrecy::SecretString;
 use handover_core::DataDir;
@@ -13,6 +13,7 @@ use handover_core::refusal::{Refusal, SharedProblem};
 
 use crate::config::ConfigFile;
 use crate::error::{CmdResult, IpcError};
+use crate::prompts::PromptBoard;
 use crate::viewing::ViewSession;
 
 /// Where the data directory, or the store, came from (shown in Settings).
@@ -58,6 +59,8 @@ pub struct AppState {
     pub session: Mutex<Option<ViewSession>>,
     /// The register search behind the table (index and last matches).
     pub search: Mutex<CustomerSearch>,
+    /// A key on hardware's questions waiting for the window's answer.
+    pub prompts: Arc<PromptBoard>,
 }
 
 fn poisoned() -> IpcError {
@@ -143,6 +146,7 @@ impl AppState {
             config_problem,
             session: Mutex::new(None),
             search: Mutex::new(CustomerSearch::new()),
+            prompts: Arc::new(PromptBoard::default()),
         })
     }
 

@@ -3,10 +3,12 @@
 //! is opened or the view is closed.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use age::secrecy::SecretString;
 use handover_core::bundle::{InMemoryFiles, OpenKey};
 use handover_core::ops;
+use handover_core::plugins::PluginPrompts;
 
 use crate::error::CmdResult;
 
@@ -24,11 +26,12 @@ pub enum KeySource {
 }
 
 impl KeySource {
-    /// The key, read again (an identity file is not kept in memory between uses).
-    pub fn open_key(&self) -> CmdResult<OpenKey> {
+    /// The key, read again (an identity file is not kept in memory between uses); a key on
+    /// hardware asks its PIN through `prompts` (the window).
+    pub fn open_key(&self, prompts: Arc<dyn PluginPrompts>) -> CmdResult<OpenKey> {
         Ok(match self {
             KeySource::Identity { path, passphrase } => {
-                ops::contractor_key(Some(path), passphrase.as_ref(), None)?
+                ops::contractor_key_with(Some(path), passphrase.as_ref(), None, prompts)?
             }
             KeySource::Passphrase(p) => ops::contractor_key(None, None, Some(p.clone()))?,
         })

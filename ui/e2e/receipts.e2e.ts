@@ -3,7 +3,7 @@
 // what it exported and saves the destruction receipt through the (test-answered) save dialog;
 // the office imports the receipts in the app and the handover closes with the evidence. A
 // receipt with one byte changed is refused with its reason, and nothing is recorded.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { errorHeadline } from "../src/i18n";
@@ -66,9 +66,15 @@ async function contractorSide(app: App, bundle: string, trust: string, out: stri
   expect(await app.byId("destroy-now").isEnabled()).toBe(false);
   await app.click("destroy-confirm");
   await app.type("destroy-note", "印刷物はシュレッダーで廃棄");
+  // One exported file already deleted by hand: the receipt says so, by its code, in the
+  // window's language.
+  rmSync(join(out, "customers.json"));
   app.answerDialog("save_file", destroyed);
   await app.click("destroy-now");
   await app.waitForText("receipt-done", (s) => s.includes(destroyed));
+  const notDeleted = await app.text("receipt-not-deleted");
+  expect(notDeleted).toContain("customers.json");
+  expect(notDeleted).toContain("見つかりませんでした");
   // The bundle's view is closed (its plaintext gone from the window) and its files deleted.
   expect(await app.byId("verified").isExisting()).toBe(false);
   expect(existsSync(join(out, "customers.csv"))).toBe(false);

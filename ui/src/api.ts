@@ -193,6 +193,8 @@ export const api = {
   bundleFloorPlan: (entry: string) => invoke<ArrayBuffer>("bundle_floor_plan", { entry }),
   bundleExport: (out: string) => invoke<ExportResult>("bundle_export", { out }),
   bundleClose: () => invoke<void>("bundle_close"),
+  /** Answer a key on hardware's question (its PIN; null: cancel); false if it no longer waits. */
+  pluginAnswer: (id: number, answer: string | null) => invoke<boolean>("plugin_prompt_answer", { id, answer }),
   /** The folders this app exported the open bundle into (what 廃棄 deletes). */
   bundleExtractions: () => invoke<string[]>("bundle_extractions"),
   /** A received or destruction receipt for the open bundle (a destruction closes it). */

@@ -18,6 +18,7 @@ import { Ledger } from "./views/Ledger";
 import { Locked } from "./views/Locked";
 import { MyKey } from "./views/MyKey";
 import { OpenBundle } from "./views/OpenBundle";
+import { PluginPromptDialog } from "./views/PluginPromptDialog";
 import { Register } from "./views/Register";
 import { Requests } from "./views/Requests";
 import { Approvals, ApprovalsLabel } from "./views/Approvals";
@@ -152,6 +153,7 @@ export function App() {
         )}
         </div>
       </main>
+      <PluginPromptDialog />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 use handover_core::ops::{self, ReceiptInput};
 use handover_core::receipt::ReceiptKind;
+use handover_core::report::Lang;
 
 use crate::args::receipts::{ImportReceiptArgs, MakeReceiptArgs, ReceiptCmd};
 use crate::{open, print_json};
@@ -27,27 +28,53 @@ fn make(kind: ReceiptKind, a: &MakeReceiptArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&made);
     }
-    let r = &made.receipt;
     outln!("{}", made.path);
-    errln!(
-        "{} receipt for {} ({} bytes): send this file to the office",
-        r.kind.id(),
-        r.handover_id,
-        made.size
-    );
+    said(&made, crate::failure::lang());
+    Ok(())
+}
+
+/// What a receipt made says to the contractor, in the terminal's language (stderr; stdout has
+/// only the file's path).
+fn said(made: &ops::ReceiptMade, lang: Lang) {
+    let r = &made.receipt;
+    let (id, size) = (&r.handover_id, made.size);
+    match (lang, r.kind) {
+        (Lang::Ja, ReceiptKind::Received) => {
+            errln!("{id} の受領証（{size} バイト）: このファイルを事務所に送ってください")
+        }
+        (Lang::Ja, ReceiptKind::Destroyed) => {
+            errln!("{id} の廃棄証明（{size} バイト）: このファイルを事務所に送ってください")
+        }
+        (Lang::En, kind) => errln!(
+            "{} receipt for {id} ({size} bytes): send this file to the office",
+            kind.id()
+        ),
+    }
     for f in &r.deleted {
-        errln!("deleted {f}");
+        match lang {
+            Lang::Ja => errln!("削除しました {f}"),
+            Lang::En => errln!("deleted {f}"),
+        }
     }
     for f in &r.not_deleted {
-        errln!("not deleted {}: {}", f.path, f.reason);
+        let why = f.reason.text(lang);
+        match lang {
+            Lang::Ja => errln!("削除できなかったもの {}: {why}", f.path),
+            Lang::En => errln!("not deleted {}: {why}", f.path),
+        }
     }
-    if kind == ReceiptKind::Destroyed {
-        errln!(
-            "the app deletes only what it extracted: destroy printed copies, other copies and \
-             the bundle file yourself (say how with --note)"
-        );
+    if r.kind == ReceiptKind::Destroyed {
+        match lang {
+            Lang::Ja => errln!(
+                "アプリが削除するのは自分で取り出したファイルだけです。印刷物・ほかのコピー・引渡しファイル\
+                 そのものはご自身で廃棄してください（方法は --note に書けます）"
+            ),
+            Lang::En => errln!(
+                "the app deletes only what it extracted: destroy printed copies, other copies and \
+                 the bundle file yourself (say how with --note)"
+            ),
+        }
     }
-    Ok(())
 }
 
 fn import(cli: &crate::args::Cli, a: &ImportReceiptArgs) -> anyhow::Result<()> {
@@ -56,17 +83,31 @@ fn import(cli: &crate::args::Cli, a: &ImportReceiptArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&done);
     }
+    let lang = crate::failure::lang();
     for d in &done {
         let r = &d.receipt;
-        let closed = if d.closed { ", handover closed" } else { "" };
-        outln!(
-            "{}: {} on {} by {} (ledger entry {}{closed})",
-            r.handover_id,
-            r.kind.id(),
-            r.on,
-            r.by,
-            d.ledger_seq
-        );
+        let (id, on, by, seq) = (&r.handover_id, &r.on, &r.by, d.ledger_seq);
+        match lang {
+            Lang::Ja => {
+                let what = match r.kind {
+                    ReceiptKind::Received => "受領",
+                    ReceiptKind::Destroyed => "廃棄",
+                };
+                let closed = if d.closed {
+                    "、引き渡しを完了"
+                } else {
+                    ""
+                };
+                outln!("{id}: {on} {what}（{by}、台帳の記録 {seq}{closed}）");
+            }
+            Lang::En => {
+                let closed = if d.closed { ", handover closed" } else { "" };
+                outln!(
+                    "{id}: {} on {on} by {by} (ledger entry {seq}{closed})",
+                    r.kind.id()
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -654,3 +654,84 @@ fn a_contractor_changed_while_a_pack_waits_refuses_the_pack() {
     ];
     pack_raced_by(&change, "while this handover was being packed");
 }
+
+/// A destruction receipt says which extracted files it could not delete, and why, in the
+/// terminal's language: the receipt carries a code, which the CLI words (Japanese, then
+/// English), whatever language the contractor's system error would have been in.
+#[cfg(unix)]
+#[test]
+fn a_destruction_receipt_says_what_it_could_not_delete_in_the_terminals_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = small_office(tmp.path());
+    let bundle = tmp.path().join("b.age");
+    ok(&data, &one_customer_pack(&bundle));
+    let identity = fixtures().join("keys/test-contractor.agekey");
+    let trust = data.join("keys/office.signing.pub");
+    for (locale, says) in [
+        (
+            "ja_JP.UTF-8",
+            [
+                "の廃棄証明（",
+                "削除しました customers.csv",
+                "削除できなかったもの customers.json: 見つかりませんでした",
+            ],
+        ),
+        (
+            "C",
+            [
+                "destroyed receipt for HO-",
+                "deleted customers.csv",
+                "not deleted customers.json: not found",
+            ],
+        ),
+    ] {
+        let work = tmp.path().join(format!("work-{locale}"));
+        let opened = open_cmd(&data, &bundle, &work).output().unwrap();
+        assert!(
+            opened.status.success(),
+            "{}",
+            String::from_utf8_lossy(&opened.stderr)
+        );
+        std::fs::remove_file(work.join("customers.json")).unwrap();
+        let receipt = tmp.path().join(format!("r-{locale}.age"));
+        let made = handover(
+            &data,
+            &[
+                "receipt",
+                "destroyed",
+                bundle.to_str().unwrap(),
+                "--identity",
+                identity.to_str().unwrap(),
+                "--trust",
+                trust.to_str().unwrap(),
+                "--by",
+                "架空次郎",
+                "--extracted",
+                work.to_str().unwrap(),
+                "--out",
+                receipt.to_str().unwrap(),
+            ],
+        )
+        .env("LC_ALL", locale)
+        .output()
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&made.stderr);
+        assert!(made.status.success(), "{stderr}");
+        for line in says {
+            assert!(stderr.contains(line), "{locale}: {stderr}");
+        }
+        assert!(!work.join("customers.csv").exists() && receipt.exists());
+    }
+    // The office reads the import in its terminal's language too.
+    let receipt = tmp.path().join("r-ja_JP.UTF-8.age");
+    let imported = handover(&data, &["receipt", "import", receipt.to_str().unwrap()])
+        .env("LC_ALL", "ja_JP.UTF-8")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(" 廃棄（架空次郎、台帳の記録 ") && stdout.contains("、引き渡しを完了）"),
+        "{stdout}"
+    );
+}

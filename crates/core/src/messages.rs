@@ -890,6 +890,46 @@ impl PackWarning {
     }
 }
 
+impl crate::receipt::NotDeletedReason {
+    /// Why the file was not deleted, in `lang` (the CLI's words; the app words the same codes
+    /// in `ui/src/text`).
+    pub fn text(&self, lang: Lang) -> String {
+        use crate::receipt::NotDeletedReason as R;
+        let (ja, en) = match self {
+            R::NotFound => (
+                "見つかりませんでした（すでに削除済みか、このフォルダには展開されていません）",
+                "not found (deleted already, or never extracted there)",
+            ),
+            R::LinkedFolder => (
+                "途中のフォルダが別の場所へのリンクのため、たどらずに残しました",
+                "a folder on its way links elsewhere: not followed",
+            ),
+            R::NotPermitted => (
+                "削除する権限がありません（読み取り専用など）",
+                "not permitted (permissions, or a read-only disk)",
+            ),
+            R::IsAFolder => (
+                "ファイルではなくフォルダになっています",
+                "a folder stands where the file was",
+            ),
+            R::InUse => (
+                "ほかのプログラムが使用中です",
+                "another program has it open",
+            ),
+            R::Other { message } => {
+                return match lang {
+                    Lang::Ja => format!("削除できませんでした（システムの説明: {message}）"),
+                    Lang::En => format!("could not be deleted ({message})"),
+                };
+            }
+        };
+        match lang {
+            Lang::Ja => ja.into(),
+            Lang::En => en.into(),
+        }
+    }
+}
+
 /// The language of a terminal's messages from its locale variables, as the C library reads
 /// them: the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set and not empty decides;
 /// Japanese when it names `ja` (`ja_JP.UTF-8`, `ja`), English otherwise or when none is set.
@@ -1152,6 +1192,39 @@ mod tests {
                 .text(Lang::En)
                 .contains("by phone")
         );
+    }
+
+    #[test]
+    fn every_reason_a_file_was_not_deleted_reads_in_both_languages() {
+        use crate::receipt::NotDeletedReason as R;
+        let all = [
+            R::NotFound,
+            R::LinkedFolder,
+            R::NotPermitted,
+            R::IsAFolder,
+            R::InUse,
+            R::Other {
+                message: "Input/output error (os error 5)".into(),
+            },
+        ];
+        let mut seen = HashSet::new();
+        for r in &all {
+            let (ja, en) = (r.text(Lang::Ja), r.text(Lang::En));
+            assert!(ja.chars().any(|c| c > '\u{3000}'), "{r:?}: {ja}");
+            assert!(en.is_ascii() && !en.is_empty(), "{r:?}: {en}");
+            assert!(
+                seen.insert(ja) && seen.insert(en),
+                "{r:?} reads like another"
+            );
+        }
+        let other = &all[5];
+        for lang in [Lang::Ja, Lang::En] {
+            assert!(
+                other.text(lang).contains("os error 5"),
+                "{}",
+                other.text(lang)
+            );
+        }
     }
 
     /// Writes the app's copy of the table (as the ts-rs `export_bindings` tests write the

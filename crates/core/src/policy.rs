@@ -362,7 +362,17 @@ impl Policy {
     /// the default before the first one. A recorded policy that no longer passes the rules (a
     /// rule tightened by a newer version) is an error, never silently replaced.
     pub fn in_force(store: &dyn crate::store::Store) -> Result<Policy> {
-        let Some(entry) = store.newest_entry("policy.changed")? else {
+        Policy::of_entry(store.newest_entry(Policy::KIND)?)
+    }
+
+    /// The ledger kind of the entries that record the policy.
+    pub const KIND: &'static str = "policy.changed";
+
+    /// The policy recorded by `entry`, the newest [`Policy::KIND`] entry (read by whoever holds
+    /// the store: [`Policy::in_force`], or a pack's recording transaction); the default when
+    /// there is none.
+    pub fn of_entry(entry: Option<crate::store::LedgerEntry>) -> Result<Policy> {
+        let Some(entry) = entry else {
             return Ok(Policy::default());
         };
         let bad = |why: String| {

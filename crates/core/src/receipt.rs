@@ -82,8 +82,87 @@ pub enum ReceiptState {
 pub struct NotDeleted {
     /// The bundle entry (`customers.csv`, `floor_plans/C0001.png`).
     pub path: String,
-    /// Why (`not found`, the system's error).
-    pub reason: String,
+    /// Why: a code, worded in the reader's language by the CLI and the app
+    /// ([`NotDeletedReason::text`]).
+    pub reason: NotDeletedReason,
+}
+
+/// Why the contractor's app could not delete an extracted file. A code in the receipt (with the
+/// system's own words only where no code fits), so the office reads it in its language,
+/// whatever language the contractor's computer speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[ts(export)]
+pub enum NotDeletedReason {
+    /// It was not there (deleted by hand already, or never extracted to that folder).
+    NotFound,
+    /// A folder on its way is a link to elsewhere: not followed, so nothing outside the
+    /// folder the contractor named is deleted.
+    LinkedFolder,
+    /// The system did not allow it (permissions, a read-only disk).
+    NotPermitted,
+    /// A folder stands where the file was.
+    IsAFolder,
+    /// Another program has the file open.
+    InUse,
+    /// Anything else: the system's message, as it gave it.
+    Other {
+        /// The system's message.
+        message: String,
+    },
+}
+
+impl NotDeletedReason {
+    /// Why deleting a file failed with `e`.
+    pub fn of_io(e: &std::io::Error) -> NotDeletedReason {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::NotFound => NotDeletedReason::NotFound,
+            K::PermissionDenied | K::ReadOnlyFilesystem => NotDeletedReason::NotPermitted,
+            K::IsADirectory => NotDeletedReason::IsAFolder,
+            K::ResourceBusy => NotDeletedReason::InUse,
+            _ => NotDeletedReason::Other {
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// Receipts made before the reasons were typed said them in English; they still import and
+/// show (the two sentences the app wrote are read back as their codes, any other as the
+/// system's message).
+impl<'de> Deserialize<'de> for NotDeletedReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(tag = "code", rename_all = "snake_case", deny_unknown_fields)]
+        enum Coded {
+            NotFound,
+            LinkedFolder,
+            NotPermitted,
+            IsAFolder,
+            InUse,
+            Other { message: String },
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Coded(Coded),
+            Sentence(String),
+        }
+        Ok(match Wire::deserialize(d)? {
+            Wire::Coded(Coded::NotFound) => NotDeletedReason::NotFound,
+            Wire::Coded(Coded::LinkedFolder) => NotDeletedReason::LinkedFolder,
+            Wire::Coded(Coded::NotPermitted) => NotDeletedReason::NotPermitted,
+            Wire::Coded(Coded::IsAFolder) => NotDeletedReason::IsAFolder,
+            Wire::Coded(Coded::InUse) => NotDeletedReason::InUse,
+            Wire::Coded(Coded::Other { message }) => NotDeletedReason::Other { message },
+            Wire::Sentence(s) if s == "not found" => NotDeletedReason::NotFound,
+            Wire::Sentence(s) if s.starts_with("in a folder that is a link") => {
+                NotDeletedReason::LinkedFolder
+            }
+            Wire::Sentence(message) => NotDeletedReason::Other { message },
+        })
+    }
 }
 
 /// The receipt as the contractor made it.
@@ -345,10 +424,18 @@ mod tests {
             made_at: "2026-05-01T09:00:00Z".into(),
             by: "架空 次郎".into(),
             deleted: vec!["customers.csv".into(), "customers.json".into()],
-            not_deleted: vec![NotDeleted {
-                path: "floor_plans/C0001.png".into(),
-                reason: "not found".into(),
-            }],
+            not_deleted: vec![
+                NotDeleted {
+                    path: "floor_plans/C0001.png".into(),
+                    reason: NotDeletedReason::NotFound,
+                },
+                NotDeleted {
+                    path: "floor_plans/C0002.png".into(),
+                    reason: NotDeletedReason::Other {
+                        message: "Input/output error (os error 5)".into(),
+                    },
+                },
+            ],
             note: Some("印刷物はシュレッダーで廃棄".into()),
             nonce: "00".repeat(16),
         }
@@ -372,6 +459,56 @@ mod tests {
         bad[mid] = if bad[mid] == b'A' { b'B' } else { b'A' };
         assert!(unseal(&bad, &office).is_err());
         assert!(unseal(&vec![b'x'; MAX_RECEIPT_SIZE + 1], &office).is_err());
+    }
+
+    #[test]
+    fn not_deleted_reasons_are_codes_and_older_sentences_still_read() {
+        let coded = serde_json::to_string(&receipt().not_deleted).unwrap();
+        assert!(
+            coded.contains(r#""reason":{"code":"not_found"}"#),
+            "{coded}"
+        );
+        let back: Vec<NotDeleted> = serde_json::from_str(&coded).unwrap();
+        assert_eq!(back, receipt().not_deleted);
+        let older = r#"[{"path":"a","reason":"not found"},
+            {"path":"b","reason":"in a folder that is a link to elsewhere: not followed"},
+            {"path":"c","reason":"Permission denied (os error 13)"}]"#;
+        let read: Vec<NotDeletedReason> = serde_json::from_str::<Vec<NotDeleted>>(older)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.reason)
+            .collect();
+        assert_eq!(
+            read,
+            [
+                NotDeletedReason::NotFound,
+                NotDeletedReason::LinkedFolder,
+                NotDeletedReason::Other {
+                    message: "Permission denied (os error 13)".into()
+                }
+            ]
+        );
+        for bad in [r#"{"code":"gone"}"#, r#"{"code":"other"}"#, "7"] {
+            assert!(
+                serde_json::from_str::<NotDeletedReason>(bad).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn io_errors_become_reason_codes() {
+        use std::io::{Error as E, ErrorKind as K};
+        let of = |k: K| NotDeletedReason::of_io(&E::from(k));
+        assert_eq!(of(K::NotFound), NotDeletedReason::NotFound);
+        assert_eq!(of(K::PermissionDenied), NotDeletedReason::NotPermitted);
+        assert_eq!(of(K::ReadOnlyFilesystem), NotDeletedReason::NotPermitted);
+        assert_eq!(of(K::IsADirectory), NotDeletedReason::IsAFolder);
+        assert_eq!(of(K::ResourceBusy), NotDeletedReason::InUse);
+        assert!(matches!(
+            NotDeletedReason::of_io(&E::other("disk on fire")),
+            NotDeletedReason::Other { message } if message == "disk on fire"
+        ));
     }
 
     #[test]

@@ -299,6 +299,27 @@ impl Supervision {
                 .collect(),
         }
     }
+
+    /// The refusal a handover to `c` on `today` meets under `rule`: none while the policy only
+    /// warns or nothing is due, else [`Error::SupervisionDue`] naming what is overdue. Applied
+    /// when a pack is prepared and again inside the transaction that records it.
+    pub fn refusal(&self, c: &Contractor, today: Date, rule: SupervisionRule) -> Option<Error> {
+        let status = self.status(c, today);
+        if !status.needs_attention() || rule == SupervisionRule::Warn {
+            return None;
+        }
+        Some(Error::SupervisionDue {
+            contractor: c.id.clone(),
+            review_due: status
+                .review_overdue
+                .then(|| status.next_review.to_string()),
+            certificate_expired: status
+                .certification_expired
+                .then(|| self.check.as_ref().and_then(|k| k.expires))
+                .flatten()
+                .map(|d| d.to_string()),
+        })
+    }
 }
 
 fn refuse(what: &str, reason: impl Into<String>) -> Error {

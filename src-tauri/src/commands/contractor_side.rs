@@ -10,12 +10,13 @@ use handover_core::keys::recipient_fingerprint;
 use handover_core::ops::{self, TrustedKey};
 use handover_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
-use tauri::State;
 use tauri::ipc::Response;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::config::{Extraction, PinnedKey};
-use crate::error::CmdResult;
+use crate::error::{CmdResult, IpcError};
+use crate::prompts::WindowPrompts;
 use crate::state::{AppState, lock};
 use crate::viewing::{KeySource, ViewSession};
 
@@ -178,6 +179,7 @@ fn key_source(r: &BundleOpenRequest) -> CmdResult<KeySource> {
 /// Decrypt and verify a bundle for viewing; nothing is written anywhere.
 #[tauri::command(async)]
 pub fn bundle_view(
+    app: AppHandle,
     state: State<'_, AppState>,
     request: BundleOpenRequest,
 ) -> CmdResult<BundleView> {
@@ -192,7 +194,7 @@ pub fn bundle_view(
     let bundle = PathBuf::from(&request.bundle);
     let opened = ops::open_bundle_for_viewing(
         &bundle,
-        source.open_key()?,
+        source.open_key(WindowPrompts::to_window(app, state.prompts.clone()))?,
         &office.signing_key,
         request.past_return_date,
     )?;
@@ -283,14 +285,19 @@ pub struct ExportResult {
 /// written unless every check passes and the file is still the one on screen, and no existing
 /// file is replaced).
 #[tauri::command(async)]
-pub fn bundle_export(state: State<'_, AppState>, out: String) -> CmdResult<ExportResult> {
+pub fn bundle_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    out: String,
+) -> CmdResult<ExportResult> {
     let session = lock(&state.session)?;
     let s = session.as_ref().ok_or(Refusal::NoBundleOpen)?;
     // The core refuses (bundle_changed) before writing anything if the file is not the one
     // on screen.
     let opened = ops::export_viewed_bundle(
         &s.bundle,
-        s.key.open_key()?,
+        s.key
+            .open_key(WindowPrompts::to_window(app, state.prompts.clone()))?,
         &s.trust,
         Path::new(&out),
         &s.sha256,
@@ -322,6 +329,17 @@ pub fn bundle_export(state: State<'_, AppState>, out: String) -> CmdResult<Expor
             .map(|p| p.display().to_string())
             .collect(),
     })
+}
+
+/// The window's answer to a key on hardware's question `id` (its PIN; `None`: cancelled).
+/// False when no such question waits any more (answered, or timed out).
+#[tauri::command]
+pub fn plugin_prompt_answer(
+    state: State<'_, AppState>,
+    id: u64,
+    answer: Option<String>,
+) -> CmdResult<bool> {
+    Ok(state.prompts.answer(id, answer))
 }
 
 /// Close the bundle being viewed (its plaintext is wiped from memory).

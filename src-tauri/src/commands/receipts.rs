@@ -10,10 +10,11 @@ use handover_core::ops::{self, HandoverReceipts, ImportedReceipt, ReceiptInput, 
 use handover_core::receipt::ReceiptKind;
 use handover_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 
-use crate::error::CmdResult;
+use crate::error::{CmdResult, IpcError};
+use crate::prompts::WindowPrompts;
 use crate::state::{AppState, lock};
 
 /// What the contractor says in a receipt.
@@ -62,6 +63,7 @@ fn viewed_sha256(state: &AppState) -> CmdResult<String> {
 /// leaves memory too).
 #[tauri::command(async)]
 pub fn bundle_receipt(
+    app: AppHandle,
     state: State<'_, AppState>,
     request: ReceiptRequest,
 ) -> CmdResult<ReceiptDone> {
@@ -86,7 +88,8 @@ pub fn bundle_receipt(
     };
     let made = ops::make_receipt(
         &s.bundle,
-        s.key.open_key()?,
+        s.key
+            .open_key(WindowPrompts::to_window(app, state.prompts.clone()))?,
         &s.trust,
         &input,
         &PathBuf::from(&request.out),

@@ -653,6 +653,22 @@ export const en: Dict = {
   rcSaved: (path: string, size: number) => `Receipt saved: ${path} (${size} bytes). Send this file to the office.`,
   rcDeleted: (n: number) => `${n} file(s) deleted.`,
   rcNotDeleted: "Not deleted (check these yourself):",
+  rcNotDeletedReason: (r) => {
+    switch (r.code) {
+      case "not_found":
+        return "not found (deleted already, or never extracted there)";
+      case "linked_folder":
+        return "a folder on its way links elsewhere: not followed";
+      case "not_permitted":
+        return "not permitted (permissions, or a read-only disk)";
+      case "is_a_folder":
+        return "a folder stands where the file was";
+      case "in_use":
+        return "another program has it open";
+      case "other":
+        return `could not be deleted (${r.message})`;
+    }
+  },
   rcClosed: "Destruction reported. The bundle's content was wiped from the app's memory too.",
   rcImport: "Import receipts…",
   rcImportTitle: "Choose a receipt file",
@@ -662,6 +678,13 @@ export const en: Dict = {
   rcEvidence: (by: string, deleted: number) => `${by}, ${deleted} file(s) deleted`,
   rcNotDeletedCount: (n: number) => `${n} not deleted`,
   rcReceivedOn: (d: string) => `received ${d}`,
+  ppTitle: "Key on hardware (YubiKey…)",
+  ppWorking: "Waiting for the key…",
+  ppHide: "Hide",
+  ppNoEcho: "What you type is not shown.",
+  ppOk: "OK",
+  ppCancel: "Cancel",
+  ppNo: "No",
 
   // ── Usage log ──
   tabUsage: "Record of use",

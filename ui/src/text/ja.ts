@@ -7,6 +7,7 @@ import type { Certification } from "../bindings/Certification";
 import type { Clause } from "../bindings/Clause";
 import type { ContractorRefusal } from "../bindings/ContractorRefusal";
 import type { ExclusionReason } from "../bindings/ExclusionReason";
+import type { NotDeletedReason } from "../bindings/NotDeletedReason";
 import type { Protection } from "../bindings/Protection";
 import type { ReceiptState } from "../bindings/ReceiptState";
 import type { RequestStatus } from "../bindings/RequestStatus";
@@ -686,6 +687,22 @@ export const ja = {
   rcSaved: (path: string, size: number) => `受領証を保存しました: ${path}（${size} バイト）。このファイルを事務所に送ってください。`,
   rcDeleted: (n: number) => `${n} 個のファイルを削除しました。`,
   rcNotDeleted: "削除できなかったファイル（自分で確認してください）:",
+  rcNotDeletedReason: (r: NotDeletedReason): string => {
+    switch (r.code) {
+      case "not_found":
+        return "見つかりませんでした（すでに削除済みか、このフォルダには展開されていません）";
+      case "linked_folder":
+        return "途中のフォルダが別の場所へのリンクのため、たどらずに残しました";
+      case "not_permitted":
+        return "削除する権限がありません（読み取り専用など）";
+      case "is_a_folder":
+        return "ファイルではなくフォルダになっています";
+      case "in_use":
+        return "ほかのプログラムが使用中です";
+      case "other":
+        return `削除できませんでした（システムの説明: ${r.message}）`;
+    }
+  },
   rcClosed: "廃棄を報告しました。ファイルの内容はアプリのメモリからも消去しました。",
   // The office's side.
   rcImport: "受領証を取り込む…",
@@ -696,6 +713,14 @@ export const ja = {
   rcEvidence: (by: string, deleted: number) => `${by}・削除 ${deleted} 件`,
   rcNotDeletedCount: (n: number) => `削除できなかったもの ${n} 件`,
   rcReceivedOn: (d: string) => `${d} 受領`,
+  // A key on hardware (age plugin) asking through the window.
+  ppTitle: "ハードウェア鍵（YubiKey など）",
+  ppWorking: "鍵の操作を待っています…",
+  ppHide: "閉じる",
+  ppNoEcho: "入力した文字は表示されません。",
+  ppOk: "OK",
+  ppCancel: "やめる",
+  ppNo: "いいえ",
 
   // ── Usage log ──
   tabUsage: "操作記録",

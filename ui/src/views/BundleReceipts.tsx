@@ -121,7 +121,7 @@ export function ReceiptDoneBanner() {
           <ul>
             {r.notDeleted.map((n) => (
               <li key={n.path}>
-                <code>{n.path}</code> — {n.reason}
+                <code>{n.path}</code> — {tx.rcNotDeletedReason(n.reason)}
               </li>
             ))}
           </ul>

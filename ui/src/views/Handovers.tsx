@@ -180,7 +180,7 @@ function ReceiptCell({ row }: { row: HandoverReceipts }) {
             ))}
             {d.notDeleted.map((n) => (
               <li key={n.path}>
-                <span class="mono">{n.path}</span> — {n.reason}
+                <span class="mono">{n.path}</span> — {rc.rcNotDeletedReason(n.reason)}
               </li>
             ))}
           </ul>

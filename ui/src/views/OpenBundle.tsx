@@ -50,16 +50,24 @@ function useOfficeTrust(onError: (e: unknown) => void) {
       if (p.length > 0) setPinChoice(p[p.length - 1].signingKey);
     }, onError);
   }, []);
+  // Only the newest check speaks: an older one answering late (a key typed in two goes) must
+  // not put its verdict beside the newer one's.
+  const trustChecks = useRef(0);
   const checkTrust = (text: string) => {
+    const n = ++trustChecks.current;
     setTrust(null);
     setTrustError(null);
     setConfirmed(false);
     if (!text.trim()) return;
-    api.trustCheck(text).then((c) => {
-      setTrust(c);
-      setTrustText(c.key.signingKey);
-      if (trustInput.current) trustInput.current.value = c.key.signingKey;
-    }, setTrustError);
+    api.trustCheck(text).then(
+      (c) => {
+        if (n !== trustChecks.current) return;
+        setTrust(c);
+        setTrustText(c.key.signingKey);
+        if (trustInput.current) trustInput.current.value = c.key.signingKey;
+      },
+      (e) => n === trustChecks.current && setTrustError(e),
+    );
   };
   const chooseTrustFile = async () => {
     const p = await open({ title: tr.obTrust, filters: [{ name: "key", extensions: ["pub", "txt"] }] }).catch(onError);

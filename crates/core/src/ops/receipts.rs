@@ -10,8 +10,8 @@ use ts_rs::TS;
 use super::Office;
 use crate::bundle::{self, MANIFEST_ENTRY, OpenKey, SIGNATURE_ENTRY};
 use crate::receipt::{
-    self, NotDeleted, RECEIPT_FORMAT, Receipt, ReceiptKind, ReceiptRefusal, ReceiptState,
-    SealedReceipt,
+    self, NotDeleted, NotDeletedReason, RECEIPT_FORMAT, Receipt, ReceiptKind, ReceiptRefusal,
+    ReceiptState, SealedReceipt,
 };
 use crate::{Error, ReceiptNotMade, Result, keys};
 
@@ -131,16 +131,13 @@ fn delete_in_folders(
     }
     let mut not_deleted: Vec<NotDeleted> = Vec::new();
     for n in left {
-        let absent_here = n.reason == NOT_FOUND && deleted.contains(&n.path);
+        let absent_here = n.reason == NotDeletedReason::NotFound && deleted.contains(&n.path);
         if !absent_here && !not_deleted.contains(&n) {
             not_deleted.push(n);
         }
     }
     Ok((deleted, not_deleted))
 }
-
-/// Why an entry was not deleted: it was not there.
-const NOT_FOUND: &str = "not found";
 
 /// Refuse, before anything is deleted, a folder whose `manifest.json` is another bundle's (or
 /// not a manifest): its `customers.csv` is not this bundle's to delete. A folder without one
@@ -182,7 +179,7 @@ fn delete_extracted(dir: &Path, m: &bundle::Manifest) -> (Vec<String>, Vec<NotDe
         if linked_folder_on_the_way(dir, &name) {
             not.push(NotDeleted {
                 path: name,
-                reason: "in a folder that is a link to elsewhere: not followed".into(),
+                reason: NotDeletedReason::LinkedFolder,
             });
             continue;
         }
@@ -190,11 +187,7 @@ fn delete_extracted(dir: &Path, m: &bundle::Manifest) -> (Vec<String>, Vec<NotDe
             Ok(()) => deleted.push(name),
             Err(e) => not.push(NotDeleted {
                 path: name,
-                reason: if e.kind() == std::io::ErrorKind::NotFound {
-                    NOT_FOUND.into()
-                } else {
-                    e.to_string()
-                },
+                reason: NotDeletedReason::of_io(&e),
             }),
         }
     }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -13,6 +14,7 @@ use crate::operators::Role;
 use crate::report::{
     self, Lang, Printable, ReceiptEvidence, SavedFile, SupervisedHandover, SupervisionReport,
 };
+use crate::store::Recheck;
 use crate::supervision::{Supervision, SupervisionChange, SupervisionRule, SupervisionStatus};
 use crate::{Contractor, Error, Policy, Result};
 
@@ -114,21 +116,23 @@ pub(super) fn pack_rule(
 ) -> Result<Vec<PackWarning>> {
     let record = office.store.supervision(&c.id)?;
     let today = office.today();
-    let status = record.status(c, today);
-    if !status.needs_attention() || policy.supervision == SupervisionRule::Warn {
-        return Ok(warnings_of(&status));
+    match record.refusal(c, today, policy.supervision) {
+        Some(refused) => Err(refused),
+        None => Ok(warnings_of(&record.status(c, today))),
     }
-    Err(Error::SupervisionDue {
-        contractor: c.id.clone(),
-        review_due: status
-            .review_overdue
-            .then(|| status.next_review.to_string()),
-        certificate_expired: status
-            .certification_expired
-            .then(|| record.check.and_then(|k| k.expires))
-            .flatten()
-            .map(|d| d.to_string()),
-    })
+}
+
+/// The pack rule applied again inside the transaction that records a handover to `c`, to the
+/// supervision record and the policy as the store holds them then (under the write lock): a
+/// manager who recorded an expired certificate, or made the policy refuse, while the bundle
+/// was being written, refuses the pack with [`Error::SupervisionDue`] and nothing is recorded.
+pub(super) fn pack_recheck(c: &Contractor, today: Date, now: &dyn Recheck) -> Result<()> {
+    let policy = Policy::of_entry(now.newest_entry(Policy::KIND)?)?;
+    let record = now.supervision(&c.id)?;
+    match record.refusal(c, today, policy.supervision) {
+        Some(refused) => Err(refused),
+        None => Ok(()),
+    }
 }
 
 /// The supervision report of contractor `id` over a period (office-local days, both

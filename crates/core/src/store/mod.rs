@@ -35,8 +35,9 @@ use crate::usage::{PendingBatch, UsageEntry, UsageQuery, UseDraft};
 use crate::{Contractor, Error, Result};
 
 /// What a pack relied on when it was prepared, read again inside the recording transaction
-/// after the write lock is taken: an opt-out accepted on another PC in the meantime, or a
-/// changed contractor, refuses the pack instead of being recorded past.
+/// after the write lock is taken: an opt-out accepted on another PC in the meantime, a
+/// changed contractor, or a supervision record or policy that now refuses the contractor,
+/// refuses the pack instead of being recorded past.
 pub trait Recheck {
     /// The pending or accepted requests of these customers, as the store holds them now: one
     /// read for the whole selection, because on a server it runs under the ledger's lock and
@@ -45,6 +46,13 @@ pub trait Recheck {
 
     /// The contractor as the store holds it now.
     fn contractor(&self, id: &str) -> Result<Option<Contractor>>;
+
+    /// The contractor's supervision record as the store holds it now (a manager may have
+    /// recorded an expired certificate since the pack was prepared).
+    fn supervision(&self, contractor_id: &str) -> Result<Supervision>;
+
+    /// The newest entry of one kind as the store holds it now (the policy in force).
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>>;
 }
 
 /// Builds a record once the store has allocated its id (inside the recording transaction, so

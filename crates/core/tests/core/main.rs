@@ -29,6 +29,7 @@ mod sign_in;
 mod store_contract;
 mod store_encryption;
 mod supervision;
+mod supervision_race;
 mod support;
 mod usage;
 mod vault;

@@ -156,8 +156,18 @@ fn a_destruction_receipt_deletes_the_extracted_files_and_closes_the_handover() {
     assert!(done[0].closed);
     assert_eq!(r.handover_id, id);
     assert!(r.deleted.contains(&"customers.csv".to_string()));
-    let missing: Vec<_> = r.not_deleted.iter().map(|n| n.path.as_str()).collect();
-    assert_eq!(missing, ["customers.json"]);
+    let missing: Vec<_> = r
+        .not_deleted
+        .iter()
+        .map(|n| (n.path.as_str(), &n.reason))
+        .collect();
+    assert_eq!(
+        missing,
+        [(
+            "customers.json",
+            &handover_core::receipt::NotDeletedReason::NotFound
+        )]
+    );
     let h = ops::handovers(&rx.t.office).unwrap().pop().unwrap();
     assert_eq!(h.closed_on.map(|d| d.to_string()).as_deref(), Some(TODAY));
     assert!(
@@ -545,5 +555,9 @@ fn a_destruction_does_not_follow_a_linked_folder_out_of_the_extracted_one() {
     let done = ops::import_receipts(&mut rx.t.office, &[destroyed]).unwrap();
     let left: Vec<_> = done[0].receipt.not_deleted.iter().collect();
     assert_eq!(left.len(), inside.len(), "{left:?}");
-    assert!(left.iter().all(|n| n.reason.contains("link")), "{left:?}");
+    assert!(
+        left.iter()
+            .all(|n| n.reason == handover_core::receipt::NotDeletedReason::LinkedFolder),
+        "{left:?}"
+    );
 }

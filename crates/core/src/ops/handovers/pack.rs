@@ -11,6 +11,7 @@ use ts_rs::TS;
 use super::super::Office;
 use super::super::interrupted::Journal;
 use super::super::policy;
+use super::super::supervision::pack_recheck;
 use super::approved;
 use super::check::checked;
 use super::prepare::bundle_customers;
@@ -505,7 +506,11 @@ fn record_it(
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
-    let recheck = |now: &dyn crate::store::Recheck| crate::handover::recheck(prep, now);
+    let today = office.today();
+    let recheck = |now: &dyn crate::store::Recheck| {
+        crate::handover::recheck(prep, now)?;
+        pack_recheck(&prep.contractor, today, now)
+    };
     let used = approval.map(|a| approval_use(office, a, &record.id, &event.at));
     match office
         .store

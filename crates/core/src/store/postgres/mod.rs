@@ -550,6 +550,26 @@ impl Recheck for InTx<'_> {
             .map_err(|e| Error::store(self.loc, e))?;
         rows::contractor(row, recipients, self.loc).map(Some)
     }
+
+    fn supervision(&self, contractor_id: &str) -> Result<crate::supervision::Supervision> {
+        supervision::read(&mut self.client.borrow_mut(), self.loc, contractor_id)
+    }
+
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>> {
+        self.client
+            .borrow_mut()
+            .query_typed(
+                &format!(
+                    "SELECT {} FROM ledger WHERE kind = $1 ORDER BY seq DESC LIMIT 1",
+                    rows::LEDGER_COLUMNS
+                ),
+                &[(&kind, Type::TEXT)],
+            )
+            .at(self.loc)?
+            .first()
+            .map(|r| rows::entry(r, self.loc))
+            .transpose()
+    }
 }
 
 impl Store for PgStore {

@@ -216,6 +216,14 @@ impl Recheck for SqliteStore {
     fn contractor(&self, id: &str) -> Result<Option<Contractor>> {
         self.contractor_sql(id)
     }
+
+    fn supervision(&self, contractor_id: &str) -> Result<crate::supervision::Supervision> {
+        self.supervision_sql(contractor_id)
+    }
+
+    fn newest_entry(&self, kind: &str) -> Result<Option<LedgerEntry>> {
+        self.newest_entry_sql(kind)
+    }
 }
 
 impl Store for SqliteStore {

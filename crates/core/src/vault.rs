@@ -66,13 +66,6 @@ impl DataKey {
         out
     }
 
-    /// The SQLCipher key of the office's embedded store (for the store itself, and for a peer
-    /// tool that reads it: SQLCipher's shell or a program of the auditor's, see
-    /// [`crate::store::StoreKey::to_sqlcipher_literal`]).
-    pub fn store_key(&self) -> crate::store::StoreKey {
-        crate::store::StoreKey::from_bytes(self.derive("handover sqlcipher store v1"))
-    }
-
     /// What the store keeps to tell that a vault belongs to it (a one-way derivation).
     pub(crate) fn store_check(&self) -> String {
         hex::encode(self.derive("handover store check v1").as_ref())

@@ -15,7 +15,7 @@ use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::config::{Extraction, PinnedKey};
-use crate::error::{CmdResult, IpcError};
+use crate::error::CmdResult;
 use crate::prompts::WindowPrompts;
 use crate::state::{AppState, lock};
 use crate::viewing::{KeySource, ViewSession};

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use ts_rs::TS;
 
-use crate::error::{CmdResult, IpcError};
+use crate::error::CmdResult;
 use crate::prompts::WindowPrompts;
 use crate::state::{AppState, lock};
 

@@ -316,7 +316,7 @@ pub fn store_copy(
         .data_key
         .as_ref()
         .filter(|_| encrypted)
-        .map(|k| k.store_key());
+        .map(crate::store::StoreKey::of);
     let (pg, copied) = PgStore::init_from_sqlite(
         target,
         password,

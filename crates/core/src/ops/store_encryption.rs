@@ -170,7 +170,7 @@ pub(crate) fn convert(
     // once the store is swapped in, nothing is left in clear, whenever a kill comes.
     let files = super::at_rest::encrypt_files(dir, key, &mut crate::progress::NoProgress)?;
     step(progress, 0)?;
-    let copied = plain.export_encrypted_and_close(&partial, &key.store_key());
+    let copied = plain.export_encrypted_and_close(&partial, &crate::store::StoreKey::of(key));
     if let Err(e) = copied {
         let _ = finish_interrupted(dir);
         return Err(e);
@@ -179,7 +179,8 @@ pub(crate) fn convert(
         let _ = finish_interrupted(dir);
         return Err(e);
     }
-    let after = SqliteStore::open_encrypted(&partial, &key.store_key()).and_then(|s| summary(&s));
+    let after = SqliteStore::open_encrypted(&partial, &crate::store::StoreKey::of(key))
+        .and_then(|s| summary(&s));
     if after.as_ref().ok() != Some(&before) {
         let _ = finish_interrupted(dir);
         return Err(match after {

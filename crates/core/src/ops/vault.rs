@@ -67,7 +67,8 @@ pub(crate) fn open_plain(dir: &DataDir) -> Result<SqliteStore> {
 /// [`crate::ops::encrypt_office`]).
 pub(crate) fn open_unlocked(dir: &DataDir, key: &DataKey) -> Result<SqliteStore> {
     dir.ensure()?;
-    let store = match SqliteStore::open_encrypted(&dir.db_path(), &key.store_key()) {
+    let store = match SqliteStore::open_encrypted(&dir.db_path(), &crate::store::StoreKey::of(key))
+    {
         Err(Error::StoreKeyWrong(_)) => {
             return Err(Error::VaultMismatch(dir.root().to_path_buf()));
         }
@@ -201,7 +202,7 @@ pub(crate) fn create_encrypted(
     let (mut vault, key, recovery) =
         Vault::create(dir, admin, password, &Policy::default().sign_in)?;
     vault.save()?;
-    let mut store = SqliteStore::open_encrypted(&dir.db_path(), &key.store_key())?;
+    let mut store = SqliteStore::open_encrypted(&dir.db_path(), &crate::store::StoreKey::of(&key))?;
     // A policy file of an older version in the folder may set other lockout rules.
     let rules = Policy::of_office(&store, dir)?.sign_in;
     vault.set_lockout(&rules);

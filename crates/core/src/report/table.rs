@@ -238,7 +238,7 @@ fn leak_summary(r: &LeakReport, lang: Lang) -> Table {
         for reason in &d.reasons {
             summary.push(vec![
                 t("判断の理由", "Reasoning"),
-                Cell::text(&reason.label(lang)),
+                Cell::text(reason.label(lang)),
             ]);
         }
     }

@@ -275,7 +275,7 @@ fn office_with_plaintext_files() -> TestOffice {
     let copy = data.join("encrypted.sqlite3");
     let plain = handover_core::store::SqliteStore::open(&dir.db_path()).unwrap();
     plain
-        .export_encrypted_and_close(&copy, &key.store_key())
+        .export_encrypted_and_close(&copy, &handover_core::store::StoreKey::of(&key))
         .unwrap();
     std::fs::rename(&copy, dir.db_path()).unwrap();
     let office = ops::sign_in(dir, ADMIN, &password(PASSWORD)).unwrap();

@@ -257,7 +257,7 @@ pub fn raw_connection(data: &Path) -> rusqlite::Connection {
         else {
             panic!("{ADMIN}'s password unlocks the vault");
         };
-        let literal = key.store_key().to_sqlcipher_literal();
+        let literal = handover_core::store::StoreKey::of(&key).to_sqlcipher_literal();
         conn.execute_batch(&format!("PRAGMA key = \"{}\";", literal.as_str()))
             .unwrap();
     }

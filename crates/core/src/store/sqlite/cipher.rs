@@ -30,8 +30,16 @@ impl std::fmt::Debug for StoreKey {
 
 impl StoreKey {
     /// A key from its 32 bytes.
-    pub(crate) fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Self {
+    #[cfg(test)]
+    fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Self {
         StoreKey(bytes)
+    }
+
+    /// The SQLCipher key of the office's embedded store, derived from its data key (for the
+    /// store itself, and for a peer tool that reads it: SQLCipher's shell or an auditor's
+    /// program, see [`StoreKey::to_sqlcipher_literal`]).
+    pub fn of(data_key: &crate::vault::DataKey) -> Self {
+        StoreKey(data_key.derive("handover sqlcipher store v1"))
     }
 
     /// The key as SQLCipher's raw-key literal, `x'<64 hex digits>'` (what a peer tool such as

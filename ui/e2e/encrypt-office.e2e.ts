@@ -3,7 +3,7 @@
 // its first sign-in in this version, with consent. The sign-in leads to the consent screen; the
 // person types the password once more, sees the steps, and is signed in on the register with
 // every customer; the store file is no longer plain SQLite. Declining leaves it as it was.
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { type App, ROOT, e2e, newHome } from "./harness";
@@ -13,6 +13,27 @@ const PASSWORD = "test password 1234";
 const home = newHome();
 const store = join(home, "data", "handover.sqlite3");
 cpSync(join(ROOT, "tests/fixtures/previous-version-office/data"), join(home, "data"), { recursive: true });
+
+/** Every file under `dir`. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** The files under the app's home (its data folder, settings and the webview's caches and
+ * storage) that hold `text` in UTF-8 or UTF-16; the test's own driver log and dialog queue are
+ * not the app's. */
+function filesHolding(text: string): string[] {
+  const forms = [Buffer.from(text, "utf8"), Buffer.from(text, "utf16le")];
+  return filesUnder(home)
+    .filter((f) => !/driver\.log$|dialogs[^/]*$/.test(f))
+    .filter((f) => {
+      const bytes = readFileSync(f);
+      return forms.some((form) => bytes.includes(form));
+    });
+}
 
 const plain = () => readFileSync(store).subarray(0, 15).toString("latin1") === "SQLite format 3";
 
@@ -28,6 +49,8 @@ e2e(
   "encrypt-office: the previous version's office is encrypted on its first sign-in, with consent",
   async (app) => {
     expect(plain()).toBe(true);
+    // The scan below can fail: the previous version's store holds the names in clear.
+    expect(filesHolding("見本 花子").length).toBeGreaterThan(0);
     await signIn(app);
     // Not now: back to the sign-in screen, nothing changed.
     await app.click("encrypt-later");
@@ -45,6 +68,12 @@ e2e(
     await app.waitFor("customer-row", 20_000);
     const rows = await app.browser.$$('[data-testid="customer-row"]');
     expect(rows.length).toBe(3);
+    // Shown on screen, and yet in no file of the app's: not in the (now encrypted) data folder,
+    // not in the webview's caches or local storage.
+    expect(await app.text("customer-row")).toContain("試験");
+    for (const value of ["見本 花子", "大阪府架空市試験町4-5-6", "090-0000-2222"]) {
+      expect(filesHolding(value), value).toEqual([]);
+    }
     await app.screenshot("encrypt-office-done");
   },
   { home, signIn: false },

@@ -15,7 +15,10 @@
 //!   ledger entry, no COMMIT — the difference to the next line is what durability costs);
 //! * `import-first`: `ops::import_register` into a fresh data directory (all rows added);
 //! * `import-second`: the same file again into the same store (all rows unchanged: the upsert
-//!   path).
+//!   path);
+//! * `import-plain`: `import-first` into an office whose store is NOT encrypted at rest (a plain
+//!   SQLite file, opened under a typed name as the tests do): what SQLCipher, the encrypted
+//!   floor plans and the vault cost (issue 14 asks for at most 1.3×).
 //!
 //! Each child reports the phase's elapsed time, the CPU time of all its threads and its peak
 //! RSS (`/proc/self/stat` and `VmHWM` in `/proc/self/status`, Linux; `-` elsewhere). Every phase
@@ -203,6 +206,7 @@ fn run_phases(
         // checkpoint): the difference to the next line is what durability costs.
         ("handover import --dry-run (no commit)", "import-dry", None),
         ("handover import (1st: all added)", "import-first", None),
+        ("handover import, store in clear (1st)", "import-plain", None),
     ];
     if args.second {
         phases.push((
@@ -216,6 +220,7 @@ fn run_phases(
         for round in 1..=args.repeat {
             eprintln!("round {round}/{}…", args.repeat);
             let _ = std::fs::remove_dir_all(&data);
+            let _ = std::fs::remove_dir_all(data.with_extension("plain"));
             for (_, phase, best) in phases.iter_mut() {
                 let r = spawn(phase, file, Some(&data), args.rows)?;
                 *best = Some(match best.take() {
@@ -228,6 +233,7 @@ fn run_phases(
     };
     let ran = run_all(&mut phases);
     let _ = std::fs::remove_dir_all(&data);
+    let _ = std::fs::remove_dir_all(data.with_extension("plain"));
     ran?;
     Ok(phases
         .into_iter()
@@ -369,6 +375,12 @@ fn print_table(results: &[(String, PhaseResult)], rows: usize) {
         );
     }
     println!();
+    if let (Some(i), Some(p)) = (import, find("handover import, store in clear")) {
+        println!(
+            "handover import (1st), encrypted at rest ÷ in clear = {:.2}× (aim: ≤ 1.3×)",
+            i / p
+        );
+    }
     if let Some(i) = import {
         if let Some(c) = cells {
             println!(
@@ -406,7 +418,7 @@ fn child(phase: &str, args: &Args) -> Result<(), BoxError> {
         }
         "calamine-range" => calamine_range(file)?,
         "calamine-cells" => calamine_cells(file)?,
-        "import-dry" | "import-first" | "import-second" => {
+        "import-dry" | "import-first" | "import-second" | "import-plain" => {
             let data = args.data_dir.as_deref().ok_or("--data-dir is required")?;
             return import(phase, file, data, args.rows);
         }
@@ -513,7 +525,13 @@ fn bench_office(dir: DataDir) -> Result<Office, BoxError> {
 
 fn import(phase: &str, file: &Path, data: &Path, rows: usize) -> Result<(), BoxError> {
     let clock = FixedClock("2026-11-23T09:00:00Z".parse()?);
-    let mut office = bench_office(DataDir::new(data))?.with_clock(Arc::new(clock));
+    let office = match phase {
+        // The same import into a store in clear: an office opened under a typed name (no
+        // operators, no vault), as the test suites make them.
+        "import-plain" => Office::open(DataDir::new(data.with_extension("plain")), ADMIN)?,
+        _ => bench_office(DataDir::new(data))?,
+    };
+    let mut office = office.with_clock(Arc::new(clock));
     let cpu0 = cpu_secs();
     let start = Instant::now();
     let opts = ImportOptions {

@@ -126,6 +126,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Office(args::OfficeCmd::ExportKeys(a)) => operators::export_keys(&cli, a)?,
         Command::Office(args::OfficeCmd::Recover(a)) => vault::recover(&cli, a)?,
         Command::Office(args::OfficeCmd::Encrypt) => vault::encrypt(&cli)?,
+        Command::Office(args::OfficeCmd::Rekey) => vault::rekey(&cli)?,
         Command::Join(a) => operators::join(&cli, a)?,
         Command::Policy(cmd) => policy::policy(&cli, cmd)?,
         Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,

@@ -86,3 +86,33 @@ pub(crate) fn encrypt(cli: &Cli) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `office rekey`: the signed-in admin replaces the data key; the new recovery key is printed
+/// once, with who needs a new password.
+pub(crate) fn rekey(cli: &Cli) -> anyhow::Result<()> {
+    let name = cli
+        .operator
+        .as_deref()
+        .context("say who you are: --operator NAME (or HANDOVER_OPERATOR)")?;
+    let password = crate::progress::read_password_once(&format!("Password for {name}"))?;
+    let office = ops::sign_in(data_dir(cli)?, name, &password)?;
+    let mut bar = crate::progress::Bar::new(std::io::stderr().is_terminal());
+    let res = ops::rekey(office, &password, &mut bar);
+    bar.finish();
+    let (_, report) = res?;
+    outln!(
+        "The office's data key was replaced: the store ({} ledger entries, verified), {} floor \
+         plan(s) and the secret key files are encrypted under the new one; recorded",
+        report.entries,
+        report.floor_plans
+    );
+    print_recovery_key(&report.recovery_key);
+    if !report.need_new_password.is_empty() {
+        outln!(
+            "These operators' passwords opened only the old key; give each a new one with the \
+             new recovery key (handover office recover NAME): {}",
+            report.need_new_password.join(", ")
+        );
+    }
+    Ok(())
+}

@@ -171,3 +171,83 @@ fn a_conversion_killed_at_any_point_loses_nothing() {
         keeps(&data, tmp.path(), &before, run_no);
     }
 }
+
+/// Every file under `dir`, by name.
+fn names_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(names_under(&e.path()));
+        }
+        out.push(e.file_name().to_string_lossy().to_string());
+    }
+    out
+}
+
+#[test]
+fn a_rekey_killed_at_any_point_leaves_the_office_under_one_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let template = tmp.path().join("template");
+    copy_dir(&fixture(), &template);
+    ok(run(&template, &["office", "encrypt"]));
+    let before = exported(&template, tmp.path());
+    // One whole rekey, to spread the kills over it; the new recovery key is printed.
+    let timing = tmp.path().join("timing");
+    copy_dir(&template, &timing);
+    let start = Instant::now();
+    let out = ok(run(&timing, &["office", "rekey"]));
+    let whole = start.elapsed();
+    assert!(
+        out.contains("Recovery key") && out.contains("tanto"),
+        "{out}"
+    );
+    let mut rekeyed = 0;
+    for run_no in 0..20usize {
+        let data = tmp.path().join(format!("rekey{run_no}"));
+        copy_dir(&template, &data);
+        let mut child = cmd(&data, &["office", "rekey"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole.mul_f64(run_no as f64 / 19.0));
+        let _ = child.kill();
+        let _ = child.wait();
+        // The admin's password opens the office under whichever key it is now under, with its
+        // whole history, and nothing of the rekey is left lying around.
+        ok(run(&data, &["ledger", "verify"]));
+        let now = exported(&data, tmp.path());
+        assert_eq!(&now[..before.len()], &before[..], "run {run_no}");
+        let left: Vec<String> = names_under(&data)
+            .into_iter()
+            .filter(|n| n.contains("rekey"))
+            .collect();
+        assert!(left.is_empty(), "run {run_no}: {left:?}");
+        // Either the new key took effect with its record (tanto's old password no longer
+        // opens it), or nothing did (it still does).
+        let done = now.iter().any(|e| e["kind"] == "office.rekeyed");
+        let tanto = Command::new(env!("CARGO_BIN_EXE_handover"))
+            .args([
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--operator",
+                "tanto",
+                "customers",
+            ])
+            .env("HANDOVER_PASSWORD", PASSWORD)
+            .env("HANDOVER_TEST_FAST_HASH", "1")
+            .env("LANG", "C")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(
+            tanto.status.success(),
+            !done,
+            "run {run_no}: {}",
+            text(&tanto)
+        );
+        rekeyed += usize::from(done);
+    }
+    eprintln!("{rekeyed} of 20 runs were killed after the rekey's commit");
+}

@@ -206,7 +206,11 @@ fn run_phases(
         // checkpoint): the difference to the next line is what durability costs.
         ("handover import --dry-run (no commit)", "import-dry", None),
         ("handover import (1st: all added)", "import-first", None),
-        ("handover import, store in clear (1st)", "import-plain", None),
+        (
+            "handover import, store in clear (1st)",
+            "import-plain",
+            None,
+        ),
     ];
     if args.second {
         phases.push((
@@ -375,6 +379,16 @@ fn print_table(results: &[(String, PhaseResult)], rows: usize) {
         );
     }
     println!();
+    print_ratios(import, cells, range, &find);
+}
+
+/// The ratios the issues set aims for.
+fn print_ratios(
+    import: Option<f64>,
+    cells: Option<f64>,
+    range: Option<f64>,
+    find: &dyn Fn(&str) -> Option<f64>,
+) {
     if let (Some(i), Some(p)) = (import, find("handover import, store in clear")) {
         println!(
             "handover import (1st), encrypted at rest ÷ in clear = {:.2}× (aim: ≤ 1.3×)",

@@ -52,7 +52,7 @@ impl std::fmt::Debug for DataKey {
 }
 
 impl DataKey {
-    fn generate() -> Self {
+    pub(crate) fn generate() -> Self {
         DataKey(Zeroizing::new(rand::random()))
     }
 
@@ -335,6 +335,29 @@ impl Vault {
             file,
         };
         Ok((vault, key, recovery))
+    }
+
+    /// The vault that replaces this one when the data key itself is replaced (`office rekey`):
+    /// `key` wrapped for `admin` (their `password`) and a fresh recovery key only — the others'
+    /// passwords are not known here, so they get new ones with the recovery key — the lockout
+    /// rules and the refused attempts kept; written to `path` (a sibling file until the
+    /// rekey's commit renames it over the vault).
+    pub(crate) fn rekeyed(
+        &self,
+        admin: &str,
+        password: &SecretString,
+        key: &DataKey,
+        path: PathBuf,
+    ) -> Result<(Vault, RecoveryKey)> {
+        let recovery = RecoveryKey::generate();
+        let salt: [u8; 16] = rand::random();
+        let rkek = recovery_kek(&recovery, &salt);
+        let mut file = self.file.clone();
+        file.wraps = vec![
+            password_wrap(admin, password, key)?,
+            Wrap::seal("recovery".into(), Kdf::HkdfSha256, &salt, &rkek, key),
+        ];
+        Ok((Vault { path, file }, recovery))
     }
 
     /// Read the vault of `dir`: [`Error::VaultMissing`] without one, [`Error::VaultCorrupt`] if

@@ -127,6 +127,11 @@ pub enum OfficeCmd {
     /// copied encrypted, verified (same ledger head, same customers), swapped in, and the plain
     /// file overwritten and removed; a kill at any point leaves a usable store. Recorded
     Encrypt,
+    /// Replace the office's data key itself (an admin, signed in as --operator): the store,
+    /// floor plans and secret key files are encrypted again under a new key; prints a new
+    /// recovery key, and the other operators get new passwords with it (office recover NAME).
+    /// A kill at any point leaves the office under one key. Recorded
+    Rekey,
 }
 
 #[derive(Debug, Args)]

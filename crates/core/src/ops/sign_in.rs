@@ -32,7 +32,8 @@ pub fn sign_in_at(
 ) -> Result<Office> {
     dir.ensure()?;
     if crate::vault::Vault::exists(&dir) {
-        // A conversion killed after its swap left a plain copy to erase.
+        // A rekey or a conversion a kill interrupted is finished first.
+        super::rekey::finish(&dir)?;
         super::store_encryption::finish_interrupted(&dir)?;
         return super::vault::sign_in_vault(dir, name, password, now);
     }

@@ -229,7 +229,7 @@ pub(crate) fn remove_store_files(dir: &DataDir) -> Result<()> {
 
 /// The vault of an office signed in with its data key: [`Error::NoVault`] for an office not
 /// encrypted at rest, [`Error::SignInRequired`] without the key in hand.
-fn vault_of(office: &Office) -> Result<(Vault, DataKey)> {
+pub(crate) fn vault_of(office: &Office) -> Result<(Vault, DataKey)> {
     if office.store.is_shared() || !Vault::exists(&office.dir) {
         return Err(Error::NoVault(office.dir.root().to_path_buf()));
     }

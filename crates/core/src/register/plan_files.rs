@@ -233,11 +233,31 @@ impl PlanFiles {
         if !plain.is_file() {
             return Ok(Converted::Nothing);
         }
-        if !dest.is_file() && !write_encrypted_copy(&plain, &dest, plan, &keys.content)? {
-            return Ok(Converted::Damaged(plain));
+        if !dest.is_file() {
+            let mut src = std::fs::File::open(&plain)
+                .map_err(|e| crate::Error::io("cannot read", &plain, e))?;
+            if !write_encrypted_copy(&mut src, &plain, &dest, plan, &keys.content)? {
+                return Ok(Converted::Damaged(plain));
+            }
         }
         at_rest::shred(&plain)?;
         Ok(Converted::Encrypted)
+    }
+}
+
+impl PlanFiles {
+    /// Write `plan` into this folder encrypted under its key, read from `from` (the office's
+    /// folder under the data key being replaced, decrypted and checked as it is read): the
+    /// copy `office rekey` makes. False if the plan's bytes are not the register's.
+    pub(crate) fn write_copy_of(&self, plan: &FloorPlan, from: &PlanFiles) -> crate::Result<bool> {
+        let (Some(keys), Some(dest)) = (&self.keys, self.encrypted_path(plan)) else {
+            return Ok(false);
+        };
+        let path = from.path(plan);
+        let mut src = from
+            .open(plan)
+            .map_err(|e| crate::Error::io("cannot read", &path, e))?;
+        write_encrypted_copy(&mut src, &path, &dest, plan, &keys.content)
     }
 }
 
@@ -252,10 +272,11 @@ pub(crate) enum Converted {
     Damaged(PathBuf),
 }
 
-/// Write the encrypted form of the plaintext plan at `plain` to `dest` (through
+/// Write the encrypted form of the plan read from `src` (the file `plain`) to `dest` (through
 /// `<dest>.partial`, synced, renamed), checking its bytes against the register's record:
 /// false (nothing written) if they are not.
 fn write_encrypted_copy(
+    src: &mut dyn Read,
     plain: &Path,
     dest: &Path,
     plan: &FloorPlan,
@@ -270,7 +291,6 @@ fn write_encrypted_copy(
     };
     let file = crate::fsutil::create_new_private(&partial)?;
     let res = (|| {
-        let mut src = std::fs::File::open(plain).map_err(io("cannot read", plain))?;
         let mut w = Encrypting::new(file, key, CHUNK_AAD).map_err(io("cannot write", &partial))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; at_rest::CHUNK];

@@ -569,3 +569,107 @@ fn byte_scan_in_a_process_of_its_own() {
     );
     assert!(found.is_empty(), "in clear:\n{}", found.join("\n"));
 }
+
+/// The files under the data folder that a rekey prepares or leaves.
+fn rekey_leftovers(data: &Path) -> Vec<PathBuf> {
+    files_under(data)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("rekey"))
+        .collect()
+}
+
+#[test]
+fn rekey_replaces_the_data_key_and_only_the_new_one_opens_the_office() {
+    use handover_core::operators::Role;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let dir = || DataDir::new(&data);
+    let (mut office, init) = ops::init_admin(dir(), ADMIN, &password(PASSWORD)).unwrap();
+    let old_recovery = init.recovery_key.unwrap();
+    ops::operator_add(&mut office, "tanto", Role::Staff, &password(PASSWORD)).unwrap();
+    let mut t = TestOffice { tmp, office };
+    import_with_plans(&mut t, &plans_dir());
+    let public = ops::office_keys(&t.office).unwrap();
+    let before = support::entries(&t.office);
+    let vault_path = data.join("vault.json");
+    let old_vault = std::fs::read(&vault_path).unwrap();
+    // A wrong password changes nothing.
+    let TestOffice { tmp, office } = t;
+    let wrong = ops::sign_in(dir(), ADMIN, &password(PASSWORD)).unwrap();
+    let e = ops::rekey(wrong, &password("not the password 1"), &mut NoProgress).unwrap_err();
+    assert_eq!(e.code(), "sign_in_failed");
+    assert_eq!(std::fs::read(&vault_path).unwrap(), old_vault);
+    let (office, report) = ops::rekey(office, &password(PASSWORD), &mut NoProgress).unwrap();
+    let t = TestOffice { tmp, office };
+    assert_eq!(report.floor_plans, 2);
+    assert_eq!(report.need_new_password, ["tanto"]);
+    assert_ne!(report.recovery_key, old_recovery);
+    every_plan_reads_back(&t.office);
+    assert_eq!(t.office.secret_keys().unwrap().public(), public);
+    let after = support::entries(&t.office);
+    assert_eq!(&after[..before.len()], &before[..], "the history is kept");
+    assert!(after.iter().any(|e| e.kind == "office.rekeyed"));
+    ops::verify_ledger(&t.office).unwrap();
+    assert!(
+        rekey_leftovers(&data).is_empty(),
+        "{:?}",
+        rekey_leftovers(&data)
+    );
+    // The admin's password opens the new key; tanto's opened only the old one.
+    every_plan_reads_back(&ops::sign_in(dir(), ADMIN, &password(PASSWORD)).unwrap());
+    let e = ops::sign_in(dir(), "tanto", &password(PASSWORD)).unwrap_err();
+    assert_eq!(e.code(), "sign_in_failed");
+    // A copy of the old vault (and so the old key) opens nothing now.
+    let new_vault = std::fs::read(&vault_path).unwrap();
+    std::fs::write(&vault_path, &old_vault).unwrap();
+    let e = ops::sign_in(dir(), ADMIN, &password(PASSWORD)).unwrap_err();
+    assert_eq!(e.code(), "vault_mismatch", "{e}");
+    std::fs::write(&vault_path, &new_vault).unwrap();
+    // The old recovery key opens nothing; the new one gives tanto a new password.
+    let e = ops::recover_operator(
+        dir(),
+        &old_recovery,
+        "tanto",
+        &password("tanto new pass 12"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "recovery_key_wrong");
+    ops::recover_operator(
+        dir(),
+        &report.recovery_key,
+        "tanto",
+        &password("tanto new pass 12"),
+    )
+    .unwrap();
+    ops::sign_in(dir(), "tanto", &password("tanto new pass 12")).unwrap();
+}
+
+#[test]
+fn a_rekey_stopped_before_its_commit_leaves_the_office_as_it_was() {
+    use handover_core::operators::Role;
+    for stop_at in 0..3u64 {
+        let mut t = vault_office_with_plans();
+        ops::operator_add(&mut t.office, "tanto", Role::Staff, &password(PASSWORD)).unwrap();
+        let data = t.data();
+        let vault = std::fs::read(data.join("vault.json")).unwrap();
+        let head = ops::verify_ledger(&t.office).unwrap().head;
+        let TestOffice { tmp, office } = t;
+        let mut stop = |done: u64, _: Option<u64>| match done >= stop_at {
+            true => Flow::Cancel,
+            false => Flow::Continue,
+        };
+        let e = ops::rekey(office, &password(PASSWORD), &mut stop).unwrap_err();
+        assert_eq!(e.code(), "cancelled", "step {stop_at}");
+        assert!(rekey_leftovers(&data).is_empty(), "step {stop_at}");
+        assert_eq!(std::fs::read(data.join("vault.json")).unwrap(), vault);
+        let o = ops::sign_in(DataDir::new(&data), "tanto", &password(PASSWORD)).unwrap();
+        every_plan_reads_back(&o);
+        assert!(o.secret_keys().is_ok());
+        let v = ops::verify_ledger(&o).unwrap();
+        assert!(
+            v.entries > 0 && v.head.is_some() && head.is_some(),
+            "step {stop_at}"
+        );
+        drop(tmp);
+    }
+}

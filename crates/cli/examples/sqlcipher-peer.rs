@@ -40,8 +40,8 @@ fn run() -> Result<(), String> {
         return Err(format!("the password of {name} does not unlock the vault"));
     };
     let conn = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
-    let literal = handover_core::store::StoreKey::of(&key).to_sqlcipher_literal();
-    conn.execute_batch(&format!("PRAGMA key = \"{}\";", literal.as_str()))
+    let key = handover_core::store::StoreKey::of(&key);
+    conn.execute_batch(&key.peer_statements())
         .map_err(|e| e.to_string())?;
     // All but the last statement run as a batch; the last one's rows are printed.
     let statements: Vec<&str> = sql

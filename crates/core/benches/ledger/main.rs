@@ -98,6 +98,8 @@ struct Args {
     dir: Option<PathBuf>,
     keep: bool,
     breakdown: bool,
+    /// The embedded store in clear (no SQLCipher), to see what encryption at rest costs.
+    in_clear: bool,
     /// A PostgreSQL login that may create roles and databases: also measure the shared store.
     store: Option<String>,
 }
@@ -112,6 +114,7 @@ fn parse_args() -> Result<Args, BoxError> {
         dir: None,
         keep: false,
         breakdown: false,
+        in_clear: false,
         store: None,
     };
     let mut it = std::env::args().skip(1);
@@ -129,6 +132,7 @@ fn parse_args() -> Result<Args, BoxError> {
             "--dir" => a.dir = Some(value("--dir")?.into()),
             "--keep" => a.keep = true,
             "--breakdown" => a.breakdown = true,
+            "--in-clear" => a.in_clear = true,
             "--store" => a.store = Some(value("--store")?),
             "-h" | "--help" => {
                 println!(

@@ -17,6 +17,9 @@ use crate::{Args, BATCH, BoxError};
 /// hash chain), with the anchor's last sequence number and hash.
 pub(crate) struct Stores {
     pub(crate) store: SqliteStore,
+    /// The store's SQLCipher key: the store is encrypted at rest, as every office's is (none
+    /// with `--in-clear`).
+    pub(crate) key: Option<store::StoreKey>,
     pub(crate) proto: Connection,
     pub(crate) last: (i64, [u8; 32]),
 }
@@ -30,8 +33,28 @@ pub(crate) fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
         args.customers,
         dir.display()
     );
+    // Encrypted at rest as an office's store is (issue 14): a data key made for the bench.
+    let (_, data_key, _) = handover_core::vault::Vault::create(
+        &handover_core::DataDir::new(dir),
+        "bench",
+        &age::secrecy::SecretString::from("bench password 1234"),
+        &handover_core::operators::SignInPolicy::default(),
+    )?;
+    let key = (!args.in_clear).then(|| store::StoreKey::of(&data_key));
+    println!(
+        "the store is {}",
+        if args.in_clear {
+            "in clear (--in-clear)"
+        } else {
+            "encrypted at rest (SQLCipher)"
+        }
+    );
     let mut stores = Stores {
-        store: SqliteStore::open(&real_path)?,
+        store: match &key {
+            Some(k) => SqliteStore::open_encrypted(&real_path, k)?,
+            None => SqliteStore::open(&real_path)?,
+        },
+        key,
         proto: proto_open(&proto_path)?,
         last: (0i64, [0u8; 32]),
     };
@@ -108,11 +131,12 @@ pub(crate) fn append_phase(
     st.proto
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     let n = (batches * BATCH) as f64;
-    let index_rows: i64 = Connection::open(real_path)?.query_row(
-        "SELECT count(*) FROM ledger_customers",
-        [],
-        |r| r.get(0),
-    )?;
+    let peer = Connection::open(real_path)?;
+    if let Some(key) = &st.key {
+        peer.execute_batch(&key.peer_statements())?;
+    }
+    let index_rows: i64 =
+        peer.query_row("SELECT count(*) FROM ledger_customers", [], |r| r.get(0))?;
     eprintln!(
         "  {} handovers ({} still open), {} requests, {} index rows, payloads {:.0} MB",
         gen_real.handovers,

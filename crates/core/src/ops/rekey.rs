@@ -317,14 +317,23 @@ fn roll_forward(dir: &DataDir, j: &Journal) -> Result<()> {
 /// Before the commit: what was prepared is removed; the office is as it was.
 fn roll_back(dir: &DataDir) -> Result<()> {
     let db = dir.db_path();
-    let mut leftovers = vec![with_suffix(&Vault::path_in(dir))];
+    let vault = with_suffix(&Vault::path_in(dir));
+    // A file written atomically is first its `.partial` sibling: a kill may leave that too.
+    let mut leftovers = vec![
+        crate::fsutil::partial_path(&vault),
+        vault,
+        crate::fsutil::partial_path(&dir.root().join(JOURNAL)),
+    ];
     for suffix in ["", "-wal", "-shm", "-journal"] {
         leftovers.push(PathBuf::from(format!(
             "{}{suffix}",
             with_suffix(&db).display()
         )));
     }
-    leftovers.extend(key_files(dir).iter().map(|p| with_suffix(p)));
+    for key in key_files(dir) {
+        leftovers.push(crate::fsutil::partial_path(&with_suffix(&key)));
+        leftovers.push(with_suffix(&key));
+    }
     for p in leftovers {
         match std::fs::remove_file(&p) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

@@ -114,7 +114,7 @@ pub fn encrypt_office(
 pub(crate) fn record(office: &mut Office, r: &EncryptReport) -> Result<()> {
     let payload = serde_json::json!({
         "entries": r.entries, "customers": r.customers, "head": r.head, "files": r.files,
-        "cipher": "sqlcipher4-aes256-hmac-sha512",
+        "cipher": "sqlcipher4-aes256-hmac-sha256",
     });
     let ev = office.event("office.encrypted_at_rest", payload);
     office.store.append(ev)?;

@@ -257,8 +257,7 @@ pub fn raw_connection(data: &Path) -> rusqlite::Connection {
         else {
             panic!("{ADMIN}'s password unlocks the vault");
         };
-        let literal = handover_core::store::StoreKey::of(&key).to_sqlcipher_literal();
-        conn.execute_batch(&format!("PRAGMA key = \"{}\";", literal.as_str()))
+        conn.execute_batch(&handover_core::store::StoreKey::of(&key).peer_statements())
             .unwrap();
     }
     conn

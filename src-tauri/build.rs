@@ -93,6 +93,7 @@ const COMMANDS: &[&str] = &[
     "customer_requests",
     "floor_plan",
     "floor_plan_open",
+    "floor_plan_save",
     "register_preview",
     "app_about",
     "log_open",

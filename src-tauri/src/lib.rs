@@ -192,6 +192,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::customer::customer_requests,
         commands::customer::floor_plan,
         commands::customer::floor_plan_open,
+        commands::customer::floor_plan_save,
         commands::import_preview::register_preview,
         commands::system::app_about,
         commands::system::log_open,

@@ -231,6 +231,7 @@ export const api = {
   /** The floor plan's bytes, straight from the store (no file is written). */
   floorPlan: (id: string) => invoke<ArrayBuffer>("floor_plan", { id }),
   floorPlanOpen: (id: string) => invoke<void>("floor_plan_open", { id }),
+  floorPlanSave: (id: string, path: string) => invoke<SavedFile>("floor_plan_save", { id, path }),
   retentionPreview: (before: string) => invoke<PurgeReport>("retention_preview", { before }),
   retentionPurge: (before: string) => invoke<PurgeReport>("retention_purge", { before }),
   exportLedger: (path: string) => invoke<ExportReport>("ledger_export", { path }),

@@ -54,11 +54,14 @@ pub enum UseKind {
     LedgerExport,
     /// The office opened one of its own bundles (the plaintext).
     BundleOpened,
+    /// A customer's floor plan was saved as a file (in clear, at the person's request: a plan
+    /// encrypted at rest has no file a viewer could open).
+    PlanExport,
 }
 
 impl UseKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [UseKind; 7] = [
+    pub const ALL: [UseKind; 8] = [
         UseKind::CustomerPage,
         UseKind::HistoryExport,
         UseKind::ReportExport,
@@ -66,6 +69,7 @@ impl UseKind {
         UseKind::PaperSheet,
         UseKind::LedgerExport,
         UseKind::BundleOpened,
+        UseKind::PlanExport,
     ];
 
     /// The stable id stored in the table.
@@ -78,6 +82,7 @@ impl UseKind {
             UseKind::PaperSheet => "paper_sheet",
             UseKind::LedgerExport => "ledger_export",
             UseKind::BundleOpened => "bundle_opened",
+            UseKind::PlanExport => "plan_export",
         }
     }
 
@@ -96,6 +101,7 @@ impl UseKind {
             UseKind::PaperSheet => "作業指示書の印刷",
             UseKind::LedgerExport => "台帳の出力",
             UseKind::BundleOpened => "引渡しファイルの開封",
+            UseKind::PlanExport => "図面の書き出し",
         }
     }
 
@@ -109,6 +115,7 @@ impl UseKind {
             UseKind::PaperSheet => "work-order sheet printed",
             UseKind::LedgerExport => "ledger exported",
             UseKind::BundleOpened => "bundle opened by the office",
+            UseKind::PlanExport => "floor plan saved as a file",
         }
     }
 }

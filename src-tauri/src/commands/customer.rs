@@ -22,6 +22,18 @@ pub fn floor_plan(state: State<'_, AppState>, id: String) -> CmdResult<Response>
     state.with(|o| Ok(Response::new(ops::floor_plan(o, &id)?.1)))
 }
 
+/// Save the floor plan as the file `path` the person chose (in clear, at their request; a plan
+/// encrypted at rest has no file a viewer could open), recorded as a use of the customer's
+/// data.
+#[tauri::command(async)]
+pub fn floor_plan_save(
+    state: State<'_, AppState>,
+    id: String,
+    path: String,
+) -> CmdResult<handover_core::report::SavedFile> {
+    state.with(|o| Ok(ops::save_floor_plan(o, &id, std::path::Path::new(&path))?))
+}
+
 /// Open the stored floor plan (a PDF, typically) with the system's viewer.
 #[tauri::command(async)]
 pub fn floor_plan_open(state: State<'_, AppState>, id: String) -> CmdResult<()> {

@@ -3,4 +3,4 @@
 /**
  * What was done with customer data.
  */
-export type UseKind = "customer_page" | "history_export" | "report_export" | "report_print" | "paper_sheet" | "ledger_export" | "bundle_opened";
+export type UseKind = "customer_page" | "history_export" | "report_export" | "report_print" | "paper_sheet" | "ledger_export" | "bundle_opened" | "plan_export";

@@ -428,6 +428,8 @@ export const en: Dict = {
   noPlan: "No floor plan",
   pdfPlan: "PDF floor plan",
   openWithSystem: "Open with the default app",
+  planSave: "Save the plan as…",
+  planSaved: (path: string) => `Plan saved (an unencrypted file: delete it when done): ${path}`,
   planLoading: "Loading the floor plan…",
   enlarge: "Click to zoom in or out",
   history: "Handover history",
@@ -707,6 +709,7 @@ export const en: Dict = {
     paper_sheet: "work-order sheet printed",
     ledger_export: "ledger exported",
     bundle_opened: "bundle opened by the office",
+    plan_export: "floor plan saved as a file",
   },
 
   // ── Sign-in and operators ──

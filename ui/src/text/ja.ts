@@ -460,6 +460,8 @@ export const ja = {
   noPlan: "図面は登録されていません",
   pdfPlan: "PDF の図面",
   openWithSystem: "既定のアプリで開く",
+  planSave: "図面を書き出す…",
+  planSaved: (path: string) => `図面を書き出しました（暗号化されていないファイルです。使い終わったら削除してください）: ${path}`,
   planLoading: "図面を読み込んでいます…",
   enlarge: "クリックで拡大／縮小",
   history: "引き渡しの履歴",
@@ -743,6 +745,7 @@ export const ja = {
     paper_sheet: "作業指示書の印刷",
     ledger_export: "台帳の出力",
     bundle_opened: "引渡しファイルの開封",
+    plan_export: "図面の書き出し",
   } as Record<UseKind, string>,
 
   // ── Sign-in and operators ──

@@ -1,4 +1,5 @@
 import { Fragment } from "preact";
+import { save } from "../lib/dialog";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Customer } from "../bindings/Customer";
@@ -232,7 +233,13 @@ function FloorPlanView({ customer }: { customer: Customer }) {
   }, [customer.customerId, plan?.sha256]);
 
   if (!plan) return <p class="empty inline" data-testid="no-plan">{tr.noPlan}</p>;
+  const [saved, setSaved] = useState<string | null>(null);
   const open = () => api.floorPlanOpen(customer.customerId).catch(setError);
+  const saveAs = async () => {
+    const name = `${customer.customerId}.${plan.ext}`;
+    const path = await save({ defaultPath: name, filters: [{ name: plan.ext.toUpperCase(), extensions: [plan.ext] }] });
+    if (path) api.floorPlanSave(customer.customerId, path).then((s) => setSaved(s.path), setError);
+  };
   return (
     <div class="plan-view">
       {error ? <ErrorBanner error={error} /> : null}
@@ -259,10 +266,18 @@ function FloorPlanView({ customer }: { customer: Customer }) {
           {plan.sha256.slice(0, 16)}…
         </code>
         <span class="spacer" />
+        <button type="button" onClick={saveAs} data-testid="plan-save">
+          {tr.planSave}
+        </button>
         <button type="button" onClick={open} data-testid="plan-open">
           {tr.openWithSystem}
         </button>
       </div>
+      {saved && (
+        <div class="banner ok" role="status" data-testid="plan-saved">
+          {tr.planSaved(saved)}
+        </div>
+      )}
     </div>
   );
 }

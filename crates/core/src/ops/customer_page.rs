@@ -99,3 +99,25 @@ fn read_plan(office: &Office, id: &str, keep: bool) -> Result<(FloorPlan, PathBu
     }
     Ok((plan, path, bytes))
 }
+
+/// Save `id`'s floor plan as the file `out` (refused if it exists), in clear: the person asked
+/// for it (a plan encrypted at rest, or kept on a shared store, has no file of its own that a
+/// viewer could open). The bytes are checked against the recorded SHA-256 first; recorded as a
+/// use of the customer's data (操作記録), and the file is removed if that record fails.
+pub fn save_floor_plan(
+    office: &mut Office,
+    id: &str,
+    out: &std::path::Path,
+) -> Result<crate::report::SavedFile> {
+    let out = crate::report::check_new(out)?;
+    let (plan, bytes) = floor_plan(office, id)?;
+    let saved = crate::report::write_new(&out, &bytes, 1)?;
+    let detail = format!("floor plan .{}", plan.ext);
+    super::usage::record_file(
+        office,
+        crate::usage::UseKind::PlanExport,
+        &detail,
+        [id.to_string()],
+        saved,
+    )
+}

@@ -673,3 +673,26 @@ fn a_rekey_stopped_before_its_commit_leaves_the_office_as_it_was() {
         drop(tmp);
     }
 }
+
+#[test]
+fn an_encrypted_plan_is_saved_as_a_file_only_when_asked_recorded_and_never_over_a_file() {
+    let mut t = vault_office_with_plans();
+    let out = t.scratch().join("T003.pdf");
+    let saved = ops::save_floor_plan(&mut t.office, "T003", &out).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), plan_bytes("T003.pdf"));
+    assert_eq!(saved.bytes, plan_bytes("T003.pdf").len() as u64);
+    let uses = ops::usage_report(&t.office, &ops::UsageFilter::default()).unwrap();
+    let export = uses
+        .iter()
+        .find(|u| u.kind == "plan_export")
+        .expect("recorded");
+    assert_eq!(export.customers, ["T003"]);
+    // An existing file is refused and kept; a customer without a plan is refused.
+    std::fs::write(&out, b"mine").unwrap();
+    let e = ops::save_floor_plan(&mut t.office, "T003", &out).unwrap_err();
+    assert_eq!(e.code(), "file_exists");
+    assert_eq!(std::fs::read(&out).unwrap(), b"mine");
+    let none = t.scratch().join("T002.png");
+    assert!(ops::save_floor_plan(&mut t.office, "T002", &none).is_err());
+    assert!(!none.exists());
+}

@@ -83,12 +83,14 @@ fn write_atomic_with(
 
 /// The sibling `<name>.partial` path used while a file is being written.
 pub(crate) fn partial_path(path: &Path) -> std::path::PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".partial");
-    path.with_file_name(name)
+    with_suffix(path, ".partial")
+}
+
+/// `path` with `suffix` added to its file name (`x.sqlite3` → `x.sqlite3-wal`).
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
 }
 
 /// Best-effort fsync of a file's folder so that a rename survives a power cut.
@@ -109,31 +111,22 @@ pub(crate) fn sync_file(path: &Path) -> Result<()> {
         .map_err(|e| Error::io("cannot write", path, e))
 }
 
-/// Overwrite a file's contents with zeros (in place, made durable), then remove it: what is
-/// left of a plain copy once its encrypted replacement is in place. On a copy-on-write file
-/// system or an SSD the old blocks may survive in the device; the overwrite removes them from
-/// every file a program can read. A missing file is not an error.
-pub(crate) fn shred_and_remove(path: &Path) -> Result<()> {
-    use std::io::{Seek, Write};
-    let mut f = match std::fs::OpenOptions::new().write(true).open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io("cannot overwrite", path, e)),
-    };
-    let fail = |e| Error::io("cannot overwrite", path, e);
-    let len = f.metadata().map_err(fail)?.len();
-    let zeros = vec![0u8; 1 << 20];
-    f.seek(std::io::SeekFrom::Start(0)).map_err(fail)?;
-    let mut left = len;
-    while left > 0 {
-        let n = left.min(zeros.len() as u64) as usize;
-        f.write_all(&zeros[..n]).map_err(fail)?;
-        left -= n as u64;
+/// Remove `path` if it is there (a missing file is no error).
+pub(crate) fn remove_if_there(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error::io("cannot remove", path, e))
+        }
+        _ => Ok(()),
     }
-    f.sync_all().map_err(fail)?;
-    drop(f);
-    std::fs::remove_file(path).map_err(|e| Error::io("cannot remove", path, e))?;
-    sync_parent(path);
+}
+
+/// Remove the SQLite database at `path` with its log, shared-memory index and journal, those
+/// that are there.
+pub(crate) fn remove_sqlite_files(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        remove_if_there(&with_suffix(path, suffix))?;
+    }
     Ok(())
 }
 

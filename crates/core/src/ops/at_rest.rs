@@ -120,7 +120,7 @@ pub fn encrypt_office_files(office: &Office, progress: &mut dyn Progress) -> Res
 
 /// The plaintext plans in `folder`: files named `<64 hex digits>.<pdf|png|jpg>`, described by
 /// their name and size.
-fn plaintext_plans(folder: &Path) -> Result<Vec<FloorPlan>> {
+pub(crate) fn plaintext_plans(folder: &Path) -> Result<Vec<FloorPlan>> {
     let rd = match std::fs::read_dir(folder) {
         Ok(rd) => rd,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

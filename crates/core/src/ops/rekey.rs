@@ -69,9 +69,7 @@ struct Journal {
 }
 
 fn with_suffix(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(SUFFIX);
-    name.into()
+    crate::fsutil::with_suffix(path, SUFFIX)
 }
 
 fn new_plans_dir(dir: &DataDir) -> PathBuf {
@@ -288,8 +286,7 @@ fn roll_forward(dir: &DataDir, j: &Journal) -> Result<()> {
     let copy = with_suffix(&db);
     if copy.exists() {
         // The old store was closed with its log folded in; its shared-memory index is stale.
-        let shm = PathBuf::from(format!("{}-shm", db.display()));
-        let _ = std::fs::remove_file(shm);
+        let _ = std::fs::remove_file(crate::fsutil::with_suffix(&db, "-shm"));
         replace(&copy, &db)?;
     }
     for path in key_files(dir) {
@@ -303,12 +300,7 @@ fn roll_forward(dir: &DataDir, j: &Journal) -> Result<()> {
         }
     }
     for name in &j.old_plans {
-        match std::fs::remove_file(plans.join(name)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::io("cannot remove", plans.join(name), e));
-            }
-            _ => {}
-        }
+        crate::fsutil::remove_if_there(&plans.join(name))?;
     }
     let _ = std::fs::remove_dir(&new_plans);
     replace(&with_suffix(&Vault::path_in(dir)), &Vault::path_in(dir))
@@ -316,7 +308,6 @@ fn roll_forward(dir: &DataDir, j: &Journal) -> Result<()> {
 
 /// Before the commit: what was prepared is removed; the office is as it was.
 fn roll_back(dir: &DataDir) -> Result<()> {
-    let db = dir.db_path();
     let vault = with_suffix(&Vault::path_in(dir));
     // A file written atomically is first its `.partial` sibling: a kill may leave that too.
     let mut leftovers = vec![
@@ -324,24 +315,14 @@ fn roll_back(dir: &DataDir) -> Result<()> {
         vault,
         crate::fsutil::partial_path(&dir.root().join(JOURNAL)),
     ];
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        leftovers.push(PathBuf::from(format!(
-            "{}{suffix}",
-            with_suffix(&db).display()
-        )));
-    }
     for key in key_files(dir) {
         leftovers.push(crate::fsutil::partial_path(&with_suffix(&key)));
         leftovers.push(with_suffix(&key));
     }
     for p in leftovers {
-        match std::fs::remove_file(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::io("cannot remove", &p, e));
-            }
-            _ => {}
-        }
+        crate::fsutil::remove_if_there(&p)?;
     }
+    crate::fsutil::remove_sqlite_files(&with_suffix(&dir.db_path()))?;
     match std::fs::remove_dir_all(new_plans_dir(dir)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             Err(Error::io("cannot remove", new_plans_dir(dir), e))

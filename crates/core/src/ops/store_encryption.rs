@@ -63,9 +63,7 @@ fn old_plain_path(dir: &DataDir) -> std::path::PathBuf {
 }
 
 fn with_suffix(dir: &DataDir, suffix: &str) -> std::path::PathBuf {
-    let mut name = dir.db_path().into_os_string();
-    name.push(suffix);
-    name.into()
+    crate::fsutil::with_suffix(&dir.db_path(), suffix)
 }
 
 /// Does the office in `dir` need converting before anyone works (a vault, and a store that is
@@ -125,15 +123,7 @@ pub(crate) fn record(office: &mut Office, r: &EncryptReport) -> Result<()> {
 /// is still in place); a plain file under its second name is erased once the encrypted store
 /// is in place, or only unlinked while it is still the store itself.
 pub(crate) fn finish_interrupted(dir: &DataDir) -> Result<()> {
-    let partial = partial_path(dir);
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut p = partial.clone().into_os_string();
-        p.push(suffix);
-        let p = std::path::PathBuf::from(p);
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(|e| Error::io("cannot remove", &p, e))?;
-        }
-    }
+    crate::fsutil::remove_sqlite_files(&partial_path(dir))?;
     let old = old_plain_path(dir);
     if !old.exists() {
         return Ok(());
@@ -141,7 +131,7 @@ pub(crate) fn finish_interrupted(dir: &DataDir) -> Result<()> {
     let db = dir.db_path();
     match file_kind(&db).map_err(|e| Error::io("cannot read", &db, e))? {
         // The swap happened: the old name holds the only plain copy.
-        FileKind::Encrypted => crate::fsutil::shred_and_remove(&old),
+        FileKind::Encrypted => crate::at_rest::shred(&old),
         // The swap did not happen: the old name is the live store's second name.
         _ => std::fs::remove_file(&old).map_err(|e| Error::io("cannot remove", &old, e)),
     }
@@ -198,7 +188,7 @@ pub(crate) fn convert(
     // From here the encrypted store is in place: the plain copy is erased whatever the
     // progress answers.
     let _ = progress.update(3, Some(STEPS));
-    crate::fsutil::shred_and_remove(&old_plain_path(dir))?;
+    crate::at_rest::shred(&old_plain_path(dir))?;
     let _ = progress.update(STEPS, Some(STEPS));
     Ok(EncryptReport {
         files: files.floor_plans + files.key_files,

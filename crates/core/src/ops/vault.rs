@@ -213,18 +213,7 @@ pub(crate) fn create_encrypted(
 
 /// Remove the embedded store's files (a store never used, being made again).
 pub(crate) fn remove_store_files(dir: &DataDir) -> Result<()> {
-    let db = dir.db_path();
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut name = db.as_os_str().to_owned();
-        name.push(suffix);
-        match std::fs::remove_file(&name) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::io("cannot remove", name, e));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+    crate::fsutil::remove_sqlite_files(&dir.db_path())
 }
 
 /// The vault of an office signed in with its data key: [`Error::NoVault`] for an office not

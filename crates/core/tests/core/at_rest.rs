@@ -262,7 +262,7 @@ fn a_plan_of_many_chunks_round_trips_and_a_cut_at_a_chunk_boundary_is_refused() 
 fn office_with_plaintext_files() -> TestOffice {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    copy_dir(
+    support::copy_dir(
         &support::repo_root().join("tests/fixtures/previous-version-office/data"),
         &data,
     );
@@ -280,18 +280,6 @@ fn office_with_plaintext_files() -> TestOffice {
     std::fs::rename(&copy, dir.db_path()).unwrap();
     let office = ops::sign_in(dir, ADMIN, &password(PASSWORD)).unwrap();
     TestOffice { tmp, office }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn plaintext_left(t: &TestOffice) -> Vec<PathBuf> {

@@ -154,13 +154,6 @@ pub(super) fn export_encrypted(
 }
 
 impl super::SqliteStore {
-    /// Is this store's file encrypted?
-    pub fn is_encrypted(&self) -> Result<bool, crate::Error> {
-        let kind =
-            file_kind(&self.path).map_err(|e| crate::Error::io("cannot read", &self.path, e))?;
-        Ok(kind == FileKind::Encrypted)
-    }
-
     /// Write an encrypted copy of this plain store to `to` (which must not exist) with `key`,
     /// durable when this returns; then close this store with its log folded back into its file
     /// (`journal_mode = DELETE`: no `-wal` file is left beside it, so the encrypted file can

@@ -269,9 +269,16 @@ impl<R: Read> Read for Decrypting<R> {
 /// Overwrite the file at `path` with zeros, sync it, and remove it (the plaintext a conversion
 /// replaced). On a copy-on-write file system or an SSD the zeros may land elsewhere than the old
 /// bytes: this removes the plaintext from the file system's view and, on most disks, from the
-/// blocks it was in; full-disk encryption is what covers the rest.
+/// blocks it was in; full-disk encryption is what covers the rest. A symbolic link (or anything
+/// but a regular file) in its place is only removed: the zeros never go through it to a file
+/// elsewhere.
 pub(crate) fn shred(path: &Path) -> crate::Result<()> {
     let err = |e: io::Error| crate::Error::io("cannot overwrite", path, e);
+    if !std::fs::symlink_metadata(path).map_err(err)?.is_file() {
+        std::fs::remove_file(path).map_err(|e| crate::Error::io("cannot remove", path, e))?;
+        crate::fsutil::sync_parent(path);
+        return Ok(());
+    }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .open(path)

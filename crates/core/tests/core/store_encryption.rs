@@ -29,7 +29,7 @@ fn db_bytes(data: &std::path::Path) -> Vec<u8> {
 fn previous_version_office() -> (tempfile::TempDir, std::path::PathBuf, Option<String>, u64) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    copy_dir(
+    support::copy_dir(
         &support::repo_root().join("tests/fixtures/previous-version-office/data"),
         &data,
     );
@@ -39,18 +39,6 @@ fn previous_version_office() -> (tempfile::TempDir, std::path::PathBuf, Option<S
     let v = handover_core::store::verify(&plain).unwrap();
     drop(plain);
     (tmp, data, v.head, v.entries)
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -319,4 +307,24 @@ fn a_lost_pc_of_an_encrypted_office_is_exempt_and_of_a_plain_one_is_not() {
         html.contains("紛失した端末") && html.contains("暗号化による除外: なし"),
         "{html}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_left_where_the_plain_copy_was_is_removed_and_never_written_through() {
+    let (tmp, data, _, _) = previous_version_office();
+    let dir = || DataDir::new(&data);
+    ops::encrypt_office(dir(), ADMIN, &password(PASSWORD), &mut NoProgress).unwrap();
+    // Someone plants a link named as the plain copy a killed conversion leaves, to a file of
+    // theirs: the next sign-in erases plain copies, and must not zero that file.
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, b"not the office's").unwrap();
+    let old = data.join("handover.sqlite3.plaintext-old");
+    std::os::unix::fs::symlink(&victim, &old).unwrap();
+    ops::sign_in(dir(), ADMIN, &password(PASSWORD)).unwrap();
+    assert!(
+        std::fs::symlink_metadata(&old).is_err(),
+        "the link is removed"
+    );
+    assert_eq!(std::fs::read(&victim).unwrap(), b"not the office's");
 }

@@ -97,7 +97,10 @@ pub fn file_kind(path: &Path) -> std::io::Result<FileKind> {
 /// process's defaults, which an attached database (the encrypted copy of an export) takes.
 pub const SETTINGS: &str = "PRAGMA cipher_hmac_algorithm = HMAC_SHA256; \
      PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA256;";
-const DEFAULT_SETTINGS: &str = "PRAGMA cipher_default_hmac_algorithm = HMAC_SHA256; \
+/// Also: SQLCipher's own log off (it prints "hmac check failed…" to standard error when a
+/// wrong key or a damaged file is tried; the store says that as a typed error instead).
+const DEFAULT_SETTINGS: &str = "PRAGMA cipher_log_level = NONE; \
+     PRAGMA cipher_default_hmac_algorithm = HMAC_SHA256; \
      PRAGMA cipher_default_kdf_algorithm = PBKDF2_HMAC_SHA256;";
 
 impl StoreKey {

@@ -22,7 +22,8 @@
 //!    texts into `proto(seq, at, kind, customer, payload, prev, hash)` with one index on
 //!    `customer` and `hash = SHA-256(prev ‖ at ‖ kind ‖ payload)`, 10,000 per transaction.
 //! 2. **verify**: `store::verify_chain` (every entry's payload hash and entry hash, links,
-//!    head, redaction rules; the store's thread walks, a second thread hashes). Anchor: read
+//!    head, redaction rules; segments of the chain on one read connection per core, each
+//!    read and hashed on its thread). Anchor: read
 //!    every row, recompute its hash, check the link, on one thread. Then, reported apart,
 //!    `Store::check_derived` (the four derived tables rebuilt from the log and compared). Best
 //!    of `--repeat`, with the CPU time per entry of that round (all threads): the wall-clock

@@ -14,8 +14,8 @@ pub mod postgres;
 mod sqlite;
 
 pub use ledger::{
-    ChainReport, DerivedReport, EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier,
-    VerifyReport, verify_chain,
+    ChainReport, DerivedReport, EntryRef, EventDraft, Hash, LedgerEntry, LedgerReader,
+    LedgerReaders, PURGE_KIND, Verifier, VerifyReport, verify_chain, verify_chain_with,
 };
 pub use postgres::PgStore;
 pub(crate) use sqlite::apply_key;
@@ -292,6 +292,14 @@ pub trait Store: Send {
     /// Visit every ledger entry in seq order, borrowed from the row being read: no copy per
     /// entry, so that verification and export keep up with a million entries.
     fn for_each_entry_ref(&self, f: &mut dyn FnMut(&EntryRef<'_>) -> Result<()>) -> Result<()>;
+
+    /// `n` readers of the ledger, each on a connection of its own, that all see one state of
+    /// it (with its head), for verifying the chain on several cores ([`verify_chain`]).
+    /// `None` where the store has none to give; the chain is then walked on one connection.
+    fn ledger_readers(&self, n: usize) -> Result<Option<LedgerReaders>> {
+        let _ = n;
+        Ok(None)
+    }
 
     /// Rebuild the derived tables from the log and compare (see [`ledger::derived`]).
     fn check_derived(&self) -> Result<DerivedReport>;

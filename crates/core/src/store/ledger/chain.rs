@@ -267,17 +267,83 @@ pub struct ChainReport {
     pub head: Option<String>,
 }
 
-/// Walks entries in order and finds the first that does not fit the chain.
+/// What an entry means for the redaction rules, settled in chain order by [`Redactions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Mark {
+    /// Its payload was redacted: a later purge must list it.
+    Redacted(u64),
+    /// A purge entry and the seqs it lists (`None`: its list cannot be read).
+    Purge(u64, Option<Vec<u64>>),
+}
+
+/// The checks of one entry that need nothing but the entry and the place it must take (seq
+/// `want_seq`, after the entry whose hash is `want_prev`): its seq, its link, its payload hash
+/// and its own hash. Returns its hash and what it means for the redaction rules.
+pub(super) fn check_entry(
+    e: &EntryRef<'_>,
+    want_seq: u64,
+    want_prev: &Hash,
+) -> Result<(Hash, Option<Mark>)> {
+    check_place(e.seq, e.prev_hash, want_seq, want_prev)?;
+    let broken = |reason: String| Err(Error::LedgerBroken { seq: e.seq, reason });
+    let (Ok(payload_hash), Ok(hash)) =
+        (<&Hash>::try_from(e.payload_hash), <&Hash>::try_from(e.hash))
+    else {
+        return broken("its stored hash has the wrong length (edited)".into());
+    };
+    let mark = match e.payload {
+        Some(p) => {
+            let ph: Hash = Sha256::digest(p).into();
+            if ph != *payload_hash {
+                return broken("its details were edited (payload hash mismatch)".into());
+            }
+            e.is(PURGE_KIND).then(|| Mark::Purge(e.seq, purge_list(p)))
+        }
+        None if e.is(PURGE_KIND) => {
+            return broken(
+                "the record of a purge was removed (a purge entry is never redacted)".into(),
+            );
+        }
+        None => Some(Mark::Redacted(e.seq)),
+    };
+    if entry_hash_bytes(e.seq, e.at, e.kind, e.actor, payload_hash, want_prev) != *hash {
+        return broken("its date, kind, operator or hash were edited".into());
+    }
+    Ok((*hash, mark))
+}
+
+/// Does an entry with this seq and prev-hash take the place after the entry `want_seq - 1`
+/// whose hash is `want_prev`?
+pub(super) fn check_place(
+    seq: u64,
+    prev_hash: &[u8],
+    want_seq: u64,
+    want_prev: &Hash,
+) -> Result<()> {
+    let broken = |reason: String| Err(Error::LedgerBroken { seq, reason });
+    if seq != want_seq {
+        return broken(if seq > want_seq {
+            format!("entries {want_seq}..{} are missing (deleted?)", seq - 1)
+        } else {
+            format!("out of order: expected entry {want_seq}")
+        });
+    }
+    if prev_hash != want_prev {
+        return broken(
+            "it does not link to the previous entry (removed, inserted or reordered)".into(),
+        );
+    }
+    Ok(())
+}
+
+/// The redaction rules, settled in chain order.
 ///
 /// A redacted (NULL) payload is accepted only when a *later* purge entry lists its seq, and a
-/// purge entry must keep its own payload and list only earlier entries that are redacted and
-/// not listed by another purge. Redactions are settled when the walk ends, because the purge
-/// that explains one comes after it; a NULL payload no purge explains is reported then, naming
-/// the first such entry.
+/// purge entry must list only earlier entries that are redacted and not listed by another
+/// purge. Redactions are settled when the walk ends, because the purge that explains one comes
+/// after it; a NULL payload no purge explains is reported then, naming the first such entry.
 #[derive(Debug, Default)]
-pub struct Verifier {
-    prev: Option<(u64, Hash)>,
-    entries: u64,
+pub(super) struct Redactions {
     redacted: u64,
     purges: u64,
     /// Redacted entries no purge has listed yet.
@@ -286,68 +352,23 @@ pub struct Verifier {
     explained: std::collections::HashSet<u64>,
 }
 
-impl Verifier {
-    /// Check the next entry.
-    pub fn push(&mut self, e: &LedgerEntry) -> Result<()> {
-        self.push_ref(&EntryRef::of(e))
-    }
-
-    /// Check the next entry, borrowed from the store.
-    pub fn push_ref(&mut self, e: &EntryRef<'_>) -> Result<()> {
-        let (want_seq, want_prev) = match self.prev {
-            Some((s, h)) => (s + 1, h),
-            None => (1, GENESIS),
-        };
-        let broken = |reason: String| Err(Error::LedgerBroken { seq: e.seq, reason });
-        if e.seq != want_seq {
-            return broken(if e.seq > want_seq {
-                format!("entries {want_seq}..{} are missing (deleted?)", e.seq - 1)
-            } else {
-                format!("out of order: expected entry {want_seq}")
-            });
-        }
-        if e.prev_hash != want_prev {
-            return broken(
-                "it does not link to the previous entry (removed, inserted or reordered)".into(),
-            );
-        }
-        let (Ok(payload_hash), Ok(hash)) =
-            (<&Hash>::try_from(e.payload_hash), <&Hash>::try_from(e.hash))
-        else {
-            return broken("its stored hash has the wrong length (edited)".into());
-        };
-        match e.payload {
-            Some(p) => {
-                let ph: Hash = Sha256::digest(p).into();
-                if ph != *payload_hash {
-                    return broken("its details were edited (payload hash mismatch)".into());
-                }
-            }
-            None if e.is(PURGE_KIND) => {
-                return broken(
-                    "the record of a purge was removed (a purge entry is never redacted)".into(),
-                );
-            }
-            None => {
+impl Redactions {
+    /// Take the next mark, in chain order.
+    pub(super) fn mark(&mut self, mark: Mark) -> Result<()> {
+        match mark {
+            Mark::Redacted(seq) => {
                 self.redacted += 1;
-                self.unexplained.insert(e.seq);
+                self.unexplained.insert(seq);
+                Ok(())
             }
+            Mark::Purge(seq, list) => self.purge(seq, list),
         }
-        if entry_hash_bytes(e.seq, e.at, e.kind, e.actor, payload_hash, &want_prev) != *hash {
-            return broken("its date, kind, operator or hash were edited".into());
-        }
-        if let (true, Some(p)) = (e.is(PURGE_KIND), e.payload) {
-            self.purge(e.seq, p)?;
-        }
-        self.prev = Some((e.seq, *hash));
-        self.entries += 1;
-        Ok(())
     }
 
     /// Settle the redactions a purge entry lists (its payload already matched its hash).
-    fn purge(&mut self, seq: u64, payload: &[u8]) -> Result<()> {
+    fn purge(&mut self, seq: u64, list: Option<Vec<u64>>) -> Result<()> {
         let broken = |reason: String| Err(Error::LedgerBroken { seq, reason });
-        let Some(list) = purge_list(payload) else {
+        let Some(list) = list else {
             return broken("this purge entry has no readable list of redacted entries".into());
         };
         for s in list {
@@ -373,10 +394,64 @@ impl Verifier {
         self.purges += 1;
         Ok(())
     }
+}
+
+/// Walks entries in order and finds the first that does not fit the chain (see
+/// [`check_entry`] and [`Redactions`]).
+#[derive(Debug, Default)]
+pub struct Verifier {
+    prev: Option<(u64, Hash)>,
+    entries: u64,
+    redactions: Redactions,
+}
+
+impl Verifier {
+    /// Check the next entry.
+    pub fn push(&mut self, e: &LedgerEntry) -> Result<()> {
+        self.push_ref(&EntryRef::of(e))
+    }
+
+    /// Check the next entry, borrowed from the store.
+    pub fn push_ref(&mut self, e: &EntryRef<'_>) -> Result<()> {
+        let (want_seq, want_prev) = self.want();
+        let (hash, mark) = check_entry(e, want_seq, &want_prev)?;
+        if let Some(m) = mark {
+            self.redactions.mark(m)?;
+        }
+        self.prev = Some((e.seq, hash));
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// The seq and prev-hash the next entry must have.
+    pub(super) fn want(&self) -> (u64, Hash) {
+        match self.prev {
+            Some((s, h)) => (s + 1, h),
+            None => (1, GENESIS),
+        }
+    }
+
+    /// Take a run of `entries` entries checked elsewhere (each against the one before it),
+    /// ending with `last`, whose marks the redaction rules take in order.
+    pub(super) fn absorb(
+        &mut self,
+        entries: u64,
+        last: Option<(u64, Hash)>,
+        marks: impl IntoIterator<Item = Mark>,
+    ) -> Result<()> {
+        for m in marks {
+            self.redactions.mark(m)?;
+        }
+        if last.is_some() {
+            self.prev = last;
+        }
+        self.entries += entries;
+        Ok(())
+    }
 
     /// Finish, comparing the last entry with the recorded head.
     pub fn finish(self, head: Option<(u64, Hash)>) -> Result<ChainReport> {
-        if let Some(&seq) = self.unexplained.first() {
+        if let Some(&seq) = self.redactions.unexplained.first() {
             return Err(Error::LedgerBroken {
                 seq,
                 reason: "its details were removed, but no purge records removing them (redacted \
@@ -421,8 +496,8 @@ impl Verifier {
         }
         Ok(ChainReport {
             entries: self.entries,
-            redacted: self.redacted,
-            purges: self.purges,
+            redacted: self.redactions.redacted,
+            purges: self.redactions.purges,
             head: self.prev.map(|(_, h)| hex::encode(h)),
         })
     }

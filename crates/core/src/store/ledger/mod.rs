@@ -9,9 +9,13 @@ pub mod derived;
 pub mod export;
 mod pipeline;
 mod report;
+mod segments;
 pub mod usage;
 
 pub use chain::{ChainReport, EntryRef, EventDraft, Hash, LedgerEntry, PURGE_KIND, Verifier};
 pub use derived::DerivedReport;
-pub use pipeline::verify_chain;
+pub use pipeline::{verify_chain, verify_chain_with};
 pub use report::VerifyReport;
+#[cfg(test)]
+pub(crate) use segments::verify_for_tests as segments_verify_for_tests;
+pub use segments::{LedgerReader, LedgerReaders};

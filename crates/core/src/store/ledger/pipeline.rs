@@ -1,4 +1,4 @@
-//! Chain verification on two threads.
+//! Chain verification on two threads, when the store gives no readers for [`super::segments`].
 //!
 //! Walking a million rows out of SQLite and hashing them cost about the same (half a
 //! microsecond an entry each on the benchmark machine), so one thread tops out below a million
@@ -77,9 +77,41 @@ impl Batch {
     }
 }
 
-/// Walk the whole chain and compare it with the recorded head (no derived tables), hashing
-/// on a second thread.
+/// Seqs per segment when the chain is checked in segments: large enough that opening the
+/// readers and joining the runs cost nothing beside reading them, small enough that the
+/// threads finish together.
+const SEGMENT: u64 = 32_768;
+
+/// The most threads a verification uses.
+const MAX_THREADS: usize = 8;
+
+/// Walk the whole chain and compare it with the recorded head (no derived tables): on a
+/// store that gives readers of its own, one segment per core at a time ([`super::segments`]);
+/// otherwise walking on the store's connection and hashing on a second thread.
 pub fn verify_chain(store: &dyn Store) -> Result<VerifyReport> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS);
+    verify_chain_with(store, threads, SEGMENT)
+}
+
+/// [`verify_chain`] with `threads` readers and segments of `segment` seqs (tests cut small
+/// ledgers fine; a ledger shorter than two segments is walked in one).
+pub fn verify_chain_with(store: &dyn Store, threads: usize, segment: u64) -> Result<VerifyReport> {
+    let long = store
+        .ledger_head()?
+        .is_some_and(|(seq, _)| seq >= 2 * segment);
+    if threads > 1
+        && long
+        && let Some(readers) = store.ledger_readers(threads)?
+    {
+        return super::segments::verify(readers, segment).map(VerifyReport::from);
+    }
+    verify_on_two_threads(store)
+}
+
+/// Walk on the store's connection; hash on a second thread.
+fn verify_on_two_threads(store: &dyn Store) -> Result<VerifyReport> {
     let (to_hasher, full) = mpsc::sync_channel::<Batch>(2);
     let (to_walker, spent) = mpsc::channel::<Batch>();
     let failed = AtomicBool::new(false);

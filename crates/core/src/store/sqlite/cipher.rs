@@ -33,7 +33,7 @@ impl std::fmt::Debug for StoreKey {
 impl StoreKey {
     /// A key from its 32 bytes.
     #[cfg(test)]
-    fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Self {
+    pub(super) fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Self {
         StoreKey(bytes)
     }
 

@@ -19,6 +19,7 @@ mod import;
 mod ledger;
 mod migrate;
 mod operators;
+mod readers;
 mod retention;
 mod supervision;
 mod usage;
@@ -52,6 +53,8 @@ pub struct SqliteStore {
     _checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     path: PathBuf,
+    /// The SQLCipher key of an encrypted store, for the connections it opens besides its own.
+    key: Option<StoreKey>,
     /// The operator signed in on this connection, if any.
     session: Option<operators::Session>,
 }
@@ -155,6 +158,7 @@ impl SqliteStore {
             _checkpointer: checkpointer,
             conn,
             path: path.to_path_buf(),
+            key: key.cloned(),
             session: None,
         })
     }
@@ -349,6 +353,10 @@ impl Store for SqliteStore {
         f: &mut dyn FnMut(&chain::EntryRef<'_>) -> Result<()>,
     ) -> Result<()> {
         walk_entries(&self.conn, &self.path, f)
+    }
+
+    fn ledger_readers(&self, n: usize) -> Result<Option<super::LedgerReaders>> {
+        readers::readers(&self.path, self.key.as_ref(), n)
     }
 
     fn check_derived(&self) -> Result<super::DerivedReport> {

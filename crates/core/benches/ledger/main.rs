@@ -168,8 +168,8 @@ fn run() -> Result<(), BoxError> {
     };
     let dir = base.join(format!("run-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let result = sqlite::measure(&args, &dir).and_then(|()| match &args.store {
-        Some(url) => pg::measure(&args, url),
+    let result = sqlite::measure(&args, &dir).and_then(|built| match &args.store {
+        Some(url) => pg::measure(&args, url, &built),
         None => Ok(()),
     });
     if args.keep {

@@ -9,9 +9,11 @@
 //!
 //! Phases (see pg_phases.rs):
 //!
-//! 1. **load** (setup, reported but not a target): the generated events through the store's
-//!    ordinary methods, 100 per transaction (`PgStore::batch`; see `PG_BATCH` for why not
-//!    10,000), with `synchronous_commit = off`; the anchor's rows 10,000 per transaction.
+//! 1. **load** (setup, reported but not a target): the embedded store the bench built moves in
+//!    as `handover store copy` moves an office (`PgStore::init_from_sqlite`: every table and
+//!    the whole ledger by binary COPY, in one transaction), with `synchronous_commit = off`;
+//!    the anchor's rows 10,000 per transaction. Appending a million events one by one through
+//!    the store's methods (each under the head row's lock) took ten minutes of setup.
 //! 2. **verify** of the whole chain (`store::verify_chain`, best of `--repeat`). Anchor: a
 //!    streamed `SELECT … ORDER BY seq` with the hash recomputed client-side.
 //! 3. **history** of one customer (`entries_for_customer`, p50/p99). Anchor: `WHERE customer`.
@@ -30,6 +32,7 @@ use postgres::Client;
 use crate::pg_anchor::anchor_open;
 use crate::pg_phases::{Appends, Commits, History, Loaded, Verified};
 use crate::pg_scratch::Scratch;
+use crate::sqlite::Built;
 use crate::stats::{ms, us, verdict};
 use crate::{Args, BoxError};
 
@@ -44,19 +47,15 @@ pub(crate) struct PgStores {
 }
 
 impl PgStores {
-    fn open(s: &Scratch, init: bool) -> Result<PgStores, BoxError> {
+    /// Connect to both, creating the anchor's table on the first connection.
+    fn open(s: &Scratch, create_anchor: bool) -> Result<PgStores, BoxError> {
         let (store_url, anchor_url) = (s.url(""), s.url("_anchor"));
-        let target = Target::parse(&store_url)?;
-        let store = if init {
-            PgStore::init(&target, None)?
-        } else {
-            PgStore::connect(&target, None)?
-        };
+        let store = PgStore::connect(&Target::parse(&store_url)?, None)?;
         let operator = store.session_operator().unwrap_or_default();
         Ok(PgStores {
             operator,
             store,
-            anchor: anchor_open(&anchor_url, init)?,
+            anchor: anchor_open(&anchor_url, create_anchor)?,
             store_url,
             anchor_url,
         })
@@ -77,7 +76,7 @@ fn settings(c: &mut Client) -> Result<String, BoxError> {
     ))
 }
 
-pub(crate) fn measure(args: &Args, admin_url: &str) -> Result<(), BoxError> {
+pub(crate) fn measure(args: &Args, admin_url: &str, built: &Built) -> Result<(), BoxError> {
     let scratch = Scratch::create(admin_url, "bench ledger", &["", "_anchor"])?;
     println!();
     println!(
@@ -89,9 +88,10 @@ pub(crate) fn measure(args: &Args, admin_url: &str) -> Result<(), BoxError> {
         scratch.name
     );
     scratch.synchronous_commit(false)?;
+    let copied = crate::pg_phases::copy_in(&scratch.url(""), built)?;
     let loaded = {
         let mut st = PgStores::open(&scratch, true)?;
-        crate::pg_phases::load(args, &mut st)?
+        crate::pg_phases::load(args, &mut st, copied)?
     };
     // Every later phase on fresh connections that commit as an office's would.
     scratch.synchronous_commit(true)?;
@@ -124,7 +124,7 @@ fn print_table(setting: &str, l: &Loaded, v: &Verified, h: &History, c: &Commits
     let per_s = |x: f64| format!("{x:.0} /s");
     let us_ = |d| format!("{:.1} µs", us(d));
     let ms_ = |d| format!("{:.2} ms", ms(d));
-    let load = "load (setup; store 100, anchor 10,000 per tx)";
+    let load = "load (setup; store copy, anchor 10,000 per tx)";
     row(
         load,
         per_s(l.real_rate),

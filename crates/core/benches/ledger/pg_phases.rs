@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 use handover_core::store::postgres::Target;
 use handover_core::store::{self, PgStore, Store};
 
-use crate::events::{Gen, Rng, add_contractor, apply};
+use crate::events::{Gen, Rng, apply};
 use crate::pg::PgStores;
 use crate::pg_anchor::{anchor_append, anchor_open, anchor_verify};
+use crate::sqlite::Built;
 use crate::sqlite_anchor::{ProtoRow, proto_rows};
 use crate::stats::{Lat, lat};
 use crate::{Args, BATCH, BoxError};
@@ -24,35 +25,42 @@ pub(crate) struct Loaded {
     pub(crate) proto_rate: f64,
 }
 
-/// Events per transaction when loading the shared store. Every append updates the one head
-/// row, and inside one transaction PostgreSQL cannot prune that row's earlier versions, so each
-/// append walks all of them: 10,000 per transaction would be quadratic (measured: 6 ms per
-/// append on average, 15 ms at the end), 100 keeps the walk short.
-const PG_BATCH: usize = 100;
+/// Move the embedded store the bench built into the empty database at `url`, as `store copy`
+/// does: its entries and the time it took.
+pub(crate) fn copy_in(url: &str, built: &Built) -> Result<(u64, Duration), BoxError> {
+    eprintln!("  store copy from the embedded store…");
+    let t = Instant::now();
+    let plans = handover_core::register::PlanFiles::new(&built.dir, Some(&built.data_key));
+    let (store, _) = PgStore::init_from_sqlite(
+        &Target::parse(url)?,
+        None,
+        &built.path,
+        built.key.as_ref(),
+        &plans,
+    )?;
+    let took = t.elapsed();
+    let entries = store.ledger_head()?.map_or(0, |(s, _)| s);
+    Ok((entries, took))
+}
 
-/// Phase 1: the generated events, 100 per transaction in the store, 10,000 in the anchor.
-pub(crate) fn load(args: &Args, st: &mut PgStores) -> Result<Loaded, BoxError> {
-    add_contractor(&mut st.store)?;
-    let (mut gen_real, mut gen_proto) = (Gen::new(args.customers), Gen::new(args.customers));
-    gen_real.operator = st.operator.clone();
-    let (mut t_real, mut t_proto) = (Duration::ZERO, Duration::ZERO);
+/// Phase 1: the store was copied in (`copied`: its entries and the time); the anchor gets the
+/// same number of generated rows, 10,000 per transaction.
+pub(crate) fn load(
+    args: &Args,
+    st: &mut PgStores,
+    copied: (u64, Duration),
+) -> Result<Loaded, BoxError> {
+    let (entries, t_real) = copied;
+    let mut gen_proto = Gen::new(args.customers);
+    let mut t_proto = Duration::ZERO;
     let batches = args.events / BATCH;
     for b in 0..batches {
-        let evs: Vec<_> = (0..BATCH).map(|_| gen_real.next()).collect();
-        let t = Instant::now();
-        let mut evs = evs.into_iter();
-        for _ in 0..BATCH / PG_BATCH {
-            let part: Vec<_> = evs.by_ref().take(PG_BATCH).collect();
-            st.store
-                .batch(|s| part.into_iter().try_for_each(|ev| apply(s, ev)))?;
-        }
-        t_real += t.elapsed();
         let rows = proto_rows(&mut gen_proto, BATCH);
         let t = Instant::now();
         anchor_append(&mut st.anchor, &rows)?;
         t_proto += t.elapsed();
         if (b + 1) % 10 == 0 {
-            eprintln!("  loaded {} events…", (b + 1) * BATCH);
+            eprintln!("  anchor: {} rows…", (b + 1) * BATCH);
         }
     }
     // Both at rest before anything is read: planner statistics and visibility maps up to date.
@@ -63,9 +71,9 @@ pub(crate) fn load(args: &Args, st: &mut PgStores) -> Result<Loaded, BoxError> {
     st.anchor.batch_execute("VACUUM ANALYZE")?;
     let n = (batches * BATCH) as u64;
     Ok(Loaded {
-        entries: n + 1,
+        entries,
         n,
-        real_rate: n as f64 / t_real.as_secs_f64(),
+        real_rate: entries as f64 / t_real.as_secs_f64(),
         proto_rate: n as f64 / t_proto.as_secs_f64(),
     })
 }
@@ -213,7 +221,8 @@ pub(crate) fn commits(args: &Args, st: &PgStores, entries: u64) -> Result<Commit
     let operator = st.operator.as_str();
     let open = |w: usize| {
         let mut g = Gen::new(args.customers);
-        g.handovers = 900_000 + 10_000 * w as u64;
+        // Clear of the ids the embedded store's own commit phase used (900,001…).
+        g.handovers = 800_000 + 10_000 * w as u64;
         g.n = entries + 1;
         g.operator = operator.to_string();
         Ok((connect_store(store_url)?, g))

@@ -24,7 +24,15 @@ pub(crate) struct Stores {
     pub(crate) last: (i64, [u8; 32]),
 }
 
-pub(crate) fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
+/// The embedded store the bench built, closed: the shared store's part loads it (`store copy`).
+pub(crate) struct Built {
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) dir: handover_core::DataDir,
+    pub(crate) data_key: handover_core::vault::DataKey,
+    pub(crate) key: Option<store::StoreKey>,
+}
+
+pub(crate) fn measure(args: &Args, dir: &Path) -> Result<Built, BoxError> {
     let real_path = dir.join("handover.sqlite3");
     let proto_path = dir.join("proto.sqlite3");
     println!(
@@ -41,6 +49,12 @@ pub(crate) fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
         &handover_core::operators::SignInPolicy::default(),
     )?;
     let key = (!args.in_clear).then(|| store::StoreKey::of(&data_key));
+    let built = Built {
+        path: real_path.clone(),
+        dir: handover_core::DataDir::new(dir),
+        data_key: data_key.clone(),
+        key: key.clone(),
+    };
     println!(
         "the store is {}",
         if args.in_clear {
@@ -82,7 +96,7 @@ pub(crate) fn measure(args: &Args, dir: &Path) -> Result<(), BoxError> {
     print_commits(&commits);
     println!("{rule}");
     print_footer(args, &history, sizes);
-    Ok(())
+    Ok(built)
 }
 
 /// What appending cost: events per second in each store, and how many entries there are.

@@ -40,8 +40,9 @@ use crate::{Contractor, Error, Result};
 /// refuses the pack instead of being recorded past.
 pub trait Recheck {
     /// The pending or accepted requests of these customers, as the store holds them now: one
-    /// read for the whole selection, because on a server it runs under the ledger's lock and
-    /// every round trip there delays every other PC's commit.
+    /// read for the whole selection, because on a server every round trip of the recording
+    /// transaction delays it (and, when it runs again under the ledger's lock because another
+    /// PC appended meanwhile, every other PC's commit).
     fn enforced_requests_of(&self, customer_ids: &[&str]) -> Result<Vec<Request>>;
 
     /// The contractor as the store holds it now.

@@ -630,12 +630,14 @@ fn the_owner_upgrades_an_older_shared_store_in_one_recorded_transaction() {
     let Some(env) = Env::postgres() else { return };
     let pg = env.pg.as_ref().unwrap();
     // The store as a Handover before approvals left it: schema 1, without what later
-    // migrations add (approvals, the supervision record, the record of use, the handover seal).
+    // migrations add (approvals, the supervision record, the record of use, the handover seal,
+    // the append after a check).
     pg.as_superuser(
         "DROP TABLE approvals; DROP FUNCTION approvals_guard(); \
          DROP TABLE contractor_supervision; DROP TABLE usage_customers, usage; \
          DROP FUNCTION usage_append_only(), usage_guard(); \
          DROP FUNCTION handover_seal(TEXT, BIGINT); \
+         DROP FUNCTION ledger_append_after(BIGINT, TEXT, TEXT, TEXT, TEXT[]); \
          DELETE FROM handover_schema WHERE version > 1;",
     );
     let newest = handover_core::store::postgres::SCHEMA_VERSION;

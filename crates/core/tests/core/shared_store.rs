@@ -374,7 +374,7 @@ fn plain_psql_as_any_role_cannot_rewrite_the_ledger_or_decide_requests() {
         .unwrap();
     assert_eq!(out, st);
     assert_ne!(staff.store().ledger_head().unwrap(), head);
-    assert!(ops::verify_ledger(&staff).is_ok());
+    ops::verify_ledger(&staff).unwrap();
 }
 
 #[test]
@@ -905,7 +905,7 @@ fn staff_cannot_repoint_a_handover_through_its_seal() {
     let e = s.pg.psql(&login, own_row).unwrap_err();
     assert!(e.contains("sealed only once"), "{e}");
     assert_eq!(seq_of(), before);
-    assert!(ops::verify_ledger(&staff).is_ok());
+    ops::verify_ledger(&staff).unwrap();
 }
 
 /// Issue 13's walk on the shared store ends with the 操作記録 showing an export: a manager saves
@@ -931,4 +931,111 @@ fn an_export_shows_in_the_record_of_use_on_the_shared_store() {
     assert_eq!(export.operator, s.pg.login("manager"));
     assert_eq!(export.customers, ["C0003"]);
     assert!(export.detail.contains("html"), "{}", export.detail);
+}
+
+/// A pack checks what it relied on before taking the ledger's lock (schema 6) and seals only if
+/// nothing was appended since it read the head. Forced here: another PC appends between the
+/// check and the seal. The pack then checks again under the lock — and a check that now
+/// refuses refuses the pack, with nothing recorded; one that still holds records it, once.
+/// Without anything meanwhile, the check runs once.
+#[test]
+fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
+    use handover_core::store::{EventDraft, PgStore, Recheck, Store};
+    use std::cell::{Cell, RefCell};
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let mut manager = s.office("manager");
+    ops::load_sample(&mut staff, &mut NoProgress).unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let k = ops::contractor_add(&mut manager, &contractor_input(&key)).unwrap();
+    let options = PackOptions {
+        out: s.tmp.path().join("b.age"),
+        ..Default::default()
+    };
+    ops::pack(
+        &mut staff,
+        &selection(&k.id, &["C0001"]),
+        &options,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let template = ops::handovers(&staff).unwrap().remove(0);
+    let connect = |who: &str| {
+        let target = Target::parse(&s.pg.url(&s.pg.login(who))).unwrap();
+        PgStore::connect(&target, Some(&PgDb::password())).unwrap()
+    };
+    let mut store = connect("staff");
+    let other_pc = RefCell::new(connect("manager"));
+    let draft = |kind: &str, id: &str| EventDraft {
+        at: "2026-12-01T00:00:00Z".into(),
+        kind: kind.into(),
+        actor: "ignored on the server".into(),
+        payload: serde_json::json!({ "handoverId": id }),
+        customers: vec!["C0001".into()],
+    };
+    let handover = |n: u32| {
+        let mut h = template.clone();
+        h.id = format!("HO-2026-0009{n:02}");
+        h
+    };
+    // The check: counts its calls; on the first, another PC appends (when `meanwhile`); from
+    // the second on, refuses when `refuse`.
+    let run = |store: &mut PgStore,
+               h: &handover_core::handover::HandoverRecord,
+               meanwhile: bool,
+               refuse: bool| {
+        let calls = Cell::new(0);
+        let check = |_: &dyn Recheck| {
+            calls.set(calls.get() + 1);
+            if calls.get() == 1 && meanwhile {
+                let mut note = draft("note.meanwhile", "");
+                note.payload = serde_json::json!({ "customerIds": ["C0001"] });
+                other_pc.borrow_mut().append(note).unwrap();
+            }
+            if calls.get() > 1 && refuse {
+                return Err(handover_core::Error::Cancelled);
+            }
+            Ok(())
+        };
+        let r = store.record_handover(h, draft("handover.created", &h.id), &check, None);
+        (r, calls.get())
+    };
+
+    let (r, calls) = run(&mut store, &handover(1), false, true);
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(calls, 1, "nothing meanwhile: checked once, before the lock");
+
+    let before = store.ledger_head().unwrap().unwrap().0;
+    let (r, calls) = run(&mut store, &handover(2), true, true);
+    assert_eq!(calls, 2, "checked again under the lock");
+    assert_eq!(r.unwrap_err().code(), "cancelled");
+    assert_eq!(
+        store.ledger_head().unwrap().unwrap().0,
+        before + 1,
+        "only the other PC's entry"
+    );
+    let rows =
+        s.pg.psql(
+            &s.pg.owner(),
+            "SELECT count(*) FROM handovers WHERE id = 'HO-2026-000902'",
+        )
+        .unwrap();
+    assert_eq!(rows, "0", "the refused pack left no row");
+
+    let (r, calls) = run(&mut store, &handover(3), true, false);
+    assert_eq!(calls, 2);
+    let e = r.unwrap();
+    assert_eq!(e.seq, before + 3, "after the other PC's second entry");
+    assert_eq!(
+        ops::handovers(&staff)
+            .unwrap()
+            .iter()
+            .filter(|h| h.id == "HO-2026-000903")
+            .count(),
+        1
+    );
+    // One chain through both PCs' entries (the drafts here carry no handover record, so the
+    // derived tables are not compared).
+    let v = handover_core::store::verify_chain(&store).unwrap();
+    assert_eq!(v.entries, before + 3);
 }

@@ -428,13 +428,14 @@ fn write_request(c: &mut Client, sql: &str, r: &Request, at: &str, loc: &str) ->
 /// Write handover `h`'s rows, not sealed yet (`statement`: [`rows::write_handover_sql`]
 /// prepared), before the ledger's lock is taken: they are this transaction's own until it
 /// commits, and the key refuses an id already recorded (or waits for another PC recording the
-/// same id to commit or roll back, then refuses or goes on).
+/// same id to commit or roll back, then refuses or goes on). Returns the seq of the ledger's
+/// head as the statement saw it.
 fn write_handover(
     c: &mut Client,
     statement: &postgres::Statement,
     h: &HandoverRecord,
     loc: &str,
-) -> Result<()> {
+) -> Result<i64> {
     let recipients = serde_json::to_string(&h.recipients).unwrap_or_default();
     let ids: Vec<&str> = h
         .customers
@@ -453,30 +454,31 @@ fn write_handover(
                 .join(",")
         })
         .collect();
-    c.execute(
-        statement,
-        &[
-            &h.id,
-            &h.created_at.to_string(),
-            &h.operator,
-            &h.contractor_id,
-            &h.work_type.id(),
-            &h.method.id(),
-            &h.encryption.id(),
-            &h.return_by.to_string(),
-            &h.bundle_sha256,
-            &h.bundle_size.map(|s| s as i64),
-            &recipients,
-            &ids,
-            &positions,
-            &fields,
-        ],
-    )
-    .map_err(|err| match err.as_db_error().and_then(|d| d.constraint()) {
-        Some("handovers_pkey") => already_recorded(&h.id),
-        _ => classify(loc, err),
-    })?;
-    Ok(())
+    let row = c
+        .query_one(
+            statement,
+            &[
+                &h.id,
+                &h.created_at.to_string(),
+                &h.operator,
+                &h.contractor_id,
+                &h.work_type.id(),
+                &h.method.id(),
+                &h.encryption.id(),
+                &h.return_by.to_string(),
+                &h.bundle_sha256,
+                &h.bundle_size.map(|s| s as i64),
+                &recipients,
+                &ids,
+                &positions,
+                &fields,
+            ],
+        )
+        .map_err(|err| match err.as_db_error().and_then(|d| d.constraint()) {
+            Some("handovers_pkey") => already_recorded(&h.id),
+            _ => classify(loc, err),
+        })?;
+    row.try_get(0).map_err(|e| Error::store(loc, e))
 }
 
 /// Under the ledger's lock: append handover `id`'s entry and seal its rows with the entry's
@@ -495,6 +497,27 @@ fn seal_handover(
     rows::entry(&row, loc)
 }
 
+/// Take the ledger's lock and, if its head is still `head`, append handover `id`'s entry and
+/// seal its rows, in one round trip (`statement`: [`rows::seal_handover_after_sql`]
+/// prepared). `None`: something was appended since; the lock is held now.
+fn seal_handover_after(
+    c: &mut Client,
+    statement: &postgres::Statement,
+    head: i64,
+    id: &str,
+    e: &EventDraft,
+    loc: &str,
+) -> Result<Option<LedgerEntry>> {
+    let payload = e.payload.to_string();
+    let rows = c
+        .query(
+            statement,
+            &[&e.at, &e.kind, &payload, &e.customers, &id, &head],
+        )
+        .at(loc)?;
+    rows.first().map(|r| rows::entry(r, loc)).transpose()
+}
+
 fn already_recorded(id: &str) -> Error {
     crate::refusal::Refusal::State {
         id: id.to_string(),
@@ -509,7 +532,8 @@ struct InTx<'c> {
     loc: &'c str,
 }
 
-/// Each of these runs under the ledger's lock, which every other PC's change waits for: typed
+/// Each of these runs before the ledger's lock and, if another PC appended meanwhile, again
+/// under it, where every other PC's change waits for it: typed
 /// (parsed, bound and run in one round trip), the contractor with its recipients in one.
 impl Recheck for InTx<'_> {
     fn enforced_requests_of(&self, customer_ids: &[&str]) -> Result<Vec<Request>> {
@@ -1013,18 +1037,32 @@ impl Store for PgStore {
         self.tx(|c, loc| {
             // The rows first, outside the lock (see migrations/0005_handover_seal.sql).
             let write = self.statement(c, &rows::write_handover_sql())?;
-            write_handover(c, &write, h, loc)?;
-            // Then the ledger's lock: every later statement sees the opt-outs committed before
-            // it, and none can commit until this pack is recorded or refused.
-            let lock = self.statement(c, "SELECT ledger_lock()")?;
-            c.execute(&lock, &[]).at(loc)?;
-            {
-                let view = InTx {
-                    client: RefCell::new(&mut *c),
+            let head = write_handover(c, &write, h, loc)?;
+            let check = |c: &mut Client| {
+                recheck(&InTx {
+                    client: RefCell::new(c),
                     loc,
-                };
-                recheck(&view)?;
+                })
+            };
+            // What the pack relied on, read before the lock, holds if nothing was appended
+            // since the head was read: sealed under the lock in one round trip (schema 6).
+            // A pack using an approval appends its use first, so it takes the lock at once.
+            let mut locked = false;
+            if approval.is_none() {
+                check(c)?;
+                let seal = self.statement(c, &rows::seal_handover_after_sql())?;
+                if let Some(e) = seal_handover_after(c, &seal, head, &h.id, &event, loc)? {
+                    return Ok(e);
+                }
+                locked = true;
             }
+            // The ledger's lock: every later statement sees the opt-outs committed before it,
+            // and none can commit until this pack is recorded or refused.
+            if !locked {
+                let lock = self.statement(c, "SELECT ledger_lock()")?;
+                c.execute(&lock, &[]).at(loc)?;
+            }
+            check(c)?;
             if let Some(u) = approval {
                 approvals::use_in(c, u, &h.id, loc)?;
             }

@@ -226,15 +226,16 @@ pub(super) const LEDGER_COLUMNS: &str =
 
 /// A handover's rows in one statement, written before the ledger's lock is taken: the
 /// handover ($1–$11, not sealed yet: ledger_seq 0) and its customers ($12–$14: ids, positions,
-/// fields).
+/// fields); returns the seq of the ledger's head as the statement saw it.
 pub(super) fn write_handover_sql() -> String {
     format!(
         "WITH h AS (INSERT INTO handovers ({HANDOVER_COLUMNS}) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 0) \
-               RETURNING id) \
-         INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
-         SELECT h.id, u.customer_id, u.position, u.fields FROM h, \
-         unnest($12::TEXT[], $13::INT[], $14::TEXT[]) AS u(customer_id, position, fields)"
+               RETURNING id), \
+         c AS (INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
+               SELECT h.id, u.customer_id, u.position, u.fields FROM h, \
+               unnest($12::TEXT[], $13::INT[], $14::TEXT[]) AS u(customer_id, position, fields)) \
+         SELECT seq FROM ledger_head WHERE id = 1"
     )
 }
 
@@ -244,6 +245,15 @@ pub(super) fn seal_handover_sql() -> String {
     format!(
         "SELECT {LEDGER_COLUMNS}, handover_seal($5, seq) \
          FROM ledger_append($1, $2, $3, $4)"
+    )
+}
+
+/// As [`seal_handover_sql`], taking the ledger's lock itself, only if the head is still seq
+/// $6 (schema 6, `ledger_append_after`): no row otherwise, and the lock is held.
+pub(super) fn seal_handover_after_sql() -> String {
+    format!(
+        "SELECT {LEDGER_COLUMNS}, handover_seal($5, seq) \
+         FROM ledger_append_after($6, $1, $2, $3, $4)"
     )
 }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_supervision.sql"),
     include_str!("migrations/0004_usage.sql"),
     include_str!("migrations/0005_handover_seal.sql"),
+    include_str!("migrations/0006_append_after.sql"),
 ];
 
 /// Roles and grants (after the migrations).

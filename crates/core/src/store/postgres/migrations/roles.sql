@@ -45,6 +45,9 @@ BEGIN
                    'ledger_append(TEXT, TEXT, TEXT, TEXT[]) TO %I', s);
     -- a pack seals the handover rows it wrote before taking the ledger's lock (schema 5).
     EXECUTE format('GRANT EXECUTE ON FUNCTION handover_seal(TEXT, BIGINT) TO %I', s);
+    -- ... and appends its entry only if nothing was appended since its checks (schema 6).
+    EXECUTE format('GRANT EXECUTE ON FUNCTION '
+                   'ledger_append_after(BIGINT, TEXT, TEXT, TEXT, TEXT[]) TO %I', s);
 
     -- manager: the roster, deciding requests, the purge.
     EXECUTE format('GRANT INSERT, UPDATE ON contractors TO %I', m);

@@ -933,16 +933,19 @@ fn an_export_shows_in_the_record_of_use_on_the_shared_store() {
     assert!(export.detail.contains("html"), "{}", export.detail);
 }
 
-/// A pack checks what it relied on before taking the ledger's lock (schema 6) and seals only if
-/// nothing was appended since it read the head. Forced here: another PC appends between the
-/// check and the seal. The pack then checks again under the lock — and a check that now
-/// refuses refuses the pack, with nothing recorded; one that still holds records it, once.
-/// Without anything meanwhile, the check runs once.
-#[test]
-fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
-    use handover_core::store::{EventDraft, PgStore, Recheck, Store};
-    use std::cell::{Cell, RefCell};
-    let Some(s) = Shared::new() else { return };
+/// An entry drafted by hand, about C0001 (the server names its actor).
+fn draft(kind: &str, payload: serde_json::Value) -> handover_core::store::EventDraft {
+    handover_core::store::EventDraft {
+        at: "2026-12-01T00:00:00Z".into(),
+        kind: kind.into(),
+        actor: "ignored on the server".into(),
+        payload,
+        customers: vec!["C0001".into()],
+    }
+}
+
+/// A pack recorded by `staff` (to copy from), after the sample's import.
+fn one_pack_recorded(s: &Shared) -> (Office, handover_core::handover::HandoverRecord) {
     let mut staff = s.office("staff");
     let mut manager = s.office("manager");
     ops::load_sample(&mut staff, &mut NoProgress).unwrap();
@@ -959,20 +962,28 @@ fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
         &mut NoProgress,
     )
     .unwrap();
-    let template = ops::handovers(&staff).unwrap().remove(0);
+    let recorded = ops::handovers(&staff).unwrap().remove(0);
+    (staff, recorded)
+}
+
+/// A pack checks what it relied on before taking the ledger's lock (schema 6) and seals only if
+/// nothing was appended since it read the head. Forced here: another PC appends between the
+/// check and the seal. The pack then checks again under the lock — and a check that now
+/// refuses refuses the pack, with nothing recorded; one that still holds records it, once.
+/// Without anything meanwhile, the check runs once.
+#[test]
+fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
+    use handover_core::store::{PgStore, Recheck, Store};
+    use serde_json::json;
+    use std::cell::{Cell, RefCell};
+    let Some(s) = Shared::new() else { return };
+    let (staff, template) = one_pack_recorded(&s);
     let connect = |who: &str| {
         let target = Target::parse(&s.pg.url(&s.pg.login(who))).unwrap();
         PgStore::connect(&target, Some(&PgDb::password())).unwrap()
     };
     let mut store = connect("staff");
     let other_pc = RefCell::new(connect("manager"));
-    let draft = |kind: &str, id: &str| EventDraft {
-        at: "2026-12-01T00:00:00Z".into(),
-        kind: kind.into(),
-        actor: "ignored on the server".into(),
-        payload: serde_json::json!({ "handoverId": id }),
-        customers: vec!["C0001".into()],
-    };
     let handover = |n: u32| {
         let mut h = template.clone();
         h.id = format!("HO-2026-0009{n:02}");
@@ -988,8 +999,7 @@ fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
         let check = |_: &dyn Recheck| {
             calls.set(calls.get() + 1);
             if calls.get() == 1 && meanwhile {
-                let mut note = draft("note.meanwhile", "");
-                note.payload = serde_json::json!({ "customerIds": ["C0001"] });
+                let note = draft("note.meanwhile", json!({ "customerIds": ["C0001"] }));
                 other_pc.borrow_mut().append(note).unwrap();
             }
             if calls.get() > 1 && refuse {
@@ -997,7 +1007,8 @@ fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
             }
             Ok(())
         };
-        let r = store.record_handover(h, draft("handover.created", &h.id), &check, None);
+        let created = draft("handover.created", json!({ "handoverId": h.id }));
+        let r = store.record_handover(h, created, &check, None);
         (r, calls.get())
     };
 

@@ -17,8 +17,9 @@
 //! 2. **verify** of the whole chain (`store::verify_chain`, best of `--repeat`). Anchor: a
 //!    streamed `SELECT … ORDER BY seq` with the hash recomputed client-side.
 //! 3. **history** of one customer (`entries_for_customer`, p50/p99). Anchor: `WHERE customer`.
-//! 4. **commit** of a 100-customer handover with 8 writers at once, each its own connection
-//!    (p50/p99 per commit). Anchor: one row appended by 8 writers at once.
+//! 4. **commit** of a 100-customer handover by one writer (what a commit costs), then by 8
+//!    writers at once, each its own connection (p50/p99 per commit). Anchor: one row appended
+//!    the same way.
 //! 5. **appends per second** with 1, 4 and 8 writers (`append`, one transaction each), and
 //!    what share of the single-writer rate 8 writers keep. Anchor: the same on its table.
 //!
@@ -154,6 +155,18 @@ fn print_table(setting: &str, l: &Loaded, v: &Verified, h: &History, c: &Commits
             h.real.p99,
             h.proto.p99,
             Some(2),
+        ),
+        (
+            "commit: 100-customer handover, 1 writer, p50",
+            c.single.p50,
+            c.single_proto.p50,
+            None,
+        ),
+        (
+            "commit: 100-customer handover, 1 writer, p99",
+            c.single.p99,
+            c.single_proto.p99,
+            None,
         ),
         (
             "commit: 100-customer handover, 8 writers, p50",

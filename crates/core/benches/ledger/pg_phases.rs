@@ -207,37 +207,46 @@ fn small_row() -> ProtoRow {
     }
 }
 
-/// Commit latencies with 8 writers at once.
+/// Commit latencies with one writer (the cost of a commit itself) and with 8 at once.
 pub(crate) struct Commits {
+    pub(crate) single: Lat,
+    pub(crate) single_proto: Lat,
     pub(crate) handover: Lat,
     pub(crate) proto: Lat,
     pub(crate) per_writer: usize,
 }
 
-/// Phase 4: 8 writers each record `--commits` 100-customer handovers; then 8 anchor writers
-/// each append `--commits` rows.
+/// Phase 4: one writer, then 8 writers, each recording `--commits` 100-customer handovers;
+/// then the anchor's writers each append `--commits` rows the same way.
 pub(crate) fn commits(args: &Args, st: &PgStores, entries: u64) -> Result<Commits, BoxError> {
     let (store_url, anchor_url) = (st.store_url.as_str(), st.anchor_url.as_str());
     let operator = st.operator.as_str();
-    let open = |w: usize| {
-        let mut g = Gen::new(args.customers);
-        // Clear of the ids the embedded store's own commit phase used (900,001…).
-        g.handovers = 800_000 + 10_000 * w as u64;
-        g.n = entries + 1;
-        g.operator = operator.to_string();
-        Ok((connect_store(store_url)?, g))
+    // Handover ids clear of the embedded store's commit phase (900,001…): 700,001… for the
+    // single writer, 800,001… + 10,000 per writer for the 8.
+    let open_from = |base: u64| {
+        move |w: usize| {
+            let mut g = Gen::new(args.customers);
+            g.handovers = base + 10_000 * w as u64;
+            g.n = entries + 1;
+            g.operator = operator.to_string();
+            Ok((connect_store(store_url)?, g))
+        }
     };
     let step = |(s, g): &mut (PgStore, Gen)| {
         let ev = g.handover(Some(100));
         timed(|| apply(s, ev).map_err(|e| e.to_string()))
     };
-    let (real, _) = concurrently(8, args.commits, &open, &step)?;
+    let (single, _) = concurrently(1, args.commits, &open_from(700_000), &step)?;
+    let (real, _) = concurrently(8, args.commits, &open_from(800_000), &step)?;
     let open = |_| anchor_open(anchor_url, false).map_err(|e| e.to_string());
     let row = [small_row()];
     let step =
         |c: &mut postgres::Client| timed(|| anchor_append(c, &row).map_err(|e| e.to_string()));
+    let (single_proto, _) = concurrently(1, args.commits, &open, &step)?;
     let (proto, _) = concurrently(8, args.commits, &open, &step)?;
     Ok(Commits {
+        single: lat(single),
+        single_proto: lat(single_proto),
         handover: lat(real),
         proto: lat(proto),
         per_writer: args.commits,

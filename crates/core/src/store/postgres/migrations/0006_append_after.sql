@@ -8,6 +8,40 @@
 
 INSERT INTO handover_schema SELECT max(version) + 1 FROM handover_schema;
 
+-- Also: an entry's customers are indexed by a plain insert (ledger_append, as in 0001 otherwise).
+CREATE OR REPLACE FUNCTION ledger_append(p_at TEXT, p_kind TEXT, p_payload TEXT, p_customers TEXT[])
+    RETURNS SETOF ledger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    need TEXT COLLATE "C" := handover_kind_role(p_kind);
+    h ledger_head;
+    e ledger;
+BEGIN
+    IF NOT handover_is(need) THEN
+        RAISE EXCEPTION 'recording "%" needs the % role; % does not have it', p_kind, need, session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO h FROM ledger_head WHERE id = 1 FOR UPDATE;
+    e.seq := h.seq + 1;
+    e.at := p_at;
+    e.kind := p_kind;
+    e.actor := session_user;
+    e.payload := p_payload;
+    e.payload_hash := sha256(convert_to(p_payload, 'UTF8'));
+    e.prev_hash := h.hash;
+    e.hash := sha256(convert_to(
+        'handover-ledger/v1' || E'\n' || e.seq || E'\n' || e.at || E'\n' || e.kind || E'\n'
+        || e.actor || E'\n' || encode(e.payload_hash, 'hex') || E'\n'
+        || encode(e.prev_hash, 'hex') || E'\n', 'UTF8'));
+    INSERT INTO ledger VALUES (e.*);
+    UPDATE ledger_head SET seq = e.seq, hash = e.hash WHERE id = 1;
+    -- A new seq: no row can conflict, and a plain insert skips the speculative insertion
+    -- that ON CONFLICT costs for each of a large handover's customers.
+    INSERT INTO ledger_customers (customer_id, seq)
+        SELECT DISTINCT c, e.seq FROM unnest(p_customers) AS c;
+    RETURN NEXT e;
+END $$;
+
 CREATE FUNCTION ledger_append_after(p_head BIGINT, p_at TEXT, p_kind TEXT, p_payload TEXT,
                                     p_customers TEXT[])
     RETURNS SETOF ledger

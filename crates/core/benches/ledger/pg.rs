@@ -123,8 +123,6 @@ fn print_table(setting: &str, l: &Loaded, v: &Verified, h: &History, c: &Commits
     );
     println!("{rule}");
     let per_s = |x: f64| format!("{x:.0} /s");
-    let us_ = |d| format!("{:.1} µs", us(d));
-    let ms_ = |d| format!("{:.2} ms", ms(d));
     let load = "load (setup; store copy, anchor 10,000 per tx)";
     row(
         load,
@@ -143,6 +141,19 @@ fn print_table(setting: &str, l: &Loaded, v: &Verified, h: &History, c: &Commits
         cr / pr,
         &t,
     );
+    print_latencies(h, c);
+    print_appends(a);
+    println!("{rule}");
+    println!(
+        "{setting}; verify: best of {}; history: {} queries; commits: {} per writer",
+        v.repeat, h.queries, c.per_writer
+    );
+}
+
+/// The latency rows: history, then commits with one writer and with 8.
+fn print_latencies(h: &History, c: &Commits) {
+    let us_ = |d| format!("{:.1} µs", us(d));
+    let ms_ = |d| format!("{:.2} ms", ms(d));
     let lat_rows = [
         (
             "history of one customer, p50",
@@ -193,12 +204,6 @@ fn print_table(setting: &str, l: &Loaded, v: &Verified, h: &History, c: &Commits
         };
         row(what, fr, fp, r.as_secs_f64() / p.as_secs_f64(), &t);
     }
-    print_appends(a);
-    println!("{rule}");
-    println!(
-        "{setting}; verify: best of {}; history: {} queries; commits: {} per writer",
-        v.repeat, h.queries, c.per_writer
-    );
 }
 
 fn print_appends(a: &Appends) {

@@ -639,6 +639,15 @@ fn print_table(results: &[(&str, Option<Measured>)], mb: f64, pack_internal: f64
         "open speed ÷ (age -d; unzip) = {ro:.2}× (target ≥ 1.0×)  {}",
         verdict(ro >= 1.0)
     );
+    print_store_verdicts(results, &pack);
+    let _ = std::io::stdout().flush();
+}
+
+/// The verdicts of the pack beside itself in clear and from PostgreSQL (`pack`: from the
+/// encrypted embedded store).
+fn print_store_verdicts(results: &[(&str, Option<Measured>)], pack: &Measured) {
+    let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
+    let mib = |k: u64| k as f64 / 1024.0;
     let labelled = |l: &str| results.iter().find(|r| r.0 == l).and_then(|r| r.1);
     if let Some(plain) = labelled("handover pack, store in clear") {
         let r = pack.secs / plain.secs;
@@ -663,7 +672,6 @@ fn print_table(results: &[(&str, Option<Measured>)], mb: f64, pack_internal: f64
             mib(pg.peak_kib)
         );
     }
-    let _ = std::io::stdout().flush();
 }
 
 // ---------------------------------------------------------------------------------------------

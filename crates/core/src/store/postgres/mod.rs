@@ -151,7 +151,7 @@ pub(super) fn append_in(c: &mut Client, e: &EventDraft, loc: &str) -> Result<Led
         .query_typed(
             &format!(
                 "SELECT {} FROM ledger_append($1, $2, $3, $4)",
-                rows::LEDGER_COLUMNS
+                rows::SEALED_COLUMNS
             ),
             &[
                 (&e.at, Type::TEXT),
@@ -164,7 +164,7 @@ pub(super) fn append_in(c: &mut Client, e: &EventDraft, loc: &str) -> Result<Led
     let row = rows
         .first()
         .ok_or_else(|| Error::store(loc, std::io::Error::other("ledger_append gave no entry")))?;
-    rows::entry(row, loc)
+    rows::sealed(row, payload, loc)
 }
 
 /// The next `{prefix}{n:0width$}`, from the counter row (locked until the transaction ends)
@@ -494,7 +494,7 @@ fn seal_handover(
     let row = c
         .query_one(statement, &[&e.at, &e.kind, &payload, &e.customers, &id])
         .at(loc)?;
-    rows::entry(&row, loc)
+    rows::sealed(&row, payload, loc)
 }
 
 /// Take the ledger's lock and, if its head is still `head`, append handover `id`'s entry and
@@ -515,7 +515,9 @@ fn seal_handover_after(
             &[&e.at, &e.kind, &payload, &e.customers, &id, &head],
         )
         .at(loc)?;
-    rows.first().map(|r| rows::entry(r, loc)).transpose()
+    rows.first()
+        .map(|r| rows::sealed(r, payload, loc))
+        .transpose()
 }
 
 fn already_recorded(id: &str) -> Error {

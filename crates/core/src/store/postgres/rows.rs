@@ -224,6 +224,11 @@ pub(super) fn handover_customer(r: &Row, loc: &str) -> Result<HandoverCustomer> 
 pub(super) const LEDGER_COLUMNS: &str =
     "seq, at, kind, actor, payload, payload_hash, prev_hash, hash";
 
+/// What an append returns: the entry without its payload, which the client sent and need not
+/// read back (a large handover's is kilobytes, returned under the ledger's lock). See
+/// [`sealed`].
+pub(super) const SEALED_COLUMNS: &str = "seq, at, kind, actor, payload_hash, prev_hash, hash";
+
 /// A handover's rows in one statement, written before the ledger's lock is taken: the
 /// handover ($1–$11, not sealed yet: ledger_seq 0) and its customers ($12–$14: ids, positions,
 /// fields); returns the seq of the ledger's head as the statement saw it.
@@ -243,7 +248,7 @@ pub(super) fn write_handover_sql() -> String {
 /// handover $5 sealed with its seq, in one statement; returns the entry.
 pub(super) fn seal_handover_sql() -> String {
     format!(
-        "SELECT {LEDGER_COLUMNS}, handover_seal($5, seq) \
+        "SELECT {SEALED_COLUMNS}, handover_seal($5, seq) \
          FROM ledger_append($1, $2, $3, $4)"
     )
 }
@@ -252,7 +257,7 @@ pub(super) fn seal_handover_sql() -> String {
 /// $6 (schema 6, `ledger_append_after`): no row otherwise, and the lock is held.
 pub(super) fn seal_handover_after_sql() -> String {
     format!(
-        "SELECT {LEDGER_COLUMNS}, handover_seal($5, seq) \
+        "SELECT {SEALED_COLUMNS}, handover_seal($5, seq) \
          FROM ledger_append_after($6, $1, $2, $3, $4)"
     )
 }
@@ -272,6 +277,20 @@ pub(super) fn entry(r: &Row, loc: &str) -> Result<LedgerEntry> {
         payload_hash: hash(r, 5, loc)?,
         prev_hash: hash(r, 6, loc)?,
         hash: hash(r, 7, loc)?,
+    })
+}
+
+/// An entry just appended, from its [`SEALED_COLUMNS`] row and the `payload` text sent.
+pub(super) fn sealed(r: &Row, payload: String, loc: &str) -> Result<LedgerEntry> {
+    Ok(LedgerEntry {
+        seq: get::<i64>(r, 0, loc)? as u64,
+        at: get(r, 1, loc)?,
+        kind: get(r, 2, loc)?,
+        actor: get(r, 3, loc)?,
+        payload: Some(payload),
+        payload_hash: hash(r, 4, loc)?,
+        prev_hash: hash(r, 5, loc)?,
+        hash: hash(r, 6, loc)?,
     })
 }
 

@@ -222,10 +222,12 @@ pub(crate) fn join(cli: &Cli, a: &JoinArgs) -> anyhow::Result<()> {
         &passphrase,
     )?;
     outln!(
-        "this PC is set up for the shared office {} as {}; its office keys are in {}",
+        "this PC is set up for the shared office {} as {}; its office keys are in {}, \
+         encrypted under the password {} signs in with",
         office.store().location(),
         office.operator(),
-        office.dir().root().display()
+        office.dir().root().display(),
+        office.operator()
     );
     outln!(
         "from now on: --store {} (or HANDOVER_STORE), with your own password",

@@ -23,8 +23,9 @@ pub(crate) fn on_hand(office: &Office) -> Result<(DeviceLoss, Vec<Customer>)> {
     Ok((loss, customers))
 }
 
-/// The office's secret keys in clear: their plaintext files (an office encrypted at rest keeps
-/// only their `.enc` form; a shared office's PC keeps them in clear, as `join` writes them).
+/// The office's secret keys in clear: their plaintext files (an office encrypted at rest, and
+/// a shared office's PC in its PC vault, keep only their `.enc` form; a shared office's PC of
+/// an earlier version kept them in clear until its first sign-in).
 fn keys_in_clear(dir: &DataDir) -> bool {
     [crate::keys::IDENTITY_FILE, crate::keys::SIGNING_FILE]
         .iter()

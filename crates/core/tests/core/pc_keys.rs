@@ -325,10 +325,11 @@ fn plaintext_keys_of_an_earlier_version_move_into_the_pc_vault_at_the_first_sign
     // The lost-device report no longer finds the keys in clear.
     let after = lost_device(&o, &old);
     assert!(!after.keys_in_clear && after.exempt, "{after:?}");
+    use handover_core::report::DeviceReason;
+    assert!(!after.reasons.contains(&DeviceReason::KeysInClear));
     assert!(
-        !after
-            .reasons
-            .contains(&handover_core::report::DeviceReason::KeysInClear)
+        after.reasons.contains(&DeviceReason::PcKeysEncrypted),
+        "{after:?}"
     );
 }
 

@@ -395,3 +395,45 @@ fn store_copy_moves_the_office_keys_into_the_pc_vault_of_the_servers_login() {
     .unwrap();
     assert_eq!(own.secret_keys().unwrap().public(), before);
 }
+
+#[test]
+fn after_a_server_password_change_the_login_is_told_to_join_again_and_can() {
+    let Some(o) = Office3::new() else { return };
+    let first = o.pc("first");
+    let staff = o.pg.login("staff");
+    let new = "a new server password 42";
+    o.pg.psql(
+        &o.pg.owner(),
+        &format!("ALTER ROLE \"{staff}\" PASSWORD '{new}'"),
+    )
+    .unwrap();
+    let new = SecretString::from(new.to_string());
+    let open = || {
+        ops::open_office(
+            DataDir::new(&first),
+            &choice(&o.pg, &staff),
+            Some(&new),
+            None,
+        )
+        .unwrap()
+    };
+    // The server takes the new password; this PC's wrap was made under the old one.
+    let e = open().secret_keys().err().unwrap();
+    assert_eq!(e.code(), "pc_keys", "{e}");
+    assert!(e.to_string().contains("under an earlier password"), "{e}");
+    let pass = SecretString::from(PASSPHRASE.to_string());
+    ops::join(
+        DataDir::new(&first),
+        &choice(&o.pg, &staff),
+        Some(&new),
+        &o.keys_file,
+        &pass,
+    )
+    .unwrap();
+    open().secret_keys().unwrap();
+    // The others' wraps on this PC are as they were.
+    sign_in(&o.pg, &first, &o.pg.owner())
+        .unwrap()
+        .secret_keys()
+        .unwrap();
+}

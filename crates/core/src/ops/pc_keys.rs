@@ -43,7 +43,9 @@ pub(crate) fn on_sign_in(office: &mut Office, password: Option<&SecretString>) -
 /// encrypted and its plaintext overwritten and removed), and record it (`pc.keys_encrypted`).
 /// A run a kill interrupted is finished: the PC key it saved is unwrapped with the
 /// office keys still in clear, or with the login's password. The other logins that used the
-/// plaintext keys on this PC join again ([`PcKeysProblem::NoKeys`] tells them).
+/// plaintext keys on this PC join again ([`PcKeysProblem::NoKeys`] tells them). A folder that
+/// also holds the one-PC office this PC had before a `store copy` by such a version keeps its
+/// embedded store, but its key files are this PC's now: they open for the server's logins.
 fn encrypt_plaintext(office: &mut Office, password: &SecretString) -> Result<()> {
     let dir = office.dir.clone();
     let login = office.operator.clone();

@@ -26,14 +26,19 @@ pub(crate) fn on_sign_in(office: &mut Office, password: Option<&SecretString>) -
         return encrypt_plaintext(office, password);
     }
     // No wrap for this login, nothing to unwrap (and no Argon2id run spent on it: the server
-    // checked the password already).
-    if !keys::office_keys_encrypted(&office.dir)
-        || !pc_vault::has_wrap(&office.dir, &office.operator)?
-    {
-        return Ok(());
-    }
-    if let Found::Key(key) = pc_vault::unlock(&office.dir, &office.operator, password)? {
-        office.data_key = Some(key);
+    // checked the password already). A damaged PC vault does not stop the sign-in either:
+    // what needs the keys says it is damaged ([`keys_ready`]).
+    let unlocked = match pc_vault::has_wrap(&office.dir, &office.operator) {
+        Ok(true) if keys::office_keys_encrypted(&office.dir) => {
+            pc_vault::unlock(&office.dir, &office.operator, password)
+        }
+        Ok(_) => return Ok(()),
+        Err(e) => Err(e),
+    };
+    match unlocked {
+        Ok(Found::Key(key)) => office.data_key = Some(key),
+        Ok(_) | Err(crate::Error::VaultCorrupt { .. }) => {}
+        Err(e) => return Err(e),
     }
     Ok(())
 }

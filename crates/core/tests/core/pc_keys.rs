@@ -437,3 +437,16 @@ fn after_a_server_password_change_the_login_is_told_to_join_again_and_can() {
         .secret_keys()
         .unwrap();
 }
+
+#[test]
+fn a_damaged_pc_vault_lets_the_login_in_and_says_so_where_the_keys_are_needed() {
+    let Some(o) = Office3::new() else { return };
+    let first = o.pc("first");
+    let path = first.join(pc_vault::FILE_NAME);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    let staff = sign_in(&o.pg, &first, &o.pg.login("staff")).unwrap();
+    ops::verify_ledger(&staff).unwrap();
+    let e = staff.secret_keys().err().unwrap();
+    assert_eq!(e.code(), "vault_corrupt", "{e}");
+}

@@ -150,7 +150,13 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
                 }
             }
         }
-        OperatorCmd::Password => crate::vault::change_password(cli)?,
+        OperatorCmd::Password => {
+            let choice = store_choice(cli)?;
+            match &choice {
+                StoreChoice::Server(target) => change_login_password(cli, &choice, target)?,
+                StoreChoice::Embedded => crate::vault::change_password(cli)?,
+            }
+        }
         OperatorCmd::Disable(a) => {
             let mut office = open(cli)?;
             let e = ops::operator_disable(&mut office, &a.name)?;
@@ -291,6 +297,36 @@ pub(crate) fn store_upgrade(cli: &Cli, a: &crate::args::JsonFlag) -> anyhow::Res
             target.location(),
             up.from,
             up.to
+        );
+    }
+    Ok(())
+}
+
+/// `operator password` on a shared office: the login signs in with its current password
+/// (typed, or from the URL, `PGPASSWORD` or `~/.pgpass`) and sets its own new one on the
+/// server; this PC's wrap of the office keys follows.
+fn change_login_password(
+    cli: &Cli,
+    choice: &StoreChoice,
+    target: &handover_core::store::postgres::Target,
+) -> anyhow::Result<()> {
+    let typed = store_password(choice)?;
+    let mut office = ops::open_office(data_dir(cli)?, choice, typed.as_ref(), None)?;
+    let current = target
+        .password_for(typed.as_ref())
+        .context("this login signs in without a password: the server's admin sets one")?;
+    let login = office.operator().to_string();
+    let new = crate::progress::read_new_password(&format!("New password for {login}"))?;
+    ops::change_password(&mut office, &current, &new)?;
+    outln!(
+        "{login} has a new password on {}: this PC's office keys open with it; on other PCs \
+         where you joined, run `handover join` again; the change is recorded in the ledger",
+        office.store().location()
+    );
+    if typed.is_none() {
+        errln!(
+            "note: the old password is still where it was read from (the URL, PGPASSWORD or \
+             ~/.pgpass): put the new one there"
         );
     }
     Ok(())

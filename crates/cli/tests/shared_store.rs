@@ -994,3 +994,63 @@ fn a_copied_office_keeps_its_supervision_record() {
     assert_eq!(v["record"]["check"]["number"], "10820000(01)");
     assert_eq!(v["record"]["check"]["checkedBy"], "yamada");
 }
+
+/// `handover` signed in as `login` with `password` (through PGPASSWORD).
+fn run_with_password(pg: &PgDb, data: &Path, login: &str, password: &str, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+    c.arg("--data-dir")
+        .arg(data)
+        .arg("--store")
+        .arg(pg.url(login))
+        .args(args)
+        .env("PGPASSWORD", password)
+        .env("HANDOVER_TEST_FAST_HASH", "1")
+        .env_remove("HANDOVER_STORE")
+        .env_remove("HANDOVER_OPERATOR");
+    with_stdin(c, "")
+}
+
+#[test]
+fn a_login_changes_its_own_password_and_packs_with_it_on_this_pc() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    office(&pg, &data);
+    let sato = pg.login("sato");
+    let new = "sato's new password 77";
+    let said = ok(
+        &pg,
+        &data,
+        &sato,
+        &["operator", "password"],
+        &format!("{new}\n"),
+    );
+    assert!(said.contains("has a new password"), "{said}");
+    // The old password no longer signs in; the new one does, and opens this PC's keys.
+    let old = run_with_password(&pg, &data, &sato, pg::PASSWORD, &["customers"]);
+    assert_ne!(old.status.code(), Some(0));
+    let bundle = tmp.path().join("after.age");
+    let pack = [
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "repair",
+        "--customers",
+        "C0001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    assert_code(&run_with_password(&pg, &data, &sato, new, &pack), 0);
+    let kinds = pg
+        .psql(
+            &pg.owner(),
+            "SELECT kind || ' ' || actor FROM ledger WHERE kind = 'login.password_changed'",
+        )
+        .unwrap();
+    assert_eq!(kinds, format!("login.password_changed {sato}"));
+}

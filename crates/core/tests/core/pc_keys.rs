@@ -450,3 +450,32 @@ fn a_damaged_pc_vault_lets_the_login_in_and_says_so_where_the_keys_are_needed() 
     let e = staff.secret_keys().err().unwrap();
     assert_eq!(e.code(), "vault_corrupt", "{e}");
 }
+
+#[test]
+fn a_login_changes_its_own_password_and_this_pcs_wrap_follows() {
+    let Some(o) = Office3::new() else { return };
+    let first = o.pc("first");
+    let staff = o.pg.login("staff");
+    let mut office = sign_in(&o.pg, &first, &staff).unwrap();
+    let new = SecretString::from("a new password for staff".to_string());
+    // A wrong current password changes nothing.
+    let wrong = SecretString::from("not the password at all".to_string());
+    let e = ops::change_password(&mut office, &wrong, &new).unwrap_err();
+    assert_eq!(e.code(), "sign_in_failed", "{e}");
+    ops::change_password(&mut office, &PgDb::password(), &new).unwrap();
+    let open = |pw: &SecretString| {
+        ops::open_office(DataDir::new(&first), &choice(&o.pg, &staff), Some(pw), None)
+    };
+    assert!(
+        open(&PgDb::password()).is_err(),
+        "the old password still signs in"
+    );
+    open(&new).unwrap().secret_keys().unwrap();
+    let recorded =
+        o.pg.psql(
+            &o.pg.owner(),
+            "SELECT kind || ' ' || actor FROM ledger WHERE kind = 'login.password_changed'",
+        )
+        .unwrap();
+    assert_eq!(recorded, format!("login.password_changed {staff}"));
+}

@@ -311,16 +311,13 @@ fn change_login_password(
     target: &handover_core::store::postgres::Target,
 ) -> anyhow::Result<()> {
     let typed = store_password(choice)?;
-    let mut office = ops::open_office(data_dir(cli)?, choice, typed.as_ref(), None)?;
-    let current = target
-        .password_for(typed.as_ref())
-        .context("this login signs in without a password: the server's admin sets one")?;
-    let login = office.operator().to_string();
+    let login = target.user().to_string();
     let new = crate::progress::read_new_password(&format!("New password for {login}"))?;
-    ops::change_password(&mut office, &current, &new)?;
+    let office = ops::change_login_password(data_dir(cli)?, choice, typed.as_ref(), &new)?;
     outln!(
-        "{login} has a new password on {}: this PC's office keys open with it; on other PCs \
-         where you joined, run `handover join` again; the change is recorded in the ledger",
+        "{login} has a new password on {}: the office keys this PC keeps for you open with \
+         it; on other PCs where you joined, run `handover join` again; the change is recorded \
+         in the ledger",
         office.store().location()
     );
     if typed.is_none() {

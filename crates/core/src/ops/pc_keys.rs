@@ -207,26 +207,39 @@ pub(crate) fn unwrap_for_disabled(office: &Office, login: &str) -> Result<()> {
     pc_vault::remove_login(&office.dir, login)
 }
 
-/// The signed-in login changes its own password on the server (`new`; `current` is the one
-/// it signed in with): recorded as `login.password_changed` in the same transaction (an
-/// `operator.…` entry is an admin's), and this PC's wrap of its office keys follows, so the
-/// keys open with the new password here. On other PCs where the login joined, its wrap stays
-/// under the old password: it runs `join` there again ([`PcKeysProblem::OtherPassword`] says
-/// so). Where this PC unwrapped the keys at sign-in, `current` must open the wrap too (a
-/// wrong one changes nothing).
+/// The signed-in login changes its own password on the server (`new`), `current` checked
+/// first by unwrapping this PC's key with it: recorded as `login.password_changed` in the same
+/// transaction (an `operator.…` entry is an admin's), and this PC's wrap follows, so the keys
+/// open with the new password here. On other PCs where the login joined, its wrap stays under
+/// the old password: it runs `join` there again ([`PcKeysProblem::OtherPassword`] says so). A
+/// login without the keys on this PC cannot have `current` checked here: it is refused, and
+/// changes its password through [`super::change_login_password`], which signs in with it.
 pub(crate) fn change_login_password(
     office: &mut Office,
     current: &SecretString,
     new: &SecretString,
 ) -> Result<()> {
+    let login = office.operator.clone();
+    let Some(key) = &office.data_key else {
+        return Err(
+            Refusal::Operator(crate::refusal::OperatorProblem::SignInOnConnect {
+                location: office.store.location(),
+            })
+            .into(),
+        );
+    };
+    match pc_vault::unlock(&office.dir, &login, current)? {
+        Found::Key(k) if k.store_check() == key.store_check() => {}
+        _ => return Err(crate::Error::SignInFailed(login)),
+    }
+    set_login_password(office, new)
+}
+
+/// Set the signed-in login's new password on the server (its current one was checked), and
+/// this PC's wrap for it when this PC's key is unwrapped.
+pub(crate) fn set_login_password(office: &mut Office, new: &SecretString) -> Result<()> {
     crate::passwords::check_new(new)?;
     let login = office.operator.clone();
-    if let Some(key) = &office.data_key {
-        match pc_vault::unlock(&office.dir, &login, current)? {
-            Found::Key(k) if k.store_check() == key.store_check() => {}
-            _ => return Err(crate::Error::SignInFailed(login)),
-        }
-    }
     let verifier = office.store.password_verifier(new)?;
     let ev = office.event(
         "login.password_changed",

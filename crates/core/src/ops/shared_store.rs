@@ -166,6 +166,21 @@ pub fn init_shared(
     Ok((office, report))
 }
 
+/// Change the password of the login `choice` names on its server: sign in with the current
+/// one (`current`, else the URL's, `PGPASSWORD` or `~/.pgpass`: the server checks it), then
+/// set `new` ([`super::pc_keys::set_login_password`]: recorded, and this PC's wrap of the
+/// office keys follows). Returns the office, signed in with the old password.
+pub fn change_login_password(
+    dir: DataDir,
+    choice: &StoreChoice,
+    current: Option<&SecretString>,
+    new: &SecretString,
+) -> Result<Office> {
+    let mut office = open_office(dir, choice, current, None)?;
+    super::pc_keys::set_login_password(&mut office, new)?;
+    Ok(office)
+}
+
 /// Add a person with a role, and record it (admin only; on a shared store the server decides
 /// again). The store keeps a verifier of the password, never the password itself.
 pub fn operator_add(

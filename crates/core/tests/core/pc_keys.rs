@@ -478,4 +478,32 @@ fn a_login_changes_its_own_password_and_this_pcs_wrap_follows() {
         )
         .unwrap();
     assert_eq!(recorded, format!("login.password_changed {staff}"));
+    // On a PC without its keys the current password cannot be checked by unwrapping: refused
+    // there; the change goes through a sign-in with it instead.
+    let bare = o.pc("bare");
+    let manager = o.pg.login("manager");
+    let mut office = sign_in(&o.pg, &bare, &manager).unwrap();
+    let e = ops::change_password(&mut office, &PgDb::password(), &new).unwrap_err();
+    assert_eq!(e.code(), "operator_refused", "{e}");
+    let wrong = ops::change_login_password(
+        DataDir::new(&bare),
+        &choice(&o.pg, &manager),
+        Some(&wrong),
+        &new,
+    );
+    assert!(wrong.is_err());
+    ops::change_login_password(
+        DataDir::new(&bare),
+        &choice(&o.pg, &manager),
+        Some(&PgDb::password()),
+        &new,
+    )
+    .unwrap();
+    ops::open_office(
+        DataDir::new(&bare),
+        &choice(&o.pg, &manager),
+        Some(&new),
+        None,
+    )
+    .unwrap();
 }

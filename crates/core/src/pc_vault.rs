@@ -8,8 +8,9 @@
 //! `store copy`, or an admin's `operator add` on it), under Argon2id of the password that login
 //! signs in to the server with; and once under the office's signing key itself (HKDF), so that
 //! whoever holds the office keys — an `export-keys` file and its passphrase — can add a login
-//! to the PC without anyone else's password. That wrap gives nothing more than what it needs:
-//! the PC key guards only those same keys.
+//! to the PC without anyone else's password. On a PC set up by `init` or `join` that wrap
+//! gives nothing more than what it needs: the PC key guards only those same keys. A login's
+//! `operator password` rewraps its wrap on this PC under the new password.
 //!
 //! A PC that was a one-PC office before `store copy` keeps that office's data key as its PC
 //! key: the key files stay one set, which its embedded store's operators (going back to this

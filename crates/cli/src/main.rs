@@ -60,6 +60,15 @@ pub(crate) fn open(cli: &Cli) -> anyhow::Result<Office> {
         password.as_ref(),
         cli.operator.as_deref(),
     )?;
+    if office.pc_keys_moved() {
+        errln!(
+            "note: this PC's office keys were kept in clear by an earlier version: they are now \
+             encrypted for {} only; anyone else who packed on this PC runs `handover join {} \
+             --keys FILE` once (a file made by `office export-keys`)",
+            office.operator(),
+            office.store().location()
+        );
+    }
     for p in office.interrupted_packs() {
         if p.recorded {
             errln!(

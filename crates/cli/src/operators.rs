@@ -150,7 +150,13 @@ pub(crate) fn operator(cli: &Cli, cmd: &OperatorCmd) -> anyhow::Result<()> {
                 }
             }
         }
-        OperatorCmd::Password => crate::vault::change_password(cli)?,
+        OperatorCmd::Password => {
+            let choice = store_choice(cli)?;
+            match &choice {
+                StoreChoice::Server(target) => change_login_password(cli, &choice, target)?,
+                StoreChoice::Embedded => crate::vault::change_password(cli)?,
+            }
+        }
         OperatorCmd::Disable(a) => {
             let mut office = open(cli)?;
             let e = ops::operator_disable(&mut office, &a.name)?;
@@ -222,10 +228,12 @@ pub(crate) fn join(cli: &Cli, a: &JoinArgs) -> anyhow::Result<()> {
         &passphrase,
     )?;
     outln!(
-        "this PC is set up for the shared office {} as {}; its office keys are in {}",
+        "this PC is set up for the shared office {} as {}; its office keys are in {}, \
+         encrypted under the password {} signs in with",
         office.store().location(),
         office.operator(),
-        office.dir().root().display()
+        office.dir().root().display(),
+        office.operator()
     );
     outln!(
         "from now on: --store {} (or HANDOVER_STORE), with your own password",
@@ -289,6 +297,33 @@ pub(crate) fn store_upgrade(cli: &Cli, a: &crate::args::JsonFlag) -> anyhow::Res
             target.location(),
             up.from,
             up.to
+        );
+    }
+    Ok(())
+}
+
+/// `operator password` on a shared office: the login signs in with its current password
+/// (typed, or from the URL, `PGPASSWORD` or `~/.pgpass`) and sets its own new one on the
+/// server; this PC's wrap of the office keys follows.
+fn change_login_password(
+    cli: &Cli,
+    choice: &StoreChoice,
+    target: &handover_core::store::postgres::Target,
+) -> anyhow::Result<()> {
+    let typed = store_password(choice)?;
+    let login = target.user().to_string();
+    let new = crate::progress::read_new_password(&format!("New password for {login}"))?;
+    let office = ops::change_login_password(data_dir(cli)?, choice, typed.as_ref(), &new)?;
+    outln!(
+        "{login} has a new password on {}: the office keys this PC keeps for you open with \
+         it; on other PCs where you joined, run `handover join` again; the change is recorded \
+         in the ledger",
+        office.store().location()
+    );
+    if typed.is_none() {
+        errln!(
+            "note: the old password is still where it was read from (the URL, PGPASSWORD or \
+             ~/.pgpass): put the new one there"
         );
     }
     Ok(())

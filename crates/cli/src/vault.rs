@@ -38,10 +38,7 @@ pub(crate) fn recover(cli: &Cli, a: &RecoverArgs) -> anyhow::Result<()> {
 pub(crate) fn change_password(cli: &Cli) -> anyhow::Result<()> {
     let choice = ops::StoreChoice::from_arg_or_env(cli.store.as_deref())?;
     if !matches!(choice, ops::StoreChoice::Embedded) {
-        anyhow::bail!(
-            "on a shared store the passwords are the server's logins: the server's admin changes \
-             them (ALTER ROLE … PASSWORD)"
-        );
+        anyhow::bail!("a shared office's `operator password` is the login's own (operators.rs)");
     }
     let Some(name) = cli.operator.as_deref() else {
         anyhow::bail!("say who you are: `handover --operator NAME operator password`");

@@ -25,6 +25,9 @@ fn run(pg: &PgDb, data: &Path, login: &str, args: &[&str], stdin: &str) -> Outpu
         .arg(pg.url(login))
         .args(args)
         .env("PGPASSWORD", pg::PASSWORD)
+        // Debug builds only: tiny Argon2 parameters for this PC's key wraps (release builds
+        // ignore it), so 800 sign-ins do not spend minutes unwrapping.
+        .env("HANDOVER_TEST_FAST_HASH", "1")
         .env_remove("HANDOVER_STORE")
         .env_remove("HANDOVER_OPERATOR")
         .env("NO_COLOR", "1")
@@ -317,6 +320,41 @@ fn foreign_office_keys(data: &Path, pass: &str) -> PathBuf {
     foreign
 }
 
+/// The PC `data` keeps the office keys only in their encrypted form, and no file of its data
+/// folder holds an age secret key in clear.
+#[track_caller]
+fn only_encrypted_keys(data: &Path) {
+    for name in ["office.agekey", "office.signing.key"] {
+        assert!(!data.join("keys").join(name).exists(), "{name}");
+        assert!(data.join(format!("keys/{name}.enc")).exists(), "{name}");
+    }
+    for f in files_in(data) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !bytes.windows(14).any(|w| w == b"AGE-SECRET-KEY"),
+            "{} holds a secret key in clear",
+            f.display()
+        );
+    }
+}
+
+/// Every file under `dir`.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 fn assert_code(out: &Output, code: i32) {
     assert_eq!(
         out.status.code(),
@@ -366,6 +404,7 @@ fn a_new_pc_joins_with_the_exported_keys_and_only_the_offices_own() {
     let tmp = tempfile::tempdir().unwrap();
     let first = tmp.path().join("first-pc");
     office(&pg, &first);
+    only_encrypted_keys(&first);
     let keys = tmp.path().join("office-keys.age");
     let pass = "a long passphrase for the keys\n";
     let file = keys.to_str().unwrap();
@@ -386,8 +425,15 @@ fn a_new_pc_joins_with_the_exported_keys_and_only_the_offices_own() {
     assert_code(&out, 3);
     assert!(String::from_utf8_lossy(&out.stderr).contains("another office"));
     assert!(!second.join("keys/office.agekey").exists());
-    // The office's own keys: installed, and the new PC packs with them.
-    assert_code(&join(&pg, &second, &keys, pass), 0);
+    // The office's own keys: installed, encrypted under suzuki's password only, and the new
+    // PC packs with them.
+    let joined = join(&pg, &second, &keys, pass);
+    assert_code(&joined, 0);
+    assert!(
+        String::from_utf8_lossy(&joined.stdout).contains("encrypted under the password"),
+        "{joined:?}"
+    );
+    only_encrypted_keys(&second);
     let bundle = tmp.path().join("from-second.age");
     let pack = [
         "pack",
@@ -404,6 +450,21 @@ fn a_new_pc_joins_with_the_exported_keys_and_only_the_offices_own() {
         "--return-by",
         "2099-12-31",
     ];
+    // Sato never joined this PC: refused, with what to do, and no bundle.
+    let refused = run(&pg, &second, &pg.login("sato"), &pack, "");
+    assert_code(&refused, 3);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    let want = format!(
+        "this PC has no office keys for {}: run `handover join postgres://{}@",
+        pg.login("sato"),
+        pg.login("sato")
+    );
+    assert!(said.contains(&want), "{said}");
+    assert!(
+        said.contains("(a file made by `office export-keys`)"),
+        "{said}"
+    );
+    assert!(!bundle.exists());
     ok(&pg, &second, &pg.login("suzuki"), &pack, "");
     let kinds = pg
         .psql(&pg.owner(), "SELECT string_agg(kind || ' ' || actor, ',' ORDER BY seq) FROM ledger WHERE kind IN ('office.keys_exported', 'pc.joined')")
@@ -922,6 +983,7 @@ fn a_copied_office_keeps_its_supervision_record() {
     }
     let url = pg.url(&pg.owner());
     assert_code(&local(&data, &["store", "copy", "--to", &url]), 0);
+    only_encrypted_keys(&data);
     let shown = local(
         &data,
         &["--store", &url, "contractor", "show", "CTR-0001", "--json"],
@@ -931,4 +993,64 @@ fn a_copied_office_keeps_its_supervision_record() {
     assert_eq!(v["record"]["people"], serde_json::json!(["見本 一郎"]));
     assert_eq!(v["record"]["check"]["number"], "10820000(01)");
     assert_eq!(v["record"]["check"]["checkedBy"], "yamada");
+}
+
+/// `handover` signed in as `login` with `password` (through PGPASSWORD).
+fn run_with_password(pg: &PgDb, data: &Path, login: &str, password: &str, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+    c.arg("--data-dir")
+        .arg(data)
+        .arg("--store")
+        .arg(pg.url(login))
+        .args(args)
+        .env("PGPASSWORD", password)
+        .env("HANDOVER_TEST_FAST_HASH", "1")
+        .env_remove("HANDOVER_STORE")
+        .env_remove("HANDOVER_OPERATOR");
+    with_stdin(c, "")
+}
+
+#[test]
+fn a_login_changes_its_own_password_and_packs_with_it_on_this_pc() {
+    let Some(pg) = PgDb::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("pc");
+    office(&pg, &data);
+    let sato = pg.login("sato");
+    let new = "sato's new password 77";
+    let said = ok(
+        &pg,
+        &data,
+        &sato,
+        &["operator", "password"],
+        &format!("{new}\n"),
+    );
+    assert!(said.contains("has a new password"), "{said}");
+    // The old password no longer signs in; the new one does, and opens this PC's keys.
+    let old = run_with_password(&pg, &data, &sato, pg::PASSWORD, &["customers"]);
+    assert_ne!(old.status.code(), Some(0));
+    let bundle = tmp.path().join("after.age");
+    let pack = [
+        "pack",
+        "--contractor",
+        "CTR-0001",
+        "--work-type",
+        "repair",
+        "--customers",
+        "C0001",
+        "--method",
+        "transfer",
+        "--out",
+        bundle.to_str().unwrap(),
+        "--return-by",
+        "2099-12-31",
+    ];
+    assert_code(&run_with_password(&pg, &data, &sato, new, &pack), 0);
+    let kinds = pg
+        .psql(
+            &pg.owner(),
+            "SELECT kind || ' ' || actor FROM ledger WHERE kind = 'login.password_changed'",
+        )
+        .unwrap();
+    assert_eq!(kinds, format!("login.password_changed {sato}"));
 }

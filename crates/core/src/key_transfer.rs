@@ -1,7 +1,8 @@
 //! Carrying the office keys to another PC of a shared office: every PC that packs needs the
 //! signing key, every PC that audits needs the escrow identity. They never go into the
 //! database; they travel in one file encrypted to a passphrase (age scrypt, armored), which
-//! `age -d` opens too.
+//! `age -d` opens too, and the PC that joins keeps them encrypted at rest
+//! ([`crate::pc_vault`]).
 
 use std::io::Read;
 use std::path::Path;
@@ -12,7 +13,7 @@ use ed25519_dalek::SigningKey;
 use zeroize::Zeroizing;
 
 use crate::bundle::MAX_OPEN_WORK_FACTOR;
-use crate::keys::{self, IDENTITY_FILE, OfficePublicKeys, SIGNING_FILE};
+use crate::keys::{self, IDENTITY_FILE, OfficeKeys, OfficePublicKeys, SIGNING_FILE};
 use crate::vault::DataKey;
 use crate::{DataDir, Error, Result, fsutil};
 
@@ -43,15 +44,10 @@ pub fn export(
     Ok(public)
 }
 
-/// Decrypt a key file from [`export`] and install its keys in `dir` (refused if `dir` has
-/// office keys already). This is how a PC joins a shared office, whose PCs have no vault: the
-/// keys are written as the PC keeps them, in its private data folder.
-pub fn import(
-    dir: &DataDir,
-    file: &Path,
-    passphrase: &SecretString,
-    created: &str,
-) -> Result<OfficePublicKeys> {
+/// Decrypt a key file from [`export`]: the office keys it carries, in memory only. `join`
+/// checks them against the office's and keeps them encrypted in this PC's vault
+/// ([`crate::pc_vault`]); nothing is written here.
+pub fn read(file: &Path, passphrase: &SecretString) -> Result<OfficeKeys> {
     let bad = |why: &str| Error::BadKeyFile {
         path: file.to_path_buf(),
         reason: why.to_string(),
@@ -90,6 +86,5 @@ pub fn import(
         .ok_or_else(|| bad("no signing key in it"))?;
     let mut seed = Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(seed_line, seed.as_mut_slice()).map_err(|_| bad("bad signing key"))?;
-    let signing = SigningKey::from_bytes(&seed);
-    keys::write_office_keys(dir, &identity, &signing, created, None)
+    Ok(OfficeKeys::new(identity, SigningKey::from_bytes(&seed)))
 }

@@ -60,8 +60,9 @@ pub(crate) fn encrypted_key_path(dir: &DataDir, name: &str) -> PathBuf {
 }
 
 /// The file that holds the secret `name`: with the data key its encrypted form if there, else
-/// the plaintext one; without it the plaintext one if there (a PC that went on with a shared
-/// store, [`write_plaintext_keys`]), else the encrypted one.
+/// the plaintext one; without it the plaintext one if there (a shared office's PC of an
+/// earlier version, until its first sign-in moves them into its PC vault), else the encrypted
+/// one.
 fn secret_path(dir: &DataDir, name: &str, with_key: bool) -> PathBuf {
     let (enc, plain) = (encrypted_key_path(dir, name), dir.keys_dir().join(name));
     match (enc.exists(), plain.exists()) {
@@ -71,20 +72,76 @@ fn secret_path(dir: &DataDir, name: &str, with_key: bool) -> PathBuf {
     }
 }
 
-/// Write the plaintext form of the office's encrypted secret key files beside them, for a PC
-/// that goes on with a shared store: its PCs open the office keys without a vault, as `join`
-/// writes them (a shared office's PCs keep no register, but their office keys are still files).
-/// Plaintext files already there are kept.
-pub(crate) fn write_plaintext_keys(dir: &DataDir, data_key: &DataKey) -> Result<()> {
+/// Encrypt the office's secret key files under `to` (a shared office's PC key,
+/// [`crate::pc_vault`]), leaving none in clear; returns how many files were written. Each
+/// file's text comes from its plaintext form while there is one (an earlier version's PC, or
+/// a conversion a kill interrupted: then overwritten and removed, [`at_rest::shred`]), else
+/// from its encrypted form: left as it is when it already opens with `to`, else opened with
+/// `from` (the one-PC office's data key, for `store copy`). The new form is written beside
+/// (`.partial`, synced) and renamed over the old, so a kill leaves each file readable in one
+/// form or the other, and running this again finishes the job.
+pub(crate) fn reseal_key_files(dir: &DataDir, from: Option<&DataKey>, to: &DataKey) -> Result<u64> {
+    let fk = key_files_key(to);
+    let mut written = 0;
     for name in [IDENTITY_FILE, SIGNING_FILE] {
-        let plain = dir.keys_dir().join(name);
-        if plain.exists() || !encrypted_key_path(dir, name).exists() {
-            continue;
+        let (plain, enc, aad) = (
+            dir.keys_dir().join(name),
+            encrypted_key_path(dir, name),
+            key_file_aad(name),
+        );
+        let text = if plain.is_file() {
+            let bytes = Zeroizing::new(
+                std::fs::read(&plain)
+                    .map_err(|e| Error::io("cannot read the key file", &plain, e))?,
+            );
+            if at_rest::is_encrypted(&bytes) {
+                return Err(bad_key(
+                    &plain,
+                    "it is encrypted but not under its encrypted name",
+                ));
+            }
+            bytes
+        } else {
+            let bytes =
+                std::fs::read(&enc).map_err(|e| Error::io("cannot read the key file", &enc, e))?;
+            if at_rest::decrypt_bytes(&fk, &aad, &bytes).is_some() {
+                continue;
+            }
+            let (_, text) = read_secret(dir, name, from)?;
+            Zeroizing::new(text.as_bytes().to_vec())
+        };
+        fsutil::create_private_dir(&dir.keys_dir())?;
+        fsutil::write_atomic_private(&enc, &at_rest::encrypt_bytes(&fk, &aad, &text))?;
+        if plain.is_file() {
+            at_rest::shred(&plain)?;
         }
-        let (_, text) = read_secret(dir, name, Some(data_key))?;
-        fsutil::write_new_private(&plain, text.as_bytes())?;
+        written += 1;
     }
-    Ok(())
+    Ok(written)
+}
+
+/// The plaintext secret key files in `dir` (an earlier version's shared-office PC kept them so).
+pub(crate) fn plaintext_key_files(dir: &DataDir) -> Vec<PathBuf> {
+    [IDENTITY_FILE, SIGNING_FILE]
+        .iter()
+        .map(|name| dir.keys_dir().join(name))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// The office's secret keys read from their plaintext files (both must be there).
+pub(crate) fn load_plaintext_keys(dir: &DataDir) -> Result<OfficeKeys> {
+    let read = |name: &str| -> Result<(PathBuf, Zeroizing<String>)> {
+        let path = dir.keys_dir().join(name);
+        let bytes = Zeroizing::new(
+            std::fs::read(&path).map_err(|e| Error::io("cannot read the key file", &path, e))?,
+        );
+        let text = std::str::from_utf8(&bytes).map_err(|_| bad_key(&path, "it is not text"))?;
+        Ok((path, Zeroizing::new(text.to_string())))
+    };
+    let (id_path, id) = read(IDENTITY_FILE)?;
+    let (sig_path, sig) = read(SIGNING_FILE)?;
+    parse_office_keys(&id_path, &id, &sig_path, &sig)
 }
 
 /// Is the secret key file `name` there, in either form?
@@ -119,6 +176,16 @@ pub struct OfficeKeys {
 }
 
 impl OfficeKeys {
+    /// The two keys, as a keys file carries them.
+    pub(crate) fn new(identity: age::x25519::Identity, signing: SigningKey) -> OfficeKeys {
+        OfficeKeys { identity, signing }
+    }
+
+    /// The signing key.
+    pub(crate) fn signing(&self) -> &SigningKey {
+        &self.signing
+    }
+
     /// The escrow identity (decrypts every bundle the office made).
     pub fn identity(&self) -> &age::x25519::Identity {
         &self.identity
@@ -150,6 +217,18 @@ impl OfficeKeys {
         mac.update(b"handover receipt secret v1\0");
         mac.update(handover_id.as_bytes());
         Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+
+    /// The signing key's secret seed (the key of the PC vault's wrap for whoever holds the
+    /// office keys, [`crate::pc_vault`]).
+    pub(crate) fn signing_seed(&self) -> &[u8; 32] {
+        self.signing.as_bytes()
+    }
+
+    /// The same keys as `other` (both halves)?
+    pub(crate) fn same_as(&self, other: &OfficeKeys) -> bool {
+        self.signing.as_bytes() == other.signing.as_bytes()
+            && self.recipient().to_string() == other.recipient().to_string()
     }
 
     /// Public keys for display.
@@ -327,22 +406,31 @@ pub fn load_office_keys(dir: &DataDir, data_key: Option<&DataKey>) -> Result<Off
     if !office_keys_exist(dir) {
         return Err(Error::KeysMissing(keys));
     }
-    let (id_path, text) = read_secret(dir, IDENTITY_FILE, data_key)?;
+    let (id_path, id) = read_secret(dir, IDENTITY_FILE, data_key)?;
+    let (sig_path, sig) = read_secret(dir, SIGNING_FILE, data_key)?;
+    parse_office_keys(&id_path, &id, &sig_path, &sig)
+}
+
+/// The keys in the texts of the two secret key files (read from `id_path` and `sig_path`).
+fn parse_office_keys(
+    id_path: &Path,
+    id_text: &str,
+    sig_path: &Path,
+    sig_text: &str,
+) -> Result<OfficeKeys> {
     // The age crate recognises its own identity lines; comments and blank lines parse as none.
-    let identity = text
+    let identity = id_text
         .lines()
         .find_map(|l| age::x25519::Identity::from_str(l.trim()).ok())
-        .ok_or_else(|| bad_key(&id_path, "no valid age identity line"))?;
-
-    let (sig_path, text) = read_secret(dir, SIGNING_FILE, data_key)?;
-    let line = text
+        .ok_or_else(|| bad_key(id_path, "no valid age identity line"))?;
+    let line = sig_text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .ok_or_else(|| bad_key(&sig_path, "no key line"))?;
+        .ok_or_else(|| bad_key(sig_path, "no key line"))?;
     let mut seed = Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(line, seed.as_mut_slice())
-        .map_err(|_| bad_key(&sig_path, "the key line is not 64 hex digits"))?;
+        .map_err(|_| bad_key(sig_path, "the key line is not 64 hex digits"))?;
     let signing = SigningKey::from_bytes(&seed);
     Ok(OfficeKeys { identity, signing })
 }

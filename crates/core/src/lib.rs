@@ -26,6 +26,7 @@ pub mod messages;
 pub mod operators;
 pub mod ops;
 pub mod passwords;
+pub mod pc_vault;
 pub mod plugins;
 pub mod policy;
 pub mod progress;

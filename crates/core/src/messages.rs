@@ -512,6 +512,11 @@ pub const HEADLINES: &[Headline] = &[
         "The office server cannot be set up as asked. Check the details. Nothing was changed.",
     ),
     h(
+        "pc_keys",
+        "このパソコンでは事務所の鍵を使えません。内容を確認してください。",
+        "This PC cannot use the office keys as asked. Check the details.",
+    ),
+    h(
         "column_map",
         "列の割り当てが正しくありません。見出しと項目を確認してください。何も取り込んでいません。",
         "A column mapping is not valid. Check the header and the field. Nothing was imported.",

@@ -16,6 +16,7 @@ mod interrupted;
 mod lost_device;
 mod office_open;
 mod overview;
+mod pc_keys;
 mod policy_edit;
 mod receipts;
 mod register_preview;
@@ -116,6 +117,8 @@ pub struct Office {
     data_key: Option<crate::vault::DataKey>,
     /// A new office's recovery key, until [`Office::take_recovery_key`] hands it over.
     recovery_key: Option<crate::vault::RecoveryKey>,
+    /// This sign-in moved a shared office PC's plaintext key files into its PC vault.
+    pc_keys_moved: bool,
 }
 
 impl std::fmt::Debug for Office {
@@ -179,6 +182,7 @@ impl Office {
             interrupted,
             data_key: None,
             recovery_key: None,
+            pc_keys_moved: false,
         };
         policy_edit::adopt_policy_file(&mut office)?;
         Ok(office)
@@ -188,6 +192,13 @@ impl Office {
     /// paper for the office safe that unlocks the data when every password is lost.
     pub fn take_recovery_key(&mut self) -> Option<crate::vault::RecoveryKey> {
         self.recovery_key.take()
+    }
+
+    /// Did this sign-in move the office keys this PC of a shared office kept in clear (an
+    /// earlier version) into its PC vault, for the signed-in login only? Tell the user: the
+    /// other logins that packed on this PC `join` again.
+    pub fn pc_keys_moved(&self) -> bool {
+        self.pc_keys_moved
     }
 
     /// Is this office's data encrypted at rest (it has a vault)?
@@ -319,8 +330,27 @@ pub fn init(dir: DataDir, operator: &str) -> Result<(Office, InitReport)> {
 
 /// Create the office keys in an open office and record it; refuses to overwrite existing keys.
 pub fn create_office_keys(office: &mut Office) -> Result<OfficePublicKeys> {
+    let keys = keys::OfficeKeys::new(
+        age::x25519::Identity::generate(),
+        ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng),
+    );
+    record_office_keys(office, &keys)
+}
+
+/// Write the office keys `new` in an open office (encrypted with its data key if it has one)
+/// and record them; refuses to overwrite existing keys.
+pub(crate) fn record_office_keys(
+    office: &mut Office,
+    new: &keys::OfficeKeys,
+) -> Result<OfficePublicKeys> {
     let now = office.now();
-    let public = keys::create_office_keys(&office.dir, &now, office.data_key.as_ref())?;
+    let public = keys::write_office_keys(
+        &office.dir,
+        new.identity(),
+        new.signing(),
+        &now,
+        office.data_key.as_ref(),
+    )?;
     let ev = office.event(
         "office.initialized",
         serde_json::json!({

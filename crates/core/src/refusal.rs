@@ -403,6 +403,8 @@ pub enum Refusal {
     },
     /// Setting up or copying a shared office.
     SharedStore(SharedProblem),
+    /// The office keys of a shared office's PC (its PC vault).
+    PcKeys(PcKeysProblem),
     /// A column mapping of a register import.
     ColumnMap(MapProblem),
     /// The store changed while a purge was prepared.
@@ -701,6 +703,89 @@ pub enum SharedProblem {
     },
 }
 
+/// The office keys of a shared office's PC: kept encrypted under a PC key that each login
+/// which set the PC up unwraps with its password ([`crate::pc_vault`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PcKeysProblem {
+    /// This PC keeps no office keys for the signed-in login.
+    NoKeys {
+        /// The login.
+        login: String,
+        /// The store URL to join (no password).
+        url: String,
+    },
+    /// The login's wrap on this PC was made under another of its passwords.
+    OtherPassword {
+        /// The login.
+        login: String,
+        /// The store URL to join (no password).
+        url: String,
+    },
+    /// `join` on a PC that keeps other office keys than the file's.
+    KeysDiffer {
+        /// The keys file.
+        file: String,
+        /// This PC's data folder.
+        dir: String,
+    },
+    /// The login signs in without any password, so there is none to keep the keys under.
+    NoPassword {
+        /// The login.
+        login: String,
+    },
+}
+
+impl PcKeysProblem {
+    fn ja(&self) -> String {
+        use PcKeysProblem as P;
+        match self {
+            P::NoKeys { login, url } => format!(
+                "このパソコンには {login} の事務所の鍵がありません。`handover join {url} --keys FILE`（`office export-keys` で作ったファイル）を実行してください。以前の版で設定したパソコンの鍵は、最初にサインインしたログインだけで開けるよう暗号化されています"
+            ),
+            P::OtherPassword { login, url } => format!(
+                "このパソコンの事務所の鍵は {login} の以前のパスワードで保護されています。`handover join {url} --keys FILE`（`office export-keys` で作ったファイル）をもう一度実行してください"
+            ),
+            P::KeysDiffer { file, dir } => format!(
+                "{file} の鍵は、このパソコン（{dir}）にある事務所の鍵と違います。何も変更していません"
+            ),
+            P::NoPassword { login } => format!(
+                "{login} はパスワードなしでサーバにサインインしています。このパソコンは事務所の鍵をパスワードでしか保護できないため、ログインにパスワードを設定してください（PGPASSWORD や ~/.pgpass でも構いません）"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for PcKeysProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use PcKeysProblem as P;
+        match self {
+            P::NoKeys { login, url } => write!(
+                f,
+                "this PC has no office keys for {login}: run `handover join {url} --keys FILE` \
+                 (a file made by `office export-keys`); a PC set up by an earlier version keeps \
+                 its keys, encrypted, for the login that signed in on it first"
+            ),
+            P::OtherPassword { login, url } => write!(
+                f,
+                "this PC keeps the office keys for {login} under an earlier password of that \
+                 login: run `handover join {url} --keys FILE` again (a file made by `office \
+                 export-keys`)"
+            ),
+            P::KeysDiffer { file, dir } => write!(
+                f,
+                "{file} holds other office keys than those this PC keeps in {dir}: nothing was \
+                 changed"
+            ),
+            P::NoPassword { login } => write!(
+                f,
+                "{login} signs in to the server without a password, and this PC keeps the \
+                 office keys only under one: give the login a password (PGPASSWORD or \
+                 ~/.pgpass will do)"
+            ),
+        }
+    }
+}
+
 /// A register import's column mapping (`HEADER=FIELD`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MapProblem {
@@ -759,6 +844,7 @@ impl Refusal {
             Refusal::Trust(_) => "trust_refused",
             Refusal::KeyChoice { .. } => "key_choice",
             Refusal::SharedStore(_) => "shared_store_setup",
+            Refusal::PcKeys(_) => "pc_keys",
             Refusal::ColumnMap(_) => "column_map",
             Refusal::PurgeChanged { .. } => "purge_changed",
             Refusal::BadHash { .. } => "bad_hash",
@@ -845,6 +931,7 @@ impl Refusal {
                 "鍵ファイルを選ぶか、事務所から伝えられたパスフレーズを入力してください".into()
             }
             R::SharedStore(p) => p.ja(),
+            R::PcKeys(p) => p.ja(),
             R::ColumnMap(p) => p.ja(),
             R::PurgeChanged { what } => format!(
                 "{what} はすでにありません。削除の準備中にデータが変更されました。もう一度実行してください"
@@ -986,6 +1073,7 @@ impl Refusal {
                 f.write_str("choose your key file, or enter the passphrase the office told you")
             }
             R::SharedStore(p) => write!(f, "{p}"),
+            R::PcKeys(p) => write!(f, "{p}"),
             R::ColumnMap(p) => write!(f, "{p}"),
             R::PurgeChanged { what } => write!(
                 f,
@@ -1848,6 +1936,16 @@ mod tests {
             }
             .into(),
             Refusal::SharedStore(SharedProblem::SetByEnv).into(),
+            Refusal::PcKeys(PcKeysProblem::NoKeys {
+                login: "suzuki".into(),
+                url: "postgres://suzuki@db/office".into(),
+            })
+            .into(),
+            Refusal::PcKeys(PcKeysProblem::KeysDiffer {
+                file: "keys.age".into(),
+                dir: "/pc".into(),
+            })
+            .into(),
         ];
         let expected = [
             ("unknown_value", "'boss' is not a role", "「boss」は役割"),
@@ -1868,6 +1966,12 @@ mod tests {
                 "floor_plans/C1.pdf は画面に表示",
             ),
             ("shared_store_setup", "HANDOVER_STORE", "HANDOVER_STORE"),
+            (
+                "pc_keys",
+                "no office keys for suzuki: run `handover join postgres://suzuki@db/office --keys FILE`",
+                "suzuki の事務所の鍵がありません。`handover join postgres://suzuki@db/office --keys FILE`",
+            ),
+            ("pc_keys", "keys.age holds other", "このパソコン（/pc）"),
         ];
         assert_words(&cases, &expected);
         // A damaged store is not the user's input.

@@ -274,12 +274,22 @@ fn password_kek(password: &SecretString, salt: &[u8], kdf: &Kdf) -> Result<Zeroi
 }
 
 fn recovery_kek(key: &RecoveryKey, salt: &[u8]) -> Zeroizing<[u8; 32]> {
+    secret_kek(key.bytes(), salt, b"handover vault recovery wrap v1")
+}
+
+/// HKDF-SHA256 of a high-entropy secret (a recovery key, an office key): no slow hash needed.
+fn secret_kek(secret: &[u8], salt: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
     let mut kek = Zeroizing::new([0u8; 32]);
-    hkdf::Hkdf::<Sha256>::new(Some(salt), key.bytes())
-        .expand(b"handover vault recovery wrap v1", kek.as_mut())
+    hkdf::Hkdf::<Sha256>::new(Some(salt), secret)
+        .expand(info, kek.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 length");
     kek
 }
+
+/// The holder of the wrap under the office's signing key ([`Vault::set_office_keys_wrap`]).
+const OFFICE_KEYS_HOLDER: &str = "office-keys";
+/// The HKDF label of that wrap's key-encryption key.
+const OFFICE_KEYS_INFO: &[u8] = b"handover pc vault office-keys wrap v1";
 
 fn password_wrap(name: &str, password: &SecretString, key: &DataKey) -> Result<Wrap> {
     let p = crate::passwords::params();
@@ -363,12 +373,17 @@ impl Vault {
     /// Read the vault of `dir`: [`Error::VaultMissing`] without one, [`Error::VaultCorrupt`] if
     /// it cannot be read as one.
     pub fn load(dir: &DataDir) -> Result<Vault> {
-        let path = Vault::path_in(dir);
+        Vault::load_from(Vault::path_in(dir))?
+            .ok_or_else(|| Error::VaultMissing(dir.root().to_path_buf()))
+    }
+
+    /// Read the vault file at `path` (None if there is none); [`Error::VaultCorrupt`] if it
+    /// cannot be read as one. A shared office's PC keeps its vault in a file of its own
+    /// ([`crate::pc_vault`]).
+    pub(crate) fn load_from(path: PathBuf) -> Result<Option<Vault>> {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::VaultMissing(dir.root().to_path_buf()));
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io("cannot read", &path, e)),
         };
         let file: VaultFile =
@@ -376,7 +391,47 @@ impl Vault {
         if file.format != FORMAT {
             return Err(corrupt(&path, format!("unknown format {:?}", file.format)));
         }
-        Ok(Vault { path, file })
+        Ok(Some(Vault { path, file }))
+    }
+
+    /// A vault with no wrap yet, to be saved at `path` (a shared office's PC vault, whose
+    /// wraps are the PostgreSQL logins that set the PC up: no recovery key, since the office
+    /// keys it guards come back from an `export-keys` file). Its lockout rules are never used:
+    /// the server checks those logins' passwords.
+    pub(crate) fn empty_at(path: PathBuf) -> Vault {
+        let rules = SignInPolicy::default();
+        let file = VaultFile {
+            format: FORMAT.into(),
+            wraps: Vec::new(),
+            lockout: Lockout {
+                attempts: rules.lockout_attempts,
+                minutes: rules.lockout_minutes,
+            },
+            attempts: BTreeMap::new(),
+            pending: Vec::new(),
+        };
+        Vault { path, file }
+    }
+
+    /// Wrap `key` under the office's signing key `seed` (HKDF-SHA256, a fresh salt), replacing
+    /// the wrap if any: whoever holds the office keys (an `export-keys` file) may unlock the
+    /// PC key that guards nothing but those same keys, and so add their login to the PC.
+    pub(crate) fn set_office_keys_wrap(&mut self, seed: &[u8], key: &DataKey) {
+        let salt: [u8; 16] = rand::random();
+        let kek = secret_kek(seed, &salt, OFFICE_KEYS_INFO);
+        let wrap = Wrap::seal(OFFICE_KEYS_HOLDER.into(), Kdf::HkdfSha256, &salt, &kek, key);
+        self.file.wraps.retain(|w| w.holder != OFFICE_KEYS_HOLDER);
+        self.file.wraps.push(wrap);
+    }
+
+    /// Unwrap the key with the office's signing key `seed`: None when this vault has no such
+    /// wrap or the seed is not the one it was wrapped under (other keys than this PC's).
+    pub(crate) fn unlock_with_office_keys(&self, seed: &[u8]) -> Result<Option<DataKey>> {
+        let Some(wrap) = self.wrap_of(OFFICE_KEYS_HOLDER) else {
+            return Ok(None);
+        };
+        let salt = wrap.salt(&self.path)?;
+        wrap.open(&self.path, &secret_kek(seed, &salt, OFFICE_KEYS_INFO))
     }
 
     /// Write the vault durably (owner-only; a temporary sibling renamed over the file).

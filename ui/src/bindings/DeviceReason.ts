@@ -7,4 +7,4 @@ export type DeviceReason = { "kind": "shared_store" } | { "kind": "store_encrypt
 /**
  * How many.
  */
-count: number, } | { "kind": "key_kept_apart" } | { "kind": "keys_in_clear" };
+count: number, } | { "kind": "key_kept_apart" } | { "kind": "keys_in_clear" } | { "kind": "pc_keys_encrypted" };

@@ -201,9 +201,10 @@ pub enum OperatorCmd {
     List(JsonFlag),
     /// Stop a person from signing in (their entries stay, under their name)
     Disable(OperatorNameArg),
-    /// Change your own password (the embedded store): the current one as for every command
-    /// (HANDOVER_PASSWORD, else asked, else the first line of stdin), the new one from
-    /// HANDOVER_NEW_PASSWORD, else asked twice, else the next line. The office's data key is
+    /// Change your own password: the current one as for every command (HANDOVER_PASSWORD, or
+    /// the server's as for --store, else asked, else the first line of stdin), the new one from
+    /// HANDOVER_NEW_PASSWORD, else asked twice, else the next line. The office's data key (on a
+    /// shared office, your login's password on the server and this PC's office keys) is
     /// wrapped again under it (the data is not re-encrypted); recorded
     Password,
 }

@@ -13,8 +13,10 @@ use crate::{DataDir, Error, Flow, Progress, Result, at_rest, fsutil};
 
 impl Office {
     /// The office's secret keys (to pack, audit, check receipts), opened with the data key
-    /// where they are encrypted at rest.
+    /// where they are encrypted at rest (on a shared office's PC, the PC key the sign-in
+    /// unwrapped: refused, saying to `join`, for a login without one).
     pub fn secret_keys(&self) -> Result<OfficeKeys> {
+        super::pc_keys::keys_ready(self)?;
         keys::load_office_keys(&self.dir, self.data_key.as_ref())
     }
 

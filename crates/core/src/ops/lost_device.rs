@@ -15,7 +15,12 @@ pub(crate) fn on_hand(office: &Office) -> Result<(DeviceLoss, Vec<Customer>)> {
     let dir = &office.dir;
     let store_encrypted = file_kind(&dir.db_path()).ok() == Some(FileKind::Encrypted);
     let plans_in_clear = super::at_rest::plaintext_plans(&dir.floor_plans_dir())?.len();
-    let loss = DeviceLoss::assess(shared, store_encrypted, plans_in_clear, keys_in_clear(dir));
+    let in_clear = keys_in_clear(dir);
+    let mut loss = DeviceLoss::assess(shared, store_encrypted, plans_in_clear, in_clear);
+    if shared && !in_clear && crate::keys::office_keys_encrypted(dir) {
+        loss.reasons
+            .push(crate::report::DeviceReason::PcKeysEncrypted);
+    }
     let customers = match shared {
         true => Vec::new(),
         false => office.store.search_customers("", None)?,
@@ -23,8 +28,9 @@ pub(crate) fn on_hand(office: &Office) -> Result<(DeviceLoss, Vec<Customer>)> {
     Ok((loss, customers))
 }
 
-/// The office's secret keys in clear: their plaintext files (an office encrypted at rest keeps
-/// only their `.enc` form; a shared office's PC keeps them in clear, as `join` writes them).
+/// The office's secret keys in clear: their plaintext files (an office encrypted at rest, and
+/// a shared office's PC in its PC vault, keep only their `.enc` form; a shared office's PC of
+/// an earlier version kept them in clear until its first sign-in).
 fn keys_in_clear(dir: &DataDir) -> bool {
     [crate::keys::IDENTITY_FILE, crate::keys::SIGNING_FILE]
         .iter()

@@ -121,15 +121,19 @@ pub fn open_office(
             };
             super::sign_in_with(dir, Box::new(store), name, password)
         }
-        StoreChoice::Server(_) => {
+        StoreChoice::Server(t) => {
             let store = choice.open(&dir, password)?;
-            Office::with_store(dir, store, operator.unwrap_or_default())
+            let mut office = Office::with_store(dir, store, operator.unwrap_or_default())?;
+            // The server accepted the password: it unwraps this PC's office keys too.
+            super::pc_keys::on_sign_in(&mut office, t.password_for(password).as_ref())?;
+            Ok(office)
         }
     }
 }
 
 /// Create the office on an empty PostgreSQL database (as its owner, who becomes the first
-/// admin) and this PC's office keys.
+/// admin) and this PC's office keys, kept encrypted in a PC vault for the owner's login under
+/// the password it signs in with ([`crate::pc_vault`]).
 pub fn init_shared(
     dir: DataDir,
     target: &Target,
@@ -141,15 +145,40 @@ pub fn init_shared(
             dir: dir.root().display().to_string(),
         }));
     }
+    // Refused before the database is touched: no password, nothing to keep the keys under.
+    let pc_password =
+        crate::pc_vault::password_or_refuse(target.password_for(password), target.user())?;
     let store = PgStore::init(target, password)?;
     let mut office = Office::with_store(dir, Box::new(store), "")?;
-    let keys = super::create_office_keys(&mut office)?;
+    let new_keys = crate::keys::OfficeKeys::new(
+        age::x25519::Identity::generate(),
+        ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng),
+    );
+    let login = office.operator.clone();
+    let key = crate::pc_vault::create(&office.dir, &login, &pc_password, &new_keys)?;
+    office.data_key = Some(key);
+    let keys = super::record_office_keys(&mut office, &new_keys)?;
     let report = super::InitReport {
         data_dir: office.dir.root().display().to_string(),
         keys,
         recovery_key: None,
     };
     Ok((office, report))
+}
+
+/// Change the password of the login `choice` names on its server: sign in with the current
+/// one (`current`, else the URL's, `PGPASSWORD` or `~/.pgpass`: the server checks it), then
+/// set `new` ([`super::pc_keys::set_login_password`]: recorded, and this PC's wrap of the
+/// office keys follows). Returns the office, signed in with the old password.
+pub fn change_login_password(
+    dir: DataDir,
+    choice: &StoreChoice,
+    current: Option<&SecretString>,
+    new: &SecretString,
+) -> Result<Office> {
+    let mut office = open_office(dir, choice, current, None)?;
+    super::pc_keys::set_login_password(&mut office, new)?;
+    Ok(office)
 }
 
 /// Add a person with a role, and record it (admin only; on a shared store the server decides
@@ -173,6 +202,7 @@ pub fn operator_add(
     );
     let entry = office.store.add_operator(&name, role, &verifier, ev)?;
     super::vault::wrap_for_new_operator(office, &name, password)?;
+    super::pc_keys::wrap_for_new_login(office, &name, password)?;
     Ok(entry)
 }
 
@@ -192,6 +222,7 @@ pub fn operator_disable(office: &mut Office, name: &str) -> Result<LedgerEntry> 
     let ev = office.event("operator.disabled", serde_json::json!({ "name": name }));
     let entry = office.store.disable_operator(&name, ev)?;
     super::vault::unwrap_for_disabled(office, &name)?;
+    super::pc_keys::unwrap_for_disabled(office, &name)?;
     Ok(entry)
 }
 
@@ -213,6 +244,7 @@ pub fn export_office_keys(
     out: &std::path::Path,
     passphrase: &SecretString,
 ) -> Result<LedgerEntry> {
+    super::pc_keys::keys_ready(office)?;
     let public =
         crate::key_transfer::export(&office.dir, office.data_key.as_ref(), out, passphrase)?;
     let ev = office.event(
@@ -224,9 +256,12 @@ pub fn export_office_keys(
     })
 }
 
-/// Set up this PC for a shared office: install the office keys from `keys_file` (made by
-/// [`export_office_keys`]), sign in, check that the keys are the office's own (those its
-/// `office.initialized` entry recorded), and record the new PC.
+/// Set up this PC for a shared office, or add the signed-in login to a PC set up already:
+/// sign in, read the office keys from `keys_file` (made by [`export_office_keys`]), check
+/// that they are the office's own (those its `office.initialized` entry recorded) and, on a
+/// PC that keeps them already, the same as the PC's; keep them encrypted in this PC's vault
+/// under the password the login signs in with ([`super::pc_keys::install`]); record the PC.
+/// Refused keys change nothing on the PC.
 pub fn join(
     dir: DataDir,
     choice: &StoreChoice,
@@ -234,25 +269,27 @@ pub fn join(
     keys_file: &std::path::Path,
     passphrase: &SecretString,
 ) -> Result<Office> {
-    if !matches!(choice, StoreChoice::Server(_)) {
+    let StoreChoice::Server(target) = choice else {
         return Err(shared(crate::refusal::SharedProblem::JoinNeedsServer));
-    }
+    };
     let store = choice.open(&dir, password)?;
     let recorded = office_signing_key(store.as_ref())?;
-    dir.ensure()?;
-    let created = jiff::Timestamp::now().to_string();
-    let public = crate::key_transfer::import(&dir, keys_file, passphrase, &created)?;
+    let keys = crate::key_transfer::read(keys_file, passphrase)?;
+    let public = keys.public();
     if public.signing_key != recorded {
-        for f in [crate::keys::IDENTITY_FILE, crate::keys::SIGNING_FILE] {
-            let _ = std::fs::remove_file(dir.keys_dir().join(f));
-        }
         return Err(shared(crate::refusal::SharedProblem::OtherOfficeKeys {
             file: keys_file.display().to_string(),
             fingerprint: public.signing_fingerprint.clone(),
             location: store.location().to_string(),
         }));
     }
+    let login = store.session_operator().unwrap_or_default();
+    let pc_password = crate::pc_vault::password_or_refuse(target.password_for(password), &login)?;
+    dir.ensure()?;
+    let created = jiff::Timestamp::now().to_string();
+    let key = super::pc_keys::install(&dir, &login, &pc_password, &keys, keys_file, &created)?;
     let mut office = Office::with_store(dir, store, "")?;
+    office.data_key = Some(key);
     let ev = office.event(
         "pc.joined",
         serde_json::json!({ "signingFingerprint": public.signing_fingerprint }),
@@ -298,9 +335,9 @@ pub struct StoreCopyReport {
 /// and the whole ledger with its redactions (the policy is in the ledger) land in one
 /// transaction; then both stores are verified — chain and derived tables — and must end on
 /// the same head, or the copy is reported as failed. Nothing changes in this office's store.
-/// Where the office keys are encrypted at rest, their plaintext form is written beside them:
-/// this PC goes on with the shared store, whose PCs open them without a vault (as `join` writes
-/// them on the others).
+/// This PC goes on with the shared store: its office keys move into a PC vault for the
+/// target's login, under the password it signs in with ([`crate::pc_vault`]), encrypted under
+/// the PC's own key; none is left in clear.
 pub fn store_copy(
     office: &Office,
     target: &Target,
@@ -309,6 +346,10 @@ pub fn store_copy(
     if office.store.is_shared() {
         return Err(shared(crate::refusal::SharedProblem::AlreadyShared));
     }
+    // Both refused before the database is touched: keys that cannot be opened, no password.
+    let keys = office.secret_keys()?;
+    let pc_password =
+        crate::pc_vault::password_or_refuse(target.password_for(password), target.user())?;
     let before = super::verify_ledger(office)?;
     let db = office.dir.db_path();
     let encrypted = crate::store::file_kind(&db).ok() == Some(crate::store::FileKind::Encrypted);
@@ -339,11 +380,13 @@ pub fn store_copy(
             original: words(&before),
         }));
     }
-    // This PC goes on with the shared store, which unlocks no vault: its office keys as `join`
-    // writes them on the other PCs.
-    if let Some(key) = &office.data_key {
-        crate::keys::write_plaintext_keys(&office.dir, key)?;
-    }
+    super::pc_keys::adopt_after_copy(
+        &office.dir,
+        target.user(),
+        &pc_password,
+        &keys,
+        office.data_key.as_ref(),
+    )?;
     Ok(StoreCopyReport {
         target: target.location(),
         rows: copied.rows,

@@ -282,12 +282,17 @@ pub(crate) fn unwrap_for_disabled(office: &Office, name: &str) -> Result<()> {
 
 /// Change the signed-in person's own password: `current` is checked by unwrapping (one
 /// Argon2id run), the data key is rewrapped under `new` (the data is not re-encrypted), the
-/// store's hash replaced, recorded. A wrong `current` changes nothing.
+/// store's hash replaced, recorded. A wrong `current` changes nothing. On a shared office, the
+/// login's own password on the server, and this PC's wrap of its office keys
+/// ([`super::pc_keys::change_login_password`]).
 pub fn change_password(
     office: &mut Office,
     current: &SecretString,
     new: &SecretString,
 ) -> Result<()> {
+    if office.store.is_shared() {
+        return super::pc_keys::change_login_password(office, current, new);
+    }
     let (mut vault, key) = vault_of(office)?;
     let name = office.operator().to_string();
     crate::passwords::check_new(new)?;

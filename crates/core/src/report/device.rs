@@ -61,6 +61,9 @@ pub enum DeviceReason {
     /// The office's secret keys lie in clear: whoever has them can sign bundles as the office
     /// and open every bundle made for it.
     KeysInClear,
+    /// A shared office's PC: the office's secret keys are encrypted under the PC's key, which
+    /// opens only with the password of a login that set the PC up.
+    PcKeysEncrypted,
 }
 
 impl DeviceReason {
@@ -82,6 +85,8 @@ impl DeviceReason {
             (R::KeyKeptApart, Lang::En) => "The key opens only with an operator's password (Argon2id) or the recovery key in the safe; nothing on the device (no OS key store entry) opens it.".into(),
             (R::KeysInClear, Lang::Ja) => "事務所の秘密鍵が平文で保存されています。署名鍵と控えの鍵を作り直し、これまでの引き渡しファイルも開けるものとして扱ってください。".into(),
             (R::KeysInClear, Lang::En) => "The office's secret keys are kept in clear: make new ones, and treat every bundle made so far as openable.".into(),
+            (R::PcKeysEncrypted, Lang::Ja) => "事務所の秘密鍵はこのパソコンの鍵で暗号化され、その鍵はこのパソコンを設定したログインのパスワード（Argon2id）でしか開けません。パスワードをパソコンに保存している場合（~/.pgpass、PGPASSWORD）は、それでも開けます。".into(),
+            (R::PcKeysEncrypted, Lang::En) => "The office's secret keys are encrypted under this PC's key, which opens only with the password of a login that set the PC up (Argon2id); a password saved on the PC (~/.pgpass, PGPASSWORD) opens it too.".into(),
         }
     }
 }

@@ -17,6 +17,7 @@ mod handovers;
 mod import;
 mod keys;
 mod ledger;
+mod pc_keys;
 mod pg;
 mod policy_edit;
 mod receipts;

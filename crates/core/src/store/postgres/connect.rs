@@ -145,18 +145,30 @@ impl Target {
             || self.password_from_file().is_some()
     }
 
+    /// The password [`Target::connect`] signs in with: the URL's, else `typed`, else
+    /// `PGPASSWORD`, else the password file's; None when there is none (a server that asks
+    /// for no password).
+    pub fn password_for(&self, typed: Option<&SecretString>) -> Option<SecretString> {
+        if let Some(p) = self.config.get_password() {
+            return Some(SecretString::from(String::from_utf8_lossy(p).into_owned()));
+        }
+        if let Some(p) = typed {
+            return Some(p.clone());
+        }
+        if let Some(p) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()) {
+            return Some(SecretString::from(p));
+        }
+        self.password_from_file()
+    }
+
     /// Connect, with `password` if the URL has none (else `PGPASSWORD`, else the password
     /// file).
     pub fn connect(&self, password: Option<&SecretString>) -> Result<Client> {
         let mut config = self.config.clone();
-        if config.get_password().is_none() {
-            if let Some(p) = password {
-                config.password(p.expose_secret().as_bytes());
-            } else if let Some(p) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()) {
-                config.password(p.as_bytes());
-            } else if let Some(p) = self.password_from_file() {
-                config.password(p.expose_secret().as_bytes());
-            }
+        if config.get_password().is_none()
+            && let Some(p) = self.password_for(password)
+        {
+            config.password(p.expose_secret().as_bytes());
         }
         let loc = self.location();
         let fail = |e: postgres::Error| super::classify(&loc, e);

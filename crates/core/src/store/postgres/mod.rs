@@ -660,6 +660,35 @@ impl Store for PgStore {
         })
     }
 
+    /// The signed-in login's own new password (PostgreSQL lets every role change its own),
+    /// as a SCRAM verifier, with its ledger entry in the same transaction. Another login's is
+    /// refused: the server's admin sets that with `ALTER ROLE`.
+    fn set_password(&mut self, name: &str, verifier: &str, event: EventDraft) -> Result<()> {
+        if name != self.user {
+            return Err(Refusal::Operator(OperatorProblem::TypedName {
+                location: self.location.clone(),
+                signed_in: self.user.clone(),
+                typed: name.to_string(),
+            })
+            .into());
+        }
+        // A SCRAM verifier is base64, digits and `$:-`: nothing to escape in a literal.
+        if !verifier
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'\'' && b != b'\\')
+        {
+            return Err(Refusal::Internal {
+                what: "a password verifier with characters a SQL literal cannot hold".into(),
+            }
+            .into());
+        }
+        self.tx(|c, loc| {
+            c.batch_execute(&format!("ALTER ROLE CURRENT_USER PASSWORD '{verifier}'"))
+                .map_err(|e| classify(loc, e))?;
+            append_in(c, &event, loc).map(|_| ())
+        })
+    }
+
     fn disable_operator(&mut self, name: &str, event: EventDraft) -> Result<LedgerEntry> {
         self.tx(|c, loc| {
             c.execute("SELECT operator_disable($1)", &[&name])

@@ -1,7 +1,8 @@
 // A PC of a shared office (issue 12): the app connects to the office's PostgreSQL server from
 // Settings, signs a staff member in (a wrong password changes nothing), offers only what the
 // role may do, packs through the wizard, and shows a request another process (the CLI, signed in
-// as someone else) records meanwhile, without a restart.
+// as someone else) records meanwhile, without a restart. The login changes its own password in
+// Settings, and signs in and packs with the new one (issue 14: this PC's office keys follow).
 //
 // Needs the throwaway cluster of scripts/pg-cluster (HANDOVER_TEST_PG_ADMIN; scripts/test starts
 // it). Skipped without it, unless HANDOVER_REQUIRE_PG=1 (scripts/test), where it fails instead.
@@ -21,6 +22,8 @@ function psql(url: string, sql: string): string {
   return execFileSync("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql], {
     encoding: "utf8",
     env: { ...process.env, PGCONNECT_TIMEOUT: "10" },
+    // A refusal the test expects is its thrown error, not noise in the log.
+    stdio: ["ignore", "pipe", "pipe"],
   }).trim();
 }
 
@@ -164,10 +167,35 @@ if (!ADMIN && !REQUIRED) {
         await app.waitForText("session-user", (s) => s === staff, 20_000);
         expect(await app.byId("connection-lost").isExisting()).toBe(false);
 
-        // Signing out closes the office until someone signs in again.
+        // The login changes its own password in Settings: the server takes the new one (the
+        // old one no longer signs in), and this PC's office keys follow it.
+        const renewed = "a new password for the server";
+        await app.nav("settings");
+        await app.waitFor("password-change");
+        await app.type("password-change-current", PASSWORD);
+        await app.type("password-change-password", renewed);
+        await app.type("password-change-password-again", renewed);
+        await app.click("password-change-submit");
+        await app.waitFor("password-changed", 20_000);
+        const host = new URL(ADMIN).host;
+        const as = (pw: string) => `postgres://${staff}:${encodeURIComponent(pw)}@${host}/${db}?sslmode=disable`;
+        expect(psql(as(renewed), "SELECT session_user")).toBe(staff);
+        expect(() => psql(as(PASSWORD), "SELECT 1")).toThrow();
+
+        // Signing out closes the office until someone signs in again, with the new password.
         await app.click("sign-out");
         await app.waitFor("sign-in");
         expect(await app.byId("session").isExisting()).toBe(false);
+        await app.type("sign-in-password", renewed);
+        await app.click("sign-in-submit");
+        await app.waitForText("session-user", (s) => s === staff, 20_000);
+        const again = await wizardToFile(app, {
+          work: "installation",
+          contractor: "CTR-0001",
+          customers: "C0004",
+          out: join(home, "b.age"),
+        });
+        expect(again, "the office keys open with the new password").toMatch(/^HO-\d{4}-\d{6}$/);
 
         await app.stop();
         app = null;

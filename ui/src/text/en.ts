@@ -755,6 +755,8 @@ export const en: Dict = {
   pwTitle: "Change your password",
   pwLead:
     "Your current password, then the new one twice. The office's key is locked again under the new one (the data is not re-encrypted); the change is recorded.",
+  pwLeadServer:
+    "Your current password, then the new one twice. Your password on the office server changes, and this PC's office keys are locked again under the new one. On another PC where you use the office keys, take them in again from the key file there (handover join). The change is recorded.",
   pwCurrent: "Current password",
   pwNew: "New password",
   pwSubmit: "Change the password",

@@ -6,10 +6,11 @@ import { t } from "../i18n";
 
 /**
  * The signed-in person changes their own password: the current one, the new one twice. The core
- * checks the current one by unlocking the office's key and locks it again under the new one; the
+ * checks the current one by unlocking the office's key and locks it again under the new one (on
+ * a shared office: the login's password on the server, and this PC's office keys follow); the
  * three values live in this form's memory only and are cleared when sent.
  */
-export function PasswordChange({ minChars }: { minChars: number }) {
+export function PasswordChange({ minChars, server }: { minChars: number; server: boolean }) {
   const tr = t();
   const [current, setCurrent] = useState("");
   const [pw, setPw] = useState("");
@@ -34,7 +35,7 @@ export function PasswordChange({ minChars }: { minChars: number }) {
   return (
     <article class="card" data-testid="password-change">
       <h2>{tr.pwTitle}</h2>
-      <p class="muted">{tr.pwLead}</p>
+      <p class="muted">{server ? tr.pwLeadServer : tr.pwLead}</p>
       <form class="form" onSubmit={submit} autocomplete="off">
         <label class="wide">
           {tr.pwCurrent}

@@ -72,8 +72,8 @@ export function Settings({
         </dl>
       </article>
       <AboutUpdate />
-      {office && settings.store.signedIn && !settings.store.server && (
-        <PasswordChange minChars={settings.store.passwordMinChars} />
+      {office && settings.store.signedIn && (
+        <PasswordChange minChars={settings.store.passwordMinChars} server={settings.store.server !== null} />
       )}
       {office && rights.value.manageOperators && <Operators minChars={settings.store.passwordMinChars} />}
       {!office ? (

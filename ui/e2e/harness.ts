@@ -169,31 +169,16 @@ export function newHome(): string {
   return mkdtempSync(join(tmpdir(), "handover-e2e-"));
 }
 
-/** Start the app. */
-export async function startApp(opts: AppOptions = {}): Promise<App> {
-  if (!existsSync(APP_BIN)) throw new Error(`${APP_BIN} is missing: run cargo build -p handover-desktop`);
-  const home = opts.home ?? newHome();
-  const data = join(home, "data");
-  const dialogs = join(home, "dialogs.json");
-  if (!existsSync(dialogs)) writeFileSync(dialogs, "[]");
-  if (opts.seed) seed(data, opts.seed);
+/** A driver and the app's WebDriver session. */
+interface Launched {
+  browser: Browser;
+  stopDriver: () => void;
+}
+
+/** Start tauri-driver (and through it WebKitWebDriver and the app) and open a session; on
+ * failure the driver's process group is stopped before the error is thrown. */
+async function launch(env: NodeJS.ProcessEnv, log: string): Promise<Launched> {
   const [port, nativePort] = [await freePort(), await freePort()];
-  const log = join(home, "driver.log");
-  const env = {
-    ...process.env,
-    HANDOVER_DATA_DIR: data,
-    HANDOVER_E2E_DIALOGS: dialogs,
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_DATA_HOME: join(home, "xdg-data"),
-    XDG_CACHE_HOME: join(home, "xdg-cache"),
-    // No accessibility bus under Xvfb: keep GTK from waiting for one.
-    NO_AT_BRIDGE: "1",
-    // Without /dev/dri the app turns WebKit's DMA-BUF renderer off (webkit.rs), and then
-    // WebKitWebDriver's screenshots never answer. "0" is a user's choice, which the app keeps:
-    // the tests run WebKit's default renderer (scripts/package --check runs the workaround).
-    WEBKIT_DISABLE_DMABUF_RENDERER: "0",
-    ...opts.env,
-  };
   const driver: ChildProcess = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env,
     detached: true,
@@ -214,13 +199,12 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     }
     if (driver.pid) running.delete(driver.pid);
   };
-  let browser: Browser;
   try {
     await waitForPort(port, 10_000);
     // tauri-driver forwards the session to WebKitWebDriver, which it starts on the native port:
     // asking before that one listens fails the session (UND_ERR_SOCKET).
     await waitForPort(nativePort, 10_000);
-    browser = await remote({
+    const browser = await remote({
       hostname: "127.0.0.1",
       port,
       logLevel: "error",
@@ -232,10 +216,51 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
         "wdio:enforceWebDriverClassic": true,
       } as WebdriverIO.Capabilities,
     });
+    return { browser, stopDriver };
   } catch (e) {
     stopDriver();
-    throw new Error(`the app did not start (driver log: ${log}): ${e}`);
+    throw e;
   }
+}
+
+/** Start the app. */
+export async function startApp(opts: AppOptions = {}): Promise<App> {
+  if (!existsSync(APP_BIN)) throw new Error(`${APP_BIN} is missing: run cargo build -p handover-desktop`);
+  const home = opts.home ?? newHome();
+  const data = join(home, "data");
+  const dialogs = join(home, "dialogs.json");
+  if (!existsSync(dialogs)) writeFileSync(dialogs, "[]");
+  if (opts.seed) seed(data, opts.seed);
+  const log = join(home, "driver.log");
+  const env = {
+    ...process.env,
+    HANDOVER_DATA_DIR: data,
+    HANDOVER_E2E_DIALOGS: dialogs,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_DATA_HOME: join(home, "xdg-data"),
+    XDG_CACHE_HOME: join(home, "xdg-cache"),
+    // No accessibility bus under Xvfb: keep GTK from waiting for one.
+    NO_AT_BRIDGE: "1",
+    // Without /dev/dri the app turns WebKit's DMA-BUF renderer off (webkit.rs), and then
+    // WebKitWebDriver's screenshots never answer. "0" is a user's choice, which the app keeps:
+    // the tests run WebKit's default renderer (scripts/package --check runs the workaround).
+    WEBKIT_DISABLE_DMABUF_RENDERER: "0",
+    ...opts.env,
+  };
+  // A cold WebKit sometimes never answers the first session (UND_ERR_HEADERS_TIMEOUT after
+  // 30 s, seen once in a full run): the app is started once more on a fresh driver.
+  let launched: Launched | null = null;
+  let failure: unknown = null;
+  for (let attempt = 1; attempt <= 2 && !launched; attempt++) {
+    try {
+      launched = await launch(env, log);
+    } catch (e) {
+      failure = e;
+      appendFileSync(log, `\n[harness] start attempt ${attempt} failed: ${e}\n`);
+    }
+  }
+  if (!launched) throw new Error(`the app did not start (driver log: ${log}): ${failure}`);
+  const { browser, stopDriver } = launched;
   await browser.setTimeout({ implicit: 0 });
 
   const byId = (id: string) => browser.$(`[data-testid="${id}"]`);

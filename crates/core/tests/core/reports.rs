@@ -1081,3 +1081,35 @@ fn overdue_report_lists_late_returns_and_late_answers() {
     assert_eq!(r.handovers.len(), 1);
     assert_eq!(r.handovers[0].handover_id, s.ho[2]);
 }
+
+/// History lists handovers in the order they were recorded, also within one second. The stored
+/// times are RFC 3339 texts whose fraction has only the digits it needs, and those do not sort
+/// as times: "…:41.5Z" sorts after "…:41.56Z". (A CLI golden test caught this once: two packs
+/// a few milliseconds apart came out in the wrong order.)
+#[test]
+fn history_keeps_the_recorded_order_within_one_second() {
+    let mut ax = Ax::new();
+    let a = ax.keyed.clone();
+    let mut ids = Vec::new();
+    for t in [
+        "2026-12-07T00:00:41.5Z",
+        "2026-12-07T00:00:41.56Z",
+        "2026-12-07T00:00:42Z",
+    ] {
+        ax.at(t.parse().unwrap());
+        let id = ax.pack(
+            &a,
+            WorkType::Installation,
+            &["C0001"],
+            Method::Transfer,
+            None,
+        );
+        ids.push(id);
+    }
+    let listed: Vec<String> = ops::history(ax.o(), &HistoryFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.handover_id)
+        .collect();
+    assert_eq!(listed, ids);
+}

@@ -350,7 +350,9 @@ pub(super) fn provisions_statement(q: &ProvisionQuery) -> (String, Vec<Box<dyn T
         sql.push_str(" WHERE ");
         sql.push_str(&conds.join(" AND "));
     }
-    sql.push_str(" ORDER BY h.created_at, h.id, hc.position");
+    // In the order recorded (the ledger's), not by the `created_at` text: RFC 3339 times with
+    // fractions of varying length do not sort as times ("…:41.5Z" after "…:41.56Z").
+    sql.push_str(" ORDER BY h.ledger_seq, h.id, hc.position");
     (sql, params)
 }
 

@@ -80,7 +80,7 @@ impl Office3 {
 }
 
 /// The secrets a keys file carries, as the texts that must never lie in clear on a PC: the
-/// escrow identity (`AGE-SECRET-KEY-1…`) and the signing key's seed (hex, and its raw bytes).
+/// escrow identity (its secret line) and the signing key's seed (hex, and its raw bytes).
 fn secrets_of(file: &Path) -> Vec<Vec<u8>> {
     let f = std::fs::File::open(file).unwrap();
     let reader = age::armor::ArmoredReader::new(std::io::BufReader::new(f));
@@ -92,9 +92,10 @@ fn secrets_of(file: &Path) -> Vec<Vec<u8>> {
         .unwrap()
         .read_to_string(&mut text)
         .unwrap();
+    let prefix = crate::support::age_identity_prefix();
     let mut out = Vec::new();
     for line in text.lines().map(str::trim) {
-        if line.starts_with("AGE-SECRET-KEY-") {
+        if line.starts_with(&prefix) {
             out.push(line.as_bytes().to_vec());
         } else if line.len() == 64 && line.bytes().all(|b| b.is_ascii_hexdigit()) {
             out.push(line.as_bytes().to_vec());
@@ -107,11 +108,12 @@ fn secrets_of(file: &Path) -> Vec<Vec<u8>> {
 
 /// Every file under `dir` that holds one of `secrets` (or any age secret key) in clear.
 fn files_with_secrets(dir: &Path, secrets: &[Vec<u8>]) -> Vec<PathBuf> {
+    let prefix = crate::support::age_identity_prefix();
     files_under(dir)
         .into_iter()
         .filter(|f| {
             let bytes = std::fs::read(f).unwrap();
-            contains_bytes(&bytes, b"AGE-SECRET-KEY")
+            contains_bytes(&bytes, prefix.as_bytes())
                 || secrets.iter().any(|s| contains_bytes(&bytes, s))
         })
         .collect()
@@ -376,10 +378,11 @@ fn store_copy_moves_the_office_keys_into_the_pc_vault_of_the_servers_login() {
     let k = dir.join("keys");
     assert!(!k.join("office.agekey").exists() && !k.join("office.signing.key").exists());
     assert!(pc_vault::exists(&DataDir::new(&dir)));
+    let prefix = crate::support::age_identity_prefix();
     for f in files_under(&dir) {
         let bytes = std::fs::read(&f).unwrap();
         assert!(
-            !contains_bytes(&bytes, b"AGE-SECRET-KEY"),
+            !contains_bytes(&bytes, prefix.as_bytes()),
             "{}",
             f.display()
         );

@@ -86,6 +86,23 @@ pub(crate) fn unlock_with_keys(dir: &DataDir, keys: &OfficeKeys) -> Result<Optio
     }
 }
 
+/// This PC's key for the office keys `keys`, with `login`'s wrap under `password` added: the
+/// key of the PC vault that opens with `keys`, else a new PC vault ([`create`]).
+pub(crate) fn key_for(
+    dir: &DataDir,
+    login: &str,
+    password: &SecretString,
+    keys: &OfficeKeys,
+) -> Result<DataKey> {
+    match unlock_with_keys(dir, keys)? {
+        Some(key) => {
+            add_login(dir, login, password, &key)?;
+            Ok(key)
+        }
+        None => create(dir, login, password, keys),
+    }
+}
+
 /// A new PC vault for `keys` (replacing any): a fresh PC key wrapped for `login` under
 /// `password` and under the office keys, saved before any key file is written with it.
 pub(crate) fn create(

@@ -56,13 +56,7 @@ fn encrypt_plaintext(office: &mut Office, password: &SecretString) -> Result<()>
     let login = office.operator.clone();
     let key = if keys::plaintext_key_files(&dir).len() == 2 {
         let plain = keys::load_plaintext_keys(&dir)?;
-        match pc_vault::unlock_with_keys(&dir, &plain)? {
-            Some(key) => {
-                pc_vault::add_login(&dir, &login, password, &key)?;
-                key
-            }
-            None => pc_vault::create(&dir, &login, password, &plain)?,
-        }
+        pc_vault::key_for(&dir, &login, password, &plain)?
     } else {
         // One file is encrypted already: only a login with a wrap can finish.
         match pc_vault::unlock(&dir, &login, password)? {
@@ -131,13 +125,7 @@ pub(crate) fn install(
         if !keys::load_plaintext_keys(dir)?.same_as(keys) {
             return Err(differ());
         }
-        let key = match pc_vault::unlock_with_keys(dir, keys)? {
-            Some(key) => {
-                pc_vault::add_login(dir, login, password, &key)?;
-                key
-            }
-            None => pc_vault::create(dir, login, password, keys)?,
-        };
+        let key = pc_vault::key_for(dir, login, password, keys)?;
         keys::reseal_key_files(dir, None, &key)?;
         return Ok(key);
     }

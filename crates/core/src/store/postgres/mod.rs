@@ -1076,20 +1076,18 @@ impl Store for PgStore {
                 })
             };
             // What the pack relied on, read before the lock, holds if nothing was appended
-            // since the head was read: sealed under the lock in one round trip (schema 6).
-            // A pack using an approval appends its use first, so it takes the lock at once.
-            let mut locked = false;
+            // since the head was read: sealed under the lock in one round trip (schema 6);
+            // otherwise the lock is held from there on. A pack using an approval appends its
+            // use first, so it takes the lock at once. Under the lock every later statement
+            // sees the opt-outs committed before it, and none can commit until this pack is
+            // recorded or refused.
             if approval.is_none() {
                 check(c)?;
                 let seal = self.statement(c, &rows::seal_handover_after_sql())?;
                 if let Some(e) = seal_handover_after(c, &seal, head, &h.id, &event, loc)? {
                     return Ok(e);
                 }
-                locked = true;
-            }
-            // The ledger's lock: every later statement sees the opt-outs committed before it,
-            // and none can commit until this pack is recorded or refused.
-            if !locked {
+            } else {
                 let lock = self.statement(c, "SELECT ledger_lock()")?;
                 c.execute(&lock, &[]).at(loc)?;
             }

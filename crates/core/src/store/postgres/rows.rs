@@ -224,10 +224,11 @@ pub(super) fn handover_customer(r: &Row, loc: &str) -> Result<HandoverCustomer> 
 pub(super) const LEDGER_COLUMNS: &str =
     "seq, at, kind, actor, payload, payload_hash, prev_hash, hash";
 
-/// What an append returns: the entry without its payload, which the client sent and need not
-/// read back (a large handover's is kilobytes, returned under the ledger's lock). See
+/// What an append returns: [`LEDGER_COLUMNS`] but the payload, which the client sent and need
+/// not read back (a large handover's is kilobytes, returned under the ledger's lock). See
 /// [`sealed`].
-pub(super) const SEALED_COLUMNS: &str = "seq, at, kind, actor, payload_hash, prev_hash, hash";
+pub(super) const SEALED_COLUMNS: &str =
+    "seq, at, kind, actor, NULL::text AS payload, payload_hash, prev_hash, hash";
 
 /// A handover's rows in one statement, written before the ledger's lock is taken: the
 /// handover ($1–$11, not sealed yet: ledger_seq 0) and its customers ($12–$14: ids, positions,
@@ -283,14 +284,8 @@ pub(super) fn entry(r: &Row, loc: &str) -> Result<LedgerEntry> {
 /// An entry just appended, from its [`SEALED_COLUMNS`] row and the `payload` text sent.
 pub(super) fn sealed(r: &Row, payload: String, loc: &str) -> Result<LedgerEntry> {
     Ok(LedgerEntry {
-        seq: get::<i64>(r, 0, loc)? as u64,
-        at: get(r, 1, loc)?,
-        kind: get(r, 2, loc)?,
-        actor: get(r, 3, loc)?,
         payload: Some(payload),
-        payload_hash: hash(r, 4, loc)?,
-        prev_hash: hash(r, 5, loc)?,
-        hash: hash(r, 6, loc)?,
+        ..entry(r, loc)?
     })
 }
 

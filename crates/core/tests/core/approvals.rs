@@ -631,13 +631,21 @@ fn the_owner_upgrades_an_older_shared_store_in_one_recorded_transaction() {
     let pg = env.pg.as_ref().unwrap();
     // The store as a Handover before approvals left it: schema 1, without what later
     // migrations add (approvals, the supervision record, the record of use, the handover seal,
-    // the append after a check).
+    // the append after a check, the pack in one statement and its
+    // customers' checks per statement).
     pg.as_superuser(
         "DROP TABLE approvals; DROP FUNCTION approvals_guard(); \
          DROP TABLE contractor_supervision; DROP TABLE usage_customers, usage; \
          DROP FUNCTION usage_append_only(), usage_guard(); \
          DROP FUNCTION handover_seal(TEXT, BIGINT); \
          DROP FUNCTION ledger_append_after(BIGINT, TEXT, TEXT, TEXT, TEXT[]); \
+         DROP FUNCTION handover_record(BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, \
+                                       TEXT, TEXT, BIGINT, TEXT, TEXT[], INT[], TEXT[], \
+                                       TEXT, TEXT, TEXT, TEXT[]); \
+         DROP FUNCTION handover_customers_need_handover(), handovers_keep_customers(), \
+                       handover_renumbered(), handover_customer_moved() CASCADE; \
+         ALTER TABLE handover_customers ADD CONSTRAINT handover_customers_handover_id_fkey \
+             FOREIGN KEY (handover_id) REFERENCES handovers (id); \
          DELETE FROM handover_schema WHERE version > 1;",
     );
     let newest = handover_core::store::postgres::SCHEMA_VERSION;

@@ -966,65 +966,77 @@ fn one_pack_recorded(s: &Shared) -> (Office, handover_core::handover::HandoverRe
     (staff, recorded)
 }
 
-/// A pack checks what it relied on before taking the ledger's lock (schema 6) and seals only if
-/// nothing was appended since it read the head. Forced here: another PC appends between the
-/// check and the seal. The pack then checks again under the lock — and a check that now
-/// refuses refuses the pack, with nothing recorded; one that still holds records it, once.
-/// Without anything meanwhile, the check runs once.
-#[test]
-fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
-    use handover_core::store::{PgStore, Recheck, Store};
-    use serde_json::json;
-    use std::cell::{Cell, RefCell};
-    let Some(s) = Shared::new() else { return };
-    let (staff, template) = one_pack_recorded(&s);
+/// Record a copy of `template` numbered `n` on `store`, with a check that counts its calls: on
+/// the first, `other_pc` appends an entry of kind `meanwhile` (if any); from the second on, it
+/// refuses when `refuse`. The outcome and how many times the check ran.
+fn record_racing(
+    store: &mut handover_core::store::PgStore,
+    other_pc: &mut handover_core::store::PgStore,
+    template: &handover_core::handover::HandoverRecord,
+    n: u32,
+    meanwhile: Option<&str>,
+    refuse: bool,
+) -> (
+    handover_core::Result<handover_core::store::LedgerEntry>,
+    u32,
+) {
+    use handover_core::store::{Recheck, Store};
+    let other_pc = std::cell::RefCell::new(other_pc);
+    let calls = std::cell::Cell::new(0);
+    let check = |_: &dyn Recheck| {
+        calls.set(calls.get() + 1);
+        if let (1, Some(kind)) = (calls.get(), meanwhile) {
+            let note = draft(kind, serde_json::json!({ "customerIds": ["C0001"] }));
+            other_pc.borrow_mut().append(note).unwrap();
+        }
+        if calls.get() > 1 && refuse {
+            return Err(Error::Cancelled);
+        }
+        Ok(())
+    };
+    let mut h = template.clone();
+    h.id = format!("HO-2026-0009{n:02}");
+    let created = draft(
+        "handover.created",
+        serde_json::json!({ "handoverId": h.id }),
+    );
+    let r = store.record_handover(&h, created, &check, None);
+    (r, calls.get())
+}
+
+/// Two PCs' stores over the shared office: `staff`'s and `manager`'s.
+fn two_pcs(s: &Shared) -> (handover_core::store::PgStore, handover_core::store::PgStore) {
     let connect = |who: &str| {
         let target = Target::parse(&s.pg.url(&s.pg.login(who))).unwrap();
-        PgStore::connect(&target, Some(&PgDb::password())).unwrap()
+        handover_core::store::PgStore::connect(&target, Some(&PgDb::password())).unwrap()
     };
-    let mut store = connect("staff");
-    let other_pc = RefCell::new(connect("manager"));
-    let handover = |n: u32| {
-        let mut h = template.clone();
-        h.id = format!("HO-2026-0009{n:02}");
-        h
-    };
-    // The check: counts its calls; on the first, another PC appends (when `meanwhile`); from
-    // the second on, refuses when `refuse`.
-    let run = |store: &mut PgStore,
-               h: &handover_core::handover::HandoverRecord,
-               meanwhile: bool,
-               refuse: bool| {
-        let calls = Cell::new(0);
-        let check = |_: &dyn Recheck| {
-            calls.set(calls.get() + 1);
-            if calls.get() == 1 && meanwhile {
-                let note = draft("note.meanwhile", json!({ "customerIds": ["C0001"] }));
-                other_pc.borrow_mut().append(note).unwrap();
-            }
-            if calls.get() > 1 && refuse {
-                return Err(handover_core::Error::Cancelled);
-            }
-            Ok(())
-        };
-        let created = draft("handover.created", json!({ "handoverId": h.id }));
-        let r = store.record_handover(h, created, &check, None);
-        (r, calls.get())
+    (connect("staff"), connect("manager"))
+}
+
+/// A pack checks what it relied on before taking the ledger's lock (schemas 6 and 7) and seals
+/// only if nothing but other packs was appended since it read the head. Forced here: another
+/// PC appends between the check and the seal. The pack then checks again under the lock — and
+/// a check that now refuses refuses the pack, with nothing recorded; one that still holds
+/// records it, once. Without anything meanwhile, the check runs once.
+#[test]
+fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
+    use handover_core::store::Store;
+    let Some(s) = Shared::new() else { return };
+    let (staff, template) = one_pack_recorded(&s);
+    let (mut store, mut other_pc) = two_pcs(&s);
+    let note = Some("note.meanwhile");
+    let mut run = |n, meanwhile, refuse| {
+        record_racing(&mut store, &mut other_pc, &template, n, meanwhile, refuse)
     };
 
-    let (r, calls) = run(&mut store, &handover(1), false, true);
+    let (r, calls) = run(1, None, true);
     assert!(r.is_ok(), "{r:?}");
     assert_eq!(calls, 1, "nothing meanwhile: checked once, before the lock");
 
-    let before = store.ledger_head().unwrap().unwrap().0;
-    let (r, calls) = run(&mut store, &handover(2), true, true);
+    let before = r.unwrap().seq;
+    let (r, calls) = run(2, note, true);
     assert_eq!(calls, 2, "checked again under the lock");
     assert_eq!(r.unwrap_err().code(), "cancelled");
-    assert_eq!(
-        store.ledger_head().unwrap().unwrap().0,
-        before + 1,
-        "only the other PC's entry"
-    );
     let rows =
         s.pg.psql(
             &s.pg.owner(),
@@ -1033,20 +1045,103 @@ fn a_change_between_the_check_and_the_seal_is_checked_again_under_the_lock() {
         .unwrap();
     assert_eq!(rows, "0", "the refused pack left no row");
 
-    let (r, calls) = run(&mut store, &handover(3), true, false);
+    let (r, calls) = run(3, note, false);
     assert_eq!(calls, 2);
-    let e = r.unwrap();
-    assert_eq!(e.seq, before + 3, "after the other PC's second entry");
     assert_eq!(
-        ops::handovers(&staff)
-            .unwrap()
-            .iter()
-            .filter(|h| h.id == "HO-2026-000903")
-            .count(),
+        r.unwrap().seq,
+        before + 3,
+        "after the other PC's second entry"
+    );
+    let recorded = ops::handovers(&staff).unwrap();
+    assert_eq!(
+        recorded.iter().filter(|h| h.id == "HO-2026-000903").count(),
         1
     );
+
+    // Another PC's pack meanwhile changes nothing a pack checks (schema 7): sealed at once,
+    // checked once, after that pack's entry.
+    let (r, calls) = run(4, Some("handover.created"), true);
+    assert_eq!(calls, 1, "another pack meanwhile: not checked again");
+    assert_eq!(r.unwrap().seq, before + 5);
+    // ... but anything else after it still sends the pack back to its checks.
+    let (r, calls) = run(5, note, true);
+    assert_eq!((r.unwrap_err().code(), calls), ("cancelled", 2));
+
     // One chain through both PCs' entries (the drafts here carry no handover record, so the
     // derived tables are not compared).
     let v = handover_core::store::verify_chain(&store).unwrap();
-    assert_eq!(v.entries, before + 3);
+    assert_eq!(v.entries, before + 6);
+    assert_eq!(store.ledger_head().unwrap().unwrap().0, before + 6);
+}
+
+/// On the shared store a pack's customers are indexed through its handover's own customer
+/// rows, not copied into `ledger_customers` under the ledger's lock (schema 7): the history
+/// still shows the pack, and `ledger verify` still catches the index edited either way. The
+/// rule a foreign key kept (no customer row without its handover, no handover removed from
+/// under its customers) holds, checked once per statement.
+#[test]
+fn a_packs_customers_are_indexed_through_its_handover_rows() {
+    let Some(s) = Shared::new() else { return };
+    let (staff, h) = one_pack_recorded(&s);
+    let seq = h.ledger_seq;
+    let history: Vec<u64> = staff
+        .store()
+        .entries_for_customer("C0001")
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert!(history.contains(&seq), "{history:?} lacks {seq}");
+    let o = s.pg.owner();
+    let sql = |q: &str| s.pg.psql(&o, q);
+    assert_eq!(
+        sql(&format!(
+            "SELECT count(*) FROM ledger_customers WHERE seq = {seq}"
+        ))
+        .unwrap(),
+        "0"
+    );
+    ops::verify_ledger(&staff).unwrap();
+    let derived = |what: &str| match ops::verify_ledger(&staff) {
+        Err(Error::DerivedMismatch { table, reason }) => (table, reason),
+        other => panic!("{what}: {other:?}"),
+    };
+
+    sql(&format!(
+        "INSERT INTO ledger_customers VALUES ('C0001', {seq})"
+    ))
+    .unwrap();
+    let (table, reason) = derived("a pack indexed twice");
+    assert_eq!(table, "ledger_customers", "{reason}");
+    sql(&format!("DELETE FROM ledger_customers WHERE seq = {seq}")).unwrap();
+    ops::verify_ledger(&staff).unwrap();
+
+    let row = format!("'{}', 'C0002', 1, 'name'", h.id);
+    sql(&format!("INSERT INTO handover_customers VALUES ({row})")).unwrap();
+    derived("a customer added to a pack");
+    sql(&format!(
+        "DELETE FROM handover_customers WHERE handover_id = '{}' AND customer_id = 'C0002'",
+        h.id
+    ))
+    .unwrap();
+    ops::verify_ledger(&staff).unwrap();
+
+    let e = sql("INSERT INTO handover_customers VALUES ('HO-2026-999999', 'C0001', 0, 'name')")
+        .unwrap_err();
+    assert!(e.contains("only with the handover"), "{e}");
+    let e = sql(&format!("DELETE FROM handovers WHERE id = '{}'", h.id)).unwrap_err();
+    assert!(e.contains("only after its customers"), "{e}");
+    let e = sql(&format!(
+        "UPDATE handovers SET id = 'HO-2026-999999' WHERE id = '{}'",
+        h.id
+    ))
+    .unwrap_err();
+    assert!(e.contains("renumbered only without customers"), "{e}");
+    let e = sql(&format!(
+        "UPDATE handover_customers SET handover_id = 'HO-2026-999999' WHERE handover_id = '{}'",
+        h.id
+    ))
+    .unwrap_err();
+    assert!(e.contains("only with the handover"), "{e}");
+    ops::verify_ledger(&staff).unwrap();
 }

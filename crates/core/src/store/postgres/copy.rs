@@ -35,6 +35,17 @@ const TABLES: &[&str] = &[
     "usage_customers",
 ];
 
+/// Which of a table's rows the shared store keeps: a pack's customers are indexed by its
+/// handover's customer rows there, not again in `ledger_customers` (schema 7).
+fn only(table: &str) -> &'static str {
+    match table {
+        "ledger_customers" => {
+            " WHERE seq NOT IN (SELECT seq FROM ledger WHERE kind = 'handover.created')"
+        }
+        _ => "",
+    }
+}
+
 /// What a copy moved.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Copied {
@@ -141,7 +152,11 @@ fn copy_table(
         ))
         .at(loc)?;
     let mut stmt = src
-        .prepare(&format!("SELECT {} FROM {table}", names.join(", ")))
+        .prepare(&format!(
+            "SELECT {} FROM {table}{}",
+            names.join(", "),
+            only(table)
+        ))
         .map_err(|e| source_err(db, &e))?;
     let mut rows = stmt.query([]).map_err(|e| source_err(db, &e))?;
     let mut n = 0u64;

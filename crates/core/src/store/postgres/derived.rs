@@ -201,7 +201,10 @@ fn check_in(tx: &RefCell<Transaction<'_>>, loc: &str) -> Result<DerivedReport> {
     )?;
     let index = Batched::new(
         tx,
-        "SELECT seq, customer_id FROM ledger_customers ORDER BY seq, customer_id",
+        &format!(
+            "SELECT seq, customer_id FROM ({}) i ORDER BY seq, customer_id",
+            rows::INDEX_ROWS
+        ),
         loc,
         index_row,
     )?;

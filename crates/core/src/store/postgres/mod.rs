@@ -23,6 +23,7 @@ pub mod copy;
 mod derived;
 mod import;
 mod plans;
+mod record;
 mod rows;
 mod schema;
 mod supervision;
@@ -72,13 +73,22 @@ pub struct PgStore {
 /// together with everything after it, and its own PC reports it as failed.
 const BEGIN: &str = "BEGIN; SET LOCAL synchronous_commit TO off";
 
+macro_rules! flush_sql {
+    () => {
+        "SELECT pg_logical_emit_message(true, 'handover', 'durable')"
+    };
+}
+
 /// The end of a [`BEGIN`] transaction: commit (releasing the head's lock), then wait until the
 /// WAL is durable up to that commit, in the same round trip. A transaction that wrote WAL and
 /// has a transaction id commits with the session's own `synchronous_commit` (the server's
 /// setting, so as durable as any other commit there, standbys included); the smallest such is
 /// a transactional logical-decoding message (a few bytes of WAL, nothing in any table).
-const COMMIT_THEN_FLUSH: &str =
-    "COMMIT; SELECT pg_logical_emit_message(true, 'handover', 'durable')";
+const COMMIT_THEN_FLUSH: &str = concat!("COMMIT; ", flush_sql!());
+
+/// Wait until the WAL is durable up to this session's last commit (see [`COMMIT_THEN_FLUSH`]),
+/// after a change the server committed as its statement ended.
+const FLUSH: &str = flush_sql!();
 
 /// More distinct statements than this (queries built with a varying list) and the cache starts
 /// again, so it stays small whatever the callers do.
@@ -425,110 +435,6 @@ fn write_request(c: &mut Client, sql: &str, r: &Request, at: &str, loc: &str) ->
     Ok(())
 }
 
-/// Write handover `h`'s rows, not sealed yet (`statement`: [`rows::write_handover_sql`]
-/// prepared), before the ledger's lock is taken: they are this transaction's own until it
-/// commits, and the key refuses an id already recorded (or waits for another PC recording the
-/// same id to commit or roll back, then refuses or goes on). Returns the seq of the ledger's
-/// head as the statement saw it.
-fn write_handover(
-    c: &mut Client,
-    statement: &postgres::Statement,
-    h: &HandoverRecord,
-    loc: &str,
-) -> Result<i64> {
-    let recipients = serde_json::to_string(&h.recipients).unwrap_or_default();
-    let ids: Vec<&str> = h
-        .customers
-        .iter()
-        .map(|hc| hc.customer_id.as_str())
-        .collect();
-    let positions: Vec<i32> = (0..h.customers.len() as i32).collect();
-    let fields: Vec<String> = h
-        .customers
-        .iter()
-        .map(|hc| {
-            hc.fields
-                .iter()
-                .map(|f| f.id())
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .collect();
-    let row = c
-        .query_one(
-            statement,
-            &[
-                &h.id,
-                &h.created_at.to_string(),
-                &h.operator,
-                &h.contractor_id,
-                &h.work_type.id(),
-                &h.method.id(),
-                &h.encryption.id(),
-                &h.return_by.to_string(),
-                &h.bundle_sha256,
-                &h.bundle_size.map(|s| s as i64),
-                &recipients,
-                &ids,
-                &positions,
-                &fields,
-            ],
-        )
-        .map_err(|err| match err.as_db_error().and_then(|d| d.constraint()) {
-            Some("handovers_pkey") => already_recorded(&h.id),
-            _ => classify(loc, err),
-        })?;
-    row.try_get(0).map_err(|e| Error::store(loc, e))
-}
-
-/// Under the ledger's lock: append handover `id`'s entry and seal its rows with the entry's
-/// seq, in one round trip (`statement`: [`rows::seal_handover_sql`] prepared).
-fn seal_handover(
-    c: &mut Client,
-    statement: &postgres::Statement,
-    id: &str,
-    e: &EventDraft,
-    loc: &str,
-) -> Result<LedgerEntry> {
-    let payload = e.payload.to_string();
-    let row = c
-        .query_one(statement, &[&e.at, &e.kind, &payload, &e.customers, &id])
-        .at(loc)?;
-    rows::sealed(&row, payload, loc)
-}
-
-/// Take the ledger's lock and, if its head is still `head`, append handover `id`'s entry and
-/// seal its rows, in one round trip (`statement`: [`rows::seal_handover_after_sql`]
-/// prepared). `None`: something was appended since; the lock is held now.
-fn seal_handover_after(
-    c: &mut Client,
-    statement: &postgres::Statement,
-    head: i64,
-    id: &str,
-    e: &EventDraft,
-    loc: &str,
-) -> Result<Option<LedgerEntry>> {
-    let payload = e.payload.to_string();
-    let rows = c
-        .query(
-            statement,
-            &[&e.at, &e.kind, &payload, &e.customers, &id, &head],
-        )
-        .at(loc)?;
-    rows.first()
-        .map(|r| rows::sealed(r, payload, loc))
-        .transpose()
-}
-
-fn already_recorded(id: &str) -> Error {
-    crate::refusal::Refusal::State {
-        id: id.to_string(),
-        problem: crate::refusal::StateProblem::HandoverRecorded,
-    }
-    .into()
-}
-
-/// The recheck of a pack, read through the recording transaction's connection.
 struct InTx<'c> {
     client: RefCell<&'c mut Client>,
     loc: &'c str,
@@ -973,9 +879,11 @@ impl Store for PgStore {
 
     fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>> {
         self.query(
-            "SELECT l.seq, l.at, l.kind, l.actor, l.payload, l.payload_hash, l.prev_hash, l.hash \
-             FROM ledger_customers c JOIN ledger l ON l.seq = c.seq \
-             WHERE c.customer_id = $1 ORDER BY l.seq",
+            &format!(
+                "SELECT {} FROM ledger WHERE seq IN ({}) ORDER BY seq",
+                rows::LEDGER_COLUMNS,
+                rows::index_of_customer_sql("$1")
+            ),
             &[&customer_id],
         )?
         .iter()
@@ -1065,39 +973,7 @@ impl Store for PgStore {
         recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
         approval: Option<&ApprovalUse>,
     ) -> Result<LedgerEntry> {
-        self.tx(|c, loc| {
-            // The rows first, outside the lock (see migrations/0005_handover_seal.sql).
-            let write = self.statement(c, &rows::write_handover_sql())?;
-            let head = write_handover(c, &write, h, loc)?;
-            let check = |c: &mut Client| {
-                recheck(&InTx {
-                    client: RefCell::new(c),
-                    loc,
-                })
-            };
-            // What the pack relied on, read before the lock, holds if nothing was appended
-            // since the head was read: sealed under the lock in one round trip (schema 6);
-            // otherwise the lock is held from there on. A pack using an approval appends its
-            // use first, so it takes the lock at once. Under the lock every later statement
-            // sees the opt-outs committed before it, and none can commit until this pack is
-            // recorded or refused.
-            if approval.is_none() {
-                check(c)?;
-                let seal = self.statement(c, &rows::seal_handover_after_sql())?;
-                if let Some(e) = seal_handover_after(c, &seal, head, &h.id, &event, loc)? {
-                    return Ok(e);
-                }
-            } else {
-                let lock = self.statement(c, "SELECT ledger_lock()")?;
-                c.execute(&lock, &[]).at(loc)?;
-            }
-            check(c)?;
-            if let Some(u) = approval {
-                approvals::use_in(c, u, &h.id, loc)?;
-            }
-            let seal = self.statement(c, &rows::seal_handover_sql())?;
-            seal_handover(c, &seal, &h.id, &event, loc)
-        })
+        record::handover(self, h, event, recheck, approval)
     }
 
     fn add_approval(

@@ -230,18 +230,35 @@ pub(super) const LEDGER_COLUMNS: &str =
 pub(super) const SEALED_COLUMNS: &str =
     "seq, at, kind, actor, NULL::text AS payload, payload_hash, prev_hash, hash";
 
+/// Every row of the per-customer index as (seq, customer_id): `ledger_customers`, and a pack's
+/// entry through its handover's own customer rows, which schema 7 no longer copies into
+/// `ledger_customers` (the copy was written under the ledger's lock).
+pub(super) const INDEX_ROWS: &str = "SELECT seq, customer_id FROM ledger_customers \
+     UNION ALL SELECT h.ledger_seq, hc.customer_id FROM handover_customers hc \
+     JOIN handovers h ON h.id = hc.handover_id WHERE h.ledger_seq > 0";
+
+/// The seqs of the entries that concern the customer in parameter `p` (as [`INDEX_ROWS`], each
+/// side through its customer key).
+pub(super) fn index_of_customer_sql(p: &str) -> String {
+    format!(
+        "SELECT seq FROM ledger_customers WHERE customer_id = {p} \
+         UNION ALL SELECT h.ledger_seq FROM handover_customers hc \
+         JOIN handovers h ON h.id = hc.handover_id \
+         WHERE hc.customer_id = {p} AND h.ledger_seq > 0"
+    )
+}
+
 /// A handover's rows in one statement, written before the ledger's lock is taken: the
 /// handover ($1–$11, not sealed yet: ledger_seq 0) and its customers ($12–$14: ids, positions,
-/// fields); returns the seq of the ledger's head as the statement saw it.
+/// fields).
 pub(super) fn write_handover_sql() -> String {
     format!(
         "WITH h AS (INSERT INTO handovers ({HANDOVER_COLUMNS}) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 0) \
-               RETURNING id), \
-         c AS (INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
-               SELECT h.id, u.customer_id, u.position, u.fields FROM h, \
-               unnest($12::TEXT[], $13::INT[], $14::TEXT[]) AS u(customer_id, position, fields)) \
-         SELECT seq FROM ledger_head WHERE id = 1"
+               RETURNING id) \
+         INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
+         SELECT h.id, u.customer_id, u.position, u.fields FROM h, \
+         unnest($12::TEXT[], $13::INT[], $14::TEXT[]) AS u(customer_id, position, fields)"
     )
 }
 
@@ -254,12 +271,14 @@ pub(super) fn seal_handover_sql() -> String {
     )
 }
 
-/// As [`seal_handover_sql`], taking the ledger's lock itself, only if the head is still seq
-/// $6 (schema 6, `ledger_append_after`): no row otherwise, and the lock is held.
-pub(super) fn seal_handover_after_sql() -> String {
+/// A pack in one statement (schema 7, `handover_record`): the head its checks read ($1), the
+/// rows as [`write_handover_sql`] ($2–$15) and the entry as `ledger_append` ($16–$19); returns
+/// the entry, or fails with SQLSTATE H0001 keeping nothing.
+pub(super) fn record_handover_sql() -> String {
+    let values: Vec<String> = (1..=19).map(|n| format!("${n}")).collect();
     format!(
-        "SELECT {SEALED_COLUMNS}, handover_seal($5, seq) \
-         FROM ledger_append_after($6, $1, $2, $3, $4)"
+        "SELECT {SEALED_COLUMNS} FROM handover_record({})",
+        values.join(", ")
     )
 }
 

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_usage.sql"),
     include_str!("migrations/0005_handover_seal.sql"),
     include_str!("migrations/0006_append_after.sql"),
+    include_str!("migrations/0007_append_after_packs.sql"),
 ];
 
 /// Roles and grants (after the migrations).

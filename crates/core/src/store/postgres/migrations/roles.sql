@@ -48,6 +48,10 @@ BEGIN
     -- ... and appends its entry only if nothing was appended since its checks (schema 6).
     EXECUTE format('GRANT EXECUTE ON FUNCTION '
                    'ledger_append_after(BIGINT, TEXT, TEXT, TEXT, TEXT[]) TO %I', s);
+    -- ... in one statement that the server commits as it ends (schema 7).
+    EXECUTE format('GRANT EXECUTE ON FUNCTION handover_record(BIGINT, TEXT, TEXT, TEXT, TEXT, '
+                   'TEXT, TEXT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT[], INT[], TEXT[], TEXT, '
+                   'TEXT, TEXT, TEXT[]) TO %I', s);
 
     -- manager: the roster, deciding requests, the purge.
     EXECUTE format('GRANT INSERT, UPDATE ON contractors TO %I', m);

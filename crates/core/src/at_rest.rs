@@ -173,9 +173,11 @@ pub(crate) struct Decrypting<R: Read> {
     dec: Option<DecryptorBE32<XChaCha20Poly1305>>,
     aad: Vec<u8>,
     last_aad: Vec<u8>,
-    /// Ciphertext read ahead (one chunk and a byte: whether more follows says which is last).
-    raw: Vec<u8>,
+    /// The current chunk, read and decrypted in place (no second copy of each chunk).
     out: Zeroizing<Vec<u8>>,
+    /// The byte read after the current chunk, if any: whether more follows says which chunk
+    /// is the last.
+    ahead: Option<u8>,
     pos: usize,
     /// A chunk did not authenticate: every later read fails too.
     failed: bool,
@@ -201,8 +203,8 @@ impl<R: Read> Decrypting<R> {
             dec: Some(DecryptorBE32::from_aead(key.aead(), prefix)),
             aad: aad.to_vec(),
             last_aad: last_aad.to_vec(),
-            raw: Vec::with_capacity(CHUNK + TAG + 1),
-            out: Zeroizing::new(Vec::with_capacity(CHUNK + TAG)),
+            out: Zeroizing::new(Vec::with_capacity(CHUNK + TAG + 1)),
+            ahead: None,
             pos: 0,
             failed: false,
         })
@@ -228,19 +230,17 @@ impl<R: Read> Decrypting<R> {
         let Some(dec) = self.dec.as_mut() else {
             return Ok(false);
         };
-        let want = CHUNK + TAG + 1;
-        let missing = (want - self.raw.len()) as u64;
-        (&mut self.inner).take(missing).read_to_end(&mut self.raw)?;
         self.out.clear();
         self.pos = 0;
-        if self.raw.len() == want {
-            self.out.extend_from_slice(&self.raw[..CHUNK + TAG]);
-            self.raw.drain(..CHUNK + TAG);
+        self.out.extend(self.ahead.take());
+        let want = CHUNK + TAG + 1;
+        let missing = (want - self.out.len()) as u64;
+        (&mut self.inner).take(missing).read_to_end(&mut self.out)?;
+        if self.out.len() == want {
+            self.ahead = self.out.pop();
             dec.decrypt_next_in_place(&self.aad, &mut *self.out)
                 .map_err(|_| damaged("a chunk does not authenticate"))?;
         } else {
-            self.out.extend_from_slice(&self.raw);
-            self.raw.clear();
             let dec = self
                 .dec
                 .take()

@@ -58,6 +58,7 @@ const COMMANDS: &[&str] = &[
     "office_encrypt",
     "sign_out",
     "session_lock",
+    "key_store_set",
     "operators_list",
     "operator_add",
     "operator_disable",

@@ -157,6 +157,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::session::office_encrypt,
         commands::session::sign_out,
         commands::session::session_lock,
+        commands::session::key_store_set,
         commands::operators::operators_list,
         commands::operators::operator_add,
         commands::operators::operator_disable,

@@ -227,14 +227,15 @@ impl AppState {
     fn sign_in_here(&self, login: &str, password: Option<&SecretString>) -> CmdResult<()> {
         let store = lock(&self.store)?;
         let office = match &store.choice {
-            StoreChoice::Embedded => {
-                let Some(password) = password else {
-                    return Err(IpcError::from(handover_core::Error::SignInFailed(
-                        login.trim().to_string(),
-                    )));
-                };
-                ops::sign_in(self.dir.clone(), login, password)?
-            }
+            StoreChoice::Embedded => match password {
+                Some(password) => ops::sign_in(self.dir.clone(), login, password)?,
+                // No password: this PC's key store, if the operator let it open the office.
+                None => ops::sign_in_with_key_store(
+                    self.dir.clone(),
+                    login,
+                    &handover_core::os_key_store::OsKeyStore,
+                )?,
+            },
             StoreChoice::Server(_) => {
                 let choice = store.choice.as_login(login)?;
                 ops::open_office(self.dir.clone(), &choice, password, None)?
@@ -491,7 +492,8 @@ mod tests {
             code(state.sign_in("管理 太郎", Some(&wrong))),
             "sign_in_failed"
         );
-        assert_eq!(code(state.sign_in("管理 太郎", None)), "sign_in_failed");
+        // No password and no key store entry for them on this PC: refused the same way.
+        assert_eq!(code(state.sign_in("管理 太郎", None)), "key_store_no_entry");
         assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
         state.sign_in("管理 太郎", Some(&pw)).unwrap();
 

@@ -176,6 +176,8 @@ export const api = {
   addOperator: (name: string, role: Role, password: string) =>
     invoke<Operator[]>("operator_add", { name, role, password }),
   disableOperator: (name: string) => invoke<Operator[]>("operator_disable", { name }),
+  /** Open this PC's own store without typing from now on (the OS key store), or stop it. */
+  setKeyStore: (on: boolean) => invoke<SettingsInfo>("key_store_set", { on }),
   /** The signed-in person's own new password (the core checks the current one). */
   changePassword: (current: string, newPassword: string) =>
     invoke<void>("password_change", { current, newPassword }),

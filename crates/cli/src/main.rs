@@ -50,16 +50,21 @@ pub(crate) fn data_dir(cli: &Cli) -> anyhow::Result<DataDir> {
 
 pub(crate) fn open(cli: &Cli) -> anyhow::Result<Office> {
     let choice = operators::store_choice(cli)?;
-    let password = match operators::sign_in_password(cli, &choice)? {
-        Some(p) => Some(p),
-        None => operators::store_password(&choice)?,
+    let office = match vault::key_store_sign_in(cli, &choice)? {
+        Some(office) => office,
+        None => {
+            let password = match operators::sign_in_password(cli, &choice)? {
+                Some(p) => Some(p),
+                None => operators::store_password(&choice)?,
+            };
+            ops::open_office(
+                data_dir(cli)?,
+                &choice,
+                password.as_ref(),
+                cli.operator.as_deref(),
+            )?
+        }
     };
-    let office = ops::open_office(
-        data_dir(cli)?,
-        &choice,
-        password.as_ref(),
-        cli.operator.as_deref(),
-    )?;
     if office.pc_keys_moved() {
         errln!(
             "note: this PC's office keys were kept in clear by an earlier version: they are now \
@@ -136,6 +141,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Office(args::OfficeCmd::Recover(a)) => vault::recover(&cli, a)?,
         Command::Office(args::OfficeCmd::Encrypt) => vault::encrypt(&cli)?,
         Command::Office(args::OfficeCmd::Rekey) => vault::rekey(&cli)?,
+        Command::Office(args::OfficeCmd::Keystore(k)) => vault::key_store(&cli, k)?,
         Command::Join(a) => operators::join(&cli, a)?,
         Command::Policy(cmd) => policy::policy(&cli, cmd)?,
         Command::Store(args::StoreCmd::Copy(a)) => operators::store_copy(&cli, a)?,

@@ -8,8 +8,9 @@ use age::secrecy::ExposeSecret;
 use anyhow::Context;
 use handover_core::ops;
 
-use crate::args::{Cli, RecoverArgs};
+use crate::args::{Cli, KeystoreCmd, RecoverArgs};
 use crate::data_dir;
+use handover_core::os_key_store::OsKeyStore;
 
 /// The recovery key of a new office, printed once with what to do with it.
 pub(crate) fn print_recovery_key(key: &str) {
@@ -110,6 +111,86 @@ pub(crate) fn rekey(cli: &Cli) -> anyhow::Result<()> {
              new recovery key (handover office recover NAME): {}",
             report.need_new_password.join(", ")
         );
+    }
+    Ok(())
+}
+
+/// Sign in without typing when this PC's key store may open the office for `--operator`: an
+/// embedded office, HANDOVER_PASSWORD not given (a password given is used), and a key store
+/// wrap for them in the vault. If the key store cannot open it, say why and fall back to the
+/// password (None); a refusal of the sign-in itself (a disabled operator) is the answer.
+pub(crate) fn key_store_sign_in(
+    cli: &Cli,
+    choice: &ops::StoreChoice,
+) -> anyhow::Result<Option<ops::Office>> {
+    let (ops::StoreChoice::Embedded, Some(name)) = (choice, cli.operator.as_deref()) else {
+        return Ok(None);
+    };
+    if std::env::var_os("HANDOVER_PASSWORD").is_some() {
+        return Ok(None);
+    }
+    let dir = data_dir(cli)?;
+    let Ok(name) = handover_core::operators::check_name(name) else {
+        return Ok(None);
+    };
+    if !ops::key_store_operators(&dir)?.contains(&name) {
+        return Ok(None);
+    }
+    match ops::sign_in_with_key_store(dir, &name, &OsKeyStore) {
+        Ok(office) => Ok(Some(office)),
+        Err(
+            e @ (handover_core::Error::KeyStoreNoEntry { .. }
+            | handover_core::Error::KeyStoreUnavailable { .. }),
+        ) => {
+            errln!("note: {e}");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `office keystore on|off|status`.
+pub(crate) fn key_store(cli: &Cli, cmd: &KeystoreCmd) -> anyhow::Result<()> {
+    let status = match cmd {
+        KeystoreCmd::On => {
+            let mut office = crate::open(cli)?;
+            let st = ops::remember_on_this_pc(&mut office, &OsKeyStore)?;
+            outln!(
+                "{} now opens the office on this PC without typing (kept in {}); recorded. \
+                 Whoever has this PC and its computer account opens it too: a lost PC is then \
+                 reported as a leak (report leak --lost-device says so)",
+                office.operator(),
+                st.kind
+            );
+            st
+        }
+        KeystoreCmd::Off => {
+            let mut office = crate::open(cli)?;
+            let st = ops::forget_on_this_pc(&mut office, &OsKeyStore)?;
+            outln!(
+                "{} opens the office on this PC with the password only",
+                office.operator()
+            );
+            st
+        }
+        KeystoreCmd::Status(j) => {
+            let st = ops::KeyStoreStatus {
+                operators: ops::key_store_operators(&data_dir(cli)?)?,
+                kind: handover_core::os_key_store::KeyStore::kind(&OsKeyStore).to_string(),
+            };
+            if j.json {
+                return crate::print_json(&st);
+            }
+            st
+        }
+    };
+    match status.operators.as_slice() {
+        [] => outln!("nobody opens the office on this PC without typing"),
+        names => outln!(
+            "opening on this PC without typing ({}): {}",
+            status.kind,
+            names.join(", ")
+        ),
     }
     Ok(())
 }

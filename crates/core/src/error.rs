@@ -173,6 +173,31 @@ pub enum Error {
     #[error("this recovery key does not unlock this office")]
     RecoveryKeyWrong,
 
+    /// The OS key store (Secret Service, Keychain, Credential Manager) could not be used: no
+    /// desktop session, locked, or refused.
+    #[error("the OS key store cannot be used ({reason}): sign in with the password")]
+    KeyStoreUnavailable {
+        /// What the key store said.
+        reason: String,
+    },
+
+    /// No entry of this operator in this PC's key store opens the office.
+    #[error(
+        "this PC's OS key store holds nothing that opens the office for {operator}: sign in with \
+         the password (and turn opening without typing on again if wanted)"
+    )]
+    KeyStoreNoEntry {
+        /// The operator named.
+        operator: String,
+    },
+
+    /// A shared office's PCs hold no data key to keep in the OS key store.
+    #[error(
+        "opening without typing is for a one-PC office: on a shared office the server checks \
+         each login's password"
+    )]
+    KeyStoreShared,
+
     /// An office from before sign-in existed: its store has no operator yet.
     #[error("{0} has no administrator yet: create one (init with an admin name) before working")]
     NoAdmin(String),
@@ -625,6 +650,9 @@ impl Error {
             Error::StoreNotEncrypted(_) => "store_not_encrypted",
             Error::RecoveryKeyTypo => "recovery_key_typo",
             Error::RecoveryKeyWrong => "recovery_key_wrong",
+            Error::KeyStoreUnavailable { .. } => "key_store_unavailable",
+            Error::KeyStoreNoEntry { .. } => "key_store_no_entry",
+            Error::KeyStoreShared => "key_store_shared",
             Error::StoreUnavailable { .. } => "store_unavailable",
             Error::StoreNotEmpty(_) => "store_not_empty",
             Error::StoreNoOffice(_) => "store_no_office",
@@ -773,6 +801,7 @@ impl Error {
                 | Error::SignInRequired(_)
                 | Error::NoAdmin(_)
                 | Error::RecoveryKeyWrong
+                | Error::KeyStoreNoEntry { .. }
                 | Error::StoreEncrypted(_)
         )
     }

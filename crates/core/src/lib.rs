@@ -25,6 +25,7 @@ pub mod keys;
 pub mod messages;
 pub mod operators;
 pub mod ops;
+pub mod os_key_store;
 pub mod passwords;
 pub mod pc_vault;
 pub mod plugins;

@@ -726,6 +726,21 @@ pub const HEADLINES: &[Headline] = &[
         "この回復キーではこの事務所を開けません。何も変更していません。",
         "This recovery key does not unlock this office. Nothing was changed.",
     ),
+    h(
+        "key_store_unavailable",
+        "このパソコンの鍵保管庫（OS のキーストア）を使えません。パスワードでサインインしてください。何も変更していません。",
+        "This computer's key store (the OS key store) cannot be used. Sign in with your password. Nothing was changed.",
+    ),
+    h(
+        "key_store_no_entry",
+        "このパソコンの鍵保管庫には、この担当者で事務所を開くものがありません。パスワードでサインインしてください。",
+        "This computer's key store holds nothing that opens the office for this operator. Sign in with your password.",
+    ),
+    h(
+        "key_store_shared",
+        "パスワードなしで開く設定は、1台のパソコンで使う事務所だけのものです。事務所サーバでは各ログインのパスワードで確認します。何も変更していません。",
+        "Opening without typing is for a one-PC office: on the office server each login's password is checked. Nothing was changed.",
+    ),
 ];
 
 /// The headline of `code` in `lang`, if the code is known.
@@ -800,6 +815,10 @@ impl crate::Error {
                 format!("{} の vault.json は別の事務所のものです", dir.display())
             }
             E::NoVault(dir) => format!("{} の事務所には vault.json がありません", dir.display()),
+            E::KeyStoreUnavailable { reason } => format!("鍵保管庫の応答: {reason}"),
+            E::KeyStoreNoEntry { operator } => {
+                format!("{operator} の鍵はこのパソコンの鍵保管庫にありません")
+            }
             E::AdminExists(location) => format!("{location} にはすでに担当者が登録されています"),
             E::OperatorName { name, .. } => format!(
                 "「{name}」は担当者名に使えません（空欄・制御文字・見えない文字は使えず、{} 文字まで。事務所サーバではログイン名の規則に従います）",

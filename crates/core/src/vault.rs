@@ -86,7 +86,8 @@ enum Kdf {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Wrap {
-    /// `operator:<name>` or `recovery`.
+    /// `operator:<name>`, `keystore:<name>` (under a secret in the OS key store), `recovery`, or
+    /// `office-keys` (a shared office's PC vault).
     holder: String,
     #[serde(flatten)]
     kdf: Kdf,
@@ -273,6 +274,10 @@ fn password_kek(password: &SecretString, salt: &[u8], kdf: &Kdf) -> Result<Zeroi
     Ok(kek)
 }
 
+fn key_store_account(name: &str, salt_hex: &str) -> String {
+    format!("{name} ({})", &salt_hex[..salt_hex.len().min(8)])
+}
+
 fn recovery_kek(key: &RecoveryKey, salt: &[u8]) -> Zeroizing<[u8; 32]> {
     secret_kek(key.bytes(), salt, b"handover vault recovery wrap v1")
 }
@@ -285,6 +290,13 @@ fn secret_kek(secret: &[u8], salt: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
         .expect("32 bytes is a valid HKDF-SHA256 length");
     kek
 }
+
+/// The holder of `name`'s wrap under a secret in the OS key store ([`crate::os_key_store`]).
+fn key_store_holder(name: &str) -> String {
+    format!("keystore:{name}")
+}
+/// The HKDF label of that wrap's key-encryption key.
+const KEY_STORE_INFO: &[u8] = b"handover vault os key store wrap v1";
 
 /// The holder of the wrap under the office's signing key ([`Vault::set_office_keys_wrap`]).
 const OFFICE_KEYS_HOLDER: &str = "office-keys";
@@ -434,6 +446,62 @@ impl Vault {
         wrap.open(&self.path, &secret_kek(seed, &salt, OFFICE_KEYS_INFO))
     }
 
+    /// Wrap `key` for `name` under `secret` (kept in the OS key store), replacing their wrap of
+    /// that kind if any. Returns the key store account the secret goes under: the name and a
+    /// part of this wrap's salt, so an entry left by an earlier wrap is never taken for it.
+    pub(crate) fn set_key_store_wrap(
+        &mut self,
+        name: &str,
+        secret: &[u8; 32],
+        key: &DataKey,
+    ) -> String {
+        let salt: [u8; 16] = rand::random();
+        let kek = secret_kek(secret, &salt, KEY_STORE_INFO);
+        let wrap = Wrap::seal(key_store_holder(name), Kdf::HkdfSha256, &salt, &kek, key);
+        self.file.wraps.retain(|w| w.holder != wrap.holder);
+        let account = key_store_account(name, &wrap.salt);
+        self.file.wraps.push(wrap);
+        account
+    }
+
+    /// The key store account of `name`'s wrap, if they have one on this PC.
+    pub fn key_store_account(&self, name: &str) -> Option<String> {
+        self.wrap_of(&key_store_holder(name))
+            .map(|w| key_store_account(name, &w.salt))
+    }
+
+    /// Unwrap the data key with `name`'s secret from the OS key store: None when they have no
+    /// such wrap or the secret is not the one it was made under.
+    pub(crate) fn unlock_with_key_store(
+        &self,
+        name: &str,
+        secret: &[u8],
+    ) -> Result<Option<DataKey>> {
+        let Some(wrap) = self.wrap_of(&key_store_holder(name)) else {
+            return Ok(None);
+        };
+        let salt = wrap.salt(&self.path)?;
+        wrap.open(&self.path, &secret_kek(secret, &salt, KEY_STORE_INFO))
+    }
+
+    /// Remove `name`'s key store wrap; its account if there was one.
+    pub(crate) fn remove_key_store_wrap(&mut self, name: &str) -> Option<String> {
+        let account = self.key_store_account(name);
+        self.file
+            .wraps
+            .retain(|w| w.holder != key_store_holder(name));
+        account
+    }
+
+    /// The operators whose key store entry opens the office on this PC without typing.
+    pub fn key_store_operators(&self) -> Vec<String> {
+        self.file
+            .wraps
+            .iter()
+            .filter_map(|w| w.holder.strip_prefix("keystore:").map(str::to_string))
+            .collect()
+    }
+
     /// Write the vault durably (owner-only; a temporary sibling renamed over the file).
     pub fn save(&self) -> Result<()> {
         let text = serde_json::to_string_pretty(&self.file).map_err(|e| internal(e.to_string()))?;
@@ -490,7 +558,9 @@ impl Vault {
 
     /// Remove `name`'s wrap (a disabled operator can no longer unlock the office).
     pub fn remove_operator(&mut self, name: &str) {
-        self.file.wraps.retain(|w| w.holder != holder(name));
+        self.file
+            .wraps
+            .retain(|w| w.holder != holder(name) && w.holder != key_store_holder(name));
         self.file.attempts.remove(name);
     }
 

@@ -5,6 +5,7 @@
 use age::secrecy::SecretString;
 use age::secrecy::zeroize::Zeroize;
 use handover_core::ops::{self, EncryptReport, InitReport};
+use handover_core::os_key_store::OsKeyStore;
 use serde::Serialize;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -59,7 +60,7 @@ pub fn admin_create(
 
 /// Sign in (this PC's store, or the office server). The password lives only in memory: it is
 /// moved into a zeroized secret at once and its IPC copy wiped; empty means PGPASSWORD or
-/// ~/.pgpass on a server.
+/// ~/.pgpass on a server, and this PC's key store on its own store.
 #[tauri::command(async)]
 pub fn sign_in(
     state: State<'_, AppState>,
@@ -74,6 +75,24 @@ pub fn sign_in(
         Err(e) => log::warn!("store: sign-in refused ({})", e.code),
     }
     result?;
+    info(&state)
+}
+
+/// Let the signed-in operator open this PC's own store without typing from now on (their
+/// entry in the OS key store), recorded; or stop it (`on` false), recorded.
+#[tauri::command(async)]
+pub fn key_store_set(state: State<'_, AppState>, on: bool) -> CmdResult<SettingsInfo> {
+    state.with(|o| {
+        match on {
+            true => ops::remember_on_this_pc(o, &OsKeyStore)?,
+            false => ops::forget_on_this_pc(o, &OsKeyStore)?,
+        };
+        Ok(())
+    })?;
+    log::info!(
+        "sign-in: opening without typing turned {}",
+        if on { "on" } else { "off" }
+    );
     info(&state)
 }
 

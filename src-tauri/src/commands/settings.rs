@@ -2,6 +2,7 @@
 //! manager's policy editor.
 
 use handover_core::ops::{self, PolicyForm, PolicyView};
+use handover_core::os_key_store::{KeyStore, OsKeyStore};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use ts_rs::TS;
@@ -61,6 +62,11 @@ pub struct StoreInfo {
     pub password_min_chars: usize,
     /// Whether PGPASSWORD or ~/.pgpass holds the password (then it need not be typed).
     pub password_known: bool,
+    /// The operators who open this PC's own store without typing (their entry in the OS key
+    /// store; names from the vault, nothing asked of the key store). Empty on a server.
+    pub key_store_operators: Vec<String>,
+    /// This computer's key store (Secret Service, Keychain, Windows Credential Manager).
+    pub key_store_kind: String,
 }
 
 fn source_id(s: DirSource) -> String {
@@ -94,6 +100,11 @@ pub(crate) fn info(state: &AppState) -> CmdResult<SettingsInfo> {
         locked_by: state.locked_by()?,
         password_min_chars: handover_core::passwords::MIN_CHARS,
         password_known: store.choice.server().is_some() && !store.choice.needs_password(),
+        key_store_operators: match server {
+            Some(_) => Vec::new(),
+            None => ops::key_store_operators(&state.dir).unwrap_or_default(),
+        },
+        key_store_kind: KeyStore::kind(&OsKeyStore).to_string(),
     };
     Ok(SettingsInfo {
         language: cfg.values.language.clone(),

@@ -7,4 +7,8 @@ export type DeviceReason = { "kind": "shared_store" } | { "kind": "store_encrypt
 /**
  * How many.
  */
-count: number, } | { "kind": "key_kept_apart" } | { "kind": "keys_in_clear" } | { "kind": "pc_keys_encrypted" };
+count: number, } | { "kind": "key_kept_apart" } | { "kind": "keys_in_clear" } | { "kind": "pc_keys_encrypted" } | { "kind": "key_in_os_key_store", 
+/**
+ * How many operators' entries.
+ */
+count: number, };

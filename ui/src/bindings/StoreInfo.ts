@@ -41,4 +41,13 @@ passwordMinChars: number,
 /**
  * Whether PGPASSWORD or ~/.pgpass holds the password (then it need not be typed).
  */
-passwordKnown: boolean, };
+passwordKnown: boolean, 
+/**
+ * The operators who open this PC's own store without typing (their entry in the OS key
+ * store; names from the vault, nothing asked of the key store). Empty on a server.
+ */
+keyStoreOperators: Array<string>, 
+/**
+ * This computer's key store (Secret Service, Keychain, Windows Credential Manager).
+ */
+keyStoreKind: string, };

@@ -140,6 +140,9 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     no_vault: "この事務所のデータはまだ暗号化されていません。何も変更していません。",
     recovery_key_typo: "回復キーの形が正しくありません（4文字ずつ9組）。打ち間違いがないか確かめてください。何も変更していません。",
     recovery_key_wrong: "この回復キーではこの事務所を開けません。何も変更していません。",
+    key_store_unavailable: "このパソコンの鍵保管庫（OS のキーストア）を使えません。パスワードでサインインしてください。何も変更していません。",
+    key_store_no_entry: "このパソコンの鍵保管庫には、この担当者で事務所を開くものがありません。パスワードでサインインしてください。",
+    key_store_shared: "パスワードなしで開く設定は、1台のパソコンで使う事務所だけのものです。事務所サーバでは各ログインのパスワードで確認します。何も変更していません。",
   },
   en: {
     io: "A file could not be read or written.",
@@ -277,6 +280,9 @@ export const HEADLINES: Record<"ja" | "en", Record<string, string>> = {
     no_vault: "This office's data is not encrypted at rest yet. Nothing was changed.",
     recovery_key_typo: "This is not a recovery key as printed (9 groups of 4 characters). Check it for a typo. Nothing was changed.",
     recovery_key_wrong: "This recovery key does not unlock this office. Nothing was changed.",
+    key_store_unavailable: "This computer's key store (the OS key store) cannot be used. Sign in with your password. Nothing was changed.",
+    key_store_no_entry: "This computer's key store holds nothing that opens the office for this operator. Sign in with your password.",
+    key_store_shared: "Opening without typing is for a one-PC office: on the office server each login's password is checked. Nothing was changed.",
   },
 };
 

@@ -26,6 +26,8 @@ const own: StoreInfo = {
   lockedBy: null,
   passwordMinChars: 12,
   passwordKnown: false,
+  keyStoreOperators: [],
+  keyStoreKind: "Secret Service",
 };
 const settings = (mode: SettingsInfo["mode"], store: Partial<StoreInfo> = {}): SettingsInfo => ({
   language: null,

@@ -111,6 +111,7 @@ export const en: Dict = {
   siLogin: "Login",
   siPassword: "Password",
   siPasswordKnown: "Leave it blank to use the password in PGPASSWORD or ~/.pgpass.",
+  siKeyStore: "On this PC you may leave the password blank (the OS key store opens the office).",
   siSubmit: "Sign in",
   siBusy: "Signing in…",
   siSettings: "Change where the data is kept (Settings)",
@@ -757,6 +758,14 @@ export const en: Dict = {
     "Your current password, then the new one twice. The office's key is locked again under the new one (the data is not re-encrypted); the change is recorded.",
   pwLeadServer:
     "Your current password, then the new one twice. Your password on the office server changes, and this PC's office keys are locked again under the new one. On another PC where you use the office keys, take them in again from the key file there (handover join). The change is recorded.",
+  ksTitle: "Open on this PC without a password",
+  ksLead: (kind: string) =>
+    `When on, you open the office on this PC, under the same computer account, without typing your password (the key is kept in ${kind}). The price: if this PC is lost, its key was on the device, and the loss is reported as a leak. Turning it on or off is recorded.`,
+  ksOn: "Turn on",
+  ksOff: "Turn off",
+  ksIsOn: "On: this PC opens the office for you without a password.",
+  ksIsOff: "Off: you type your password each time.",
+  ksOthers: (names: string) => `Others who open it here without a password: ${names}`,
   pwCurrent: "Current password",
   pwNew: "New password",
   pwSubmit: "Change the password",

@@ -11,6 +11,7 @@ import { fieldLabel, type Lang, lang, t } from "../i18n";
 import { open } from "../lib/dialog";
 import { AboutUpdate } from "./AboutUpdate";
 import { Operators } from "./Operators";
+import { KeyStoreSetting } from "./KeyStoreSetting";
 import { PasswordChange } from "./PasswordChange";
 import { rights } from "../lib/live";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
@@ -74,6 +75,9 @@ export function Settings({
       <AboutUpdate />
       {office && settings.store.signedIn && (
         <PasswordChange minChars={settings.store.passwordMinChars} server={settings.store.server !== null} />
+      )}
+      {office && settings.store.signedIn && settings.store.server === null && (
+        <KeyStoreSetting settings={settings} onChanged={onChanged} />
       )}
       {office && rights.value.manageOperators && <Operators minChars={settings.store.passwordMinChars} />}
       {!office ? (

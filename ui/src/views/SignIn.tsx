@@ -40,8 +40,8 @@ export function SignIn({
   };
   if (isIpcError(error) && error.code === "store_not_encrypted")
     return <EncryptOffice login={login.trim()} onSignedIn={onSignedIn} onCancel={() => setError(null)} />;
-  const passwordKnown = !!server && settings.store.passwordKnown;
-  const canSubmit = login.trim() !== "" && (password !== "" || passwordKnown) && !busy;
+  const { passwordKnown, keyStore } = blankPassword(settings, login);
+  const canSubmit = login.trim() !== "" && (password !== "" || passwordKnown || keyStore) && !busy;
   return (
     <section class="view scroll" data-testid="sign-in">
       <div class="toolbar">
@@ -77,7 +77,7 @@ export function SignIn({
               data-testid="sign-in-password"
             />
           </label>
-          {passwordKnown && <div class="muted wide">{tr.siPasswordKnown}</div>}
+          <BlankPasswordHint server={passwordKnown} keyStore={keyStore} />
           <SignInError error={error} />
           <div class="actions">
             <button type="button" class="link" onClick={onSettings}>
@@ -91,6 +91,29 @@ export function SignIn({
       </article>
     </section>
   );
+}
+
+/** Whether the password may be left blank: the server's is saved (PGPASSWORD, ~/.pgpass), or
+ * this PC's key store opens the office for `login` (names as the roster keeps them: NFC). */
+function blankPassword(settings: SettingsInfo, login: string) {
+  const server = settings.store.server;
+  return {
+    passwordKnown: !!server && settings.store.passwordKnown,
+    keyStore: !server && settings.store.keyStoreOperators.includes(login.trim().normalize("NFC")),
+  };
+}
+
+/** Why the password may be left blank: the server's saved one, or this PC's key store. */
+function BlankPasswordHint({ server, keyStore }: { server: boolean; keyStore: boolean }) {
+  const tr = t();
+  if (server) return <div class="muted wide">{tr.siPasswordKnown}</div>;
+  if (keyStore)
+    return (
+      <div class="muted wide" data-testid="sign-in-key-store">
+        {tr.siKeyStore}
+      </div>
+    );
+  return null;
 }
 
 /** A refused sign-in; a locked-out operator also reads until when, in this PC's local time. */

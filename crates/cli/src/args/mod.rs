@@ -132,6 +132,23 @@ pub enum OfficeCmd {
     /// recovery key, and the other operators get new passwords with it (office recover NAME).
     /// A kill at any point leaves the office under one key. Recorded
     Rekey,
+    /// Open this one-PC office on this PC without typing the password (the OS key store:
+    /// Secret Service, Keychain, Credential Manager)
+    #[command(subcommand)]
+    Keystore(KeystoreCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeystoreCmd {
+    /// Let --operator (signed in with the password this once) open the office on this PC and
+    /// under this computer account without typing it again; recorded. The leak report then
+    /// counts this PC as holding the key
+    On,
+    /// Stop it for --operator: the key store entry is deleted and the vault no longer opens
+    /// with it; recorded
+    Off,
+    /// Who opens the office on this PC without typing (read from the vault; nothing asked)
+    Status(JsonFlag),
 }
 
 #[derive(Debug, Args)]

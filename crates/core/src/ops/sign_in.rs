@@ -154,7 +154,7 @@ pub fn first_admin(dir: DataDir, name: &str, password: &SecretString) -> Result<
         )?);
         store = super::vault::open_unlocked(&dir, &key)?;
     }
-    store.sign_in_unlocked(&name, &[], &at)?;
+    store.sign_in_unlocked(&name, &[], &at, None)?;
     let mut office = Office::with_store(dir, Box::new(store), "")?;
     office.data_key = Some(key);
     office.recovery_key = Some(recovery);

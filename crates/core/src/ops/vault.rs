@@ -157,16 +157,30 @@ pub(crate) fn unlock(
 /// office holding the data key.
 pub(crate) fn signed_in(
     dir: DataDir,
+    store: SqliteStore,
+    key: DataKey,
+    vault: Vault,
+    name: &str,
+    now: jiff::Timestamp,
+) -> Result<Office> {
+    signed_in_via(dir, store, key, vault, name, now, None)
+}
+
+/// [`signed_in`], the data key unlocked `via` something else than the password typed (the OS
+/// key store), which the sign-in's entry says.
+pub(crate) fn signed_in_via(
+    dir: DataDir,
     mut store: SqliteStore,
     key: DataKey,
     mut vault: Vault,
     name: &str,
     now: jiff::Timestamp,
+    via: Option<&str>,
 ) -> Result<Office> {
     let rules = Policy::of_office(&store, &dir)?.sign_in;
     let pending = vault.take_pending(name, &rules);
     let at = now.to_string();
-    let res = store.sign_in_unlocked(name, &failure_events(&pending, &at), &at);
+    let res = store.sign_in_unlocked(name, &failure_events(&pending, &at), &at, via);
     // The kept attempts are in the ledger now (with the sign-in, or its refusal).
     vault.save()?;
     res?;

@@ -6,8 +6,8 @@
 //! For a data folder of Handover that means: the store is encrypted (SQLCipher, AES-256), no
 //! floor plan lies in it in clear, and nothing on the device opens them without a person: the
 //! data key is wrapped only under operators' passwords (Argon2id) and the recovery key (paper
-//! in the office safe), and this version keeps no OS key store entry that would open it without
-//! typing. What is judged is what the folder holds now: for a lost PC, run it on the restored
+//! in the office safe), and no operator let the PC open it without typing (an OS key store
+//! entry, [`crate::os_key_store`]: the key is then on the device). What is judged is what the folder holds now: for a lost PC, run it on the restored
 //! backup of its folder, or on the PC itself for an office on a shared server, whose PCs hold
 //! no register at all.
 
@@ -64,6 +64,13 @@ pub enum DeviceReason {
     /// A shared office's PC: the office's secret keys are encrypted under the PC's key, which
     /// opens only with the password of a login that set the PC up.
     PcKeysEncrypted,
+    /// Operators let this PC open the office without typing: the OS key store of the PC's
+    /// computer account holds what unwraps the data key, so the key is on the device.
+    KeyInOsKeyStore {
+        /// How many operators' entries.
+        #[ts(type = "number")]
+        count: usize,
+    },
 }
 
 impl DeviceReason {
@@ -86,6 +93,8 @@ impl DeviceReason {
             (R::KeysInClear, Lang::Ja) => "事務所の秘密鍵が平文で保存されています。署名鍵と控えの鍵を作り直し、これまでの引き渡しファイルも開けるものとして扱ってください。".into(),
             (R::KeysInClear, Lang::En) => "The office's secret keys are kept in clear: make new ones, and treat every bundle made so far as openable.".into(),
             (R::PcKeysEncrypted, Lang::Ja) => "事務所の秘密鍵はこのパソコンの鍵で暗号化され、その鍵はこのパソコンを設定したログインのパスワード（Argon2id）でしか開けません。パスワードをパソコンに保存している場合（~/.pgpass、PGPASSWORD）は、それでも開けます。".into(),
+            (R::KeyInOsKeyStore { count }, Lang::Ja) => format!("担当者 {count} 人が、このパソコンではパスワードなしで開く設定にしています（OS の鍵保管庫）。パソコンとそのアカウントを持つ人は事務所のデータを開けるため、鍵は端末と別に保管されていません。"),
+            (R::KeyInOsKeyStore { count }, Lang::En) => format!("{count} operator(s) let this PC open the office without typing (the OS key store): whoever has the PC and its computer account opens the data, so the key was not kept apart from the device."),
             (R::PcKeysEncrypted, Lang::En) => "The office's secret keys are encrypted under this PC's key, which opens only with the password of a login that set the PC up (Argon2id); a password saved on the PC (~/.pgpass, PGPASSWORD) opens it too.".into(),
         }
     }
@@ -98,8 +107,9 @@ impl DeviceLoss {
         store_encrypted: bool,
         plans_in_clear: usize,
         keys_in_clear: bool,
+        key_store_entries: usize,
     ) -> DeviceLoss {
-        let key_on_device = false;
+        let key_on_device = !shared_store && key_store_entries > 0;
         let mut reasons = Vec::new();
         if shared_store {
             reasons.push(DeviceReason::SharedStore);
@@ -112,7 +122,11 @@ impl DeviceLoss {
                 0 => DeviceReason::PlansEncrypted,
                 count => DeviceReason::PlansInClear { count },
             });
-            if store_encrypted {
+            if key_on_device {
+                reasons.push(DeviceReason::KeyInOsKeyStore {
+                    count: key_store_entries,
+                });
+            } else if store_encrypted {
                 reasons.push(DeviceReason::KeyKeptApart);
             }
         }
@@ -138,7 +152,7 @@ mod tests {
 
     #[test]
     fn exempt_only_when_everything_on_the_device_is_encrypted() {
-        let ok = DeviceLoss::assess(false, true, 0, false);
+        let ok = DeviceLoss::assess(false, true, 0, false, 0);
         assert!(ok.exempt);
         assert_eq!(
             ok.reasons,
@@ -148,21 +162,36 @@ mod tests {
                 DeviceReason::KeyKeptApart
             ]
         );
-        assert!(!DeviceLoss::assess(false, false, 0, false).exempt);
-        let plans = DeviceLoss::assess(false, true, 3, false);
+        assert!(!DeviceLoss::assess(false, false, 0, false, 0).exempt);
+        let kept = DeviceLoss::assess(false, true, 0, false, 2);
+        assert!(!kept.exempt && kept.key_on_device);
+        assert_eq!(
+            kept.reasons,
+            [
+                DeviceReason::StoreEncrypted,
+                DeviceReason::PlansEncrypted,
+                DeviceReason::KeyInOsKeyStore { count: 2 }
+            ]
+        );
+        let plans = DeviceLoss::assess(false, true, 3, false, 0);
         assert!(!plans.exempt);
         assert!(
             plans
                 .reasons
                 .contains(&DeviceReason::PlansInClear { count: 3 })
         );
-        let shared = DeviceLoss::assess(true, false, 0, true);
+        let shared = DeviceLoss::assess(true, false, 0, true, 0);
         assert!(shared.exempt);
         assert_eq!(
             shared.reasons,
             [DeviceReason::SharedStore, DeviceReason::KeysInClear]
         );
-        for r in shared.reasons.iter().chain(&plans.reasons) {
+        for r in shared
+            .reasons
+            .iter()
+            .chain(&plans.reasons)
+            .chain(&kept.reasons)
+        {
             assert!(r.label(Lang::Ja).chars().any(|c| c > '\u{3000}'));
             assert!(!r.label(Lang::En).is_empty());
         }

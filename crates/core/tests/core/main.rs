@@ -15,6 +15,7 @@ mod derived;
 mod export;
 mod handovers;
 mod import;
+mod key_store;
 mod keys;
 mod ledger;
 mod pc_keys;

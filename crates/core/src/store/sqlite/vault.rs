@@ -41,6 +41,7 @@ impl SqliteStore {
         name: &str,
         pending: &[EventDraft],
         at: &str,
+        via: Option<&str>,
     ) -> Result<()> {
         self.session = None;
         let loc = self.path.display().to_string();
@@ -60,7 +61,11 @@ impl SqliteStore {
         let (kind, payload) = match &role {
             Some(role) => (
                 "operator.signed_in",
-                serde_json::json!({ "name": name, "role": role }),
+                match via {
+                    // How the data key was unlocked, when not by the password typed.
+                    Some(via) => serde_json::json!({ "name": name, "role": role, "via": via }),
+                    None => serde_json::json!({ "name": name, "role": role }),
+                },
             ),
             None => (
                 "operator.sign_in_failed",

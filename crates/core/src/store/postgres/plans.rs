@@ -119,7 +119,10 @@ pub(super) struct ChunkReader {
     size: u64,
     given: u64,
     next: i32,
-    buf: Vec<u8>,
+    /// The current chunk's row: its bytes are read where the driver received them (no copy of
+    /// each MiB), and it is dropped before the next chunk is asked for, so one chunk at most is
+    /// held here.
+    row: Option<postgres::Row>,
     pos: usize,
     done: bool,
 }
@@ -137,13 +140,23 @@ impl ChunkReader {
             size: plan.size,
             given: 0,
             next: 0,
-            buf: Vec::new(),
+            row: None,
             pos: 0,
             done: plan.size == 0,
         }
     }
 
+    /// The current chunk's bytes (none before the first).
+    fn chunk(&self) -> &[u8] {
+        self.row
+            .as_ref()
+            .and_then(|r| r.try_get::<_, &[u8]>(0).ok())
+            .unwrap_or_default()
+    }
+
     fn fetch(&mut self) -> io::Result<()> {
+        self.row = None;
+        self.pos = 0;
         let mut c = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let statement = match &self.statement {
             Some(s) => s.clone(),
@@ -159,12 +172,12 @@ impl ChunkReader {
         drop(c);
         match row {
             Some(r) => {
-                self.buf = r.try_get(0).map_err(io::Error::other)?;
-                self.pos = 0;
+                let len = r.try_get::<_, &[u8]>(0).map_err(io::Error::other)?.len();
+                self.row = Some(r);
                 self.next += 1;
-                self.given += self.buf.len() as u64;
+                self.given += len as u64;
                 // A whole plan given (or more: the caller refuses it) needs no further query.
-                self.done = self.given >= self.size || self.buf.is_empty();
+                self.done = self.given >= self.size || len == 0;
             }
             None => self.done = true,
         }
@@ -173,14 +186,15 @@ impl ChunkReader {
 }
 impl Read for ChunkReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos == self.buf.len() {
+        while self.pos == self.chunk().len() {
             if self.done {
                 return Ok(0);
             }
             self.fetch()?;
         }
-        let n = out.len().min(self.buf.len() - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        let chunk = self.chunk();
+        let n = out.len().min(chunk.len() - self.pos);
+        out[..n].copy_from_slice(&chunk[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
     }

@@ -59,6 +59,8 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "session_lock",
     "key_store_set",
+    "office_export_keys",
+    "office_join",
     "operators_list",
     "operator_add",
     "operator_disable",

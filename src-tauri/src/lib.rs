@@ -158,6 +158,8 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::session::sign_out,
         commands::session::session_lock,
         commands::session::key_store_set,
+        commands::office::office_export_keys,
+        commands::office::office_join,
         commands::operators::operators_list,
         commands::operators::operator_add,
         commands::operators::operator_disable,

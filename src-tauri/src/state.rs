@@ -247,6 +247,25 @@ impl AppState {
         Ok(())
     }
 
+    /// Set this PC up for the shared office with the keys in `keys` ([`ops::join`]), as the
+    /// signed-in login, who stays signed in on the office it returns. Refused on this PC's own
+    /// store, and changing nothing when the file, its passphrase or the password is wrong.
+    pub fn join(
+        &self,
+        keys: &std::path::Path,
+        password: Option<&SecretString>,
+        passphrase: &SecretString,
+    ) -> CmdResult<()> {
+        off_runtime(|| {
+            let login = self.with(|o| Ok(o.operator().to_string()))?;
+            let store = lock(&self.store)?;
+            let choice = store.choice.as_login(&login)?;
+            let office = ops::join(self.dir.clone(), &choice, password, keys, passphrase)?;
+            *lock(&self.office)? = Ok(office);
+            Ok(())
+        })
+    }
+
     /// Encrypt at rest the office of this PC's store (made by an earlier version) and sign
     /// `login` in ([`ops::encrypt_office`]).
     pub fn encrypt_office(

@@ -197,6 +197,36 @@ if (!ADMIN && !REQUIRED) {
         });
         expect(again, "the office keys open with the new password").toMatch(/^HO-\d{4}-\d{6}$/);
 
+        // The office keys taken in from a key file in Settings (as on a new PC; here the login
+        // gets its wrap again): the file chosen, its passphrase and the login's password. A
+        // wrong passphrase is refused and changes nothing; the right one is recorded.
+        const keyFile = join(home, "office-keys.age");
+        const keysPassphrase = "a passphrase for the key file";
+        shared(data, owner, ["office", "export-keys", keyFile], `${keysPassphrase}\n`);
+        await app.nav("settings");
+        await app.waitFor("office-keys");
+        expect(await app.byId("export-submit").isExisting(), "staff do not write key files").toBe(false);
+        app.answerDialog("open_file", keyFile);
+        await app.click("join-choose");
+        await app.waitForText("join-file", (s) => s === keyFile);
+        await app.type("join-passphrase", "not the passphrase");
+        await app.type("join-password", renewed);
+        await app.click("join-submit");
+        await app.waitForText("error", (s) => s.length > 0, 20_000);
+        expect(await app.byId("join-done").isExisting()).toBe(false);
+        await app.type("join-passphrase", keysPassphrase);
+        await app.type("join-password", renewed);
+        await app.click("join-submit");
+        await app.waitFor("join-done", 30_000);
+        shared(data, owner, ["ledger", "export", join(home, "ledger-2.jsonl")]);
+        const joined = readFileSync(join(home, "ledger-2.jsonl"), "utf8")
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((l) => JSON.parse(l) as { kind: string; actor: string })
+          .filter((e) => e.kind === "pc.joined");
+        expect(joined.map((e) => e.actor)).toEqual([staff]);
+
         await app.stop();
         app = null;
         cleanup(home);

@@ -176,6 +176,11 @@ export const api = {
   addOperator: (name: string, role: Role, password: string) =>
     invoke<Operator[]>("operator_add", { name, role, password }),
   disableOperator: (name: string) => invoke<Operator[]>("operator_disable", { name }),
+  /** The office keys, encrypted to a passphrase, for another PC of a shared office; recorded. */
+  exportOfficeKeys: (path: string, passphrase: string) => invoke<void>("office_export_keys", { path, passphrase }),
+  /** This PC takes the office keys from such a file, for the signed-in login; recorded. */
+  joinOffice: (keysFile: string, password: string, passphrase: string) =>
+    invoke<SettingsInfo>("office_join", { keysFile, password, passphrase }),
   /** Open this PC's own store without typing from now on (the OS key store), or stop it. */
   setKeyStore: (on: boolean) => invoke<SettingsInfo>("key_store_set", { on }),
   /** The signed-in person's own new password (the core checks the current one). */

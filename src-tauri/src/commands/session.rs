@@ -34,7 +34,7 @@ pub fn store_use_embedded(state: State<'_, AppState>) -> CmdResult<SettingsInfo>
 }
 
 /// The password from IPC as a secret; the IPC copy is wiped. Empty: none.
-fn secret(mut password: String) -> Option<SecretString> {
+pub(super) fn secret(mut password: String) -> Option<SecretString> {
     let secret = (!password.is_empty()).then(|| SecretString::from(password.as_str()));
     password.zeroize();
     secret

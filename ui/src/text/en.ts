@@ -758,6 +758,20 @@ export const en: Dict = {
     "Your current password, then the new one twice. The office's key is locked again under the new one (the data is not re-encrypted); the change is recorded.",
   pwLeadServer:
     "Your current password, then the new one twice. Your password on the office server changes, and this PC's office keys are locked again under the new one. On another PC where you use the office keys, take them in again from the key file there (handover join). The change is recorded.",
+  okTitle: "Office keys (adding a PC)",
+  okJoinLead:
+    "Take in the key file written on another PC, and this PC can make bundles. The keys are kept encrypted under your server password. Recorded.",
+  okFile: "Key file",
+  okChoose: "Choose…",
+  okNoFile: "(none chosen)",
+  okPassphrase: "The key file's passphrase",
+  okPassword: "Your server password",
+  okJoin: "Take in",
+  okJoined: "The office keys were taken in: this PC can make bundles.",
+  okExportLead:
+    "For a new PC: write the office keys to a file encrypted to a passphrase (12 characters or more). Hand over the file and the passphrase separately. Recorded.",
+  okExport: "Write…",
+  okExported: (path: string) => `Written to ${path}.`,
   ksTitle: "Open on this PC without a password",
   ksLead: (kind: string) =>
     `When on, you open the office on this PC, under the same computer account, without typing your password (the key is kept in ${kind}). The price: if this PC is lost, its key was on the device, and the loss is reported as a leak. Turning it on or off is recorded.`,

@@ -12,6 +12,7 @@ import { open } from "../lib/dialog";
 import { AboutUpdate } from "./AboutUpdate";
 import { Operators } from "./Operators";
 import { KeyStoreSetting } from "./KeyStoreSetting";
+import { OfficeKeys } from "./OfficeKeys";
 import { PasswordChange } from "./PasswordChange";
 import { rights } from "../lib/live";
 import { policyProblems, samePolicy, toggleField } from "../lib/policy";
@@ -78,6 +79,9 @@ export function Settings({
       )}
       {office && settings.store.signedIn && settings.store.server === null && (
         <KeyStoreSetting settings={settings} onChanged={onChanged} />
+      )}
+      {office && settings.store.signedIn && settings.store.server !== null && (
+        <OfficeKeys canExport={rights.value.manageOperators} onJoined={onChanged} />
       )}
       {office && rights.value.manageOperators && <Operators minChars={settings.store.passwordMinChars} />}
       {!office ? (

@@ -174,10 +174,7 @@ pub(crate) fn key_store(cli: &Cli, cmd: &KeystoreCmd) -> anyhow::Result<()> {
             st
         }
         KeystoreCmd::Status(j) => {
-            let st = ops::KeyStoreStatus {
-                operators: ops::key_store_operators(&data_dir(cli)?)?,
-                kind: handover_core::os_key_store::KeyStore::kind(&OsKeyStore).to_string(),
-            };
+            let st = ops::key_store_status(&data_dir(cli)?, &OsKeyStore)?;
             if j.json {
                 return crate::print_json(&st);
             }

@@ -38,10 +38,10 @@ pub fn key_store_operators(dir: &DataDir) -> Result<Vec<String>> {
     Ok(Vault::load(dir)?.key_store_operators())
 }
 
-/// The status of `office` on this PC.
-pub fn key_store_status(office: &Office, ks: &dyn KeyStore) -> Result<KeyStoreStatus> {
+/// The status of the office in `dir` on this PC, with key store `ks`.
+pub fn key_store_status(dir: &DataDir, ks: &dyn KeyStore) -> Result<KeyStoreStatus> {
     Ok(KeyStoreStatus {
-        operators: key_store_operators(&office.dir)?,
+        operators: key_store_operators(dir)?,
         kind: ks.kind().to_string(),
     })
 }
@@ -79,7 +79,7 @@ pub fn remember_on_this_pc(office: &mut Office, ks: &dyn KeyStore) -> Result<Key
         // The old wrap is gone: its secret opens nothing any more.
         let _ = ks.delete(&old);
     }
-    key_store_status(office, ks)
+    key_store_status(&office.dir, ks)
 }
 
 /// Stop opening `office` on this PC without typing for the signed-in operator: their wrap is
@@ -88,11 +88,11 @@ pub fn remember_on_this_pc(office: &mut Office, ks: &dyn KeyStore) -> Result<Key
 pub fn forget_on_this_pc(office: &mut Office, ks: &dyn KeyStore) -> Result<KeyStoreStatus> {
     let name = office.operator.clone();
     if office.store.is_shared() || !Vault::exists(&office.dir) {
-        return key_store_status(office, ks);
+        return key_store_status(&office.dir, ks);
     }
     let mut vault = Vault::load(&office.dir)?;
     let Some(account) = vault.remove_key_store_wrap(&name) else {
-        return key_store_status(office, ks);
+        return key_store_status(&office.dir, ks);
     };
     vault.save()?;
     let removed = ks.delete(&account).is_ok();
@@ -101,7 +101,7 @@ pub fn forget_on_this_pc(office: &mut Office, ks: &dyn KeyStore) -> Result<KeySt
         serde_json::json!({ "operator": name, "keyStore": ks.kind(), "entryRemoved": removed }),
     );
     office.store.append(event)?;
-    key_store_status(office, ks)
+    key_store_status(&office.dir, ks)
 }
 
 /// Sign `name` in to the office in `dir` with their secret from `ks`, without a password. Refused

@@ -880,9 +880,10 @@ impl Store for PgStore {
     fn entries_for_customer(&self, customer_id: &str) -> Result<Vec<LedgerEntry>> {
         self.query(
             &format!(
-                "SELECT {} FROM ledger WHERE seq IN ({}) ORDER BY seq",
+                "SELECT {} FROM ledger WHERE seq IN \
+                 (SELECT seq FROM ({}) i WHERE customer_id = $1) ORDER BY seq",
                 rows::LEDGER_COLUMNS,
-                rows::index_of_customer_sql("$1")
+                rows::INDEX_ROWS
             ),
             &[&customer_id],
         )?

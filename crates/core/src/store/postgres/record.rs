@@ -6,8 +6,9 @@
 //! pack holds it. The short way ([`at_once`]) holds it for the append and the seal only: the
 //! checks run before it, and one statement that the server commits as it ends writes the rows,
 //! takes the lock, appends and seals (schema 7, `handover_record`). The long way ([`locked`])
-//! holds it from the checks to the commit; it is taken by a pack using an approval, inside a
-//! batch, and when the ledger moved on in a way that needs the checks again.
+//! holds it from the checks to the commit, then runs the same statement; it is taken by a pack
+//! using an approval, inside a batch, and when the ledger moved on in a way that needs the
+//! checks again.
 
 use std::cell::RefCell;
 
@@ -54,14 +55,69 @@ fn at_once(
 ) -> Result<Option<LedgerEntry>> {
     let loc = store.location.as_str();
     let mut c = store.client();
-    let head = store.statement(&mut c, "SELECT seq FROM ledger_head WHERE id = 1")?;
-    let head: i64 = c.query_one(&head, &[]).at(loc)?.get(0);
+    let head = head(store, &mut c, loc)?;
     // Read after the head: whatever they miss was committed with an entry after it.
     recheck(&InTx {
         client: RefCell::new(&mut c),
         loc,
     })?;
-    let statement = store.statement(&mut c, &rows::record_handover_sql())?;
+    let Some(entry) = record(store, &mut c, head, h, event, loc)? else {
+        return Ok(None);
+    };
+    c.batch_execute(FLUSH).at(loc)?;
+    Ok(Some(entry))
+}
+
+/// The long way, in one transaction: the lock, the checks (and the approval's use), then the
+/// same statement as the short way, given the head as it is under the lock, then the commit.
+/// Under the lock every statement sees the opt-outs committed before it, and none can commit
+/// until this pack is recorded or refused.
+fn locked(
+    store: &PgStore,
+    h: &HandoverRecord,
+    event: &EventDraft,
+    recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
+    approval: Option<&ApprovalUse>,
+) -> Result<LedgerEntry> {
+    store.tx(|c, loc| {
+        let lock = store.statement(c, "SELECT ledger_lock()")?;
+        c.execute(&lock, &[]).at(loc)?;
+        recheck(&InTx {
+            client: RefCell::new(c),
+            loc,
+        })?;
+        if let Some(u) = approval {
+            super::approvals::use_in(c, u, &h.id, loc)?;
+        }
+        let head = head(store, c, loc)?;
+        record(store, c, head, h, event, loc)?.ok_or_else(|| {
+            // Nobody appends while this transaction holds the lock.
+            Error::from(crate::refusal::Refusal::Internal {
+                what: "the ledger moved on under its own lock".into(),
+            })
+        })
+    })
+}
+
+/// The seq of the ledger's head as the store holds it now.
+fn head(store: &PgStore, c: &mut Client, loc: &str) -> Result<i64> {
+    let statement = store.statement(c, "SELECT seq FROM ledger_head WHERE id = 1")?;
+    Ok(c.query_one(&statement, &[]).at(loc)?.get(0))
+}
+
+/// `handover_record` ([`rows::record_handover_sql`]): handover `h`'s rows, then under the lock its
+/// entry `event` appended after `head` and the rows sealed with it. `None`: the ledger moved on
+/// since `head` in a way that needs the checks again, and nothing was kept. The key refuses an
+/// id already recorded (or waits for another PC recording the same id to commit or roll back).
+fn record(
+    store: &PgStore,
+    c: &mut Client,
+    head: i64,
+    h: &HandoverRecord,
+    event: &EventDraft,
+    loc: &str,
+) -> Result<Option<LedgerEntry>> {
+    let statement = store.statement(c, &rows::record_handover_sql())?;
     let values = HandoverValues::of(h);
     let payload = event.payload.to_string();
     let mut params = vec![&head as &(dyn ToSql + Sync)];
@@ -72,64 +128,11 @@ fn at_once(
         &payload,
         &event.customers,
     ]);
-    let row = match c.query_one(&statement, &params) {
-        Ok(row) => row,
-        Err(e) if e.code() == Some(&SqlState::from_code(CHECK_AGAIN)) => return Ok(None),
-        Err(e) => return Err(handover_error(h, loc, e)),
-    };
-    let entry = rows::sealed(&row, payload, loc)?;
-    c.batch_execute(FLUSH).at(loc)?;
-    Ok(Some(entry))
-}
-
-/// The long way, in one transaction: the rows, then the lock, the checks (and the approval's
-/// use), the entry and the seal, then the commit. Under the lock every statement sees the
-/// opt-outs committed before it, and none can commit until this pack is recorded or refused.
-fn locked(
-    store: &PgStore,
-    h: &HandoverRecord,
-    event: &EventDraft,
-    recheck: &dyn Fn(&dyn Recheck) -> Result<()>,
-    approval: Option<&ApprovalUse>,
-) -> Result<LedgerEntry> {
-    store.tx(|c, loc| {
-        let write = store.statement(c, &rows::write_handover_sql())?;
-        write_rows(c, &write, h, loc)?;
-        let lock = store.statement(c, "SELECT ledger_lock()")?;
-        c.execute(&lock, &[]).at(loc)?;
-        recheck(&InTx {
-            client: RefCell::new(c),
-            loc,
-        })?;
-        if let Some(u) = approval {
-            super::approvals::use_in(c, u, &h.id, loc)?;
-        }
-        let seal = store.statement(c, &rows::seal_handover_sql())?;
-        let payload = event.payload.to_string();
-        let row = c
-            .query_one(
-                &seal,
-                &[&event.at, &event.kind, &payload, &event.customers, &h.id],
-            )
-            .at(loc)?;
-        rows::sealed(&row, payload, loc)
-    })
-}
-
-/// Write handover `h`'s rows, not sealed yet (`statement`: [`rows::write_handover_sql`]
-/// prepared), before the ledger's lock is taken: they are this transaction's own until it
-/// commits, and the key refuses an id already recorded (or waits for another PC recording the
-/// same id to commit or roll back, then refuses or goes on).
-fn write_rows(
-    c: &mut Client,
-    statement: &postgres::Statement,
-    h: &HandoverRecord,
-    loc: &str,
-) -> Result<()> {
-    let values = HandoverValues::of(h);
-    c.execute(statement, &values.params(h))
-        .map_err(|e| handover_error(h, loc, e))?;
-    Ok(())
+    match c.query_one(&statement, &params) {
+        Ok(row) => rows::sealed(&row, payload, loc).map(Some),
+        Err(e) if e.code() == Some(&SqlState::from_code(CHECK_AGAIN)) => Ok(None),
+        Err(e) => Err(handover_error(h, loc, e)),
+    }
 }
 
 /// A handover's values as the statements take them, beside the record's own fields.
@@ -165,7 +168,7 @@ impl HandoverValues {
         }
     }
 
-    /// The 14 values of [`rows::write_handover_sql`], in its order.
+    /// The 14 values of the handover's rows, in `handover_record`'s order.
     fn params<'a>(&'a self, h: &'a HandoverRecord) -> Vec<&'a (dyn ToSql + Sync)> {
         vec![
             &h.id,

@@ -233,52 +233,21 @@ pub(super) const SEALED_COLUMNS: &str =
 /// Every row of the per-customer index as (seq, customer_id): `ledger_customers`, and a pack's
 /// entry through its handover's own customer rows, which schema 7 no longer copies into
 /// `ledger_customers` (the copy was written under the ledger's lock).
+///
+/// A query of one customer's rows keeps to each side's customer key (PostgreSQL pushes the
+/// condition into both branches of the UNION ALL).
 pub(super) const INDEX_ROWS: &str = "SELECT seq, customer_id FROM ledger_customers \
      UNION ALL SELECT h.ledger_seq, hc.customer_id FROM handover_customers hc \
      JOIN handovers h ON h.id = hc.handover_id WHERE h.ledger_seq > 0";
 
-/// The seqs of the entries that concern the customer in parameter `p` (as [`INDEX_ROWS`], each
-/// side through its customer key).
-pub(super) fn index_of_customer_sql(p: &str) -> String {
-    format!(
-        "SELECT seq FROM ledger_customers WHERE customer_id = {p} \
-         UNION ALL SELECT h.ledger_seq FROM handover_customers hc \
-         JOIN handovers h ON h.id = hc.handover_id \
-         WHERE hc.customer_id = {p} AND h.ledger_seq > 0"
-    )
-}
-
-/// A handover's rows in one statement, written before the ledger's lock is taken: the
-/// handover ($1–$11, not sealed yet: ledger_seq 0) and its customers ($12–$14: ids, positions,
-/// fields).
-pub(super) fn write_handover_sql() -> String {
-    format!(
-        "WITH h AS (INSERT INTO handovers ({HANDOVER_COLUMNS}) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 0) \
-               RETURNING id) \
-         INSERT INTO handover_customers (handover_id, customer_id, position, fields) \
-         SELECT h.id, u.customer_id, u.position, u.fields FROM h, \
-         unnest($12::TEXT[], $13::INT[], $14::TEXT[]) AS u(customer_id, position, fields)"
-    )
-}
-
-/// Under the ledger's lock: the handover's entry appended ($1–$4, as `ledger_append`) and the
-/// handover $5 sealed with its seq, in one statement; returns the entry.
-pub(super) fn seal_handover_sql() -> String {
-    format!(
-        "SELECT {SEALED_COLUMNS}, handover_seal($5, seq) \
-         FROM ledger_append($1, $2, $3, $4)"
-    )
-}
-
 /// A pack in one statement (schema 7, `handover_record`): the head its checks read ($1), the
-/// rows as [`write_handover_sql`] ($2–$15) and the entry as `ledger_append` ($16–$19); returns
-/// the entry, or fails with SQLSTATE H0001 keeping nothing.
+/// handover's rows ($2–$12 the handover, $13–$15 its customers' ids, positions and fields) and
+/// the entry as `ledger_append` ($16–$19); returns the entry, or fails with SQLSTATE H0001
+/// keeping nothing.
 pub(super) fn record_handover_sql() -> String {
-    let values: Vec<String> = (1..=19).map(|n| format!("${n}")).collect();
     format!(
-        "SELECT {SEALED_COLUMNS} FROM handover_record({})",
-        values.join(", ")
+        "SELECT {SEALED_COLUMNS} FROM handover_record($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     )
 }
 

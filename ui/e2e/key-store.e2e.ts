@@ -5,7 +5,7 @@
 // `secret-tool` (the desktop's own client) sees the entry. Turned off, the entry is gone and the
 // empty password no longer signs in.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 import { OPERATOR, ROOT, cli, e2e, newHome, recordedKinds } from "./harness";
@@ -41,8 +41,20 @@ beforeAll(async () => {
     stdio: ["pipe", "ignore", "inherit"],
   });
 });
+// The bus, and the keyring daemon it started (which may outlive it): each process whose
+// environment names this test's runtime folder.
 afterAll(() => {
   bus?.kill();
+  const mark = `XDG_RUNTIME_DIR=${runtime}\0`;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/comm`, "utf8");
+      if (!comm.startsWith("gnome-keyring") && !comm.startsWith("dbus-daemon")) continue;
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(mark)) process.kill(Number(pid));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
 });
 
 /** What `secret-tool` finds kept for Handover in this session. */

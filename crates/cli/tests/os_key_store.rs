@@ -11,9 +11,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
-use common::{ok, refused, text, with_stdin};
+use common::{ok, refused, text};
 
 const PASSWORD: &str = "test password 1234";
 const KEYRING_PASSWORD: &str = "the computer account's password";
@@ -78,6 +78,42 @@ fn in_session(home: &Path, program: &str, args: &[&str]) -> Command {
     cmd
 }
 
+/// Run `cmd`, a session of the account of `home`, with nothing on standard input and its output
+/// in files rather than pipes: the keyring daemon a session starts may outlive it, holding the
+/// descriptors it inherited, and a pipe would then never end. What is left of the session
+/// afterwards (processes whose environment names this home's runtime folder) is stopped.
+fn run(home: &Path, mut cmd: Command) -> Output {
+    let (out, err) = (home.join("stdout.txt"), home.join("stderr.txt"));
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .status()
+        .unwrap();
+    stop_leftovers(&home.join("run"));
+    Output {
+        status,
+        stdout: std::fs::read(&out).unwrap(),
+        stderr: std::fs::read(&err).unwrap(),
+    }
+}
+
+/// Stop the keyring and bus daemons started with XDG_RUNTIME_DIR = `runtime` (this test's own).
+fn stop_leftovers(runtime: &Path) {
+    let mark = format!("XDG_RUNTIME_DIR={}\0", runtime.display()).into_bytes();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().to_string();
+        let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+        if !(comm.starts_with("gnome-keyring") || comm.starts_with("dbus-daemon")) {
+            continue;
+        }
+        let env = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if env.windows(mark.len()).any(|w| w == mark.as_slice()) {
+            let _ = Command::new("kill").arg(&pid).status();
+        }
+    }
+}
+
 /// `handover --data-dir DATA ARGS` as the account of `home`, with `password` (or none, and
 /// nothing on standard input).
 fn handover(home: &Path, data: &Path, password: Option<&str>, args: &[&str]) -> Output {
@@ -88,19 +124,13 @@ fn handover(home: &Path, data: &Path, password: Option<&str>, args: &[&str]) -> 
     if let Some(p) = password {
         cmd.env("HANDOVER_PASSWORD", p);
     }
-    with_stdin(cmd, "")
+    run(home, cmd)
 }
 
 /// What `secret-tool` finds kept under our service, as the account of `home`.
 fn kept(home: &Path) -> String {
-    let o = with_stdin(
-        in_session(
-            home,
-            "secret-tool",
-            &["search", "--all", "service", "Handover"],
-        ),
-        "",
-    );
+    let search = ["search", "--all", "service", "Handover"];
+    let o = run(home, in_session(home, "secret-tool", &search));
     text(&o)
 }
 

@@ -694,13 +694,9 @@ fn uses_are_recorded_under_the_login_sealed_and_checked_on_the_shared_store() {
     }
 }
 
-/// Floor plans larger than one stored chunk (1 MiB) read back byte for byte from the server —
-/// one ending inside a chunk, one ending exactly on a chunk boundary — and a plan whose chunks
-/// were altered, cut short or lost on the server is refused rather than served.
-#[test]
-fn plans_of_several_chunks_read_back_whole_and_damage_is_refused() {
-    let Some(s) = Shared::new() else { return };
-    let mut staff = s.office("staff");
+/// Import two floor plans larger than one stored chunk (1 MiB) as `staff`: T001's ends inside
+/// a chunk (and inside a slice of it), T003's exactly on a chunk boundary. Their bytes.
+fn import_plans_of_several_chunks(s: &Shared, staff: &mut Office) -> (Vec<u8>, Vec<u8>) {
     let dir = s.tmp.path().join("plans");
     std::fs::create_dir_all(&dir).unwrap();
     let body = |len: usize, seed: u8| -> Vec<u8> {
@@ -719,7 +715,18 @@ fn plans_of_several_chunks_read_back_whole_and_damage_is_refused() {
         ..Default::default()
     };
     let register = crate::support::register("basic.xlsx");
-    ops::import_register(&mut staff, &register, &opts, &mut NoProgress).unwrap();
+    ops::import_register(staff, &register, &opts, &mut NoProgress).unwrap();
+    (png, pdf)
+}
+
+/// Floor plans larger than one stored chunk read back byte for byte from the server, and a
+/// plan whose chunks were altered, cut short, lost or made longer on the server is refused
+/// rather than served.
+#[test]
+fn plans_of_several_chunks_read_back_whole_and_damage_is_refused() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let (png, pdf) = import_plans_of_several_chunks(&s, &mut staff);
     let owner = s.pg.owner();
     let chunks = |sha: &str| {
         s.pg.psql(
@@ -765,8 +772,48 @@ fn plans_of_several_chunks_read_back_whole_and_damage_is_refused() {
         "the last chunk lost",
         format!("DELETE FROM floor_plan_chunks {}", at(2)),
     );
+    refused(
+        "a last chunk that runs past the plan's end",
+        format!(
+            "INSERT INTO floor_plan_chunks (sha256, n, data) \
+             VALUES ('{sha}', 2, decode(repeat('00', 70000), 'hex'))"
+        ),
+    );
+    refused(
+        "a chunk twice as long as any stored chunk",
+        format!("UPDATE floor_plan_chunks SET data = data || data {}", at(0)),
+    );
+    refused(
+        "a middle chunk lost, the chunks after it there",
+        format!("DELETE FROM floor_plan_chunks {}", at(1)),
+    );
     // The other plan is untouched and still served.
     assert!(ops::floor_plan(&staff, "T003").unwrap().1 == pdf);
+}
+
+/// A server that sends a chunk's slices out of order (here the owner puts a reversing
+/// `generate_series` before the system's on the search path) is refused, with a message,
+/// rather than served in the wrong order.
+#[test]
+fn a_plan_whose_slices_come_out_of_order_is_refused() {
+    let Some(s) = Shared::new() else { return };
+    let mut staff = s.office("staff");
+    let (_, pdf) = import_plans_of_several_chunks(&s, &mut staff);
+    assert!(ops::floor_plan(&staff, "T003").unwrap().1 == pdf);
+    s.pg.psql(
+        &s.pg.owner(),
+        "CREATE FUNCTION public.generate_series(integer, integer, integer) \
+         RETURNS SETOF integer LANGUAGE sql IMMUTABLE AS \
+         'SELECT g FROM pg_catalog.generate_series($1, $2, $3) AS g ORDER BY g DESC'; \
+         DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = public, pg_catalog', \
+         current_database()); END $$",
+    )
+    .unwrap();
+    let staff = s.office("staff");
+    match ops::floor_plan(&staff, "T003") {
+        Err(e) => assert!(e.to_string().contains("out of order"), "{e}"),
+        Ok(_) => panic!("a plan whose slices came out of order must not be served"),
+    }
 }
 
 /// A handover is recorded once: recording an id again is refused, and so is an id that another

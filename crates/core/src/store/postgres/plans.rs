@@ -1,6 +1,6 @@
 //! Floor plans on the shared store: content-addressed rows (`floor_plans`), their bytes in
 //! 1 MiB chunks (`floor_plan_chunks`), written inside the import's transaction and read back one
-//! chunk per round trip, in slices of 64 KiB, so a pack from the server keeps the memory bound
+//! chunk per round trip, in slices of 120 KiB, so a pack from the server keeps the memory bound
 //! a pack from files has.
 
 use std::io::{self, Read};

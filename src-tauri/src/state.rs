@@ -511,7 +511,8 @@ mod tests {
             code(state.sign_in("管理 太郎", Some(&wrong))),
             "sign_in_failed"
         );
-        // No password and no key store entry for them on this PC: refused the same way.
+        // No password and no key store entry for them on this PC: refused, saying the key store
+        // holds nothing for them.
         assert_eq!(code(state.sign_in("管理 太郎", None)), "key_store_no_entry");
         assert_eq!(code(state.with(|_| Ok(()))), "signed_out");
         state.sign_in("管理 太郎", Some(&pw)).unwrap();

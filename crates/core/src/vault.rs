@@ -291,9 +291,11 @@ fn secret_kek(secret: &[u8], salt: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
     kek
 }
 
+/// What begins the holder of a wrap under a secret in the OS key store.
+const KEY_STORE_HOLDER: &str = "keystore:";
 /// The holder of `name`'s wrap under a secret in the OS key store ([`crate::os_key_store`]).
 fn key_store_holder(name: &str) -> String {
-    format!("keystore:{name}")
+    format!("{KEY_STORE_HOLDER}{name}")
 }
 /// The HKDF label of that wrap's key-encryption key.
 const KEY_STORE_INFO: &[u8] = b"handover vault os key store wrap v1";
@@ -498,7 +500,7 @@ impl Vault {
         self.file
             .wraps
             .iter()
-            .filter_map(|w| w.holder.strip_prefix("keystore:").map(str::to_string))
+            .filter_map(|w| w.holder.strip_prefix(KEY_STORE_HOLDER).map(str::to_string))
             .collect()
     }
 

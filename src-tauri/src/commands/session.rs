@@ -83,10 +83,11 @@ pub fn sign_in(
 #[tauri::command(async)]
 pub fn key_store_set(state: State<'_, AppState>, on: bool) -> CmdResult<SettingsInfo> {
     state.with(|o| {
-        match on {
-            true => ops::remember_on_this_pc(o, &OsKeyStore)?,
-            false => ops::forget_on_this_pc(o, &OsKeyStore)?,
-        };
+        if on {
+            ops::remember_on_this_pc(o, &OsKeyStore)?;
+        } else {
+            ops::forget_on_this_pc(o, &OsKeyStore)?;
+        }
         Ok(())
     })?;
     log::info!(

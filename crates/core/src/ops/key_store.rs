@@ -46,6 +46,14 @@ pub fn key_store_status(dir: &DataDir, ks: &dyn KeyStore) -> Result<KeyStoreStat
     })
 }
 
+/// The status after a change, from the vault just saved (not read again).
+fn status_of(vault: &Vault, ks: &dyn KeyStore) -> KeyStoreStatus {
+    KeyStoreStatus {
+        operators: vault.key_store_operators(),
+        kind: ks.kind().to_string(),
+    }
+}
+
 /// Let the signed-in operator open `office` on this PC without typing: a new secret in `ks`,
 /// the data key wrapped under it in the vault, recorded (`pc.key_store_enabled`). Replaces
 /// their earlier entry. Refused on a shared office (its PCs hold no data key) and on one not
@@ -79,7 +87,7 @@ pub fn remember_on_this_pc(office: &mut Office, ks: &dyn KeyStore) -> Result<Key
         // The old wrap is gone: its secret opens nothing any more.
         let _ = ks.delete(&old);
     }
-    key_store_status(&office.dir, ks)
+    Ok(status_of(&vault, ks))
 }
 
 /// Stop opening `office` on this PC without typing for the signed-in operator: their wrap is
@@ -92,7 +100,7 @@ pub fn forget_on_this_pc(office: &mut Office, ks: &dyn KeyStore) -> Result<KeySt
     }
     let mut vault = Vault::load(&office.dir)?;
     let Some(account) = vault.remove_key_store_wrap(&name) else {
-        return key_store_status(&office.dir, ks);
+        return Ok(status_of(&vault, ks));
     };
     vault.save()?;
     let removed = ks.delete(&account).is_ok();
@@ -101,7 +109,7 @@ pub fn forget_on_this_pc(office: &mut Office, ks: &dyn KeyStore) -> Result<KeySt
         serde_json::json!({ "operator": name, "keyStore": ks.kind(), "entryRemoved": removed }),
     );
     office.store.append(event)?;
-    key_store_status(&office.dir, ks)
+    Ok(status_of(&vault, ks))
 }
 
 /// Sign `name` in to the office in `dir` with their secret from `ks`, without a password. Refused

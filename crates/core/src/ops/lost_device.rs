@@ -16,9 +16,10 @@ pub(crate) fn on_hand(office: &Office) -> Result<(DeviceLoss, Vec<Customer>)> {
     let store_encrypted = file_kind(&dir.db_path()).ok() == Some(FileKind::Encrypted);
     let plans_in_clear = super::at_rest::plaintext_plans(&dir.floor_plans_dir())?.len();
     let in_clear = keys_in_clear(dir);
-    let entries = match shared {
-        true => 0,
-        false => super::key_store_operators(dir)?.len(),
+    let entries = if shared {
+        0
+    } else {
+        super::key_store_operators(dir)?.len()
     };
     let mut loss = DeviceLoss::assess(shared, store_encrypted, plans_in_clear, in_clear, entries);
     if shared && !in_clear && crate::keys::office_keys_encrypted(dir) {

@@ -7,9 +7,9 @@
 //! floor plan lies in it in clear, and nothing on the device opens them without a person: the
 //! data key is wrapped only under operators' passwords (Argon2id) and the recovery key (paper
 //! in the office safe), and no operator let the PC open it without typing (an OS key store
-//! entry, [`crate::os_key_store`]: the key is then on the device). What is judged is what the folder holds now: for a lost PC, run it on the restored
-//! backup of its folder, or on the PC itself for an office on a shared server, whose PCs hold
-//! no register at all.
+//! entry, [`crate::os_key_store`]: the key is then on the device). What is judged is what the
+//! folder holds now: for a lost PC, run it on the restored backup of its folder, or on the PC
+//! itself for an office on a shared server, whose PCs hold no register at all.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -93,9 +93,9 @@ impl DeviceReason {
             (R::KeysInClear, Lang::Ja) => "事務所の秘密鍵が平文で保存されています。署名鍵と控えの鍵を作り直し、これまでの引き渡しファイルも開けるものとして扱ってください。".into(),
             (R::KeysInClear, Lang::En) => "The office's secret keys are kept in clear: make new ones, and treat every bundle made so far as openable.".into(),
             (R::PcKeysEncrypted, Lang::Ja) => "事務所の秘密鍵はこのパソコンの鍵で暗号化され、その鍵はこのパソコンを設定したログインのパスワード（Argon2id）でしか開けません。パスワードをパソコンに保存している場合（~/.pgpass、PGPASSWORD）は、それでも開けます。".into(),
+            (R::PcKeysEncrypted, Lang::En) => "The office's secret keys are encrypted under this PC's key, which opens only with the password of a login that set the PC up (Argon2id); a password saved on the PC (~/.pgpass, PGPASSWORD) opens it too.".into(),
             (R::KeyInOsKeyStore { count }, Lang::Ja) => format!("担当者 {count} 人が、このパソコンではパスワードなしで開く設定にしています（OS の鍵保管庫）。パソコンとそのアカウントを持つ人は事務所のデータを開けるため、鍵は端末と別に保管されていません。"),
             (R::KeyInOsKeyStore { count }, Lang::En) => format!("{count} operator(s) let this PC open the office without typing (the OS key store): whoever has the PC and its computer account opens the data, so the key was not kept apart from the device."),
-            (R::PcKeysEncrypted, Lang::En) => "The office's secret keys are encrypted under this PC's key, which opens only with the password of a login that set the PC up (Argon2id); a password saved on the PC (~/.pgpass, PGPASSWORD) opens it too.".into(),
         }
     }
 }

@@ -182,7 +182,7 @@ impl ChunkReader {
                 s
             }
         };
-        let left = usize::try_from(self.size - self.given.min(self.size)).unwrap_or(CHUNK);
+        let left = usize::try_from(self.size.saturating_sub(self.given)).unwrap_or(CHUNK);
         self.chunk.reserve_exact(left.min(CHUNK));
         let params: [&(dyn ToSql + Sync); 3] = [&self.sha256, &self.next, &SLICE];
         let mut rows = c.query_raw(&statement, params).map_err(io::Error::other)?;
@@ -221,7 +221,11 @@ impl Read for ChunkReader {
             if self.done {
                 return Ok(0);
             }
-            self.fetch()?;
+            if let Err(e) = self.fetch() {
+                // A chunk cut off by the error is never given out.
+                self.chunk.clear();
+                return Err(e);
+            }
         }
         let n = out.len().min(self.chunk.len() - self.pos);
         out[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);

@@ -59,14 +59,14 @@ impl SqliteStore {
             append_in(&tx, ev).map_err(|e| Error::store(&loc, e))?;
         }
         let (kind, payload) = match &role {
-            Some(role) => (
-                "operator.signed_in",
-                match via {
-                    // How the data key was unlocked, when not by the password typed.
-                    Some(via) => serde_json::json!({ "name": name, "role": role, "via": via }),
-                    None => serde_json::json!({ "name": name, "role": role }),
-                },
-            ),
+            Some(role) => {
+                let mut payload = serde_json::json!({ "name": name, "role": role });
+                // How the data key was unlocked, when not by the password typed.
+                if let Some(via) = via {
+                    payload["via"] = via.into();
+                }
+                ("operator.signed_in", payload)
+            }
             None => (
                 "operator.sign_in_failed",
                 serde_json::json!({ "name": name, "failed": true, "reason": "unknown or disabled" }),
